@@ -1,0 +1,5 @@
+"""Run the command line with `python -m sharewizard`."""
+
+from sharewizard.cli import main
+
+main()

@@ -1,0 +1,256 @@
+"""The pure walk through a flow: next step, answering, changing an answer, going back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sharewizard.errors import AnswersError, Location
+from sharewizard.model import (
+    HANDOFF_PREFIX,
+    NO,
+    YES,
+    Answer,
+    Condition,
+    Flow,
+    Handoff,
+    Outcome,
+    Question,
+    Step,
+)
+
+Answers = Mapping[str, Answer]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The answers given so far (in the order the path asks them) and the audit of changes."""
+
+    answers: Mapping[str, Answer]
+    changes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The answered questions on the path from `start`, and where the path goes next."""
+
+    path: tuple[str, ...]
+    step: Step
+
+
+def holds(condition: Condition | None, answers: Answers) -> bool:
+    """Whether a condition holds for these answers; an unanswered question matches nothing."""
+    if condition is None:
+        return True
+    if condition.kind == "all":
+        return all(holds(part, answers) for part in condition.parts)
+    if condition.kind == "any":
+        return any(holds(part, answers) for part in condition.parts)
+    if condition.kind == "not":
+        return not holds(condition.parts[0], answers)
+    given = answers.get(condition.question)
+    if given is None:
+        return False
+    chosen = given if isinstance(given, tuple) else (given,)
+    return any(value in condition.values for value in chosen)
+
+
+def route(flow: Flow, question: Question, answers: Answers) -> Step:
+    """Where an answered question leads."""
+    for rule in question.routes:
+        if holds(rule.when, answers):
+            if rule.goto.startswith(HANDOFF_PREFIX):
+                return Handoff(rule.goto[len(HANDOFF_PREFIX) :])
+            return flow.questions.get(rule.goto) or flow.outcomes[rule.goto]
+    # The loader requires every question to end with an unconditional rule or cover every answer.
+    raise AssertionError(f"{flow.id}: no route from {question.id}")
+
+
+def trace(flow: Flow, answers: Answers) -> Trace:
+    """Follow the answers from `start` to the first unanswered question or to the end."""
+    path: list[str] = []
+    step: Step = flow.questions[flow.start]
+    while isinstance(step, Question) and step.id in answers:
+        path.append(step.id)
+        step = route(flow, step, answers)
+    return Trace(tuple(path), step)
+
+
+def next_step(flow: Flow, answers: Answers) -> Step:
+    """The next unanswered question, or the outcome (or hand-off) the answers lead to."""
+    return trace(flow, answers).step
+
+
+def check_answer(question: Question, value: object, where: Location | None = None) -> Answer:
+    """Validate and normalise one answer; raise AnswersError naming the question otherwise."""
+    where = where or Location(field=question.id)
+    if question.type == "multi":
+        values = value if isinstance(value, (list, tuple)) else [value]
+        chosen = tuple(str(v) for v in values)
+        unknown = [v for v in chosen if question.choice(v) is None]
+        if unknown or (question.required and not chosen):
+            raise _bad_choice(question, unknown[0] if unknown else "", where)
+        return chosen
+    if isinstance(value, bool) and question.type == "yesno":
+        value = YES if value else NO  # JSON answers files naturally say true/false
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise AnswersError(f"expected a single answer, got {value!r}.", where)
+    text = str(value).strip()
+    if question.choices:
+        if question.choice(text) is None:
+            raise _bad_choice(question, text, where)
+        return text
+    return _check_text(question, text, where)
+
+
+def _bad_choice(question: Question, value: str, where: Location) -> AnswersError:
+    allowed = ", ".join(c.value for c in question.choices)
+    said = f"{value!r} is not an answer to" if value else "no answer given to"
+    return AnswersError(f"{said} {question.id!r} ({question.text}).", where, f"Answers: {allowed}.")
+
+
+def _check_text(question: Question, text: str, where: Location) -> str:
+    if question.required and not text:
+        raise AnswersError(f"{question.id!r} needs an answer.", where)
+    if text and len(text) < question.min_length:
+        raise AnswersError(
+            f"{question.id!r} needs at least {question.min_length} characters.", where
+        )
+    if question.max_length is not None and len(text) > question.max_length:
+        raise AnswersError(f"{question.id!r} takes at most {question.max_length} characters.", where)
+    return text
+
+
+def answer(flow: Flow, progress: Progress, question_id: str, value: Answer) -> Progress:
+    """Give (or change) an answer; drop answers the new path no longer reaches, and log it."""
+    question = flow.questions[question_id]
+    value = check_answer(question, value)
+    before = progress.answers.get(question_id)
+    if before == value:
+        return progress
+    merged = {**progress.answers, question_id: value}
+    path = trace(flow, merged).path
+    kept = {qid: merged[qid] for qid in path}
+    if before is None:
+        return Progress(kept, progress.changes)
+    dropped = [qid for qid in progress.answers if qid not in kept]
+    line = f"{question_id} changed from {_show(before)} to {_show(value)}"
+    if dropped:
+        line += f"; {', '.join(dropped)} discarded"
+    return Progress(kept, (*progress.changes, line))
+
+
+def _show(value: Answer) -> str:
+    return "[" + ", ".join(value) + "]" if isinstance(value, tuple) else value
+
+
+def previous_question(flow: Flow, progress: Progress, current: str | None) -> str | None:
+    """The question before `current` on the path (None at the start); `None` means the end."""
+    path = trace(flow, progress.answers).path
+    if current is None or current not in path:
+        return path[-1] if path else None
+    index = path.index(current)
+    return path[index - 1] if index > 0 else None
+
+
+def following_step(flow: Flow, progress: Progress, current: str) -> Step:
+    """The step after `current` on the path: the next question even if answered, else the end."""
+    found = trace(flow, progress.answers)
+    if current in found.path:
+        index = found.path.index(current)
+        if index + 1 < len(found.path):
+            return flow.questions[found.path[index + 1]]
+    return found.step
+
+
+def start(flow: Flow, answers: Answers) -> Progress:
+    """Progress from answers given up front (a draft or an answers file), each one checked.
+
+    Answers the path never reaches are kept out, so they cannot leak into the record.
+    """
+    for qid, value in answers.items():
+        if qid not in flow.questions:
+            raise AnswersError(
+                f"{qid!r} is not a question of the flow {flow.id!r}.",
+                Location(field=f"answers.{qid}"),
+                f"Questions: {', '.join(flow.questions)}.",
+            )
+    checked = {
+        qid: check_answer(flow.questions[qid], value, Location(field=f"answers.{qid}"))
+        for qid, value in answers.items()
+    }
+    path = trace(flow, checked).path
+    return Progress({qid: checked[qid] for qid in path})
+
+
+def path_answers(flow: Flow, progress: Progress) -> list[tuple[Question, Answer]]:
+    """The answered questions on the path, in order, with their answers."""
+    return [(flow.questions[qid], progress.answers[qid]) for qid in trace(flow, progress.answers).path]
+
+
+def outcome_of(flow: Flow, progress: Progress) -> Outcome | Handoff | None:
+    """The end the answers reach, or None while a question is still open."""
+    step = next_step(flow, progress.answers)
+    return None if isinstance(step, Question) else step
+
+
+def form_fields(fields: tuple[Question, ...], values: Answers) -> list[Question]:
+    """The record-form fields that apply given the values so far (their `when` holds)."""
+    return [f for f in fields if holds(f.when, values)]
+
+
+def check_fields(fields: tuple[Question, ...], values: Answers) -> dict[str, Answer]:
+    """Validate record-form values: unknown ids, bad values; fields that do not apply dropped."""
+    known = {f.id: f for f in fields}
+    for key in values:
+        if key not in known:
+            raise AnswersError(f"{key!r} is not a record field.", Location(field=f"record.{key}"),
+                               f"Fields: {', '.join(known)}.")
+    checked: dict[str, Answer] = {}
+    for field in fields:
+        if holds(field.when, checked) and field.id in values and values[field.id] is not None:
+            where = Location(field=f"record.{field.id}")
+            checked[field.id] = check_answer(field, values[field.id], where)
+    return checked
+
+
+@dataclass(frozen=True)
+class FlowPath:
+    """One distinct way through a flow: the answers given and the step it ends at."""
+
+    answers: Mapping[str, Answer]
+    end: str  # an outcome id, or `flow:<id>` for a hand-off
+
+    @property
+    def branches(self) -> tuple[str, ...]:
+        """The questions on the path, in order."""
+        return tuple(self.answers)
+
+
+def _candidates(question: Question) -> list[Answer]:
+    if question.type == "multi":
+        singles: list[Answer] = [(c.value,) for c in question.choices]
+        return [*singles, tuple(c.value for c in question.choices)]
+    if question.choices:
+        return [c.value for c in question.choices]
+    return ["(text)"]
+
+
+def all_paths(flow: Flow) -> list[FlowPath]:
+    """Every distinct path: one per sequence of routes taken (answers that route alike merge)."""
+    found: dict[tuple[tuple[str, int], ...], FlowPath] = {}
+
+    def visit(question: Question, answers: dict[str, Answer], taken: tuple[tuple[str, int], ...]):
+        for candidate in _candidates(question):
+            given = {**answers, question.id: candidate}
+            index = next(i for i, r in enumerate(question.routes) if holds(r.when, given))
+            key = (*taken, (question.id, index))
+            step = route(flow, question, given)
+            if isinstance(step, Question):
+                visit(step, given, key)
+            elif key not in found:
+                end = step.id if isinstance(step, Outcome) else HANDOFF_PREFIX + step.flow_id
+                found[key] = FlowPath(given, end)
+
+    visit(flow.questions[flow.start], {}, ())
+    return list(found.values())

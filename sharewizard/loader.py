@@ -1,0 +1,572 @@
+"""YAML files → model objects, with file:line:column on every error; flow discovery."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sharewizard.errors import FlowError, Location, SharewizardError
+from sharewizard.model import (
+    HANDOFF_PREFIX,
+    NO,
+    NOT_SURE,
+    YES,
+    Catalogue,
+    Choice,
+    Citation,
+    Condition,
+    Faq,
+    Flow,
+    Outcome,
+    Question,
+    RecordForm,
+    Route,
+    Source,
+)
+
+JsonPath = tuple[Any, ...]
+
+SOURCES_FILE = "sources.yaml"
+RECORD_FORM_FILE = "record.yaml"
+TRIAGE_FLOW = "triage"
+FLOWS_ENV = "SHAREWIZARD_FLOWS"
+CONDITION_WORDS = ("all", "any", "not")
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader where only true/false are booleans, so `yes:` and `no:` stay words."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """Parsed YAML plus where each value and each key sits in the file."""
+
+    path: Path
+    data: Any
+    positions: dict[JsonPath, tuple[int, int]]
+    key_positions: dict[JsonPath, tuple[int, int]]
+    text: str
+
+    def locate(self, path: JsonPath, *, key: bool = False) -> Location:
+        """The file location of `path`, or of its nearest located parent."""
+        field = format_path(path)
+        table = self.key_positions if key else self.positions
+        for end in range(len(path), -1, -1):
+            found = table.get(path[:end]) or self.positions.get(path[:end])
+            if found:
+                return Location(self.path, found[0], found[1], field or None)
+        return Location(self.path, field=field or None)
+
+    def error(self, path: JsonPath, message: str, hint: str = "", *, key: bool = False,
+              kind: type[SharewizardError] = FlowError) -> SharewizardError:
+        """An error (FlowError unless `kind` says otherwise) located at `path`."""
+        return kind(message, self.locate(path, key=key), hint)
+
+
+def format_path(path: JsonPath) -> str:
+    """Render a JSON path as `questions[2].next`."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _index_nodes(node: yaml.Node, path: JsonPath, doc_path: Path, values: dict, keys: dict,
+                 kind: type[SharewizardError]) -> None:
+    """Record positions of every node and reject duplicate mapping keys."""
+    values[path] = _mark(node)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, tuple[int, int]] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                line, col = _mark(key_node)
+                raise kind(
+                    f"duplicate key {key!r} (first given at line {seen[key][0]}).",
+                    Location(doc_path, line, col, format_path(path + (key,))),
+                    "Remove one of them: YAML would silently keep only the last.",
+                )
+            seen[key] = _mark(key_node)
+            keys[path + (key,)] = _mark(key_node)
+            _index_nodes(value_node, path + (key,), doc_path, values, keys, kind)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_nodes(item, path + (index,), doc_path, values, keys, kind)
+
+
+def parse_yaml(text: str, path: Path, kind: type[SharewizardError] = FlowError) -> YamlDocument:
+    """Parse YAML (or JSON) text safely, keeping positions; errors name line and column."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise kind(
+            f"not valid YAML: {problem}.", where, "Check the indentation and quoting there."
+        ) from None
+    except yaml.YAMLError as exc:
+        raise kind(f"not valid YAML: {exc}.", Location(path)) from None
+    finally:
+        loader.dispose()
+    values: dict[JsonPath, tuple[int, int]] = {}
+    keys: dict[JsonPath, tuple[int, int]] = {}
+    if node is not None:
+        _index_nodes(node, (), path, values, keys, kind)
+    return YamlDocument(path, data, values, keys, text)
+
+
+def read_yaml(path: Path, kind: type[SharewizardError] = FlowError) -> YamlDocument:
+    """Read and parse a YAML file; an unreadable file is an error of `kind`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise kind("no such file.", Location(path)) from None
+    except IsADirectoryError:
+        raise kind("is a folder, not a file.", Location(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise kind(f"cannot read the file: {exc}.", Location(path)) from None
+    return parse_yaml(text, path, kind)
+
+
+@functools.lru_cache(maxsize=None)
+def schema(name: str) -> dict[str, Any]:
+    """One of the published JSON Schemas: `flow`, `record` or `answers`."""
+    text = resources.files("sharewizard").joinpath("schemas", f"{name}.schema.json").read_text()
+    return json.loads(text)
+
+
+@functools.lru_cache(maxsize=None)
+def _validator(name: str) -> Any:
+    import jsonschema  # imported lazily: only loading and checking need it
+
+    return jsonschema.Draft202012Validator(schema(name))
+
+
+def schema_errors(name: str, data: Any) -> list[Any]:
+    """Schema validation errors for `data`, most specific first."""
+    errors = list(_validator(name).iter_errors(data))
+    return sorted(errors, key=lambda e: (-len(e.absolute_path), str(e.absolute_path)))
+
+
+def check_schema(doc: YamlDocument, name: str,
+                 kind: type[SharewizardError] = FlowError) -> None:
+    """Validate a parsed document against a published schema; raise on the first problem."""
+    errors = schema_errors(name, doc.data)
+    if not errors:
+        return
+    error = errors[0]
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(str(k) for k in error.instance if k not in allowed)
+        raise doc.error(
+            path + (extra[0],),
+            f"unknown field {extra[0]!r}.",
+            f"Allowed here: {', '.join(sorted(allowed))}.",
+            key=True,
+            kind=kind,
+        )
+    if error.validator == "required":
+        raise doc.error(path, error.message + ".", "Add it.", kind=kind)
+    if error.validator == "oneOf" and path and path[-1] == "next":
+        raise doc.error(
+            path,
+            "`next` must be a question or outcome id, a mapping of answer to id, "
+            "or a list of {when, goto} rules.",
+            "Ids use lower-case letters, digits and hyphens; `flow:<id>` hands over to a flow.",
+        )
+    raise doc.error(path, error.message + ".", f"See `sharewizard schema {name}`.", kind=kind)
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- conditions and routes -------------------------------------------------------------------
+
+
+def parse_condition(doc: YamlDocument, raw: Any, path: JsonPath) -> Condition:
+    """`{q: v}`, `{q: [v, w]}`, `{all: [...]}`, `{any: [...]}`, `{not: ...}`; keys combine with all."""
+    if not isinstance(raw, dict) or not raw:
+        raise doc.error(path, "a condition must be a mapping such as {question-id: answer}.")
+    parts = []
+    for key, value in raw.items():
+        here = path + (key,)
+        if key in ("all", "any"):
+            if not isinstance(value, list) or not value:
+                raise doc.error(here, f"`{key}` needs a list of conditions.")
+            subs = tuple(parse_condition(doc, v, here + (i,)) for i, v in enumerate(value))
+            parts.append(Condition(kind=key, parts=subs))
+        elif key == "not":
+            parts.append(Condition(kind="not", parts=(parse_condition(doc, value, here),)))
+        else:
+            values = value if isinstance(value, list) else [value]
+            if not values or not all(isinstance(v, (str, int)) for v in values):
+                raise doc.error(here, "compare a question with an answer value or a list of them.")
+            parts.append(Condition(kind="equals", question=str(key), values=tuple(map(str, values))))
+    return parts[0] if len(parts) == 1 else Condition(kind="all", parts=tuple(parts))
+
+
+def iter_conditions(condition: Condition | None) -> Iterator[Condition]:
+    """Every `equals` leaf of a condition."""
+    if condition is None:
+        return
+    if condition.kind == "equals":
+        yield condition
+    for part in condition.parts:
+        yield from iter_conditions(part)
+
+
+def _parse_routes(doc: YamlDocument, raw: Any, path: JsonPath, qid: str) -> tuple[Route, ...]:
+    if isinstance(raw, str):
+        return (Route(goto=raw),)
+    if isinstance(raw, dict):
+        return tuple(
+            Route(goto=target, when=Condition(kind="equals", question=qid, values=(str(value),)))
+            for value, target in raw.items()
+        )
+    routes = []
+    for index, rule in enumerate(raw):
+        when = rule.get("when")
+        cond = parse_condition(doc, when, path + (index, "when")) if when is not None else None
+        routes.append(Route(goto=rule["goto"], when=cond))
+    if routes[-1].when is not None:
+        raise doc.error(
+            path + (len(routes) - 1,),
+            "the last rule has a `when`, so some answers would lead nowhere.",
+            "End the list with a rule that has only `goto`.",
+        )
+    return tuple(routes)
+
+
+# --- citations, questions, outcomes -----------------------------------------------------------
+
+
+def _citations(raw: list[dict[str, Any]] | None) -> tuple[Citation, ...]:
+    return tuple(Citation(c["source"], c["section"], c["quote"].strip()) for c in raw or ())
+
+
+def _choices(doc: YamlDocument, raw: dict[str, Any], path: JsonPath) -> tuple[Choice, ...]:
+    kind = raw["type"]
+    given = tuple(Choice(str(c["value"]), c["label"], c.get("help", "")) for c in raw.get("choices", ()))
+    if kind == "yesno":
+        if given:
+            raise doc.error(path + ("choices",), "a yes/no question has no `choices`.", key=True)
+        fixed = (Choice(YES, "Yes"), Choice(NO, "No"))
+        return fixed + ((Choice(NOT_SURE, "Not sure"),) if raw.get("not_sure") else ())
+    if "not_sure" in raw:
+        raise doc.error(path + ("not_sure",), "`not_sure` is for yes/no questions only.",
+                        "Add a choice with value not-sure instead.", key=True)
+    if kind in ("choice", "multi") and not given:
+        raise doc.error(path, f"a {kind} question needs `choices`.")
+    if kind == "text" and given:
+        raise doc.error(path + ("choices",), "a text question has no `choices`.", key=True)
+    seen: set[str] = set()
+    for index, choice in enumerate(given):
+        if choice.value in seen:
+            raise doc.error(path + ("choices", index, "value"), f"duplicate choice {choice.value!r}.")
+        seen.add(choice.value)
+    return given
+
+
+def parse_question(doc: YamlDocument, raw: dict[str, Any], path: JsonPath) -> Question:
+    """One question mapping → Question (routes and `when` included, targets not yet checked)."""
+    qid = raw["id"]
+    routes = _parse_routes(doc, raw["next"], path + ("next",), qid) if "next" in raw else ()
+    when = parse_condition(doc, raw["when"], path + ("when",)) if "when" in raw else None
+    return Question(
+        id=qid,
+        text=raw["text"].strip(),
+        type=raw["type"],
+        choices=_choices(doc, raw, path),
+        routes=routes,
+        help=raw.get("help", "").strip(),
+        guidance=_citations(raw.get("guidance")),
+        required=raw.get("required", True),
+        min_length=raw.get("min_length", 0),
+        max_length=raw.get("max_length"),
+        when=when,
+    )
+
+
+def _parse_outcome(raw: dict[str, Any]) -> Outcome:
+    return Outcome(
+        id=raw["id"],
+        decision=raw["decision"],
+        title=raw["title"].strip(),
+        summary=raw["summary"].strip(),
+        actions=tuple(a.strip() for a in raw["actions"]),
+        citations=_citations(raw["citations"]),
+        related_flows=tuple(raw.get("related_flows", ())),
+    )
+
+
+# --- whole-flow checks ------------------------------------------------------------------------
+
+
+def _check_unique_ids(doc: YamlDocument) -> None:
+    seen: dict[str, JsonPath] = {}
+    for section in ("questions", "outcomes"):
+        for index, item in enumerate(doc.data[section]):
+            here = (section, index, "id")
+            if item["id"] in CONDITION_WORDS:
+                raise doc.error(here, f"{item['id']!r} is reserved for conditions.", "Rename it.")
+            if item["id"] in seen:
+                first = doc.locate(seen[item["id"]])
+                raise doc.error(
+                    here,
+                    f"duplicate id {item['id']!r} (first used at line {first.line}).",
+                    "Every question and outcome in a flow needs its own id.",
+                )
+            seen[item["id"]] = here
+
+
+def _check_routes(doc: YamlDocument, questions: dict[str, Question], outcome_ids: set[str]) -> None:
+    for index, question in enumerate(questions.values()):
+        base = ("questions", index, "next")
+        raw_next = doc.data["questions"][index]["next"]
+        for r, route in enumerate(question.routes):
+            here = base if isinstance(raw_next, str) else base + (
+                (list(raw_next)[r],) if isinstance(raw_next, dict) else (r, "goto")
+            )
+            target = route.goto
+            if target.startswith(HANDOFF_PREFIX):
+                continue  # checked against the catalogue once every flow is loaded
+            if target not in questions and target not in outcome_ids:
+                raise doc.error(
+                    here,
+                    f"{target!r} names no question or outcome in this flow.",
+                    "Fix the id, or add the question or outcome it should lead to.",
+                )
+            for cond in iter_conditions(route.when):
+                _check_condition(doc, cond, questions, here)
+        if isinstance(raw_next, dict):
+            _check_answer_map(doc, question, raw_next, base)
+
+
+def _check_answer_map(
+    doc: YamlDocument, question: Question, raw_next: dict[str, Any], path: JsonPath
+) -> None:
+    if question.type not in ("yesno", "choice"):
+        raise doc.error(path, f"a {question.type} question cannot map answers to ids.",
+                        "Use a single id, or a list of {when, goto} rules.")
+    values = [c.value for c in question.choices]
+    for key in raw_next:
+        if str(key) not in values:
+            raise doc.error(path + (key,), f"{key!r} is not an answer to this question.",
+                            f"Answers: {', '.join(values)}.", key=True)
+    missing = [v for v in values if v not in {str(k) for k in raw_next}]
+    if missing:
+        raise doc.error(path, f"no `next` for the answer(s) {', '.join(missing)}.",
+                        "Say where each answer leads.")
+
+
+def _check_condition(
+    doc: YamlDocument, cond: Condition, questions: dict[str, Question], path: JsonPath
+) -> None:
+    target = questions.get(cond.question)
+    if target is None:
+        raise doc.error(path, f"the condition names {cond.question!r}, which is not a question here.")
+    if target.choices:
+        allowed = {c.value for c in target.choices}
+        for value in cond.values:
+            if value not in allowed:
+                raise doc.error(path, f"{value!r} is not an answer to {cond.question!r}.",
+                                f"Answers: {', '.join(sorted(allowed))}.")
+
+
+def _check_graph(doc: YamlDocument, flow_start: str, questions: dict[str, Question],
+                 outcome_ids: set[str]) -> None:
+    """Every node reachable from `start`; no cycles (a walk must always end)."""
+    if flow_start not in questions:
+        raise doc.error(("start",), f"{flow_start!r} names no question in this flow.")
+    index = {qid: i for i, qid in enumerate(questions)}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(qid: str) -> None:
+        state[qid] = 1
+        for route in questions[qid].routes:
+            target = route.goto
+            if target in questions:
+                if state.get(target) == 1:
+                    raise doc.error(("questions", index[qid], "next"),
+                                    f"this leads back to {target!r}, so the walk could loop forever.",
+                                    "Flows must always move forward.")
+                if target not in state:
+                    visit(target)
+            elif target in outcome_ids:
+                state[target] = 2
+        state[qid] = 2
+
+    visit(flow_start)
+    for section in ("questions", "outcomes"):
+        for i, item in enumerate(doc.data[section]):
+            if item["id"] not in state:
+                raise doc.error((section, i, "id"), f"{item['id']!r} can never be reached from start.",
+                                "Lead to it from a question, or remove it.")
+
+
+def _check_references(doc: YamlDocument, sources: set[str], flow_ids: set[str]) -> None:
+    """Citations name declared sources; `flow:` targets and related flows name real flows."""
+    for section, cite_key in (("questions", "guidance"), ("outcomes", "citations")):
+        for i, item in enumerate(doc.data[section]):
+            for c, cite in enumerate(item.get(cite_key, ())):
+                if cite["source"] not in sources:
+                    raise doc.error((section, i, cite_key, c, "source"),
+                                    f"the source {cite['source']!r} is not declared in sources.yaml.",
+                                    f"Declared: {', '.join(sorted(sources))}.")
+    for i, item in enumerate(doc.data["outcomes"]):
+        for r, related in enumerate(item.get("related_flows", ())):
+            if related not in flow_ids:
+                raise doc.error(("outcomes", i, "related_flows", r),
+                                f"{related!r} names no flow.", f"Flows: {', '.join(sorted(flow_ids))}.")
+    for i, item in enumerate(doc.data["questions"]):
+        raw = item["next"]
+        targets = ([((), raw)] if isinstance(raw, str) else
+                   [((k,), v) for k, v in raw.items()] if isinstance(raw, dict) else
+                   [((r, "goto"), rule["goto"]) for r, rule in enumerate(raw)])
+        for sub, target in targets:
+            if target.startswith(HANDOFF_PREFIX) and target[len(HANDOFF_PREFIX):] not in flow_ids:
+                raise doc.error(("questions", i, "next") + sub, f"{target!r} names no flow.",
+                                f"Flows: {', '.join(sorted(flow_ids))}.")
+
+
+def parse_flow(
+    doc: YamlDocument, sources: set[str] | None = None, flow_ids: set[str] | None = None
+) -> Flow:
+    """A flow document → Flow, after checking schema, ids, routes, reachability and references.
+
+    `sources` and `flow_ids` are the ids the catalogue declares; without them references to
+    other files are not checked.
+    """
+    check_schema(doc, "flow")
+    data = doc.data
+    _check_unique_ids(doc)
+    if sources is not None and flow_ids is not None:
+        _check_references(doc, sources, flow_ids)
+    questions = {
+        q["id"]: parse_question(doc, q, ("questions", i)) for i, q in enumerate(data["questions"])
+    }
+    outcome_ids = {o["id"] for o in data["outcomes"]}
+    _check_routes(doc, questions, outcome_ids)
+    _check_graph(doc, data["start"], questions, outcome_ids)
+    return Flow(
+        id=data["id"],
+        version=str(data["version"]),
+        title=data["title"].strip(),
+        description=data["description"].strip(),
+        faq=Faq(data["faq"].get("number"), data["faq"]["question"].strip()),
+        start=data["start"],
+        questions=questions,
+        outcomes={o["id"]: _parse_outcome(o) for o in data["outcomes"]},
+        path=doc.path,
+        sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+    )
+
+
+def load_flow(path: Path, sources: set[str] | None = None,
+              flow_ids: set[str] | None = None) -> Flow:
+    """Read, validate and parse one flow file."""
+    return parse_flow(read_yaml(path), sources, flow_ids)
+
+
+# --- sources and the record form --------------------------------------------------------------
+
+
+def load_sources(path: Path) -> dict[str, Source]:
+    """`sources.yaml` → sources by id."""
+    doc = read_yaml(path)
+    check_schema(doc, "sources")
+    sources: dict[str, Source] = {}
+    for index, raw in enumerate(doc.data["sources"]):
+        if raw["id"] in sources:
+            raise doc.error(("sources", index, "id"), f"duplicate source id {raw['id']!r}.")
+        sources[raw["id"]] = Source(raw["id"], raw["title"], raw["publisher"], str(raw["edition"]),
+                                    raw["url"])
+    return sources
+
+
+def load_record_form(path: Path) -> RecordForm:
+    """`record.yaml` → the questions that complete a decision record."""
+    doc = read_yaml(path)
+    check_schema(doc, "record-form")
+    fields = tuple(parse_question(doc, raw, ("fields", i)) for i, raw in enumerate(doc.data["fields"]))
+    known = {f.id: f for f in fields}
+    for index, field in enumerate(fields):
+        for cond in iter_conditions(field.when):
+            _check_condition(doc, cond, known, ("fields", index, "when"))
+    return RecordForm(fields=fields, disclaimer=doc.data["disclaimer"].strip(), path=path)
+
+
+def flow_files(directory: Path) -> list[Path]:
+    """The flow files of a directory, in name order (sources and record form excluded)."""
+    names = {SOURCES_FILE, RECORD_FORM_FILE}
+    return sorted(p for p in directory.glob("*.y*ml") if p.name not in names and p.is_file())
+
+
+def default_flows_dir() -> Path:
+    """`$SHAREWIZARD_FLOWS`, else the flows shipped in the package, else the source tree's."""
+    if os.environ.get(FLOWS_ENV):
+        return Path(os.environ[FLOWS_ENV])
+    packaged = Path(__file__).parent / "flows"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "flows"
+
+
+def load_catalogue(directory: Path | None = None) -> Catalogue:
+    """Load and cross-check every flow, the sources and the record form in a directory."""
+    directory = directory or default_flows_dir()
+    if not directory.is_dir():
+        raise FlowError("no such flows directory.", Location(directory),
+                        f"Pass --flows DIR or set {FLOWS_ENV}.")
+    return _load_catalogue_cached(directory.resolve(), _mtimes(directory))
+
+
+def _mtimes(directory: Path) -> tuple[tuple[str, int], ...]:
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.y*ml")))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_catalogue_cached(directory: Path, _mtimes: tuple[tuple[str, int], ...]) -> Catalogue:
+    sources = load_sources(directory / SOURCES_FILE)
+    record_form = load_record_form(directory / RECORD_FORM_FILE)
+    docs = [read_yaml(path) for path in flow_files(directory)]
+    owners: dict[str, Path] = {}
+    for doc in docs:
+        check_schema(doc, "flow")
+        flow_id = doc.data["id"]
+        if flow_id in owners:
+            raise doc.error(("id",), f"flow id {flow_id!r} is also used by {owners[flow_id].name}.",
+                            "Each flow needs its own id.")
+        owners[flow_id] = doc.path
+    flows = {doc.data["id"]: parse_flow(doc, set(sources), set(owners)) for doc in docs}
+    triage = TRIAGE_FLOW if TRIAGE_FLOW in flows else None
+    return Catalogue(directory, sources, flows, record_form, triage)

@@ -1,0 +1,173 @@
+"""Immutable data the rest of the package passes around: flows, questions, outcomes, sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+#: An answer: a choice value or free text (str), or the chosen values of a multiple choice.
+Answer = Union[str, tuple[str, ...]]
+
+QUESTION_TYPES = ("yesno", "choice", "multi", "text")
+
+#: The fixed vocabulary of decisions an outcome can give.
+DECISIONS = (
+    "share",
+    "share-without-informing-family",
+    "seek-consent",
+    "refer",
+    "do-not-share",
+    "no-agreement-needed",
+    "agreement-needed",
+    "seek-advice",
+    "out-of-scope",
+)
+
+#: A `next` target of this form hands the walk over to another flow.
+HANDOFF_PREFIX = "flow:"
+
+YES, NO, NOT_SURE = "yes", "no", "not-sure"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document the flows cite, declared once in `sources.yaml`."""
+
+    id: str
+    title: str
+    publisher: str
+    edition: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim quote from a source, with the section it comes from."""
+
+    source: str
+    section: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A declarative test on earlier answers: `equals` (any of `values`), `all`, `any` or `not`."""
+
+    kind: str
+    question: str = ""
+    values: tuple[str, ...] = ()
+    parts: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True)
+class Route:
+    """Go to `goto` (a question, an outcome or `flow:<id>`) when `when` holds (or always)."""
+
+    goto: str
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a yes/no, single or multiple choice question."""
+
+    value: str
+    label: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a flow or of the record form."""
+
+    id: str
+    text: str
+    type: str
+    choices: tuple[Choice, ...] = ()
+    routes: tuple[Route, ...] = ()
+    help: str = ""
+    guidance: tuple[Citation, ...] = ()
+    required: bool = True
+    min_length: int = 0
+    max_length: int | None = None
+    when: Condition | None = None
+
+    def choice(self, value: str) -> Choice | None:
+        """The choice with this value, if the question has one."""
+        return next((c for c in self.choices if c.value == value), None)
+
+    def label_of(self, answer: Answer) -> str:
+        """The answer as the user saw it: choice labels rather than values."""
+        if isinstance(answer, tuple):
+            return ", ".join(self.label_of(value) for value in answer)
+        chosen = self.choice(answer) if self.choices else None
+        return chosen.label if chosen else answer
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where a walk ends: the decision, what to do and the guidance behind it."""
+
+    id: str
+    decision: str
+    title: str
+    summary: str
+    actions: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    related_flows: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """A walk that continues in another flow (the triage flow ends this way)."""
+
+    flow_id: str
+
+
+@dataclass(frozen=True)
+class Faq:
+    """The FAQ question a flow implements; `number` is None for triage."""
+
+    number: int | None
+    question: str
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A parsed, validated flow file."""
+
+    id: str
+    version: str
+    title: str
+    description: str
+    faq: Faq
+    start: str
+    questions: dict[str, Question]
+    outcomes: dict[str, Outcome]
+    path: Path
+    sha256: str
+
+
+Step = Union[Question, Outcome, Handoff]
+
+
+@dataclass(frozen=True)
+class RecordForm:
+    """The questions asked after an outcome to complete the decision record."""
+
+    fields: tuple[Question, ...]
+    disclaimer: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything under one flows directory: sources, flows and the record form."""
+
+    directory: Path
+    sources: dict[str, Source]
+    flows: dict[str, Flow]
+    record_form: RecordForm
+    triage: str | None = None
+    warnings: tuple[str, ...] = field(default=())

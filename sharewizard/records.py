@@ -1,0 +1,255 @@
+"""Decision records: build, checksum, verify, and write them as JSON or Markdown."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sharewizard import __version__, engine
+from sharewizard.errors import Location, RecordError
+from sharewizard.files import write_private
+from sharewizard.model import NO, YES, Answer, Catalogue, Flow, Question
+from sharewizard.session import Decision
+from sharewizard.text import md_block, md_escape
+
+SCHEMA_VERSION = 1
+FORMATS = ("json", "md")
+
+Record = dict[str, Any]
+
+
+def utc_timestamp(moment: datetime | None = None) -> str:
+    """`2026-11-23T14:30:00Z`: UTC, ISO 8601, to the second."""
+    moment = (moment or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _flow_ref(flow: Flow) -> dict[str, Any]:
+    return {
+        "id": flow.id,
+        "version": flow.version,
+        "title": flow.title,
+        "sha256": flow.sha256,
+        "faq": {"number": flow.faq.number, "question": flow.faq.question},
+    }
+
+
+def _answer_rows(pairs: list[tuple[Question, Answer]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "question": q.id,
+            "text": q.text,
+            "answer": list(a) if isinstance(a, tuple) else a,
+            "answer_label": q.label_of(a),
+        }
+        for q, a in pairs
+    ]
+
+
+def _sharing(catalogue: Catalogue, fields: Mapping[str, Answer]) -> dict[str, Any]:
+    def text(key: str) -> str | None:
+        value = fields.get(key)
+        return str(value) if value not in (None, "") else None
+
+    basis = fields.get("lawful_basis")
+    if basis == "other":
+        lawful_basis = f"Other: {text('lawful_basis_other') or 'not described'}"
+    elif basis:
+        form_field = next(f for f in catalogue.record_form.fields if f.id == "lawful_basis")
+        lawful_basis = form_field.label_of(basis)
+    else:
+        lawful_basis = None
+    informed = fields.get("family_informed")
+    return {
+        "what": text("what"),
+        "with_whom": text("with_whom"),
+        "how": text("how"),
+        "when": text("when"),
+        "lawful_basis": lawful_basis,
+        "rationale": text("rationale"),
+        "family_informed": {YES: True, NO: False}.get(str(informed)) if informed else None,
+        "family_not_informed_reason": text("family_not_informed_reason"),
+    }
+
+
+def build_record(
+    decision: Decision, catalogue: Catalogue, *, created_at: str, record_id: str
+) -> Record:
+    """The decision as a record dict, checksummed."""
+    outcome = decision.outcome
+    sources = catalogue.sources
+    fields = decision.fields
+    record: Record = {
+        "schema_version": SCHEMA_VERSION,
+        "record_id": record_id,
+        "created_at": created_at,
+        "tool": {"name": "sharewizard", "version": __version__},
+        "disclaimer": catalogue.record_form.disclaimer,
+        "flow": _flow_ref(decision.flow),
+        "route": [
+            {
+                "flow": _flow_ref(seg.flow),
+                "answers": _answer_rows(engine.path_answers(seg.flow, engine.Progress(seg.answers))),
+            }
+            for seg in decision.route
+        ],
+        "answers": _answer_rows(engine.path_answers(decision.flow, decision.progress)),
+        "outcome": {
+            "id": outcome.id,
+            "decision": outcome.decision,
+            "title": outcome.title,
+            "summary": outcome.summary,
+            "actions": list(outcome.actions),
+            "citations": [
+                {
+                    "source": c.source,
+                    "title": sources[c.source].title,
+                    "publisher": sources[c.source].publisher,
+                    "edition": sources[c.source].edition,
+                    "url": sources[c.source].url,
+                    "section": c.section,
+                    "quote": c.quote,
+                }
+                for c in outcome.citations
+            ],
+            "related_flows": list(outcome.related_flows),
+        },
+        "changes": list(decision.progress.changes),
+        "sharing": _sharing(catalogue, fields),
+        "case_reference": str(fields["case_reference"]) if fields.get("case_reference") else None,
+        "practitioner": {
+            "role": str(fields["practitioner_role"]) if fields.get("practitioner_role") else None,
+            "organisation": str(fields["organisation"]) if fields.get("organisation") else None,
+        },
+    }
+    record["checksum"] = checksum(record)
+    return record
+
+
+def checksum(record: Mapping[str, Any]) -> str:
+    """`sha256:` + hex digest of the canonical JSON of every field but `checksum`."""
+    body = {k: v for k, v in record.items() if k != "checksum"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def verify(record: Mapping[str, Any]) -> bool:
+    """Whether the record's checksum matches its content."""
+    return record.get("checksum") == checksum(record)
+
+
+def schema_problems(record: Any) -> list[str]:
+    """Ways the record breaks the published record schema (empty when it conforms)."""
+    from sharewizard.loader import schema_errors
+
+    return [
+        f"{'.'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}"
+        for e in schema_errors("record", record)
+    ]
+
+
+def load_record(path: Path) -> Record:
+    """Read a JSON record; refuse unreadable files and unknown schema versions."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RecordError("no such file.", Location(path)) from None
+    except json.JSONDecodeError as exc:
+        raise RecordError(f"not valid JSON: {exc.msg}.", Location(path, exc.lineno, exc.colno),
+                          "Only JSON records can be verified; Markdown records are for reading.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordError(f"cannot read the file: {exc}.", Location(path)) from None
+    if not isinstance(record, dict) or record.get("schema_version") != SCHEMA_VERSION:
+        found = record.get("schema_version") if isinstance(record, dict) else None
+        raise RecordError(f"schema_version is {found!r}; this sharewizard reads {SCHEMA_VERSION}.",
+                          Location(path, field="schema_version"))
+    return record
+
+
+def to_json(record: Mapping[str, Any]) -> str:
+    """Stable JSON: sorted keys, two-space indent, UTF-8 kept readable."""
+    return json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _line(label: str, value: Any) -> str:
+    shown = "—" if value in (None, "") else md_block(str(value))
+    return f"- **{label}:** {shown}"
+
+
+def to_markdown(record: Mapping[str, Any]) -> str:
+    """The same content as the JSON, for people and printers; every user text is escaped."""
+    sharing = record["sharing"]
+    outcome = record["outcome"]
+    informed = {True: "yes", False: "no"}.get(sharing["family_informed"])
+    out = [
+        "# Information sharing decision record",
+        "",
+        f"> {md_escape(record['disclaimer'])}",
+        "",
+        _line("Record", record["record_id"]),
+        _line("Created (UTC)", record["created_at"]),
+        _line("Case reference", record["case_reference"]),
+        _line("Practitioner role", record["practitioner"]["role"]),
+        _line("Organisation", record["practitioner"]["organisation"]),
+        _line("Flow", f"{record['flow']['title']} ({record['flow']['id']}, version "
+                      f"{record['flow']['version']})"),
+        _line("Tool", f"{record['tool']['name']} {record['tool']['version']}"),
+        "",
+        f"## Decision: {md_escape(outcome['title'])}",
+        "",
+        _line("Decision", outcome["decision"]),
+        "",
+        md_escape(outcome["summary"]),
+        "",
+        "### Actions",
+        "",
+        *[f"- {md_block(a)}" for a in outcome["actions"]],
+        "",
+        "## What was or was not shared",
+        "",
+        _line("What", sharing["what"]),
+        _line("With whom", sharing["with_whom"]),
+        _line("How", sharing["how"]),
+        _line("When", sharing["when"]),
+        _line("Lawful basis", sharing["lawful_basis"]),
+        _line("Rationale", sharing["rationale"]),
+        _line("Family informed", informed),
+        _line("Why the family was not informed", sharing["family_not_informed_reason"]),
+        "",
+        "## Questions and answers",
+        "",
+    ]
+    for segment in record["route"]:
+        out += [f"{n}. {md_block(a['text'], '   ')} — **{md_block(a['answer_label'], '   ')}**"
+                for n, a in enumerate(segment["answers"], 1)]
+        out.append("")
+    out += [f"{n}. {md_block(a['text'], '   ')} — **{md_block(a['answer_label'], '   ')}**"
+            for n, a in enumerate(record["answers"], 1)]
+    if record["changes"]:
+        out += ["", "### Answers changed during the session", ""]
+        out += [f"- {md_escape(c)}" for c in record["changes"]]
+    out += ["", "## Guidance cited", ""]
+    for c in outcome["citations"]:
+        out += [
+            f"> {md_block(c['quote'], '> ')}",
+            ">",
+            f"> — {md_escape(c['title'])}, {md_escape(c['publisher'])} ({md_escape(c['edition'])}), "
+            f"{md_escape(c['section'])}. <{c['url']}>",
+            "",
+        ]
+    out += ["## Integrity", "", f"Checksum of the JSON form: `{record['checksum']}`", ""]
+    return "\n".join(out)
+
+
+def render(record: Mapping[str, Any], fmt: str) -> str:
+    """The record in the chosen format."""
+    return to_markdown(record) if fmt == "md" else to_json(record)
+
+
+def write_record(record: Mapping[str, Any], path: Path, fmt: str, *, force: bool = False) -> Path:
+    """Write atomically, owner-only, refusing to overwrite unless `force`."""
+    return write_private(path, render(record, fmt), force=force)
