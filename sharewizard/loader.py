@@ -129,6 +129,9 @@ def parse_yaml(text: str, path: Path, kind: type[SharewizardError] = FlowError) 
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         problem = exc.problem or exc.context or "not valid YAML"
+        if exc.context and exc.context_mark and exc.problem:
+            cm = exc.context_mark
+            problem = f"{exc.context} (line {cm.line + 1}, column {cm.column + 1}): {exc.problem}"
         raise kind(
             f"not valid YAML: {problem}.", where, "Check the indentation and quoting there."
         ) from None
@@ -367,8 +370,9 @@ def _check_routes(doc: YamlDocument, questions: dict[str, Question], outcome_ids
                     f"{target!r} names no question or outcome in this flow.",
                     "Fix the id, or add the question or outcome it should lead to.",
                 )
+            when_at = base + (r, "when") if isinstance(raw_next, list) else here
             for cond in iter_conditions(route.when):
-                _check_condition(doc, cond, questions, here)
+                _check_condition(doc, cond, questions, when_at)
         if isinstance(raw_next, dict):
             _check_answer_map(doc, question, raw_next, base)
 

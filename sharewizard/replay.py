@@ -1,0 +1,136 @@
+"""Answers files → decisions and records, one file or many in parallel."""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sharewizard.answers import AnswersFile, load_answers, resolve_flow
+from sharewizard.errors import AnswersError, SharewizardError
+from sharewizard.model import Catalogue
+from sharewizard.records import Record, build_record, write_record
+from sharewizard.session import Decision, ScriptedAsker, start_session
+
+ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
+RECORD_NAMESPACE = uuid.UUID("6f0c8d3e-3c1f-4c8e-9a53-6b1f5e0f4a11")
+
+
+def decide_from_answers(catalogue: Catalogue, answers: AnswersFile) -> Decision:
+    """Walk the flow an answers file names, with no prompts; errors name the file and field."""
+    flow = resolve_flow(catalogue, answers)
+    try:
+        session = start_session(catalogue, flow.id, ScriptedAsker(str(answers.path),
+                                catalogue.record_form), answers.answers, answers.record)
+        return session.run(review=False)
+    except AnswersError as exc:
+        if exc.location.path is None or str(exc.location.path) == str(answers.path):
+            located = answers.locate(exc.location.field)
+            located.field = exc.location.field
+            exc.location = located
+        raise
+
+
+def deterministic_id(answers: AnswersFile, created_at: str) -> str:
+    """A record id fixed by the input and the timestamp, so replays are reproducible."""
+    text = answers.doc.text if answers.doc else repr(answers)
+    return str(uuid.uuid5(RECORD_NAMESPACE, f"{created_at}\n{text}"))
+
+
+def expectation_diff(answers: AnswersFile, record: Record) -> list[str]:
+    """`field: expected X, got Y` lines for each expectation the record misses."""
+    got = {"outcome": record["outcome"]["id"], "decision": record["outcome"]["decision"]}
+    return [f"{key}: expected {want!r}, got {got[key]!r}"
+            for key, want in answers.expect.items() if got.get(key) != want]
+
+
+def expand_paths(paths: Iterable[str], stdin: Iterable[str] | None = None) -> list[Path]:
+    """Files as given; folders searched recursively for answers files; `-` reads paths from stdin."""
+    found: list[Path] = []
+    for raw in paths:
+        if raw == "-":
+            lines = stdin if stdin is not None else sys.stdin
+            found += expand_paths([line.strip() for line in lines if line.strip()])
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*")
+                            if p.suffix in ANSWERS_SUFFIXES and p.is_file())
+        else:
+            found.append(path)
+    return found
+
+
+@dataclass
+class FileResult:
+    """What happened to one answers file."""
+
+    path: Path
+    record_path: Path | None = None
+    outcome: str | None = None
+    decision: str | None = None
+    expectation: str = "none"  # none | met | failed
+    diff: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def output_name(path: Path, inputs_root: Path | None, fmt: str) -> str:
+    """A stable record name from the answers file's path (relative to a common root)."""
+    relative = path.relative_to(inputs_root) if inputs_root else Path(path.name)
+    stem = "__".join(relative.with_suffix("").parts)
+    return f"{stem}.record.{fmt}"
+
+
+def common_root(paths: list[Path]) -> Path | None:
+    """The deepest folder holding every input, so output names stay unique and stable."""
+    if not paths:
+        return None
+    resolved = [p.resolve().parent for p in paths]
+    try:
+        return Path(os.path.commonpath([str(p) for p in resolved]))
+    except ValueError:
+        return None
+
+
+def replay_one(catalogue: Catalogue, path: Path, *, created_at: str, out_dir: Path | None,
+               fmt: str, force: bool, root: Path | None) -> FileResult:
+    """Replay one file; never raises for bad input, and writes nothing unless all went well."""
+    result = FileResult(path)
+    try:
+        answers = load_answers(path)
+        decision = decide_from_answers(catalogue, answers)
+        record = build_record(decision, catalogue, created_at=created_at,
+                              record_id=deterministic_id(answers, created_at))
+        result.outcome, result.decision = record["outcome"]["id"], record["outcome"]["decision"]
+        if answers.expect:
+            result.diff = expectation_diff(answers, record)
+            result.expectation = "failed" if result.diff else "met"
+        if out_dir is not None:
+            target = out_dir / output_name(path.resolve(), root, fmt)
+            result.record_path = write_record(record, target, fmt, force=force)
+    except SharewizardError as exc:
+        result.error = str(exc)
+    return result
+
+
+def replay_all(catalogue: Catalogue, paths: list[Path], *, created_at: str, out_dir: Path | None,
+               fmt: str, force: bool, jobs: int,
+               progress: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+    """Replay many files in parallel; results come back in input order."""
+    root = common_root(paths)
+
+    def one(path: Path) -> FileResult:
+        return replay_one(catalogue, path, created_at=created_at, out_dir=out_dir, fmt=fmt,
+                          force=force, root=root)
+
+    results: list[FileResult] = []
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for result in pool.map(one, paths):
+            if progress:
+                progress(result)
+            results.append(result)
+    return results

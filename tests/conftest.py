@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sharewizard.loader import load_catalogue
+from sharewizard.model import Catalogue
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def demo() -> Catalogue:
+    """A small catalogue whose `demo` flow uses every question type and condition form."""
+    return load_catalogue(FIXTURES / "catalogue")
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    """The flows shipped with sharewizard."""
+    return load_catalogue(ROOT / "flows")

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import pytest
+
+from sharewizard import engine
+from sharewizard.errors import AnswersError
+from sharewizard.model import Outcome, Question
+
+
+def walk(flow, answers):
+    progress = engine.Progress({})
+    for qid, value in answers.items():
+        progress = engine.answer(flow, progress, qid, value)
+    return progress
+
+
+def test_first_step_is_start_question(demo):
+    step = engine.next_step(demo.flows["demo"], {})
+    assert isinstance(step, Question) and step.id == "concern"
+
+
+@pytest.mark.parametrize(
+    ("answers", "end"),
+    [
+        ({"concern": "no"}, "none"),
+        ({"concern": "not-sure"}, "advice"),
+        ({"concern": "yes", "kinds": ("neglect",), "note": ""}, "none"),
+        ({"concern": "yes", "kinds": ("injury",), "urgency": "high", "note": "x"}, "refer"),
+        ({"concern": "yes", "kinds": ("injury", "online"), "urgency": "high", "note": ""}, "share"),
+        ({"concern": "yes", "kinds": ("injury",), "urgency": "low", "note": ""}, "share"),
+        ({"concern": "yes", "kinds": ("online",), "note": ""}, "share"),
+    ],
+)
+def test_branching_and_conditions_reach_the_right_outcome(demo, answers, end):
+    flow = demo.flows["demo"]
+    step = engine.next_step(flow, walk(flow, answers).answers)
+    assert isinstance(step, Outcome) and step.id == end
+
+
+def test_multi_condition_routes_to_extra_question(demo):
+    flow = demo.flows["demo"]
+    progress = walk(flow, {"concern": "yes", "kinds": ["injury"]})
+    assert engine.next_step(flow, progress.answers).id == "urgency"
+    progress = walk(flow, {"concern": "yes", "kinds": ["neglect"]})
+    assert engine.next_step(flow, progress.answers).id == "note"
+
+
+def test_changing_an_answer_drops_stale_answers_and_logs_it(demo):
+    flow = demo.flows["demo"]
+    progress = walk(flow, {"concern": "yes", "kinds": ("injury",), "urgency": "high", "note": "n"})
+    changed = engine.answer(flow, progress, "concern", "no")
+    assert dict(changed.answers) == {"concern": "no"}
+    assert changed.changes == ("concern changed from yes to no; kinds, urgency, note discarded",)
+    assert engine.next_step(flow, changed.answers).id == "none"
+
+
+def test_changing_an_answer_keeps_answers_still_on_the_path(demo):
+    flow = demo.flows["demo"]
+    progress = walk(flow, {"concern": "yes", "kinds": ("injury",), "urgency": "high", "note": "n"})
+    changed = engine.answer(flow, progress, "urgency", "low")
+    assert changed.answers["note"] == "n"
+    assert changed.changes == ("urgency changed from high to low",)
+    assert engine.next_step(flow, changed.answers).id == "share"
+
+
+def test_same_answer_again_changes_nothing(demo):
+    flow = demo.flows["demo"]
+    progress = walk(flow, {"concern": "yes"})
+    assert engine.answer(flow, progress, "concern", "yes") is progress
+
+
+def test_back_goes_to_previous_question_on_the_path(demo):
+    flow = demo.flows["demo"]
+    progress = walk(flow, {"concern": "yes", "kinds": ("neglect",)})
+    # at "note" (unanswered): back leads to kinds, then concern, then nowhere
+    assert engine.previous_question(flow, progress, "note") == "kinds"
+    assert engine.previous_question(flow, progress, "kinds") == "concern"
+    assert engine.previous_question(flow, progress, "concern") is None
+
+
+def test_following_step_walks_forward_through_answered_questions(demo):
+    flow = demo.flows["demo"]
+    progress = walk(flow, {"concern": "yes", "kinds": ("injury",), "urgency": "high"})
+    assert engine.following_step(flow, progress, "concern").id == "kinds"
+    assert engine.following_step(flow, progress, "urgency").id == "note"
+
+
+@pytest.mark.parametrize(
+    ("qid", "value", "message"),
+    [
+        ("concern", "maybe", "'maybe' is not an answer to 'concern'"),
+        ("kinds", ["fire"], "'fire' is not an answer to 'kinds'"),
+        ("kinds", [], "no answer given to 'kinds'"),
+        ("note", "x" * 51, "takes at most 50 characters"),
+        ("concern", ["yes"], "expected a single answer"),
+    ],
+)
+def test_bad_answers_are_refused_with_the_question_named(demo, qid, value, message):
+    with pytest.raises(AnswersError, match=message.replace("(", r"\(").replace("[", r"\[")):
+        engine.check_answer(demo.flows["demo"].questions[qid], value)
+
+
+def test_json_booleans_count_as_yes_and_no(demo):
+    question = demo.flows["demo"].questions["concern"]
+    assert engine.check_answer(question, True) == "yes"
+    assert engine.check_answer(question, False) == "no"
+
+
+def test_start_ignores_answers_off_the_path_and_refuses_unknown_questions(demo):
+    flow = demo.flows["demo"]
+    progress = engine.start(flow, {"concern": "no", "urgency": "high"})
+    assert dict(progress.answers) == {"concern": "no"}
+    with pytest.raises(AnswersError, match="'colour' is not a question of the flow 'demo'"):
+        engine.start(flow, {"colour": "red"})
+
+
+def test_all_paths_finds_every_distinct_route(demo):
+    ends = sorted(p.end for p in engine.all_paths(demo.flows["demo"]))
+    assert ends == ["advice", "none", "none", "refer", "share", "share"]
+
+
+def test_record_form_asks_reason_only_when_family_not_informed(demo):
+    fields = demo.record_form.fields
+    ids = [f.id for f in engine.form_fields(fields, {"family_informed": "no"})]
+    assert "family_not_informed_reason" in ids
+    ids = [f.id for f in engine.form_fields(fields, {"family_informed": "yes"})]
+    assert "family_not_informed_reason" not in ids
+    checked = engine.check_fields(fields, {"family_informed": "yes",
+                                           "family_not_informed_reason": "stale reason"})
+    assert "family_not_informed_reason" not in checked
