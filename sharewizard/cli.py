@@ -284,6 +284,110 @@ def _save_draft(text: str, path: Path) -> Path:
         return write_answers(fallback, text)
 
 
+# --- replay ------------------------------------------------------------------------------------
+
+
+def _pinned_time(value: Optional[str]) -> str:
+    from datetime import datetime, timezone
+
+    from sharewizard.records import utc_timestamp
+
+    if value is None:
+        return utc_timestamp()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"{value!r} is not an ISO 8601 time.", Location(field="--timestamp"),
+                         "For example 2026-11-23T09:00:00Z.") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return utc_timestamp(moment)
+
+
+@app.command()
+def replay(
+    ctx: typer.Context,
+    paths: list[str] = typer.Argument(
+        ..., metavar="PATH...",
+        help="Answers files, folders (searched for *.yaml, *.yml, *.json) or - to read paths "
+        "from standard input.",
+    ),
+    out_dir: Optional[Path] = typer.Option(
+        None, "--out-dir", metavar="DIR", help="Write a record per file into DIR (else none)."
+    ),
+    fmt: Format = typer.Option(Format.json, "--format", "-f", help="Record format: json or md."),
+    jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1,
+                             help="Files replayed at once (default: the number of CPUs)."),
+    check: bool = typer.Option(False, "--check",
+                               help="Compare each outcome with the file's `expect`; exit 1 on a miss."),
+    as_json: bool = typer.Option(False, "--json", help="Print one machine-readable report."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    timestamp: Optional[str] = typer.Option(
+        None, "--timestamp", metavar="TIME",
+        help="Pin created_at (ISO 8601, UTC) so the same inputs give identical records."),
+    force: bool = typer.Option(False, "--force", help="Replace records that already exist."),
+) -> None:
+    """Replay recorded answers files into decision records, in bulk."""
+    from sharewizard.replay import expand_paths, replay_all
+
+    catalogue = _catalogue(ctx)
+    created_at = _pinned_time(timestamp)
+    files = expand_paths(paths)
+    if not files:
+        raise UsageError("no answers files found.", Location(field="PATH"),
+                         "Give files, or folders holding *.yaml, *.yml or *.json files.")
+    if out_dir is not None and not out_dir.is_dir():
+        raise UsageError("the --out-dir folder does not exist.", Location(out_dir),
+                         "Create it first.")
+    show_bar = not (quiet or as_json) and sys.stderr.isatty()
+    results = _with_progress(
+        show_bar, len(files),
+        lambda tick: replay_all(catalogue, files, created_at=created_at, out_dir=out_dir,
+                                fmt=fmt.value, force=force, jobs=jobs, progress=tick))
+    from sharewizard.summary import replay_report
+
+    if as_json:
+        typer.echo(json.dumps(_replay_json(results, check), indent=2, ensure_ascii=False))
+    else:
+        table, lines = replay_report(results, check)
+        console = _stdout()
+        console.print(table)
+        for line in lines:
+            console.print(line, soft_wrap=True)
+    if any(r.error for r in results):
+        raise typer.Exit(ExitStatus.BAD_INPUT)
+    if check and any(r.expectation == "failed" for r in results):
+        raise typer.Exit(ExitStatus.CHECK_FAILED)
+
+
+def _with_progress(show: bool, total: int, work: Any) -> Any:
+    if not show:
+        return work(None)
+    from rich.progress import Progress
+
+    with Progress(console=_stderr(), transient=True) as bar:
+        task = bar.add_task("Replaying", total=total)
+        return work(lambda _result: bar.advance(task))
+
+
+def _replay_json(results: list[Any], check: bool) -> dict[str, Any]:
+    return {
+        "files": len(results),
+        "records_written": sum(1 for r in results if r.record_path),
+        "expectations_met": sum(1 for r in results if r.expectation == "met") if check else None,
+        "expectations_failed": sum(1 for r in results if r.expectation == "failed")
+        if check else None,
+        "errors": sum(1 for r in results if r.error),
+        "results": [
+            {"path": str(r.path), "outcome": r.outcome, "decision": r.decision,
+             "record": str(r.record_path) if r.record_path else None,
+             "expectation": r.expectation if check else None,
+             "diff": r.diff if check else [], "error": r.error}
+            for r in results
+        ],
+    }
+
+
 # --- verify ------------------------------------------------------------------------------------
 
 

@@ -132,3 +132,26 @@ def record_summary(record: Mapping[str, Any], written: Iterable[str] = ()) -> Gr
 def print_error(console: Console, message: str) -> None:
     """One paragraph, no markup interpretation."""
     console.print(Text.assemble(("Error: ", "bold red"), plain(message)), soft_wrap=True)
+
+
+def replay_report(results: list[Any], check: bool) -> tuple[Table, list[Text]]:
+    """The replay summary table, and one line per error and per unmet expectation."""
+    table = Table(title="Replay", title_justify="left", show_header=False)
+    table.add_column("What", style="dim")
+    table.add_column("Count", justify="right")
+    table.add_row("Files", str(len(results)))
+    table.add_row("Records written", str(sum(1 for r in results if r.record_path)))
+    if check:
+        table.add_row("Expectations met", str(sum(1 for r in results if r.expectation == "met")))
+        table.add_row("Expectations failed",
+                      str(sum(1 for r in results if r.expectation == "failed")))
+    table.add_row("Errors", str(sum(1 for r in results if r.error)))
+    lines: list[Text] = []
+    for result in results:
+        if result.error:
+            lines.append(Text.assemble(("error ", "bold red"), plain(result.error)))
+        elif check and result.diff:
+            for line in result.diff:
+                lines.append(Text.assemble(("mismatch ", "bold yellow"),
+                                           plain(f"{result.path}: {line}")))
+    return table, lines
