@@ -40,6 +40,9 @@ def parse_answers(doc: YamlDocument) -> AnswersFile:
     if not isinstance(doc.data, dict):
         raise AnswersError("an answers file must be a mapping with `flow` and `answers`.",
                            Location(doc.path), "See `sharewizard schema answers`.")
+    if "record_id" in doc.data and "outcome" in doc.data:
+        raise AnswersError("this is a decision record, not an answers file.", Location(doc.path),
+                           "Replay the *.answers.yaml file saved beside it instead.")
     check_schema(doc, "answers", AnswersError)
     flow = doc.data["flow"]
     flow_id, version = (flow, None) if isinstance(flow, str) else (flow["id"], flow.get("version"))

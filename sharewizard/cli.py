@@ -332,7 +332,7 @@ def replay(
 
     catalogue = _catalogue(ctx)
     created_at = _pinned_time(timestamp)
-    files = expand_paths(paths)
+    files = expand_paths(paths, skip=out_dir)
     if not files:
         raise UsageError("no answers files found.", Location(field="PATH"),
                          "Give files, or folders holding *.yaml, *.yml or *.json files.")

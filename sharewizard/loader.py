@@ -206,7 +206,24 @@ def check_schema(doc: YamlDocument, name: str,
             "or a list of {when, goto} rules.",
             "Ids use lower-case letters, digits and hyphens; `flow:<id>` hands over to a flow.",
         )
-    raise doc.error(path, error.message + ".", f"See `sharewizard schema {name}`.", kind=kind)
+    if error.validator == "type":
+        wanted = error.validator_value
+        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        message = f"must be {_A_TYPE.get(wanted, wanted)}, not {_json_type(error.instance)}"
+    else:
+        message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+    raise doc.error(path, message + ".", f"See `sharewizard schema {name}`.", kind=kind)
+
+
+_A_TYPE = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number"}
+
+
+def _json_type(value: Any) -> str:
+    for kind, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"),
+                       (str, "text"), (int, "a number"), (float, "a number")):
+        if isinstance(value, kind):
+            return name
+    return "empty" if value is None else type(value).__name__
 
 
 def file_sha256(path: Path) -> str:

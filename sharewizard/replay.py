@@ -48,18 +48,22 @@ def expectation_diff(answers: AnswersFile, record: Record) -> list[str]:
             for key, want in answers.expect.items() if got.get(key) != want]
 
 
-def expand_paths(paths: Iterable[str], stdin: Iterable[str] | None = None) -> list[Path]:
-    """Files as given; folders searched recursively for answers files; `-` reads paths from stdin."""
+def expand_paths(paths: Iterable[str], stdin: Iterable[str] | None = None,
+                 skip: Path | None = None) -> list[Path]:
+    """Files as given; folders searched recursively for answers files (not inside `skip`, the
+    output folder); `-` reads paths from standard input, one a line."""
     found: list[Path] = []
+    skipped = skip.resolve() if skip else None
     for raw in paths:
         if raw == "-":
             lines = stdin if stdin is not None else sys.stdin
-            found += expand_paths([line.strip() for line in lines if line.strip()])
+            found += expand_paths([line.strip() for line in lines if line.strip()], skip=skip)
             continue
         path = Path(raw)
         if path.is_dir():
             found += sorted(p for p in path.rglob("*")
-                            if p.suffix in ANSWERS_SUFFIXES and p.is_file())
+                            if p.suffix in ANSWERS_SUFFIXES and p.is_file()
+                            and not (skipped and skipped in p.resolve().parents))
         else:
             found.append(path)
     return found
