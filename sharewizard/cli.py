@@ -194,7 +194,9 @@ def decide(
     """Walk a flow, see the outcome and write a decision record."""
     from sharewizard.answers import dump_answers, load_answers, write_answers
     from sharewizard.records import build_record, utc_timestamp, write_record
-    from sharewizard.summary import record_summary
+    from rich.text import Text
+
+    from sharewizard.summary import plain, record_summary
 
     catalogue = _catalogue(ctx)
     record_format = _record_format(fmt, out)
@@ -239,7 +241,10 @@ def decide(
                                 force=force)
         written.append(f"Answers saved to {kept_at} (replay: sharewizard decide "
                        f"{decision.flow.id} --answers {kept_at})")
-    _stdout().print(record_summary(record, written))
+    console = _stdout()
+    console.print(record_summary(record))
+    for line in written:  # soft-wrapped so paths stay whole for copying
+        console.print(Text.assemble(("✔ ", "green"), plain(line)), soft_wrap=True)
 
 
 def _ask(ctx: typer.Context, catalogue: Any, flow_id: str, given: Any,
@@ -270,7 +275,7 @@ def _ask(ctx: typer.Context, catalogue: Any, flow_id: str, given: Any,
         kept = _save_draft(text, draft)
         _stderr().print(
             f"Stopped. Your answers so far are saved in {kept}.\nContinue with: "
-            f"sharewizard decide {flow.id} --resume {kept}", markup=False, highlight=False)
+            f"sharewizard decide {flow.id} --resume {kept}", markup=False, soft_wrap=True)
         raise typer.Exit(ExitStatus.INTERRUPTED) from None
 
 
@@ -431,3 +436,12 @@ def main(argv: Optional[list[str]] = None) -> None:
     except KeyboardInterrupt:
         _stderr().print("Interrupted.", markup=False)
         sys.exit(ExitStatus.INTERRUPTED)
+    except Exception as exc:  # the last net: a bug must still not print a traceback
+        if "--traceback" in args:
+            raise
+        from sharewizard.summary import print_error
+
+        print_error(_stderr(), f"unexpected {type(exc).__name__}: {exc}. This is a bug in "
+                    "sharewizard; please report it with the command you ran (add --traceback "
+                    "before the command for details).")
+        sys.exit(ExitStatus.INTERNAL)

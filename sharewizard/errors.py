@@ -14,6 +14,7 @@ class ExitStatus(IntEnum):
     OK = 0
     CHECK_FAILED = 1
     BAD_INPUT = 2
+    INTERNAL = 70  # a bug in sharewizard (EX_SOFTWARE); the message asks for a report
     INTERRUPTED = 130
 
 

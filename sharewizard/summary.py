@@ -48,12 +48,12 @@ def _bullets(lines: Iterable[str]) -> Text:
 def _citation(quote: str, title: str, section: str, url: str = "") -> Text:
     text = Text()
     text.append("“")
-    text.append(plain(quote), style="italic")
+    text.append(strip_controls(quote), style="italic")
     text.append("”\n  — ")
     text.append(plain(f"{title}, {section}"))
     if url:
         text.append("\n  ")
-        text.append(plain(url), style="dim")
+        text.append(strip_controls(url), style="dim")
     return text
 
 
@@ -78,8 +78,8 @@ def help_panel(question: Question, catalogue: Catalogue) -> Panel:
     return Panel(Group(*parts), title="Help", border_style="cyan", title_align="left")
 
 
-def record_summary(record: Mapping[str, Any], written: Iterable[str] = ()) -> Group:
-    """The end-of-walk summary: outcome, path, actions, guidance, sharing and files written."""
+def record_summary(record: Mapping[str, Any]) -> Group:
+    """The end-of-walk summary: outcome, path, actions, guidance and what goes on record."""
     outcome = record["outcome"]
     style = DECISION_STYLE.get(outcome["decision"], "white")
     head = Panel(
@@ -123,8 +123,6 @@ def record_summary(record: Mapping[str, Any], written: Iterable[str] = ()) -> Gr
     if outcome["related_flows"]:
         parts.append(Text.assemble("Related: ", plain(", ".join(
             f"sharewizard decide {f}" for f in outcome["related_flows"]))))
-    for line in written:
-        parts.append(Text.assemble(("✔ ", "green"), plain(line)))
     parts.append(Text(strip_controls(record["disclaimer"]), style="dim"))
     return Group(*parts)
 
