@@ -1,0 +1,101 @@
+"""The non-interactive commands: exit codes and the exact messages a user sees."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sharewizard import __version__
+from sharewizard.cli import main
+
+CATALOGUE = Path(__file__).parents[1] / "fixtures" / "catalogue"
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as stopped:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(stopped.value.code or 0), out, err
+
+
+def test_version(capsys):
+    assert run(capsys, "--version") == (0, f"sharewizard {__version__}\n", "")
+
+
+def test_list_json_names_flows_with_faq_numbers(capsys):
+    code, out, _ = run(capsys, "--flows", str(CATALOGUE), "list", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [(r["id"], r["faq"]) for r in rows] == [("demo", 9)]
+
+
+@pytest.mark.parametrize("name", ["flow", "record", "answers"])
+def test_schema_prints_json_schema(capsys, name):
+    code, out, _ = run(capsys, "schema", name)
+    assert code == 0
+    assert json.loads(out)["$schema"].startswith("https://json-schema.org/")
+
+
+def test_broken_flow_gives_one_line_exit_2_no_traceback(tmp_path, capsys):
+    flows = tmp_path / "flows"
+    shutil.copytree(CATALOGUE, flows)
+    demo = flows / "demo.yaml"
+    demo.write_text(demo.read_text().replace("next: note\n", "next: nowhere\n"))
+    code, out, err = run(capsys, "--flows", str(flows), "list")
+    assert code == 2
+    assert err.startswith(f"Error: {demo}:35:11: questions[2].next: 'nowhere' names no question")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_unknown_flow(capsys):
+    code, _, err = run(capsys, "--flows", str(CATALOGUE), "decide", "nope")
+    assert code == 2
+    assert err == "Error: FLOW: unknown flow 'nope'. Flows: demo.\n"
+
+
+def test_decide_with_answers_needs_no_terminal(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text(
+        "flow: demo\nanswers: {concern: 'yes', kinds: [online], note: ''}\n"
+        "record: {what: x y z, family_informed: 'yes'}\n")
+    code, out, _ = run(capsys, "--flows", str(CATALOGUE), "decide", "--answers", "a.yaml",
+                       "--out", "r.json")
+    assert code == 0
+    record = json.loads((tmp_path / "r.json").read_text())
+    assert record["outcome"]["id"] == "share"
+    assert record["sharing"]["what"] == "x y z"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "r.json"]
+
+
+def test_answers_error_names_file_line_and_field(tmp_path, capsys):
+    bad = tmp_path / "a.yaml"
+    bad.write_text("flow: demo\nanswers:\n  concern: perhaps\n")
+    code, _, err = run(capsys, "--flows", str(CATALOGUE), "decide", "--answers", str(bad))
+    assert code == 2
+    assert err.startswith(f"Error: {bad}:3:12: answers.concern: 'perhaps' is not an answer to "
+                          "'concern' (Concern?). Answers: yes, no, not-sure.")
+
+
+def test_verify_reports_tampering_with_exit_1(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text("flow: demo\nanswers: {concern: 'no'}\n")
+    run(capsys, "--flows", str(CATALOGUE), "decide", "--answers", "a.yaml", "--out", "r.json")
+    assert run(capsys, "verify", "r.json") == (0, "r.json: OK (checksum verifies)\n", "")
+    record = json.loads((tmp_path / "r.json").read_text())
+    record["sharing"]["what"] = "changed later"
+    (tmp_path / "r.json").write_text(json.dumps(record))
+    code, _, err = run(capsys, "verify", "r.json")
+    assert code == 1
+    assert "r.json: checksum does not match" in err
+
+
+def test_usage_error_exit_2():
+    done = subprocess.run([sys.executable, "-m", "sharewizard", "decide", "--bogus"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "No such option: --bogus" in done.stderr

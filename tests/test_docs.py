@@ -1,0 +1,42 @@
+"""The README documents every command and its quick start is what CI runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sharewizard.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def _commands() -> list[str]:
+    import typer
+
+    group = typer.main.get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", _commands())
+def test_every_command_is_in_the_readme_and_has_help(name):
+    import typer
+
+    command = typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
+    assert f"sharewizard {name}" in README
+    assert (command.help or "").strip()
+
+
+def test_quick_start_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
+    quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)```", quick, re.S)
+    assert len(blocks) == 2 and all(b.count("\n") == 1 for b in blocks)
+    assert "sharewizard decide" in blocks[0]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert blocks[1].strip() in ci
+
+
+def test_changelog_has_an_unreleased_section():
+    assert "## [Unreleased]" in (ROOT / "CHANGELOG.md").read_text()
