@@ -110,14 +110,13 @@ def _bad_choice(question: Question, value: str, where: Location) -> AnswersError
 
 
 def _check_text(question: Question, text: str, where: Location) -> str:
+    # Worded for the person typing; the location names the field for files.
     if question.required and not text:
-        raise AnswersError(f"{question.id!r} needs an answer.", where)
+        raise AnswersError("an answer is needed here.", where)
     if text and len(text) < question.min_length:
-        raise AnswersError(
-            f"{question.id!r} needs at least {question.min_length} characters.", where
-        )
+        raise AnswersError(f"please write at least {question.min_length} characters.", where)
     if question.max_length is not None and len(text) > question.max_length:
-        raise AnswersError(f"{question.id!r} takes at most {question.max_length} characters.", where)
+        raise AnswersError(f"please keep it to {question.max_length} characters or fewer.", where)
     return text
 
 

@@ -89,7 +89,7 @@ class QuestionaryAsker:
             try:
                 engine.check_answer(question, text)
             except AnswersError as exc:
-                return exc.message
+                return exc.message[:1].upper() + exc.message[1:]
             return True
 
         hints = [f"{TEXT_HELP} for help"] + ([f"{TEXT_BACK} to go back"] if can_go_back else [])

@@ -69,7 +69,7 @@ def help_panel(question: Question, catalogue: Catalogue) -> Panel:
     """A question's help text and the guidance it rests on."""
     parts: list[Any] = []
     if question.help:
-        parts += [plain(question.help), Text()]
+        parts += [plain(question.help)] + ([Text()] if question.guidance else [])
     for cite in question.guidance:
         source = catalogue.sources.get(cite.source)
         parts.append(_citation(cite.quote, source.title if source else cite.source, cite.section))

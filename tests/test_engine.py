@@ -91,7 +91,7 @@ def test_following_step_walks_forward_through_answered_questions(demo):
         ("concern", "maybe", "'maybe' is not an answer to 'concern'"),
         ("kinds", ["fire"], "'fire' is not an answer to 'kinds'"),
         ("kinds", [], "no answer given to 'kinds'"),
-        ("note", "x" * 51, "takes at most 50 characters"),
+        ("note", "x" * 51, "please keep it to 50 characters or fewer"),
         ("concern", ["yes"], "expected a single answer"),
     ],
 )
