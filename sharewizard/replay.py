@@ -17,6 +17,7 @@ from sharewizard.records import Record, build_record, write_record
 from sharewizard.session import Decision, ScriptedAsker, start_session
 
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
+RECORD_SUFFIX = ".record"  # replay's own outputs are *.record.json: never inputs
 RECORD_NAMESPACE = uuid.UUID("6f0c8d3e-3c1f-4c8e-9a53-6b1f5e0f4a11")
 
 
@@ -61,9 +62,11 @@ def expand_paths(paths: Iterable[str], stdin: Iterable[str] | None = None,
             continue
         path = Path(raw)
         if path.is_dir():
+            inside = skipped if skipped and skipped != path.resolve() else None
             found += sorted(p for p in path.rglob("*")
                             if p.suffix in ANSWERS_SUFFIXES and p.is_file()
-                            and not (skipped and skipped in p.resolve().parents))
+                            and not p.name.endswith(RECORD_SUFFIX + p.suffix)
+                            and not (inside and inside in p.resolve().parents))
         else:
             found.append(path)
     return found
@@ -86,7 +89,7 @@ def output_name(path: Path, inputs_root: Path | None, fmt: str) -> str:
     """A stable record name from the answers file's path (relative to a common root)."""
     relative = path.relative_to(inputs_root) if inputs_root else Path(path.name)
     stem = "__".join(relative.with_suffix("").parts)
-    return f"{stem}.record.{fmt}"
+    return f"{stem}{RECORD_SUFFIX}.{fmt}"
 
 
 def common_root(paths: list[Path]) -> Path | None:
