@@ -1,0 +1,359 @@
+"""`sharewizard replay` and `decide --answers` end to end: exit codes, messages, records on disk."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sharewizard import records
+from sharewizard.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+CATALOGUE = FIXTURES / "catalogue"
+ANSWERS = FIXTURES / "answers"
+GOOD = ANSWERS / "good"
+BAD = ANSWERS / "bad"
+CHANGED = ANSWERS / "mismatch" / "changed-outcome.yaml"
+STAMP = "2026-01-01T00:00:00Z"
+
+# What each bad file's error line says right after `error <path>:` — position, then field.
+BAD_STARTS = {
+    "bad_yaml.yaml": "4:15: not valid YAML: ",
+    "bad_json.json": "4:3: not valid YAML: ",
+    "unknown_flow.yaml": "2:7: flow: unknown flow 'no-such-flow'.",
+    "unknown_question.yaml": "5:11: answers.urgncy: 'urgncy' is not a question of the flow 'demo'.",
+    "not_a_choice.yaml": "6:12: answers.urgency: 'medium' is not an answer to 'urgency'",
+    "not_a_multi_choice.yaml": "5:10: answers.kinds: 'burns' is not an answer to 'kinds'",
+    "missing_answer.yaml": "4:3: answers.kinds: no answer to 'kinds' (Which kinds?), which this "
+    "path needs.",
+    "version_mismatch.yaml": "4:12: flow.version: recorded against version 2 of 'demo', but the "
+    "flow is now version 3.",
+}
+# Records a replay of the whole fixture folder writes: the good files and the changed outcome.
+RECORDS_OF_ALL = {
+    "good__refer.record.json",
+    "good__share-online.record.json",
+    "good__nested__no-concern.record.json",
+    "good__nested__not-sure.record.json",
+    "mismatch__changed-outcome.record.json",
+}
+
+
+@pytest.fixture(autouse=True)
+def plain_terminal(monkeypatch):
+    """No colour codes forced in from the developer's environment."""
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "SHAREWIZARD_FLOWS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def sharewizard(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process on the fixture catalogue: exit code, stdout, stderr."""
+    with pytest.raises(SystemExit) as stopped:
+        main(["--flows", str(CATALOGUE), *args])
+    out, err = capsys.readouterr()
+    return stopped.value.code, out, err
+
+
+def lines_starting(text: str, word: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith(word)]
+
+
+def entries(folder: Path) -> set[str]:
+    """Every name in `folder`, hidden ones (temporary files) included."""
+    return set(os.listdir(folder))
+
+
+def out_folder(tmp_path: Path, name: str = "out") -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    return folder
+
+
+# --- exit codes, errors and what is written ----------------------------------------------------
+
+
+def test_good_and_bad_files_one_error_line_each_records_for_good_files_only(tmp_path, capsys):
+    out = out_folder(tmp_path)
+    code, stdout, _ = sharewizard(capsys, "replay", str(ANSWERS), "--out-dir", str(out),
+                                  "--timestamp", STAMP)
+    assert code == 2
+    errors = lines_starting(stdout, "error ")
+    assert len(errors) == len(BAD_STARTS)
+    for name, start in BAD_STARTS.items():
+        [line] = [e for e in errors if e.startswith(f"error {BAD / name}:")]
+        assert line.startswith(f"error {BAD / name}:{start}")
+    assert entries(out) == RECORDS_OF_ALL  # nothing for bad files, no temporary files
+    for name in RECORDS_OF_ALL:
+        assert (out / name).stat().st_size > 0
+
+
+def test_all_good_exits_0_with_no_error_lines(tmp_path, capsys):
+    out = out_folder(tmp_path)
+    code, stdout, stderr = sharewizard(capsys, "replay", str(GOOD), "--out-dir", str(out),
+                                       "--check")
+    assert (code, stderr) == (0, "")
+    assert lines_starting(stdout, "error ") == lines_starting(stdout, "mismatch ") == []
+    assert len(entries(out)) == 4
+
+
+def test_check_shows_the_changed_outcome_and_exits_1(capsys):
+    code, stdout, _ = sharewizard(capsys, "replay", str(GOOD), str(CHANGED), "--check")
+    assert code == 1
+    assert lines_starting(stdout, "mismatch ") == [
+        f"mismatch {CHANGED}: outcome: expected 'share', got 'refer'",
+        f"mismatch {CHANGED}: decision: expected 'share', got 'refer'",
+    ]
+
+
+def test_without_check_a_changed_outcome_is_not_a_failure(capsys):
+    code, stdout, _ = sharewizard(capsys, "replay", str(CHANGED))
+    assert code == 0
+    assert lines_starting(stdout, "mismatch ") == []
+
+
+def test_a_file_that_cannot_be_replayed_wins_over_a_failed_check(capsys):
+    code, stdout, _ = sharewizard(capsys, "replay", str(CHANGED), str(BAD / "unknown_flow.yaml"),
+                                  "--check")
+    assert code == 2
+    assert len(lines_starting(stdout, "mismatch ")) == 2
+    assert lines_starting(stdout, "error ") == [
+        f"error {BAD / 'unknown_flow.yaml'}:2:7: flow: unknown flow 'no-such-flow'. Flows: demo."]
+
+
+def test_an_existing_record_is_not_replaced_without_force(tmp_path, capsys):
+    out = out_folder(tmp_path)
+    assert sharewizard(capsys, "replay", str(GOOD), "--out-dir", str(out))[0] == 0
+    before = {name: (out / name).read_bytes() for name in entries(out)}
+    code, stdout, _ = sharewizard(capsys, "replay", str(GOOD), "--out-dir", str(out),
+                                  "--timestamp", "2030-01-01T00:00:00Z")
+    assert code == 2
+    errors = lines_starting(stdout, "error ")
+    assert sorted(errors) == sorted(
+        f"error {out / name}: already exists; nothing was written. Choose another --out, or "
+        "pass --force to replace it." for name in before)
+    assert {name: (out / name).read_bytes() for name in entries(out)} == before
+
+
+def test_a_missing_out_dir_is_refused_before_anything_runs(tmp_path, capsys):
+    code, _, stderr = sharewizard(capsys, "replay", str(GOOD), "--out-dir", str(tmp_path / "no"))
+    assert code == 2
+    assert stderr == (f"Error: {tmp_path / 'no'}: the --out-dir folder does not exist. "
+                      "Create it first.\n")
+
+
+def test_a_folder_without_answers_files_is_refused(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("not an answers file")
+    code, _, stderr = sharewizard(capsys, "replay", str(tmp_path))
+    assert code == 2
+    assert stderr == ("Error: PATH: no answers files found. Give files, or folders holding "
+                      "*.yaml, *.yml or *.json files.\n")
+
+
+# --- the JSON report ---------------------------------------------------------------------------
+
+
+def test_json_report_counts_and_per_file_fields(tmp_path, capsys):
+    out = out_folder(tmp_path)
+    code, stdout, _ = sharewizard(capsys, "replay", str(ANSWERS), "--out-dir", str(out),
+                                  "--check", "--json")
+    assert code == 2
+    report = json.loads(stdout)  # the whole of stdout is the one report
+    assert {k: report[k] for k in report if k != "results"} == {
+        "files": 13, "records_written": 5, "expectations_met": 3, "expectations_failed": 1,
+        "errors": 8}
+    by_path = {Path(r["path"]): r for r in report["results"]}
+    assert by_path[CHANGED] == {
+        "path": str(CHANGED), "outcome": "refer", "decision": "refer",
+        "record": str(out / "mismatch__changed-outcome.record.json"), "expectation": "failed",
+        "diff": ["outcome: expected 'share', got 'refer'",
+                 "decision: expected 'share', got 'refer'"],
+        "error": None}
+    assert by_path[GOOD / "nested" / "not-sure.yaml"]["expectation"] == "none"
+    assert by_path[GOOD / "refer.yaml"]["expectation"] == "met"
+    bad = by_path[BAD / "version_mismatch.yaml"]
+    assert (bad["outcome"], bad["record"], bad["expectation"]) == (None, None, "none")
+    assert bad["error"].startswith(f"{BAD / 'version_mismatch.yaml'}:4:12: flow.version: ")
+    for result in report["results"]:
+        assert (result["record"] is None) == (result["error"] is not None)
+        if result["record"]:
+            assert Path(result["record"]).is_file()
+
+
+def test_json_report_without_check_leaves_expectations_out(capsys):
+    code, stdout, _ = sharewizard(capsys, "replay", str(CHANGED), "--json")
+    assert code == 0
+    report = json.loads(stdout)
+    assert (report["expectations_met"], report["expectations_failed"]) == (None, None)
+    assert report["results"][0]["expectation"] is None
+    assert report["results"][0]["diff"] == []
+    assert report["results"][0]["record"] is None  # no --out-dir: nothing written
+
+
+# --- PATH forms --------------------------------------------------------------------------------
+
+
+def test_files_given_one_by_one_are_named_from_their_common_folder(tmp_path, capsys):
+    out = out_folder(tmp_path)
+    files = [GOOD / "refer.yaml", GOOD / "nested" / "no-concern.json"]
+    code, _, _ = sharewizard(capsys, "replay", *map(str, files), "--out-dir", str(out))
+    assert code == 0
+    assert entries(out) == {"refer.record.json", "nested__no-concern.record.json"}
+
+
+def test_dash_reads_the_paths_from_stdin(tmp_path, capsys, monkeypatch):
+    out = out_folder(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{GOOD / 'refer.yaml'}\n\n{GOOD / 'nested'}\n"))
+    code, stdout, _ = sharewizard(capsys, "replay", "-", "--out-dir", str(out), "--json")
+    assert code == 0
+    assert [Path(r["path"]) for r in json.loads(stdout)["results"]] == [
+        GOOD / "refer.yaml", GOOD / "nested" / "no-concern.json", GOOD / "nested" / "not-sure.yaml"]
+    assert entries(out) == {"refer.record.json", "nested__no-concern.record.json",
+                            "nested__not-sure.record.json"}
+
+
+def test_an_out_dir_inside_the_input_folder_is_not_replayed(tmp_path, capsys):
+    inputs = tmp_path / "cases"
+    shutil.copytree(GOOD, inputs)
+    out = out_folder(inputs, "records")
+    args = ("replay", str(inputs), "--out-dir", str(out), "--timestamp", STAMP, "--json")
+    assert sharewizard(capsys, *args)[0] == 0
+    code, stdout, _ = sharewizard(capsys, *args, "--force")
+    assert code == 0
+    assert json.loads(stdout)["files"] == 4
+    assert len(entries(out)) == 4
+
+
+def test_a_decision_record_given_by_mistake_is_named_as_such(tmp_path, capsys):
+    out = out_folder(tmp_path)
+    assert sharewizard(capsys, "replay", str(GOOD / "refer.yaml"), "--out-dir", str(out))[0] == 0
+    record = out / "refer.record.json"
+    renamed = shutil.copy(record, out_folder(tmp_path, "cases") / "refer.json")
+    message = ("this is a decision record, not an answers file. Replay the *.answers.yaml file "
+               "saved beside it instead.")
+    for given, shown in ((record, record), (renamed.parent, renamed)):
+        code, stdout, _ = sharewizard(capsys, "replay", str(given))
+        assert code == 2
+        assert lines_starting(stdout, "error ") == [f"error {shown}: {message}"]
+
+
+def test_records_can_be_written_beside_the_answers_files(tmp_path, capsys):
+    shutil.copy(GOOD / "refer.yaml", tmp_path / "refer.yaml")
+    for extra in ((), ("--force",)):  # the second run does not take the record for an input
+        code, _, stderr = sharewizard(capsys, "replay", str(tmp_path), "--out-dir", str(tmp_path),
+                                      *extra)
+        assert (code, stderr) == (0, "")
+        assert entries(tmp_path) == {"refer.yaml", "refer.record.json"}
+
+
+# --- deterministic, valid, private records -----------------------------------------------------
+
+
+def test_pinned_timestamp_gives_byte_identical_valid_private_records(tmp_path, capsys):
+    first, second = out_folder(tmp_path, "first"), out_folder(tmp_path, "second")
+
+    def replay_into(out: Path, *extra: str) -> dict[str, bytes]:
+        code, _, _ = sharewizard(capsys, "replay", str(GOOD), "--out-dir", str(out),
+                                 "--timestamp", STAMP, *extra)
+        assert code == 0
+        return {name: (out / name).read_bytes() for name in entries(out)}
+
+    earlier = replay_into(first)
+    inodes = {name: (first / name).stat().st_ino for name in earlier}
+    assert len(earlier) == 4
+    assert replay_into(first, "--force") == earlier
+    assert {name: (first / name).stat().st_ino for name in earlier} != inodes  # rewritten
+    assert replay_into(second) == earlier
+    for name in earlier:
+        path = first / name
+        record = json.loads(path.read_text(encoding="utf-8"))
+        assert record["created_at"] == STAMP
+        assert records.schema_problems(record) == []
+        assert records.verify(record)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len({json.loads(content)["record_id"] for content in earlier.values()}) == 4
+    code, stdout, _ = sharewizard(capsys, "verify", *(str(first / n) for n in sorted(earlier)))
+    assert code == 0
+    assert stdout.count(": OK (checksum verifies)") == 4
+
+
+def test_timestamp_must_be_iso_8601(capsys):
+    code, _, stderr = sharewizard(capsys, "replay", str(GOOD), "--timestamp", "yesterday")
+    assert code == 2
+    assert stderr == ("Error: --timestamp: 'yesterday' is not an ISO 8601 time. For example "
+                      "2026-11-23T09:00:00Z.\n")
+
+
+def test_markdown_records_carry_the_same_content_as_the_json(tmp_path, capsys):
+    as_json, as_md = out_folder(tmp_path, "json"), out_folder(tmp_path, "md")
+    for out, fmt in ((as_json, "json"), (as_md, "md")):
+        code, _, _ = sharewizard(capsys, "replay", str(GOOD), "--out-dir", str(out),
+                                 "--format", fmt, "--timestamp", STAMP)
+        assert code == 0
+    assert entries(as_md) == {name.replace(".json", ".md") for name in entries(as_json)}
+    for name in entries(as_json):
+        record = json.loads((as_json / name).read_text(encoding="utf-8"))
+        markdown = (as_md / name.replace(".json", ".md")).read_text(encoding="utf-8")
+        assert markdown.startswith("# Information sharing decision record\n")
+        assert markdown == records.to_markdown(record)
+        assert stat.S_IMODE((as_md / name.replace(".json", ".md")).stat().st_mode) == 0o600
+
+
+# --- decide --answers: the same walk, one file -------------------------------------------------
+
+
+def run_module(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m sharewizard` with no terminal on standard input."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("FORCE_COLOR", "TTY_COMPATIBLE", "SHAREWIZARD_FLOWS")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-m", "sharewizard", "--flows", str(CATALOGUE), *args],
+                          cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_decide_with_answers_matches_replay_and_writes_no_answers_file(tmp_path, capsys):
+    source = GOOD / "refer.yaml"
+    work = out_folder(tmp_path, "work")
+    done = run_module("decide", "demo", "--answers", str(source), "--out", "decided.json",
+                      cwd=work)
+    assert done.returncode == 0, done.stderr
+    assert entries(work) == {"decided.json"}  # the record only: no *.answers.yaml
+    decided = json.loads((work / "decided.json").read_text(encoding="utf-8"))
+    assert records.schema_problems(decided) == [] and records.verify(decided)
+
+    out = out_folder(tmp_path)
+    assert sharewizard(capsys, "replay", str(source), "--out-dir", str(out))[0] == 0
+    replayed = json.loads((out / "refer.record.json").read_text(encoding="utf-8"))
+    for key in ("flow", "answers", "outcome", "sharing", "case_reference", "practitioner",
+                "changes", "route"):
+        assert decided[key] == replayed[key], key
+    assert decided["outcome"]["id"] == "refer"
+    assert decided["sharing"]["family_informed"] is False
+
+
+def test_decide_with_a_bad_answers_file_names_it_and_writes_nothing(tmp_path):
+    bad = BAD / "not_a_choice.yaml"
+    done = run_module("decide", "demo", "--answers", str(bad), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith(
+        f"Error: {bad}:6:12: answers.urgency: 'medium' is not an answer to 'urgency'")
+    assert entries(tmp_path) == set()
+
+
+def test_decide_without_answers_and_without_a_terminal_points_to_answers_and_replay(tmp_path):
+    done = run_module("decide", "demo", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == (
+        "Error: `sharewizard decide` asks questions, so it needs a terminal, and standard input "
+        "is not one. To run without a terminal, give recorded answers with `sharewizard decide "
+        "FLOW --answers FILE`, or replay many files with `sharewizard replay PATH`.\n")
+    assert entries(tmp_path) == set()
