@@ -38,11 +38,17 @@ class AnswersFile:
 def parse_answers(doc: YamlDocument) -> AnswersFile:
     """A parsed YAML/JSON document → AnswersFile, checked against the answers schema."""
     if not isinstance(doc.data, dict):
-        raise AnswersError("an answers file must be a mapping with `flow` and `answers`.",
-                           Location(doc.path), "See `sharewizard schema answers`.")
+        raise AnswersError(
+            "an answers file must be a mapping with `flow` and `answers`.",
+            Location(doc.path),
+            "See `sharewizard schema answers`.",
+        )
     if "record_id" in doc.data and "outcome" in doc.data:
-        raise AnswersError("this is a decision record, not an answers file.", Location(doc.path),
-                           "Replay the *.answers.yaml file saved beside it instead.")
+        raise AnswersError(
+            "this is a decision record, not an answers file.",
+            Location(doc.path),
+            "Replay the *.answers.yaml file saved beside it instead.",
+        )
     check_schema(doc, "answers", AnswersError)
     flow = doc.data["flow"]
     flow_id, version = (flow, None) if isinstance(flow, str) else (flow["id"], flow.get("version"))
@@ -71,8 +77,11 @@ def resolve_flow(catalogue: Catalogue, answers: AnswersFile) -> Flow:
     """The flow an answers file names, refusing unknown flows and version mismatches."""
     flow = catalogue.flows.get(answers.flow_id)
     if flow is None:
-        raise AnswersError(f"unknown flow {answers.flow_id!r}.", answers.locate("flow"),
-                           f"Flows: {', '.join(sorted(catalogue.flows))}.")
+        raise AnswersError(
+            f"unknown flow {answers.flow_id!r}.",
+            answers.locate("flow"),
+            f"Flows: {', '.join(sorted(catalogue.flows))}.",
+        )
     if answers.flow_version is not None and answers.flow_version != flow.version:
         raise AnswersError(
             f"recorded against version {answers.flow_version} of {flow.id!r}, "
@@ -87,8 +96,12 @@ def _plain(value: Answer) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def dump_answers(flow: Flow, answers: dict[str, Answer], record: dict[str, Answer],
-                 expect: dict[str, str] | None = None) -> str:
+def dump_answers(
+    flow: Flow,
+    answers: dict[str, Answer],
+    record: dict[str, Answer],
+    expect: dict[str, str] | None = None,
+) -> str:
     """An answers file as YAML text, in the order the questions were asked."""
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,

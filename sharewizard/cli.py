@@ -8,7 +8,7 @@ import sys
 import uuid
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -76,8 +76,11 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    flows: Optional[Path] = typer.Option(
-        None, "--flows", envvar="SHAREWIZARD_FLOWS", metavar="DIR",
+    flows: Path | None = typer.Option(
+        None,
+        "--flows",
+        envvar="SHAREWIZARD_FLOWS",
+        metavar="DIR",
         help="Use the flows in DIR instead of the ones shipped with sharewizard.",
     ),
     version: bool = typer.Option(
@@ -101,8 +104,17 @@ def list_flows(
     catalogue = _catalogue(ctx)
     flows = sorted(catalogue.flows.values(), key=lambda f: (f.faq.number or 0, f.id))
     if as_json:
-        rows = [{"id": f.id, "version": f.version, "title": f.title, "faq": f.faq.number,
-                 "faq_question": f.faq.question, "path": str(f.path)} for f in flows]
+        rows = [
+            {
+                "id": f.id,
+                "version": f.version,
+                "title": f.title,
+                "faq": f.faq.number,
+                "faq_question": f.faq.question,
+                "path": str(f.path),
+            }
+            for f in flows
+        ]
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     from rich.table import Table
@@ -145,7 +157,7 @@ def _print_schema(name: str) -> None:
 # --- decide ------------------------------------------------------------------------------------
 
 
-def _record_format(fmt: Optional[Format], out: Optional[Path]) -> str:
+def _record_format(fmt: Format | None, out: Path | None) -> str:
     if fmt is not None:
         return fmt.value
     return "md" if out is not None and out.suffix.lower() in (".md", ".markdown") else "json"
@@ -167,52 +179,68 @@ def _answers_path_for(record_path: Path) -> Path:
 @app.command()
 def decide(
     ctx: typer.Context,
-    flow: Optional[str] = typer.Argument(
+    flow: str | None = typer.Argument(
         None, help="Flow id (see `sharewizard list`). Without it, a triage question picks one."
     ),
-    answers: Optional[Path] = typer.Option(
-        None, "--answers", metavar="FILE",
+    answers: Path | None = typer.Option(
+        None,
+        "--answers",
+        metavar="FILE",
         help="Take every answer from FILE (YAML or JSON) instead of asking: no terminal needed.",
     ),
-    resume: Optional[Path] = typer.Option(
-        None, "--resume", metavar="FILE",
+    resume: Path | None = typer.Option(
+        None,
+        "--resume",
+        metavar="FILE",
         help="Start from the answers in FILE (a saved draft) and ask only what is missing.",
     ),
-    fmt: Optional[Format] = typer.Option(
+    fmt: Format | None = typer.Option(
         None, "--format", "-f", help="Record format: json (default) or md (Markdown)."
     ),
-    out: Optional[Path] = typer.Option(
-        None, "--out", "-o", metavar="PATH",
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        metavar="PATH",
         help="Where to write the record (default: a timestamped file in this folder).",
     ),
-    save_answers: Optional[Path] = typer.Option(
-        None, "--save-answers", metavar="PATH",
+    save_answers: Path | None = typer.Option(
+        None,
+        "--save-answers",
+        metavar="PATH",
         help="Where to save the answers (default: beside the record, *.answers.yaml).",
     ),
     force: bool = typer.Option(False, "--force", help="Replace an existing --out file."),
 ) -> None:
     """Walk a flow, see the outcome and write a decision record."""
-    from sharewizard.answers import dump_answers, load_answers, write_answers
-    from sharewizard.records import build_record, utc_timestamp, write_record
     from rich.text import Text
 
+    from sharewizard.answers import dump_answers, load_answers, write_answers
+    from sharewizard.records import build_record, utc_timestamp, write_record
     from sharewizard.summary import plain, record_summary
 
     catalogue = _catalogue(ctx)
     record_format = _record_format(fmt, out)
     if out is not None and out.exists() and not force:
-        raise UsageError("already exists; nothing was asked or written.", Location(out),
-                         "Choose another --out, or pass --force to replace it.")
+        raise UsageError(
+            "already exists; nothing was asked or written.",
+            Location(out),
+            "Choose another --out, or pass --force to replace it.",
+        )
     if answers is not None and resume is not None:
         raise UsageError("use either --answers or --resume, not both.")
     given = load_answers(answers or resume) if (answers or resume) else None
     flow_id = flow or (given.flow_id if given else catalogue.triage)
     if flow_id is None or flow_id not in catalogue.flows:
-        raise UsageError(f"unknown flow {flow_id!r}.", Location(field="FLOW"),
-                         f"Flows: {', '.join(sorted(catalogue.flows))}.")
+        raise UsageError(
+            f"unknown flow {flow_id!r}.",
+            Location(field="FLOW"),
+            f"Flows: {', '.join(sorted(catalogue.flows))}.",
+        )
     if given is not None and given.flow_id != flow_id:
-        raise UsageError(f"the answers file is for {given.flow_id!r}, not {flow_id!r}.",
-                         given.locate("flow"))
+        raise UsageError(
+            f"the answers file is for {given.flow_id!r}, not {flow_id!r}.", given.locate("flow")
+        )
 
     if answers is not None:
         from sharewizard.replay import decide_from_answers
@@ -224,9 +252,12 @@ def decide(
     created_at = utc_timestamp()
     record = build_record(decision, catalogue, created_at=created_at, record_id=str(uuid.uuid4()))
     target = out or _default_out(decision.flow.id, created_at, record_format)
-    answers_text = dump_answers(decision.flow, dict(decision.progress.answers),
-                                dict(decision.fields), {"outcome": decision.outcome.id,
-                                                        "decision": decision.outcome.decision})
+    answers_text = dump_answers(
+        decision.flow,
+        dict(decision.progress.answers),
+        dict(decision.fields),
+        {"outcome": decision.outcome.id, "decision": decision.outcome.decision},
+    )
     written = []
     try:
         write_record(record, target, record_format, force=force)
@@ -237,18 +268,22 @@ def decide(
             exc.hint = f"{exc.hint} Your answers are saved in {kept}.".strip()
         raise
     if answers is None:
-        kept_at = write_answers(save_answers or _answers_path_for(target), answers_text,
-                                force=force)
-        written.append(f"Answers saved to {kept_at} (replay: sharewizard decide "
-                       f"{decision.flow.id} --answers {kept_at})")
+        kept_at = write_answers(
+            save_answers or _answers_path_for(target), answers_text, force=force
+        )
+        written.append(
+            f"Answers saved to {kept_at} (replay: sharewizard decide "
+            f"{decision.flow.id} --answers {kept_at})"
+        )
     console = _stdout()
     console.print(record_summary(record))
     for line in written:  # soft-wrapped so paths stay whole for copying
         console.print(Text.assemble(("✔ ", "green"), plain(line)), soft_wrap=True)
 
 
-def _ask(ctx: typer.Context, catalogue: Any, flow_id: str, given: Any,
-         save_answers: Optional[Path]) -> Any:
+def _ask(
+    ctx: typer.Context, catalogue: Any, flow_id: str, given: Any, save_answers: Path | None
+) -> Any:
     from sharewizard.answers import dump_answers
     from sharewizard.prompts import QuestionaryAsker
     from sharewizard.session import start_session
@@ -263,19 +298,24 @@ def _ask(ctx: typer.Context, catalogue: Any, flow_id: str, given: Any,
         )
     console = _stdout()
     asker = QuestionaryAsker(catalogue, console)
-    session = start_session(catalogue, flow_id, asker,
-                            given.answers if given else None, given.record if given else None)
+    session = start_session(
+        catalogue, flow_id, asker, given.answers if given else None, given.record if given else None
+    )
     try:
         return session.run()
     except Interrupted as stop:
         flow = catalogue.flows[stop.flow_id]
         text = dump_answers(flow, stop.answers, stop.record_fields)
         draft = save_answers or Path(
-            f"sharewizard-draft-{flow.id}-{os.getpid()}-{uuid.uuid4().hex[:6]}.answers.yaml")
+            f"sharewizard-draft-{flow.id}-{os.getpid()}-{uuid.uuid4().hex[:6]}.answers.yaml"
+        )
         kept = _save_draft(text, draft)
         _stderr().print(
             f"Stopped. Your answers so far are saved in {kept}.\nContinue with: "
-            f"sharewizard decide {flow.id} --resume {kept}", markup=False, soft_wrap=True)
+            f"sharewizard decide {flow.id} --resume {kept}",
+            markup=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(ExitStatus.INTERRUPTED) from None
 
 
@@ -292,7 +332,7 @@ def _save_draft(text: str, path: Path) -> Path:
 # --- replay ------------------------------------------------------------------------------------
 
 
-def _pinned_time(value: Optional[str]) -> str:
+def _pinned_time(value: str | None) -> str:
     from datetime import datetime, timezone
 
     from sharewizard.records import utc_timestamp
@@ -302,8 +342,11 @@ def _pinned_time(value: Optional[str]) -> str:
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"{value!r} is not an ISO 8601 time.", Location(field="--timestamp"),
-                         "For example 2026-11-23T09:00:00Z.") from None
+        raise UsageError(
+            f"{value!r} is not an ISO 8601 time.",
+            Location(field="--timestamp"),
+            "For example 2026-11-23T09:00:00Z.",
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return utc_timestamp(moment)
@@ -313,23 +356,33 @@ def _pinned_time(value: Optional[str]) -> str:
 def replay(
     ctx: typer.Context,
     paths: list[str] = typer.Argument(
-        ..., metavar="PATH...",
+        ...,
+        metavar="PATH...",
         help="Answers files, folders (searched for *.yaml, *.yml, *.json) or - to read paths "
         "from standard input.",
     ),
-    out_dir: Optional[Path] = typer.Option(
+    out_dir: Path | None = typer.Option(
         None, "--out-dir", metavar="DIR", help="Write a record per file into DIR (else none)."
     ),
     fmt: Format = typer.Option(Format.json, "--format", "-f", help="Record format: json or md."),
-    jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1,
-                             help="Files replayed at once (default: the number of CPUs)."),
-    check: bool = typer.Option(False, "--check",
-                               help="Compare each outcome with the file's `expect`; exit 1 on a miss."),
+    jobs: int = typer.Option(
+        os.cpu_count() or 1,
+        "--jobs",
+        "-j",
+        min=1,
+        help="Files replayed at once (default: the number of CPUs).",
+    ),
+    check: bool = typer.Option(
+        False, "--check", help="Compare each outcome with the file's `expect`; exit 1 on a miss."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one machine-readable report."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
-    timestamp: Optional[str] = typer.Option(
-        None, "--timestamp", metavar="TIME",
-        help="Pin created_at (ISO 8601, UTC) so the same inputs give identical records."),
+    timestamp: str | None = typer.Option(
+        None,
+        "--timestamp",
+        metavar="TIME",
+        help="Pin created_at (ISO 8601, UTC) so the same inputs give identical records.",
+    ),
     force: bool = typer.Option(False, "--force", help="Replace records that already exist."),
 ) -> None:
     """Replay recorded answers files into decision records, in bulk."""
@@ -339,16 +392,30 @@ def replay(
     created_at = _pinned_time(timestamp)
     files = expand_paths(paths, skip=out_dir)
     if not files:
-        raise UsageError("no answers files found.", Location(field="PATH"),
-                         "Give files, or folders holding *.yaml, *.yml or *.json files.")
+        raise UsageError(
+            "no answers files found.",
+            Location(field="PATH"),
+            "Give files, or folders holding *.yaml, *.yml or *.json files.",
+        )
     if out_dir is not None and not out_dir.is_dir():
-        raise UsageError("the --out-dir folder does not exist.", Location(out_dir),
-                         "Create it first.")
+        raise UsageError(
+            "the --out-dir folder does not exist.", Location(out_dir), "Create it first."
+        )
     show_bar = not (quiet or as_json) and sys.stderr.isatty()
     results = _with_progress(
-        show_bar, len(files),
-        lambda tick: replay_all(catalogue, files, created_at=created_at, out_dir=out_dir,
-                                fmt=fmt.value, force=force, jobs=jobs, progress=tick))
+        show_bar,
+        len(files),
+        lambda tick: replay_all(
+            catalogue,
+            files,
+            created_at=created_at,
+            out_dir=out_dir,
+            fmt=fmt.value,
+            force=force,
+            jobs=jobs,
+            progress=tick,
+        ),
+    )
     from sharewizard.summary import replay_report
 
     if as_json:
@@ -381,13 +448,19 @@ def _replay_json(results: list[Any], check: bool) -> dict[str, Any]:
         "records_written": sum(1 for r in results if r.record_path),
         "expectations_met": sum(1 for r in results if r.expectation == "met") if check else None,
         "expectations_failed": sum(1 for r in results if r.expectation == "failed")
-        if check else None,
+        if check
+        else None,
         "errors": sum(1 for r in results if r.error),
         "results": [
-            {"path": str(r.path), "outcome": r.outcome, "decision": r.decision,
-             "record": str(r.record_path) if r.record_path else None,
-             "expectation": r.expectation if check else None,
-             "diff": r.diff if check else [], "error": r.error}
+            {
+                "path": str(r.path),
+                "outcome": r.outcome,
+                "decision": r.decision,
+                "record": str(r.record_path) if r.record_path else None,
+                "expectation": r.expectation if check else None,
+                "diff": r.diff if check else [],
+                "error": r.error,
+            }
             for r in results
         ],
     }
@@ -397,8 +470,9 @@ def _replay_json(results: list[Any], check: bool) -> dict[str, Any]:
 
 
 @app.command()
-def verify(records: list[Path] = typer.Argument(..., metavar="RECORD...",
-                                                help="JSON decision records.")) -> None:
+def verify(
+    records: list[Path] = typer.Argument(..., metavar="RECORD...", help="JSON decision records."),
+) -> None:
     """Check that JSON records match the record schema and that their checksums verify."""
     from sharewizard.records import load_record, schema_problems
     from sharewizard.records import verify as checksum_ok
@@ -408,7 +482,9 @@ def verify(records: list[Path] = typer.Argument(..., metavar="RECORD...",
         record = load_record(path)
         problems = schema_problems(record)
         if not checksum_ok(record):
-            problems.insert(0, "checksum does not match: the record was changed after it was written")
+            problems.insert(
+                0, "checksum does not match: the record was changed after it was written"
+            )
         for problem in problems:
             typer.echo(f"{path}: {problem}", err=True)
         failed = failed or bool(problems)
@@ -421,7 +497,7 @@ def verify(records: list[Path] = typer.Argument(..., metavar="RECORD...",
 # --- entry point --------------------------------------------------------------------------------
 
 
-def main(argv: Optional[list[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     """Run the CLI; every error becomes one message and an exit code, never a traceback."""
     args = sys.argv[1:] if argv is None else argv
     try:
@@ -441,7 +517,10 @@ def main(argv: Optional[list[str]] = None) -> None:
             raise
         from sharewizard.summary import print_error
 
-        print_error(_stderr(), f"unexpected {type(exc).__name__}: {exc}. This is a bug in "
-                    "sharewizard; please report it with the command you ran (add --traceback "
-                    "before the command for details).")
+        print_error(
+            _stderr(),
+            f"unexpected {type(exc).__name__}: {exc}. This is a bug in "
+            "sharewizard; please report it with the command you ran (add --traceback "
+            "before the command for details).",
+        )
         sys.exit(ExitStatus.INTERNAL)

@@ -167,7 +167,7 @@ def start(flow: Flow, answers: Answers) -> Progress:
 
     Answers the path never reaches are kept out, so they cannot leak into the record.
     """
-    for qid, value in answers.items():
+    for qid in answers:
         if qid not in flow.questions:
             raise AnswersError(
                 f"{qid!r} is not a question of the flow {flow.id!r}.",
@@ -184,7 +184,9 @@ def start(flow: Flow, answers: Answers) -> Progress:
 
 def path_answers(flow: Flow, progress: Progress) -> list[tuple[Question, Answer]]:
     """The answered questions on the path, in order, with their answers."""
-    return [(flow.questions[qid], progress.answers[qid]) for qid in trace(flow, progress.answers).path]
+    return [
+        (flow.questions[qid], progress.answers[qid]) for qid in trace(flow, progress.answers).path
+    ]
 
 
 def outcome_of(flow: Flow, progress: Progress) -> Outcome | Handoff | None:
@@ -203,8 +205,11 @@ def check_fields(fields: tuple[Question, ...], values: Answers) -> dict[str, Ans
     known = {f.id: f for f in fields}
     for key in values:
         if key not in known:
-            raise AnswersError(f"{key!r} is not a record field.", Location(field=f"record.{key}"),
-                               f"Fields: {', '.join(known)}.")
+            raise AnswersError(
+                f"{key!r} is not a record field.",
+                Location(field=f"record.{key}"),
+                f"Fields: {', '.join(known)}.",
+            )
     checked: dict[str, Answer] = {}
     for field in fields:
         if holds(field.when, checked) and field.id in values and values[field.id] is not None:

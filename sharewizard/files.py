@@ -18,15 +18,23 @@ def write_private(path: Path, text: str, *, force: bool = False) -> Path:
     """
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise RecordError("the folder does not exist.", Location(directory),
-                          "Create it first, or choose another --out.")
+        raise RecordError(
+            "the folder does not exist.",
+            Location(directory),
+            "Create it first, or choose another --out.",
+        )
     if path.exists() and not force:
-        raise RecordError("already exists; nothing was written.", Location(path),
-                          "Choose another --out, or pass --force to replace it.")
+        raise RecordError(
+            "already exists; nothing was written.",
+            Location(path),
+            "Choose another --out, or pass --force to replace it.",
+        )
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise RecordError(f"cannot write in this folder: {exc.strerror}.", Location(directory)) from None
+        raise RecordError(
+            f"cannot write in this folder: {exc.strerror}.", Location(directory)
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -38,8 +46,11 @@ def write_private(path: Path, text: str, *, force: bool = False) -> Path:
         else:
             os.link(tmp, path)  # fails if another process took the name meanwhile
     except FileExistsError:
-        raise RecordError("already exists; nothing was written.", Location(path),
-                          "Choose another --out, or pass --force to replace it.") from None
+        raise RecordError(
+            "already exists; nothing was written.",
+            Location(path),
+            "Choose another --out, or pass --force to replace it.",
+        ) from None
     except OSError as exc:
         raise RecordError(f"cannot write the file: {exc.strerror}.", Location(path)) from None
     finally:

@@ -78,8 +78,15 @@ class YamlDocument:
                 return Location(self.path, found[0], found[1], field or None)
         return Location(self.path, field=field or None)
 
-    def error(self, path: JsonPath, message: str, hint: str = "", *, key: bool = False,
-              kind: type[SharewizardError] = FlowError) -> SharewizardError:
+    def error(
+        self,
+        path: JsonPath,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        kind: type[SharewizardError] = FlowError,
+    ) -> SharewizardError:
         """An error (FlowError unless `kind` says otherwise) located at `path`."""
         return kind(message, self.locate(path, key=key), hint)
 
@@ -96,8 +103,14 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _index_nodes(node: yaml.Node, path: JsonPath, doc_path: Path, values: dict, keys: dict,
-                 kind: type[SharewizardError]) -> None:
+def _index_nodes(
+    node: yaml.Node,
+    path: JsonPath,
+    doc_path: Path,
+    values: dict,
+    keys: dict,
+    kind: type[SharewizardError],
+) -> None:
     """Record positions of every node and reject duplicate mapping keys."""
     values[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
@@ -159,14 +172,14 @@ def read_yaml(path: Path, kind: type[SharewizardError] = FlowError) -> YamlDocum
     return parse_yaml(text, path, kind)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def schema(name: str) -> dict[str, Any]:
     """One of the published JSON Schemas: `flow`, `record` or `answers`."""
     text = resources.files("sharewizard").joinpath("schemas", f"{name}.schema.json").read_text()
     return json.loads(text)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _validator(name: str) -> Any:
     import jsonschema  # imported lazily: only loading and checking need it
 
@@ -179,8 +192,7 @@ def schema_errors(name: str, data: Any) -> list[Any]:
     return sorted(errors, key=lambda e: (-len(e.absolute_path), str(e.absolute_path)))
 
 
-def check_schema(doc: YamlDocument, name: str,
-                 kind: type[SharewizardError] = FlowError) -> None:
+def check_schema(doc: YamlDocument, name: str, kind: type[SharewizardError] = FlowError) -> None:
     """Validate a parsed document against a published schema; raise on the first problem."""
     errors = schema_errors(name, doc.data)
     if not errors:
@@ -219,8 +231,14 @@ _A_TYPE = {"object": "a mapping", "array": "a list", "string": "text", "integer"
 
 
 def _json_type(value: Any) -> str:
-    for kind, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"),
-                       (str, "text"), (int, "a number"), (float, "a number")):
+    for kind, name in (
+        (bool, "true/false"),
+        (dict, "a mapping"),
+        (list, "a list"),
+        (str, "text"),
+        (int, "a number"),
+        (float, "a number"),
+    ):
         if isinstance(value, kind):
             return name
     return "empty" if value is None else type(value).__name__
@@ -235,7 +253,10 @@ def file_sha256(path: Path) -> str:
 
 
 def parse_condition(doc: YamlDocument, raw: Any, path: JsonPath) -> Condition:
-    """`{q: v}`, `{q: [v, w]}`, `{all: [...]}`, `{any: [...]}`, `{not: ...}`; keys combine with all."""
+    """Parse `{q: v}`, `{q: [v, w]}`, `{all: [...]}`, `{any: [...]}` or `{not: ...}`.
+
+    Several keys in one mapping must all hold.
+    """
     if not isinstance(raw, dict) or not raw:
         raise doc.error(path, "a condition must be a mapping such as {question-id: answer}.")
     parts = []
@@ -252,7 +273,9 @@ def parse_condition(doc: YamlDocument, raw: Any, path: JsonPath) -> Condition:
             values = value if isinstance(value, list) else [value]
             if not values or not all(isinstance(v, (str, int)) for v in values):
                 raise doc.error(here, "compare a question with an answer value or a list of them.")
-            parts.append(Condition(kind="equals", question=str(key), values=tuple(map(str, values))))
+            parts.append(
+                Condition(kind="equals", question=str(key), values=tuple(map(str, values)))
+            )
     return parts[0] if len(parts) == 1 else Condition(kind="all", parts=tuple(parts))
 
 
@@ -297,15 +320,21 @@ def _citations(raw: list[dict[str, Any]] | None) -> tuple[Citation, ...]:
 
 def _choices(doc: YamlDocument, raw: dict[str, Any], path: JsonPath) -> tuple[Choice, ...]:
     kind = raw["type"]
-    given = tuple(Choice(str(c["value"]), c["label"], c.get("help", "")) for c in raw.get("choices", ()))
+    given = tuple(
+        Choice(str(c["value"]), c["label"], c.get("help", "")) for c in raw.get("choices", ())
+    )
     if kind == "yesno":
         if given:
             raise doc.error(path + ("choices",), "a yes/no question has no `choices`.", key=True)
         fixed = (Choice(YES, "Yes"), Choice(NO, "No"))
         return fixed + ((Choice(NOT_SURE, "Not sure"),) if raw.get("not_sure") else ())
     if "not_sure" in raw:
-        raise doc.error(path + ("not_sure",), "`not_sure` is for yes/no questions only.",
-                        "Add a choice with value not-sure instead.", key=True)
+        raise doc.error(
+            path + ("not_sure",),
+            "`not_sure` is for yes/no questions only.",
+            "Add a choice with value not-sure instead.",
+            key=True,
+        )
     if kind in ("choice", "multi") and not given:
         raise doc.error(path, f"a {kind} question needs `choices`.")
     if kind == "text" and given:
@@ -313,7 +342,9 @@ def _choices(doc: YamlDocument, raw: dict[str, Any], path: JsonPath) -> tuple[Ch
     seen: set[str] = set()
     for index, choice in enumerate(given):
         if choice.value in seen:
-            raise doc.error(path + ("choices", index, "value"), f"duplicate choice {choice.value!r}.")
+            raise doc.error(
+                path + ("choices", index, "value"), f"duplicate choice {choice.value!r}."
+            )
         seen.add(choice.value)
     return given
 
@@ -375,8 +406,10 @@ def _check_routes(doc: YamlDocument, questions: dict[str, Question], outcome_ids
         base = ("questions", index, "next")
         raw_next = doc.data["questions"][index]["next"]
         for r, route in enumerate(question.routes):
-            here = base if isinstance(raw_next, str) else base + (
-                (list(raw_next)[r],) if isinstance(raw_next, dict) else (r, "goto")
+            here = (
+                base
+                if isinstance(raw_next, str)
+                else base + ((list(raw_next)[r],) if isinstance(raw_next, dict) else (r, "goto"))
             )
             target = route.goto
             if target.startswith(HANDOFF_PREFIX):
@@ -398,17 +431,27 @@ def _check_answer_map(
     doc: YamlDocument, question: Question, raw_next: dict[str, Any], path: JsonPath
 ) -> None:
     if question.type not in ("yesno", "choice"):
-        raise doc.error(path, f"a {question.type} question cannot map answers to ids.",
-                        "Use a single id, or a list of {when, goto} rules.")
+        raise doc.error(
+            path,
+            f"a {question.type} question cannot map answers to ids.",
+            "Use a single id, or a list of {when, goto} rules.",
+        )
     values = [c.value for c in question.choices]
     for key in raw_next:
         if str(key) not in values:
-            raise doc.error(path + (key,), f"{key!r} is not an answer to this question.",
-                            f"Answers: {', '.join(values)}.", key=True)
+            raise doc.error(
+                path + (key,),
+                f"{key!r} is not an answer to this question.",
+                f"Answers: {', '.join(values)}.",
+                key=True,
+            )
     missing = [v for v in values if v not in {str(k) for k in raw_next}]
     if missing:
-        raise doc.error(path, f"no `next` for the answer(s) {', '.join(missing)}.",
-                        "Say where each answer leads.")
+        raise doc.error(
+            path,
+            f"no `next` for the answer(s) {', '.join(missing)}.",
+            "Say where each answer leads.",
+        )
 
 
 def _check_condition(
@@ -416,17 +459,23 @@ def _check_condition(
 ) -> None:
     target = questions.get(cond.question)
     if target is None:
-        raise doc.error(path, f"the condition names {cond.question!r}, which is not a question here.")
+        raise doc.error(
+            path, f"the condition names {cond.question!r}, which is not a question here."
+        )
     if target.choices:
         allowed = {c.value for c in target.choices}
         for value in cond.values:
             if value not in allowed:
-                raise doc.error(path, f"{value!r} is not an answer to {cond.question!r}.",
-                                f"Answers: {', '.join(sorted(allowed))}.")
+                raise doc.error(
+                    path,
+                    f"{value!r} is not an answer to {cond.question!r}.",
+                    f"Answers: {', '.join(sorted(allowed))}.",
+                )
 
 
-def _check_graph(doc: YamlDocument, flow_start: str, questions: dict[str, Question],
-                 outcome_ids: set[str]) -> None:
+def _check_graph(
+    doc: YamlDocument, flow_start: str, questions: dict[str, Question], outcome_ids: set[str]
+) -> None:
     """Every node reachable from `start`; no cycles (a walk must always end)."""
     if flow_start not in questions:
         raise doc.error(("start",), f"{flow_start!r} names no question in this flow.")
@@ -439,9 +488,11 @@ def _check_graph(doc: YamlDocument, flow_start: str, questions: dict[str, Questi
             target = route.goto
             if target in questions:
                 if state.get(target) == 1:
-                    raise doc.error(("questions", index[qid], "next"),
-                                    f"this leads back to {target!r}, so the walk could loop forever.",
-                                    "Flows must always move forward.")
+                    raise doc.error(
+                        ("questions", index[qid], "next"),
+                        f"this leads back to {target!r}, so the walk could loop forever.",
+                        "Flows must always move forward.",
+                    )
                 if target not in state:
                     visit(target)
             elif target in outcome_ids:
@@ -452,8 +503,11 @@ def _check_graph(doc: YamlDocument, flow_start: str, questions: dict[str, Questi
     for section in ("questions", "outcomes"):
         for i, item in enumerate(doc.data[section]):
             if item["id"] not in state:
-                raise doc.error((section, i, "id"), f"{item['id']!r} can never be reached from start.",
-                                "Lead to it from a question, or remove it.")
+                raise doc.error(
+                    (section, i, "id"),
+                    f"{item['id']!r} can never be reached from start.",
+                    "Lead to it from a question, or remove it.",
+                )
 
 
 def _check_references(doc: YamlDocument, sources: set[str], flow_ids: set[str]) -> None:
@@ -462,23 +516,35 @@ def _check_references(doc: YamlDocument, sources: set[str], flow_ids: set[str]) 
         for i, item in enumerate(doc.data[section]):
             for c, cite in enumerate(item.get(cite_key, ())):
                 if cite["source"] not in sources:
-                    raise doc.error((section, i, cite_key, c, "source"),
-                                    f"the source {cite['source']!r} is not declared in sources.yaml.",
-                                    f"Declared: {', '.join(sorted(sources))}.")
+                    raise doc.error(
+                        (section, i, cite_key, c, "source"),
+                        f"the source {cite['source']!r} is not declared in sources.yaml.",
+                        f"Declared: {', '.join(sorted(sources))}.",
+                    )
     for i, item in enumerate(doc.data["outcomes"]):
         for r, related in enumerate(item.get("related_flows", ())):
             if related not in flow_ids:
-                raise doc.error(("outcomes", i, "related_flows", r),
-                                f"{related!r} names no flow.", f"Flows: {', '.join(sorted(flow_ids))}.")
+                raise doc.error(
+                    ("outcomes", i, "related_flows", r),
+                    f"{related!r} names no flow.",
+                    f"Flows: {', '.join(sorted(flow_ids))}.",
+                )
     for i, item in enumerate(doc.data["questions"]):
         raw = item["next"]
-        targets = ([((), raw)] if isinstance(raw, str) else
-                   [((k,), v) for k, v in raw.items()] if isinstance(raw, dict) else
-                   [((r, "goto"), rule["goto"]) for r, rule in enumerate(raw)])
+        targets = (
+            [((), raw)]
+            if isinstance(raw, str)
+            else [((k,), v) for k, v in raw.items()]
+            if isinstance(raw, dict)
+            else [((r, "goto"), rule["goto"]) for r, rule in enumerate(raw)]
+        )
         for sub, target in targets:
-            if target.startswith(HANDOFF_PREFIX) and target[len(HANDOFF_PREFIX):] not in flow_ids:
-                raise doc.error(("questions", i, "next") + sub, f"{target!r} names no flow.",
-                                f"Flows: {', '.join(sorted(flow_ids))}.")
+            if target.startswith(HANDOFF_PREFIX) and target[len(HANDOFF_PREFIX) :] not in flow_ids:
+                raise doc.error(
+                    ("questions", i, "next") + sub,
+                    f"{target!r} names no flow.",
+                    f"Flows: {', '.join(sorted(flow_ids))}.",
+                )
 
 
 def parse_flow(
@@ -514,8 +580,9 @@ def parse_flow(
     )
 
 
-def load_flow(path: Path, sources: set[str] | None = None,
-              flow_ids: set[str] | None = None) -> Flow:
+def load_flow(
+    path: Path, sources: set[str] | None = None, flow_ids: set[str] | None = None
+) -> Flow:
     """Read, validate and parse one flow file."""
     return parse_flow(read_yaml(path), sources, flow_ids)
 
@@ -531,8 +598,9 @@ def load_sources(path: Path) -> dict[str, Source]:
     for index, raw in enumerate(doc.data["sources"]):
         if raw["id"] in sources:
             raise doc.error(("sources", index, "id"), f"duplicate source id {raw['id']!r}.")
-        sources[raw["id"]] = Source(raw["id"], raw["title"], raw["publisher"], str(raw["edition"]),
-                                    raw["url"])
+        sources[raw["id"]] = Source(
+            raw["id"], raw["title"], raw["publisher"], str(raw["edition"]), raw["url"]
+        )
     return sources
 
 
@@ -540,7 +608,9 @@ def load_record_form(path: Path) -> RecordForm:
     """`record.yaml` → the questions that complete a decision record."""
     doc = read_yaml(path)
     check_schema(doc, "record-form")
-    fields = tuple(parse_question(doc, raw, ("fields", i)) for i, raw in enumerate(doc.data["fields"]))
+    fields = tuple(
+        parse_question(doc, raw, ("fields", i)) for i, raw in enumerate(doc.data["fields"])
+    )
     known = {f.id: f for f in fields}
     for index, field in enumerate(fields):
         for cond in iter_conditions(field.when):
@@ -566,8 +636,9 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
     """Load and cross-check every flow, the sources and the record form in a directory."""
     directory = directory or default_flows_dir()
     if not directory.is_dir():
-        raise FlowError("no such flows directory.", Location(directory),
-                        f"Pass --flows DIR or set {FLOWS_ENV}.")
+        raise FlowError(
+            "no such flows directory.", Location(directory), f"Pass --flows DIR or set {FLOWS_ENV}."
+        )
     return _load_catalogue_cached(directory.resolve(), _mtimes(directory))
 
 
@@ -585,8 +656,11 @@ def _load_catalogue_cached(directory: Path, _mtimes: tuple[tuple[str, int], ...]
         check_schema(doc, "flow")
         flow_id = doc.data["id"]
         if flow_id in owners:
-            raise doc.error(("id",), f"flow id {flow_id!r} is also used by {owners[flow_id].name}.",
-                            "Each flow needs its own id.")
+            raise doc.error(
+                ("id",),
+                f"flow id {flow_id!r} is also used by {owners[flow_id].name}.",
+                "Each flow needs its own id.",
+            )
         owners[flow_id] = doc.path
     flows = {doc.data["id"]: parse_flow(doc, set(sources), set(owners)) for doc in docs}
     triage = TRIAGE_FLOW if TRIAGE_FLOW in flows else None

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 #: An answer: a choice value or free text (str), or the chosen values of a multiple choice.
-Answer = Union[str, tuple[str, ...]]
+Answer = str | tuple[str, ...]
 
 QUESTION_TYPES = ("yesno", "choice", "multi", "text")
 
@@ -149,7 +148,7 @@ class Flow:
     sha256: str
 
 
-Step = Union[Question, Outcome, Handoff]
+Step = Question | Outcome | Handoff
 
 
 @dataclass(frozen=True)

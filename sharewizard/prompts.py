@@ -24,8 +24,9 @@ class QuestionaryAsker:
     `input` and `output` are prompt_toolkit objects, passed through for in-process tests.
     """
 
-    def __init__(self, catalogue: Catalogue, console: Console, *, input: Any = None,
-                 output: Any = None) -> None:
+    def __init__(
+        self, catalogue: Catalogue, console: Console, *, input: Any = None, output: Any = None
+    ) -> None:
         self.catalogue = catalogue
         self.console = console
         self.io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
@@ -55,19 +56,26 @@ class QuestionaryAsker:
         extras.append(questionary.Choice(HELP_LABEL, value=_HELP))
         if question.type == "multi":
             chosen = set(default or ())
-            choices = [questionary.Choice(c.label, value=c.value, checked=c.value in chosen)
-                       for c in question.choices]
+            choices = [
+                questionary.Choice(c.label, value=c.value, checked=c.value in chosen)
+                for c in question.choices
+            ]
             reply = questionary.checkbox(
-                question.text, choices=choices + extras,
+                question.text,
+                choices=choices + extras,
                 instruction="(space to tick, Enter when done)",
-                validate=lambda picked: self._multi_valid(question, picked), **self.io,
+                validate=lambda picked: self._multi_valid(question, picked),
+                **self.io,
             ).unsafe_ask()
             specials = [r for r in reply if r in (_BACK, _HELP)]
             return specials[0] if specials else tuple(reply)
         choices = [questionary.Choice(c.label, value=c.value) for c in question.choices]
         return questionary.select(
-            question.text, choices=choices + extras, default=default,
-            instruction="(↑/↓ and Enter)", **self.io,
+            question.text,
+            choices=choices + extras,
+            default=default,
+            instruction="(↑/↓ and Enter)",
+            **self.io,
         ).unsafe_ask()
 
     @staticmethod
@@ -96,8 +104,11 @@ class QuestionaryAsker:
         if not question.required:
             hints.append("Enter to skip")
         reply = questionary.text(
-            question.text, default=str(default or ""), validate=valid,
-            instruction=f"({', '.join(hints)})", **self.io,
+            question.text,
+            default=str(default or ""),
+            validate=valid,
+            instruction=f"({', '.join(hints)})",
+            **self.io,
         ).unsafe_ask()
         stripped = reply.strip()
         if stripped == TEXT_HELP:
@@ -110,10 +121,13 @@ class QuestionaryAsker:
         import questionary
 
         try:
-            return bool(questionary.confirm(
-                "Quit now? Your answers so far will be saved as a draft you can resume.",
-                default=True, **self.io,
-            ).unsafe_ask())
+            return bool(
+                questionary.confirm(
+                    "Quit now? Your answers so far will be saved as a draft you can resume.",
+                    default=True,
+                    **self.io,
+                ).unsafe_ask()
+            )
         except KeyboardInterrupt:
             return True
 
@@ -121,16 +135,19 @@ class QuestionaryAsker:
         """List every answer; pick one to change, or confirm."""
         import questionary
 
-        choices = [questionary.Choice("✔ These are right: write the record", value=_CONFIRM),
-                   questionary.Separator("── or change an answer ──")]
+        choices = [
+            questionary.Choice("✔ These are right: write the record", value=_CONFIRM),
+            questionary.Separator("── or change an answer ──"),
+        ]
         for index, item in enumerate(items):
             shown = "—" if item.answer in (None, "") else item.question.label_of(item.answer)
             label = f"{_short(item.question.text)}  →  {_short(shown, 40)}"
             choices.append(questionary.Choice(label, value=str(index)))
         while True:
             try:
-                reply = questionary.select("Check your answers", choices=choices,
-                                           instruction="(↑/↓ and Enter)", **self.io).unsafe_ask()
+                reply = questionary.select(
+                    "Check your answers", choices=choices, instruction="(↑/↓ and Enter)", **self.io
+                ).unsafe_ask()
             except KeyboardInterrupt:
                 if self._really_quit():
                     raise
@@ -140,8 +157,9 @@ class QuestionaryAsker:
     def announce(self, flow: Flow, outcome: Outcome) -> None:
         """Show where the answers lead, then say what comes next."""
         self.console.print(summary.outcome_panel(outcome))
-        self.console.print("Now a few questions so the decision is recorded properly.",
-                           style="bold", markup=False)
+        self.console.print(
+            "Now a few questions so the decision is recorded properly.", style="bold", markup=False
+        )
 
 
 def _short(text: str, width: int = 60) -> str:

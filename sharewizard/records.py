@@ -93,7 +93,9 @@ def build_record(
         "route": [
             {
                 "flow": _flow_ref(seg.flow),
-                "answers": _answer_rows(engine.path_answers(seg.flow, engine.Progress(seg.answers))),
+                "answers": _answer_rows(
+                    engine.path_answers(seg.flow, engine.Progress(seg.answers))
+                ),
             }
             for seg in decision.route
         ],
@@ -159,14 +161,19 @@ def load_record(path: Path) -> Record:
     except FileNotFoundError:
         raise RecordError("no such file.", Location(path)) from None
     except json.JSONDecodeError as exc:
-        raise RecordError(f"not valid JSON: {exc.msg}.", Location(path, exc.lineno, exc.colno),
-                          "Only JSON records can be verified; Markdown records are for reading.") from None
+        raise RecordError(
+            f"not valid JSON: {exc.msg}.",
+            Location(path, exc.lineno, exc.colno),
+            "Only JSON records can be verified; Markdown records are for reading.",
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RecordError(f"cannot read the file: {exc}.", Location(path)) from None
     if not isinstance(record, dict) or record.get("schema_version") != SCHEMA_VERSION:
         found = record.get("schema_version") if isinstance(record, dict) else None
-        raise RecordError(f"schema_version is {found!r}; this sharewizard reads {SCHEMA_VERSION}.",
-                          Location(path, field="schema_version"))
+        raise RecordError(
+            f"schema_version is {found!r}; this sharewizard reads {SCHEMA_VERSION}.",
+            Location(path, field="schema_version"),
+        )
     return record
 
 
@@ -195,8 +202,11 @@ def to_markdown(record: Mapping[str, Any]) -> str:
         _line("Case reference", record["case_reference"]),
         _line("Practitioner role", record["practitioner"]["role"]),
         _line("Organisation", record["practitioner"]["organisation"]),
-        _line("Flow", f"{record['flow']['title']} ({record['flow']['id']}, version "
-                      f"{record['flow']['version']})"),
+        _line(
+            "Flow",
+            f"{record['flow']['title']} ({record['flow']['id']}, version "
+            f"{record['flow']['version']})",
+        ),
         _line("Tool", f"{record['tool']['name']} {record['tool']['version']}"),
         "",
         f"## Decision: {md_escape(outcome['title'])}",
@@ -224,11 +234,15 @@ def to_markdown(record: Mapping[str, Any]) -> str:
         "",
     ]
     for segment in record["route"]:
-        out += [f"{n}. {md_block(a['text'], '   ')} — **{md_block(a['answer_label'], '   ')}**"
-                for n, a in enumerate(segment["answers"], 1)]
+        out += [
+            f"{n}. {md_block(a['text'], '   ')} — **{md_block(a['answer_label'], '   ')}**"
+            for n, a in enumerate(segment["answers"], 1)
+        ]
         out.append("")
-    out += [f"{n}. {md_block(a['text'], '   ')} — **{md_block(a['answer_label'], '   ')}**"
-            for n, a in enumerate(record["answers"], 1)]
+    out += [
+        f"{n}. {md_block(a['text'], '   ')} — **{md_block(a['answer_label'], '   ')}**"
+        for n, a in enumerate(record["answers"], 1)
+    ]
     if record["changes"]:
         out += ["", "### Answers changed during the session", ""]
         out += [f"- {md_escape(c)}" for c in record["changes"]]
@@ -237,7 +251,8 @@ def to_markdown(record: Mapping[str, Any]) -> str:
         out += [
             f"> {md_block(c['quote'], '> ')}",
             ">",
-            f"> — {md_escape(c['title'])}, {md_escape(c['publisher'])} ({md_escape(c['edition'])}), "
+            f"> — {md_escape(c['title'])}, {md_escape(c['publisher'])} "
+            f"({md_escape(c['edition'])}), "
             f"{md_escape(c['section'])}. <{c['url']}>",
             "",
         ]

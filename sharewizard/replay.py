@@ -25,8 +25,13 @@ def decide_from_answers(catalogue: Catalogue, answers: AnswersFile) -> Decision:
     """Walk the flow an answers file names, with no prompts; errors name the file and field."""
     flow = resolve_flow(catalogue, answers)
     try:
-        session = start_session(catalogue, flow.id, ScriptedAsker(str(answers.path),
-                                catalogue.record_form), answers.answers, answers.record)
+        session = start_session(
+            catalogue,
+            flow.id,
+            ScriptedAsker(str(answers.path), catalogue.record_form),
+            answers.answers,
+            answers.record,
+        )
         return session.run(review=False)
     except AnswersError as exc:
         if exc.location.path is None or str(exc.location.path) == str(answers.path):
@@ -45,14 +50,21 @@ def deterministic_id(answers: AnswersFile, created_at: str) -> str:
 def expectation_diff(answers: AnswersFile, record: Record) -> list[str]:
     """`field: expected X, got Y` lines for each expectation the record misses."""
     got = {"outcome": record["outcome"]["id"], "decision": record["outcome"]["decision"]}
-    return [f"{key}: expected {want!r}, got {got[key]!r}"
-            for key, want in answers.expect.items() if got.get(key) != want]
+    return [
+        f"{key}: expected {want!r}, got {got[key]!r}"
+        for key, want in answers.expect.items()
+        if got.get(key) != want
+    ]
 
 
-def expand_paths(paths: Iterable[str], stdin: Iterable[str] | None = None,
-                 skip: Path | None = None) -> list[Path]:
-    """Files as given; folders searched recursively for answers files (not inside `skip`, the
-    output folder); `-` reads paths from standard input, one a line."""
+def expand_paths(
+    paths: Iterable[str], stdin: Iterable[str] | None = None, skip: Path | None = None
+) -> list[Path]:
+    """Answers files from paths: files as given, folders searched recursively, `-` for stdin.
+
+    Files inside `skip` (the output folder) and replay's own `*.record.*` outputs are left out;
+    standard input gives one path a line.
+    """
     found: list[Path] = []
     skipped = skip.resolve() if skip else None
     for raw in paths:
@@ -63,10 +75,14 @@ def expand_paths(paths: Iterable[str], stdin: Iterable[str] | None = None,
         path = Path(raw)
         if path.is_dir():
             inside = skipped if skipped and skipped != path.resolve() else None
-            found += sorted(p for p in path.rglob("*")
-                            if p.suffix in ANSWERS_SUFFIXES and p.is_file()
-                            and not p.name.endswith(RECORD_SUFFIX + p.suffix)
-                            and not (inside and inside in p.resolve().parents))
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in ANSWERS_SUFFIXES
+                and p.is_file()
+                and not p.name.endswith(RECORD_SUFFIX + p.suffix)
+                and not (inside and inside in p.resolve().parents)
+            )
         else:
             found.append(path)
     return found
@@ -103,15 +119,27 @@ def common_root(paths: list[Path]) -> Path | None:
         return None
 
 
-def replay_one(catalogue: Catalogue, path: Path, *, created_at: str, out_dir: Path | None,
-               fmt: str, force: bool, root: Path | None) -> FileResult:
+def replay_one(
+    catalogue: Catalogue,
+    path: Path,
+    *,
+    created_at: str,
+    out_dir: Path | None,
+    fmt: str,
+    force: bool,
+    root: Path | None,
+) -> FileResult:
     """Replay one file; never raises for bad input, and writes nothing unless all went well."""
     result = FileResult(path)
     try:
         answers = load_answers(path)
         decision = decide_from_answers(catalogue, answers)
-        record = build_record(decision, catalogue, created_at=created_at,
-                              record_id=deterministic_id(answers, created_at))
+        record = build_record(
+            decision,
+            catalogue,
+            created_at=created_at,
+            record_id=deterministic_id(answers, created_at),
+        )
         result.outcome, result.decision = record["outcome"]["id"], record["outcome"]["decision"]
         if answers.expect:
             result.diff = expectation_diff(answers, record)
@@ -124,15 +152,24 @@ def replay_one(catalogue: Catalogue, path: Path, *, created_at: str, out_dir: Pa
     return result
 
 
-def replay_all(catalogue: Catalogue, paths: list[Path], *, created_at: str, out_dir: Path | None,
-               fmt: str, force: bool, jobs: int,
-               progress: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+def replay_all(
+    catalogue: Catalogue,
+    paths: list[Path],
+    *,
+    created_at: str,
+    out_dir: Path | None,
+    fmt: str,
+    force: bool,
+    jobs: int,
+    progress: Callable[[FileResult], None] | None = None,
+) -> list[FileResult]:
     """Replay many files in parallel; results come back in input order."""
     root = common_root(paths)
 
     def one(path: Path) -> FileResult:
-        return replay_one(catalogue, path, created_at=created_at, out_dir=out_dir, fmt=fmt,
-                          force=force, root=root)
+        return replay_one(
+            catalogue, path, created_at=created_at, out_dir=out_dir, fmt=fmt, force=force, root=root
+        )
 
     results: list[FileResult] = []
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:

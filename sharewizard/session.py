@@ -80,8 +80,9 @@ class Session:
             if review:
                 outcome = self._review(outcome)
         except KeyboardInterrupt:
-            raise Interrupted(self.flow.id, dict(self.progress.answers), dict(self.fields),
-                              self.current) from None
+            raise Interrupted(
+                self.flow.id, dict(self.progress.answers), dict(self.fields), self.current
+            ) from None
         return Decision(self.flow, self.progress, outcome, dict(self.fields), tuple(self.route))
 
     def _walk_to_outcome(self, at: Step | None) -> Outcome:
@@ -132,7 +133,9 @@ class Session:
 
     def _review(self, outcome: Outcome) -> Outcome:
         while True:
-            items = [ReviewItem(q, a, False) for q, a in engine.path_answers(self.flow, self.progress)]
+            items = [
+                ReviewItem(q, a, False) for q, a in engine.path_answers(self.flow, self.progress)
+            ]
             applicable = engine.form_fields(self.catalogue.record_form.fields, self.fields)
             items += [ReviewItem(f, self.fields.get(f.id), True) for f in applicable]
             choice = self.asker.review(items)
@@ -181,9 +184,13 @@ class ScriptedAsker:
         """Nobody to tell."""
 
 
-def start_session(catalogue: Catalogue, flow_id: str, asker: Asker,
-                  answers: Mapping[str, Any] | None = None,
-                  fields: Mapping[str, Any] | None = None) -> Session:
+def start_session(
+    catalogue: Catalogue,
+    flow_id: str,
+    asker: Asker,
+    answers: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
+) -> Session:
     """A session on `flow_id`, pre-filled with (checked) answers and record fields."""
     flow = catalogue.flows[flow_id]
     progress = engine.start(flow, answers or {})

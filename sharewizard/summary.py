@@ -83,8 +83,12 @@ def record_summary(record: Mapping[str, Any]) -> Group:
     outcome = record["outcome"]
     style = DECISION_STYLE.get(outcome["decision"], "white")
     head = Panel(
-        Group(plain(outcome["summary"]), Text(), Text("Actions", style="bold"),
-              _bullets(outcome["actions"])),
+        Group(
+            plain(outcome["summary"]),
+            Text(),
+            Text("Actions", style="bold"),
+            _bullets(outcome["actions"]),
+        ),
         title=Text.assemble(plain(outcome["title"]), " ", (f"[{outcome['decision']}]", style)),
         border_style=style,
         title_align="left",
@@ -113,16 +117,27 @@ def record_summary(record: Mapping[str, Any]) -> Group:
     ):
         if value is not None:
             sharing.add_row(label, plain(value))
-    cites = Group(*[_citation(c["quote"], c["title"], c["section"], c["url"])
-                    for c in outcome["citations"]])
+    cites = Group(
+        *[_citation(c["quote"], c["title"], c["section"], c["url"]) for c in outcome["citations"]]
+    )
     parts: list[Any] = [head, path]
     if record["changes"]:
-        parts.append(Panel(_bullets(record["changes"]), title="Answers you changed",
-                           title_align="left", border_style="dim"))
+        parts.append(
+            Panel(
+                _bullets(record["changes"]),
+                title="Answers you changed",
+                title_align="left",
+                border_style="dim",
+            )
+        )
     parts += [sharing, Panel(cites, title="Guidance", title_align="left", border_style="dim")]
     if outcome["related_flows"]:
-        parts.append(Text.assemble("Related: ", plain(", ".join(
-            f"sharewizard decide {f}" for f in outcome["related_flows"]))))
+        parts.append(
+            Text.assemble(
+                "Related: ",
+                plain(", ".join(f"sharewizard decide {f}" for f in outcome["related_flows"])),
+            )
+        )
     parts.append(Text(strip_controls(record["disclaimer"]), style="dim"))
     return Group(*parts)
 
@@ -141,8 +156,9 @@ def replay_report(results: list[Any], check: bool) -> tuple[Table, list[Text]]:
     table.add_row("Records written", str(sum(1 for r in results if r.record_path)))
     if check:
         table.add_row("Expectations met", str(sum(1 for r in results if r.expectation == "met")))
-        table.add_row("Expectations failed",
-                      str(sum(1 for r in results if r.expectation == "failed")))
+        table.add_row(
+            "Expectations failed", str(sum(1 for r in results if r.expectation == "failed"))
+        )
     table.add_row("Errors", str(sum(1 for r in results if r.error)))
     lines: list[Text] = []
     for result in results:
@@ -150,6 +166,7 @@ def replay_report(results: list[Any], check: bool) -> tuple[Table, list[Text]]:
             lines.append(Text.assemble(("error ", "bold red"), plain(result.error)))
         elif check and result.diff:
             for line in result.diff:
-                lines.append(Text.assemble(("mismatch ", "bold yellow"),
-                                           plain(f"{result.path}: {line}")))
+                lines.append(
+                    Text.assemble(("mismatch ", "bold yellow"), plain(f"{result.path}: {line}"))
+                )
     return table, lines
