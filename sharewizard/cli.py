@@ -231,7 +231,10 @@ def decide(
         raise UsageError("use either --answers or --resume, not both.")
     given = load_answers(answers or resume) if (answers or resume) else None
     flow_id = flow or (given.flow_id if given else catalogue.triage)
-    if flow_id is None or flow_id not in catalogue.flows:
+    if flow_id is None:
+        raise UsageError("name a flow: this flows folder has no triage flow to pick one.",
+                         Location(field="FLOW"), f"Flows: {', '.join(sorted(catalogue.flows))}.")
+    if flow_id not in catalogue.flows:
         raise UsageError(
             f"unknown flow {flow_id!r}.",
             Location(field="FLOW"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 import sys
 import uuid
 from collections.abc import Callable, Iterable
@@ -85,7 +86,7 @@ def expand_paths(
             )
         else:
             found.append(path)
-    return found
+    return list(dict.fromkeys(found))  # the same file named twice is replayed once
 
 
 @dataclass
@@ -163,10 +164,19 @@ def replay_all(
     jobs: int,
     progress: Callable[[FileResult], None] | None = None,
 ) -> list[FileResult]:
-    """Replay many files in parallel; results come back in input order."""
+    """Replay many files in parallel; results come back in input order.
+
+    Two inputs that would be written to one record name (`a.yaml` and `a.json`) are both
+    refused rather than one silently replacing the other.
+    """
     root = common_root(paths)
+    names = Counter(output_name(p.resolve(), root, fmt) for p in paths)
 
     def one(path: Path) -> FileResult:
+        name = output_name(path.resolve(), root, fmt)
+        if out_dir is not None and names[name] > 1:
+            return FileResult(path, error=f"{path}: another input would also be written to "
+                              f"{name}; rename one of them.")
         return replay_one(
             catalogue, path, created_at=created_at, out_dir=out_dir, fmt=fmt, force=force, root=root
         )

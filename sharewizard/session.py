@@ -167,9 +167,11 @@ class ScriptedAsker:
         self.record_fields = {f.id for f in form.fields}
 
     def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
-        """Record fields may be left out (None); a flow question the path needs may not."""
+        """Record fields and optional text may be left out; other questions on the path may not."""
         if question.id in self.record_fields:
             return None  # type: ignore[return-value]
+        if question.type == "text" and not question.required:
+            return ""
         raise AnswersError(
             f"no answer to {question.id!r} ({question.text}), which this path needs.",
             Location(self.source, field=f"answers.{question.id}"),

@@ -217,9 +217,6 @@ def test_output_names_join_the_relative_path_with_double_underscores(tmp_path):
     assert output_name(path, None, "json") == "case-7.record.json"
 
 
-@pytest.mark.xfail(strict=True, reason="two inputs with one stem (a.yaml, a.json) map to the same "
-                   "record name; with --force the second silently replaces the first while both "
-                   "are reported as written")
 def test_inputs_sharing_a_record_name_never_replace_each_other(demo, tmp_path):
     inputs, out = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
@@ -235,3 +232,7 @@ def test_inputs_sharing_a_record_name_never_replace_each_other(demo, tmp_path):
     for result in written:
         case = json.loads(result.path.read_text())["record"]["case_reference"]
         assert json.loads(result.record_path.read_text())["case_reference"] == case
+    assert [r.error for r in results] == [
+        f"{inputs / n}: another input would also be written to a.record.json; rename one of them."
+        for n in ("a.json", "a.yaml")
+    ]

@@ -61,7 +61,7 @@ def test_unknown_flow(capsys):
 def test_decide_with_answers_needs_no_terminal(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.yaml").write_text(
-        "flow: demo\nanswers: {concern: 'yes', kinds: [online], note: ''}\n"
+        "flow: demo\nanswers: {concern: 'yes', kinds: [online]}  # note is optional\n"
         "record: {what: x y z, family_informed: 'yes'}\n")
     code, out, _ = run(capsys, "--flows", str(CATALOGUE), "decide", "--answers", "a.yaml",
                        "--out", "r.json")
