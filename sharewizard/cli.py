@@ -221,12 +221,15 @@ def decide(
 
     catalogue = _catalogue(ctx)
     record_format = _record_format(fmt, out)
-    if out is not None and out.exists() and not force:
-        raise UsageError(
-            "already exists; nothing was asked or written.",
-            Location(out),
-            "Choose another --out, or pass --force to replace it.",
-        )
+    answers_target = save_answers or (_answers_path_for(out) if out is not None else None)
+    for taken, option in ((out, "--out"), (answers_target if answers is None else None,
+                                           "--save-answers")):
+        if taken is not None and taken.exists() and not force:
+            raise UsageError(
+                "already exists; nothing was asked or written.",
+                Location(taken),
+                f"Choose another {option}, or pass --force to replace it.",
+            )
     if answers is not None and resume is not None:
         raise UsageError("use either --answers or --resume, not both.")
     given = load_answers(answers or resume) if (answers or resume) else None

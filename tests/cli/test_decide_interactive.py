@@ -134,3 +134,12 @@ def test_existing_out_is_refused_before_any_question(tmp_path, monkeypatch, caps
     assert code == 2
     assert "taken.json: already exists; nothing was asked or written." in err
     assert (tmp_path / "taken.json").read_text() == "{}"
+
+
+def test_existing_answers_file_is_refused_before_any_question(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.answers.yaml").write_text("kept")
+    code, _, err = run_decide([], "--out", "r.json", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2
+    assert "r.answers.yaml: already exists; nothing was asked or written." in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.answers.yaml"]
