@@ -46,11 +46,17 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader where only true/false are booleans, so `yes:` and `no:` stay words."""
+    """Safe loader where only true/false are booleans, so `yes:` and `no:` stay words.
+
+    Dates stay text too: `when: 2026-11-23` in an answers file is what the person typed.
+    """
+
+
+_WORDS_NOT_VALUES = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _WORDS_NOT_VALUES]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(

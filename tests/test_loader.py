@@ -90,3 +90,10 @@ def test_edited_flow_is_reloaded(tmp_path):
 def test_missing_flows_directory(tmp_path):
     with pytest.raises(FlowError, match="no such flows directory"):
         load_catalogue(tmp_path / "nope")
+
+
+def test_dates_stay_text_as_typed():
+    from sharewizard.loader import parse_yaml
+
+    doc = parse_yaml("when: 2026-11-23\nanswer: yes\nflag: true\n", Path("a.yaml"))
+    assert doc.data == {"when": "2026-11-23", "answer": "yes", "flag": True}
