@@ -143,3 +143,21 @@ def test_existing_answers_file_is_refused_before_any_question(tmp_path, monkeypa
     assert code == 2
     assert "r.answers.yaml: already exists; nothing was asked or written." in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.answers.yaml"]
+
+
+def test_interactive_answers_replay_to_the_same_outcome_and_sharing(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    keys = [ENTER, DOWN + SPACE + ENTER, DOWN + ENTER, "n\r", *RECORD_KEYS, ENTER]
+    code, _, _ = run_decide(keys, "--out", "live.json", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0
+    (tmp_path / "out").mkdir()
+    with pytest.raises(SystemExit) as stopped:
+        main(["--flows", str(CATALOGUE), "replay", "live.answers.yaml", "--out-dir", "out",
+              "--check", "--quiet"])
+    assert stopped.value.code in (0, None)
+    live = json.loads((tmp_path / "live.json").read_text())
+    replayed = json.loads((tmp_path / "out" / "live.answers.record.json").read_text())
+    assert live["outcome"]["id"] == replayed["outcome"]["id"] == "share"
+    assert live["answers"] == replayed["answers"]
+    assert live["sharing"] == replayed["sharing"]
+    assert live["case_reference"] == replayed["case_reference"] == "CASE-7"
