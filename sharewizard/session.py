@@ -99,15 +99,26 @@ class Session:
         while isinstance(step, Question):
             self.current = step.id
             previous = engine.previous_question(self.flow, self.progress, step.id)
-            reply = self.asker.ask(step, self.progress.answers.get(step.id), previous is not None)
+            can_go_back = previous is not None or bool(self.route)
+            reply = self.asker.ask(step, self.progress.answers.get(step.id), can_go_back)
             if isinstance(reply, GoBack):
                 if previous is not None:
                     step = self.flow.questions[previous]
+                elif self.route:
+                    step = self._back_to_previous_flow()
                 continue
             self.progress = engine.answer(self.flow, self.progress, step.id, reply)
             step = engine.following_step(self.flow, self.progress, step.id)
         self.current = None
         return step
+
+    def _back_to_previous_flow(self) -> Question:
+        """Undo a hand-off: back to the last question of the flow that handed over."""
+        segment = self.route.pop()
+        self.flow = segment.flow
+        self.progress = engine.Progress(segment.answers)
+        path = engine.trace(self.flow, self.progress.answers).path
+        return self.flow.questions[path[-1]]
 
     def _fill_fields(self, at: str | None) -> None:
         """Ask `at` (from the review), then every applicable field still missing."""
