@@ -112,7 +112,10 @@ def dump_answers(
         data["record"] = {k: _plain(v) for k, v in record.items()}
     if expect:
         data["expect"] = dict(expect)
-    header = "# sharewizard answers file: replay with `sharewizard decide --answers` or `replay`\n"
+    header = (
+        f"# sharewizard answers file: replay with `sharewizard decide {flow.id} --answers "
+        "FILE` or `sharewizard replay FILE`\n"
+    )
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 

@@ -222,8 +222,10 @@ def decide(
     catalogue = _catalogue(ctx)
     record_format = _record_format(fmt, out)
     answers_target = save_answers or (_answers_path_for(out) if out is not None else None)
-    for taken, option in ((out, "--out"), (answers_target if answers is None else None,
-                                           "--save-answers")):
+    for taken, option in (
+        (out, "--out"),
+        (answers_target if answers is None else None, "--save-answers"),
+    ):
         if taken is not None and taken.exists() and not force:
             raise UsageError(
                 "already exists; nothing was asked or written.",
@@ -235,8 +237,11 @@ def decide(
     given = load_answers(answers or resume) if (answers or resume) else None
     flow_id = flow or (given.flow_id if given else catalogue.triage)
     if flow_id is None:
-        raise UsageError("name a flow: this flows folder has no triage flow to pick one.",
-                         Location(field="FLOW"), f"Flows: {', '.join(sorted(catalogue.flows))}.")
+        raise UsageError(
+            "name a flow: this flows folder has no triage flow to pick one.",
+            Location(field="FLOW"),
+            f"Flows: {', '.join(sorted(catalogue.flows))}.",
+        )
     if flow_id not in catalogue.flows:
         raise UsageError(
             f"unknown flow {flow_id!r}.",

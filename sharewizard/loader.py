@@ -224,6 +224,11 @@ def check_schema(doc: YamlDocument, name: str, kind: type[SharewizardError] = Fl
             "or a list of {when, goto} rules.",
             "Ids use lower-case letters, digits and hyphens; `flow:<id>` hands over to a flow.",
         )
+    if error.validator == "enum":
+        allowed = ", ".join(map(str, error.validator_value))
+        raise doc.error(
+            path, f"{error.instance!r} is not allowed here.", f"Use one of: {allowed}.", kind=kind
+        )
     if error.validator == "type":
         wanted = error.validator_value
         wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted

@@ -128,8 +128,29 @@ def build_record(
             "organisation": str(fields["organisation"]) if fields.get("organisation") else None,
         },
     }
+    record["missing"] = missing_fields(record["sharing"])
     record["checksum"] = checksum(record)
     return record
+
+
+#: What the guidance requires every record to say (FAQ 7), as `sharing` keys.
+REQUIRED_SHARING = (
+    "what",
+    "with_whom",
+    "how",
+    "when",
+    "lawful_basis",
+    "rationale",
+    "family_informed",
+)
+
+
+def missing_fields(sharing: Mapping[str, Any]) -> list[str]:
+    """The required sharing fields left empty (answers files may leave them out)."""
+    missing = [key for key in REQUIRED_SHARING if sharing.get(key) is None]
+    if sharing.get("family_informed") is False and not sharing.get("family_not_informed_reason"):
+        missing.append("family_not_informed_reason")
+    return missing
 
 
 def checksum(record: Mapping[str, Any]) -> str:
@@ -208,6 +229,15 @@ def to_markdown(record: Mapping[str, Any]) -> str:
             f"{record['flow']['version']})",
         ),
         _line("Tool", f"{record['tool']['name']} {record['tool']['version']}"),
+        *(
+            [
+                "> **Incomplete record:** the guidance asks for every decision to be recorded "
+                f"with its rationale; missing here: {', '.join(record['missing'])}.",
+                "",
+            ]
+            if record["missing"]
+            else []
+        ),
         "",
         f"## Decision: {md_escape(outcome['title'])}",
         "",

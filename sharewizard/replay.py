@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
 import sys
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -175,8 +175,10 @@ def replay_all(
     def one(path: Path) -> FileResult:
         name = output_name(path.resolve(), root, fmt)
         if out_dir is not None and names[name] > 1:
-            return FileResult(path, error=f"{path}: another input would also be written to "
-                              f"{name}; rename one of them.")
+            return FileResult(
+                path,
+                error=f"{path}: another input would also be written to {name}; rename one of them.",
+            )
         return replay_one(
             catalogue, path, created_at=created_at, out_dir=out_dir, fmt=fmt, force=force, root=root
         )

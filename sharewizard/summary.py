@@ -130,7 +130,18 @@ def record_summary(record: Mapping[str, Any]) -> Group:
                 border_style="dim",
             )
         )
-    parts += [sharing, Panel(cites, title="Guidance", title_align="left", border_style="dim")]
+    parts.append(sharing)
+    if record.get("missing"):
+        parts.append(
+            Text.assemble(
+                ("Incomplete record: ", "bold yellow"),
+                plain(
+                    "the guidance asks for every decision to be recorded with its rationale; "
+                    f"missing here: {', '.join(record['missing'])}."
+                ),
+            )
+        )
+    parts.append(Panel(cites, title="Guidance", title_align="left", border_style="dim"))
     if outcome["related_flows"]:
         parts.append(
             Text.assemble(

@@ -15,7 +15,7 @@ BROKEN = Path(__file__).parent / "fixtures" / "flows"
     ("name", "where", "message"),
     [
         ("bad_yaml", "bad_yaml.yaml:11:1", "while scanning a quoted scalar (line 9, column 11)"),
-        ("unknown_type", "unknown_type.yaml:10:11: questions[0].type", "'slider' is not one of"),
+        ("unknown_type", "unknown_type.yaml:10:11: questions[0].type", "'slider' is not allowed here. Use one of: yesno, choice, multi, text."),
         ("dangling_next", "dangling_next.yaml:14:11: questions[0].next.no",
          "'nowhere' names no question or outcome in this flow"),
         ("duplicate_id", "duplicate_id.yaml:15:10: outcomes[1].id",
@@ -30,7 +30,7 @@ BROKEN = Path(__file__).parent / "fixtures" / "flows"
         ("bad_condition", "bad_condition.yaml:13:15: questions[0].next[0].when",
          "'maybe' is not an answer to 'first'"),
         ("bad_decision", "bad_decision.yaml:14:26: outcomes[0].decision",
-         "'probably-fine' is not one of"),
+         "'probably-fine' is not allowed here. Use one of: share, "),
     ],
 )
 def test_broken_flow_names_file_line_column_and_problem(name, where, message):

@@ -50,6 +50,7 @@ def test_record_holds_what_the_guidance_requires(record):
     assert cite["title"].startswith("Information sharing and consent")
     assert cite["url"].startswith("https://")
     assert "not legal advice" in record["disclaimer"]
+    assert record["missing"] == []
 
 
 def test_tampering_is_detected(record):
@@ -89,3 +90,14 @@ def test_load_refuses_other_schema_versions(record, tmp_path):
     target.write_text(json.dumps({**record, "schema_version": 99}))
     with pytest.raises(RecordError, match="schema_version is 99"):
         records.load_record(target)
+
+
+def test_missing_required_fields_are_listed_and_shown(demo):
+    session = start_session(demo, "demo", ScriptedAsker("t.yaml", demo.record_form),
+                            {"concern": "no"}, {"what": "nothing shared", "family_informed": "no"})
+    record = records.build_record(session.run(), demo, created_at="2026-11-23T10:00:00Z",
+                                  record_id="00000000-0000-4000-8000-000000000002")
+    assert record["missing"] == ["with_whom", "how", "when", "lawful_basis", "rationale",
+                                 "family_not_informed_reason"]
+    assert records.schema_problems(record) == [] and records.verify(record)
+    assert "**Incomplete record:**" in records.to_markdown(record)

@@ -69,6 +69,8 @@ def test_decide_with_answers_needs_no_terminal(tmp_path, capsys, monkeypatch):
     record = json.loads((tmp_path / "r.json").read_text())
     assert record["outcome"]["id"] == "share"
     assert record["sharing"]["what"] == "x y z"
+    assert record["missing"] == ["with_whom", "how", "when", "lawful_basis", "rationale"]
+    assert "Incomplete record:" in out and "missing here: with_whom, how" in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "r.json"]
 
 
