@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Mapping
@@ -175,17 +176,45 @@ def schema_problems(record: Any) -> list[str]:
     ]
 
 
-def load_record(path: Path) -> Record:
-    """Read a JSON record; refuse unreadable files and unknown schema versions."""
+MD_DATA_START = "<!-- sharewizard-record-data\n"
+MD_DATA_END = "\n-->\n"
+
+
+def _embedded(text: str, path: Path) -> str:
+    """The JSON record a Markdown record carries, checking its visible text was not edited."""
+    start = text.find(MD_DATA_START)
+    if start < 0 or not text.endswith(MD_DATA_END):
+        raise RecordError("this Markdown file carries no sharewizard record data.", Location(path))
+    encoded = text[start + len(MD_DATA_START) : -len(MD_DATA_END)]
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        data = base64.b64decode(encoded, validate=True).decode("utf-8")
+        record = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise RecordError(
+            "the record data in this Markdown file is damaged.", Location(path)
+        ) from None
+    if not isinstance(record, dict) or text[:start] != _markdown_body(record):
+        raise RecordError(
+            "the readable text of this Markdown record was changed after it was written.",
+            Location(path),
+            "Compare it with the original.",
+        )
+    return data
+
+
+def load_record(path: Path) -> Record:
+    """Read a JSON (or Markdown) record; refuse unreadable files and unknown schema versions."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() in (".md", ".markdown"):
+            text = _embedded(text, path)
+        record = json.loads(text)
     except FileNotFoundError:
         raise RecordError("no such file.", Location(path)) from None
     except json.JSONDecodeError as exc:
         raise RecordError(
             f"not valid JSON: {exc.msg}.",
             Location(path, exc.lineno, exc.colno),
-            "Only JSON records can be verified; Markdown records are for reading.",
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RecordError(f"cannot read the file: {exc}.", Location(path)) from None
@@ -209,7 +238,16 @@ def _line(label: str, value: Any) -> str:
 
 
 def to_markdown(record: Mapping[str, Any]) -> str:
-    """The same content as the JSON, for people and printers; every user text is escaped."""
+    """The same content as the JSON, for people and printers; every user text is escaped.
+
+    The JSON form rides along, base64-encoded in a trailing HTML comment (invisible when
+    rendered), so `sharewizard verify` can check a Markdown record too.
+    """
+    encoded = base64.b64encode(to_json(record).encode("utf-8")).decode("ascii")
+    return _markdown_body(record) + MD_DATA_START + encoded + MD_DATA_END
+
+
+def _markdown_body(record: Mapping[str, Any]) -> str:
     sharing = record["sharing"]
     outcome = record["outcome"]
     informed = {True: "yes", False: "no"}.get(sharing["family_informed"])
@@ -286,7 +324,14 @@ def to_markdown(record: Mapping[str, Any]) -> str:
             f"{md_escape(c['section'])}. <{c['url']}>",
             "",
         ]
-    out += ["## Integrity", "", f"Checksum of the JSON form: `{record['checksum']}`", ""]
+    out += [
+        "## Integrity",
+        "",
+        f"Checksum of the JSON form: `{record['checksum']}` "
+        "(check it with `sharewizard verify` on this file)",
+        "",
+        "",
+    ]
     return "\n".join(out)
 
 

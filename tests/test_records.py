@@ -101,3 +101,16 @@ def test_missing_required_fields_are_listed_and_shown(demo):
                                  "family_not_informed_reason"]
     assert records.schema_problems(record) == [] and records.verify(record)
     assert "**Incomplete record:**" in records.to_markdown(record)
+
+
+def test_markdown_record_can_be_verified_and_edits_are_caught(record, tmp_path):
+    target = tmp_path / "r.md"
+    records.write_record(record, target, "md")
+    assert records.load_record(target) == record
+    text = target.read_text()
+    target.write_text(text.replace("Children's Social Care", "Someone else"), encoding="utf-8")
+    with pytest.raises(RecordError, match="readable text of this Markdown record was changed"):
+        records.load_record(target)
+    target.write_text("# just notes\n")
+    with pytest.raises(RecordError, match="carries no sharewizard record data"):
+        records.load_record(target)
