@@ -482,7 +482,9 @@ def _replay_json(results: list[Any], check: bool) -> dict[str, Any]:
 
 @app.command()
 def verify(
-    records: list[Path] = typer.Argument(..., metavar="RECORD...", help="Decision records (.json or .md)."),
+    records: list[Path] = typer.Argument(
+        ..., metavar="RECORD...", help="Decision records (.json or .md)."
+    ),
 ) -> None:
     """Check that records (JSON or Markdown) match the schema and their checksums verify."""
     from sharewizard.records import load_record, schema_problems

@@ -70,6 +70,12 @@ class RecordError(SharewizardError):
     """A decision record cannot be written, read or verified."""
 
 
+class TamperedRecord(RecordError):
+    """A record's content no longer matches what was written: a failed check, not bad input."""
+
+    exit_status = ExitStatus.CHECK_FAILED
+
+
 class UsageError(SharewizardError):
     """The command line asks for something impossible (for example prompts without a terminal)."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sharewizard import __version__, engine
-from sharewizard.errors import Location, RecordError
+from sharewizard.errors import Location, RecordError, TamperedRecord
 from sharewizard.files import write_private
 from sharewizard.model import NO, YES, Answer, Catalogue, Flow, Question
 from sharewizard.session import Decision
@@ -194,7 +194,7 @@ def _embedded(text: str, path: Path) -> str:
             "the record data in this Markdown file is damaged.", Location(path)
         ) from None
     if not isinstance(record, dict) or text[:start] != _markdown_body(record):
-        raise RecordError(
+        raise TamperedRecord(
             "the readable text of this Markdown record was changed after it was written.",
             Location(path),
             "Compare it with the original.",

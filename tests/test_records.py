@@ -6,7 +6,7 @@ import stat
 import pytest
 
 from sharewizard import records
-from sharewizard.errors import RecordError
+from sharewizard.errors import RecordError, TamperedRecord
 from sharewizard.session import ScriptedAsker, start_session
 
 FIELDS = {
@@ -109,7 +109,7 @@ def test_markdown_record_can_be_verified_and_edits_are_caught(record, tmp_path):
     assert records.load_record(target) == record
     text = target.read_text()
     target.write_text(text.replace("Children's Social Care", "Someone else"), encoding="utf-8")
-    with pytest.raises(RecordError, match="readable text of this Markdown record was changed"):
+    with pytest.raises(TamperedRecord, match="readable text of this Markdown record was changed"):
         records.load_record(target)
     target.write_text("# just notes\n")
     with pytest.raises(RecordError, match="carries no sharewizard record data"):
