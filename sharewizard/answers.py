@@ -10,7 +10,7 @@ import yaml
 
 from sharewizard.errors import AnswersError, Location
 from sharewizard.files import write_private
-from sharewizard.loader import YamlDocument, check_schema, parse_yaml, read_yaml
+from sharewizard.loader import YamlDocument, check_schema, read_yaml
 from sharewizard.model import Answer, Catalogue, Flow
 
 SCHEMA_VERSION = 1
@@ -66,11 +66,6 @@ def parse_answers(doc: YamlDocument) -> AnswersFile:
 def load_answers(path: Path) -> AnswersFile:
     """Read an answers file from disk."""
     return parse_answers(read_yaml(path, AnswersError))
-
-
-def load_answers_text(text: str, name: str) -> AnswersFile:
-    """Parse answers given as text (for example on standard input)."""
-    return parse_answers(parse_yaml(text, Path(name), AnswersError))
 
 
 def resolve_flow(catalogue: Catalogue, answers: AnswersFile) -> Flow:

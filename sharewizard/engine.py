@@ -189,12 +189,6 @@ def path_answers(flow: Flow, progress: Progress) -> list[tuple[Question, Answer]
     ]
 
 
-def outcome_of(flow: Flow, progress: Progress) -> Outcome | Handoff | None:
-    """The end the answers reach, or None while a question is still open."""
-    step = next_step(flow, progress.answers)
-    return None if isinstance(step, Question) else step
-
-
 def form_fields(fields: tuple[Question, ...], values: Answers) -> list[Question]:
     """The record-form fields that apply given the values so far (their `when` holds)."""
     return [f for f in fields if holds(f.when, values)]

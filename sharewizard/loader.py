@@ -255,11 +255,6 @@ def _json_type(value: Any) -> str:
     return "empty" if value is None else type(value).__name__
 
 
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 # --- conditions and routes -------------------------------------------------------------------
 
 

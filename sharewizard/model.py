@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 #: An answer: a choice value or free text (str), or the chosen values of a multiple choice.
 Answer = str | tuple[str, ...]
-
-QUESTION_TYPES = ("yesno", "choice", "multi", "text")
-
-#: The fixed vocabulary of decisions an outcome can give.
-DECISIONS = (
-    "share",
-    "share-without-informing-family",
-    "seek-consent",
-    "refer",
-    "do-not-share",
-    "no-agreement-needed",
-    "agreement-needed",
-    "seek-advice",
-    "out-of-scope",
-)
 
 #: A `next` target of this form hands the walk over to another flow.
 HANDOFF_PREFIX = "flow:"
@@ -169,4 +154,3 @@ class Catalogue:
     flows: dict[str, Flow]
     record_form: RecordForm
     triage: str | None = None
-    warnings: tuple[str, ...] = field(default=())
