@@ -67,8 +67,12 @@ def answers_document(n: int) -> dict:
         record["lawful_basis_other"] = "Local safeguarding procedures"
     if n % 3 == 0:
         record["family_not_informed_reason"] = "Telling them could put the child at risk."
-    return {"schema_version": 1, "flow": {"id": "demo", "version": 3}, "answers": answers,
-            "record": record}
+    return {
+        "schema_version": 1,
+        "flow": {"id": "demo", "version": 3},
+        "answers": answers,
+        "record": record,
+    }
 
 
 def generate(folder: Path, count: int) -> list[Path]:
@@ -115,11 +119,19 @@ def main() -> None:
 
         def replay(jobs: int) -> Callable[[Path], None]:
             def run(out_dir: Path) -> None:
-                results = replay_all(catalogue, files, created_at=STAMP, out_dir=out_dir,
-                                     fmt="json", force=False, jobs=jobs)
+                results = replay_all(
+                    catalogue,
+                    files,
+                    created_at=STAMP,
+                    out_dir=out_dir,
+                    fmt="json",
+                    force=False,
+                    jobs=jobs,
+                )
                 failed = [r.error for r in results if r.error]
                 if failed:
                     sys.exit(f"{len(failed)} files did not replay, first: {failed[0]}")
+
             return run
 
         replay(1)(Path(tempfile.mkdtemp(dir=scratch)))  # warm-up: schema validators, caches
@@ -127,12 +139,18 @@ def main() -> None:
         parallel = best_rate(replay(default_jobs), len(files), scratch, args.repeat)
         floor = best_rate(lambda out: baseline(files, out), len(files), scratch, args.repeat)
 
-    print(f"{len(files)} answers files of the demo flow, {len(PATHS)} distinct paths, "
-          f"best of {args.repeat} runs")
-    print(f"replay (jobs=1): {serial:.0f} rec/s, baseline: {floor:.0f} files/s, "
-          f"ratio {serial / floor:.2f}x")
-    print(f"replay (jobs={default_jobs}, the default): {parallel:.0f} rec/s, baseline: "
-          f"{floor:.0f} files/s, ratio {parallel / floor:.2f}x")
+    print(
+        f"{len(files)} answers files of the demo flow, {len(PATHS)} distinct paths, "
+        f"best of {args.repeat} runs"
+    )
+    print(
+        f"replay (jobs=1): {serial:.0f} rec/s, baseline: {floor:.0f} files/s, "
+        f"ratio {serial / floor:.2f}x"
+    )
+    print(
+        f"replay (jobs={default_jobs}, the default): {parallel:.0f} rec/s, baseline: "
+        f"{floor:.0f} files/s, ratio {parallel / floor:.2f}x"
+    )
 
 
 if __name__ == "__main__":

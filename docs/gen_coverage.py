@@ -33,9 +33,26 @@ FLOWS_DIR = REPO / "flows"
 OUTPUT = REPO / "docs" / "coverage.md"
 END_HEADING = "Useful practitioner resources"
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"',
-                         "„": '"', "″": '"', "–": "-", "—": "-", "‒": "-", "−": "-", "‐": "-",
-                         "‑": "-", "\u00a0": " "})
+_QUOTES = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "″": '"',
+        "–": "-",
+        "—": "-",
+        "‒": "-",
+        "−": "-",
+        "‐": "-",
+        "‑": "-",
+        "\u00a0": " ",
+    }
+)
 _BULLET = re.compile(r"^\s*(?:[•\u2022\u25cf\u25aa*-]|\d+[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 
@@ -101,14 +118,18 @@ def citing_nodes(catalogue: Catalogue) -> list[tuple[str, str]]:
     return found
 
 
-def coverage(faqs: list[Faq], catalogue: Catalogue) -> list[tuple[Faq, list[tuple[str, list[str]]]]]:
+def coverage(
+    faqs: list[Faq], catalogue: Catalogue
+) -> list[tuple[Faq, list[tuple[str, list[str]]]]]:
     """For each FAQ, each sentence with the nodes citing it (a quote containing or inside it)."""
     nodes = citing_nodes(catalogue)
     table = []
     for faq in faqs:
         rows = []
         for sentence in faq.sentences:
-            cited = sorted({node for node, quote in nodes if sentence in quote or quote in sentence})
+            cited = sorted(
+                {node for node, quote in nodes if sentence in quote or quote in sentence}
+            )
             rows.append((sentence, cited))
         table.append((faq, rows))
     return table
@@ -140,8 +161,13 @@ def render(table: list[tuple[Faq, list[tuple[str, list[str]]]]], faq_name: str) 
         f"{total - len(missing)} of {total} sentences are cited.",
     ]
     for faq, rows in table:
-        out += ["", f"## FAQ {faq.number}. {_cell(faq.question)}", "",
-                "| # | Sentence | Cited by |", "|---|---|---|"]
+        out += [
+            "",
+            f"## FAQ {faq.number}. {_cell(faq.question)}",
+            "",
+            "| # | Sentence | Cited by |",
+            "|---|---|---|",
+        ]
         for index, (sentence, nodes) in enumerate(rows, 1):
             cited = ", ".join(f"`{n}`" for n in nodes) if nodes else "**not cited**"
             out.append(f"| {faq.number}.{index} | {_cell(sentence)} | {cited} |")
@@ -161,12 +187,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--faq", type=Path, default=FAQ_FILE, help="the FAQ text file")
     parser.add_argument("--flows", type=Path, default=FLOWS_DIR, help="the flows directory")
     parser.add_argument("--out", type=Path, default=OUTPUT, help="where to write the table")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if the file is out of date or a sentence is uncited")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the file is out of date or a sentence is uncited",
+    )
     args = parser.parse_args(argv)
     if not args.faq.is_file():
-        print(f"gen_coverage: {args.faq}: no such file (the guidance folder is missing).",
-              file=sys.stderr)
+        print(
+            f"gen_coverage: {args.faq}: no such file (the guidance folder is missing).",
+            file=sys.stderr,
+        )
         return 2
     text, missing = generate(args.faq, args.flows)
     for sentence in missing:
@@ -174,8 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
         if current != text:
-            print(f"gen_coverage: {args.out} is out of date; run python3 docs/gen_coverage.py",
-                  file=sys.stderr)
+            print(
+                f"gen_coverage: {args.out} is out of date; run python3 docs/gen_coverage.py",
+                file=sys.stderr,
+            )
             return 1
         return 1 if missing else 0
     args.out.write_text(text, encoding="utf-8")

@@ -238,7 +238,9 @@ def all_paths(flow: Flow) -> list[FlowPath]:
     """Every distinct path: one per sequence of routes taken (answers that route alike merge)."""
     found: dict[tuple[tuple[str, int], ...], FlowPath] = {}
 
-    def visit(question: Question, answers: dict[str, Answer], taken: tuple[tuple[str, int], ...]):
+    def visit(
+        question: Question, answers: dict[str, Answer], taken: tuple[tuple[str, int], ...]
+    ) -> None:
         for candidate in _candidates(question):
             given = {**answers, question.id: candidate}
             index = next(i for i, r in enumerate(question.routes) if holds(r.when, given))

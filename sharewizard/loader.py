@@ -113,8 +113,8 @@ def _index_nodes(
     node: yaml.Node,
     path: JsonPath,
     doc_path: Path,
-    values: dict,
-    keys: dict,
+    values: dict[JsonPath, tuple[int, int]],
+    keys: dict[JsonPath, tuple[int, int]],
     kind: type[SharewizardError],
 ) -> None:
     """Record positions of every node and reject duplicate mapping keys."""
@@ -182,7 +182,8 @@ def read_yaml(path: Path, kind: type[SharewizardError] = FlowError) -> YamlDocum
 def schema(name: str) -> dict[str, Any]:
     """One of the published JSON Schemas: `flow`, `record` or `answers`."""
     text = resources.files("sharewizard").joinpath("schemas", f"{name}.schema.json").read_text()
-    return json.loads(text)
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
 
 
 @functools.cache
@@ -225,13 +226,13 @@ def check_schema(doc: YamlDocument, name: str, kind: type[SharewizardError] = Fl
             "Ids use lower-case letters, digits and hyphens; `flow:<id>` hands over to a flow.",
         )
     if error.validator == "enum":
-        allowed = ", ".join(map(str, error.validator_value))
+        choices = ", ".join(map(str, error.validator_value))
         raise doc.error(
-            path, f"{error.instance!r} is not allowed here.", f"Use one of: {allowed}.", kind=kind
+            path, f"{error.instance!r} is not allowed here.", f"Use one of: {choices}.", kind=kind
         )
     if error.validator == "type":
-        wanted = error.validator_value
-        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        value = error.validator_value
+        wanted = " or ".join(value) if isinstance(value, list) else str(value)
         message = f"must be {_A_TYPE.get(wanted, wanted)}, not {_json_type(error.instance)}"
     else:
         message = error.message if len(error.message) <= 160 else error.message[:157] + "..."

@@ -50,13 +50,13 @@ class QuestionaryAsker:
 
         if question.type == "text":
             return self._ask_text(question, default, can_go_back)
-        extras = [questionary.Separator()]
+        extras: list[questionary.Choice] = [questionary.Separator()]
         if can_go_back:
             extras.append(questionary.Choice(BACK_LABEL, value=_BACK))
         extras.append(questionary.Choice(HELP_LABEL, value=_HELP))
         if question.type == "multi":
             chosen = set(default or ())
-            choices = [
+            choices: list[questionary.Choice] = [
                 questionary.Choice(c.label, value=c.value, checked=c.value in chosen)
                 for c in question.choices
             ]
@@ -69,11 +69,11 @@ class QuestionaryAsker:
             ).unsafe_ask()
             specials = [r for r in reply if r in (_BACK, _HELP)]
             return specials[0] if specials else tuple(reply)
-        choices = [questionary.Choice(c.label, value=c.value) for c in question.choices]
+        options = [questionary.Choice(c.label, value=c.value) for c in question.choices]
         return questionary.select(
             question.text,
-            choices=choices + extras,
-            default=default,
+            choices=options + extras,
+            default=default if isinstance(default, str) else None,
             instruction="(↑/↓ and Enter)",
             **self.io,
         ).unsafe_ask()

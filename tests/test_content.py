@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pytest
-import yaml
 
 from sharewizard import engine
 from sharewizard.answers import load_answers, resolve_flow
@@ -57,9 +56,26 @@ GOLDEN_RULE_4 = (
 )
 DEFINITION_INTRO = "we are drawing on the definition of safeguarding"
 
-_TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"',
-                             "”": '"', "„": '"', "″": '"', "–": "-", "—": "-", "‒": "-",
-                             "−": "-", "‐": "-", "‑": "-", "\u00a0": " "})
+_TYPOGRAPHY = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "″": '"',
+        "–": "-",
+        "—": "-",
+        "‒": "-",
+        "−": "-",
+        "‐": "-",
+        "‑": "-",
+        "\u00a0": " ",
+    }
+)
 
 
 def normalise(text: str) -> str:
@@ -74,8 +90,10 @@ def normalise(text: str) -> str:
 def guidance() -> dict[str, str]:
     """Normalised text of each checkable source, by source id; fails if the folder is missing."""
     if not GUIDANCE.is_dir():
-        pytest.fail(f"the guidance folder {GUIDANCE} is missing: the content tests need the "
-                    "source texts to check citations against. Restore ../shared/guidance.")
+        pytest.fail(
+            f"the guidance folder {GUIDANCE} is missing: the content tests need the "
+            "source texts to check citations against. Restore ../shared/guidance."
+        )
     texts = {}
     for source, name in SOURCE_FILES.items():
         path = GUIDANCE / name
@@ -120,11 +138,14 @@ def misquotes(flow: Flow, texts: Mapping[str, str]) -> list[str]:
     for node, cite in citations_of(flow):
         text = texts.get(cite.source)
         if text is None:
-            problems.append(f"{flow.id}/{node}: source {cite.source!r} has no local text to check "
-                            f"the quote against: {cite.quote!r}")
+            problems.append(
+                f"{flow.id}/{node}: source {cite.source!r} has no local text to check "
+                f"the quote against: {cite.quote!r}"
+            )
         elif normalise(cite.quote) not in text:
-            problems.append(f"{flow.id}/{node}: not found word for word in {cite.source}: "
-                            f"{cite.quote!r}")
+            problems.append(
+                f"{flow.id}/{node}: not found word for word in {cite.source}: {cite.quote!r}"
+            )
     return problems
 
 
@@ -166,8 +187,13 @@ def recorded_answers(directory: Path, flow_id: str) -> list[dict]:
     return [load_answers(p).answers for p in sorted((directory / flow_id).glob("*.yaml"))]
 
 
-def replay(catalogue: Catalogue, flow_id: str, answers: Mapping, record: Mapping | None = None,
-           source: str = "test"):
+def replay(
+    catalogue: Catalogue,
+    flow_id: str,
+    answers: Mapping,
+    record: Mapping | None = None,
+    source: str = "test",
+):
     """Run a session with no prompts; returns the Decision."""
     asker = ScriptedAsker(source, catalogue.record_form)
     return start_session(catalogue, flow_id, asker, answers, record or {}).run()
@@ -240,8 +266,9 @@ def test_every_outcome_requires_the_decision_to_be_recorded(catalogue: Catalogue
         for outcome in flow.outcomes.values():
             if not any(normalise(c.quote) == RECORD_RULE for c in outcome.citations):
                 problems.append(f"{flow.id}/{outcome.id}: does not cite the FAQ 7 recording rule")
-            if not any(a.lower().startswith("record") or " record " in a.lower()
-                       for a in outcome.actions):
+            if not any(
+                a.lower().startswith("record") or " record " in a.lower() for a in outcome.actions
+            ):
                 problems.append(f"{flow.id}/{outcome.id}: no action says to record the decision")
     assert not problems, "\n".join(problems)
 
@@ -251,7 +278,7 @@ def test_safeguarding_judgements_show_the_definition(catalogue: Catalogue) -> No
     page = (GUIDANCE / SOURCE_FILES["sscp-page"]).read_text("utf-8").splitlines()
     start = next(i for i, line in enumerate(page) if DEFINITION_INTRO in line)
     points = []
-    for line in page[start + 1:]:
+    for line in page[start + 1 :]:
         if not line.startswith("- "):
             break
         points.append(normalise(line[2:]).rstrip(".").lower())
@@ -284,7 +311,8 @@ def test_every_not_sure_path_ends_in_seek_advice(catalogue: Catalogue) -> None:
                 continue
             end = flow.outcomes.get(path.end)
             assert isinstance(end, Outcome) and end.decision == "seek-advice", (
-                f"{flow.id}: {dict(path.answers)} ends at {path.end}")
+                f"{flow.id}: {dict(path.answers)} ends at {path.end}"
+            )
 
 
 def test_every_seek_advice_outcome_cites_golden_rule_4(catalogue: Catalogue) -> None:
@@ -292,7 +320,8 @@ def test_every_seek_advice_outcome_cites_golden_rule_4(catalogue: Catalogue) -> 
         for outcome in flow.outcomes.values():
             if outcome.decision == "seek-advice":
                 assert any(normalise(c.quote) == GOLDEN_RULE_4 for c in outcome.citations), (
-                    f"{flow.id}/{outcome.id}")
+                    f"{flow.id}/{outcome.id}"
+                )
 
 
 # --- recorded answers ---------------------------------------------------------------------------
@@ -310,7 +339,10 @@ def test_path_checker_reports_an_uncovered_path() -> None:
     missing = uncovered_paths(flow, [{"concern": "yes"}, {"concern": "no"}])
     assert missing == ["uncovered-path: {'concern': 'not-sure'} -> seek-advice"]
     # "no" and "not sure" lead to the same outcome by the same question, but by different routes.
-    assert uncovered_paths(flow, [{"concern": "yes"}, {"concern": "no"}, {"concern": "not-sure"}]) == []
+    assert (
+        uncovered_paths(flow, [{"concern": "yes"}, {"concern": "no"}, {"concern": "not-sure"}])
+        == []
+    )
 
 
 def test_path_checker_notices_a_removed_answers_file(catalogue: Catalogue, tmp_path: Path) -> None:
@@ -320,7 +352,8 @@ def test_path_checker_notices_a_removed_answers_file(catalogue: Catalogue, tmp_p
     assert uncovered_paths(flow, recorded_answers(copy, flow.id)) == []
     (copy / flow.id / "inform.yaml").unlink()
     assert uncovered_paths(flow, recorded_answers(copy, flow.id)) == [
-        "inform-family: {'further-risk': 'no', 'compromise': 'no'} -> inform"]
+        "inform-family: {'further-risk': 'no', 'compromise': 'no'} -> inform"
+    ]
 
 
 ANSWER_FILES = sorted(ANSWERS.rglob("*.yaml"))
@@ -337,8 +370,9 @@ def test_recorded_answers_replay(catalogue: Catalogue, path: Path) -> None:
     recorded = load_answers(path)
     flow = resolve_flow(catalogue, recorded)  # refuses a changed flow version
     assert recorded.expect.keys() == {"outcome", "decision"}, "expect needs outcome and decision"
-    off_path = set(recorded.answers) - set(engine.trace(flow, engine.start(flow, recorded.answers)
-                                                        .answers).path)
+    off_path = set(recorded.answers) - set(
+        engine.trace(flow, engine.start(flow, recorded.answers).answers).path
+    )
     assert not off_path, f"answers the path never asks: {sorted(off_path)}"
     decision = replay(catalogue, flow.id, recorded.answers, recorded.record, str(path))
     assert decision.outcome.id == recorded.expect["outcome"]
@@ -364,8 +398,11 @@ def test_triage_hands_over_to_each_of_the_seven_flows(catalogue: Catalogue) -> N
     assert handoffs == {f"flow:{flow_id}" for flow_id in FAQ_FLOWS.values()}
     situation = triage.questions[triage.start]
     for flow_id in FAQ_FLOWS.values():
-        value = next(c.value for c in situation.choices
-                     if engine.next_step(triage, {situation.id: c.value}) == Handoff(flow_id))
+        value = next(
+            c.value
+            for c in situation.choices
+            if engine.next_step(triage, {situation.id: c.value}) == Handoff(flow_id)
+        )
         first = recorded_answers(ANSWERS, flow_id)[0]
         asker = DictAsker(catalogue, first)
         session = start_session(catalogue, "triage", asker, {situation.id: value})
@@ -393,13 +430,17 @@ def test_every_faq_sentence_is_cited(coverage_module, guidance) -> None:
 def test_coverage_doc_is_current(coverage_module, guidance) -> None:
     text, _ = coverage_module.generate(GUIDANCE / SOURCE_FILES["sscp-faq"], FLOWS)
     assert COVERAGE_DOC.read_text(encoding="utf-8") == text, (
-        "docs/coverage.md is out of date: run python3 docs/gen_coverage.py")
+        "docs/coverage.md is out of date: run python3 docs/gen_coverage.py"
+    )
 
 
 def test_coverage_reports_an_uncited_sentence(coverage_module, tmp_path: Path) -> None:
     faq = tmp_path / "faq.txt"
-    faq.write_text("Is this a question?\n\nYes you can. This sentence is cited by no flow.\n"
-                   "Useful practitioner resources\n", encoding="utf-8")
+    faq.write_text(
+        "Is this a question?\n\nYes you can. This sentence is cited by no flow.\n"
+        "Useful practitioner resources\n",
+        encoding="utf-8",
+    )
     _, missing = coverage_module.generate(faq, FLOWS)
     assert missing == ["FAQ 1: This sentence is cited by no flow."]
 
@@ -422,11 +463,14 @@ def test_case_study_replays_to_its_expected_outcome(catalogue: Catalogue, path: 
     case = load_case(path)
     assert set(case) == CASE_FIELDS, f"fields: {sorted(set(case) ^ CASE_FIELDS)}"
     assert isinstance(case["trap"], bool)
-    assert all(isinstance(case[k], str) and case[k].strip()
-               for k in ("title", "role", "narrative", "teaching_point"))
+    assert all(
+        isinstance(case[k], str) and case[k].strip()
+        for k in ("title", "role", "narrative", "teaching_point")
+    )
     flow = catalogue.flows[case["flow"]]
-    off_path = set(case["answers"]) - set(engine.trace(flow, engine.start(flow, case["answers"])
-                                                       .answers).path)
+    off_path = set(case["answers"]) - set(
+        engine.trace(flow, engine.start(flow, case["answers"]).answers).path
+    )
     assert not off_path, f"answers the path never asks: {sorted(off_path)}"
     decision = replay(catalogue, flow.id, case["answers"], source=str(path))
     assert decision.outcome.id == case["expect"]["outcome"]

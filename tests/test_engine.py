@@ -125,6 +125,7 @@ def test_record_form_asks_reason_only_when_family_not_informed(demo):
     assert "family_not_informed_reason" in ids
     ids = [f.id for f in engine.form_fields(fields, {"family_informed": "yes"})]
     assert "family_not_informed_reason" not in ids
-    checked = engine.check_fields(fields, {"family_informed": "yes",
-                                           "family_not_informed_reason": "stale reason"})
+    checked = engine.check_fields(
+        fields, {"family_informed": "yes", "family_not_informed_reason": "stale reason"}
+    )
     assert "family_not_informed_reason" not in checked

@@ -15,22 +15,44 @@ BROKEN = Path(__file__).parent / "fixtures" / "flows"
     ("name", "where", "message"),
     [
         ("bad_yaml", "bad_yaml.yaml:11:1", "while scanning a quoted scalar (line 9, column 11)"),
-        ("unknown_type", "unknown_type.yaml:10:11: questions[0].type", "'slider' is not allowed here. Use one of: yesno, choice, multi, text."),
-        ("dangling_next", "dangling_next.yaml:14:11: questions[0].next.no",
-         "'nowhere' names no question or outcome in this flow"),
-        ("duplicate_id", "duplicate_id.yaml:15:10: outcomes[1].id",
-         "duplicate id 'first' (first used at line 8)"),
-        ("duplicate_key", "duplicate_key.yaml:13:5: questions[0].text",
-         "duplicate key 'text' (first given at line 9)"),
+        (
+            "unknown_type",
+            "unknown_type.yaml:10:11: questions[0].type",
+            "'slider' is not allowed here. Use one of: yesno, choice, multi, text.",
+        ),
+        (
+            "dangling_next",
+            "dangling_next.yaml:14:11: questions[0].next.no",
+            "'nowhere' names no question or outcome in this flow",
+        ),
+        (
+            "duplicate_id",
+            "duplicate_id.yaml:15:10: outcomes[1].id",
+            "duplicate id 'first' (first used at line 8)",
+        ),
+        (
+            "duplicate_key",
+            "duplicate_key.yaml:13:5: questions[0].text",
+            "duplicate key 'text' (first given at line 9)",
+        ),
         ("loop", "loop.yaml:17:11: questions[1].next", "leads back to 'first'"),
         ("unreachable", "unreachable.yaml:15:10: outcomes[1].id", "'orphan' can never be reached"),
-        ("unanswered_choice", "unanswered_choice.yaml:14:7: questions[0].next",
-         "no `next` for the answer(s) not-sure"),
+        (
+            "unanswered_choice",
+            "unanswered_choice.yaml:14:7: questions[0].next",
+            "no `next` for the answer(s) not-sure",
+        ),
         ("unknown_field", "unknown_field.yaml:12:5: questions[0].nxet", "unknown field 'nxet'"),
-        ("bad_condition", "bad_condition.yaml:13:15: questions[0].next[0].when",
-         "'maybe' is not an answer to 'first'"),
-        ("bad_decision", "bad_decision.yaml:14:26: outcomes[0].decision",
-         "'probably-fine' is not allowed here. Use one of: share, "),
+        (
+            "bad_condition",
+            "bad_condition.yaml:13:15: questions[0].next[0].when",
+            "'maybe' is not an answer to 'first'",
+        ),
+        (
+            "bad_decision",
+            "bad_decision.yaml:14:26: outcomes[0].decision",
+            "'probably-fine' is not allowed here. Use one of: share, ",
+        ),
     ],
 )
 def test_broken_flow_names_file_line_column_and_problem(name, where, message):
@@ -56,11 +78,17 @@ def _catalogue_copy(tmp_path, demo_dir):
 def test_unknown_source_is_refused_with_position(tmp_path):
     target = _catalogue_copy(tmp_path, Path(__file__).parent / "fixtures" / "catalogue")
     demo = target / "demo.yaml"
-    demo.write_text(demo.read_text().replace("source: sscp-faq, section: FAQ 1, quote: \"Yes you "
-                                             "can.\"}]\n    choices", "source: nowhere, section: "
-                                             "FAQ 1, quote: \"Yes you can.\"}]\n    choices"))
-    with pytest.raises(FlowError, match=r"demo.yaml:\d+:\d+: questions\[1\].guidance\[0\].source: "
-                                        r"the source 'nowhere' is not declared"):
+    demo.write_text(
+        demo.read_text().replace(
+            'source: sscp-faq, section: FAQ 1, quote: "Yes you can."}]\n    choices',
+            'source: nowhere, section: FAQ 1, quote: "Yes you can."}]\n    choices',
+        )
+    )
+    with pytest.raises(
+        FlowError,
+        match=r"demo.yaml:\d+:\d+: questions\[1\].guidance\[0\].source: "
+        r"the source 'nowhere' is not declared",
+    ):
         load_catalogue(target)
 
 
@@ -68,14 +96,18 @@ def test_handoff_to_unknown_flow_is_refused(tmp_path):
     target = _catalogue_copy(tmp_path, Path(__file__).parent / "fixtures" / "catalogue")
     demo = target / "demo.yaml"
     demo.write_text(demo.read_text().replace("not-sure: advice", "not-sure: flow:elsewhere"))
-    with pytest.raises(FlowError, match=r"questions\[0\].next.not-sure: 'flow:elsewhere' names no flow"):
+    with pytest.raises(
+        FlowError, match=r"questions\[0\].next.not-sure: 'flow:elsewhere' names no flow"
+    ):
         load_catalogue(target)
 
 
 def test_two_flows_with_one_id_are_refused(tmp_path):
     target = _catalogue_copy(tmp_path, Path(__file__).parent / "fixtures" / "catalogue")
     shutil.copy(target / "demo.yaml", target / "demo-copy.yaml")
-    with pytest.raises(FlowError, match=r"demo.yaml:2:5: id: flow id 'demo' is also used by demo-copy.yaml"):
+    with pytest.raises(
+        FlowError, match=r"demo.yaml:2:5: id: flow id 'demo' is also used by demo-copy.yaml"
+    ):
         load_catalogue(target)
 
 

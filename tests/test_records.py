@@ -24,12 +24,20 @@ FIELDS = {
 
 @pytest.fixture()
 def record(demo):
-    session = start_session(demo, "demo", ScriptedAsker("t.yaml", demo.record_form),
-                            {"concern": "yes", "kinds": ["injury"], "urgency": "high",
-                             "note": "x"}, FIELDS)
+    session = start_session(
+        demo,
+        "demo",
+        ScriptedAsker("t.yaml", demo.record_form),
+        {"concern": "yes", "kinds": ["injury"], "urgency": "high", "note": "x"},
+        FIELDS,
+    )
     decision = session.run()
-    return records.build_record(decision, demo, created_at="2026-11-23T10:00:00Z",
-                                record_id="00000000-0000-4000-8000-000000000001")
+    return records.build_record(
+        decision,
+        demo,
+        created_at="2026-11-23T10:00:00Z",
+        record_id="00000000-0000-4000-8000-000000000001",
+    )
 
 
 def test_record_validates_against_its_schema_and_checksum_verifies(record):
@@ -44,8 +52,12 @@ def test_record_holds_what_the_guidance_requires(record):
     assert record["sharing"]["family_not_informed_reason"].startswith("Telling them")
     assert record["case_reference"] == "CASE-42"
     assert [a["question"] for a in record["answers"]] == ["concern", "kinds", "urgency", "note"]
-    assert record["answers"][1] == {"question": "kinds", "text": "Which kinds?",
-                                    "answer": ["injury"], "answer_label": "Injury"}
+    assert record["answers"][1] == {
+        "question": "kinds",
+        "text": "Which kinds?",
+        "answer": ["injury"],
+        "answer_label": "Injury",
+    }
     cite = record["outcome"]["citations"][0]
     assert cite["title"].startswith("Information sharing and consent")
     assert cite["url"].startswith("https://")
@@ -93,12 +105,27 @@ def test_load_refuses_other_schema_versions(record, tmp_path):
 
 
 def test_missing_required_fields_are_listed_and_shown(demo):
-    session = start_session(demo, "demo", ScriptedAsker("t.yaml", demo.record_form),
-                            {"concern": "no"}, {"what": "nothing shared", "family_informed": "no"})
-    record = records.build_record(session.run(), demo, created_at="2026-11-23T10:00:00Z",
-                                  record_id="00000000-0000-4000-8000-000000000002")
-    assert record["missing"] == ["with_whom", "how", "when", "lawful_basis", "rationale",
-                                 "family_not_informed_reason"]
+    session = start_session(
+        demo,
+        "demo",
+        ScriptedAsker("t.yaml", demo.record_form),
+        {"concern": "no"},
+        {"what": "nothing shared", "family_informed": "no"},
+    )
+    record = records.build_record(
+        session.run(),
+        demo,
+        created_at="2026-11-23T10:00:00Z",
+        record_id="00000000-0000-4000-8000-000000000002",
+    )
+    assert record["missing"] == [
+        "with_whom",
+        "how",
+        "when",
+        "lawful_basis",
+        "rationale",
+        "family_not_informed_reason",
+    ]
     assert records.schema_problems(record) == [] and records.verify(record)
     assert "**Incomplete record:**" in records.to_markdown(record)
 

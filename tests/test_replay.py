@@ -44,8 +44,10 @@ BAD_ERRORS = {
 }
 # Syntax errors: the wording comes from the YAML parser (it differs with and without LibYAML),
 # so only the position and our own words are pinned.
-SYNTAX_ERRORS = {"bad_yaml.yaml": "4:15: not valid YAML: ",
-                 "bad_json.json": "4:3: not valid YAML: "}
+SYNTAX_ERRORS = {
+    "bad_yaml.yaml": "4:15: not valid YAML: ",
+    "bad_json.json": "4:3: not valid YAML: ",
+}
 
 
 def all_entries(folder: Path) -> set[str]:
@@ -61,8 +63,9 @@ def test_fixture_tables_cover_every_fixture_file():
 
 @pytest.mark.parametrize("name", sorted(GOOD_OUTCOMES))
 def test_each_good_file_replays_to_its_outcome(demo, tmp_path, name):
-    [result] = replay_all(demo, [GOOD / name], created_at=STAMP, out_dir=tmp_path, fmt="json",
-                          force=False, jobs=1)
+    [result] = replay_all(
+        demo, [GOOD / name], created_at=STAMP, out_dir=tmp_path, fmt="json", force=False, jobs=1
+    )
     assert result.error is None
     assert (result.outcome, result.decision) == GOOD_OUTCOMES[name]
     assert result.expectation == ("none" if name == "nested/not-sure.yaml" else "met")
@@ -75,8 +78,9 @@ def test_each_good_file_replays_to_its_outcome(demo, tmp_path, name):
 @pytest.mark.parametrize("name", sorted(BAD_ERRORS))
 def test_each_bad_file_gets_one_error_naming_file_line_and_field(demo, tmp_path, name):
     path = BAD / name
-    [result] = replay_all(demo, [path], created_at=STAMP, out_dir=tmp_path, fmt="json",
-                          force=False, jobs=1)
+    [result] = replay_all(
+        demo, [path], created_at=STAMP, out_dir=tmp_path, fmt="json", force=False, jobs=1
+    )
     assert result.error == f"{path}:{BAD_ERRORS[name]}"
     assert (result.record_path, result.outcome) == (None, None)
     assert all_entries(tmp_path) == set()
@@ -85,8 +89,9 @@ def test_each_bad_file_gets_one_error_naming_file_line_and_field(demo, tmp_path,
 @pytest.mark.parametrize("name", sorted(SYNTAX_ERRORS))
 def test_a_syntax_error_names_line_and_column(demo, tmp_path, name):
     path = BAD / name
-    [result] = replay_all(demo, [path], created_at=STAMP, out_dir=tmp_path, fmt="json",
-                          force=False, jobs=1)
+    [result] = replay_all(
+        demo, [path], created_at=STAMP, out_dir=tmp_path, fmt="json", force=False, jobs=1
+    )
     assert result.error.startswith(f"{path}:{SYNTAX_ERRORS[name]}")
     assert result.error.endswith("Check the indentation and quoting there.")
     assert all_entries(tmp_path) == set()
@@ -94,8 +99,9 @@ def test_a_syntax_error_names_line_and_column(demo, tmp_path, name):
 
 def test_bad_files_do_not_stop_the_others_and_leave_nothing_on_disk(demo, tmp_path):
     files = expand_paths([str(ANSWERS)])
-    results = replay_all(demo, files, created_at=STAMP, out_dir=tmp_path, fmt="json",
-                         force=False, jobs=4)
+    results = replay_all(
+        demo, files, created_at=STAMP, out_dir=tmp_path, fmt="json", force=False, jobs=4
+    )
     assert [r.path for r in results] == files  # input order, whatever finished first
     failed = {r.path.name for r in results if r.error}
     assert failed == set(BAD_ERRORS) | set(SYNTAX_ERRORS)
@@ -113,18 +119,22 @@ def test_bad_files_do_not_stop_the_others_and_leave_nothing_on_disk(demo, tmp_pa
 
 
 def test_a_changed_outcome_is_a_failed_expectation_with_a_diff(demo):
-    [result] = replay_all(demo, [CHANGED], created_at=STAMP, out_dir=None, fmt="json",
-                          force=False, jobs=1)
+    [result] = replay_all(
+        demo, [CHANGED], created_at=STAMP, out_dir=None, fmt="json", force=False, jobs=1
+    )
     assert result.error is None
     assert result.expectation == "failed"
-    assert result.diff == ["outcome: expected 'share', got 'refer'",
-                           "decision: expected 'share', got 'refer'"]
+    assert result.diff == [
+        "outcome: expected 'share', got 'refer'",
+        "decision: expected 'share', got 'refer'",
+    ]
 
 
 def test_without_an_out_dir_nothing_is_written(demo, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    results = replay_all(demo, [GOOD / "refer.yaml"], created_at=STAMP, out_dir=None, fmt="json",
-                         force=False, jobs=1)
+    results = replay_all(
+        demo, [GOOD / "refer.yaml"], created_at=STAMP, out_dir=None, fmt="json", force=False, jobs=1
+    )
     assert results[0].outcome == "refer"
     assert results[0].record_path is None
     assert all_entries(tmp_path) == set()
@@ -133,8 +143,16 @@ def test_without_an_out_dir_nothing_is_written(demo, tmp_path, monkeypatch):
 def test_progress_is_called_once_per_file(demo):
     seen = []
     files = sorted(GOOD.rglob("*.*"))
-    replay_all(demo, files, created_at=STAMP, out_dir=None, fmt="json", force=False, jobs=2,
-               progress=seen.append)
+    replay_all(
+        demo,
+        files,
+        created_at=STAMP,
+        out_dir=None,
+        fmt="json",
+        force=False,
+        jobs=2,
+        progress=seen.append,
+    )
     assert sorted(r.path for r in seen) == files
 
 
@@ -154,8 +172,9 @@ def test_record_id_is_fixed_by_the_input_and_the_time(demo, tmp_path):
     def record_id(path: Path, stamp: str) -> str:
         out = tmp_path / str(len(os.listdir(tmp_path)))
         out.mkdir()
-        [result] = replay_all(demo, [path], created_at=stamp, out_dir=out, fmt="json",
-                              force=False, jobs=1)
+        [result] = replay_all(
+            demo, [path], created_at=stamp, out_dir=out, fmt="json", force=False, jobs=1
+        )
         return json.loads(result.record_path.read_text(encoding="utf-8"))["record_id"]
 
     first = record_id(GOOD / "refer.yaml", STAMP)
@@ -169,12 +188,21 @@ def test_record_id_is_fixed_by_the_input_and_the_time(demo, tmp_path):
 
 def test_folders_are_searched_recursively_for_answers_suffixes_only(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
-    for name in ("one.yaml", "a/two.yml", "a/b/three.json", "notes.txt", "a/record.md",
-                 "a/b/README"):
+    for name in (
+        "one.yaml",
+        "a/two.yml",
+        "a/b/three.json",
+        "notes.txt",
+        "a/record.md",
+        "a/b/README",
+    ):
         (tmp_path / name).write_text("x")
     found = expand_paths([str(tmp_path)])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
-        "a/b/three.json", "a/two.yml", "one.yaml"]
+        "a/b/three.json",
+        "a/two.yml",
+        "one.yaml",
+    ]
 
 
 def test_files_are_kept_as_given_even_with_another_suffix(tmp_path):
@@ -206,8 +234,10 @@ def test_an_out_dir_that_is_the_input_folder_still_finds_the_answers(tmp_path):
 def test_replays_own_records_in_a_folder_are_not_inputs(tmp_path):
     for name in ("case.yaml", "case.record.json", "old.record.md", "copied-record.json"):
         (tmp_path / name).write_text("x")
-    assert expand_paths([str(tmp_path)]) == [tmp_path / "case.yaml",
-                                             tmp_path / "copied-record.json"]
+    assert expand_paths([str(tmp_path)]) == [
+        tmp_path / "case.yaml",
+        tmp_path / "copied-record.json",
+    ]
 
 
 def test_output_names_join_the_relative_path_with_double_underscores(tmp_path):
@@ -222,11 +252,19 @@ def test_inputs_sharing_a_record_name_never_replace_each_other(demo, tmp_path):
     inputs.mkdir()
     out.mkdir()
     for suffix, case in ((".yaml", "CASE-YAML"), (".json", "CASE-JSON")):
-        text = json.dumps({"flow": "demo", "answers": {"concern": "no"},
-                           "record": {"case_reference": case}})
+        text = json.dumps(
+            {"flow": "demo", "answers": {"concern": "no"}, "record": {"case_reference": case}}
+        )
         (inputs / f"a{suffix}").write_text(text)
-    results = replay_all(demo, expand_paths([str(inputs)]), created_at=STAMP, out_dir=out,
-                         fmt="json", force=True, jobs=1)
+    results = replay_all(
+        demo,
+        expand_paths([str(inputs)]),
+        created_at=STAMP,
+        out_dir=out,
+        fmt="json",
+        force=True,
+        jobs=1,
+    )
     written = [r for r in results if r.record_path]
     assert len(written) == len(os.listdir(out))
     for result in written:

@@ -31,4 +31,5 @@ def test_back_from_a_handed_off_flow_returns_to_triage(catalogue):
     assert asker.went_back
     assert decision.flow.id == "how-much"
     assert [(s.flow.id, dict(s.answers)) for s in decision.route] == [
-        ("triage", {"situation": "how-much"})]
+        ("triage", {"situation": "how-much"})
+    ]

@@ -62,9 +62,11 @@ def test_decide_with_answers_needs_no_terminal(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.yaml").write_text(
         "flow: demo\nanswers: {concern: 'yes', kinds: [online]}  # note is optional\n"
-        "record: {what: x y z, family_informed: 'yes'}\n")
-    code, out, _ = run(capsys, "--flows", str(CATALOGUE), "decide", "--answers", "a.yaml",
-                       "--out", "r.json")
+        "record: {what: x y z, family_informed: 'yes'}\n"
+    )
+    code, out, _ = run(
+        capsys, "--flows", str(CATALOGUE), "decide", "--answers", "a.yaml", "--out", "r.json"
+    )
     assert code == 0
     record = json.loads((tmp_path / "r.json").read_text())
     assert record["outcome"]["id"] == "share"
@@ -79,8 +81,10 @@ def test_answers_error_names_file_line_and_field(tmp_path, capsys):
     bad.write_text("flow: demo\nanswers:\n  concern: perhaps\n")
     code, _, err = run(capsys, "--flows", str(CATALOGUE), "decide", "--answers", str(bad))
     assert code == 2
-    assert err.startswith(f"Error: {bad}:3:12: answers.concern: 'perhaps' is not an answer to "
-                          "'concern' (Concern?). Answers: yes, no, not-sure.")
+    assert err.startswith(
+        f"Error: {bad}:3:12: answers.concern: 'perhaps' is not an answer to "
+        "'concern' (Concern?). Answers: yes, no, not-sure."
+    )
 
 
 def test_verify_reports_tampering_with_exit_1(tmp_path, capsys, monkeypatch):
@@ -97,7 +101,8 @@ def test_verify_reports_tampering_with_exit_1(tmp_path, capsys, monkeypatch):
 
 
 def test_usage_error_exit_2():
-    done = subprocess.run([sys.executable, "-m", "sharewizard", "decide", "--bogus"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "decide", "--bogus"], capture_output=True, text=True
+    )
     assert done.returncode == 2
     assert "No such option: --bogus" in done.stderr

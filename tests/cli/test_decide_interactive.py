@@ -21,8 +21,16 @@ ENTER, DOWN, SPACE, CTRL_C = "\r", "\x1b[B", " ", "\x03"
 # The record form of the fixture catalogue: what, with whom, how, when, lawful basis (select),
 # rationale, family informed (select), case reference, role, organisation.
 RECORD_KEYS = [
-    "Information about attendance\r", "Children's Social Care\r", "Phone call\r",
-    "2026-11-23 10:00\r", ENTER, "Needed to protect the child\r", ENTER, "CASE-7\r", ENTER, ENTER,
+    "Information about attendance\r",
+    "Children's Social Care\r",
+    "Phone call\r",
+    "2026-11-23 10:00\r",
+    ENTER,
+    "Needed to protect the child\r",
+    ENTER,
+    "CASE-7\r",
+    ENTER,
+    ENTER,
 ]
 
 
@@ -54,7 +62,10 @@ def test_decide_walks_to_a_record_and_saves_the_answers(tmp_path, monkeypatch, c
     assert records.schema_problems(record) == [] and records.verify(record)
     assert record["outcome"]["id"] == "none"
     assert [(a["question"], a["answer"]) for a in record["answers"]] == [
-        ("concern", "yes"), ("kinds", ["neglect"]), ("note", "nothing else")]
+        ("concern", "yes"),
+        ("kinds", ["neglect"]),
+        ("note", "nothing else"),
+    ]
     assert record["sharing"]["with_whom"] == "Children's Social Care"
     assert record["sharing"]["family_informed"] is True
     assert record["case_reference"] == "CASE-7"
@@ -67,16 +78,16 @@ def test_decide_walks_to_a_record_and_saves_the_answers(tmp_path, monkeypatch, c
 def test_back_and_review_change_drop_stale_answers(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     keys = [
-        ENTER,                       # concern: yes
-        DOWN + SPACE + ENTER,        # kinds: injury
-        ENTER,                       # urgency: high
-        "<\r",                       # note: go back to urgency (high preselected)
-        DOWN + ENTER,                # urgency: low
-        "n\r",                       # note
+        ENTER,  # concern: yes
+        DOWN + SPACE + ENTER,  # kinds: injury
+        ENTER,  # urgency: high
+        "<\r",  # note: go back to urgency (high preselected)
+        DOWN + ENTER,  # urgency: low
+        "n\r",  # note
         *RECORD_KEYS,
-        DOWN + ENTER,                # review: change the first answer (concern)
-        DOWN + ENTER,                # concern: no
-        ENTER,                       # review: confirm
+        DOWN + ENTER,  # review: change the first answer (concern)
+        DOWN + ENTER,  # concern: no
+        ENTER,  # review: confirm
     ]
     code, out, _ = run_decide(keys, "--out", "r.json", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0
@@ -92,8 +103,12 @@ def test_back_and_review_change_drop_stale_answers(tmp_path, monkeypatch, capsys
 
 def test_help_shows_the_help_text_and_guidance(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    keys = [DOWN * 3 + ENTER,  # concern: "? Help and guidance" (after yes, no, not sure; no back)
-            DOWN + DOWN + ENTER, *RECORD_KEYS, ENTER]  # then: not sure
+    keys = [
+        DOWN * 3 + ENTER,  # concern: "? Help and guidance" (after yes, no, not sure; no back)
+        DOWN + DOWN + ENTER,
+        *RECORD_KEYS,
+        ENTER,
+    ]  # then: not sure
     code, out, _ = run_decide(keys, "--out", "h.json", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0
     assert "Help for concern." in out
@@ -111,8 +126,15 @@ def test_ctrl_c_asks_then_saves_a_draft_that_resumes(tmp_path, monkeypatch, caps
     assert oct(drafts[0].stat().st_mode & 0o777) == "0o600"
     # resuming asks only what is missing: kinds onwards
     keys = [SPACE + ENTER, "\r", *RECORD_KEYS, ENTER]
-    code, _, _ = run_decide(keys, "--resume", drafts[0].name, "--out", "done.json",
-                            monkeypatch=monkeypatch, capsys=capsys)
+    code, _, _ = run_decide(
+        keys,
+        "--resume",
+        drafts[0].name,
+        "--out",
+        "done.json",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 0
     record = json.loads((tmp_path / "done.json").read_text())
     assert [a["question"] for a in record["answers"]] == ["concern", "kinds", "note"]
@@ -120,8 +142,13 @@ def test_ctrl_c_asks_then_saves_a_draft_that_resumes(tmp_path, monkeypatch, caps
 
 def test_ctrl_c_then_no_carries_on(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    keys = [CTRL_C, "n",  # Ctrl-C, then "n" (do not quit): the question is asked again
-            DOWN + ENTER, *RECORD_KEYS, ENTER]  # concern: no
+    keys = [
+        CTRL_C,
+        "n",  # Ctrl-C, then "n" (do not quit): the question is asked again
+        DOWN + ENTER,
+        *RECORD_KEYS,
+        ENTER,
+    ]  # concern: no
     code, _, _ = run_decide(keys, "--out", "c.json", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0
     assert json.loads((tmp_path / "c.json").read_text())["outcome"]["id"] == "none"
@@ -152,8 +179,18 @@ def test_interactive_answers_replay_to_the_same_outcome_and_sharing(tmp_path, mo
     assert code == 0
     (tmp_path / "out").mkdir()
     with pytest.raises(SystemExit) as stopped:
-        main(["--flows", str(CATALOGUE), "replay", "live.answers.yaml", "--out-dir", "out",
-              "--check", "--quiet"])
+        main(
+            [
+                "--flows",
+                str(CATALOGUE),
+                "replay",
+                "live.answers.yaml",
+                "--out-dir",
+                "out",
+                "--check",
+                "--quiet",
+            ]
+        )
     assert stopped.value.code in (0, None)
     live = json.loads((tmp_path / "live.json").read_text())
     replayed = json.loads((tmp_path / "out" / "live.answers.record.json").read_text())

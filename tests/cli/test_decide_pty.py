@@ -14,9 +14,15 @@ CATALOGUE = Path(__file__).parents[1] / "fixtures" / "catalogue"
 
 def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
     env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "100", "LINES": "40"}
-    return pexpect.spawn(sys.executable, ["-m", "sharewizard", "--flows", str(CATALOGUE), *args],
-                         cwd=str(tmp_path), env=env, encoding="utf-8", timeout=20,
-                         dimensions=(40, 100))
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "sharewizard", "--flows", str(CATALOGUE), *args],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 100),
+    )
 
 
 def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
@@ -27,8 +33,8 @@ def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
 def test_decide_in_a_terminal_writes_a_markdown_record(tmp_path):
     child = spawn(tmp_path, "decide", "demo", "--format", "md", "--out", "case.md")
     answer(child, "Concern?", "\r")
-    answer(child, "Which kinds?", "\x1b[B \r")          # injury
-    answer(child, "How urgent?", "\r")                  # high
+    answer(child, "Which kinds?", "\x1b[B \r")  # injury
+    answer(child, "How urgent?", "\r")  # high
     answer(child, "Anything else?", "*urgent* <b>\r")
     child.expect_exact("Refer")
     answer(child, "What information was shared", "Injury seen on arm\r")
@@ -37,7 +43,7 @@ def test_decide_in_a_terminal_writes_a_markdown_record(tmp_path):
     answer(child, "When was it shared", "2026-11-23 09:30\r")
     answer(child, "lawful basis", "\r")
     answer(child, "rationale", "Child at risk of significant harm\r")
-    answer(child, "Has the family been told", "\x1b[B\r")   # no
+    answer(child, "Has the family been told", "\x1b[B\r")  # no
     answer(child, "Why has the family not been told", "Could compromise a police investigation\r")
     answer(child, "Case reference", "LOG-99\r")
     answer(child, "Your role", "\r")
@@ -73,9 +79,13 @@ def test_ctrl_c_in_a_terminal_saves_a_draft(tmp_path):
 def test_decide_refuses_to_prompt_without_a_terminal(tmp_path):
     import subprocess
 
-    done = subprocess.run([sys.executable, "-m", "sharewizard", "--flows", str(CATALOGUE),
-                           "decide", "demo"], cwd=tmp_path, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--flows", str(CATALOGUE), "decide", "demo"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2
     assert "needs a terminal" in done.stderr and "--answers FILE" in done.stderr
     assert "Traceback" not in done.stderr

@@ -83,8 +83,9 @@ def out_folder(tmp_path: Path, name: str = "out") -> Path:
 
 def test_good_and_bad_files_one_error_line_each_records_for_good_files_only(tmp_path, capsys):
     out = out_folder(tmp_path)
-    code, stdout, _ = sharewizard(capsys, "replay", str(ANSWERS), "--out-dir", str(out),
-                                  "--timestamp", STAMP)
+    code, stdout, _ = sharewizard(
+        capsys, "replay", str(ANSWERS), "--out-dir", str(out), "--timestamp", STAMP
+    )
     assert code == 2
     errors = lines_starting(stdout, "error ")
     assert len(errors) == len(BAD_STARTS)
@@ -98,8 +99,9 @@ def test_good_and_bad_files_one_error_line_each_records_for_good_files_only(tmp_
 
 def test_all_good_exits_0_with_no_error_lines(tmp_path, capsys):
     out = out_folder(tmp_path)
-    code, stdout, stderr = sharewizard(capsys, "replay", str(GOOD), "--out-dir", str(out),
-                                       "--check")
+    code, stdout, stderr = sharewizard(
+        capsys, "replay", str(GOOD), "--out-dir", str(out), "--check"
+    )
     assert (code, stderr) == (0, "")
     assert lines_starting(stdout, "error ") == lines_starting(stdout, "mismatch ") == []
     assert len(entries(out)) == 4
@@ -121,41 +123,49 @@ def test_without_check_a_changed_outcome_is_not_a_failure(capsys):
 
 
 def test_a_file_that_cannot_be_replayed_wins_over_a_failed_check(capsys):
-    code, stdout, _ = sharewizard(capsys, "replay", str(CHANGED), str(BAD / "unknown_flow.yaml"),
-                                  "--check")
+    code, stdout, _ = sharewizard(
+        capsys, "replay", str(CHANGED), str(BAD / "unknown_flow.yaml"), "--check"
+    )
     assert code == 2
     assert len(lines_starting(stdout, "mismatch ")) == 2
     assert lines_starting(stdout, "error ") == [
-        f"error {BAD / 'unknown_flow.yaml'}:2:7: flow: unknown flow 'no-such-flow'. Flows: demo."]
+        f"error {BAD / 'unknown_flow.yaml'}:2:7: flow: unknown flow 'no-such-flow'. Flows: demo."
+    ]
 
 
 def test_an_existing_record_is_not_replaced_without_force(tmp_path, capsys):
     out = out_folder(tmp_path)
     assert sharewizard(capsys, "replay", str(GOOD), "--out-dir", str(out))[0] == 0
     before = {name: (out / name).read_bytes() for name in entries(out)}
-    code, stdout, _ = sharewizard(capsys, "replay", str(GOOD), "--out-dir", str(out),
-                                  "--timestamp", "2030-01-01T00:00:00Z")
+    code, stdout, _ = sharewizard(
+        capsys, "replay", str(GOOD), "--out-dir", str(out), "--timestamp", "2030-01-01T00:00:00Z"
+    )
     assert code == 2
     errors = lines_starting(stdout, "error ")
     assert sorted(errors) == sorted(
         f"error {out / name}: already exists; nothing was written. Choose another --out, or "
-        "pass --force to replace it." for name in before)
+        "pass --force to replace it."
+        for name in before
+    )
     assert {name: (out / name).read_bytes() for name in entries(out)} == before
 
 
 def test_a_missing_out_dir_is_refused_before_anything_runs(tmp_path, capsys):
     code, _, stderr = sharewizard(capsys, "replay", str(GOOD), "--out-dir", str(tmp_path / "no"))
     assert code == 2
-    assert stderr == (f"Error: {tmp_path / 'no'}: the --out-dir folder does not exist. "
-                      "Create it first.\n")
+    assert stderr == (
+        f"Error: {tmp_path / 'no'}: the --out-dir folder does not exist. Create it first.\n"
+    )
 
 
 def test_a_folder_without_answers_files_is_refused(tmp_path, capsys):
     (tmp_path / "notes.txt").write_text("not an answers file")
     code, _, stderr = sharewizard(capsys, "replay", str(tmp_path))
     assert code == 2
-    assert stderr == ("Error: PATH: no answers files found. Give files, or folders holding "
-                      "*.yaml, *.yml or *.json files.\n")
+    assert stderr == (
+        "Error: PATH: no answers files found. Give files, or folders holding "
+        "*.yaml, *.yml or *.json files.\n"
+    )
 
 
 # --- the JSON report ---------------------------------------------------------------------------
@@ -163,20 +173,31 @@ def test_a_folder_without_answers_files_is_refused(tmp_path, capsys):
 
 def test_json_report_counts_and_per_file_fields(tmp_path, capsys):
     out = out_folder(tmp_path)
-    code, stdout, _ = sharewizard(capsys, "replay", str(ANSWERS), "--out-dir", str(out),
-                                  "--check", "--json")
+    code, stdout, _ = sharewizard(
+        capsys, "replay", str(ANSWERS), "--out-dir", str(out), "--check", "--json"
+    )
     assert code == 2
     report = json.loads(stdout)  # the whole of stdout is the one report
     assert {k: report[k] for k in report if k != "results"} == {
-        "files": 13, "records_written": 5, "expectations_met": 3, "expectations_failed": 1,
-        "errors": 8}
+        "files": 13,
+        "records_written": 5,
+        "expectations_met": 3,
+        "expectations_failed": 1,
+        "errors": 8,
+    }
     by_path = {Path(r["path"]): r for r in report["results"]}
     assert by_path[CHANGED] == {
-        "path": str(CHANGED), "outcome": "refer", "decision": "refer",
-        "record": str(out / "mismatch__changed-outcome.record.json"), "expectation": "failed",
-        "diff": ["outcome: expected 'share', got 'refer'",
-                 "decision: expected 'share', got 'refer'"],
-        "error": None}
+        "path": str(CHANGED),
+        "outcome": "refer",
+        "decision": "refer",
+        "record": str(out / "mismatch__changed-outcome.record.json"),
+        "expectation": "failed",
+        "diff": [
+            "outcome: expected 'share', got 'refer'",
+            "decision: expected 'share', got 'refer'",
+        ],
+        "error": None,
+    }
     assert by_path[GOOD / "nested" / "not-sure.yaml"]["expectation"] == "none"
     assert by_path[GOOD / "refer.yaml"]["expectation"] == "met"
     bad = by_path[BAD / "version_mismatch.yaml"]
@@ -215,9 +236,15 @@ def test_dash_reads_the_paths_from_stdin(tmp_path, capsys, monkeypatch):
     code, stdout, _ = sharewizard(capsys, "replay", "-", "--out-dir", str(out), "--json")
     assert code == 0
     assert [Path(r["path"]) for r in json.loads(stdout)["results"]] == [
-        GOOD / "refer.yaml", GOOD / "nested" / "no-concern.json", GOOD / "nested" / "not-sure.yaml"]
-    assert entries(out) == {"refer.record.json", "nested__no-concern.record.json",
-                            "nested__not-sure.record.json"}
+        GOOD / "refer.yaml",
+        GOOD / "nested" / "no-concern.json",
+        GOOD / "nested" / "not-sure.yaml",
+    ]
+    assert entries(out) == {
+        "refer.record.json",
+        "nested__no-concern.record.json",
+        "nested__not-sure.record.json",
+    }
 
 
 def test_an_out_dir_inside_the_input_folder_is_not_replayed(tmp_path, capsys):
@@ -237,8 +264,10 @@ def test_a_decision_record_given_by_mistake_is_named_as_such(tmp_path, capsys):
     assert sharewizard(capsys, "replay", str(GOOD / "refer.yaml"), "--out-dir", str(out))[0] == 0
     record = out / "refer.record.json"
     renamed = shutil.copy(record, out_folder(tmp_path, "cases") / "refer.json")
-    message = ("this is a decision record, not an answers file. Replay the *.answers.yaml file "
-               "saved beside it instead.")
+    message = (
+        "this is a decision record, not an answers file. Replay the *.answers.yaml file "
+        "saved beside it instead."
+    )
     for given, shown in ((record, record), (renamed.parent, renamed)):
         code, stdout, _ = sharewizard(capsys, "replay", str(given))
         assert code == 2
@@ -248,8 +277,9 @@ def test_a_decision_record_given_by_mistake_is_named_as_such(tmp_path, capsys):
 def test_records_can_be_written_beside_the_answers_files(tmp_path, capsys):
     shutil.copy(GOOD / "refer.yaml", tmp_path / "refer.yaml")
     for extra in ((), ("--force",)):  # the second run does not take the record for an input
-        code, _, stderr = sharewizard(capsys, "replay", str(tmp_path), "--out-dir", str(tmp_path),
-                                      *extra)
+        code, _, stderr = sharewizard(
+            capsys, "replay", str(tmp_path), "--out-dir", str(tmp_path), *extra
+        )
         assert (code, stderr) == (0, "")
         assert entries(tmp_path) == {"refer.yaml", "refer.record.json"}
 
@@ -261,8 +291,9 @@ def test_pinned_timestamp_gives_byte_identical_valid_private_records(tmp_path, c
     first, second = out_folder(tmp_path, "first"), out_folder(tmp_path, "second")
 
     def replay_into(out: Path, *extra: str) -> dict[str, bytes]:
-        code, _, _ = sharewizard(capsys, "replay", str(GOOD), "--out-dir", str(out),
-                                 "--timestamp", STAMP, *extra)
+        code, _, _ = sharewizard(
+            capsys, "replay", str(GOOD), "--out-dir", str(out), "--timestamp", STAMP, *extra
+        )
         assert code == 0
         return {name: (out / name).read_bytes() for name in entries(out)}
 
@@ -288,15 +319,26 @@ def test_pinned_timestamp_gives_byte_identical_valid_private_records(tmp_path, c
 def test_timestamp_must_be_iso_8601(capsys):
     code, _, stderr = sharewizard(capsys, "replay", str(GOOD), "--timestamp", "yesterday")
     assert code == 2
-    assert stderr == ("Error: --timestamp: 'yesterday' is not an ISO 8601 time. For example "
-                      "2026-11-23T09:00:00Z.\n")
+    assert stderr == (
+        "Error: --timestamp: 'yesterday' is not an ISO 8601 time. For example "
+        "2026-11-23T09:00:00Z.\n"
+    )
 
 
 def test_markdown_records_carry_the_same_content_as_the_json(tmp_path, capsys):
     as_json, as_md = out_folder(tmp_path, "json"), out_folder(tmp_path, "md")
     for out, fmt in ((as_json, "json"), (as_md, "md")):
-        code, _, _ = sharewizard(capsys, "replay", str(GOOD), "--out-dir", str(out),
-                                 "--format", fmt, "--timestamp", STAMP)
+        code, _, _ = sharewizard(
+            capsys,
+            "replay",
+            str(GOOD),
+            "--out-dir",
+            str(out),
+            "--format",
+            fmt,
+            "--timestamp",
+            STAMP,
+        )
         assert code == 0
     assert entries(as_md) == {name.replace(".json", ".md") for name in entries(as_json)}
     for name in entries(as_json):
@@ -312,19 +354,27 @@ def test_markdown_records_carry_the_same_content_as_the_json(tmp_path, capsys):
 
 def run_module(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """`python -m sharewizard` with no terminal on standard input."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("FORCE_COLOR", "TTY_COMPATIBLE", "SHAREWIZARD_FLOWS")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("FORCE_COLOR", "TTY_COMPATIBLE", "SHAREWIZARD_FLOWS")
+    }
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, "-m", "sharewizard", "--flows", str(CATALOGUE), *args],
-                          cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--flows", str(CATALOGUE), *args],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_decide_with_answers_matches_replay_and_writes_no_answers_file(tmp_path, capsys):
     source = GOOD / "refer.yaml"
     work = out_folder(tmp_path, "work")
-    done = run_module("decide", "demo", "--answers", str(source), "--out", "decided.json",
-                      cwd=work)
+    done = run_module("decide", "demo", "--answers", str(source), "--out", "decided.json", cwd=work)
     assert done.returncode == 0, done.stderr
     assert entries(work) == {"decided.json"}  # the record only: no *.answers.yaml
     decided = json.loads((work / "decided.json").read_text(encoding="utf-8"))
@@ -333,8 +383,16 @@ def test_decide_with_answers_matches_replay_and_writes_no_answers_file(tmp_path,
     out = out_folder(tmp_path)
     assert sharewizard(capsys, "replay", str(source), "--out-dir", str(out))[0] == 0
     replayed = json.loads((out / "refer.record.json").read_text(encoding="utf-8"))
-    for key in ("flow", "answers", "outcome", "sharing", "case_reference", "practitioner",
-                "changes", "route"):
+    for key in (
+        "flow",
+        "answers",
+        "outcome",
+        "sharing",
+        "case_reference",
+        "practitioner",
+        "changes",
+        "route",
+    ):
         assert decided[key] == replayed[key], key
     assert decided["outcome"]["id"] == "refer"
     assert decided["sharing"]["family_informed"] is False
@@ -345,7 +403,8 @@ def test_decide_with_a_bad_answers_file_names_it_and_writes_nothing(tmp_path):
     done = run_module("decide", "demo", "--answers", str(bad), cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.startswith(
-        f"Error: {bad}:6:12: answers.urgency: 'medium' is not an answer to 'urgency'")
+        f"Error: {bad}:6:12: answers.urgency: 'medium' is not an answer to 'urgency'"
+    )
     assert entries(tmp_path) == set()
 
 
@@ -355,5 +414,6 @@ def test_decide_without_answers_and_without_a_terminal_points_to_answers_and_rep
     assert done.stderr == (
         "Error: `sharewizard decide` asks questions, so it needs a terminal, and standard input "
         "is not one. To run without a terminal, give recorded answers with `sharewizard decide "
-        "FLOW --answers FILE`, or replay many files with `sharewizard replay PATH`.\n")
+        "FLOW --answers FILE`, or replay many files with `sharewizard replay PATH`.\n"
+    )
     assert entries(tmp_path) == set()
