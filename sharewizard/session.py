@@ -139,7 +139,7 @@ class Session:
             else:
                 self.fields[current] = engine.check_answer(by_id[current], reply)
             current = _first_missing(form, self.fields, skipped)
-        self.fields = dict(engine.check_fields(form.fields, self.fields))
+        self.fields = dict(engine.check_fields(form.fields, self.fields, {}))
         self.current = None
 
     def _review(self, outcome: Outcome) -> Outcome:
@@ -207,5 +207,5 @@ def start_session(
     """A session on `flow_id`, pre-filled with (checked) answers and record fields."""
     flow = catalogue.flows[flow_id]
     progress = engine.start(flow, answers or {})
-    checked = engine.check_fields(catalogue.record_form.fields, fields or {})
+    checked = engine.check_fields(catalogue.record_form.fields, fields or {}, {})
     return Session(catalogue, asker, flow, progress, dict(checked))
