@@ -224,8 +224,9 @@ def replay(
     from sharewizard.commands import run_replay
 
     return run_replay(
-        catalogue_of(ctx), paths, out_dir=out_dir, fmt=fmt.value if fmt else "json", jobs=jobs,
-        check=check, as_json=as_json, quiet=quiet, timestamp=timestamp, force=force, env=env_of(ctx),
+        catalogue_of(ctx), paths, out_dir=out_dir, fmt=fmt.value if fmt else "json",
+        jobs=jobs, check=check, as_json=as_json, quiet=quiet, timestamp=timestamp,
+        force=force, env=env_of(ctx),
     )  # fmt: skip
 
 

@@ -52,7 +52,7 @@ def walk_until(child: pexpect.spawn, stop_at: str) -> None:
 
 
 def complete(child: pexpect.spawn) -> None:
-    """Answer whatever the resumed walk still asks, each prompt once, until the record is written."""
+    """Answer what the resumed walk still asks, each prompt once, until the record is written."""
     done: set[str] = set()
     while True:
         index = child.expect_exact([*PROMPTS, "Record written to"])
