@@ -253,8 +253,12 @@ def decide_interactive(
     resume_path: Path | None = None,
     prog: str = "sharewizard",
     clock: Sittings | None = None,
+    on_written: Callable[[Written], None] | None = None,
 ) -> list[Written]:
     """Ask, record and write one sitting of decisions; a draft is kept until all are written.
+
+    `on_written` hears of each decision as soon as its record is on disk, before the next flow
+    of the sitting starts.
 
     Raises `Interrupted` (carrying where the draft is) when the person stops, and a located
     `SharewizardError` when an output cannot be written (the draft then holds every answer).
@@ -272,7 +276,7 @@ def decide_interactive(
     session = _first_session(catalogue, flow_id, asker, resume)
     with signals_as_interrupts():
         try:
-            written = _run_sitting(catalogue, session, asker, outputs, box, clock, prog)
+            written = _run_sitting(catalogue, session, asker, outputs, box, clock, prog, on_written)
         except Interrupted as stop:
             box.save(stop.draft)
             raise Interrupted(
@@ -328,6 +332,7 @@ def _run_sitting(
     box: drafts.DraftBox,
     clock: Sittings,
     prog: str,
+    on_written: Callable[[Written], None] | None,
 ) -> list[Written]:
     sitting_id = clock.new_id()
     done: list[str] = []
@@ -345,6 +350,8 @@ def _run_sitting(
             decision, catalogue, created_at=clock.now(), record_id=clock.new_id(), sitting=sitting
         )
         written.append(write_outputs(catalogue, decision, record, outputs, len(done) + 1, prog))
+        if on_written is not None:
+            on_written(written[-1])
         if not decision.queue:
             return written
         done.append(decision.flow.id)

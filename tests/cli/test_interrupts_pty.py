@@ -39,7 +39,8 @@ TO_SHARE = [
     ("Your organisation", ENTER),
     ("Check your answers", ENTER),
 ]
-PROMPTS = [prompt for prompt, _ in TO_SHARE]
+#: Questionary starts every prompt with "? ", which keeps a prompt apart from help text quoting it.
+PROMPTS = [f"? {prompt}" for prompt, _ in TO_SHARE]
 
 
 def walk_until(child: pexpect.spawn, stop_at: str) -> None:
