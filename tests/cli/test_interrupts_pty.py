@@ -9,6 +9,7 @@ tests/test_exit_status.py: one case per phase).
 from __future__ import annotations
 
 import json
+import re
 import signal
 import stat
 import subprocess
@@ -39,8 +40,9 @@ TO_SHARE = [
     ("Your organisation", ENTER),
     ("Check your answers", ENTER),
 ]
-#: Questionary starts every prompt with "? ", which keeps a prompt apart from help text quoting it.
-PROMPTS = [f"? {prompt}" for prompt, _ in TO_SHARE]
+#: Questionary starts every prompt with "? " (styled), which keeps a prompt apart from help text
+#: quoting it.
+PROMPTS = [re.compile(r"\?(\x1b\[[0-9;]*m)* (\x1b\[[0-9;]*m)*" + re.escape(p)) for p, _ in TO_SHARE]
 
 
 def walk_until(child: pexpect.spawn, stop_at: str) -> None:
@@ -56,7 +58,7 @@ def complete(child: pexpect.spawn) -> None:
     """Answer what the resumed walk still asks, each prompt once, until the record is written."""
     done: set[str] = set()
     while True:
-        index = child.expect_exact([*PROMPTS, "Record written to"])
+        index = child.expect([*PROMPTS, re.compile("Record written to")])
         if index == len(PROMPTS):
             return
         prompt = PROMPTS[index]
