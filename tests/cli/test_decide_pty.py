@@ -13,11 +13,19 @@ CATALOGUE = Path(__file__).parents[1] / "fixtures" / "catalogue"
 
 
 def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
-    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "100", "LINES": "40"}
+    """sharewizard in a terminal, in `tmp_path/work`, with drafts in `tmp_path/data`."""
+    (tmp_path / "work").mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+        "COLUMNS": "100",
+        "LINES": "40",
+        "SHAREWIZARD_DATA_DIR": str(tmp_path / "data"),
+    }
     return pexpect.spawn(
         sys.executable,
         ["-m", "sharewizard", "--flows", str(CATALOGUE), *args],
-        cwd=str(tmp_path),
+        cwd=str(tmp_path / "work"),
         env=env,
         encoding="utf-8",
         timeout=20,
@@ -36,7 +44,8 @@ def test_decide_in_a_terminal_writes_a_markdown_record(tmp_path):
     answer(child, "Which kinds?", "\x1b[B \r")  # injury
     answer(child, "How urgent?", "\r")  # high
     answer(child, "Anything else?", "*urgent* <b>\r")
-    child.expect_exact("Refer")
+    child.expect_exact("Make the referral")  # the outcome panel names the decision
+    answer(child, "What next?", "\r")  # go on: record the decision
     answer(child, "What information was shared", "Injury seen on arm\r")
     answer(child, "With whom", "MASH\r")
     answer(child, "How was it shared", "Phone\r")
@@ -53,13 +62,17 @@ def test_decide_in_a_terminal_writes_a_markdown_record(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    text = (tmp_path / "case.md").read_text()
-    assert "## Decision: Refer" in text
+    work = tmp_path / "work"
+    text = (work / "case.md").read_text()
+    assert "## Decision: Make the referral" in text
+    assert "**Lawful basis:** Public task (UK GDPR Art. 6(1)(e))" in text
     assert r"\*urgent\* \<b\>" in text
     assert "Could compromise a police investigation" in text
     assert "LOG-99" in text
-    saved = (tmp_path / "case.answers.yaml").read_text()
+    saved = (work / "case.answers.yaml").read_text()
     assert "urgency: high" in saved
+    assert oct((work / "case.md").stat().st_mode & 0o777) == "0o600"
+    assert list((tmp_path / "data" / "drafts").iterdir()) == []  # the draft went with the record
 
 
 def test_ctrl_c_in_a_terminal_saves_a_draft(tmp_path):
@@ -68,12 +81,14 @@ def test_ctrl_c_in_a_terminal_saves_a_draft(tmp_path):
     child.expect_exact("Which kinds?")
     child.sendcontrol("c")
     answer(child, "Quit now?", "y")
-    child.expect_exact("--resume")
+    child.expect_exact("decide --resume demo-")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    drafts = list(tmp_path.glob("sharewizard-draft-demo-*.answers.yaml"))
+    drafts = list((tmp_path / "data" / "drafts").glob("demo-*.answers.yaml"))
     assert len(drafts) == 1
+    assert oct(drafts[0].stat().st_mode & 0o777) == "0o600"
+    assert list((tmp_path / "work").iterdir()) == []  # never in the current folder
 
 
 def test_decide_refuses_to_prompt_without_a_terminal(tmp_path):
@@ -82,6 +97,7 @@ def test_decide_refuses_to_prompt_without_a_terminal(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "sharewizard", "--flows", str(CATALOGUE), "decide", "demo"],
         cwd=tmp_path,
+        env={**os.environ, "SHAREWIZARD_DATA_DIR": str(tmp_path / "data")},
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
