@@ -236,7 +236,13 @@ def refusal(field: Question, value: Answer, context: Answers) -> str | None:
 
 
 def depends_on_outcome(field: Question) -> bool:
-    """Whether a record field's applicability or allowed answers depend on the outcome."""
+    """Whether a record field must be answered again when the outcome changes.
+
+    True for fields about the decision itself (`per_outcome`, such as the rationale) and for
+    fields whose applicability or allowed answers test the outcome.
+    """
+    if field.per_outcome:
+        return True
     conditions = [field.when, *(rule.when for rule in field.refuse)]
     return any(leaf.question in OUTCOME_FACTS for c in conditions for leaf in _leaves(c))
 

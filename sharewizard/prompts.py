@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from sharewizard import engine, summary
-from sharewizard.errors import AnswersError
+from sharewizard.errors import AnswersError, SignalInterrupt
 from sharewizard.model import Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.session import GO_BACK, GoBack, ReviewItem
 from sharewizard.text import strip_controls
@@ -63,6 +63,8 @@ class QuestionaryAsker:
         while True:
             try:
                 return build().unsafe_ask()
+            except SignalInterrupt:
+                raise  # `kill` or a closed terminal: nobody to ask
             except KeyboardInterrupt:
                 if self._really_quit():
                     raise
@@ -189,7 +191,8 @@ class QuestionaryAsker:
         for index, item in enumerate(items):
             shown = "—" if item.answer in (None, "") else item.question.label_of(item.answer)
             part = PART_LABELS[item.part]
-            text = f"{part}: {item.question.text}" if part else item.question.text
+            name = item.question.label if item.in_record_form else item.question.text
+            text = f"{part}: {name or item.question.text}" if part else item.question.text
             label = f"{_short(text)}  →  {_short(shown, 30)}"
             choices.append(questionary.Choice(label, value=str(index)))
         reply = self._run(

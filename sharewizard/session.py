@@ -334,7 +334,7 @@ class Session:
             del self.fields[question.id]
         if dropped:
             labels = ", ".join(f"“{f.label or f.text}”" for f in dropped)
-            self.changes.append(f"record fields asked again for the new outcome: {labels}")
+            self.changes.append(f"record answers cleared because the outcome changed: {labels}")
 
 
 class ScriptedAsker:
