@@ -75,8 +75,14 @@ def field_values(record):
     return {row["id"]: row["value"] for row in record["fields"]}
 
 
-def decide_with_keys(catalogue, keys: list[str], outputs: decide.Outputs, **kwargs):
-    """The facade, with a person typing `keys`; returns what was written and what was shown."""
+def decide_with_keys(
+    catalogue, keys: list[str], outputs: decide.Outputs, *, may_stop: bool = False, **kwargs
+):
+    """The facade, with a person typing `keys`; returns what was written and what was shown.
+
+    Running out of keys stops the walk like Ctrl-D. `Interrupted` is a KeyboardInterrupt, which
+    would end the whole pytest run, so unless `may_stop` it is turned into this test's failure.
+    """
     shown = io.StringIO()
     with create_pipe_input() as pipe:
         pipe.send_text("".join(keys))
@@ -87,9 +93,14 @@ def decide_with_keys(catalogue, keys: list[str], outputs: decide.Outputs, **kwar
             input=pipe,
             output=DummyOutput(),
         )
-        written = decide.decide_interactive(
-            catalogue, flow_id="demo", asker=asker, outputs=outputs, **kwargs
-        )
+        try:
+            written = decide.decide_interactive(
+                catalogue, flow_id="demo", asker=asker, outputs=outputs, **kwargs
+            )
+        except Interrupted as stop:
+            if may_stop:
+                raise
+            pytest.fail(f"the walk stopped early (keys ran out?): {stop}\n{shown.getvalue()}")
     return written, shown.getvalue()
 
 
@@ -163,6 +174,7 @@ def test_back_and_a_review_change_that_moves_the_outcome_asks_the_record_again(
         GO_ON,  # outcome: do not share
         "Details of the home visit\r",  # asked again for the new outcome: what was not shared
         "Children's Social Care\r",  # ... and who asked for it
+        "Nothing here needs sharing now\r",  # ... and why: the rationale of the old decision
         CONFIRM,
     ]
     outputs = decide.Outputs(out=tmp_path / "r.json")
@@ -174,14 +186,15 @@ def test_back_and_a_review_change_that_moves_the_outcome_asks_the_record_again(
     values = field_values(record)
     assert not {"what", "with_whom", "how", "lawful_basis", "family_informed"} & set(values)
     assert values["what_not_shared"] == "Details of the home visit"
-    assert values["rationale"] == "Needed to protect the child"  # not tied to the outcome: kept
+    assert values["rationale"] == "Nothing here needs sharing now"
+    assert values["when"] == "2026-11-23 10:00"  # not tied to the outcome: kept
     assert record["changes"] == [
         "“How urgent?” changed from “High” to “Low”",
         "“Concern?” changed from “Yes” to “No”; "
         "no longer asked: “Which kinds?”, “How urgent?”, “Anything else?”",
         "outcome changed from “Share” to “Do not share”",
-        "record fields asked again for the new outcome: “What was shared”, “Shared with”, "
-        "“How”, “Lawful basis”, “Family told”",
+        "record answers cleared because the outcome changed: “What was shared”, “Shared with”, "
+        "“How”, “Lawful basis”, “Rationale”, “Family told”",
     ]
     assert "Decision: Share the information" in shown  # each outcome was shown in turn
     assert "Decision: Do not share" in shown
@@ -268,7 +281,9 @@ def test_running_out_of_input_mid_record_keeps_the_record_fields(tmp_path, demo_
     # Ctrl-D (end of input) at a record question: the draft holds the walk and the fields typed
     keys = [DOWN + ENTER, GO_ON, "Details of the home visit\r"]
     with pytest.raises(Interrupted) as stopped:
-        decide_with_keys(demo_catalogue, keys, decide.Outputs(out=tmp_path / "r.json"))
+        decide_with_keys(
+            demo_catalogue, keys, decide.Outputs(out=tmp_path / "r.json"), may_stop=True
+        )
     assert stopped.value.exit_status == 130
     saved = stopped.value.saved_to
     assert saved is not None and drafts.is_draft(saved)
