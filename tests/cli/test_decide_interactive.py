@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -354,3 +355,93 @@ def test_interactive_answers_replay_to_the_same_outcome_and_fields(tmp_path, mon
     assert live["fields"] == replayed["fields"]
     assert records.field_text(live, "case_reference") == "CASE-7"
     assert records.field_text(live, "lawful_basis") == "Public task (UK GDPR Art. 6(1)(e))"
+
+
+def test_consent_is_refused_as_the_basis_after_an_outcome_reached_without_it(
+    tmp_path, demo_catalogue
+):
+    keys = [
+        ENTER,  # concern: yes
+        DOWN + SPACE + ENTER,  # kinds: injury
+        ENTER,  # urgency: high
+        "\r",  # note: nothing -> refer, reached without the family's consent
+        GO_ON,
+        *SHARED_KEYS[:4],
+        DOWN * 4 + ENTER,  # lawful basis: consent -> refused, asked again
+        ENTER,  # public task
+        *SHARED_KEYS[5:],
+        CONFIRM,
+    ]
+    [written], shown = decide_with_keys(
+        demo_catalogue, keys, decide.Outputs(out=tmp_path / "r.json")
+    )
+    assert written.record["outcome"]["id"] == "refer"
+    assert field_values(written.record)["lawful_basis"] == "public-task"
+    said = " ".join(shown.split())
+    assert "Not accepted: 'consent' is refused here: This outcome was reached without the " in said
+    assert "you do not need consent to share information, but you do need a lawful basis" in (
+        said.lower()
+    )
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize(
+    ("args", "prepare", "message"),
+    [
+        (
+            ["--out", "no/such/r.json"],
+            None,
+            "no/such: the folder does not exist; nothing was asked",
+        ),
+        (["--out", "a-folder"], lambda p: p.mkdir(), "a-folder: is a folder; nothing was asked"),
+        (
+            ["--out", "dangling.json"],
+            lambda p: p.symlink_to(p.parent / "gone.json"),
+            "dangling.json: is a symbolic link; sharewizard writes only to regular files.",
+        ),
+        (
+            ["--out", "taken.json"],
+            lambda p: p.write_text("{}"),
+            "taken.json: already exists; nothing was asked or written.",
+        ),
+        (
+            ["--out", "fifo.json", "--force"],
+            _fifo,
+            "fifo.json: is not a regular file (a FIFO, socket or device); sharewizard never "
+            "replaces one, even with --force.",
+        ),
+        (
+            ["--out", "x.md", "--format", "json"],
+            None,
+            "x.md: --out names a md file but --format is json; nothing was asked.",
+        ),
+    ],
+    ids=["missing-folder", "folder", "dangling-symlink", "existing", "fifo", "md-vs-json"],
+)
+def test_an_output_that_cannot_be_written_is_refused_before_the_first_question(
+    tmp_path, monkeypatch, capsys, args, prepare, message
+):
+    monkeypatch.chdir(tmp_path)
+    if prepare is not None:
+        prepare(tmp_path / args[1])
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, out, err = run_decide([ENTER], *args, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2
+    assert " ".join(err.split()).startswith(f"Error: {message}")
+    assert "Concern?" not in out + err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in any folder")
+def test_an_unwritable_folder_is_refused_before_the_first_question(tmp_path, monkeypatch, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_decide(
+        [ENTER], "--out", "locked/r.json", monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 2
+    assert "locked: you cannot write in this folder; nothing was asked." in err
