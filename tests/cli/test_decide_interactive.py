@@ -400,7 +400,8 @@ def _fifo(path: Path) -> None:
         (
             ["--out", "dangling.json"],
             lambda p: p.symlink_to(p.parent / "gone.json"),
-            "dangling.json: is a symbolic link; sharewizard writes only to regular files.",
+            "dangling.json: is a symbolic link, and sharewizard writes only to regular files; "
+            "nothing was asked.",
         ),
         (
             ["--out", "taken.json"],
@@ -410,8 +411,8 @@ def _fifo(path: Path) -> None:
         (
             ["--out", "fifo.json", "--force"],
             _fifo,
-            "fifo.json: is not a regular file (a FIFO, socket or device); sharewizard never "
-            "replaces one, even with --force.",
+            "fifo.json: is not a regular file (a FIFO, socket or device), and sharewizard never "
+            "replaces one, even with --force; nothing was asked.",
         ),
         (
             ["--out", "x.md", "--format", "json"],
