@@ -71,6 +71,9 @@ def test_each_good_file_replays_to_its_outcome(demo, tmp_path, name):
     assert result.expectation == ("none" if name == "nested/not-sure.yaml" else "met")
     record = json.loads(result.record_path.read_text(encoding="utf-8"))
     assert record["outcome"]["id"] == GOOD_OUTCOMES[name][0]
+    if name == "refer.yaml":  # the one file with a full record section
+        assert record["missing"] == []
+        assert records.field_text(record, "lawful_basis") == "Public task (UK GDPR Art. 6(1)(e))"
     assert records.schema_problems(record) == []
     assert records.verify(record)
 
