@@ -22,6 +22,7 @@ import pytest
 
 from sharewizard import engine
 from sharewizard.answers import load_answers
+from sharewizard.decide import decide_file
 from sharewizard.loader import load_catalogue, load_flow, read_yaml
 from sharewizard.model import (
     NOT_SURE,
@@ -32,7 +33,6 @@ from sharewizard.model import (
     Outcome,
     Question,
 )
-from sharewizard.session import ScriptedAsker, start_session
 
 REPO = Path(__file__).resolve().parents[1]
 FLOWS = REPO / "flows"
@@ -179,7 +179,6 @@ class Step:
     answers: Mapping[str, Any]
     record: Mapping[str, Any] = field(default_factory=dict)
     expect: Mapping[str, str] = field(default_factory=dict)
-    version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -202,26 +201,15 @@ def _flow_id(value: Any) -> str:
     return value if isinstance(value, str) else value["id"]
 
 
-def _version(value: Any) -> str | None:
-    return None if isinstance(value, str) or "version" not in value else str(value["version"])
-
-
 def load_sitting(path: Path) -> Sitting:
     """An answers file (checked against the answers schema) as a Sitting."""
     first = load_answers(path)
     data = read_yaml(path).data
-    steps = [Step(first.flow_id, first.answers, first.record, first.expect, first.flow_version)]
+    steps = [Step(first.flow_id, first.answers, first.record, first.expect)]
     for item in data.get("then") or ():
-        flow = item["flow"]
         record = item.get("record") or {}
-        steps.append(Step(_flow_id(flow), item["answers"], record, item["expect"], _version(flow)))
+        steps.append(Step(_flow_id(item["flow"]), item["answers"], record, item["expect"]))
     return Sitting(path, dict(data.get("route") or {}), tuple(steps), data)
-
-
-def decide(catalogue: Catalogue, flow_id: str, answers: Mapping[str, Any]) -> Outcome:
-    """Walk one flow with no prompts through the session; return the outcome."""
-    asker = ScriptedAsker(flow_id, catalogue.record_form)
-    return start_session(catalogue, flow_id, asker, answers, {}).run().outcome
 
 
 def record_problems(catalogue: Catalogue, outcome: Outcome, record: Mapping[str, Any]) -> list[str]:
@@ -237,7 +225,11 @@ def record_problems(catalogue: Catalogue, outcome: Outcome, record: Mapping[str,
 
 
 def replay_sitting(catalogue: Catalogue, sitting: Sitting) -> list[tuple[Step, Outcome]]:
-    """Walk the route (each flow must hand over to the next), then every decision in turn."""
+    """Replay a file as `decide --answers` does; check its route walks every flow it chose.
+
+    The route must hand over, flow by flow, to the decisions; a fan-out's flows must each be
+    decided, in order. Record fields that contradict an outcome are refused by the replay.
+    """
     pending: list[str] = []
     for flow_id, answers in sitting.route.items():
         if pending:
@@ -246,16 +238,21 @@ def replay_sitting(catalogue: Catalogue, sitting: Sitting) -> list[tuple[Step, O
         step = engine.next_step(flow, engine.start(flow, answers).answers)
         assert isinstance(step, Handoff), f"route: {flow_id} ends at {step}, not a hand-off"
         pending = [*step.flow_ids, *pending]
-    done = []
     for step in sitting.steps:
         if pending:
             assert step.flow == pending.pop(0), f"{step.flow} is not the next flow of the sitting"
-        version = catalogue.flows[step.flow].version
-        assert step.version in (None, version), f"{step.flow} is now version {version}"
-        outcome = decide(catalogue, step.flow, step.answers)
-        done.append((step, outcome))
     assert not pending, f"flows chosen but not walked: {pending}"
-    return done
+    results = decide_file(
+        catalogue,
+        load_answers(sitting.path),
+        created_at="2026-11-23T14:30:00Z",
+        record_id=lambda n: f"test-{n}",
+    )
+    assert len(results) == len(sitting.steps)
+    return [
+        (step, decision.outcome)
+        for step, (_, decision, _) in zip(sitting.steps, results, strict=True)
+    ]
 
 
 ANSWER_FILES = sorted(ANSWERS.rglob("*.yaml"))
