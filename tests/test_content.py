@@ -556,6 +556,26 @@ def test_every_not_sure_path_ends_in_advice(catalogue: Catalogue) -> None:
                 assert end.decision in {"share-without-informing-family", "do-not-inform-family"}
 
 
+def advice_that_holds_everything_up(flow: Flow) -> list[str]:
+    """Seek-advice outcomes that say nothing of what goes ahead now (issue 9 item 12)."""
+    return [
+        f"{flow.id}/{outcome.id}"
+        for outcome in flow.outcomes.values()
+        if outcome.decision == "seek-advice"
+        and not re.search(r"\bnow\b", " ".join([outcome.summary, *outcome.actions]))
+    ]
+
+
+def test_every_seek_advice_outcome_says_what_goes_ahead_now(catalogue: Catalogue) -> None:
+    problems = [p for f in catalogue.flows.values() for p in advice_that_holds_everything_up(f)]
+    assert not problems, "say what can go ahead now:\n" + "\n".join(problems)
+
+
+def test_advice_check_notices_advice_that_holds_everything_up() -> None:
+    flow = load_flow(FIXTURES / "uncovered_path.yaml")  # its seek-advice says only "Seek advice."
+    assert advice_that_holds_everything_up(flow) == ["uncovered-path/seek-advice"]
+
+
 def test_every_seek_advice_outcome_cites_golden_rule_4(catalogue: Catalogue) -> None:
     for flow in catalogue.flows.values():
         for outcome in flow.outcomes.values():
