@@ -26,10 +26,10 @@ class Scripted:
 
 
 def test_back_from_a_handed_off_flow_returns_to_triage(catalogue):
-    asker = Scripted({"situation": ["share-without-consent", "how-much"]})
+    asker = Scripted({"immediate-danger": ["no"], "situation": ["concern-no-consent", "how-much"]})
     decision = Session(catalogue, asker, catalogue.flows["triage"]).run()
     assert asker.went_back
     assert decision.flow.id == "how-much"
     assert [(s.flow.id, dict(s.answers)) for s in decision.route] == [
-        ("triage", {"situation": "how-much"})
+        ("triage", {"immediate-danger": "no", "situation": ("how-much",)})
     ]
