@@ -28,7 +28,7 @@ STAMP = "2026-01-01T00:00:00Z"
 # What each bad file's error line says right after `error <path>:` — position, then field.
 BAD_STARTS = {
     "bad_yaml.yaml": "4:15: not valid YAML: ",
-    "bad_json.json": "4:3: not valid YAML: ",
+    "bad_json.json": "3:31: not valid JSON: ",
     "unknown_flow.yaml": "2:7: flow: unknown flow 'no-such-flow'.",
     "unknown_question.yaml": "5:11: answers.urgncy: 'urgncy' is not a question of the flow 'demo'.",
     "not_a_choice.yaml": "6:12: answers.urgency: 'medium' is not an answer to 'urgency'",
