@@ -477,34 +477,11 @@ def _replay_json(results: list[Any], check: bool) -> dict[str, Any]:
     }
 
 
-# --- verify ------------------------------------------------------------------------------------
+# --- verify and keys (sharewizard/cli_integrity.py) -------------------------------------------
 
+from sharewizard import cli_integrity  # noqa: E402 (registered after the app's own commands)
 
-@app.command()
-def verify(
-    records: list[Path] = typer.Argument(
-        ..., metavar="RECORD...", help="Decision records (.json or .md)."
-    ),
-) -> None:
-    """Check that records (JSON or Markdown) match the schema and their checksums verify."""
-    from sharewizard.records import load_record, schema_problems
-    from sharewizard.records import verify as checksum_ok
-
-    failed = False
-    for path in records:
-        record = load_record(path)
-        problems = schema_problems(record)
-        if not checksum_ok(record):
-            problems.insert(
-                0, "checksum does not match: the record was changed after it was written"
-            )
-        for problem in problems:
-            typer.echo(f"{path}: {problem}", err=True)
-        failed = failed or bool(problems)
-        if not problems:
-            typer.echo(f"{path}: OK (checksum verifies)")
-    if failed:
-        raise typer.Exit(ExitStatus.CHECK_FAILED)
+cli_integrity.register(app)
 
 
 # --- entry point --------------------------------------------------------------------------------
