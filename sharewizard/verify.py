@@ -55,6 +55,10 @@ def _where(location: Location) -> str:
     return f"{inner}: " if str(inner) else ""
 
 
+def _said(error: RecordError) -> str:
+    return f"{_where(error.location)}{error.message} {error.hint}".strip()
+
+
 def verify_file(
     path: Path, *, trusted: Sequence[TrustedKey] = (), allow_incomplete: bool = False
 ) -> Verdict:
@@ -66,9 +70,9 @@ def verify_file(
     try:
         record = load_record(path)
     except TamperedRecord as exc:
-        return Verdict(path, State.TAMPERED, (f"{_where(exc.location)}{exc.message}",))
+        return Verdict(path, State.TAMPERED, (_said(exc),))
     except RecordError as exc:
-        return Verdict(path, State.UNREADABLE, (f"{_where(exc.location)}{exc.message}",))
+        return Verdict(path, State.UNREADABLE, (_said(exc),))
     signature = record.get("signature")
     named = signature.get("key") if isinstance(signature, dict) else None
     signed_by = named if isinstance(named, str) else None
@@ -102,7 +106,7 @@ def verify_file(
         return Verdict(
             path,
             State.INCOMPLETE,
-            (f"the record leaves out {', '.join(missing)}; the guidance asks for each",),
+            (f"the record leaves out {', '.join(missing)}; the guidance asks for each", *details),
             signed_by=signed_by,
             missing=missing,
         )
