@@ -230,7 +230,7 @@ def test_arbitrary_bytes_as_answers_are_exit_2(content, suffix):
         assert code == 2
 
 
-# --- crafted records for verify ---------------------------------------------------------------------
+# --- crafted records for verify ----------------------------------------------------------------
 
 
 def _good_record() -> dict[str, Any]:
