@@ -1,13 +1,14 @@
-"""The `verify` and `keys new` commands (registered on the main app by `register`)."""
+"""The `verify` and `keys new` commands, added to the main app by `register`."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from sharewizard.errors import ExitStatus
+from sharewizard.console import Env
 
 keys_app = typer.Typer(
     help="Organisation signing keys (Ed25519) for signed records.",
@@ -16,67 +17,92 @@ keys_app = typer.Typer(
 )
 
 
-def verify(
-    records: list[Path] = typer.Argument(
-        ..., metavar="RECORD...", help="Decision records (.json or .md)."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print one machine-readable report."),
-    allow_incomplete: bool = typer.Option(
-        False,
-        "--allow-incomplete",
-        help="Pass records that leave out fields the guidance asks for (still reported).",
-    ),
-    trust: list[Path] = typer.Option(
-        [],
-        "--trust",
-        metavar="PUBKEY",
-        help="A public key file (.pub from `keys new`) whose signatures are trusted; repeat for "
-        "several. With it, unsigned records and records signed by other keys fail.",
-    ),
-) -> None:
-    """Check records: schema, checksum, signature (with --trust) and completeness.
+def _env(ctx: typer.Context) -> Env:
+    found = (ctx.find_root().obj or {}).get("env")
+    return found if isinstance(found, Env) else Env()
 
-    Each file gets one line: OK, INCOMPLETE, UNSIGNED, WRONG KEY, INVALID, TAMPERED or
-    UNREADABLE. Exit 0 if all are OK, 2 if any file cannot be read, else 1.
+
+def _say(env: Env, line: str) -> None:
+    env.out().print(line, markup=False, soft_wrap=True, highlight=False)
+
+
+def verify(
+    ctx: typer.Context,
+    records: Annotated[
+        list[Path], typer.Argument(metavar="RECORD...", help="Decision records (.json or .md).")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one report as JSON.")] = False,
+    allow_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--allow-incomplete",
+            help="Pass records that leave out fields the guidance asks for (still reported).",
+        ),
+    ] = False,
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--trust",
+            metavar="PUBKEY",
+            help="A public key (.pub from `keys new`) whose signatures are trusted; repeat for "
+            "several. With it, unsigned records and records signed by other keys fail.",
+        ),
+    ] = None,
+) -> int:
+    """Check records: schema, checksum, completeness and (with --trust) signature.
+
+    One line per file: OK, INCOMPLETE, UNSIGNED, WRONG KEY, INVALID, TAMPERED or UNREADABLE.
+    Exit 0 if all are OK, 2 if any file cannot be read as a record, else 1.
+
+    Example: sharewizard verify --trust org.pub records/*.json
     """
     from sharewizard.signing import load_public_key
-    from sharewizard.verify import exit_status as worst_exit
-    from sharewizard.verify import report_json, report_line, summary_line, verify_files
+    from sharewizard.verify import (
+        exit_status,
+        report_json,
+        report_line,
+        summary_line,
+        verify_files,
+    )
 
-    trusted = [load_public_key(path) for path in trust]
+    env = _env(ctx)
+    trusted = [load_public_key(path) for path in trust or ()]
     verdicts = verify_files(records, trusted=trusted, allow_incomplete=allow_incomplete)
     if as_json:
-        typer.echo(json.dumps(report_json(verdicts), indent=2))
+        env.stdout.write(json.dumps(report_json(verdicts), indent=2) + "\n")
     else:
         for verdict in verdicts:
-            typer.echo(report_line(verdict))
+            _say(env, report_line(verdict))
         if len(verdicts) > 1:
-            typer.echo(summary_line(verdicts))
-    status = worst_exit(verdicts)
-    if status != ExitStatus.OK:
-        raise typer.Exit(status)
+            _say(env, summary_line(verdicts))
+    return exit_status(verdicts)
 
 
-@keys_app.command("new")
 def keys_new(
-    directory: Path = typer.Argument(..., metavar="DIR", help="Folder for the key pair."),
-) -> None:
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the key pair.")],
+) -> int:
     """Write a new signing key pair into DIR: the private key (mode 600) and the public key.
 
     Keep the private key where only the people and machines that sign records can read it;
-    give the public key to whoever checks records (`sharewizard verify --trust KEY.pub`).
-    Existing keys are never replaced.
+    give the public key to whoever checks records. Existing keys are never replaced.
+
+    Example: sharewizard keys new ~/.sharewizard-keys
     """
-    from sharewizard.signing import fingerprint, load_public_key, new_key_pair
+    from sharewizard.signing import load_public_key, new_key_pair
 
     private_path, public_path = new_key_pair(directory)
-    key = load_public_key(public_path)
-    typer.echo(f"Private key (keep it secret; sign with --sign-key): {private_path}")
-    typer.echo(f"Public key (give it to checkers; verify --trust): {public_path}")
-    typer.echo(f"Fingerprint: {fingerprint(key.key)}")
+    env = _env(ctx)
+    _say(env, f"Private key (keep it secret; sign with --sign-key): {private_path}")
+    _say(env, f"Public key (give it to checkers; verify --trust): {public_path}")
+    _say(env, f"Fingerprint: {load_public_key(public_path).fingerprint}")
+    return 0
 
 
 def register(app: typer.Typer) -> None:
-    """Add `verify` and `keys` to the main app."""
-    app.command("verify")(verify)
+    """Add `verify` and `keys new` to the main app, inside its one error-handling wrapper."""
+    from sharewizard.cli import command
+
+    app.command("verify")(command(verify))
+    keys_app.command("new")(command(keys_new))
     app.add_typer(keys_app, name="keys")

@@ -12,6 +12,7 @@ from sharewizard.model import (
     YES,
     Answer,
     Condition,
+    DecisionTerm,
     Flow,
     Handoff,
     Outcome,
@@ -56,11 +57,14 @@ def holds(condition: Condition | None, answers: Answers) -> bool:
 
 
 def route(flow: Flow, question: Question, answers: Answers) -> Step:
-    """Where an answered question leads."""
+    """Where an answered question leads; a fan-out question hands over to every flow it matches."""
+    if question.fan_out:
+        chosen = [r.goto[len(HANDOFF_PREFIX) :] for r in question.routes if holds(r.when, answers)]
+        return Handoff(tuple(dict.fromkeys(chosen)))
     for rule in question.routes:
         if holds(rule.when, answers):
             if rule.goto.startswith(HANDOFF_PREFIX):
-                return Handoff(rule.goto[len(HANDOFF_PREFIX) :])
+                return Handoff((rule.goto[len(HANDOFF_PREFIX) :],))
             return flow.questions.get(rule.goto) or flow.outcomes[rule.goto]
     # The loader requires every question to end with an unconditional rule or cover every answer.
     raise AssertionError(f"{flow.id}: no route from {question.id}")
@@ -132,15 +136,14 @@ def answer(flow: Flow, progress: Progress, question_id: str, value: Answer) -> P
     kept = {qid: merged[qid] for qid in path}
     if before is None:
         return Progress(kept, progress.changes)
-    dropped = [qid for qid in progress.answers if qid not in kept]
-    line = f"{question_id} changed from {_show(before)} to {_show(value)}"
+    dropped = [flow.questions[qid] for qid in progress.answers if qid not in kept]
+    line = (
+        f"“{question.text}” changed from “{question.label_of(before)}” "
+        f"to “{question.label_of(value)}”"
+    )
     if dropped:
-        line += f"; {', '.join(dropped)} discarded"
+        line += "; no longer asked: " + ", ".join(f"“{q.text}”" for q in dropped)
     return Progress(kept, (*progress.changes, line))
-
-
-def _show(value: Answer) -> str:
-    return "[" + ", ".join(value) + "]" if isinstance(value, tuple) else value
 
 
 def previous_question(flow: Flow, progress: Progress, current: str | None) -> str | None:
@@ -162,20 +165,21 @@ def following_step(flow: Flow, progress: Progress, current: str) -> Step:
     return found.step
 
 
-def start(flow: Flow, answers: Answers) -> Progress:
+def start(flow: Flow, answers: Mapping[str, object], where: str = "answers") -> Progress:
     """Progress from answers given up front (a draft or an answers file), each one checked.
 
-    Answers the path never reaches are kept out, so they cannot leak into the record.
+    Answers the path never reaches are kept out, so they cannot leak into the record. `where`
+    is the dotted place of these answers in their file, for error messages.
     """
     for qid in answers:
         if qid not in flow.questions:
             raise AnswersError(
                 f"{qid!r} is not a question of the flow {flow.id!r}.",
-                Location(field=f"answers.{qid}"),
+                Location(field=f"{where}.{qid}"),
                 f"Questions: {', '.join(flow.questions)}.",
             )
     checked = {
-        qid: check_answer(flow.questions[qid], value, Location(field=f"answers.{qid}"))
+        qid: check_answer(flow.questions[qid], value, Location(field=f"{where}.{qid}"))
         for qid, value in answers.items()
     }
     path = trace(flow, checked).path
@@ -189,13 +193,88 @@ def path_answers(flow: Flow, progress: Progress) -> list[tuple[Question, Answer]
     ]
 
 
-def form_fields(fields: tuple[Question, ...], values: Answers) -> list[Question]:
-    """The record-form fields that apply given the values so far (their `when` holds)."""
-    return [f for f in fields if holds(f.when, values)]
+#: What a record-form condition may test about the outcome reached, besides earlier fields.
+OUTCOME_FACTS = ("decision", "outcome", "shares", "without_consent")
 
 
-def check_fields(fields: tuple[Question, ...], values: Answers) -> dict[str, Answer]:
-    """Validate record-form values: unknown ids, bad values; fields that do not apply dropped."""
+def outcome_facts(outcome: Outcome, decisions: Mapping[str, DecisionTerm]) -> dict[str, Answer]:
+    """The facts about an outcome that record-form conditions test."""
+    term = decisions.get(outcome.decision)
+    return {
+        "decision": outcome.decision,
+        "outcome": outcome.id,
+        "shares": YES if term is not None and term.shares else NO,
+        "without_consent": YES if outcome.without_consent else NO,
+    }
+
+
+def form_fields(
+    fields: tuple[Question, ...], values: Answers, facts: Answers | None = None
+) -> list[Question]:
+    """The record-form fields that apply to this outcome and the values so far, in order.
+
+    A field's condition sees only the fields before it that apply, so a stale value of a field
+    that no longer applies never switches another one on.
+    """
+    context: dict[str, Answer] = dict(facts or {})
+    applicable = []
+    for field in fields:
+        if holds(field.when, context):
+            applicable.append(field)
+            if field.id in values:
+                context[field.id] = values[field.id]
+    return applicable
+
+
+def refusal(field: Question, value: Answer, context: Answers) -> str | None:
+    """The message refusing `value` for `field` in this context, or None if it is allowed."""
+    chosen = value if isinstance(value, tuple) else (value,)
+    for rule in field.refuse:
+        if holds(rule.when, context) and any(v in rule.values for v in chosen):
+            return rule.message
+    return None
+
+
+def depends_on_outcome(field: Question) -> bool:
+    """Whether a record field must be answered again when the outcome changes.
+
+    True for fields about the decision itself (`per_outcome`, such as the rationale) and for
+    fields whose applicability or allowed answers test the outcome.
+    """
+    if field.per_outcome:
+        return True
+    conditions = [field.when, *(rule.when for rule in field.refuse)]
+    return any(leaf.question in OUTCOME_FACTS for c in conditions for leaf in _leaves(c))
+
+
+def _leaves(condition: Condition | None) -> list[Condition]:
+    if condition is None:
+        return []
+    if condition.kind == "equals":
+        return [condition]
+    return [leaf for part in condition.parts for leaf in _leaves(part)]
+
+
+def check_field(
+    field: Question, value: object, context: Answers, where: Location | None = None
+) -> Answer:
+    """Validate one record-form value, including the answers this outcome refuses."""
+    where = where or Location(field=f"record.{field.id}")
+    checked = check_answer(field, value, where)
+    message = refusal(field, checked, context)
+    if message is not None:
+        raise AnswersError(f"{checked!r} is refused here: {message}", where)
+    return checked
+
+
+def check_fields(
+    fields: tuple[Question, ...], values: Mapping[str, object], facts: Answers
+) -> dict[str, Answer]:
+    """Validate record-form values against the outcome: unknown ids, bad values, contradictions.
+
+    A value for a field that does not apply to this outcome (a lawful basis for a decision not
+    to share, say) contradicts it and is refused, as is an answer the field refuses here.
+    """
     known = {f.id: f for f in fields}
     for key in values:
         if key not in known:
@@ -204,11 +283,23 @@ def check_fields(fields: tuple[Question, ...], values: Answers) -> dict[str, Ans
                 Location(field=f"record.{key}"),
                 f"Fields: {', '.join(known)}.",
             )
+    given = {k: v for k, v in values.items() if v is not None}
+    context: dict[str, Answer] = dict(facts)
     checked: dict[str, Answer] = {}
     for field in fields:
-        if holds(field.when, checked) and field.id in values and values[field.id] is not None:
-            where = Location(field=f"record.{field.id}")
-            checked[field.id] = check_answer(field, values[field.id], where)
+        if not holds(field.when, context):
+            continue
+        if field.id in given:
+            checked[field.id] = check_field(field, given[field.id], context)
+            context[field.id] = checked[field.id]
+    for key in given:
+        if key not in checked:
+            raise AnswersError(
+                f"{key!r} does not apply to the outcome {facts.get('outcome')!r} "
+                f"(decision {facts.get('decision')!r}), so it would contradict the record.",
+                Location(field=f"record.{key}"),
+                "Remove it, or check the answers lead to the outcome you meant.",
+            )
     return checked
 
 
@@ -243,13 +334,18 @@ def all_paths(flow: Flow) -> list[FlowPath]:
     ) -> None:
         for candidate in _candidates(question):
             given = {**answers, question.id: candidate}
-            index = next(i for i, r in enumerate(question.routes) if holds(r.when, given))
+            matched = [i for i, r in enumerate(question.routes) if holds(r.when, given)]
+            index = sum(1 << i for i in matched) if question.fan_out else matched[0]
             key = (*taken, (question.id, index))
             step = route(flow, question, given)
             if isinstance(step, Question):
                 visit(step, given, key)
             elif key not in found:
-                end = step.id if isinstance(step, Outcome) else HANDOFF_PREFIX + step.flow_id
+                end = (
+                    step.id
+                    if isinstance(step, Outcome)
+                    else HANDOFF_PREFIX + ",".join(step.flow_ids)
+                )
                 found[key] = FlowPath(given, end)
 
     visit(flow.questions[flow.start], {}, ())

@@ -21,11 +21,13 @@ from sharewizard.model import (
     Choice,
     Citation,
     Condition,
+    DecisionTerm,
     Faq,
     Flow,
     Outcome,
     Question,
     RecordForm,
+    Refusal,
     Route,
     Source,
 )
@@ -239,6 +241,20 @@ def parse_question(doc: YamlDocument, raw: dict[str, Any], path: JsonPath) -> Qu
         min_length=raw.get("min_length", 0),
         max_length=raw.get("max_length"),
         when=when,
+        fan_out=raw.get("fan_out", False),
+        label=raw.get("label", "").strip(),
+        group=raw.get("group", "sharing"),
+        per_outcome=raw.get("per_outcome", False),
+        refuse=tuple(
+            Refusal(
+                values=tuple(map(str, rule["values"])),
+                message=rule["message"].strip(),
+                when=parse_condition(doc, rule["when"], path + ("refuse", r, "when"))
+                if "when" in rule
+                else None,
+            )
+            for r, rule in enumerate(raw.get("refuse", ()))
+        ),
     )
 
 
@@ -251,6 +267,7 @@ def _parse_outcome(raw: dict[str, Any]) -> Outcome:
         actions=tuple(a.strip() for a in raw["actions"]),
         citations=_citations(raw["citations"]),
         related_flows=tuple(raw.get("related_flows", ())),
+        without_consent=raw.get("without_consent", False),
     )
 
 
@@ -296,14 +313,31 @@ def _check_routes(doc: YamlDocument, questions: dict[str, Question], outcome_ids
             when_at = base + (r, "when") if isinstance(raw_next, list) else here
             for cond in iter_conditions(route.when):
                 _check_condition(doc, cond, questions, when_at)
+        if question.fan_out:
+            _check_fan_out(doc, question, base)
         if isinstance(raw_next, dict):
             _check_answer_map(doc, question, raw_next, base)
+
+
+def _check_fan_out(doc: YamlDocument, question: Question, path: JsonPath) -> None:
+    """A fan-out question is a multiple choice whose every route hands over to a flow."""
+    if question.type != "multi":
+        raise doc.error(
+            path[:-1] + ("fan_out",), "`fan_out` is for multiple-choice questions only.", key=True
+        )
+    for route in question.routes:
+        if not route.goto.startswith(HANDOFF_PREFIX):
+            raise doc.error(
+                path,
+                f"a fan-out question leads only to flows, but {route.goto!r} is not `flow:<id>`.",
+                "Hand over to a flow for each answer.",
+            )
 
 
 def _check_answer_map(
     doc: YamlDocument, question: Question, raw_next: dict[str, Any], path: JsonPath
 ) -> None:
-    if question.type not in ("yesno", "choice"):
+    if question.type not in ("yesno", "choice") and not question.fan_out:
         raise doc.error(
             path,
             f"a {question.type} question cannot map answers to ids.",
@@ -383,8 +417,17 @@ def _check_graph(
                 )
 
 
-def _check_references(doc: YamlDocument, sources: set[str], flow_ids: set[str]) -> None:
-    """Citations name declared sources; `flow:` targets and related flows name real flows."""
+def _check_references(
+    doc: YamlDocument, sources: set[str], flow_ids: set[str], decisions: set[str]
+) -> None:
+    """Citations name declared sources; decisions are declared; `flow:` targets name flows."""
+    for i, item in enumerate(doc.data["outcomes"]):
+        if item["decision"] not in decisions:
+            raise doc.error(
+                ("outcomes", i, "decision"),
+                f"{item['decision']!r} is not a decision declared in record.yaml.",
+                f"Use one of: {', '.join(sorted(decisions))}.",
+            )
     for section, cite_key in (("questions", "guidance"), ("outcomes", "citations")):
         for i, item in enumerate(doc.data[section]):
             for c, cite in enumerate(item.get(cite_key, ())):
@@ -421,18 +464,21 @@ def _check_references(doc: YamlDocument, sources: set[str], flow_ids: set[str]) 
 
 
 def parse_flow(
-    doc: YamlDocument, sources: set[str] | None = None, flow_ids: set[str] | None = None
+    doc: YamlDocument,
+    sources: set[str] | None = None,
+    flow_ids: set[str] | None = None,
+    decisions: set[str] | None = None,
 ) -> Flow:
     """A flow document → Flow, after checking schema, ids, routes, reachability and references.
 
-    `sources` and `flow_ids` are the ids the catalogue declares; without them references to
-    other files are not checked.
+    `sources`, `flow_ids` and `decisions` are the ids the catalogue declares; without them
+    references to other files are not checked.
     """
     check_schema(doc, "flow")
     data = doc.data
     _check_unique_ids(doc)
-    if sources is not None and flow_ids is not None:
-        _check_references(doc, sources, flow_ids)
+    if sources is not None and flow_ids is not None and decisions is not None:
+        _check_references(doc, sources, flow_ids, decisions)
     questions = {
         q["id"]: parse_question(doc, q, ("questions", i)) for i, q in enumerate(data["questions"])
     }
@@ -454,10 +500,13 @@ def parse_flow(
 
 
 def load_flow(
-    path: Path, sources: set[str] | None = None, flow_ids: set[str] | None = None
+    path: Path,
+    sources: set[str] | None = None,
+    flow_ids: set[str] | None = None,
+    decisions: set[str] | None = None,
 ) -> Flow:
     """Read, validate and parse one flow file."""
-    return parse_flow(read_yaml(path), sources, flow_ids)
+    return parse_flow(read_yaml(path), sources, flow_ids, decisions)
 
 
 # --- sources and the record form --------------------------------------------------------------
@@ -481,14 +530,40 @@ def load_record_form(path: Path) -> RecordForm:
     """`record.yaml` → the questions that complete a decision record."""
     doc = read_yaml(path)
     check_schema(doc, "record-form")
+    decisions: dict[str, DecisionTerm] = {}
+    for index, raw in enumerate(doc.data["decisions"]):
+        if raw["id"] in decisions:
+            raise doc.error(("decisions", index, "id"), f"duplicate decision {raw['id']!r}.")
+        decisions[raw["id"]] = DecisionTerm(raw["id"], raw["label"].strip(), raw["shares"])
     fields = tuple(
         parse_question(doc, raw, ("fields", i)) for i, raw in enumerate(doc.data["fields"])
     )
-    known = {f.id: f for f in fields}
+    known: dict[str, Question] = {}
+    for fact in outcome_fact_questions(decisions):
+        known[fact.id] = fact
     for index, field in enumerate(fields):
+        if field.id in known:
+            raise doc.error(("fields", index, "id"), f"duplicate or reserved id {field.id!r}.")
+        known[field.id] = field  # a condition may only test fields asked before it
         for cond in iter_conditions(field.when):
             _check_condition(doc, cond, known, ("fields", index, "when"))
-    return RecordForm(fields=fields, disclaimer=doc.data["disclaimer"].strip(), path=path)
+        for r, rule in enumerate(field.refuse):
+            for cond in iter_conditions(rule.when):
+                _check_condition(doc, cond, known, ("fields", index, "refuse", r, "when"))
+    return RecordForm(
+        fields=fields, disclaimer=doc.data["disclaimer"].strip(), path=path, decisions=decisions
+    )
+
+
+def outcome_fact_questions(decisions: dict[str, DecisionTerm]) -> list[Question]:
+    """What record-form conditions may test about the outcome, as pseudo-questions."""
+    yes_no = (Choice(YES, "Yes"), Choice(NO, "No"))
+    return [
+        Question("decision", "The decision", "choice", tuple(Choice(d, d) for d in decisions)),
+        Question("outcome", "The outcome", "text"),
+        Question("shares", "Information is shared", "yesno", yes_no),
+        Question("without_consent", "Reached without consent", "yesno", yes_no),
+    ]
 
 
 def flow_files(directory: Path) -> list[Path]:
@@ -535,6 +610,7 @@ def _load_catalogue_cached(directory: Path, _mtimes: tuple[tuple[str, int], ...]
                 "Each flow needs its own id.",
             )
         owners[flow_id] = doc.path
-    flows = {doc.data["id"]: parse_flow(doc, set(sources), set(owners)) for doc in docs}
+    decisions = set(record_form.decisions)
+    flows = {doc.data["id"]: parse_flow(doc, set(sources), set(owners), decisions) for doc in docs}
     triage = TRIAGE_FLOW if TRIAGE_FLOW in flows else None
     return Catalogue(directory, sources, flows, record_form, triage)

@@ -53,6 +53,15 @@ class Route:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """Answers a record field refuses when `when` holds, and the message that says why."""
+
+    values: tuple[str, ...]
+    message: str
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
 class Choice:
     """One option of a yes/no, single or multiple choice question."""
 
@@ -76,6 +85,11 @@ class Question:
     min_length: int = 0
     max_length: int | None = None
     when: Condition | None = None
+    fan_out: bool = False
+    label: str = ""
+    group: str = "sharing"
+    refuse: tuple[Refusal, ...] = ()
+    per_outcome: bool = False
 
     def choice(self, value: str) -> Choice | None:
         """The choice with this value, if the question has one."""
@@ -100,13 +114,19 @@ class Outcome:
     actions: tuple[str, ...]
     citations: tuple[Citation, ...]
     related_flows: tuple[str, ...] = ()
+    without_consent: bool = False
 
 
 @dataclass(frozen=True)
 class Handoff:
-    """A walk that continues in another flow (the triage flow ends this way)."""
+    """A walk that continues in other flows, in turn (the triage flow ends this way)."""
 
-    flow_id: str
+    flow_ids: tuple[str, ...]
+
+    @property
+    def flow_id(self) -> str:
+        """The flow walked next."""
+        return self.flow_ids[0]
 
 
 @dataclass(frozen=True)
@@ -137,12 +157,22 @@ Step = Question | Outcome | Handoff
 
 
 @dataclass(frozen=True)
+class DecisionTerm:
+    """One word of the decision vocabulary (`decisions:` in record.yaml)."""
+
+    id: str
+    label: str
+    shares: bool
+
+
+@dataclass(frozen=True)
 class RecordForm:
     """The questions asked after an outcome to complete the decision record."""
 
     fields: tuple[Question, ...]
     disclaimer: str
     path: Path
+    decisions: dict[str, DecisionTerm]
 
 
 @dataclass(frozen=True)

@@ -250,8 +250,8 @@ def test_replay_of_a_fifo_and_dev_zero_exits_2_without_hanging(tmp_path):
         timeout=60,  # a guard against hanging, not a measurement
     )
     assert done.returncode == 2
-    assert f"{fifo}: is a named pipe (FIFO)" in done.stdout
-    assert "/dev/zero: is a device" in done.stdout
+    assert f"{fifo}: is a named pipe (FIFO)" in done.stderr
+    assert "/dev/zero: is a device" in done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -311,9 +311,9 @@ def test_replay_force_over_a_fifo_is_one_error_line(tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
     os.mkfifo(out / "refer.record.json")
-    code, stdout, _ = run(capsys, "replay", str(GOOD), "--out-dir", str(out), "--force")
+    code, _, stderr = run(capsys, "replay", str(GOOD), "--out-dir", str(out), "--force")
     assert code == 2
-    assert f"{out / 'refer.record.json'}: is a named pipe (FIFO)" in stdout
+    assert f"{out / 'refer.record.json'}: is a named pipe (FIFO)" in stderr
 
 
 # --- replay carries on ---------------------------------------------------------------------------
@@ -331,11 +331,11 @@ def test_replay_reports_each_hostile_file_and_writes_the_good_ones(tmp_path, cap
     os.mkfifo(inputs / "pipe.yaml")
     out = tmp_path / "out"
     out.mkdir()
-    code, stdout, _ = run(
+    code, _, stderr = run(
         capsys, "replay", str(inputs), str(inputs / "pipe.yaml"), "--out-dir", str(out)
     )
     assert code == 2
-    errors = [line for line in stdout.splitlines() if line.startswith("error ")]
+    errors = [line for line in stderr.splitlines() if line.startswith("error ")]
     assert len(errors) == 5
     for name in ("bomb.yaml", "deep.json", "digits.yaml", "surrogate.json", "pipe.yaml"):
         assert sum(f"{inputs / name}:" in line for line in errors) == 1

@@ -8,7 +8,6 @@ counts are bounded (and derandomized) so the suite stays fast; the last test pri
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import io
 import json
@@ -22,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sharewizard import records
+from sharewizard import records, render
 from sharewizard.cli import main
 from sharewizard.loader import load_catalogue
 from sharewizard.model import HANDOFF_PREFIX, Flow, Question
@@ -307,11 +306,11 @@ def test_crafted_records_are_reported_never_a_crash(edits, recompute, fmt):
             path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
         else:
             path = Path(folder) / "r.md"
-            body = records.to_markdown(GOOD_RECORD)
+            body = render.to_markdown(GOOD_RECORD)
             if fmt == "md":  # the real readable text, crafted data
-                data = base64.b64encode(json.dumps(record).encode()).decode()
-                start = body.rfind(records.MD_DATA_START)
-                body = body[:start] + records.MD_DATA_START + data + records.MD_DATA_END
+                data = json.dumps(record, indent=1)
+                start = body.find(render.MD_DATA_START)
+                body = body[:start] + render.MD_DATA_START + data + render.MD_DATA_END
             else:  # crafted readable text, the real data
                 body = json.dumps(edits, default=repr) + body
             path.write_text(body, encoding="utf-8")

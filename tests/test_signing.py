@@ -13,7 +13,7 @@ from sharewizard import records, signing
 from sharewizard.cli import main
 
 RECORD = {
-    "schema_version": 1,
+    "schema_version": 2,
     "record_id": "00000000-0000-4000-8000-000000000000",
     "sharing": {"what": "Concerns", "rationale": "Necessary and proportionate."},
     "missing": [],
