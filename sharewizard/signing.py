@@ -210,3 +210,14 @@ def check(record: Mapping[str, Any], trusted: Sequence[TrustedKey]) -> Signature
             "the signature does not match: the record was changed after it was signed",
         )
     return SignatureCheck("good", shown, f"signed by trusted key {key.fingerprint}")
+
+
+def signing_key_from(option: Path | None) -> Ed25519PrivateKey | None:
+    """The key `--sign-key FILE` names, else `$SHAREWIZARD_SIGNING_KEY`, else None (unsigned).
+
+    Load it before asking anything, so a wrong key file stops the command at once (exit 2).
+    """
+    named = option or (
+        Path(os.environ[SIGNING_KEY_ENV]) if os.environ.get(SIGNING_KEY_ENV) else None
+    )
+    return load_private_key(named) if named is not None else None

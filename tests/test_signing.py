@@ -188,3 +188,45 @@ def test_a_key_file_must_be_a_regular_small_file(tmp_path):
     big.write_bytes(b"x" * 20_000)
     with pytest.raises(signing.KeyFileError, match="larger than"):
         signing.load_private_key(big)
+
+
+# --- decide signs what it writes ---------------------------------------------------------------
+
+
+def test_decide_signs_records_with_the_key_in_its_outputs(tmp_path, capsys):
+    from sharewizard import decide
+    from sharewizard.answers import load_answers
+    from sharewizard.loader import load_catalogue
+    from sharewizard.verify import State, verify_file
+
+    fixtures = Path(__file__).parent / "fixtures"
+    catalogue = load_catalogue(fixtures / "catalogue")
+    answers = load_answers(fixtures / "answers" / "good" / "refer.yaml")
+    [(_, decision, record)] = decide.decide_file(
+        catalogue, answers, created_at="2026-11-23T09:00:00Z", record_id=lambda n: f"{n:08d}"
+    )
+    private, public = signing.new_key_pair(tmp_path / "keys")
+    for fmt in ("json", "md"):
+        outputs = decide.Outputs(
+            fmt=fmt,
+            out=tmp_path / f"r.{fmt}",
+            keep_answers=False,
+            sign_with=signing.load_private_key(private),
+        )
+        written = decide.write_outputs(catalogue, decision, record, outputs, 1, "sharewizard")
+        trusted = [signing.load_public_key(public)]
+        verdict = verify_file(written.path, trusted=trusted)
+        assert verdict.state is State.OK, verdict
+        assert verdict.signed_by == trusted[0].fingerprint
+
+
+def test_signing_key_from_the_option_or_the_environment(tmp_path, monkeypatch):
+    private, _ = signing.new_key_pair(tmp_path / "keys")
+    monkeypatch.delenv(signing.SIGNING_KEY_ENV, raising=False)
+    assert signing.signing_key_from(None) is None
+    assert signing.signing_key_from(private) is not None
+    monkeypatch.setenv(signing.SIGNING_KEY_ENV, str(private))
+    assert signing.signing_key_from(None) is not None
+    monkeypatch.setenv(signing.SIGNING_KEY_ENV, str(tmp_path / "missing.key"))
+    with pytest.raises(signing.KeyFileError, match="no such file"):
+        signing.signing_key_from(None)
