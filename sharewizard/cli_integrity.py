@@ -23,7 +23,13 @@ def _env(ctx: typer.Context) -> Env:
 
 
 def _say(env: Env, line: str) -> None:
-    env.out().print(line, markup=False, soft_wrap=True, highlight=False)
+    """One line on standard output, escaped where its encoding cannot show a character."""
+    encoding = getattr(env.stdout, "encoding", None) or "utf-8"
+    try:
+        shown = line.encode(encoding, errors="backslashreplace").decode(encoding)
+    except LookupError:  # an encoding Python does not know: ASCII is safe everywhere
+        shown = line.encode("ascii", errors="backslashreplace").decode("ascii")
+    env.out().print(shown, markup=False, soft_wrap=True, highlight=False)
 
 
 def verify(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -303,3 +306,16 @@ def test_control_characters_in_a_file_name_are_escaped(tmp_path, capsys):
     assert code == 2
     assert "\x1b" not in out and "\u202e" not in out
     assert "r\\x1b[2J\\u202e.json: UNREADABLE: no such file." in out
+
+
+def test_an_ascii_only_terminal_gets_escapes_not_a_crash(made):
+    path = made["complete.json"].with_name("ré.json")
+    shutil.copy(made["complete.json"], path)
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "verify", str(path)],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode("ascii").endswith("r\\xe9.json: OK (checksum verifies)\n")
