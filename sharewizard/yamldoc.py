@@ -383,8 +383,18 @@ def parse_yaml(
         raise kind(
             f"not valid YAML: {problem}.", where, "Check the indentation and quoting there."
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
+        before = text[: exc.position]
+        where = Location(path, before.count("\n") + 1, len(before) - before.rfind("\n"))
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise kind(
+            f"not valid YAML: the control character U+{code:04X} is not allowed.",
+            where,
+            "Remove it, or write it as an escape inside double quotes.",
+        ) from None
     except yaml.YAMLError as exc:
-        raise kind(f"not valid YAML: {exc}.", Location(path)) from None
+        problem = " ".join(str(exc).split())
+        raise kind(f"not valid YAML: {problem}.", Location(path)) from None
     except (RecursionError, ValueError, OverflowError) as exc:  # past the checks: still no crash
         raise kind(f"cannot be read: {type(exc).__name__}.", Location(path)) from None
     finally:

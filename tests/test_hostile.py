@@ -400,3 +400,18 @@ def test_a_fifo_in_a_flows_folder_is_one_error_not_a_hang(tmp_path):
     os.mkfifo(flows / "sources.yaml")
     with pytest.raises(FlowError, match="is a named pipe"):
         load_catalogue(flows)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "code"),
+    [("flow: demo\nanswers: {note: 'a\x01b'}\n", "2:19", "0001"), ("\x00", "1:1", "0000")],
+)
+def test_a_control_character_in_yaml_is_one_located_line(tmp_path, text, where, code):
+    path = tmp_path / "a.yaml"
+    path.write_text(text)
+    with pytest.raises(AnswersError) as error:
+        load_answers(path)
+    assert str(error.value) == (
+        f"{path}:{where}: not valid YAML: the control character U+{code} is not allowed. "
+        "Remove it, or write it as an escape inside double quotes."
+    )
