@@ -141,6 +141,12 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
         raise KeyFileError(f"cannot read the key: {type(exc).__name__}.", Location(path)) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyFileError("is not an Ed25519 key.", Location(path))
+    if os.stat(path).st_mode & 0o077:
+        raise KeyFileError(
+            "can be read or changed by other users, so it cannot be trusted to sign records.",
+            Location(path),
+            f"Make it yours alone (chmod 600 {path}), or make a new key with `keys new`.",
+        )
     return key
 
 

@@ -230,3 +230,14 @@ def test_signing_key_from_the_option_or_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv(signing.SIGNING_KEY_ENV, str(tmp_path / "missing.key"))
     with pytest.raises(signing.KeyFileError, match="no such file"):
         signing.signing_key_from(None)
+
+
+def test_a_private_key_others_can_read_is_refused(keys):
+    private, _ = keys
+    private.chmod(0o644)
+    with pytest.raises(signing.KeyFileError) as error:
+        signing.load_private_key(private)
+    assert str(error.value) == (
+        f"{private}: can be read or changed by other users, so it cannot be trusted to sign "
+        f"records. Make it yours alone (chmod 600 {private}), or make a new key with `keys new`."
+    )
