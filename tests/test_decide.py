@@ -111,7 +111,9 @@ def test_each_bad_output_is_refused_before_anything_is_asked(
     make, extra, message = PRECHECKS[case]
     target = make(tmp_path)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # it would ask, were the output fine
-    code, out, err = run(capsys, "--flows", str(flows), "decide", "mini", "--out", str(target), *extra)
+    code, out, err = run(
+        capsys, "--flows", str(flows), "decide", "mini", "--out", str(target), *extra
+    )
     assert code == 2
     assert message in err and "nothing was asked" in err
     assert "Is a child at risk" not in out + err
@@ -240,7 +242,9 @@ def test_changing_an_answer_at_review_so_nothing_is_shared_clears_the_sharing_fi
     assert record["outcome"]["decision"] == "do-not-share"
     ids = [row["id"] for row in record["fields"]]
     assert "how" not in ids and "lawful_basis" not in ids and "family_informed" not in ids
-    assert any(c.startswith("outcome changed from “Share and tell the family”") for c in record["changes"])
+    assert any(
+        c.startswith("outcome changed from “Share and tell the family”") for c in record["changes"]
+    )
     assert record["missing"] == []
     on_disk = json.loads((tmp_path / "r.json").read_text())
     assert on_disk == record
