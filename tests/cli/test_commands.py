@@ -94,7 +94,7 @@ def test_verify_reports_tampering_with_exit_1(tmp_path, capsys, monkeypatch):
     code, out, _ = run(capsys, "verify", "--allow-incomplete", "r.json")
     assert (code, out.split(";")[0]) == (0, "r.json: OK (checksum verifies")
     record = json.loads((tmp_path / "r.json").read_text())
-    record["sharing"]["what"] = "changed later"
+    record["outcome"]["title"] = "changed later"
     (tmp_path / "r.json").write_text(json.dumps(record))
     code, out, _ = run(capsys, "verify", "r.json")
     assert code == 1
