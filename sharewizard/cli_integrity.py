@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from sharewizard.cli_common import JsonOption, command, env_of
 from sharewizard.console import Env
 
 keys_app = typer.Typer(
@@ -15,11 +16,6 @@ keys_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
-
-def _env(ctx: typer.Context) -> Env:
-    found = (ctx.find_root().obj or {}).get("env")
-    return found if isinstance(found, Env) else Env()
 
 
 def _say(env: Env, line: str) -> None:
@@ -37,7 +33,7 @@ def verify(
     records: Annotated[
         list[Path], typer.Argument(metavar="RECORD...", help="Decision records (.json or .md).")
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one report as JSON.")] = False,
+    as_json: JsonOption = False,
     allow_incomplete: Annotated[
         bool,
         typer.Option(
@@ -71,7 +67,7 @@ def verify(
         verify_files,
     )
 
-    env = _env(ctx)
+    env = env_of(ctx)
     trusted = [load_public_key(path) for path in trust or ()]
     verdicts = verify_files(records, trusted=trusted, allow_incomplete=allow_incomplete)
     if as_json:
@@ -98,7 +94,7 @@ def keys_new(
     from sharewizard.signing import load_public_key, new_key_pair
 
     private_path, public_path = new_key_pair(directory)
-    env = _env(ctx)
+    env = env_of(ctx)
     _say(env, f"Private key (keep it secret; sign with --sign-key): {private_path}")
     _say(env, f"Public key (give it to checkers; verify --trust): {public_path}")
     _say(env, f"Fingerprint: {load_public_key(public_path).fingerprint}")
@@ -107,8 +103,6 @@ def keys_new(
 
 def register(app: typer.Typer) -> None:
     """Add `verify` and `keys new` to the main app, inside its one error-handling wrapper."""
-    from sharewizard.cli import command
-
     app.command("verify")(command(verify))
     keys_app.command("new")(command(keys_new))
     app.add_typer(keys_app, name="keys")

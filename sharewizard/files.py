@@ -104,3 +104,13 @@ def _kind_of(mode: int) -> str:
         if test(mode):
             return words
     return "not a regular file"
+
+
+def read_text(path: Path) -> str:
+    """A small text file sharewizard wrote (a draft), as text; errors name the file."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RecordError(f"cannot read the file: {exc.strerror}.", Location(path)) from None
+    except UnicodeDecodeError:
+        raise RecordError("is not UTF-8 text.", Location(path)) from None
