@@ -11,12 +11,6 @@ import typer
 from sharewizard.cli_common import JsonOption, command, env_of
 from sharewizard.console import Env
 
-keys_app = typer.Typer(
-    help="Organisation signing keys (Ed25519) for signed records.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-
 
 def _say(env: Env, line: str) -> None:
     """One line on standard output, escaped where its encoding cannot show a character."""
@@ -104,5 +98,10 @@ def keys_new(
 def register(app: typer.Typer) -> None:
     """Add `verify` and `keys new` to the main app, inside its one error-handling wrapper."""
     app.command("verify")(command(verify))
+    keys_app = typer.Typer(
+        help="Organisation signing keys (Ed25519) for signed records.",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
     keys_app.command("new")(command(keys_new))
     app.add_typer(keys_app, name="keys")
