@@ -230,28 +230,12 @@ def replay(
     )  # fmt: skip
 
 
-@app.command()
-@command
-def verify(
-    ctx: typer.Context,
-    records: Annotated[
-        list[Path], typer.Argument(metavar="RECORD...", help="Decision records (.json or .md).")
-    ],
-) -> int:
-    """Check that records match the schema and their checksums verify.
-
-    Example: sharewizard verify decision.json
-    """
-    from sharewizard.commands import run_verify
-
-    return run_verify(records, env_of(ctx))
-
-
 def _register_commands() -> None:
     """Commands that live in modules of their own."""
-    from sharewizard import cli_drafts
+    from sharewizard import cli_drafts, cli_integrity
 
     cli_drafts.register(app)
+    cli_integrity.register(app)  # verify, keys new
 
 
 _register_commands()

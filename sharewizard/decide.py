@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import Any, cast
 
 from sharewizard import drafts
 from sharewizard.answers import AnswersFile, Part, dump_answers, resolve_flow, write_answers
@@ -38,6 +39,7 @@ class Outputs:
     folder: Path = Path(".")
     write: bool = True  # False: practice, nothing is written
     keep_answers: bool = True  # False: the answers came from a file already
+    sign_with: Any = None  # an Ed25519 private key (`signing.load_private_key`): sign records
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,10 @@ def write_outputs(
     """The record first, then its answers file; either failing raises a located error."""
     if not outputs.write:
         return Written(record)
+    if outputs.sign_with is not None:
+        from sharewizard.signing import sign
+
+        record = cast(Record, sign(record, outputs.sign_with))
     path = record_path(outputs, decision.flow.id, record["created_at"], part)
     write_record(record, path, outputs.fmt, force=outputs.force)
     kept = None

@@ -46,7 +46,7 @@ BAD_ERRORS = {
 # so only the position and our own words are pinned.
 SYNTAX_ERRORS = {
     "bad_yaml.yaml": "4:15: not valid YAML: ",
-    "bad_json.json": "4:3: not valid YAML: ",
+    "bad_json.json": "3:31: not valid JSON: ",
 }
 
 
@@ -96,7 +96,9 @@ def test_a_syntax_error_names_line_and_column(demo, tmp_path, name):
         demo, [path], created_at=STAMP, out_dir=tmp_path, fmt="json", force=False, jobs=1
     )
     assert result.error.startswith(f"{path}:{SYNTAX_ERRORS[name]}")
-    assert result.error.endswith("Check the indentation and quoting there.")
+    assert result.error.endswith(
+        ("Check the indentation and quoting there.", "(JSON allows no trailing comma).")
+    )
     assert all_entries(tmp_path) == set()
 
 

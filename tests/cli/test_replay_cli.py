@@ -28,7 +28,7 @@ STAMP = "2026-01-01T00:00:00Z"
 # What each bad file's error line says right after `error <path>:` — position, then field.
 BAD_STARTS = {
     "bad_yaml.yaml": "4:15: not valid YAML: ",
-    "bad_json.json": "4:3: not valid YAML: ",
+    "bad_json.json": "3:31: not valid JSON: ",
     "unknown_flow.yaml": "2:7: flow: unknown flow 'no-such-flow'.",
     "unknown_question.yaml": "5:11: answers.urgncy: 'urgncy' is not a question of the flow 'demo'.",
     "not_a_choice.yaml": "6:12: answers.urgency: 'medium' is not an answer to 'urgency'",
@@ -325,9 +325,11 @@ def test_pinned_timestamp_gives_byte_identical_valid_private_records(tmp_path, c
         assert records.verify(record)
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert len({json.loads(content)["record_id"] for content in earlier.values()}) == 4
-    code, stdout, _ = sharewizard(capsys, "verify", *(str(first / n) for n in sorted(earlier)))
+    code, stdout, _ = sharewizard(
+        capsys, "verify", "--allow-incomplete", *(str(first / n) for n in sorted(earlier))
+    )
     assert code == 0
-    assert stdout.count(": OK (checksum verifies)") == 4
+    assert stdout.count(": OK (checksum verifies") == 4
 
 
 def test_timestamp_must_be_iso_8601(capsys):
