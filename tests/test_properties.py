@@ -117,11 +117,16 @@ def valid_answers(draw: Any, flow_id: str) -> dict[str, Any]:
     flow = CATALOGUE.flows[flow_id]
     if _hands_off(flow):  # answer it, then walk the flow it hands over to, as `route` says
         given = draw(_flow_answers(flow))
-        step = engine.next_step(flow, given)
-        if not isinstance(step, Handoff) or len(step.flow_ids) != 1:
+        checked = engine.start(flow, given).answers
+        step = engine.next_step(flow, checked)
+        fan = [q for q in engine.trace(flow, checked).path if flow.questions[q].fan_out]
+        if isinstance(step, Handoff) and len(step.flow_ids) > 1 and fan:
+            given = {**given, fan[-1]: given[fan[-1]][:1]}  # one situation: one decision
+            step = engine.next_step(flow, engine.start(flow, given).answers)
+        if not isinstance(step, Handoff):
             return {"schema_version": 1, "flow": flow_id, "answers": given}
         data = draw(valid_answers(step.flow_id))
-        return {**data, "route": {flow_id: given}}
+        return {**data, "route": {flow_id: given, **data.get("route", {})}}
     answers = draw(_flow_answers(flow))
     record: dict[str, Any] = {}
     for field in CATALOGUE.record_form.fields:

@@ -24,6 +24,12 @@ class Scripted:
     def announce(self, flow, outcome):
         pass
 
+    def begin(self, flow):
+        pass
+
+    def reject(self, question, message):
+        raise AssertionError(message)
+
 
 def test_back_from_a_handed_off_flow_returns_to_triage(catalogue):
     asker = Scripted({"immediate-danger": ["no"], "situation": ["concern-no-consent", "how-much"]})

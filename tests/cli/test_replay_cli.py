@@ -434,7 +434,7 @@ def test_decide_without_answers_and_without_a_terminal_points_to_answers_and_rep
 
 SHIPPED = ROOT / "flows"
 SHARE_WITHOUT_INFORMING = ROOT / "tests" / "answers" / "share-without-consent"
-SHARE_WITHOUT_INFORMING = SHARE_WITHOUT_INFORMING / "share-without-informing.yaml"
+SHARE_WITHOUT_INFORMING = SHARE_WITHOUT_INFORMING / "share-without-informing-risk.yaml"
 CONSENT_REFUSED = (
     "record.lawful_basis: 'consent' is refused here: This outcome was reached without the "
     "family's consent, so consent cannot be the lawful basis."
@@ -490,7 +490,7 @@ def test_family_told_under_a_do_not_tell_outcome_is_refused_naming_the_field(tmp
     bad = edited(
         SHARE_WITHOUT_INFORMING,
         tmp_path / "a.yaml",
-        "family_informed: 'no'",
+        "family_informed: not-yet",
         "family_informed: 'yes'",
     )
     with pytest.raises(SystemExit) as stopped:
@@ -499,16 +499,11 @@ def test_family_told_under_a_do_not_tell_outcome_is_refused_naming_the_field(tmp
     assert stopped.value.code == 2
     [line] = lines_starting(stderr, "error ")
     assert line.startswith(
-        f"error {bad}:18:20: record.family_informed: 'yes' is refused here: This outcome says "
+        f"error {bad}:20:20: record.family_informed: 'yes' is refused here: This outcome says "
         "not to tell the family for now"
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="no outcome of the shipped flows sets `without_consent: true`, so `consent` is "
-    "accepted as the lawful basis after share-without-consent's share-without-informing outcome",
-)
 def test_consent_after_sharing_without_consent_is_refused_in_the_shipped_flows(tmp_path, capsys):
     bad = edited(
         SHARE_WITHOUT_INFORMING,
@@ -520,4 +515,4 @@ def test_consent_after_sharing_without_consent_is_refused_in_the_shipped_flows(t
         main(["--flows", str(SHIPPED), "replay", str(bad)])
     _, stderr = capsys.readouterr()
     assert stopped.value.code == 2
-    assert f"{bad}:16:17: {CONSENT_REFUSED}" in stderr
+    assert f"{bad}:18:17: {CONSENT_REFUSED}" in stderr
