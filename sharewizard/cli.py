@@ -127,7 +127,7 @@ def decide(
         typer.Option(
             "--resume",
             metavar="DRAFT",
-            help="Continue a draft (an id from `drafts`, or a file); `--resume ?` lists them.",
+            help="Continue a draft (an id from `drafts`, or a file); alone, choose from a list.",
         ),
     ] = None,
     fmt: FormatOption = None,
@@ -241,13 +241,24 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _bare_resume(args: list[str]) -> list[str]:
+    """`decide --resume` with no value means: choose the draft from a list."""
+    out: list[str] = []
+    for index, arg in enumerate(args):
+        out.append(arg)
+        following = args[index + 1] if index + 1 < len(args) else None
+        if arg == "--resume" and (following is None or following.startswith("-")):
+            out.append("?")
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; every error becomes one message and an exit code, never a traceback."""
     import sys
 
     from sharewizard.exits import exit_status_of
 
-    args = sys.argv[1:] if argv is None else argv
+    args = _bare_resume(sys.argv[1:] if argv is None else argv)
 
     def run() -> int:
         app(args=args, prog_name="sharewizard")
