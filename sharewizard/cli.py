@@ -18,6 +18,7 @@ from sharewizard.cli_common import (
     ForceOption,
     FormatOption,
     JsonOption,
+    SignKeyOption,
     catalogue_of,
     command,
     env_of,
@@ -143,6 +144,7 @@ def decide(
         bool, typer.Option("--practice", help="Walk a flow to learn the tool: nothing is written.")
     ] = False,
     force: ForceOption = False,
+    sign_key: SignKeyOption = None,
 ) -> int:
     """Walk a flow, see the outcome and write a decision record.
 
@@ -152,7 +154,7 @@ def decide(
 
     plan = plan_decide(
         catalogue_of(ctx), flow, answers, resume, fmt.value if fmt else None, out, save_answers,
-        practice=practice, force=force, env=env_of(ctx),
+        practice=practice, force=force, sign_key=sign_key, env=env_of(ctx),
     )  # fmt: skip
     written = run_decide(plan, env_of(ctx))
     render_written(written, plan, env_of(ctx))
@@ -216,6 +218,7 @@ def replay(
         ),
     ] = None,
     force: ForceOption = False,
+    sign_key: SignKeyOption = None,
 ) -> int:
     """Replay recorded answers files into decision records, in bulk.
 
@@ -226,7 +229,7 @@ def replay(
     return run_replay(
         catalogue_of(ctx), paths, out_dir=out_dir, fmt=fmt.value if fmt else "json",
         jobs=jobs, check=check, as_json=as_json, quiet=quiet, timestamp=timestamp,
-        force=force, env=env_of(ctx),
+        force=force, sign_key=sign_key, env=env_of(ctx),
     )  # fmt: skip
 
 
