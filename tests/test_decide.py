@@ -98,9 +98,9 @@ PRECHECKS = {
     "a folder": (lambda t: t, [], "is a folder"),
     "dangling symlink": (_dangling, [], "is a symbolic link"),
     "existing file": (_existing, [], "already exists"),
-    "fifo even with --force": (_fifo, ["--force"], "is not a regular file"),
-    "socket even with --force": (_socket, ["--force"], "is not a regular file"),
-    "md with --format json": (lambda t: t / "r.md", ["--format", "json"], "names a md file"),
+    "fifo even with --force": (_fifo, ["--force"], "is a named pipe (FIFO), not a regular file"),
+    "socket even with --force": (_socket, ["--force"], "is a socket, not a regular file"),
+    "md with --format json": (lambda t: t / "r.md", ["--format", "json"], "names an md file"),
 }
 
 
