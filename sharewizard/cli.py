@@ -18,6 +18,7 @@ from sharewizard.cli_common import (
     ForceOption,
     FormatOption,
     JsonOption,
+    SharewizardGroup,
     SignKeyOption,
     catalogue_of,
     command,
@@ -27,6 +28,7 @@ from sharewizard.console import Env
 
 app = typer.Typer(
     name="sharewizard",
+    cls=SharewizardGroup,
     help=(
         "Decide whether, what and how to share information about a child and family when you "
         "have a safeguarding or welfare concern, and record the decision. Supports, and does "

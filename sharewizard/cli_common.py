@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from sharewizard.console import Env
 
@@ -73,3 +76,132 @@ SignKeyOption = Annotated[
         help="Sign each record with this private key (see `keys new`).",
     ),
 ]
+
+
+# --- parameter coercion without pydantic -------------------------------------------------------
+# Typer (0.2x) converts every non-flag parameter through a pydantic TypeAdapter, even one left at
+# its default; importing pydantic and building the adapters costs about 70 ms, more than Typer
+# itself, on every command. Our parameters are text, paths, whole numbers, enums and lists of
+# them, so `SharewizardGroup` gives those a plain conversion (paths through Typer's own checks);
+# anything else, or a Typer without these internals, keeps Typer's conversion.
+
+
+_TRUE = {"1", "true", "t", "yes", "y", "on"}
+_FALSE = {"", "0", "false", "f", "no", "n", "off"}
+
+
+def _flag(value: Any) -> bool:
+    """A flag's value: a bool, or a word such as `true`/`0` from an environment variable."""
+    if isinstance(value, bool) or value is None:
+        return bool(value)
+    word = str(value).strip().lower()
+    if word not in _TRUE | _FALSE:
+        raise ValueError(f"{value!r} is not true or false.")
+    return word in _TRUE
+
+
+def _convert(annotation: Any) -> Callable[[Any], Any] | None:
+    """A plain converter for one CLI value of `annotation`, or None to leave it to Typer."""
+    if annotation is str:
+        return str
+    if annotation is bool:
+        return _flag
+    if annotation is int:
+
+        def whole_number(value: Any) -> int:
+            if isinstance(value, int):
+                return value
+            try:
+                return int(str(value).strip())
+            except ValueError:
+                raise ValueError(f"{value!r} is not a whole number.") from None
+
+        return whole_number
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        members = {str(m.value): m for m in annotation}
+
+        def member(value: Any) -> Any:
+            if isinstance(value, annotation):
+                return value
+            if str(value) not in members:
+                allowed = ", ".join(repr(v) for v in members)
+                raise ValueError(f"{value!r} is not one of {allowed}.")
+            return members[str(value)]
+
+        return member
+    return None
+
+
+try:  # Typer's internals as of 0.2x; with any other Typer, its own conversion stays
+    from typer._click.exceptions import BadParameter
+    from typer._coercion import RuntimeParam
+    from typer._param_types import coerce_cli_path
+except ImportError:  # pragma: no cover
+    RuntimeParam = None  # type: ignore[assignment, misc]
+
+
+if RuntimeParam is not None:
+
+    @dataclass(frozen=True)
+    class PlainParam(RuntimeParam):
+        """Typer's runtime conversion of one parameter, done without pydantic."""
+
+        convert: Callable[[Any], Any] = str
+        many: bool = False  # a list: convert each value
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            try:
+                if self.many:
+                    return [self.convert(v) for v in value]
+                return self.convert(value)
+            except ValueError as exc:
+                raise BadParameter(str(exc), ctx=ctx, param=param) from None
+            except BadParameter as exc:  # from Typer's path checks: name the parameter
+                raise BadParameter(exc.message, ctx=ctx, param=param) from None
+
+
+def _plain_runtime(descriptor: Any) -> Any:
+    """A pydantic-free runtime conversion for a Typer parameter, or None to keep Typer's."""
+    info = descriptor.parameter_info
+    annotation = descriptor.annotation
+    if RuntimeParam is None or descriptor.file_annotation is not None or info.parser is not None:
+        return None
+    many = getattr(annotation, "__origin__", None) is list
+    leaf = annotation.__args__[0] if many and len(annotation.__args__) == 1 else annotation
+    if getattr(leaf, "__origin__", None) is not None:
+        return None
+    convert: Callable[[Any], Any] | None
+    if isinstance(leaf, type) and issubclass(leaf, Path) and info.path_type is None:
+
+        def convert(value: Any) -> Any:  # Typer's own checks (exists, readable...), no pydantic
+            return coerce_cli_path(Path(value), info, path_type=leaf)
+
+    else:
+        convert = _convert(leaf)
+    if convert is None:
+        return None
+    return PlainParam(parameter_info=info, annotation=annotation, convert=convert, many=many)
+
+
+def plain_coercion(command: Any, help_names: list[str]) -> None:
+    """Give `command`'s parameters, and its subcommands', the plain conversion where it fits.
+
+    The help option is made here too (Typer makes it on first use, from the context's
+    `help_option_names`), so that it is converted the same way.
+    """
+    if help_names and getattr(command, "add_help_option", False):
+        command.get_help_option(SimpleNamespace(help_option_names=help_names))
+    for param in [*command.params, getattr(command, "_help_option", None)]:
+        if getattr(param, "_runtime_param", False) is None and hasattr(param, "type_descriptor"):
+            param._runtime_param = _plain_runtime(param.type_descriptor)
+    for sub in (getattr(command, "commands", None) or {}).values():
+        plain_coercion(sub, help_names)
+
+
+class SharewizardGroup(TyperGroup):
+    """The root command: Typer's group with `plain_coercion` applied to every command."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        settings = kwargs.get("context_settings") or {}
+        plain_coercion(self, list(settings.get("help_option_names", ["--help"])))

@@ -11,9 +11,10 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def program_name(argv0: str | None = None) -> str:
@@ -57,11 +58,19 @@ class Env:
 
     def out(self) -> Console:
         """Results: standard output."""
-        return Console(file=self.stdout, highlight=False, emoji=False)
+        return _console(self.stdout)
 
     def err(self) -> Console:
         """Messages and errors: standard error."""
-        return Console(file=self.stderr, highlight=False, emoji=False)
+        return _console(self.stderr)
+
+
+def _console(stream: IO[str]) -> Console:
+    # Rich is imported here, not at the top: `--version`, `replay --json` and the first
+    # question of `decide` should not wait for it (about 25 ms).
+    from rich.console import Console
+
+    return Console(file=stream, highlight=False, emoji=False)
 
 
 def _isatty(stream: IO[str]) -> bool:
