@@ -188,7 +188,7 @@ def run_replay(
     from sharewizard.summary import replay_json, replay_report
 
     created_at = pinned_time(timestamp)
-    sign_with = _signing_key(sign_key)  # a bad key stops everything before any file
+    _signing_key(sign_key)  # a bad key stops everything before any file (workers load their own)
     if jobs is not None and jobs < 1:
         raise UsageError("must be 1 or more.", Location(field="--jobs"))
     files = expand_paths(paths, skip=out_dir)
@@ -214,7 +214,7 @@ def run_replay(
             force=force,
             jobs=jobs or os.cpu_count() or 1,
             progress=tick,
-            sign_with=sign_with,
+            sign_key=sign_key,
         ),
     )
     if as_json:

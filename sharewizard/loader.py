@@ -596,6 +596,21 @@ def _mtimes(directory: Path) -> tuple[tuple[str, int], ...]:
 
 @functools.lru_cache(maxsize=8)
 def _load_catalogue_cached(directory: Path, _mtimes: tuple[tuple[str, int], ...]) -> Catalogue:
+    """The catalogue of a folder: from the user cache when its files are known good."""
+    from sharewizard import catalogue_cache
+
+    key = catalogue_cache.catalogue_key(directory)
+    cached = catalogue_cache.load(directory, key) if key else None
+    if cached is not None:
+        return cached
+    catalogue = _check_catalogue(directory)
+    if key:
+        catalogue_cache.save(directory, key, catalogue)
+    return catalogue
+
+
+def _check_catalogue(directory: Path) -> Catalogue:
+    """Read and check every file of a flows folder (schema, ids, routes, references)."""
     sources = load_sources(directory / SOURCES_FILE)
     record_form = load_record_form(directory / RECORD_FORM_FILE)
     docs = [read_yaml(path) for path in flow_files(directory)]

@@ -7,7 +7,7 @@ import sys
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -164,19 +164,107 @@ def replay_all(
     force: bool,
     jobs: int,
     progress: Callable[[FileResult], None] | None = None,
-    sign_with: Any = None,
+    sign_key: Path | None = None,
 ) -> list[FileResult]:
-    """Replay many files in parallel; results come back in input order.
+    """Replay many files, in `jobs` processes; results come back in input order.
+
+    Each worker process receives the catalogue and loads the signing key (`sign_key`, a private
+    key file) once, then replays its share of the files: processes, not threads, because
+    walking flows and building records is Python work that threads would take turns at.
 
     Two inputs that would be written to one record name (`a.yaml` and `a.json`) are both
     refused rather than one silently replacing the other.
     """
     root = common_root(paths)
     names = Counter(output_name(p.resolve(), root, fmt) for p in paths)
+    clashing = {name for name, count in names.items() if count > 1} if out_dir else set()
+    task = _Task(created_at, out_dir, fmt, force, root, clashing)
+    workers = min(max(1, jobs), len(paths))
+    if workers <= 1:
+        sign_with = _load_key(sign_key)
+        return _collect((task.run(catalogue, path, sign_with) for path in paths), progress)
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_process_context(),
+        initializer=_start_worker,
+        initargs=(catalogue, sign_key),
+    )
+    try:
+        # Chunks big enough to amortise the hand-over, small enough to keep every worker busy
+        # to the end and the progress bar moving.
+        chunk = max(1, min(32, len(paths) // (workers * 8)))
+        results = _collect(pool.map(task, paths, chunksize=chunk), progress)
+    except BaseException:  # Ctrl-C or a bug: do not replay the files still waiting
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
 
-    def one(path: Path) -> FileResult:
-        name = output_name(path.resolve(), root, fmt)
-        if out_dir is not None and names[name] > 1:
+
+def _collect(
+    results: Iterable[FileResult], progress: Callable[[FileResult], None] | None
+) -> list[FileResult]:
+    collected = []
+    for result in results:
+        if progress:
+            progress(result)
+        collected.append(result)
+    return collected
+
+
+def _process_context() -> Any:
+    """How to start workers: fork when this process runs one thread (at once, nothing to import
+    again); otherwise (a progress bar's thread) forkserver or spawn, as forking a process with
+    threads can deadlock the child."""
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _load_key(sign_key: Path | None) -> Any:
+    if sign_key is None:
+        return None
+    from sharewizard.signing import load_private_key
+
+    return load_private_key(sign_key)
+
+
+# A worker process's catalogue and key, set once by `_start_worker` (an Ed25519 key cannot be
+# pickled, so each worker loads it from its file). Only ever set inside worker processes.
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(catalogue: Catalogue, sign_key: Path | None) -> None:
+    """Keep the catalogue and load the signing key once for this worker process."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _worker["catalogue"] = catalogue
+    _worker["sign_with"] = _load_key(sign_key)
+
+
+@dataclass(frozen=True)
+class _Task:
+    """Replay one path with the settings of a run (picklable, so it can go to a worker)."""
+
+    created_at: str
+    out_dir: Path | None
+    fmt: str
+    force: bool
+    root: Path | None
+    clashing: set[str]
+
+    def __call__(self, path: Path) -> FileResult:
+        return self.run(_worker["catalogue"], path, _worker["sign_with"])
+
+    def run(self, catalogue: Catalogue, path: Path, sign_with: Any) -> FileResult:
+        """Replay `path` unless another input would be written to the same record."""
+        name = output_name(path.resolve(), self.root, self.fmt)
+        if name in self.clashing:
             return FileResult(
                 path,
                 error=f"{path}: another input would also be written to {name}; rename one of them.",
@@ -184,18 +272,10 @@ def replay_all(
         return replay_one(
             catalogue,
             path,
-            created_at=created_at,
-            out_dir=out_dir,
-            fmt=fmt,
-            force=force,
-            root=root,
+            created_at=self.created_at,
+            out_dir=self.out_dir,
+            fmt=self.fmt,
+            force=self.force,
+            root=self.root,
             sign_with=sign_with,
         )
-
-    results: list[FileResult] = []
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for result in pool.map(one, paths):
-            if progress:
-                progress(result)
-            results.append(result)
-    return results

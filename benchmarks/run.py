@@ -1,0 +1,290 @@
+"""Every performance target of issue 14, each measured beside its baseline in the same run.
+
+Run from a clone with the dependencies installed: `python3 benchmarks/run.py` (see README.md).
+Plain Python: subprocesses, a pseudo-terminal and medians; nothing to install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOW = "share-without-consent"
+STAMP = "2026-01-01T00:00:00Z"
+RUN_CLI = "import sys; from sharewizard.cli import main; main()"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]")
+
+# The baseline of replay: the least any replay must do per file, done well (issue 14).
+BASELINE_REPLAY = '''
+import json, os, sys, tempfile, yaml
+source, out = sys.argv[1], sys.argv[2]
+paths = sorted(os.path.join(d, n) for d, _, names in os.walk(source) for n in names
+               if n.endswith((".yaml", ".yml", ".json")))
+for index, path in enumerate(paths):
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\\n"
+    fd, temporary = tempfile.mkstemp(dir=out, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(temporary, 0o600)
+    os.replace(temporary, os.path.join(out, f"{index}.record.json"))
+'''
+
+
+@dataclass
+class Row:
+    """One line of the table: our figure against its baseline, and the target on the ratio."""
+
+    what: str
+    ours: float
+    baseline: float
+    unit: str
+    target: float
+    higher_is_better: bool  # ratio = ours/baseline for rates, ours/baseline for times too
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.baseline
+
+    @property
+    def met(self) -> bool:
+        return self.ratio >= self.target if self.higher_is_better else self.ratio <= self.target
+
+
+def environment(scratch: Path) -> dict[str, str]:
+    """The working tree's sharewizard, its own caches and data folders, no user settings."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("SHAREWIZARD_") and k != "NO_COLOR"
+    }
+    env["PYTHONPATH"] = str(ROOT)
+    env["SHAREWIZARD_CACHE_DIR"] = str(scratch / "cache")
+    env["SHAREWIZARD_DATA_DIR"] = str(scratch / "data")
+    env["SHAREWIZARD_FLOWS"] = str(ROOT / "flows")
+    if os.environ.get("SHAREWIZARD_GUIDANCE"):
+        env["SHAREWIZARD_GUIDANCE"] = os.environ["SHAREWIZARD_GUIDANCE"]
+    return env
+
+
+def wall(command: list[str], env: dict[str, str], cwd: Path) -> float:
+    """Seconds for a whole process, interpreter start included; it must succeed."""
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr.decode()}")
+    return elapsed
+
+
+def first_question(env: dict[str, str], cwd: Path, marker: str, timeout: float = 20) -> float:
+    """Seconds from starting `decide FLOW` in a pseudo-terminal to its first question on screen."""
+    main, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+    term_env = {**env, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", RUN_CLI, "decide", FLOW],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=term_env,
+        cwd=cwd,
+        start_new_session=True,
+    )
+    os.close(secondary)
+    seen = ""
+    try:
+        while time.perf_counter() - started < timeout:
+            ready, _, _ = select.select([main], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(main, 65536).decode("utf-8", "replace")
+                except OSError:
+                    break
+                seen += chunk
+                if marker in " ".join(ANSI.sub("", seen).split()):
+                    return time.perf_counter() - started
+            elif child.poll() is not None:
+                break
+        sys.exit(f"no first question within {timeout} s; the screen showed:\n{ANSI.sub('', seen)}")
+    finally:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        os.close(main)
+
+
+def medians(measures: dict[str, Callable[[], float]], runs: int) -> dict[str, float]:
+    """Run each measure `runs` times, interleaved so that noise hits every side alike."""
+    taken: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(runs):
+        for name, measure in measures.items():
+            taken[name].append(measure())
+    return {name: statistics.median(values) for name, values in taken.items()}
+
+
+def answers_corpus(folder: Path, count: int) -> int:
+    """`count` answers files for the shipped flows, copied from the recorded ones, spread over
+    team and month folders as a real archive might be."""
+    sources = sorted(
+        p for base in ("tests/answers", "examples/cases") for p in (ROOT / base).rglob("*.y*ml")
+    )
+    for n in range(count):
+        target = folder / f"team-{n % 5}" / f"2026-{1 + n % 12:02d}" / f"case-{n:05d}.yaml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(sources[n % len(sources)], target)
+    return count
+
+
+def replay_rate(command: list[str], env: dict[str, str], scratch: Path, count: int) -> float:
+    """Answers files per second of a whole replay process into a fresh folder (checked, then
+    gone). A file with `then:` parts gives more than one record; the rate counts files."""
+    out = Path(tempfile.mkdtemp(dir=scratch, prefix="out-"))
+    elapsed = wall([*command, str(out)], env, scratch)
+    written = sum(1 for p in out.iterdir() if p.name.endswith(".json"))
+    shutil.rmtree(out)
+    if written < count:
+        sys.exit(f"{' '.join(command)} wrote {written} records for {count} files")
+    return count / elapsed
+
+
+def imported(args: list[str], env: dict[str, str], cwd: Path) -> set[str]:
+    """Which heavy packages a command imports (run in a subprocess, `sys.modules` at exit)."""
+    probe = (
+        "import atexit, sys\n"
+        "watch = ('questionary', 'prompt_toolkit', 'jsonschema', 'pydantic', 'rich',"
+        " 'cryptography')\n"
+        "atexit.register(lambda: sys.__stderr__.write('IMPORTED ' + ' '.join(sorted("
+        "{m.split('.')[0] for m in sys.modules} & set(watch))) + '\\n'))\n" + RUN_CLI
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args], env=env, cwd=cwd, capture_output=True, text=True
+    )
+    line = next(x for x in done.stderr.splitlines() if x.startswith("IMPORTED"))
+    return set(line.split()[1:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9, help="runs of each start-up (9)")
+    parser.add_argument("--files", type=int, default=2000, help="answers files to replay (2000)")
+    parser.add_argument("--replay-runs", type=int, default=3, help="runs of each replay (3)")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON too")
+    args = parser.parse_args()
+
+    py = sys.executable
+    with tempfile.TemporaryDirectory(prefix="sharewizard-bench-") as tmp:
+        scratch = Path(tmp)
+        env = environment(scratch)
+        sys.path.insert(0, str(ROOT))
+        from sharewizard.loader import load_catalogue
+
+        flow = load_catalogue(ROOT / "flows").flows[FLOW]
+        marker = " ".join(flow.questions[flow.start].text.split())[:40]
+        cli = [py, "-c", RUN_CLI]
+        wall(cli + ["list"], env, scratch)  # the first run checks the flows and fills the cache
+
+        start = medians(
+            {
+                "typer": lambda: wall([py, "-c", "import typer"], env, scratch),
+                "version": lambda: wall(cli + ["--version"], env, scratch),
+                "list": lambda: wall(cli + ["list"], env, scratch),
+                "questionary": lambda: wall([py, "-c", "import questionary"], env, scratch),
+                "decide": lambda: first_question(env, scratch, marker),
+            },
+            args.runs,
+        )
+
+        count = answers_corpus(scratch / "answers", args.files)
+        script = scratch / "baseline_replay.py"
+        script.write_text(BASELINE_REPLAY, encoding="utf-8")
+        replay = [*cli, "replay", str(scratch / "answers"), "--quiet", "--timestamp", STAMP]
+        jobs = os.cpu_count() or 1
+        rates = medians(
+            {
+                "baseline": lambda: replay_rate(
+                    [py, str(script), str(scratch / "answers")], env, scratch, count
+                ),
+                "jobs1": lambda: replay_rate(
+                    [*replay, "--jobs", "1", "--out-dir"], env, scratch, count
+                ),
+                "jobs2": lambda: replay_rate(
+                    [*replay, "--jobs", "2", "--out-dir"], env, scratch, count
+                ),
+                "default": lambda: replay_rate([*replay, "--out-dir"], env, scratch, count),
+            },
+            args.replay_runs,
+        )
+        verify_target = scratch / "verify-me"
+        verify_target.mkdir()
+        imports = {
+            "--version": imported(["--version"], env, scratch),
+            "list": imported(["list"], env, scratch),
+            "replay": imported([*replay[3:], "--out-dir", str(verify_target)], env, scratch),
+            "verify": imported(["verify", str(next(verify_target.iterdir()))], env, scratch),
+        }
+
+    rows = [
+        Row("sharewizard --version (vs import typer)", start["version"] * 1000,
+            start["typer"] * 1000, "ms", 1.15, False),
+        Row("sharewizard list (vs import typer)", start["list"] * 1000, start["typer"] * 1000,
+            "ms", 1.3, False),
+        Row(f"decide {FLOW}: first question (vs import questionary)", start["decide"] * 1000,
+            start["questionary"] * 1000, "ms", 1.5, False),
+        Row(f"replay {count} files, default --jobs ({jobs}) (vs libyaml+fsync script)",
+            rates["default"], rates["baseline"], "rec/s", 0.8, True),
+        Row(f"replay {count} files, --jobs 1 (vs libyaml+fsync script)", rates["jobs1"],
+            rates["baseline"], "rec/s", 0.0, True),
+        Row(f"replay {count} files, --jobs 2 (vs --jobs 1)", rates["jobs2"], rates["jobs1"],
+            "rec/s", 1.6, True),
+    ]  # fmt: skip
+    print(
+        f"sharewizard benchmarks: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"medians of {args.runs} start-ups and {args.replay_runs} replays, each side by side "
+        "with its baseline"
+    )
+    print()
+    print("| measure | ours | baseline | ratio | target | met |")
+    print("|---|---:|---:|---:|---:|---|")
+    for row in rows:
+        sign = ">=" if row.higher_is_better else "<="
+        target = f"{sign} {row.target:.2f}x" if row.target else "-"
+        met = ("yes" if row.met else "**no**") if row.target else "-"
+        print(
+            f"| {row.what} | {row.ours:.0f} {row.unit} | {row.baseline:.0f} {row.unit} | "
+            f"{row.ratio:.2f}x | {target} | {met} |"
+        )
+    watched = ("questionary", "prompt_toolkit", "jsonschema", "pydantic")
+    for command, found in imports.items():
+        heavy = sorted(found & set(watched)) or ["none of them"]
+        limit = watched[:2] if command in ("replay", "verify") else watched[:3]
+        ok = not (found & set(limit))
+        print(
+            f"| `{command}` imports ({', '.join(watched)}) | {', '.join(heavy)} | - | - | "
+            f"none of {', '.join(limit)} | {'yes' if ok else '**no**'} |"
+        )
+    if args.json:
+        print(json.dumps([row.__dict__ | {"ratio": row.ratio, "met": row.met} for row in rows]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Checked catalogues kept in the user cache folder, so flows already known good load at once.
+
+Checking a flows folder (YAML with positions, JSON Schema, routes, references) takes a few hundred
+milliseconds; most runs load the same, unchanged flows. After a folder has been checked, the
+resulting `Catalogue` is stored under a key made of the sha256 of every YAML file in it, the
+folder's path and the sharewizard code that checked it; any change to any of these is a miss, and
+the folder is checked again.
+
+The cache is only ever a shortcut: a missing, corrupt, foreign or unwritable cache file is ignored
+and the flows are checked as if it were not there. `SHAREWIZARD_CACHE_DIR` moves it (the tests
+point it at a temporary folder); the default is the user cache folder (platformdirs).
+
+The entries are pickles, so one is only read when it is a regular file owned by the user and
+writable by no one else, in a folder of their own: whoever could plant one could as well change
+the user's shell start-up files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+from sharewizard import __version__
+from sharewizard.model import Catalogue
+
+CACHE_ENV = "SHAREWIZARD_CACHE_DIR"
+ENTRY_FORMAT = 1
+MAX_FILE_BYTES = 5 * 1024 * 1024  # larger flow files are for the loader to refuse, not to hash
+
+
+def cache_dir() -> Path:
+    """`$SHAREWIZARD_CACHE_DIR`, else the user cache folder for sharewizard."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    import platformdirs
+
+    return platformdirs.user_cache_path("sharewizard", appauthor=False)
+
+
+def _code_stamp() -> bytes:
+    """What identifies the checking code: version, Python, and each module's size and mtime."""
+    package = Path(__file__).parent
+    parts = [f"{ENTRY_FORMAT} {__version__} {sys.version}"]
+    for path in sorted([*package.glob("*.py"), *package.glob("schemas/*.json")]):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path.name} {info.st_size} {info.st_mtime_ns}")
+    return "\n".join(parts).encode()
+
+
+def catalogue_key(directory: Path) -> str | None:
+    """The cache key of a flows folder, or None when a file cannot safely be hashed.
+
+    Only regular files of a reasonable size are read here: a FIFO, a device or a huge file is
+    left to the loader, which refuses it with its own message.
+    """
+    digest = hashlib.sha256(_code_stamp())
+    digest.update(str(directory).encode("utf-8", "surrogateescape"))
+    for path in sorted(directory.glob("*.y*ml")):
+        try:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                return None
+            data = path.read_bytes()
+        except OSError:
+            return None
+        digest.update(f"\n{path.name}\n".encode("utf-8", "surrogateescape"))
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _entry_path(directory: Path) -> Path:
+    name = hashlib.sha256(str(directory).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return cache_dir() / f"catalogue-{name}.pickle"
+
+
+def _trusted(fd: int) -> bool:
+    """A regular file of ours that nobody else can write."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
+
+
+def load(directory: Path, key: str) -> Catalogue | None:
+    """The catalogue stored for `directory` under `key`, or None (never raises)."""
+    try:
+        fd = os.open(_entry_path(directory), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not _trusted(handle.fileno()):
+                return None
+            stored_key, catalogue = pickle.load(handle)  # noqa: S301 (see the module docstring)
+    except Exception:  # noqa: BLE001 a corrupt or stale entry is a miss, whatever it raises
+        return None
+    if stored_key != key or not isinstance(catalogue, Catalogue):
+        return None
+    return catalogue
+
+
+def save(directory: Path, key: str, catalogue: Catalogue) -> None:
+    """Store a checked catalogue; any failure (read-only disk, no home folder) is ignored."""
+    try:
+        folder = cache_dir()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".catalogue-", suffix=".tmp")
+    except (OSError, ValueError):
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump((key, catalogue), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, _entry_path(directory))
+    except Exception:  # noqa: BLE001 an object that will not pickle, a full disk: no cache
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
