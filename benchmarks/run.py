@@ -33,7 +33,7 @@ RUN_CLI = "import sys; from sharewizard.cli import main; main()"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]")
 
 # The baseline of replay: the least any replay must do per file, done well (issue 14).
-BASELINE_REPLAY = '''
+BASELINE_REPLAY = """
 import json, os, sys, tempfile, yaml
 source, out = sys.argv[1], sys.argv[2]
 paths = sorted(os.path.join(d, n) for d, _, names in os.walk(source) for n in names
@@ -49,7 +49,7 @@ for index, path in enumerate(paths):
         os.fsync(handle.fileno())
     os.chmod(temporary, 0o600)
     os.replace(temporary, os.path.join(out, f"{index}.record.json"))
-'''
+"""
 
 
 @dataclass

@@ -213,9 +213,11 @@ def _collect(
 
 
 def _process_context() -> Any:
-    """How to start workers: fork when this process runs one thread (at once, nothing to import
-    again); otherwise (a progress bar's thread) forkserver or spawn, as forking a process with
-    threads can deadlock the child."""
+    """How to start workers: fork when this process runs a single thread, else forkserver.
+
+    Forking is immediate and the workers need import nothing again; but forking a process that
+    runs other threads (a progress bar's) can deadlock the child, so then forkserver (or spawn).
+    """
     import multiprocessing
     import threading
 

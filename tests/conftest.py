@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,10 @@ from sharewizard.model import Catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Checked catalogues are cached in a folder of this test run, not in the developer's own cache
+# (subprocesses the tests start inherit it).
+os.environ["SHAREWIZARD_CACHE_DIR"] = tempfile.mkdtemp(prefix="sharewizard-tests-cache-")
 
 
 @pytest.fixture(scope="session")

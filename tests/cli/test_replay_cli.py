@@ -525,3 +525,32 @@ def test_consent_after_sharing_without_consent_is_refused_in_the_shipped_flows(t
     _, stderr = capsys.readouterr()
     assert stopped.value.code == 2
     assert f"{bad}:18:17: {CONSENT_REFUSED}" in stderr
+
+
+# --- worker processes --------------------------------------------------------------------------
+
+
+def test_jobs_1_and_jobs_2_give_the_same_report_and_the_same_signed_records(tmp_path, capsys):
+    from sharewizard import signing
+
+    private, public = signing.new_key_pair(tmp_path / "keys")
+    runs = {}
+    for jobs in ("1", "2"):
+        out = out_folder(tmp_path, f"jobs-{jobs}")
+        code, stdout, stderr = sharewizard(
+            capsys, "replay", str(ANSWERS), "--out-dir", str(out), "--timestamp", STAMP,
+            "--jobs", jobs, "--sign-key", str(private), "--json",
+        )  # fmt: skip
+        assert code == 2  # the bad files, each with its own error, did not stop the others
+        report = stdout.replace(str(out), "OUT")
+        runs[jobs] = (report, {p.name: p.read_bytes() for p in out.iterdir()})
+    assert runs["1"] == runs["2"]  # the report in input order, and every record byte for byte
+    report = json.loads(runs["2"][0])
+    assert [Path(r["path"]).name for r in report["results"] if r["error"]] == sorted(
+        BAD_STARTS, key=lambda name: str(BAD / name)
+    )
+    records = [str(tmp_path / "jobs-2" / name) for name in sorted(runs["2"][1])]
+    code, stdout, _ = sharewizard(
+        capsys, "verify", "--allow-incomplete", "--trust", str(public), *records
+    )
+    assert code == 0, stdout
