@@ -264,6 +264,9 @@ def main(argv: list[str] | None = None) -> None:
     from sharewizard.exits import exit_status_of
 
     args = _bare_resume(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["-V"]):  # the answer needs no command tree (Typer builds it all)
+        print(f"sharewizard {__version__}")
+        sys.exit(0)
 
     def run() -> int:
         app(args=args, prog_name="sharewizard")
