@@ -19,7 +19,7 @@ def test_two_situations_in_one_sitting_give_two_linked_records(tmp_path):
     answer(child, "What information was shared", "Disclosure made on 12 Nov\r")
     answer(child, "With whom", "Police child abuse team\r")
     answer(child, "How was it shared", "Phone, then secure email\r")
-    answer(child, "When was it shared", "2026-11-23 09:30\r")
+    answer(child, "When was this decided", "2026-11-23 09:30\r")
     answer(child, "What is the lawful basis", ENTER)
     answer(child, "Why did you decide this?", "Child at risk of significant harm.\r")
     answer(child, "Has the family been told", ENTER)  # "yes" is refused here
@@ -37,7 +37,7 @@ def test_two_situations_in_one_sitting_give_two_linked_records(tmp_path):
     answer(child, "What information was shared", "That the police are investigating\r")
     answer(child, "With whom", "Police\r")
     answer(child, "How was it shared", "Phone\r")
-    answer(child, "When was it shared", "2026-11-23 10:00\r")
+    answer(child, "When was this decided", "2026-11-23 10:00\r")
     answer(child, "What is the lawful basis", ENTER)
     answer(child, "Why did you decide this?", "Telling them could compromise the investigation.\r")
     answer(child, "Has the family been told", DOWN + ENTER)
