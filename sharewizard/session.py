@@ -107,6 +107,7 @@ class Session:
     current: str | None = None
     changes: list[str] = field(default_factory=list)
     stash: dict[str, Mapping[str, Answer]] = field(default_factory=dict)
+    defaults: dict[str, Answer] = field(default_factory=dict)  # offered, not yet answered
 
     def run(self, *, review: bool = True, record_fields: bool = True) -> Decision:
         """Walk to an outcome, fill the record form, let the user review; return the decision.
@@ -287,7 +288,8 @@ class Session:
             ids = [f.id for f in self._applicable(outcome)]
             index = ids.index(current)
             question = by_id[current]
-            reply = self.asker.ask(question, self.fields.get(current), index > 0)
+            offered = self.fields.get(current, self.defaults.get(current))
+            reply = self.asker.ask(question, offered, index > 0)
             if isinstance(reply, GoBack):
                 current = ids[max(index - 1, 0)]
                 continue
