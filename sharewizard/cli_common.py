@@ -166,6 +166,8 @@ def _plain_runtime(descriptor: Any) -> Any:
     annotation = descriptor.annotation
     if RuntimeParam is None or descriptor.file_annotation is not None or info.parser is not None:
         return None
+    if info.min is not None or info.max is not None or not info.case_sensitive:
+        return None  # ranges and case-blind choices: Typer's own conversion
     many = getattr(annotation, "__origin__", None) is list
     leaf = annotation.__args__[0] if many and len(annotation.__args__) == 1 else annotation
     if getattr(leaf, "__origin__", None) is not None:
