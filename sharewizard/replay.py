@@ -95,13 +95,12 @@ def output_name(path: Path, inputs_root: Path | None, fmt: str) -> str:
     return f"{stem}{RECORD_SUFFIX}.{fmt}"
 
 
-def common_root(paths: list[Path]) -> Path | None:
-    """The deepest folder holding every input, so output names stay unique and stable."""
-    if not paths:
+def common_root(resolved: list[Path]) -> Path | None:
+    """The deepest folder holding every input (given resolved), so output names stay unique."""
+    if not resolved:
         return None
-    resolved = [p.resolve().parent for p in paths]
     try:
-        return Path(os.path.commonpath([str(p) for p in resolved]))
+        return Path(os.path.commonpath([str(p.parent) for p in resolved]))
     except ValueError:
         return None
 
@@ -114,12 +113,13 @@ def replay_one(
     out_dir: Path | None,
     fmt: str,
     force: bool,
-    root: Path | None,
+    name: str,
     sign_with: Any = None,
 ) -> FileResult:
     """Replay one file; never raises for bad input, and writes nothing unless all went well.
 
-    `sign_with` (an Ed25519 private key) signs each record before it is written.
+    `name` is its record's file name in `out_dir` (see `output_name`); `sign_with` (an Ed25519
+    private key) signs each record before it is written.
     """
     result = FileResult(path)
     try:
@@ -136,7 +136,6 @@ def replay_one(
             result.diff = [line for part, _, rec in found for line in expectation_diff(part, rec)]
             result.expectation = "failed" if result.diff else "met"
         if out_dir is not None:
-            name = output_name(path.resolve(), root, fmt)
             for index, (_, _, record) in enumerate(found, 1):
                 target = out_dir / (
                     name
@@ -175,14 +174,17 @@ def replay_all(
     Two inputs that would be written to one record name (`a.yaml` and `a.json`) are both
     refused rather than one silently replacing the other.
     """
-    root = common_root(paths)
-    names = Counter(output_name(p.resolve(), root, fmt) for p in paths)
-    clashing = {name for name, count in names.items() if count > 1} if out_dir else set()
-    task = _Task(created_at, out_dir, fmt, force, root, clashing)
+    resolved = [p.resolve() for p in paths]
+    root = common_root(resolved)
+    names = [output_name(p, root, fmt) for p in resolved]
+    counts = Counter(names)
+    clashing = {name for name, count in counts.items() if count > 1} if out_dir else set()
+    task = _Task(created_at, out_dir, fmt, force, clashing)
+    items = list(zip(paths, names, strict=True))
     workers = min(max(1, jobs), len(paths))
     if workers <= 1:
         sign_with = _load_key(sign_key)
-        return _collect((task.run(catalogue, path, sign_with) for path in paths), progress)
+        return _collect((task.run(catalogue, item, sign_with) for item in items), progress)
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_process_context(),
@@ -193,7 +195,7 @@ def replay_all(
         # Chunks big enough to amortise the hand-over, small enough to keep every worker busy
         # to the end and the progress bar moving.
         chunk = max(1, min(32, len(paths) // (workers * 8)))
-        results = _collect(pool.map(task, paths, chunksize=chunk), progress)
+        results = _collect(pool.map(task, items, chunksize=chunk), progress)
     except BaseException:  # Ctrl-C or a bug: do not replay the files still waiting
         pool.shutdown(wait=False, cancel_futures=True)
         raise
@@ -251,21 +253,20 @@ def _start_worker(catalogue: Catalogue, sign_key: Path | None) -> None:
 
 @dataclass(frozen=True)
 class _Task:
-    """Replay one path with the settings of a run (picklable, so it can go to a worker)."""
+    """Replay one (path, record name) with the settings of a run (picklable, for workers)."""
 
     created_at: str
     out_dir: Path | None
     fmt: str
     force: bool
-    root: Path | None
     clashing: set[str]
 
-    def __call__(self, path: Path) -> FileResult:
-        return self.run(_worker["catalogue"], path, _worker["sign_with"])
+    def __call__(self, item: tuple[Path, str]) -> FileResult:
+        return self.run(_worker["catalogue"], item, _worker["sign_with"])
 
-    def run(self, catalogue: Catalogue, path: Path, sign_with: Any) -> FileResult:
-        """Replay `path` unless another input would be written to the same record."""
-        name = output_name(path.resolve(), self.root, self.fmt)
+    def run(self, catalogue: Catalogue, item: tuple[Path, str], sign_with: Any) -> FileResult:
+        """Replay a file unless another input would be written to the same record."""
+        path, name = item
         if name in self.clashing:
             return FileResult(
                 path,
@@ -278,6 +279,6 @@ class _Task:
             out_dir=self.out_dir,
             fmt=self.fmt,
             force=self.force,
-            root=self.root,
+            name=name,
             sign_with=sign_with,
         )
