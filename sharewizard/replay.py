@@ -6,8 +6,8 @@ import os
 import sys
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -21,6 +21,7 @@ from sharewizard.records import Record, write_record
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
 RECORD_SUFFIX = ".record"  # replay's own outputs are *.record.json: never inputs
 RECORD_NAMESPACE = uuid.UUID("6f0c8d3e-3c1f-4c8e-9a53-6b1f5e0f4a11")
+FILES_IN_FLIGHT = 2  # per process: one record waits for the disk while the next is decided
 
 
 def deterministic_ids(answers: AnswersFile, created_at: str) -> Callable[[int], str]:
@@ -169,7 +170,9 @@ def replay_all(
 
     Each worker process receives the catalogue and loads the signing key (`sign_key`, a private
     key file) once, then replays its share of the files: processes, not threads, because
-    walking flows and building records is Python work that threads would take turns at.
+    walking flows and building records is Python work that threads would take turns at. Within
+    a process, `FILES_IN_FLIGHT` threads overlap one file's wait for the disk (fsync) with the
+    next file's work.
 
     Two inputs that would be written to one record name (`a.yaml` and `a.json`) are both
     refused rather than one silently replacing the other.
@@ -183,8 +186,7 @@ def replay_all(
     items = list(zip(paths, names, strict=True))
     workers = min(max(1, jobs), len(paths))
     if workers <= 1:
-        sign_with = _load_key(sign_key)
-        return _collect((task.run(catalogue, item, sign_with) for item in items), progress)
+        return _collect(task.each(catalogue, items, _load_key(sign_key)), progress)
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_process_context(),
@@ -194,8 +196,9 @@ def replay_all(
     try:
         # Chunks big enough to amortise the hand-over, small enough to keep every worker busy
         # to the end and the progress bar moving.
-        chunk = max(1, min(32, len(paths) // (workers * 8)))
-        results = _collect(pool.map(task, items, chunksize=chunk), progress)
+        size = max(1, min(32, len(paths) // (workers * 8)))
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        results = _collect((r for done in pool.map(task, chunks) for r in done), progress)
     except BaseException:  # Ctrl-C or a bug: do not replay the files still waiting
         pool.shutdown(wait=False, cancel_futures=True)
         raise
@@ -261,8 +264,15 @@ class _Task:
     force: bool
     clashing: set[str]
 
-    def __call__(self, item: tuple[Path, str]) -> FileResult:
-        return self.run(_worker["catalogue"], item, _worker["sign_with"])
+    def __call__(self, chunk: list[tuple[Path, str]]) -> list[FileResult]:
+        return list(self.each(_worker["catalogue"], chunk, _worker["sign_with"]))
+
+    def each(
+        self, catalogue: Catalogue, items: list[tuple[Path, str]], sign_with: Any
+    ) -> Iterator[FileResult]:
+        """Replay `items` in order, a few at once so that disk waits overlap the work."""
+        with ThreadPoolExecutor(max_workers=FILES_IN_FLIGHT) as threads:
+            yield from threads.map(lambda item: self.run(catalogue, item, sign_with), items)
 
     def run(self, catalogue: Catalogue, item: tuple[Path, str], sign_with: Any) -> FileResult:
         """Replay a file unless another input would be written to the same record."""
