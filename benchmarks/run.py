@@ -187,7 +187,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="runs of each start-up (9)")
     parser.add_argument("--files", type=int, default=2000, help="answers files to replay (2000)")
-    parser.add_argument("--replay-runs", type=int, default=3, help="runs of each replay (3)")
+    parser.add_argument("--replay-runs", type=int, default=5, help="runs of each replay (5)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON too")
     args = parser.parse_args()
 
