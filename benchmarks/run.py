@@ -1,7 +1,7 @@
 """Every performance target of issue 14, each measured beside its baseline in the same run.
 
 Run from a clone with the dependencies installed: `python3 benchmarks/run.py` (see README.md).
-Plain Python: subprocesses, a pseudo-terminal and medians; nothing to install.
+Plain Python: subprocesses, a pseudo-terminal (so POSIX only) and medians; nothing to install.
 """
 
 from __future__ import annotations

@@ -203,7 +203,10 @@ def plain_coercion(command: Any, help_names: list[str]) -> None:
 class SharewizardGroup(TyperGroup):
     """The root command: Typer's group with `plain_coercion` applied to every command."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        settings = kwargs.get("context_settings") or {}
-        plain_coercion(self, list(settings.get("help_option_names", ["--help"])))
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Parse with `plain_coercion` in place for every parameter.
+
+        Not in `__init__`: Typer adds its completion options after making the group.
+        """
+        plain_coercion(self, list(ctx.help_option_names))
+        return super().parse_args(ctx, args)
