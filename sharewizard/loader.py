@@ -425,14 +425,16 @@ def _check_unique_ids(doc: YamlDocument) -> None:
 
 
 def _check_routes(doc: YamlDocument, questions: dict[str, Question], outcome_ids: set[str]) -> None:
+    answer_sets: dict[str, frozenset[str]] = {}  # built once per question: loading stays linear
     for index, question in enumerate(questions.values()):
         base = ("questions", index, "next")
         raw_next = doc.data["questions"][index]["next"]
+        keys = list(raw_next) if isinstance(raw_next, dict) else []
         for r, route in enumerate(question.routes):
             here = (
                 base
                 if isinstance(raw_next, str)
-                else base + ((list(raw_next)[r],) if isinstance(raw_next, dict) else (r, "goto"))
+                else base + ((keys[r],) if isinstance(raw_next, dict) else (r, "goto"))
             )
             target = route.goto
             if target.startswith(HANDOFF_PREFIX):
@@ -445,7 +447,7 @@ def _check_routes(doc: YamlDocument, questions: dict[str, Question], outcome_ids
                 )
             when_at = base + (r, "when") if isinstance(raw_next, list) else here
             for cond in iter_conditions(route.when):
-                _check_condition(doc, cond, questions, when_at)
+                _check_condition(doc, cond, questions, when_at, answer_sets)
         if question.fan_out:
             _check_fan_out(doc, question, base)
         if isinstance(raw_next, dict):
@@ -477,15 +479,17 @@ def _check_answer_map(
             "Use a single id, or a list of {when, goto} rules.",
         )
     values = [c.value for c in question.choices]
+    allowed = set(values)
     for key in raw_next:
-        if str(key) not in values:
+        if str(key) not in allowed:
             raise doc.error(
                 path + (key,),
                 f"{key!r} is not an answer to this question.",
                 f"Answers: {', '.join(values)}.",
                 key=True,
             )
-    missing = [v for v in values if v not in {str(k) for k in raw_next}]
+    mapped = {str(k) for k in raw_next}
+    missing = [v for v in values if v not in mapped]
     if missing:
         raise doc.error(
             path,
@@ -495,7 +499,11 @@ def _check_answer_map(
 
 
 def _check_condition(
-    doc: YamlDocument, cond: Condition, questions: dict[str, Question], path: JsonPath
+    doc: YamlDocument,
+    cond: Condition,
+    questions: dict[str, Question],
+    path: JsonPath,
+    answer_sets: dict[str, frozenset[str]] | None = None,
 ) -> None:
     target = questions.get(cond.question)
     if target is None:
@@ -503,7 +511,10 @@ def _check_condition(
             path, f"the condition names {cond.question!r}, which is not a question here."
         )
     if target.choices:
-        allowed = {c.value for c in target.choices}
+        cache = {} if answer_sets is None else answer_sets
+        allowed = cache.get(target.id)
+        if allowed is None:
+            allowed = cache[target.id] = frozenset(c.value for c in target.choices)
         for value in cond.values:
             if value not in allowed:
                 raise doc.error(
@@ -520,26 +531,29 @@ def _check_graph(
     if flow_start not in questions:
         raise doc.error(("start",), f"{flow_start!r} names no question in this flow.")
     index = {qid: i for i, qid in enumerate(questions)}
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-
-    def visit(qid: str) -> None:
-        state[qid] = 1
-        for route in questions[qid].routes:
-            target = route.goto
-            if target in questions:
-                if state.get(target) == 1:
-                    raise doc.error(
-                        ("questions", index[qid], "next"),
-                        f"this leads back to {target!r}, so the walk could loop forever.",
-                        "Flows must always move forward.",
-                    )
-                if target not in state:
-                    visit(target)
-            elif target in outcome_ids:
-                state[target] = 2
-        state[qid] = 2
-
-    visit(flow_start)
+    state: dict[str, int] = {flow_start: 1}  # 1 = on the current path, 2 = done
+    # An explicit stack, not recursion: a chain of thousands of questions must load.
+    stack: list[tuple[str, Iterator[Route]]] = [(flow_start, iter(questions[flow_start].routes))]
+    while stack:
+        qid, routes = stack[-1]
+        route = next(routes, None)
+        if route is None:
+            state[qid] = 2
+            stack.pop()
+            continue
+        target = route.goto
+        if target in questions:
+            if state.get(target) == 1:
+                raise doc.error(
+                    ("questions", index[qid], "next"),
+                    f"this leads back to {target!r}, so the walk could loop forever.",
+                    "Flows must always move forward.",
+                )
+            if target not in state:
+                state[target] = 1
+                stack.append((target, iter(questions[target].routes)))
+        elif target in outcome_ids:
+            state[target] = 2
     for section in ("questions", "outcomes"):
         for i, item in enumerate(doc.data[section]):
             if item["id"] not in state:
@@ -745,5 +759,72 @@ def _load_catalogue_cached(directory: Path, _mtimes: tuple[tuple[str, int], ...]
         owners[flow_id] = doc.path
     decisions = set(record_form.decisions)
     flows = {doc.data["id"]: parse_flow(doc, set(sources), set(owners), decisions) for doc in docs}
+    _check_handoff_cycles({doc.data["id"]: doc for doc in docs}, flows)
     triage = TRIAGE_FLOW if TRIAGE_FLOW in flows else None
     return Catalogue(directory, sources, flows, record_form, triage)
+
+
+def handoff_edges(flow: Flow) -> Iterator[tuple[int, int, str]]:
+    """(question index, route index, target flow id) for every `flow:` hand-off of a flow."""
+    for q, question in enumerate(flow.questions.values()):
+        for r, route in enumerate(question.routes):
+            if route.goto.startswith(HANDOFF_PREFIX):
+                yield q, r, route.goto[len(HANDOFF_PREFIX) :]
+
+
+def find_handoff_cycle(flows: dict[str, Flow]) -> tuple[str, int, int, str] | None:
+    """The first hand-off that closes a loop (A to B to A, or A to itself), if any.
+
+    Returns (flow id, question index, route index, target flow id) of that hand-off.
+    """
+    state: dict[str, int] = {}  # 1 = on the current chain of hand-offs, 2 = done
+    for root in flows:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, handoff_edges(flows[root]))]
+        while stack:
+            flow_id, edges = stack[-1]
+            edge = next(edges, None)
+            if edge is None:
+                state[flow_id] = 2
+                stack.pop()
+                continue
+            q, r, target = edge
+            if state.get(target) == 1:
+                return flow_id, q, r, target
+            if target in flows and target not in state:
+                state[target] = 1
+                stack.append((target, handoff_edges(flows[target])))
+    return None
+
+
+def route_path(doc: YamlDocument, question_index: int, route_index: int) -> JsonPath:
+    """The document path of one route of a question's `next`, however `next` is written."""
+    raw = doc.data["questions"][question_index]["next"]
+    base: JsonPath = ("questions", question_index, "next")
+    if isinstance(raw, dict):
+        return base + (list(raw)[route_index],)
+    if isinstance(raw, list):
+        return base + (route_index, "goto")
+    return base
+
+
+def _check_handoff_cycles(docs: dict[str, YamlDocument], flows: dict[str, Flow]) -> None:
+    found = find_handoff_cycle(flows)
+    if found is None:
+        return
+    flow_id, q, r, target = found
+    loop = "itself" if target == flow_id else f"{target!r}, which leads back to {flow_id!r}"
+    raise docs[flow_id].error(
+        route_path(docs[flow_id], q, r),
+        f"this hands over to {loop}, so a walk could go round forever.",
+        "Hand-offs must never lead back to a flow already on the way.",
+    )
+
+
+def flows_origin(catalogue: Catalogue) -> str:
+    """`packaged` when the catalogue is the flows shipped with sharewizard, else `custom`."""
+    shipped = (Path(__file__).parent / "flows", Path(__file__).parent.parent / "flows")
+    here = catalogue.directory.resolve()
+    return "packaged" if any(here == p.resolve() for p in shipped if p.is_dir()) else "custom"
