@@ -192,7 +192,25 @@ def schema(name: str) -> dict[str, Any]:
 def _validator(name: str) -> Any:
     import jsonschema  # imported lazily: only loading and checking need it
 
-    return jsonschema.Draft202012Validator(schema(name))
+    return jsonschema.Draft202012Validator(_inline_refs(schema(name)))
+
+
+def _inline_refs(node: Any, root: Any = None, seen: tuple[str, ...] = ()) -> Any:
+    """The schema with local `$ref`s replaced by what they name (recursive ones kept).
+
+    Resolving a `$ref` costs more than checking what it names; inlined, a 10,000-question
+    flow validates in a fraction of the time, with the same errors.
+    """
+    root = node if root is None else root
+    if isinstance(node, list):
+        return [_inline_refs(item, root, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1 and ref not in seen:
+        target = root["$defs"][ref[len("#/$defs/") :]]
+        return _inline_refs(target, root, (*seen, ref))
+    return {key: _inline_refs(value, root, seen) for key, value in node.items()}
 
 
 def schema_errors(name: str, data: Any) -> list[Any]:
@@ -615,13 +633,17 @@ def parse_flow(
     sources: set[str] | None = None,
     flow_ids: set[str] | None = None,
     decisions: set[str] | None = None,
+    *,
+    schema_checked: bool = False,
 ) -> Flow:
     """A flow document → Flow, after checking schema, ids, routes, reachability and references.
 
     `sources`, `flow_ids` and `decisions` are the ids the catalogue declares; without them
-    references to other files are not checked.
+    references to other files are not checked. `schema_checked` skips a schema check already
+    made.
     """
-    check_schema(doc, "flow")
+    if not schema_checked:
+        check_schema(doc, "flow")
     data = doc.data
     _check_unique_ids(doc)
     if sources is not None and flow_ids is not None and decisions is not None:
@@ -758,7 +780,10 @@ def _load_catalogue_cached(directory: Path, _mtimes: tuple[tuple[str, int], ...]
             )
         owners[flow_id] = doc.path
     decisions = set(record_form.decisions)
-    flows = {doc.data["id"]: parse_flow(doc, set(sources), set(owners), decisions) for doc in docs}
+    flows = {
+        doc.data["id"]: parse_flow(doc, set(sources), set(owners), decisions, schema_checked=True)
+        for doc in docs
+    }
     _check_handoff_cycles({doc.data["id"]: doc for doc in docs}, flows)
     triage = TRIAGE_FLOW if TRIAGE_FLOW in flows else None
     return Catalogue(directory, sources, flows, record_form, triage)
