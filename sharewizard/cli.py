@@ -507,6 +507,13 @@ def verify(
         raise typer.Exit(ExitStatus.CHECK_FAILED)
 
 
+# --- authoring: lint and factcheck (sharewizard/cli_author.py) ---------------------------------
+
+from sharewizard import cli_author  # noqa: E402
+
+cli_author.register(app)
+
+
 # --- entry point --------------------------------------------------------------------------------
 
 

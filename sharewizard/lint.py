@@ -330,6 +330,7 @@ def _parse_questions(doc: YamlDocument, report: _Report) -> dict[str, Question] 
             report.add(
                 doc,
                 ("questions", i, "next", len(raw_next) - 1),
+                "SW104",
                 "the last rule has a `when`, so some answers would lead nowhere.",
                 "End the list with a rule that has only `goto`.",
             )

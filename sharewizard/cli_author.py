@@ -1,0 +1,130 @@
+"""The authoring commands, `lint` and `factcheck`: parse options, call the library, render."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sharewizard.errors import ExitStatus, Location, UsageError
+
+
+class FactcheckFormat(str, Enum):
+    """Fact-check table formats."""
+
+    md = "md"
+    csv = "csv"
+    html = "html"
+
+
+def register(app: typer.Typer) -> None:
+    """Add `lint` and `factcheck` to the command line."""
+    app.command("lint")(lint)
+    app.command("factcheck")(factcheck)
+
+
+def _flows_option(ctx: typer.Context) -> Path | None:
+    flows = ctx.obj.get("flows") if isinstance(ctx.obj, dict) else None
+    return Path(flows) if flows else None
+
+
+def lint(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Flow files or folders of flows (default: the flows in use, see --flows).",
+            show_default=False,
+        ),
+    ] = None,
+    guidance: Annotated[
+        Path | None,
+        typer.Option(
+            "--guidance",
+            metavar="DIR",
+            help="Check every quote against the source texts in DIR "
+            "(default: $SHAREWIZARD_GUIDANCE, else ../shared/guidance beside the repository).",
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for editors and CI.")] = False,
+) -> None:
+    """Check flows for authoring mistakes: exit 0 clean, 1 findings, 2 unreadable input.
+
+    Example: sharewizard lint --strict --guidance ../shared/guidance flows/
+    """
+    from sharewizard.guidance import find_guidance
+    from sharewizard.lint import lint_paths
+    from sharewizard.loader import default_flows_dir
+    from sharewizard.text import strip_controls
+
+    folder = find_guidance(guidance)
+    result = lint_paths(paths or [_flows_option(ctx) or default_flows_dir()], folder)
+    if as_json:
+        report = {
+            "files": result.files,
+            "guidance": str(folder) if folder else None,
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "findings": [f.to_json() for f in result.findings],
+        }
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        for finding in result.findings:
+            typer.echo(strip_controls(str(finding)))
+        typer.echo(_summary(result.errors, result.warnings, result.files))
+        if folder is None:
+            typer.echo(
+                "Quotes were not checked: no guidance folder (pass --guidance DIR or set "
+                "SHAREWIZARD_GUIDANCE).",
+                err=True,
+            )
+    if result.failed(strict):
+        raise typer.Exit(ExitStatus.CHECK_FAILED)
+
+
+def _summary(errors: int, warnings: int, files: int) -> str:
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    if not errors and not warnings:
+        return f"No problems found in {count(files, 'flow file')}."
+    return f"{count(errors, 'error')}, {count(warnings, 'warning')} in {count(files, 'flow file')}."
+
+
+def factcheck(
+    ctx: typer.Context,
+    flow: Annotated[
+        str,
+        typer.Argument(metavar="FLOW", help="A flow id (see `sharewizard list`) or a flow file."),
+    ],
+    fmt: Annotated[
+        FactcheckFormat,
+        typer.Option("--format", "-f", help="Table format: md (Markdown), csv or html."),
+    ] = FactcheckFormat.md,
+) -> None:
+    """Print every path through a flow as one row, to review and sign off without YAML.
+
+    Example: sharewizard factcheck how-much --format html > how-much.html
+    """
+    from sharewizard.factcheck import render
+    from sharewizard.loader import load_catalogue
+
+    as_file = Path(flow)
+    if as_file.suffix in (".yaml", ".yml") and as_file.is_file():
+        catalogue = load_catalogue(as_file.parent)
+        chosen = [f for f in catalogue.flows.values() if f.path.resolve() == as_file.resolve()]
+    else:
+        catalogue = load_catalogue(_flows_option(ctx))
+        chosen = [catalogue.flows[flow]] if flow in catalogue.flows else []
+    if not chosen:
+        raise UsageError(
+            f"no flow {flow!r}.",
+            Location(field="FLOW"),
+            f"Flows: {', '.join(sorted(catalogue.flows))}.",
+        )
+    typer.echo(render(chosen[0], fmt.value, catalogue.record_form.decisions), nl=False)
