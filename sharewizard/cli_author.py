@@ -112,19 +112,20 @@ def factcheck(
     Example: sharewizard factcheck how-much --format html > how-much.html
     """
     from sharewizard.factcheck import render
-    from sharewizard.loader import load_catalogue
+    from sharewizard.loader import RECORD_FORM_FILE, load_catalogue, load_flow, load_record_form
 
     as_file = Path(flow)
     if as_file.suffix in (".yaml", ".yml") and as_file.is_file():
-        catalogue = load_catalogue(as_file.parent)
-        chosen = [f for f in catalogue.flows.values() if f.path.resolve() == as_file.resolve()]
+        chosen = load_flow(as_file)  # on its own: its neighbours may be drafts
+        form = as_file.parent / RECORD_FORM_FILE
+        decisions = load_record_form(form).decisions if form.is_file() else {}
     else:
         catalogue = load_catalogue(_flows_option(ctx))
-        chosen = [catalogue.flows[flow]] if flow in catalogue.flows else []
-    if not chosen:
-        raise UsageError(
-            f"no flow {flow!r}.",
-            Location(field="FLOW"),
-            f"Flows: {', '.join(sorted(catalogue.flows))}.",
-        )
-    typer.echo(render(chosen[0], fmt.value, catalogue.record_form.decisions), nl=False)
+        if flow not in catalogue.flows:
+            raise UsageError(
+                f"no flow {flow!r}.",
+                Location(field="FLOW"),
+                f"Flows: {', '.join(sorted(catalogue.flows))}.",
+            )
+        chosen, decisions = catalogue.flows[flow], catalogue.record_form.decisions
+    typer.echo(render(chosen, fmt.value, decisions), nl=False)

@@ -7,8 +7,10 @@ import html
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import combinations
 
 from sharewizard.engine import holds, route
+from sharewizard.loader import iter_conditions
 from sharewizard.model import (
     HANDOFF_PREFIX,
     Answer,
@@ -43,9 +45,17 @@ class Row:
     citations: tuple[Citation, ...]
 
 
-def _candidates(question: Question) -> list[Answer]:
+#: A multiple-choice question that later conditions test is walked with every combination of
+#: its answers when it has at most this many choices; otherwise with each answer alone.
+COMBINE_UP_TO = 4
+
+
+def _candidates(question: Question, tested: bool = False) -> list[Answer]:
+    values = [c.value for c in question.choices]
+    if question.type == "multi" and tested and len(values) <= COMBINE_UP_TO:
+        return [combo for size in range(1, len(values) + 1) for combo in combinations(values, size)]
     if question.type == "multi":
-        return [(c.value,) for c in question.choices]
+        return [(value,) for value in values]
     if question.choices:
         return [c.value for c in question.choices]
     return ["(any text)"]
@@ -60,9 +70,16 @@ def _way(question: Question, answers: Mapping[str, Answer]) -> tuple[int, ...]:
 def rows(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) -> list[Row]:
     """Every path through the flow, in the order of its questions' answers.
 
-    Answers that lead the same way from a question share a row; a multiple-choice question is
-    walked one answer at a time, since each answer is what sends the walk on.
+    Answers that lead the same way from a question share a row, unless a later question's
+    conditions test that answer; a multiple-choice question is walked one answer at a time.
     """
+    tested = {
+        leaf.question
+        for question in flow.questions.values()
+        for rule in question.routes
+        for leaf in iter_conditions(rule.when)
+        if leaf.question != question.id
+    }
     found: list[Row] = []
     stack: list[tuple[Question, dict[str, Answer], tuple[Step, ...]]] = [
         (flow.questions[flow.start], {}, ())
@@ -70,10 +87,13 @@ def rows(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) -> lis
     while stack:
         question, answers, steps = stack.pop()
         groups: dict[tuple[int, ...], list[Answer]] = {}
-        for candidate in _candidates(question):
-            groups.setdefault(_way(question, {**answers, question.id: candidate}), []).append(
-                candidate
+        for n, candidate in enumerate(_candidates(question, question.id in tested)):
+            way = (
+                (n,)
+                if question.id in tested
+                else _way(question, {**answers, question.id: candidate})
             )
+            groups.setdefault(way, []).append(candidate)
         branches = []
         for chosen in groups.values():
             given = {**answers, question.id: chosen[0]}
