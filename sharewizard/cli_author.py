@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from sharewizard.console import Env
 from sharewizard.errors import ExitStatus, Location, UsageError
 
 
@@ -21,14 +22,26 @@ class FactcheckFormat(str, Enum):
 
 
 def register(app: typer.Typer) -> None:
-    """Add `lint` and `factcheck` to the command line."""
-    app.command("lint")(lint)
-    app.command("factcheck")(factcheck)
+    """Add `lint` and `factcheck` to the command line, run like every other command."""
+    from sharewizard.cli import command  # cli.py calls this once `command` is defined
+
+    app.command("lint")(command(lint))
+    app.command("factcheck")(command(factcheck))
+
+
+def _settings(ctx: typer.Context) -> dict[str, Any]:
+    found = ctx.find_root().obj
+    return found if isinstance(found, dict) else {}
 
 
 def _flows_option(ctx: typer.Context) -> Path | None:
-    flows = ctx.obj.get("flows") if isinstance(ctx.obj, dict) else None
+    flows = _settings(ctx).get("flows")
     return Path(flows) if flows else None
+
+
+def _env(ctx: typer.Context) -> Env:
+    found = _settings(ctx).get("env")
+    return found if isinstance(found, Env) else Env()
 
 
 def lint(
@@ -52,7 +65,7 @@ def lint(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for editors and CI.")] = False,
-) -> None:
+) -> int:
     """Check flows for authoring mistakes: exit 0 clean, 1 findings, 2 unreadable input.
 
     Example: sharewizard lint --strict --guidance ../shared/guidance flows/
@@ -62,6 +75,7 @@ def lint(
     from sharewizard.loader import default_flows_dir
     from sharewizard.text import strip_controls
 
+    env = _env(ctx)
     folder = find_guidance(guidance)
     result = lint_paths(paths or [_flows_option(ctx) or default_flows_dir()], folder)
     if as_json:
@@ -72,19 +86,17 @@ def lint(
             "warnings": result.warnings,
             "findings": [f.to_json() for f in result.findings],
         }
-        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        env.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     else:
         for finding in result.findings:
-            typer.echo(strip_controls(str(finding)))
-        typer.echo(_summary(result.errors, result.warnings, result.files))
+            env.stdout.write(strip_controls(str(finding)) + "\n")
+        env.stdout.write(_summary(result.errors, result.warnings, result.files) + "\n")
         if folder is None:
-            typer.echo(
+            env.stderr.write(
                 "Quotes were not checked: no guidance folder (pass --guidance DIR or set "
-                "SHAREWIZARD_GUIDANCE).",
-                err=True,
+                "SHAREWIZARD_GUIDANCE).\n"
             )
-    if result.failed(strict):
-        raise typer.Exit(ExitStatus.CHECK_FAILED)
+    return ExitStatus.CHECK_FAILED if result.failed(strict) else ExitStatus.OK
 
 
 def _summary(errors: int, warnings: int, files: int) -> str:
@@ -106,7 +118,7 @@ def factcheck(
         FactcheckFormat,
         typer.Option("--format", "-f", help="Table format: md (Markdown), csv or html."),
     ] = FactcheckFormat.md,
-) -> None:
+) -> int:
     """Print every path through a flow as one row, to review and sign off without YAML.
 
     Example: sharewizard factcheck how-much --format html > how-much.html
@@ -128,4 +140,5 @@ def factcheck(
                 f"Flows: {', '.join(sorted(catalogue.flows))}.",
             )
         chosen, decisions = catalogue.flows[flow], catalogue.record_form.decisions
-    typer.echo(render(chosen, fmt.value, decisions), nl=False)
+    _env(ctx).stdout.write(render(chosen, fmt.value, decisions))
+    return ExitStatus.OK
