@@ -55,7 +55,8 @@ def chain(n: int) -> str:
     for i in range(n):
         nxt = f"q{i + 1}" if i + 1 < n else "done"
         parts.append(
-            f"  - id: q{i}\n    text: Question {i}?\n    type: yesno\n" + GUIDE
+            f"  - id: q{i}\n    text: Question {i}?\n    type: yesno\n"
+            + GUIDE
             + f"    next:\n      yes: {nxt}\n      no: stop\n"
         )
     parts.append("outcomes:\n" + _outcome("done") + _outcome("stop"))
@@ -69,7 +70,8 @@ def tree(n: int) -> str:
         yes = f"q{2 * i + 1}" if 2 * i + 1 < n else "done"
         no = f"q{2 * i + 2}" if 2 * i + 2 < n else "stop"
         parts.append(
-            f"  - id: q{i}\n    text: Question {i}?\n    type: yesno\n" + GUIDE
+            f"  - id: q{i}\n    text: Question {i}?\n    type: yesno\n"
+            + GUIDE
             + f"    next:\n      yes: {yes}\n      no: {no}\n"
         )
     parts.append("outcomes:\n" + _outcome("done") + _outcome("stop"))

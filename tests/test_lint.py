@@ -233,3 +233,13 @@ def test_loader_handles_a_long_chain(tmp_path):
     folder = folder_with(tmp_path, ("chain.yaml", chain(2000).replace("sscp-faq", "guide")))
     assert len(load_catalogue(folder).flows["chain"].questions) == 2000
     assert lint_paths([folder], GUIDE).errors == 0
+
+
+def test_authoring_guide_lists_every_rule_and_the_limits():
+    from sharewizard.lint import LABEL_COLUMNS, QUESTION_COLUMNS
+
+    guide = (REPO / "docs" / "authoring.md").read_text()
+    for rule in RULES.values():
+        assert f"| {rule.code} | {rule.name} | {rule.severity} |" in guide, rule.code
+    assert f"longer than {LABEL_COLUMNS} characters" in guide
+    assert f"longer than {QUESTION_COLUMNS} characters" in guide
