@@ -44,6 +44,7 @@ def stale(output: Path = OUTPUT) -> list[str]:
 
 
 def main() -> int:
+    """Write the tables, or with --check report the stale ones."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if a table is out of date")
     args = parser.parse_args()
