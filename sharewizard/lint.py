@@ -1019,12 +1019,18 @@ def _lint_sources(
     doc = _read(path, report)
     if doc is None or not _schema_ok(doc, "sources", report):
         return None, None
-    ids = {raw["id"] for raw in doc.data["sources"]}
+    ids: set[str] = set()
+    for i, raw in enumerate(doc.data["sources"]):
+        if raw["id"] in ids:
+            report.add(doc, ("sources", i, "id"), "SW003", f"duplicate source id {raw['id']!r}.")
+        ids.add(raw["id"])
     if guidance is None:
         return ids, None
     texts: dict[str, GuidanceText | str] = {}
     for raw in doc.data["sources"]:
         name = raw.get("text")
+        if raw["id"] in texts:
+            continue  # a duplicate, reported above: the first declaration counts
         if name is None:
             texts[raw["id"]] = "sources.yaml names no local `text` for it."
         elif not (guidance / name).is_file():
@@ -1035,7 +1041,7 @@ def _lint_sources(
 
 
 def _lint_record_form(path: Path, report: _Report) -> set[str] | None:
-    if not path.is_file():
+    if not path.is_file() or _read(path, report) is None:
         return None
     try:
         form = loader.load_record_form(path)

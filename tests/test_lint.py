@@ -243,3 +243,15 @@ def test_authoring_guide_lists_every_rule_and_the_limits():
         assert f"| {rule.code} | {rule.name} | {rule.severity} |" in guide, rule.code
     assert f"longer than {LABEL_COLUMNS} characters" in guide
     assert f"longer than {QUESTION_COLUMNS} characters" in guide
+
+
+def test_sources_and_record_form_problems_are_findings(tmp_path):
+    folder = folder_with(tmp_path, ("clean.yaml", (FIXTURES / "clean.yaml").read_text()))
+    sources = (folder / "sources.yaml").read_text()
+    (folder / "sources.yaml").write_text(sources.replace("id: other-guide", "id: guide"))
+    record = (folder / "record.yaml").read_text()
+    (folder / "record.yaml").write_text(
+        record.replace("disclaimer:", "disclaimer: x\ndisclaimer:", 1)
+    )
+    found = {(f.code, f.path.name) for f in lint_paths([folder], GUIDE).findings}
+    assert found == {("SW003", "sources.yaml"), ("SW002", "record.yaml")}
