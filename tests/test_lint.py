@@ -255,3 +255,12 @@ def test_sources_and_record_form_problems_are_findings(tmp_path):
     )
     found = {(f.code, f.path.name) for f in lint_paths([folder], GUIDE).findings}
     assert found == {("SW003", "sources.yaml"), ("SW002", "record.yaml")}
+
+
+def test_flows_origin_tells_packaged_from_custom(tmp_path):
+    from sharewizard.loader import flows_origin, load_catalogue
+
+    assert flows_origin(load_catalogue(REPO / "flows")) == "packaged"
+    copy = tmp_path / "flows"
+    shutil.copytree(REPO / "flows", copy)
+    assert flows_origin(load_catalogue(copy)) == "custom"
