@@ -264,3 +264,40 @@ def test_flows_origin_tells_packaged_from_custom(tmp_path):
     copy = tmp_path / "flows"
     shutil.copytree(REPO / "flows", copy)
     assert flows_origin(load_catalogue(copy)) == "custom"
+
+
+FAN_OUT = """id: pick
+version: 1
+title: Pick flows
+description: A fan-out question hands over to every flow picked, in turn.
+faq: {question: Which situations?}
+start: which
+questions:
+  - id: which
+    text: Which situations fit?
+    type: multi
+    fan_out: true
+    guidance:
+      - {source: guide, section: Part 1, quote: Share when it protects the child.}
+    choices:
+      - {value: one, label: The first}
+      - {value: two, label: The second}
+    next: {one: 'flow:clean', two: 'flow:other'}
+outcomes: []
+"""
+
+
+def test_a_fan_out_question_lints_clean_and_each_hand_off_is_a_factcheck_row(tmp_path):
+    from sharewizard.factcheck import rows
+    from sharewizard.loader import load_catalogue
+
+    clean = (FIXTURES / "clean.yaml").read_text()
+    folder = folder_with(
+        tmp_path,
+        ("pick.yaml", FAN_OUT),
+        ("clean.yaml", clean),
+        ("other.yaml", clean.replace("id: clean", "id: other")),
+    )
+    assert lint_paths([folder / "pick.yaml"], GUIDE).findings == ()
+    table = rows(load_catalogue(folder).flows["pick"])
+    assert [row.outcome_id for row in table] == ["flow:clean", "flow:other"]
