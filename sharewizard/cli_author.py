@@ -49,7 +49,7 @@ def lint(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[PATH]...",
+            metavar="PATH",
             help="Flow files or folders of flows (default: the flows in use, see --flows).",
             show_default=False,
         ),
