@@ -635,14 +635,21 @@ _ANY_TEXT = "\0text"
 _MAX_COMBINATIONS = 4096
 
 
-def _domain(question: Question, mentioned: dict[str, set[str]]) -> list[str]:
-    if question.choices:
-        return [c.value for c in question.choices]
+#: A multiple-choice question with at most this many choices is tried with every combination
+#: of its answers; one with more, with each answer alone and all of them together.
+_COMBINE_UP_TO = 4
+
+
+def _domain(question: Question, mentioned: dict[str, set[str]]) -> list[Answer]:
+    """The answers worth trying for a question: its choices, or stand-ins for free text."""
+    values = [c.value for c in question.choices]
+    if question.type == "multi":
+        if len(values) <= _COMBINE_UP_TO:
+            return [c for n in range(1, len(values) + 1) for c in itertools.combinations(values, n)]
+        return [*((v,) for v in values), tuple(values)]
+    if values:
+        return list(values)
     return [_ANY_TEXT, *sorted(mentioned.get(question.id, ()))]
-
-
-def _as_answer(question: Question, value: str) -> Answer:
-    return (value,) if question.type == "multi" else value
 
 
 def _check_conditions(flow: _FlowLint, report: _Report) -> None:
@@ -661,7 +668,9 @@ def _check_conditions(flow: _FlowLint, report: _Report) -> None:
                 mentioned.setdefault(leaf.question, set()).update(leaf.values)
                 if leaf.question != qid:
                     tested.add(leaf.question)
-    seen: dict[str, dict[str, set[str]]] = {doc.data["start"]: {t: {_UNANSWERED} for t in tested}}
+    seen: dict[str, dict[str, set[Answer]]] = {
+        doc.data["start"]: {t: {_UNANSWERED} for t in tested}
+    }
     for qid in _topological(questions, doc.data["start"]):
         question = questions[qid]
         before = seen.get(qid, {})
@@ -726,11 +735,11 @@ def _topological(questions: dict[str, Question], start: str) -> list[str]:
 
 
 def _routes_taken(
-    question: Question, before: dict[str, set[str]], mentioned: dict[str, set[str]]
-) -> list[set[str]] | None:
+    question: Question, before: dict[str, set[Answer]], mentioned: dict[str, set[str]]
+) -> list[set[Answer]] | None:
     """For each route, this question's answers that can take it (None: too many to tell)."""
     routes = question.routes
-    taken: list[set[str]] = [set() for _ in routes]
+    taken: list[set[Answer]] = [set() for _ in routes]
     domain = _domain(question, mentioned)
     own_only = all(
         route.when is None or (route.when.kind == "equals" and route.when.question == question.id)
@@ -746,14 +755,14 @@ def _routes_taken(
     others = sorted(
         {leaf.question for r in routes for leaf in iter_conditions(r.when)} - {question.id}
     )
-    spaces = [sorted(before.get(name, {_UNANSWERED})) for name in others]
+    spaces = [sorted(before.get(name, {_UNANSWERED}), key=repr) for name in others]
     size = len(domain)
     for space in spaces:
         size *= len(space)
     if size > _MAX_COMBINATIONS:
         return None
     for combination in itertools.product(domain, *spaces):
-        answers: dict[str, Answer] = {question.id: _as_answer(question, combination[0])}
+        answers: dict[str, Answer] = {question.id: combination[0]}
         for name, value in zip(others, combination[1:], strict=True):
             if value != _UNANSWERED:
                 answers[name] = value

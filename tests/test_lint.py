@@ -301,3 +301,50 @@ def test_a_fan_out_question_lints_clean_and_each_hand_off_is_a_factcheck_row(tmp
     assert lint_paths([folder / "pick.yaml"], GUIDE).findings == ()
     table = rows(load_catalogue(folder).flows["pick"])
     assert [row.outcome_id for row in table] == ["flow:clean", "flow:other"]
+
+
+MULTI = """id: multi
+version: 1
+title: Several answers at once
+description: Conditions that need two answers of a multiple choice together can hold.
+faq: {number: 1, question: Can I share?}
+start: kinds
+questions:
+  - id: kinds
+    text: Which kinds of harm?
+    type: multi
+    guidance:
+      - {source: guide, section: Part 1, quote: Share when it protects the child.}
+    choices:
+      - {value: neglect, label: Neglect}
+      - {value: injury, label: Injury}
+      - {value: online, label: Online harm}
+    next:
+      - when: {all: [{kinds: neglect}, {kinds: injury}]}
+        goto: urgent
+      - goto: later
+  - id: later
+    text: Anything else?
+    type: text
+    guidance:
+      - {source: guide, section: Part 1, quote: Share when it protects the child.}
+    next:
+      - when: {all: [{kinds: online}, {not: {kinds: neglect}}]}
+        goto: share
+      - when: {later: urgent}
+        goto: urgent
+      - goto: wait
+  - id: urgent
+    text: Is it urgent?
+    type: yesno
+    guidance:
+      - {source: guide, section: Part 1, quote: Share when it protects the child.}
+    next: {yes: share, no: wait}
+"""
+
+
+def test_conditions_on_several_answers_and_typed_text_are_not_called_never_true(tmp_path):
+    clean = (FIXTURES / "clean.yaml").read_text()
+    outcomes = clean[clean.index("outcomes:") :]
+    folder = folder_with(tmp_path, ("multi.yaml", MULTI + outcomes))
+    assert lint_paths([folder / "multi.yaml"], GUIDE).findings == ()
