@@ -28,7 +28,10 @@ def expected(flows_dir: Path = FLOWS_DIR) -> dict[str, str]:
     """File name -> Markdown fact-check table, for every flow in `flows_dir`."""
     catalogue = load_catalogue(flows_dir)
     decisions = catalogue.record_form.decisions
-    return {f"{fid}.md": render(flow, "md", decisions) for fid, flow in catalogue.flows.items()}
+    titles = {fid: flow.title for fid, flow in catalogue.flows.items()}
+    return {
+        f"{fid}.md": render(flow, "md", decisions, titles) for fid, flow in catalogue.flows.items()
+    }
 
 
 def stale(output: Path = OUTPUT) -> list[str]:

@@ -131,6 +131,7 @@ def factcheck(
         chosen = load_flow(as_file)  # on its own: its neighbours may be drafts
         form = as_file.parent / RECORD_FORM_FILE
         decisions = load_record_form(form).decisions if form.is_file() else {}
+        titles: dict[str, str] = {}
     else:
         catalogue = load_catalogue(_flows_option(ctx))
         if flow not in catalogue.flows:
@@ -140,5 +141,6 @@ def factcheck(
                 f"Flows: {', '.join(sorted(catalogue.flows))}.",
             )
         chosen, decisions = catalogue.flows[flow], catalogue.record_form.decisions
-    _env(ctx).stdout.write(render(chosen, fmt.value, decisions))
+        titles = {fid: f.title for fid, f in catalogue.flows.items()}
+    _env(ctx).stdout.write(render(chosen, fmt.value, decisions, titles))
     return ExitStatus.OK

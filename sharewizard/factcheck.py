@@ -67,7 +67,11 @@ def _way(question: Question, answers: Mapping[str, Answer]) -> tuple[int, ...]:
     return matched if question.fan_out else matched[:1]
 
 
-def rows(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) -> list[Row]:
+def rows(
+    flow: Flow,
+    decisions: Mapping[str, DecisionTerm] | None = None,
+    titles: Mapping[str, str] | None = None,
+) -> list[Row]:
     """Every path through the flow, in the order of its questions' answers.
 
     Answers that lead the same way from a question share a row, unless a later question's
@@ -103,20 +107,21 @@ def rows(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) -> lis
             if isinstance(nxt, Question):
                 branches.append((nxt, given, (*steps, step)))
             else:
-                found.append(_row(flow, (*steps, step), nxt, decisions or {}))
+                found.append(_row((*steps, step), nxt, decisions or {}, titles or {}))
         stack.extend(reversed(branches))
     return found
 
 
 def _row(
-    flow: Flow,
     steps: tuple[Step, ...],
     end: Outcome | Handoff,
     decisions: Mapping[str, DecisionTerm],
+    titles: Mapping[str, str],
 ) -> Row:
     if isinstance(end, Handoff):
-        names = ", ".join(end.flow_ids)
-        return Row(steps, f"Hands over to: {names}", HANDOFF_PREFIX + names, "", ())
+        names = "; ".join(titles.get(fid, fid) for fid in end.flow_ids)
+        ids = ",".join(end.flow_ids)
+        return Row(steps, f"Hands over to: {names}", HANDOFF_PREFIX + ids, "", ())
     term = decisions.get(end.decision)
     decision = f"{end.decision}: {term.label}" if term else end.decision
     return Row(steps, end.title, end.id, decision, end.citations)
@@ -220,6 +225,11 @@ def to_html(flow: Flow, table: list[Row]) -> str:
 RENDERERS = {"md": to_markdown, "csv": to_csv, "html": to_html}
 
 
-def render(flow: Flow, fmt: str, decisions: Mapping[str, DecisionTerm] | None = None) -> str:
-    """The fact-check table of a flow in one of FORMATS."""
-    return RENDERERS[fmt](flow, rows(flow, decisions))
+def render(
+    flow: Flow,
+    fmt: str,
+    decisions: Mapping[str, DecisionTerm] | None = None,
+    titles: Mapping[str, str] | None = None,
+) -> str:
+    """The fact-check table of a flow in one of FORMATS; `titles` names the flows handed to."""
+    return RENDERERS[fmt](flow, rows(flow, decisions, titles))

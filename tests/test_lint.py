@@ -348,3 +348,12 @@ def test_conditions_on_several_answers_and_typed_text_are_not_called_never_true(
     outcomes = clean[clean.index("outcomes:") :]
     folder = folder_with(tmp_path, ("multi.yaml", MULTI + outcomes))
     assert lint_paths([folder / "multi.yaml"], GUIDE).findings == ()
+
+
+def test_guidance_folder_from_the_environment(monkeypatch, capsys):
+    monkeypatch.setenv("SHAREWIZARD_GUIDANCE", str(GUIDE))
+    code, out, _ = run(capsys, "lint", str(FIXTURES / "misquote.yaml"))
+    assert code == 1 and "error SW401 misquote" in out
+    monkeypatch.setenv("SHAREWIZARD_GUIDANCE", str(GUIDE / "missing"))
+    code, _, err = run(capsys, "lint", str(FIXTURES / "misquote.yaml"))
+    assert code == 2 and "no such guidance folder" in err
