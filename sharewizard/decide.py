@@ -87,7 +87,7 @@ def check_target(path: Path, force: bool, option: str) -> None:
     """A file sharewizard may create, or replace with `force` (a regular file only)."""
     if path.is_symlink():
         raise UsageError(
-            "is a symbolic link; sharewizard writes only to regular files. Nothing was asked.",
+            "is a symbolic link, and sharewizard writes only to regular files; nothing was asked.",
             Location(path),
             f"Choose another {option}.",
         )
@@ -101,8 +101,8 @@ def check_target(path: Path, force: bool, option: str) -> None:
             )
         if not stat.S_ISREG(mode):
             raise UsageError(
-                "is not a regular file (a FIFO, socket or device); sharewizard never replaces "
-                "one, even with --force. Nothing was asked.",
+                "is not a regular file (a FIFO, socket or device), and sharewizard never "
+                "replaces one, even with --force; nothing was asked.",
                 Location(path),
                 f"Choose another {option}.",
             )
@@ -294,7 +294,13 @@ def _with_draft(exc: Exception, box: drafts.DraftBox) -> Exception:
 
     if not isinstance(exc, SharewizardError):
         return exc
-    kept = f"Your answers are kept as a draft: {box.path}." if box.saved else ""
+    if box.saved:
+        kept = f"Your answers are kept as a draft: {box.path}."
+    else:  # the last resort: the person can copy them from the screen
+        kept = (
+            "Your answers could not be saved anywhere either, so here they are; copy them into "
+            f"a file and continue with `decide --resume FILE`:\n\n{box.text}"
+        )
     return type(exc)(exc.message, exc.location, f"{exc.hint} {kept}".strip())
 
 

@@ -57,3 +57,13 @@ def write_private(path: Path, text: str, *, force: bool = False) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     return path
+
+
+def read_text(path: Path) -> str:
+    """A small text file sharewizard wrote (a draft), as text; errors name the file."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RecordError(f"cannot read the file: {exc.strerror}.", Location(path)) from None
+    except UnicodeDecodeError:
+        raise RecordError("is not UTF-8 text.", Location(path)) from None
