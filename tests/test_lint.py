@@ -357,3 +357,31 @@ def test_guidance_folder_from_the_environment(monkeypatch, capsys):
     monkeypatch.setenv("SHAREWIZARD_GUIDANCE", str(GUIDE / "missing"))
     code, _, err = run(capsys, "lint", str(FIXTURES / "misquote.yaml"))
     assert code == 2 and "no such guidance folder" in err
+
+
+def test_no_command_can_spin_on_a_handoff_cycle(tmp_path):
+    """As a person would see it: a real process, the located message, exit 2, no traceback."""
+    import subprocess
+    import sys
+
+    folder = folder_with(
+        tmp_path, ("a.yaml", handing_over("a", "b")), ("b.yaml", handing_over("b", "a"))
+    )
+    for args in (["list"], ["decide", "a", "--answers", str(tmp_path / "none.yaml")]):
+        done = subprocess.run(
+            [sys.executable, "-m", "sharewizard", "--flows", str(folder), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "b.yaml:" in done.stderr and "could go round forever" in done.stderr
+        assert "Traceback" not in done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "lint", "--guidance", str(GUIDE), str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1 and "SW204 handoff-cycle" in done.stdout
