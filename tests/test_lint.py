@@ -385,3 +385,29 @@ def test_no_command_can_spin_on_a_handoff_cycle(tmp_path):
         timeout=60,
     )
     assert done.returncode == 1 and "SW204 handoff-cycle" in done.stdout
+
+
+def test_quotes_compare_ignoring_typography_and_spacing_only():
+    from sharewizard.guidance import normalise
+
+    assert normalise("‘a’  —\n“b”\u00a0c‑d") == "'a' - \"b\" c-d"
+    assert normalise("Yes, you can.") != normalise("Yes you can.")
+
+
+def test_guidance_folder_order(tmp_path, monkeypatch):
+    from sharewizard.errors import UsageError
+    from sharewizard.guidance import find_guidance
+
+    named, env = tmp_path / "named", tmp_path / "env"
+    named.mkdir()
+    env.mkdir()
+    monkeypatch.setenv("SHAREWIZARD_GUIDANCE", str(env))
+    assert find_guidance(named) == named
+    assert find_guidance() == env
+    monkeypatch.delenv("SHAREWIZARD_GUIDANCE")
+    repo = tmp_path / "repo"
+    assert find_guidance(repo=repo) is None
+    (tmp_path / "shared" / "guidance").mkdir(parents=True)
+    assert find_guidance(repo=repo) == tmp_path / "shared" / "guidance"
+    with pytest.raises(UsageError):
+        find_guidance(tmp_path / "missing")
