@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from sharewizard.console import Env
+from sharewizard.cli_common import command, env_of
 from sharewizard.errors import ExitStatus, Location, UsageError
 
 
@@ -23,25 +23,13 @@ class FactcheckFormat(str, Enum):
 
 def register(app: typer.Typer) -> None:
     """Add `lint` and `factcheck` to the command line, run like every other command."""
-    from sharewizard.cli import command  # cli.py calls this once `command` is defined
-
     app.command("lint")(command(lint))
     app.command("factcheck")(command(factcheck))
 
 
-def _settings(ctx: typer.Context) -> dict[str, Any]:
-    found = ctx.find_root().obj
-    return found if isinstance(found, dict) else {}
-
-
 def _flows_option(ctx: typer.Context) -> Path | None:
-    flows = _settings(ctx).get("flows")
+    flows = (ctx.find_root().obj or {}).get("flows")
     return Path(flows) if flows else None
-
-
-def _env(ctx: typer.Context) -> Env:
-    found = _settings(ctx).get("env")
-    return found if isinstance(found, Env) else Env()
 
 
 def lint(
@@ -75,7 +63,7 @@ def lint(
     from sharewizard.loader import default_flows_dir
     from sharewizard.text import strip_controls
 
-    env = _env(ctx)
+    env = env_of(ctx)
     folder = find_guidance(guidance)
     result = lint_paths(paths or [_flows_option(ctx) or default_flows_dir()], folder)
     if as_json:
@@ -142,5 +130,5 @@ def factcheck(
             )
         chosen, decisions = catalogue.flows[flow], catalogue.record_form.decisions
         titles = {fid: f.title for fid, f in catalogue.flows.items()}
-    _env(ctx).stdout.write(render(chosen, fmt.value, decisions, titles))
+    env_of(ctx).stdout.write(render(chosen, fmt.value, decisions, titles))
     return ExitStatus.OK

@@ -10,12 +10,12 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import stat
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import Any, cast
 
 from sharewizard import drafts
 from sharewizard.answers import AnswersFile, Part, dump_answers, resolve_flow, write_answers
@@ -38,6 +38,7 @@ class Outputs:
     folder: Path = Path(".")
     write: bool = True  # False: practice, nothing is written
     keep_answers: bool = True  # False: the answers came from a file already
+    sign_with: Any = None  # an Ed25519 private key (`signing.load_private_key`): sign records
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def precheck(outputs: Outputs) -> None:
         named = record_format(None, outputs.out)
         if outputs.out.suffix.lower() in sum(FORMAT_SUFFIXES.values(), ()) and named != outputs.fmt:
             raise UsageError(
-                f"--out names a {named} file but --format is {outputs.fmt}; nothing was asked.",
+                f"--out names {'an' if named == 'md' else 'a'} {named} file but --format is "
+                f"{outputs.fmt}; nothing was asked.",
                 Location(outputs.out),
                 "Make the extension and --format agree, or leave --format out.",
             )
@@ -85,33 +87,9 @@ def precheck(outputs: Outputs) -> None:
 
 def check_target(path: Path, force: bool, option: str) -> None:
     """A file sharewizard may create, or replace with `force` (a regular file only)."""
-    if path.is_symlink():
-        raise UsageError(
-            "is a symbolic link, and sharewizard writes only to regular files; nothing was asked.",
-            Location(path),
-            f"Choose another {option}.",
-        )
-    if path.exists():
-        mode = path.stat().st_mode
-        if stat.S_ISDIR(mode):
-            raise UsageError(
-                "is a folder; nothing was asked.",
-                Location(path),
-                f"Give a file name for {option}, such as {path / 'decision.json'}.",
-            )
-        if not stat.S_ISREG(mode):
-            raise UsageError(
-                "is not a regular file (a FIFO, socket or device), and sharewizard never "
-                "replaces one, even with --force; nothing was asked.",
-                Location(path),
-                f"Choose another {option}.",
-            )
-        if not force:
-            raise UsageError(
-                "already exists; nothing was asked or written.",
-                Location(path),
-                f"Choose another {option}, or pass --force to replace it.",
-            )
+    from sharewizard.files import check_target as check_file
+
+    check_file(path, force=force, option=option, done="nothing was asked or written")
     check_folder(path.parent if str(path.parent) else Path("."), option)
 
 
@@ -195,6 +173,10 @@ def write_outputs(
     """The record first, then its answers file; either failing raises a located error."""
     if not outputs.write:
         return Written(record)
+    if outputs.sign_with is not None:
+        from sharewizard.signing import sign
+
+        record = cast(Record, sign(record, outputs.sign_with))
     path = record_path(outputs, decision.flow.id, record["created_at"], part)
     write_record(record, path, outputs.fmt, force=outputs.force)
     kept = None
@@ -253,8 +235,12 @@ def decide_interactive(
     resume_path: Path | None = None,
     prog: str = "sharewizard",
     clock: Sittings | None = None,
+    on_written: Callable[[Written], None] | None = None,
 ) -> list[Written]:
     """Ask, record and write one sitting of decisions; a draft is kept until all are written.
+
+    `on_written` hears of each decision as soon as its record is on disk, before the next flow
+    of the sitting starts.
 
     Raises `Interrupted` (carrying where the draft is) when the person stops, and a located
     `SharewizardError` when an output cannot be written (the draft then holds every answer).
@@ -272,7 +258,7 @@ def decide_interactive(
     session = _first_session(catalogue, flow_id, asker, resume)
     with signals_as_interrupts():
         try:
-            written = _run_sitting(catalogue, session, asker, outputs, box, clock, prog)
+            written = _run_sitting(catalogue, session, asker, outputs, box, clock, prog, on_written)
         except Interrupted as stop:
             box.save(stop.draft)
             raise Interrupted(
@@ -328,6 +314,7 @@ def _run_sitting(
     box: drafts.DraftBox,
     clock: Sittings,
     prog: str,
+    on_written: Callable[[Written], None] | None,
 ) -> list[Written]:
     sitting_id = clock.new_id()
     done: list[str] = []
@@ -345,6 +332,8 @@ def _run_sitting(
             decision, catalogue, created_at=clock.now(), record_id=clock.new_id(), sitting=sitting
         )
         written.append(write_outputs(catalogue, decision, record, outputs, len(done) + 1, prog))
+        if on_written is not None:
+            on_written(written[-1])
         if not decision.queue:
             return written
         done.append(decision.flow.id)

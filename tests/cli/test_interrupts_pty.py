@@ -9,6 +9,7 @@ tests/test_exit_status.py: one case per phase).
 from __future__ import annotations
 
 import json
+import re
 import signal
 import stat
 import subprocess
@@ -39,7 +40,9 @@ TO_SHARE = [
     ("Your organisation", ENTER),
     ("Check your answers", ENTER),
 ]
-PROMPTS = [prompt for prompt, _ in TO_SHARE]
+#: Questionary starts every prompt with "? " (styled), which keeps a prompt apart from help text
+#: quoting it.
+PROMPTS = [re.compile(r"\?(\x1b\[[0-9;]*m)* (\x1b\[[0-9;]*m)*" + re.escape(p)) for p, _ in TO_SHARE]
 
 
 def walk_until(child: pexpect.spawn, stop_at: str) -> None:
@@ -55,7 +58,7 @@ def complete(child: pexpect.spawn) -> None:
     """Answer what the resumed walk still asks, each prompt once, until the record is written."""
     done: set[str] = set()
     while True:
-        index = child.expect_exact([*PROMPTS, "Record written to"])
+        index = child.expect([*PROMPTS, re.compile("Record written to")])
         if index == len(PROMPTS):
             return
         prompt = PROMPTS[index]
@@ -138,3 +141,16 @@ def test_the_stop_message_says_how_to_resume(tmp_path):
     child.expect_exact("Your answers so far are saved as draft mini-")
     child.expect(r"Continue with: \S*(sharewizard|python -m sharewizard) decide --resume mini-")
     assert finish(child) == 130
+
+
+def test_resume_without_a_value_offers_the_drafts_to_choose_from(tmp_path):
+    flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
+    child = spawn(tmp_path, flows, data, "decide", "mini")
+    answer(child, "Is a child at risk of harm?", CTRL_D)
+    assert finish(child) == 130
+    child = spawn(tmp_path, flows, data, "decide", "--resume")
+    answer(child, "Which draft?", ENTER)
+    child.expect_exact("Is a child at risk of harm?")  # the walk carries on where it stopped
+    child.send(CTRL_D)
+    assert finish(child) == 130
+    assert len(drafts_json(flows, data)) == 1  # the same draft, not a second one
