@@ -1005,18 +1005,15 @@ def _lint_flow(
 
 
 def _check_handoffs(flows: dict[str, Flow], docs: dict[str, YamlDocument], report: _Report) -> None:
-    found = loader.find_handoff_cycle(flows)
-    if found is None:
-        return
-    flow_id, q, r, target = found
-    loop = "itself" if target == flow_id else f"{target!r}, which leads back to {flow_id!r}"
-    report.add(
-        docs[flow_id],
-        loader.route_path(docs[flow_id], q, r),
-        "SW204",
-        f"this hands over to {loop}, so a walk could go round forever.",
-        "Hand-offs must never lead back to a flow already on the way.",
-    )
+    for flow_id, q, r, target in loader.handoff_cycles(flows):
+        loop = "itself" if target == flow_id else f"{target!r}, which leads back to {flow_id!r}"
+        report.add(
+            docs[flow_id],
+            loader.route_path(docs[flow_id], q, r),
+            "SW204",
+            f"this hands over to {loop}, so a walk could go round forever.",
+            "Hand-offs must never lead back to a flow already on the way.",
+        )
 
 
 def _lint_sources(

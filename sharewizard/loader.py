@@ -664,11 +664,12 @@ def handoff_edges(flow: Flow) -> Iterator[tuple[int, int, str]]:
                 yield q, r, route.goto[len(HANDOFF_PREFIX) :]
 
 
-def find_handoff_cycle(flows: dict[str, Flow]) -> tuple[str, int, int, str] | None:
-    """The first hand-off that closes a loop (A to B to A, or A to itself), if any.
+def handoff_cycles(flows: dict[str, Flow]) -> list[tuple[str, int, int, str]]:
+    """Every hand-off that closes a loop (A to B to A, or A to itself), in a depth-first walk.
 
-    Returns (flow id, question index, route index, target flow id) of that hand-off.
+    Each is (flow id, question index, route index, target flow id) of that hand-off.
     """
+    found = []
     state: dict[str, int] = {}  # 1 = on the current chain of hand-offs, 2 = done
     for root in flows:
         if root in state:
@@ -684,11 +685,16 @@ def find_handoff_cycle(flows: dict[str, Flow]) -> tuple[str, int, int, str] | No
                 continue
             q, r, target = edge
             if state.get(target) == 1:
-                return flow_id, q, r, target
-            if target in flows and target not in state:
+                found.append((flow_id, q, r, target))
+            elif target in flows and target not in state:
                 state[target] = 1
                 stack.append((target, handoff_edges(flows[target])))
-    return None
+    return found
+
+
+def find_handoff_cycle(flows: dict[str, Flow]) -> tuple[str, int, int, str] | None:
+    """The first hand-off that closes a loop, if any (see `handoff_cycles`)."""
+    return next(iter(handoff_cycles(flows)), None)
 
 
 def route_path(doc: YamlDocument, question_index: int, route_index: int) -> JsonPath:
