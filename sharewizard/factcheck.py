@@ -61,9 +61,9 @@ def _candidates(question: Question, tested: bool = False) -> list[Answer]:
     return ["(any text)"]
 
 
-def _way(question: Question, answers: Mapping[str, Answer]) -> tuple[int, ...]:
-    """Which routes an answer takes: the first that holds, or every one for a fan-out."""
-    matched = tuple(i for i, r in enumerate(question.routes) if holds(r.when, answers))
+def _way(question: Question, answers: Mapping[str, Answer]) -> tuple[str, ...]:
+    """Where an answer leads: the first route that holds, or every one for a fan-out."""
+    matched = tuple(r.goto for r in question.routes if holds(r.when, answers))
     return matched if question.fan_out else matched[:1]
 
 
@@ -90,7 +90,7 @@ def rows(
     ]
     while stack:
         question, answers, steps = stack.pop()
-        groups: dict[tuple[int, ...], list[Answer]] = {}
+        groups: dict[tuple[object, ...], list[Answer]] = {}
         for n, candidate in enumerate(_candidates(question, question.id in tested)):
             way = (
                 (n,)

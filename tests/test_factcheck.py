@@ -54,11 +54,27 @@ def test_every_path_is_a_row_with_its_outcome_and_decision(demo):
 
 
 def test_answers_that_lead_alike_share_a_row():
-    catalogue = load_catalogue(REPO / "flows")
-    table = rows(catalogue.flows["how-much"], catalogue.record_form.decisions)
-    assert all(len(step.answers) == 1 for row in table for step in row.steps)
-    triage = rows(catalogue.flows["triage"], catalogue.record_form.decisions)
-    assert any(row.outcome_id.startswith("flow:") and not row.decision for row in triage)
+    from sharewizard.loader import load_flow
+
+    flow = load_flow(REPO / "tests" / "fixtures" / "flows" / "uncovered_path.yaml")
+    table = rows(flow)
+    assert [(row.steps[0].answers, row.outcome_id) for row in table] == [
+        (("Yes",), "share"),
+        (("No", "Not sure"), "seek-advice"),
+    ]
+
+
+def test_a_hand_off_row_names_the_flow_and_has_no_decision():
+    from sharewizard.loader import load_flow
+
+    flow = load_flow(LINT_FIXTURES / "handoff_cycle.yaml")
+    (first, second) = rows(flow, titles={"handoff-cycle": "Itself"})
+    assert (first.outcome, first.outcome_id, first.decision) == (
+        "Hands over to: Itself",
+        "flow:handoff-cycle",
+        "",
+    )
+    assert second.outcome_id == "wait"
 
 
 HOSTILE = '<script>alert(1)</script> | *bold* [link](x) =HYPERLINK("x")'
