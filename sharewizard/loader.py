@@ -651,7 +651,6 @@ def _load_catalogue_cached(directory: Path, _mtimes: tuple[tuple[str, int], ...]
         doc.data["id"]: parse_flow(doc, set(sources), set(owners), decisions, schema_checked=True)
         for doc in docs
     }
-    _check_handoff_cycles({doc.data["id"]: doc for doc in docs}, flows)
     triage = TRIAGE_FLOW if TRIAGE_FLOW in flows else None
     return Catalogue(directory, sources, flows, record_form, triage)
 
@@ -706,19 +705,6 @@ def route_path(doc: YamlDocument, question_index: int, route_index: int) -> Json
     if isinstance(raw, list):
         return base + (route_index, "goto")
     return base
-
-
-def _check_handoff_cycles(docs: dict[str, YamlDocument], flows: dict[str, Flow]) -> None:
-    found = find_handoff_cycle(flows)
-    if found is None:
-        return
-    flow_id, q, r, target = found
-    loop = "itself" if target == flow_id else f"{target!r}, which leads back to {flow_id!r}"
-    raise docs[flow_id].error(
-        route_path(docs[flow_id], q, r),
-        f"this hands over to {loop}, so a walk could go round forever.",
-        "Hand-offs must never lead back to a flow already on the way.",
-    )
 
 
 def flows_origin(catalogue: Catalogue) -> str:
