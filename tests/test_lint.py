@@ -102,7 +102,7 @@ def test_handoff_cycle_across_two_flows_is_found(tmp_path):
     result = lint_paths([folder], GUIDE)
     cycles = [f for f in result.findings if f.code == "SW204"]
     assert len(cycles) == 1
-    assert "hands over to 'a', which leads back to 'b'" in cycles[0].message
+    assert "hands over to 'a', which leads back to 'b': a walk goes round" in cycles[0].message
     assert cycles[0].path.name == "b.yaml"
     assert cycles[0].line == handoff_line(handing_over("b", "a"))
 
@@ -367,3 +367,38 @@ def test_guidance_folder_order(tmp_path, monkeypatch):
     assert find_guidance(repo=repo) == tmp_path / "shared" / "guidance"
     with pytest.raises(UsageError):
         find_guidance(tmp_path / "missing")
+
+
+def test_a_handoff_cycle_cannot_make_decide_spin(tmp_path):
+    """A real process on flows that hand over A to B to A: it stops, it never goes round."""
+    import subprocess
+    import sys
+
+    (tmp_path / "flows").mkdir()
+    folder = folder_with(
+        tmp_path / "flows", ("a.yaml", handing_over("a", "b")), ("b.yaml", handing_over("b", "a"))
+    )
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        "schema_version: 1\nflow: {id: b, version: '1'}\nroute: {a: {concern: not-sure}}\n"
+        "answers: {concern: not-sure}\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--flows", str(folder), "decide", "b"]
+        + ["--answers", str(answers), "--out", str(tmp_path / "r.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "answers.concern: no answer to 'concern'" in done.stderr  # asked again: it stops
+    assert "Traceback" not in done.stderr
+    lint = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "lint", "--strict", "--guidance", str(GUIDE)]
+        + [str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert lint.returncode == 1 and "warning SW204 handoff-cycle" in lint.stdout
