@@ -6,6 +6,7 @@ Run from the repository: `python3 benchmarks/load_scale.py` (see benchmarks/READ
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import tempfile
 import time
@@ -16,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Benchmark the working tree, not whichever sharewizard happens to be installed.
 sys.path.insert(0, str(ROOT))
 
+from sharewizard import yamldoc  # noqa: E402
+from sharewizard.errors import FlowError  # noqa: E402
 from sharewizard.lint import lint_paths  # noqa: E402
 from sharewizard.loader import _load_catalogue_cached, load_catalogue, read_yaml  # noqa: E402
 
@@ -105,7 +108,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--keep-limit",
+        action="store_true",
+        help="keep sharewizard's limit on values in a flow file (it refuses 10,000 questions)",
+    )
     args = parser.parse_args()
+    if not args.keep_limit:
+        # The flow-size limit (yamldoc.FLOW_LIMITS.max_size) guards against alias bombs and
+        # refuses a 10,000-question flow; lift it here to measure how the time grows.
+        limit = yamldoc.FLOW_LIMITS.max_size
+        yamldoc.FLOW_LIMITS = dataclasses.replace(yamldoc.FLOW_LIMITS, max_size=10**8)
+        print(f"(the limit of {limit:,} values in a flow file is lifted for this run)")
     worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -116,6 +130,11 @@ def main() -> int:
                 old.unlink()
             path = folder / f"gen-{shape.__name__}.yaml"
             path.write_text(shape(args.size))
+            try:
+                read_yaml(path)
+            except FlowError as exc:
+                print(f"{shape.__name__}: refused: {exc}")
+                return 1
             parse = best(lambda p=path: read_yaml(p), args.repeat)
             load = best(lambda: load_catalogue(folder), args.repeat)
             lint = best(lambda p=path: lint_paths([p]), args.repeat)
