@@ -1011,8 +1011,7 @@ def _check_handoffs(flows: dict[str, Flow], docs: dict[str, YamlDocument], repor
             docs[flow_id],
             loader.route_path(docs[flow_id], q, r),
             "SW204",
-            f"this hands over to {loop}: a walk goes round again if the answers differ "
-            "the second time.",
+            f"this hands over to {loop}: a walk that comes back stops with an error.",
             "Prefer an outcome naming the other flow in `related_flows`.",
         )
 

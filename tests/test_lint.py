@@ -102,7 +102,10 @@ def test_handoff_cycle_across_two_flows_is_found(tmp_path):
     result = lint_paths([folder], GUIDE)
     cycles = [f for f in result.findings if f.code == "SW204"]
     assert len(cycles) == 1
-    assert "hands over to 'a', which leads back to 'b': a walk goes round" in cycles[0].message
+    assert (
+        "hands over to 'a', which leads back to 'b': a walk that comes back stops"
+        in cycles[0].message
+    )
     assert cycles[0].path.name == "b.yaml"
     assert cycles[0].line == handoff_line(handing_over("b", "a"))
 
