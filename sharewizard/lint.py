@@ -18,7 +18,7 @@ from sharewizard.guidance import GuidanceText
 from sharewizard.loader import JsonPath, YamlDocument, iter_conditions
 from sharewizard.model import HANDOFF_PREFIX, Answer, Condition, Flow, Question
 
-ERROR, WARNING = "error", "warning"
+ERROR, WARNING, NOTE = "error", "warning", "note"  # notes never fail a run
 
 #: Question text wraps over at most three lines of an 80-column terminal.
 QUESTION_COLUMNS = 240
@@ -92,8 +92,8 @@ RULES = {
         Rule(
             "SW204",
             "handoff-cycle",
-            WARNING,
-            "`flow:` hand-offs lead back to a flow already on the way",
+            NOTE,
+            "`flow:` hand-offs can lead back to a flow already on the way",
         ),
         Rule(
             "SW205",
@@ -1011,8 +1011,11 @@ def _check_handoffs(flows: dict[str, Flow], docs: dict[str, YamlDocument], repor
             docs[flow_id],
             loader.route_path(docs[flow_id], q, r),
             "SW204",
-            f"this hands over to {loop}: a walk that comes back stops with an error.",
-            "Prefer an outcome naming the other flow in `related_flows`.",
+            f"this hands over to {loop}. A walk that comes back does not loop: it returns to the "
+            "answer that led away and asks for one of the two to change (an answers file stops "
+            "with an error).",
+            "Fine when only contradicting answers come back; otherwise prefer an outcome naming "
+            "the other flow in `related_flows`.",
         )
 
 
