@@ -77,3 +77,24 @@ def test_immediate_danger_is_asked_first_and_ends_at_call_999(tmp_path):
     child.expect_exact("Practice run: nothing was written.")
     assert finish(child) == 0
     assert not list(tmp_path.glob("sharewizard-*"))
+
+
+def test_decide_with_no_arguments_asks_about_immediate_danger_first(tmp_path):
+    import os
+    import sys
+
+    import pexpect
+
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "SHAREWIZARD_DATA_DIR": str(tmp_path)}
+    env.pop("SHAREWIZARD_FLOWS", None)  # the flows shipped with sharewizard
+    child = pexpect.spawn(
+        sys.executable, ["-m", "sharewizard", "decide"], cwd=str(tmp_path), env=env,
+        encoding="utf-8", timeout=20, dimensions=(24, 80),
+    )  # fmt: skip
+    child.expect_exact("Is a child in immediate danger")
+    assert "Which of these" not in child.before  # no situation is asked before it
+    child.send(ENTER)  # yes, or I think a child may be
+    child.expect_exact("What next?")  # the outcome: call 999, no further questions first
+    assert "Call 999 or the police now" in child.before
+    child.sendcontrol("d")
+    assert finish(child) == 130
