@@ -12,6 +12,7 @@ from typing import Any, TypedDict, cast
 from sharewizard import __version__, engine
 from sharewizard.errors import Location, RecordError, TamperedRecord
 from sharewizard.files import write_private
+from sharewizard.loader import flows_origin
 from sharewizard.model import Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.session import Decision
 
@@ -99,6 +100,7 @@ class Record(TypedDict):
     created_at: str
     tool: dict[str, str]
     disclaimer: str
+    flows: str  # "packaged": the flows shipped with sharewizard; "custom": from --flows
     sitting: Sitting
     flow: FlowRef
     route: list[RouteSegment]
@@ -197,6 +199,7 @@ def build_record(
         "created_at": created_at,
         "tool": {"name": "sharewizard", "version": __version__},
         "disclaimer": catalogue.record_form.disclaimer,
+        "flows": flows_origin(catalogue),
         "sitting": sitting or {"id": record_id, "part": 1, "flows": [decision.flow.id]},
         "flow": _flow_ref(decision.flow),
         "route": [
