@@ -507,6 +507,11 @@ def verify(
         raise typer.Exit(ExitStatus.CHECK_FAILED)
 
 
+from sharewizard import cli_train  # noqa: E402  (trainer commands, kept apart)
+
+cli_train.register(app)
+
+
 # --- entry point --------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""A flow as a diagram: Mermaid, Graphviz dot (and SVG through `dot`), and a Rich tree for `show`."""
+"""A flow as a diagram: Mermaid, Graphviz dot (SVG through `dot`), and a Rich tree for `show`."""
 
 from __future__ import annotations
 
@@ -86,9 +86,7 @@ def route_label(flow: Flow, question: Question, index: int) -> str:
 def diagram(flow: Flow) -> Diagram:
     """The flow's nodes (questions, outcomes, hand-offs) and one edge per route."""
     nodes = [Node(f"q:{q.id}", "question", q.text) for q in flow.questions.values()]
-    nodes += [
-        Node(f"o:{o.id}", "outcome", o.title, o.decision) for o in flow.outcomes.values()
-    ]
+    nodes += [Node(f"o:{o.id}", "outcome", o.title, o.decision) for o in flow.outcomes.values()]
     edges: list[Edge] = []
     handoffs: dict[str, Node] = {}
     for question in flow.questions.values():
@@ -209,7 +207,9 @@ def to_dot(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) -> s
             lines.append(f'    {nid} [shape=cds, label="{dot_text(node.label)}"];')
     for edge in shape.edges:
         label = f' [label="{dot_text(edge.label, 24)}"]' if edge.label else ""
-        lines.append(f'    "{dot_text(edge.source, 200)}" -> "{dot_text(edge.target, 200)}"{label};')
+        lines.append(
+            f'    "{dot_text(edge.source, 200)}" -> "{dot_text(edge.target, 200)}"{label};'
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,559 @@
+"""Trainer commands: `cases`, `train`, `show` and `graph` (registered on the main Typer app)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from sharewizard.errors import ExitStatus, Location, UsageError
+from sharewizard.model import Answer, Catalogue, Citation, Outcome, Question
+from sharewizard.summary import DECISION_STYLE, plain
+from sharewizard.train import (
+    Case,
+    Walk,
+    decision_label,
+    describe_step,
+    ending,
+    find_case,
+    last_decision,
+    load_cases,
+    packaged_cases_dir,
+    start_walk,
+)
+
+KeyReader = Callable[[], str]
+
+CASES_OPTION_HELP = "Also read the case studies (answers files with a `case:` block) in DIR."
+
+
+class GraphFormat(str, Enum):
+    """Diagram formats."""
+
+    mermaid = "mermaid"
+    dot = "dot"
+    svg = "svg"
+
+
+def _catalogue(ctx: typer.Context) -> Catalogue:
+    from sharewizard.loader import load_catalogue
+
+    return load_catalogue(ctx.obj.get("flows") if ctx.obj else None)
+
+
+def _cases(catalogue: Catalogue, extra: Path | None) -> list[Case]:
+    """The shipped cases (only with the shipped flows, which they are written for) and DIR's."""
+    from sharewizard import loader
+
+    here = Path(loader.__file__).parent
+    shipped = {(here / "flows").resolve(), (here.parent / "flows").resolve()}
+    folders = [packaged_cases_dir()] if catalogue.directory.resolve() in shipped else []
+    folders = [f for f in folders if f.is_dir()] + ([extra] if extra is not None else [])
+    return load_cases(catalogue, folders)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the trainer commands to the `sharewizard` app."""
+    app.command("cases")(cases_command)
+    app.command("train")(train_command)
+    app.command("show")(show_command)
+    app.command("graph")(graph_command)
+
+
+# --- cases --------------------------------------------------------------------------------------
+
+
+def cases_command(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    cases_dir: Path | None = typer.Option(None, "--cases", metavar="DIR", help=CASES_OPTION_HELP),
+) -> None:
+    """List the case studies for training: id, flow, FAQ questions and teaching point."""
+    catalogue = _catalogue(ctx)
+    found = _cases(catalogue, cases_dir)
+    if as_json:
+        rows = [
+            {
+                "id": c.id,
+                "path": str(c.path),
+                "title": c.title,
+                "role": c.role,
+                "flow": c.flow_id,
+                "flows": list(c.flows),
+                "faq": list(c.faq) or _faq_numbers(catalogue, c),
+                "trap": c.trap,
+                "teaching_point": c.teaching_point,
+            }
+            for c in found
+        ]
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table(show_edge=False, show_lines=True)
+    table.add_column("Case", no_wrap=True)
+    table.add_column("Flow", no_wrap=True)
+    table.add_column("FAQ", justify="right")
+    table.add_column("Title and teaching point")
+    for c in found:
+        faq = ", ".join(str(n) for n in (c.faq or _faq_numbers(catalogue, c))) or "–"
+        about = Text.assemble(
+            (plain(c.title).plain, "bold"), *([(" (trap)", "yellow")] if c.trap else [])
+        )
+        about.append("\n")
+        about.append(plain(c.teaching_point))
+        table.add_row(plain(c.id), plain(c.flow_id), faq, about)
+    console = Console(highlight=False)
+    console.print(table)
+    if not found:
+        console.print("No case studies found.", markup=False)
+
+
+def _faq_numbers(catalogue: Catalogue, case: Case) -> list[int]:
+    numbers = [catalogue.flows[f].faq.number for f in case.flows if f in catalogue.flows]
+    return [n for n in numbers if n is not None]
+
+
+# --- show and graph -----------------------------------------------------------------------------
+
+
+def _flow(catalogue: Catalogue, flow_id: str) -> Any:
+    flow = catalogue.flows.get(flow_id)
+    if flow is None:
+        raise UsageError(
+            f"unknown flow {flow_id!r}.",
+            Location(field="FLOW"),
+            f"Flows: {', '.join(sorted(catalogue.flows))}.",
+        )
+    return flow
+
+
+def show_command(
+    ctx: typer.Context,
+    flow: str = typer.Argument(..., help="Flow id (see `sharewizard list`)."),
+) -> None:
+    """Show a flow as a tree: each question, where each answer goes, and the outcomes."""
+    from sharewizard.graph import tree
+
+    catalogue = _catalogue(ctx)
+    Console(highlight=False).print(tree(_flow(catalogue, flow), catalogue.record_form.decisions))
+
+
+def graph_command(
+    ctx: typer.Context,
+    flow: str = typer.Argument(..., help="Flow id (see `sharewizard list`)."),
+    fmt: GraphFormat = typer.Option(
+        GraphFormat.mermaid,
+        "--format",
+        "-f",
+        help="mermaid (default), dot (Graphviz source) or svg (needs Graphviz's `dot`).",
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        metavar="PATH",
+        help="Write the diagram to PATH instead of printing it.",
+    ),
+) -> None:
+    """Draw a flow as a diagram, with outcomes coloured by decision."""
+    from sharewizard.graph import render
+
+    catalogue = _catalogue(ctx)
+    text = render(_flow(catalogue, flow), fmt.value, catalogue.record_form.decisions)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write the diagram: {exc.strerror}.", Location(out)) from None
+    typer.echo(f"Diagram written to {out}")
+
+
+# --- train --------------------------------------------------------------------------------------
+
+
+def train_command(
+    ctx: typer.Context,
+    name: str | None = typer.Argument(
+        None,
+        metavar="[CASE|FLOW]",
+        help="A case study (see `sharewizard cases`) or a flow id; without it, choose from a list.",
+    ),
+    record: Path | None = typer.Option(
+        None,
+        "--record",
+        metavar="PATH",
+        help="Write the room's decision as a record marked `training: true` (else nothing).",
+    ),
+    cases_dir: Path | None = typer.Option(None, "--cases", metavar="DIR", help=CASES_OPTION_HELP),
+) -> None:
+    """Step through a case study or a flow in front of a room, with the what-if of every answer."""
+    catalogue = _catalogue(ctx)
+    if record is not None and record.exists():
+        raise UsageError(
+            "already exists; nothing was asked or written.",
+            Location(record),
+            "Choose another --record path.",
+        )
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "`sharewizard train` reads key presses, so it needs a terminal, and standard input "
+            "is not one.",
+            hint="To check cases without a terminal, use `sharewizard replay --check PATH`.",
+        )
+    found = _cases(catalogue, cases_dir)
+    console = Console(highlight=False)
+    name = name or _choose(console, catalogue, found)
+    case = find_case(found, name)
+    if case is None and name not in catalogue.flows:
+        raise UsageError(
+            f"{name!r} is neither a case study nor a flow.",
+            Location(field="CASE|FLOW"),
+            "See `sharewizard cases` and `sharewizard list`.",
+        )
+    walk = start_walk(catalogue, case=case, flow_id=name)
+    done = run_training(console, walk, _key_reader())
+    if done is None:
+        console.print("Stopped. Nothing was written.", markup=False)
+        return
+    if record is not None:
+        _write_training_record(console, catalogue, done, record)
+
+
+def _choose(console: Console, catalogue: Catalogue, found: list[Case]) -> str:
+    from prompt_toolkit import prompt
+
+    options = [c.id for c in found] + sorted(catalogue.flows)
+    table = Table(show_edge=False, title="Choose a case study or a flow", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("Case or flow", no_wrap=True)
+    table.add_column("Title")
+    for number, case in enumerate(found, 1):
+        table.add_row(str(number), plain(case.id), plain(case.title))
+    for number, flow_id in enumerate(sorted(catalogue.flows), len(found) + 1):
+        table.add_row(str(number), plain(flow_id), plain(catalogue.flows[flow_id].title))
+    console.print(table)
+    while True:
+        try:
+            reply = prompt("Number or name (Ctrl-C to quit): ").strip()
+        except (KeyboardInterrupt, EOFError):
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
+        if reply.isdigit() and 1 <= int(reply) <= len(options):
+            return options[int(reply) - 1]
+        if reply in options:
+            return reply
+        console.print("Please type one of the numbers above.", markup=False)
+
+
+def _key_reader() -> KeyReader:
+    """Read one key press at a time with prompt_toolkit: enter, a letter or digit, or ctrl-c."""
+    from prompt_toolkit.application import Application
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.keys import Keys
+    from prompt_toolkit.layout import Layout
+    from prompt_toolkit.layout.containers import Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.Any)
+    def _any(event: Any) -> None:
+        event.app.exit(result=event.data.lower())
+
+    @bindings.add("enter")
+    def _enter(event: Any) -> None:
+        event.app.exit(result="enter")
+
+    @bindings.add("c-c")
+    @bindings.add("c-d")
+    def _stop(event: Any) -> None:
+        event.app.exit(result="ctrl-c")
+
+    def read() -> str:
+        app: Application[str] = Application(
+            layout=Layout(Window(FormattedTextControl(""), height=1)),
+            key_bindings=bindings,
+            erase_when_done=True,
+        )
+        return app.run()
+
+    return read
+
+
+# --- the training screens -----------------------------------------------------------------------
+
+
+def run_training(console: Console, walk: Walk, read_key: KeyReader) -> Walk | None:
+    """Show the narrative, then each question, until the end screen; None if the room quits."""
+    _show(console, intro_screen(walk))
+    while True:
+        key = read_key()
+        if key == "ctrl-c":
+            raise typer.Exit(ExitStatus.INTERRUPTED)
+        if key in ("enter", "q"):
+            break
+    if key == "q":
+        return None
+    what_if_open = False
+    while True:
+        _show(console, walk_screen(walk, what_if_open=what_if_open))
+        key = read_key()
+        if key == "ctrl-c":
+            raise typer.Exit(ExitStatus.INTERRUPTED)
+        if key == "q":
+            return None
+        if walk.finished and key == "enter":
+            return walk
+        if key == "w":
+            what_if_open = not what_if_open
+            continue
+        what_if_open = False
+        walk = _move(walk, key)
+
+
+def _move(walk: Walk, key: str) -> Walk:
+    question = walk.question
+    if key == "b":
+        return walk.back()
+    if key == "enter":
+        if walk.pending is not None or question is None:
+            return walk.go_on()
+        if walk.case_answer is not None:
+            return walk.reveal()
+        if question.type == "text" and not question.required:
+            return walk.pick("")
+        return walk
+    if question is not None and key.isdigit() and question.choices:
+        index = int(key) - 1
+        if 0 <= index < len(question.choices):
+            return walk.pick(question.choices[index].value)
+    return walk
+
+
+def _show(console: Console, screen: RenderableType) -> None:
+    if console.is_terminal:
+        console.clear()
+    console.print(screen)
+
+
+def _keys(*pairs: tuple[str, str]) -> Text:
+    text = Text()
+    for index, (key, action) in enumerate(pairs):
+        if index:
+            text.append(" · ", style="dim")
+        text.append(key, style="bold reverse")
+        text.append(f" {action}")
+    return text
+
+
+def intro_screen(walk: Walk) -> RenderableType:
+    """The first screen: the case's title, role and narrative (or the flow's description)."""
+    case = walk.case
+    if case is None:
+        flow = walk.leg.flow
+        body = Group(
+            plain(flow.description),
+            Text(),
+            Text("No case study: the room answers every question.", style="dim"),
+        )
+        return Group(
+            Panel(body, title=plain(flow.title), title_align="left", padding=(1, 2)),
+            _keys(("Enter", "start"), ("q", "quit")),
+        )
+    head = Text.assemble(("Role: ", "bold"), plain(case.role).plain)
+    body = Group(head, Text(), plain(case.narrative))
+    return Group(
+        Panel(body, title=plain(case.title), title_align="left", padding=(1, 2)),
+        _keys(("Enter", "start"), ("q", "quit")),
+    )
+
+
+def walk_screen(walk: Walk, *, what_if_open: bool = False) -> RenderableType:
+    """The screen for the walk's state: a question, an outcome between flows, or the end."""
+    if walk.finished:
+        return end_screen(walk)
+    question = walk.question
+    if question is None:
+        outcome = walk.step
+        assert isinstance(outcome, Outcome)
+        return Group(
+            _outcome_panel(walk, outcome),
+            _keys(("Enter", f"continue in {walk.queue[0]}"), ("b", "back"), ("q", "quit")),
+        )
+    parts: list[RenderableType] = [_question_panel(walk, question)]
+    if walk.pending is not None or what_if_open:
+        parts.append(_what_if_panel(walk))
+    elif question.guidance or question.help:
+        parts.append(_why_panel(walk, question))
+    parts.append(_question_keys(walk, question))
+    return Group(*parts)
+
+
+def _question_panel(walk: Walk, question: Question) -> Panel:
+    body = Text()
+    body.append(plain(question.text).plain, style="bold")
+    body.append("\n")
+    case_answer = walk.case_answer if walk.revealed else None
+    for number, choice in enumerate(question.choices, 1):
+        chosen = _has(walk.pending, choice.value)
+        body.append("\n")
+        body.append("▶ " if chosen else "  ", style="bold")
+        body.append(f"{number}  ", style="bold" if chosen else "")
+        body.append(plain(choice.label).plain, style="bold" if chosen else "")
+        if case_answer is not None and _has(case_answer, choice.value):
+            body.append("   ← the case's answer", style="green")
+    if not question.choices and walk.pending is not None:
+        body.append("\n▶ ", style="bold")
+        body.append(plain(str(walk.pending) or "(no answer)").plain, style="bold")
+    where = walk.leg.flow.title
+    title = Text.assemble((f"Question {walk.number}", "bold"), "  ", plain(where))
+    return Panel(body, title=title, title_align="left", padding=(1, 2), border_style="cyan")
+
+
+def _has(answer: Answer | None, value: str) -> bool:
+    if answer is None:
+        return False
+    return value in answer if isinstance(answer, tuple) else answer == value
+
+
+def _why_panel(walk: Walk, question: Question) -> Panel:
+    parts: list[RenderableType] = []
+    if question.help:
+        parts.append(plain(question.help))
+    for cite in question.guidance:
+        parts.append(_quote(walk.catalogue, cite))
+    return Panel(Group(*parts), title="Why this question", title_align="left", border_style="dim")
+
+
+def _quote(catalogue: Catalogue, cite: Citation) -> Text:
+    source = catalogue.sources.get(cite.source)
+    text = Text()
+    text.append("“")
+    text.append(plain(cite.quote).plain, style="italic")
+    text.append("”  — ")
+    text.append(
+        plain(f"{source.title if source else cite.source}, {cite.section}").plain, style="dim"
+    )
+    return text
+
+
+def _what_if_panel(walk: Walk) -> Panel:
+    decisions = walk.catalogue.record_form.decisions
+    table = Table(show_header=False, show_edge=False, box=None, expand=True, padding=(0, 1))
+    table.add_column("", no_wrap=True)
+    table.add_column("Answer", ratio=1)
+    table.add_column("", no_wrap=True)
+    table.add_column("Leads to", ratio=2)
+    for branch in walk.what_if():
+        mark = "▶" if walk.pending is not None and walk.pending == branch.answer else " "
+        step = branch.step
+        style = DECISION_STYLE.get(step.decision, "bold") if isinstance(step, Outcome) else ""
+        table.add_row(
+            mark, plain(branch.label), "→", Text(describe_step(step, decisions), style=style)
+        )
+    return Panel(table, title="What if", title_align="left", border_style="magenta")
+
+
+def _question_keys(walk: Walk, question: Question) -> Text:
+    pairs: list[tuple[str, str]] = []
+    count = len(question.choices)
+    if walk.pending is not None:
+        pairs.append(("Enter", "go on"))
+    elif walk.case_answer is not None:
+        pairs.append(("Enter", "show the case's answer"))
+    if count:
+        keys = f"1-{count}" if count > 1 else "1"
+        pairs.append((keys, "room toggles" if question.type == "multi" else "room picks"))
+    pairs += [("w", "what-if"), ("b", "back"), ("q", "quit")]
+    return _keys(*pairs)
+
+
+def _outcome_panel(walk: Walk, outcome: Outcome) -> Panel:
+    decisions = walk.catalogue.record_form.decisions
+    style = DECISION_STYLE.get(outcome.decision, "bold")
+    title = Text.assemble(
+        plain(outcome.title).plain, " ", (f"[{decision_label(outcome.decision, decisions)}]", style)
+    )
+    body = Text(plain(outcome.summary).plain)
+    for action in outcome.actions:
+        body.append("\n• ")
+        body.append(plain(action).plain)
+    return Panel(body, title=title, title_align="left", border_style=style, padding=(0, 1))
+
+
+def end_screen(walk: Walk) -> RenderableType:
+    """The end: the outcome(s), the teaching point, the citations, and where the room differed."""
+    end = ending(walk)
+    parts: list[RenderableType] = [_outcome_panel(walk, outcome) for _, outcome in end.outcomes]
+    if walk.case is not None:
+        if end.same_as_case:
+            parts.append(Text("The room followed the case's answers all the way.", style="green"))
+        else:
+            parts.append(_differences_table(walk, end))
+        parts.append(
+            Panel(
+                plain(end.teaching_point),
+                title="Teaching point",
+                title_align="left",
+                border_style="cyan",
+            )
+        )
+    if end.citations:
+        parts.append(
+            Panel(
+                Group(*[_quote(walk.catalogue, c) for c in end.citations]),
+                title="Guidance",
+                title_align="left",
+                border_style="dim",
+            )
+        )
+    parts.append(_keys(("Enter", "finish"), ("b", "back"), ("q", "quit")))
+    return Group(*parts)
+
+
+def _differences_table(walk: Walk, end: Any) -> Table:
+    decisions = walk.catalogue.record_form.decisions
+    table = Table(
+        title="Where the room's path differed from the case's", title_justify="left", expand=True
+    )
+    table.add_column("Question", ratio=3)
+    table.add_column("Room", ratio=1)
+    table.add_column("Case", ratio=1)
+    for diff in end.differences:
+        table.add_row(
+            plain(diff.question.text),
+            plain(diff.question.label_of(diff.room) if diff.room is not None else "(not reached)"),
+            plain(diff.question.label_of(diff.case) if diff.case is not None else "(not reached)"),
+        )
+    theirs = ", ".join(
+        f"{o.title} [{decision_label(o.decision, decisions)}]" for _, o in end.case_outcomes
+    )
+    if end.outcomes != end.case_outcomes and theirs:
+        table.caption = f"The case's outcome: {theirs}"
+    return table
+
+
+def _write_training_record(console: Console, catalogue: Catalogue, walk: Walk, path: Path) -> None:
+    from sharewizard.records import build_record, checksum, utc_timestamp, write_record
+
+    record = build_record(
+        last_decision(walk), catalogue, created_at=utc_timestamp(), record_id=str(uuid.uuid4())
+    )
+    # Marks the record as practice so `verify` can tell it from a real decision.
+    record["training"] = True
+    record["checksum"] = checksum(record)
+    fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "json"
+    write_record(record, path, fmt)
+    console.print(
+        Text.assemble(("✔ ", "green"), plain(f"Training record written to {path}")), soft_wrap=True
+    )
