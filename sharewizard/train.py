@@ -116,7 +116,7 @@ def _checked(
     if flow is None:
         raise AnswersError(
             f"unknown flow {flow_id!r}.",
-            file.locate(at),
+            _located(file, at, key=True),
             f"Flows: {', '.join(sorted(catalogue.flows))}.",
         )
     checked: dict[str, Answer] = {}
@@ -125,14 +125,22 @@ def _checked(
         if question is None:
             raise AnswersError(
                 f"{qid!r} is not a question of the flow {flow_id!r}.",
-                file.locate(f"{at}.{qid}"),
+                _located(file, f"{at}.{qid}", key=True),
                 f"Questions: {', '.join(flow.questions)}.",
             )
         try:
             checked[qid] = engine.check_answer(question, value)
         except AnswersError as exc:
-            raise AnswersError(exc.message, file.locate(f"{at}.{qid}"), exc.hint) from exc
+            raise AnswersError(exc.message, _located(file, f"{at}.{qid}"), exc.hint) from exc
     return checked
+
+
+def _located(file: AnswersFile, dotted: str, *, key: bool = False) -> Location:
+    """Where `then.0.answers.x` sits in the file (list indexes are numbers in positions)."""
+    if file.doc is None:
+        return file.locate(dotted)
+    path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+    return file.doc.locate(path, key=key)
 
 
 def load_cases(catalogue: Catalogue, directories: Iterable[Path]) -> list[Case]:

@@ -1,0 +1,344 @@
+"""Training: case studies, the what-if of a question, the walk state and its ending."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from sharewizard import cli_train, train
+from sharewizard.errors import AnswersError, UsageError
+from sharewizard.loader import load_catalogue
+from sharewizard.model import Catalogue, Choice, Condition, Faq, Flow, Outcome, Question, Route
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = FIXTURES / "cases"
+DEMO = load_catalogue(FIXTURES / "catalogue")
+
+
+def demo_case() -> train.Case:
+    (case,) = train.load_cases(DEMO, [CASES])
+    return case
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+
+def test_cases_are_answers_files_with_a_case_block_others_are_skipped():
+    case = demo_case()
+    assert case.id == "demo-injury"
+    assert case.title == "An injury seen at drop-off"
+    assert case.role == "Class teacher"
+    assert case.flows == ("demo",)
+    assert case.answer_to("demo", "kinds") == ("injury",)
+    assert case.answer_to("demo", "nothing") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "where", "what"),
+    [
+        ("unknown-question.yaml", "unknown-question.yaml:10:3: answers.kindz", "not a question"),
+        ("bad-answer.yaml", "bad-answer.yaml:9:12: answers.concern", "'perhaps' is not an answer"),
+    ],
+)
+def test_a_broken_case_names_file_line_and_column(name, where, what):
+    with pytest.raises(AnswersError) as caught:
+        train.load_case(DEMO, FIXTURES / "cases-broken" / name)
+    assert where in str(caught.value) and what in str(caught.value)
+
+
+def test_a_missing_cases_folder_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="no such cases folder"):
+        train.load_cases(DEMO, [tmp_path / "nope"])
+
+
+def test_find_case_by_id_or_path():
+    cases = train.load_cases(DEMO, [CASES])
+    assert train.find_case(cases, "demo-injury") is cases[0]
+    assert train.find_case(cases, str(CASES / "demo-injury.yaml")) is cases[0]
+    assert train.find_case(cases, "demo") is None
+
+
+def test_the_shipped_cases_load_and_cover_every_faq_question():
+    catalogue = load_catalogue()
+    cases = train.load_cases(catalogue, [train.packaged_cases_dir()])
+    assert len(cases) >= 12
+    covered = {catalogue.flows[f].faq.number for c in cases for f in c.flows}
+    assert set(range(1, 8)) <= covered
+
+
+def test_installed_command_lists_the_shipped_cases_from_another_folder(tmp_path):
+    beside = Path(sys.executable).parent / "sharewizard"
+    command = str(beside) if beside.exists() else shutil.which("sharewizard") or ""
+    assert command, "sharewizard is not installed in this environment: pip install '.[test]'"
+    env = {k: v for k, v in os.environ.items() if k != "SHAREWIZARD_FLOWS"}
+    done = subprocess.run(
+        [command, "cases", "--json"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) >= 12
+
+
+# --- what-if -------------------------------------------------------------------------------------
+
+
+def test_what_if_shows_where_each_answer_leads_from_the_answers_so_far():
+    demo = DEMO.flows["demo"]
+    first = train.what_if(demo, demo.questions["concern"], {})
+    assert [(b.answer, b.label) for b in first] == [
+        ("yes", "Yes"),
+        ("no", "No"),
+        ("not-sure", "Not sure"),
+    ]
+    assert first[0].step is demo.questions["kinds"]
+    assert first[1].step is demo.outcomes["none"]
+    note = demo.questions["note"]
+    high = {"concern": "yes", "kinds": ("injury",), "urgency": "high"}
+    low = {**high, "urgency": "low"}
+    # A text question has nothing to try; the other answers decide where it goes.
+    assert train.what_if(demo, note, high) == []
+    urgency = train.what_if(demo, demo.questions["urgency"], high)
+    assert {b.answer: b.step.id for b in urgency} == {"high": "note", "low": "note"}
+    kinds = train.what_if(demo, demo.questions["kinds"], {"concern": "yes"})
+    assert {b.answer: b.step.id for b in kinds} == {
+        ("neglect",): "note",
+        ("injury",): "urgency",
+        ("online",): "note",
+    }
+    assert low != high
+
+
+def test_describe_step_names_the_decision_in_the_vocabulary():
+    demo = DEMO.flows["demo"]
+    decisions = DEMO.record_form.decisions
+    assert train.describe_step(demo.outcomes["refer"], decisions) == "Refer [Make the referral]"
+    assert train.describe_step(demo.questions["kinds"]) == "next question: Which kinds?"
+
+
+# --- the walk ------------------------------------------------------------------------------------
+
+
+def test_reveal_shows_the_case_answer_and_go_on_takes_it():
+    walk = train.start_walk(DEMO, case=demo_case())
+    assert walk.question.id == "concern" and walk.number == 1
+    assert walk.case_answer == "yes" and walk.pending is None
+    assert walk.go_on() is walk  # nothing chosen yet
+    shown = walk.reveal()
+    assert shown.pending == "yes" and shown.revealed
+    moved = shown.go_on()
+    assert moved.question.id == "kinds" and moved.number == 2
+    assert moved.leg.answers == {"concern": "yes"}
+
+
+def test_the_room_can_pick_another_answer_and_back_undoes_one_move_at_a_time():
+    walk = train.start_walk(DEMO, case=demo_case()).reveal()
+    other = walk.pick("no")
+    assert other.pending == "no"
+    ended = other.go_on()
+    assert ended.finished and ended.step.id == "none"
+    assert ended.back() is other
+    assert ended.back().back() is walk
+    assert walk.back().pending is None
+    start = train.start_walk(DEMO, case=demo_case())
+    assert start.back() is start
+
+
+def test_a_multiple_choice_toggles_values():
+    walk = train.start_walk(DEMO, flow_id="demo").pick("yes").go_on()
+    both = walk.pick("injury").pick("online")
+    assert both.pending == ("injury", "online")
+    assert both.pick("injury").pending == ("online",)
+    assert both.pick("injury").pick("online").pending is None
+
+
+def test_a_flow_without_a_case_has_nothing_to_reveal():
+    walk = train.start_walk(DEMO, flow_id="demo")
+    assert walk.case_answer is None and walk.reveal() is walk
+
+
+def test_an_unknown_flow_is_a_usage_error():
+    with pytest.raises(UsageError, match="unknown flow 'nope'"):
+        train.start_walk(DEMO, flow_id="nope")
+
+
+def test_case_walk_follows_the_case_to_its_outcome():
+    walk = train.case_walk(DEMO, demo_case())
+    assert walk.finished and walk.step.id == "refer"
+
+
+def walk_through(walk: train.Walk, *answers) -> train.Walk:
+    for value in answers:
+        walk = (walk.reveal() if value is None else walk.pick(value)).go_on()
+    return walk
+
+
+def test_the_ending_lists_where_the_room_differed_from_the_case():
+    case = demo_case()
+    room = walk_through(train.start_walk(DEMO, case=case), None, "injury", "low", None)
+    assert room.finished and room.step.id == "share"
+    end = train.ending(room)
+    assert [o.id for _, o in end.outcomes] == ["share"]
+    assert [o.id for _, o in end.case_outcomes] == ["refer"]
+    assert [(d.question.id, d.room, d.case) for d in end.differences] == [
+        ("urgency", "low", "high")
+    ]
+    assert end.teaching_point == case.teaching_point
+    assert end.citations and not end.same_as_case
+
+
+def test_the_ending_when_the_room_follows_the_case():
+    room = walk_through(train.start_walk(DEMO, case=demo_case()), None, None, None, None)
+    end = train.ending(room)
+    assert end.same_as_case and end.differences == ()
+
+
+def test_a_path_that_leaves_the_case_lists_questions_only_one_side_answered():
+    room = walk_through(train.start_walk(DEMO, case=demo_case()), "no")
+    end = train.ending(room)
+    assert [(d.question.id, d.room, d.case) for d in end.differences] == [
+        ("concern", "no", "yes"),
+        ("kinds", None, ("injury",)),
+        ("urgency", None, "high"),
+        ("note", None, ""),
+    ]
+
+
+def fan_out_catalogue() -> Catalogue:
+    """A hub flow whose multiple choice hands over to two flows in turn."""
+    demo = DEMO.flows["demo"]
+    pick = Question(
+        "situations",
+        "Which situations?",
+        "multi",
+        choices=(Choice("a", "First"), Choice("b", "Second")),
+        routes=(
+            Route("flow:demo", Condition("equals", "situations", ("a",))),
+            Route("flow:other", Condition("equals", "situations", ("b",))),
+        ),
+        fan_out=True,
+    )
+    hub = dataclasses.replace(
+        demo,
+        id="hub",
+        faq=Faq(None, "Hub?"),
+        start="situations",
+        questions={"situations": pick},
+        outcomes={},
+    )
+    other = dataclasses.replace(demo, id="other", title="Other flow")
+    flows = {"hub": hub, "demo": demo, "other": other}
+    return dataclasses.replace(DEMO, flows=flows)
+
+
+def test_a_fan_out_walks_each_chosen_flow_in_turn_and_back_returns_across_flows():
+    catalogue = fan_out_catalogue()
+    walk = train.start_walk(catalogue, flow_id="hub")
+    walk = walk.pick("a").pick("b").go_on()
+    assert walk.leg.flow.id == "demo" and walk.queue == ("other",)
+    assert walk.question.id == "concern" and walk.number == 2
+    walk = walk.pick("no").go_on()
+    assert walk.question is None and not walk.finished  # an outcome, with a flow still to walk
+    nxt = walk.go_on()
+    assert nxt.leg.flow.id == "other" and nxt.queue == ()
+    assert nxt.back() is walk
+    done = nxt.pick("not-sure").go_on()
+    assert done.finished
+    assert [(f.id, o.id) for f, o in train.outcomes_of(done)] == [
+        ("demo", "none"),
+        ("other", "advice"),
+    ]
+    decision = train.last_decision(done)
+    assert decision.flow.id == "other" and decision.outcome.id == "advice"
+    assert [s.flow.id for s in decision.route] == ["hub", "demo"]
+
+
+def test_last_decision_needs_an_outcome():
+    with pytest.raises(Exception, match="not reached an outcome"):
+        train.last_decision(train.start_walk(DEMO, flow_id="demo"))
+
+
+# --- screens -------------------------------------------------------------------------------------
+
+
+def render(screen, width: int = 80) -> str:
+    out = io.StringIO()
+    Console(file=out, width=width, color_system=None, emoji=False).print(screen)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_question_screen_shows_the_question_why_and_the_keys(width):
+    walk = train.start_walk(DEMO, case=demo_case())
+    text = render(cli_train.walk_screen(walk), width)
+    assert "Question 1" in text and "Concern?" in text
+    assert "Why this question" in text and "“Yes you can.”" in text
+    assert "Enter show the case's answer · 1-3 room picks · w what-if · b back · q quit" in text
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert len(text.splitlines()) <= 24
+
+
+def test_what_if_screen_marks_the_pending_answer_and_each_destination():
+    walk = train.start_walk(DEMO, case=demo_case()).reveal()
+    text = render(cli_train.walk_screen(walk))
+    assert "← the case's answer" in text
+    assert "What if" in text
+    assert "No" in text and "Do not share [Do not share]" in text
+    assert "Not sure" in text and "Seek advice [Seek advice before you act]" in text
+    assert "Enter go on" in text
+
+
+def test_end_screen_shows_outcome_differences_teaching_point_and_guidance():
+    room = walk_through(train.start_walk(DEMO, case=demo_case()), None, "injury", "low", None)
+    text = render(cli_train.walk_screen(room))
+    assert "Share [Share the information]" in text
+    assert "Where the room's path differed from the case's" in text
+    assert "How urgent?" in text and "Low" in text and "High" in text
+    assert "The case's outcome: Refer [Make the referral]" in text
+    assert "Teaching point" in text and "high urgency is referred now" in text
+    assert "Guidance" in text
+
+
+def test_run_training_reads_keys_until_the_end():
+    keys = iter(
+        [
+            "enter",
+            "w",
+            "enter",
+            "enter",
+            "x",
+            "enter",
+            "enter",
+            "2",
+            "enter",
+            "enter",
+            "enter",
+            "enter",
+        ]
+    )
+    out = io.StringIO()
+    done = cli_train.run_training(
+        Console(file=out, width=80, color_system=None),
+        train.start_walk(DEMO, case=demo_case()),
+        lambda: next(keys),
+    )
+    assert done is not None and done.finished and done.step.id == "share"
+
+
+def test_run_training_quits_on_q():
+    keys = iter(["enter", "q"])
+    out = io.StringIO()
+    walk = train.start_walk(DEMO, case=demo_case())
+    assert cli_train.run_training(Console(file=out), walk, lambda: next(keys)) is None
+
+
+def test_an_outcome_flag_is_only_for_outcomes():
+    assert isinstance(DEMO.flows["demo"].outcomes["refer"], Outcome)
+    assert isinstance(DEMO.flows["demo"], Flow)
