@@ -342,3 +342,46 @@ def test_run_training_quits_on_q():
 def test_an_outcome_flag_is_only_for_outcomes():
     assert isinstance(DEMO.flows["demo"].outcomes["refer"], Outcome)
     assert isinstance(DEMO.flows["demo"], Flow)
+
+
+def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--flows", str(FIXTURES / "catalogue"), *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_train_without_a_terminal_is_exit_2_and_writes_nothing(tmp_path):
+    done = run_cli(tmp_path, "train", "--cases", str(CASES), "demo-injury", "--record", "r.json")
+    assert done.returncode == 2
+    assert "needs a terminal" in done.stderr and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_train_refuses_an_existing_record_before_anything_else(tmp_path):
+    (tmp_path / "r.json").write_text("{}")
+    done = run_cli(tmp_path, "train", "demo", "--record", "r.json")
+    assert done.returncode == 2
+    assert "r.json: already exists; nothing was asked or written." in done.stderr
+    assert (tmp_path / "r.json").read_text() == "{}"
+
+
+def test_cases_command_lists_the_cases_in_dir(tmp_path):
+    done = run_cli(tmp_path, "cases", "--cases", str(CASES), "--json")
+    assert done.returncode == 0, done.stderr
+    (row,) = json.loads(done.stdout)
+    assert row["id"] == "demo-injury" and row["flow"] == "demo" and row["faq"] == [9]
+    assert row["teaching_point"] == "An injury with a high urgency is referred now."
+    table = run_cli(tmp_path, "cases", "--cases", str(CASES))
+    assert table.returncode == 0
+    assert "demo-injury" in table.stdout and "An injury seen at drop-off" in table.stdout
+
+
+def test_cases_command_with_a_broken_case_is_one_located_error(tmp_path):
+    done = run_cli(tmp_path, "cases", "--cases", str(FIXTURES / "cases-broken"))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "bad-answer.yaml:9:12: answers.concern" in " ".join(done.stderr.split())

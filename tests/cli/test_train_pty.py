@@ -1,0 +1,160 @@
+"""`sharewizard train` end to end in a pseudo-terminal, as a trainer in front of a room uses it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+CATALOGUE = FIXTURES / "catalogue"
+CASES = FIXTURES / "cases"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
+CLEAR = "\x1b[2J"
+
+
+def spawn(tmp_path: Path, *args: str, width: int = 80) -> pexpect.spawn:
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": str(width), "LINES": "24"}
+    env.pop("NO_COLOR", None)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "sharewizard", "--flows", str(CATALOGUE), "train", "--cases", str(CASES), *args],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(24, width),
+    )
+
+
+def flat(shown: str) -> str:
+    """The screen's words in one line: panel borders and line breaks out."""
+    return " ".join(shown.replace("│", " ").split())
+
+
+class Screen:
+    """What the terminal shows since it was last cleared, read until some text appears."""
+
+    def __init__(self, child: pexpect.spawn) -> None:
+        self.child = child
+        self.raw = ""
+
+    def press(self, key: str, until: str) -> str:
+        self.raw = ""
+        self.child.send(key)
+        return self.wait(until)
+
+    def wait(self, until: str) -> str:
+        while True:
+            shown = ANSI.sub("", self.raw.rsplit(CLEAR, 1)[-1])
+            if until in shown:
+                return shown
+            try:
+                self.raw += self.child.read_nonblocking(65536, timeout=20)
+            except pexpect.TIMEOUT:
+                raise AssertionError(f"never showed {until!r}; the screen was:\n{shown}") from None
+
+
+def test_train_a_case_with_a_what_if_and_a_back_step(tmp_path):
+    child = spawn(tmp_path, "demo-injury")
+    screen = Screen(child)
+    shown = screen.wait("Enter start")
+    assert "An injury seen at drop-off" in shown
+    assert "Role: Class teacher" in shown
+    assert "would not say how it happened" in flat(shown)
+
+    shown = screen.press("\r", "q quit")
+    assert "Question 1" in shown and "Concern?" in shown
+    assert "Why this question" in shown and "Yes you can." in shown
+    assert "Enter show the case's answer · 1-3 room picks · w what-if · b back · q quit" in shown
+    assert "the case's answer" not in shown.replace("show the case's answer", "")
+
+    shown = screen.press("w", "q quit")  # the what-if, before anyone answers
+    assert "What if" in shown
+    assert "next question: Which kinds?" in shown
+    assert "Do not share [Do not share]" in shown
+    assert "Seek advice [Seek advice before you act]" in shown
+
+    shown = screen.press("\r", "Enter go on")  # reveal the case's answer
+    assert "▶ 1  Yes   ← the case's answer" in shown
+
+    shown = screen.press("\r", "q quit")
+    assert "Question 2" in shown and "Which kinds?" in shown
+    assert "1-3 room toggles" in shown
+
+    shown = screen.press("b", "Enter go on")  # back: question 1 with the case's answer chosen
+    assert "Question 1" in shown and "Concern?" in shown
+    assert "▶ 1  Yes" in shown
+
+    screen.press("\r", "Which kinds?")
+    screen.press("\r", "Enter go on")  # reveal: injury
+    shown = screen.press("\r", "How urgent?")
+    assert "Question 3" in shown
+    shown = screen.press("2", "Enter go on")  # the room says low, where the case says high
+    assert "▶ 2  Low" in shown and "the case's answer" not in shown.replace("show the", "")
+    screen.press("\r", "Anything else?")
+    screen.press("\r", "Enter go on")
+    shown = screen.press("\r", "Enter finish")
+    assert "Share [Share the information]" in shown
+    assert "Where the room's path differed from the case's" in shown
+    assert re.search(r"How urgent\?\s*│\s*Low\s*│\s*High", shown)
+    assert "The case's outcome: Refer [Make the referral]" in shown
+    assert "Teaching point" in shown and "high urgency is referred now" in shown
+
+    child.send("\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_train_writes_nothing_without_record(tmp_path):
+    child = spawn(tmp_path, "demo-injury", width=200)
+    screen = Screen(child)
+    screen.wait("Enter start")
+    screen.press("\r", "Concern?")
+    for _ in range(4):  # take the case's answer to each question
+        screen.press("\r", "Enter go on")
+        screen.raw = ""
+        child.send("\r")
+        screen.wait("q quit")
+    screen.wait("Enter finish")
+    child.send("\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_train_with_record_writes_a_training_record(tmp_path):
+    child = spawn(tmp_path, "demo-injury", "--record", "practice.json")
+    screen = Screen(child)
+    screen.wait("Enter start")
+    screen.press("\r", "Concern?")
+    screen.press("2", "Enter go on")  # no: the walk ends at once
+    screen.press("\r", "Enter finish")
+    child.send("\r")
+    child.expect_exact("Training record written to practice.json")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    record = json.loads((tmp_path / "practice.json").read_text())
+    assert record["training"] is True
+    assert record["outcome"]["id"] == "none"
+    assert [a["answer"] for a in record["answers"]] == ["no"]
+
+
+def test_train_quit_writes_nothing_even_with_record(tmp_path):
+    child = spawn(tmp_path, "demo-injury", "--record", "practice.json")
+    screen = Screen(child)
+    screen.wait("Enter start")
+    screen.press("\r", "Concern?")
+    child.send("q")
+    child.expect_exact("Stopped. Nothing was written.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert list(tmp_path.iterdir()) == []
