@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -393,31 +393,31 @@ def walk_screen(walk: Walk, *, what_if_open: bool = False) -> RenderableType:
     parts: list[RenderableType] = [_question_panel(walk, question)]
     if walk.pending is not None or what_if_open:
         parts.append(_what_if_panel(walk))
-    elif question.guidance or question.help:
+    elif question.guidance:
         parts.append(_why_panel(walk, question))
     parts.append(_question_keys(walk, question))
     return Group(*parts)
 
 
 def _question_panel(walk: Walk, question: Question) -> Panel:
-    body = Text()
-    body.append(plain(question.text).plain, style="bold")
-    body.append("\n")
     case_answer = walk.case_answer if walk.revealed else None
+    choices = Table.grid(padding=(0, 1))
+    choices.add_column(no_wrap=True)
+    choices.add_column(justify="right", no_wrap=True)
+    choices.add_column(ratio=1)
     for number, choice in enumerate(question.choices, 1):
         chosen = _has(walk.pending, choice.value)
-        body.append("\n")
-        body.append("▶ " if chosen else "  ", style="bold")
-        body.append(f"{number}  ", style="bold" if chosen else "")
-        body.append(plain(choice.label).plain, style="bold" if chosen else "")
+        label = Text(plain(choice.label).plain, style="bold" if chosen else "")
         if case_answer is not None and _has(case_answer, choice.value):
-            body.append("   ← the case's answer", style="green")
+            label.append("  ← the case's answer", style="green")
+        choices.add_row("▶" if chosen else " ", str(number), label)
     if not question.choices and walk.pending is not None:
-        body.append("\n▶ ", style="bold")
-        body.append(plain(str(walk.pending) or "(no answer)").plain, style="bold")
-    where = walk.leg.flow.title
-    title = Text.assemble((f"Question {walk.number}", "bold"), "  ", plain(where))
-    return Panel(body, title=title, title_align="left", padding=(1, 2), border_style="cyan")
+        choices.add_row(
+            "▶", "", Text(plain(str(walk.pending) or "(no answer)").plain, style="bold")
+        )
+    body = Group(Text(plain(question.text).plain, style="bold"), Text(), choices)
+    title = Text.assemble((f"Question {walk.number}", "bold"), "  ", plain(walk.leg.flow.title))
+    return Panel(body, title=title, title_align="left", padding=(0, 1), border_style="cyan")
 
 
 def _has(answer: Answer | None, value: str) -> bool:
@@ -427,23 +427,35 @@ def _has(answer: Answer | None, value: str) -> bool:
 
 
 def _why_panel(walk: Walk, question: Question) -> Panel:
-    parts: list[RenderableType] = []
-    if question.help:
-        parts.append(plain(question.help))
-    for cite in question.guidance:
-        parts.append(_quote(walk.catalogue, cite))
-    return Panel(Group(*parts), title="Why this question", title_align="left", border_style="dim")
+    # The cited guidance only: the help text is for `decide`, and a slide has no room for both.
+    return _quotes_panel(walk.catalogue, question.guidance, "Why this question")
 
 
-def _quote(catalogue: Catalogue, cite: Citation) -> Text:
-    source = catalogue.sources.get(cite.source)
+def _quotes_panel(catalogue: Catalogue, cites: Iterable[Citation], title: str) -> Panel:
+    """Quotes with their sections; the sources' titles once, under the panel."""
+    cites = list(cites)
+    titles = dict.fromkeys(_source_title(catalogue, c.source) for c in cites)
+    return Panel(
+        Group(*[_quote(c) for c in cites]),
+        title=title,
+        title_align="left",
+        subtitle=plain("; ".join(titles)),
+        subtitle_align="right",
+        border_style="dim",
+    )
+
+
+def _source_title(catalogue: Catalogue, source_id: str) -> str:
+    source = catalogue.sources.get(source_id)
+    return source.title if source else source_id
+
+
+def _quote(cite: Citation) -> Text:
     text = Text()
     text.append("“")
     text.append(plain(cite.quote).plain, style="italic")
     text.append("”  — ")
-    text.append(
-        plain(f"{source.title if source else cite.source}, {cite.section}").plain, style="dim"
-    )
+    text.append(plain(cite.section).plain, style="dim")
     return text
 
 
@@ -451,16 +463,17 @@ def _what_if_panel(walk: Walk) -> Panel:
     decisions = walk.catalogue.record_form.decisions
     table = Table(show_header=False, show_edge=False, box=None, expand=True, padding=(0, 1))
     table.add_column("", no_wrap=True)
-    table.add_column("Answer", ratio=1)
+    table.add_column("", justify="right", no_wrap=True)
+    table.add_column("Answer", ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column("", no_wrap=True)
     table.add_column("Leads to", ratio=2)
-    for branch in walk.what_if():
+    numbered = walk.question is not None and bool(walk.question.choices)
+    for number, branch in enumerate(walk.what_if(), 1):
         mark = "▶" if walk.pending is not None and walk.pending == branch.answer else " "
         step = branch.step
         style = DECISION_STYLE.get(step.decision, "bold") if isinstance(step, Outcome) else ""
-        table.add_row(
-            mark, plain(branch.label), "→", Text(describe_step(step, decisions), style=style)
-        )
+        leads = Text(describe_step(step, decisions), style=style)
+        table.add_row(mark, str(number) if numbered else "", plain(branch.label), "→", leads)
     return Panel(table, title="What if", title_align="left", border_style="magenta")
 
 
@@ -509,14 +522,7 @@ def end_screen(walk: Walk) -> RenderableType:
             )
         )
     if end.citations:
-        parts.append(
-            Panel(
-                Group(*[_quote(walk.catalogue, c) for c in end.citations]),
-                title="Guidance",
-                title_align="left",
-                border_style="dim",
-            )
-        )
+        parts.append(_quotes_panel(walk.catalogue, end.citations, "Guidance"))
     parts.append(_keys(("Enter", "finish"), ("b", "back"), ("q", "quit")))
     return Group(*parts)
 

@@ -17,9 +17,11 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
 CLEAR = "\x1b[2J"
 
 
-def spawn(tmp_path: Path, *args: str, width: int = 80) -> pexpect.spawn:
+def spawn(tmp_path: Path, *args: str, width: int = 80, no_color: bool = False) -> pexpect.spawn:
     env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": str(width), "LINES": "24"}
     env.pop("NO_COLOR", None)
+    if no_color:
+        env["NO_COLOR"] = "1"
     return pexpect.spawn(
         sys.executable,
         ["-m", "sharewizard", "--flows", str(CATALOGUE), "train", "--cases", str(CASES), *args],
@@ -80,7 +82,7 @@ def test_train_a_case_with_a_what_if_and_a_back_step(tmp_path):
     assert "Seek advice [Seek advice before you act]" in shown
 
     shown = screen.press("\r", "Enter go on")  # reveal the case's answer
-    assert "▶ 1  Yes   ← the case's answer" in shown
+    assert "▶ 1 Yes  ← the case's answer" in shown
 
     shown = screen.press("\r", "q quit")
     assert "Question 2" in shown and "Which kinds?" in shown
@@ -88,14 +90,14 @@ def test_train_a_case_with_a_what_if_and_a_back_step(tmp_path):
 
     shown = screen.press("b", "Enter go on")  # back: question 1 with the case's answer chosen
     assert "Question 1" in shown and "Concern?" in shown
-    assert "▶ 1  Yes" in shown
+    assert "▶ 1 Yes" in shown
 
     screen.press("\r", "Which kinds?")
     screen.press("\r", "Enter go on")  # reveal: injury
     shown = screen.press("\r", "How urgent?")
     assert "Question 3" in shown
     shown = screen.press("2", "Enter go on")  # the room says low, where the case says high
-    assert "▶ 2  Low" in shown and "the case's answer" not in shown.replace("show the", "")
+    assert "▶ 2 Low" in shown and "the case's answer" not in shown.replace("show the", "")
     screen.press("\r", "Anything else?")
     screen.press("\r", "Enter go on")
     shown = screen.press("\r", "Enter finish")
@@ -158,3 +160,34 @@ def test_train_quit_writes_nothing_even_with_record(tmp_path):
     child.close()
     assert child.exitstatus == 0
     assert list(tmp_path.iterdir()) == []
+
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def colour_codes(raw: str) -> list[str]:
+    """The SGR parameters that set a foreground or background colour."""
+    found = []
+    for params in SGR.findall(raw):
+        for code in filter(None, params.split(";")):
+            number = int(code)
+            if 30 <= number <= 49 or 90 <= number <= 107:
+                found.append(params)
+    return found
+
+
+def test_train_respects_no_color(tmp_path):
+    def run(no_color: bool) -> str:
+        child = spawn(tmp_path, "demo-injury", no_color=no_color)
+        screen = Screen(child)
+        screen.wait("Enter start")
+        screen.press("\r", "q quit")
+        raw = screen.raw
+        screen.press("\r", "Enter go on")  # the case's answer, in green unless NO_COLOR
+        raw += screen.raw
+        child.send("q")
+        child.expect(pexpect.EOF)
+        return raw
+
+    assert colour_codes(run(no_color=False))  # the check can see colour when there is some
+    assert colour_codes(run(no_color=True)) == []
