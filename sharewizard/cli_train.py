@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console, Group, RenderableType
@@ -247,12 +247,17 @@ def _choose(console: Console, catalogue: Catalogue, found: list[Case]) -> str:
         try:
             reply = prompt("Number or name (Ctrl-C to quit): ").strip()
         except (KeyboardInterrupt, EOFError):
-            raise typer.Exit(ExitStatus.INTERRUPTED) from None
+            _interrupted(console)
         if reply.isdigit() and 1 <= int(reply) <= len(options):
             return options[int(reply) - 1]
         if reply in options:
             return reply
         console.print("Please type one of the numbers above.", markup=False)
+
+
+def _interrupted(console: Console) -> NoReturn:
+    console.print("Interrupted. Nothing was written.", markup=False)
+    raise typer.Exit(ExitStatus.INTERRUPTED)
 
 
 def _key_reader() -> KeyReader:
@@ -299,7 +304,7 @@ def run_training(console: Console, walk: Walk, read_key: KeyReader) -> Walk | No
     while True:
         key = read_key()
         if key == "ctrl-c":
-            raise typer.Exit(ExitStatus.INTERRUPTED)
+            _interrupted(console)
         if key in ("enter", "q"):
             break
     if key == "q":
@@ -309,7 +314,7 @@ def run_training(console: Console, walk: Walk, read_key: KeyReader) -> Walk | No
         _show(console, walk_screen(walk, what_if_open=what_if_open))
         key = read_key()
         if key == "ctrl-c":
-            raise typer.Exit(ExitStatus.INTERRUPTED)
+            _interrupted(console)
         if key == "q":
             return None
         if walk.finished and key == "enter":

@@ -191,3 +191,38 @@ def test_train_respects_no_color(tmp_path):
 
     assert colour_codes(run(no_color=False))  # the check can see colour when there is some
     assert colour_codes(run(no_color=True)) == []
+
+
+def test_train_without_an_argument_offers_cases_and_flows(tmp_path):
+    child = spawn(tmp_path)
+    screen = Screen(child)
+    shown = screen.wait("Number or name")
+    assert "Choose a case study or a flow" in shown
+    assert re.search(r"1 │ demo-injury\s+│ An injury seen at drop-off", shown)
+    assert re.search(r"2 │ demo\s+│ Demo flow", shown)
+    child.send("7\r")
+    screen.wait("Please type one of the numbers above.")
+    child.send("2\r")
+    shown = screen.wait("Enter start")
+    assert "Demo flow" in shown and "No case study" in shown
+    shown = screen.press("\r", "q quit")
+    assert "1-3 room picks · w what-if · b back · q quit" in shown
+    assert "show the case's answer" not in shown
+    child.send("q")
+    child.expect_exact("Stopped. Nothing was written.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_ctrl_c_stops_train_with_exit_130_and_writes_nothing(tmp_path):
+    child = spawn(tmp_path, "demo-injury", "--record", "practice.json")
+    screen = Screen(child)
+    screen.wait("Enter start")
+    screen.press("\r", "Concern?")
+    child.sendcontrol("c")
+    child.expect_exact("Interrupted. Nothing was written.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert list(tmp_path.iterdir()) == []
