@@ -222,7 +222,10 @@ def train_command(
             "See `sharewizard cases` and `sharewizard list`.",
         )
     walk = start_walk(catalogue, case=case, flow_id=name)
-    done = run_training(console, walk, _key_reader())
+    try:
+        done = run_training(console, walk, _key_reader())
+    except KeyboardInterrupt:  # Ctrl-C between two key reads, outside prompt_toolkit's raw mode
+        _interrupted(console)
     if done is None:
         console.print("Stopped. Nothing was written.", markup=False)
         return
