@@ -205,6 +205,12 @@ def train_command(
             Location(record),
             "Choose another --record path.",
         )
+    if record is not None and not (record.parent if str(record.parent) else Path(".")).is_dir():
+        raise UsageError(
+            "the folder does not exist; nothing was asked or written.",
+            Location(record.parent),
+            "Create it first, or choose another --record path.",
+        )
     if not sys.stdin.isatty():
         raise UsageError(
             "`sharewizard train` reads key presses, so it needs a terminal, and standard input "

@@ -385,3 +385,9 @@ def test_cases_command_with_a_broken_case_is_one_located_error(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "bad-answer.yaml:9:12: answers.concern" in " ".join(done.stderr.split())
+
+
+def test_train_refuses_a_record_in_a_missing_folder_before_anything_else(tmp_path):
+    done = run_cli(tmp_path, "train", "demo", "--record", "nowhere/r.json")
+    assert done.returncode == 2
+    assert "nowhere: the folder does not exist" in done.stderr
