@@ -1,7 +1,12 @@
-"""Answers files: read them (YAML or JSON, with positions for errors) and write them."""
+"""Answers files: read them (YAML or JSON, with positions for errors) and write them.
+
+One format serves recorded answers (`--answers`, `replay`), the answers file saved beside every
+record, drafts and trainers' case studies.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +20,20 @@ from sharewizard.model import Answer, Catalogue, Flow
 
 SCHEMA_VERSION = 1
 
+RouteAnswers = tuple[tuple[str, dict[str, Any]], ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One decision of an answers file: a flow, its answers, record fields and expectations."""
+
+    flow_id: str
+    flow_version: str | None
+    answers: dict[str, Any]
+    record: dict[str, Any] = field(default_factory=dict)
+    expect: dict[str, str] = field(default_factory=dict)
+    where: str = ""  # the dotted path of this part in the file ("" or "then.0")
+
 
 @dataclass(frozen=True)
 class AnswersFile:
@@ -26,13 +45,31 @@ class AnswersFile:
     answers: dict[str, Any]
     record: dict[str, Any] = field(default_factory=dict)
     expect: dict[str, str] = field(default_factory=dict)
+    route: RouteAnswers = ()
+    then: tuple[Part, ...] = ()
+    case: dict[str, Any] | None = None
+    started_at: str | None = None
     doc: YamlDocument | None = None
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """Every decision the file holds, in order: the first, then `then`."""
+        first = Part(self.flow_id, self.flow_version, self.answers, self.record, self.expect)
+        return (first, *self.then)
 
     def locate(self, dotted: str | None) -> Location:
         """The file position of a field such as `answers.concern`, when known."""
         if self.doc is None or not dotted:
             return Location(self.path, field=dotted)
-        return self.doc.locate(tuple(dotted.split(".")))
+        path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+        return self.doc.locate(path)
+
+
+def _flow_ref(raw: Any) -> tuple[str, str | None]:
+    if isinstance(raw, str):
+        return raw, None
+    version = raw.get("version")
+    return raw["id"], None if version is None else str(version)
 
 
 def parse_answers(doc: YamlDocument) -> AnswersFile:
@@ -50,15 +87,29 @@ def parse_answers(doc: YamlDocument) -> AnswersFile:
             "Replay the *.answers.yaml file saved beside it instead.",
         )
     check_schema(doc, "answers", AnswersError)
-    flow = doc.data["flow"]
-    flow_id, version = (flow, None) if isinstance(flow, str) else (flow["id"], flow.get("version"))
+    data = doc.data
+    flow_id, version = _flow_ref(data["flow"])
+    then = tuple(
+        Part(
+            *_flow_ref(part["flow"]),
+            dict(part["answers"]),
+            dict(part.get("record") or {}),
+            dict(part.get("expect") or {}),
+            where=f"then.{index}",
+        )
+        for index, part in enumerate(data.get("then") or ())
+    )
     return AnswersFile(
         path=doc.path,
         flow_id=flow_id,
-        flow_version=None if version is None else str(version),
-        answers=dict(doc.data["answers"]),
-        record=dict(doc.data.get("record") or {}),
-        expect=dict(doc.data.get("expect") or {}),
+        flow_version=version,
+        answers=dict(data["answers"]),
+        record=dict(data.get("record") or {}),
+        expect=dict(data.get("expect") or {}),
+        route=tuple((k, dict(v)) for k, v in (data.get("route") or {}).items()),
+        then=then,
+        case=data.get("case"),
+        started_at=data.get("started_at"),
         doc=doc,
     )
 
@@ -68,48 +119,61 @@ def load_answers(path: Path) -> AnswersFile:
     return parse_answers(read_yaml(path, AnswersError))
 
 
-def resolve_flow(catalogue: Catalogue, answers: AnswersFile) -> Flow:
-    """The flow an answers file names, refusing unknown flows and version mismatches."""
-    flow = catalogue.flows.get(answers.flow_id)
+def resolve_flow(catalogue: Catalogue, answers: AnswersFile, part: Part | None = None) -> Flow:
+    """The flow a part names, refusing unknown flows and version mismatches."""
+    part = part or answers.parts[0]
+    prefix = f"{part.where}." if part.where else ""
+    flow = catalogue.flows.get(part.flow_id)
     if flow is None:
         raise AnswersError(
-            f"unknown flow {answers.flow_id!r}.",
-            answers.locate("flow"),
+            f"unknown flow {part.flow_id!r}.",
+            answers.locate(f"{prefix}flow"),
             f"Flows: {', '.join(sorted(catalogue.flows))}.",
         )
-    if answers.flow_version is not None and answers.flow_version != flow.version:
+    if part.flow_version is not None and part.flow_version != flow.version:
         raise AnswersError(
-            f"recorded against version {answers.flow_version} of {flow.id!r}, "
+            f"recorded against version {part.flow_version} of {flow.id!r}, "
             f"but the flow is now version {flow.version}.",
-            answers.locate("flow.version"),
+            answers.locate(f"{prefix}flow.version"),
             "Check the answers still fit the changed flow, then update the version.",
         )
     return flow
 
 
-def _plain(value: Answer) -> Any:
+def _plain(value: object) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
 def dump_answers(
     flow: Flow,
-    answers: dict[str, Answer],
-    record: dict[str, Answer],
-    expect: dict[str, str] | None = None,
+    answers: Mapping[str, Answer],
+    record: Mapping[str, object],
+    expect: Mapping[str, str] | None = None,
+    *,
+    route: tuple[tuple[Flow, Mapping[str, Answer]], ...] = (),
+    then: tuple[Flow, ...] = (),
+    started_at: str | None = None,
+    prog: str = "sharewizard",
 ) -> str:
     """An answers file as YAML text, in the order the questions were asked."""
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "flow": {"id": flow.id, "version": flow.version},
-        "answers": {k: _plain(v) for k, v in answers.items()},
     }
+    if route:
+        data["route"] = {f.id: {k: _plain(v) for k, v in a.items()} for f, a in route}
+    data["answers"] = {k: _plain(v) for k, v in answers.items()}
     if record:
         data["record"] = {k: _plain(v) for k, v in record.items()}
     if expect:
         data["expect"] = dict(expect)
+    if then:
+        data["then"] = [{"flow": {"id": f.id, "version": f.version}, "answers": {}} for f in then]
+    if started_at:
+        data["started_at"] = started_at
     header = (
-        f"# sharewizard answers file: replay with `sharewizard decide {flow.id} --answers "
-        "FILE` or `sharewizard replay FILE`\n"
+        f"# sharewizard answers file: replay with `{prog} decide --answers FILE` "
+        f"or `{prog} replay FILE`\n"
     )
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 

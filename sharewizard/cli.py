@@ -1,26 +1,23 @@
-"""The `sharewizard` command line: parse options, call the library, turn errors into exit codes."""
+"""The `sharewizard` command line: parse options, call one library function, render the result.
+
+Every command body runs inside `command`, the one place that turns errors and interrupts into
+messages and exit codes; commands return an exit status.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
-import os
-import sys
-import uuid
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 
 from sharewizard import __version__
-from sharewizard.errors import (
-    ExitStatus,
-    Interrupted,
-    Location,
-    SharewizardError,
-    UsageError,
-)
+from sharewizard.console import Env
+from sharewizard.errors import ExitStatus, Location, UsageError
 
 app = typer.Typer(
     name="sharewizard",
@@ -33,9 +30,16 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 schema_app = typer.Typer(help="Print a published JSON Schema.", no_args_is_help=True)
+drafts_app = typer.Typer(
+    help="Walks stopped part way, kept until their record is written.", invoke_without_command=True
+)
 app.add_typer(schema_app, name="schema")
+app.add_typer(drafts_app, name="drafts")
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Format(str, Enum):
@@ -43,28 +47,46 @@ class Format(str, Enum):
 
     json = "json"
     md = "md"
+    text = "text"
 
 
-class SchemaName(str, Enum):
-    """Published schemas."""
-
-    flow = "flow"
-    record = "record"
-    answers = "answers"
-
-
-def _stdout() -> Console:
-    return Console(highlight=False)
+FormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", "-f", help="json (default), md (Markdown) or text (a case note to paste)."
+    ),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace existing files.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
-def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+def command(func: F) -> F:
+    """Run a command body; map its status, errors and interrupts to the documented exit codes."""
+
+    @functools.wraps(func)
+    def run(ctx: typer.Context, *args: Any, **kwargs: Any) -> None:
+        from sharewizard.exits import exit_status_of
+
+        settings = ctx.find_root().obj or {}
+        env = settings.get("env") or Env()
+        status = exit_status_of(
+            lambda: func(ctx, *args, **kwargs), env, bool(settings.get("traceback"))
+        )
+        if status:
+            raise typer.Exit(status)
+
+    return run  # type: ignore[return-value]
+
+
+def _env(ctx: typer.Context) -> Env:
+    found = (ctx.find_root().obj or {}).get("env")
+    return found if isinstance(found, Env) else Env()
 
 
 def _catalogue(ctx: typer.Context) -> Any:
     from sharewizard.loader import load_catalogue
 
-    return load_catalogue(ctx.obj.get("flows") if ctx.obj else None)
+    return load_catalogue((ctx.find_root().obj or {}).get("flows"))
 
 
 def _version(value: bool) -> None:
@@ -76,435 +98,257 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    flows: Path | None = typer.Option(
-        None,
-        "--flows",
-        envvar="SHAREWIZARD_FLOWS",
-        metavar="DIR",
-        help="Use the flows in DIR instead of the ones shipped with sharewizard.",
-    ),
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
-    ),
-    traceback: bool = typer.Option(False, "--traceback", hidden=True),
+    flows: Annotated[
+        Path | None,
+        typer.Option(
+            "--flows",
+            envvar="SHAREWIZARD_FLOWS",
+            metavar="DIR",
+            help="Use the flows in DIR instead of the ones shipped with sharewizard.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    traceback: Annotated[bool, typer.Option("--traceback", hidden=True)] = False,
 ) -> None:
     """Options shared by every command."""
-    ctx.obj = {"flows": flows, "traceback": traceback}
-
-
-# --- list and schema ----------------------------------------------------------------------------
+    ctx.obj = {"flows": flows, "traceback": traceback, "env": Env()}
 
 
 @app.command("list")
-def list_flows(
-    ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
-) -> None:
-    """List the flows: id, FAQ question number and title."""
+@command
+def list_flows(ctx: typer.Context, as_json: JsonOption = False) -> int:
+    """List the flows: id, FAQ question number and title.
+
+    Example: sharewizard list --json
+    """
+    from sharewizard.summary import flow_table, flows_json
+
     catalogue = _catalogue(ctx)
-    flows = sorted(catalogue.flows.values(), key=lambda f: (f.faq.number or 0, f.id))
     if as_json:
-        rows = [
-            {
-                "id": f.id,
-                "version": f.version,
-                "title": f.title,
-                "faq": f.faq.number,
-                "faq_question": f.faq.question,
-                "path": str(f.path),
-            }
-            for f in flows
-        ]
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    from rich.table import Table
-
-    from sharewizard.summary import plain
-
-    table = Table(show_edge=False)
-    table.add_column("FAQ", justify="right")
-    table.add_column("Flow id", no_wrap=True)
-    table.add_column("Title")
-    for f in flows:
-        table.add_row(str(f.faq.number or "–"), plain(f.id), plain(f.title))
-    _stdout().print(table)
+        typer.echo(json.dumps(flows_json(catalogue), indent=2, ensure_ascii=False))
+    else:
+        _env(ctx).out().print(flow_table(catalogue))
+    return 0
 
 
 @schema_app.command("flow")
-def schema_flow() -> None:
+@command
+def schema_flow(ctx: typer.Context) -> int:
     """The flow file format."""
-    _print_schema("flow")
+    return _print_schema("flow")
 
 
 @schema_app.command("record")
-def schema_record() -> None:
+@command
+def schema_record(ctx: typer.Context) -> int:
     """The JSON decision record format."""
-    _print_schema("record")
+    return _print_schema("record")
 
 
 @schema_app.command("answers")
-def schema_answers() -> None:
+@command
+def schema_answers(ctx: typer.Context) -> int:
     """The answers file format (YAML or JSON)."""
-    _print_schema("answers")
+    return _print_schema("answers")
 
 
-def _print_schema(name: str) -> None:
+def _print_schema(name: str) -> int:
     from sharewizard.loader import schema
 
     typer.echo(json.dumps(schema(name), indent=2, ensure_ascii=False))
-
-
-# --- decide ------------------------------------------------------------------------------------
-
-
-def _record_format(fmt: Format | None, out: Path | None) -> str:
-    if fmt is not None:
-        return fmt.value
-    return "md" if out is not None and out.suffix.lower() in (".md", ".markdown") else "json"
-
-
-def _default_out(flow_id: str, created_at: str, fmt: str) -> Path:
-    stamp = created_at.replace("-", "").replace(":", "")
-    base = Path(f"sharewizard-{flow_id}-{stamp}")
-    candidate, n = base.with_suffix(f".{fmt}"), 2
-    while candidate.exists():
-        candidate, n = Path(f"{base}-{n}.{fmt}"), n + 1
-    return candidate
-
-
-def _answers_path_for(record_path: Path) -> Path:
-    return record_path.with_name(record_path.stem + ".answers.yaml")
+    return 0
 
 
 @app.command()
+@command
 def decide(
     ctx: typer.Context,
-    flow: str | None = typer.Argument(
-        None, help="Flow id (see `sharewizard list`). Without it, a triage question picks one."
-    ),
-    answers: Path | None = typer.Option(
-        None,
-        "--answers",
-        metavar="FILE",
-        help="Take every answer from FILE (YAML or JSON) instead of asking: no terminal needed.",
-    ),
-    resume: Path | None = typer.Option(
-        None,
-        "--resume",
-        metavar="FILE",
-        help="Start from the answers in FILE (a saved draft) and ask only what is missing.",
-    ),
-    fmt: Format | None = typer.Option(
-        None, "--format", "-f", help="Record format: json (default) or md (Markdown)."
-    ),
-    out: Path | None = typer.Option(
-        None,
-        "--out",
-        "-o",
-        metavar="PATH",
-        help="Where to write the record (default: a timestamped file in this folder).",
-    ),
-    save_answers: Path | None = typer.Option(
-        None,
-        "--save-answers",
-        metavar="PATH",
-        help="Where to save the answers (default: beside the record, *.answers.yaml).",
-    ),
-    force: bool = typer.Option(False, "--force", help="Replace an existing --out file."),
-) -> None:
-    """Walk a flow, see the outcome and write a decision record."""
-    from rich.text import Text
+    flow: Annotated[
+        str | None,
+        typer.Argument(help="Flow id (see `list`). Without it, triage questions pick the flows."),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", metavar="FILE", help="Take every answer from FILE: no prompts."),
+    ] = None,
+    resume: Annotated[
+        str | None,
+        typer.Option(
+            "--resume",
+            metavar="DRAFT",
+            help="Continue a draft (an id from `drafts`, or a file); `--resume ?` lists them.",
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", metavar="PATH", help="Where to write the record."),
+    ] = None,
+    save_answers: Annotated[
+        Path | None,
+        typer.Option("--save-answers", metavar="PATH", help="Where to save the answers file."),
+    ] = None,
+    practice: Annotated[
+        bool, typer.Option("--practice", help="Walk a flow to learn the tool: nothing is written.")
+    ] = False,
+    force: ForceOption = False,
+) -> int:
+    """Walk a flow, see the outcome and write a decision record.
 
-    from sharewizard.answers import dump_answers, load_answers, write_answers
-    from sharewizard.records import build_record, utc_timestamp, write_record
-    from sharewizard.summary import plain, record_summary
+    Example: sharewizard decide share-without-consent --out decision.md
+    """
+    from sharewizard.commands import plan_decide, render_written, run_decide
 
-    catalogue = _catalogue(ctx)
-    record_format = _record_format(fmt, out)
-    answers_target = save_answers or (_answers_path_for(out) if out is not None else None)
-    for taken, option in (
-        (out, "--out"),
-        (answers_target if answers is None else None, "--save-answers"),
-    ):
-        if taken is not None and taken.exists() and not force:
-            raise UsageError(
-                "already exists; nothing was asked or written.",
-                Location(taken),
-                f"Choose another {option}, or pass --force to replace it.",
-            )
-    if answers is not None and resume is not None:
-        raise UsageError("use either --answers or --resume, not both.")
-    given = load_answers(answers or resume) if (answers or resume) else None
-    flow_id = flow or (given.flow_id if given else catalogue.triage)
-    if flow_id is None:
-        raise UsageError(
-            "name a flow: this flows folder has no triage flow to pick one.",
-            Location(field="FLOW"),
-            f"Flows: {', '.join(sorted(catalogue.flows))}.",
-        )
-    if flow_id not in catalogue.flows:
-        raise UsageError(
-            f"unknown flow {flow_id!r}.",
-            Location(field="FLOW"),
-            f"Flows: {', '.join(sorted(catalogue.flows))}.",
-        )
-    if given is not None and given.flow_id != flow_id:
-        raise UsageError(
-            f"the answers file is for {given.flow_id!r}, not {flow_id!r}.", given.locate("flow")
-        )
-
-    if answers is not None:
-        from sharewizard.replay import decide_from_answers
-
-        decision = decide_from_answers(catalogue, given)
-    else:
-        decision = _ask(ctx, catalogue, flow_id, given, save_answers)
-
-    created_at = utc_timestamp()
-    record = build_record(decision, catalogue, created_at=created_at, record_id=str(uuid.uuid4()))
-    target = out or _default_out(decision.flow.id, created_at, record_format)
-    answers_text = dump_answers(
-        decision.flow,
-        dict(decision.progress.answers),
-        dict(decision.fields),
-        {"outcome": decision.outcome.id, "decision": decision.outcome.decision},
-    )
-    written = []
-    try:
-        write_record(record, target, record_format, force=force)
-        written.append(f"Record written to {target}")
-    except SharewizardError as exc:
-        if answers is None:
-            kept = _save_draft(answers_text, save_answers or _answers_path_for(target))
-            exc.hint = f"{exc.hint} Your answers are saved in {kept}.".strip()
-        raise
-    if answers is None:
-        kept_at = write_answers(
-            save_answers or _answers_path_for(target), answers_text, force=force
-        )
-        written.append(
-            f"Answers saved to {kept_at} (replay: sharewizard decide "
-            f"{decision.flow.id} --answers {kept_at})"
-        )
-    console = _stdout()
-    console.print(record_summary(record))
-    for line in written:  # soft-wrapped so paths stay whole for copying
-        console.print(Text.assemble(("✔ ", "green"), plain(line)), soft_wrap=True)
-
-
-def _ask(
-    ctx: typer.Context, catalogue: Any, flow_id: str, given: Any, save_answers: Path | None
-) -> Any:
-    from sharewizard.answers import dump_answers
-    from sharewizard.prompts import QuestionaryAsker
-    from sharewizard.session import start_session
-
-    if not sys.stdin.isatty():
-        raise UsageError(
-            "`sharewizard decide` asks questions, so it needs a terminal, and standard input "
-            "is not one.",
-            hint="To run without a terminal, give recorded answers with "
-            "`sharewizard decide FLOW --answers FILE`, or replay many files with "
-            "`sharewizard replay PATH`.",
-        )
-    console = _stdout()
-    asker = QuestionaryAsker(catalogue, console)
-    session = start_session(
-        catalogue, flow_id, asker, given.answers if given else None, given.record if given else None
-    )
-    try:
-        return session.run()
-    except Interrupted as stop:
-        flow = catalogue.flows[stop.flow_id]
-        text = dump_answers(flow, stop.answers, stop.record_fields)
-        draft = save_answers or Path(
-            f"sharewizard-draft-{flow.id}-{os.getpid()}-{uuid.uuid4().hex[:6]}.answers.yaml"
-        )
-        kept = _save_draft(text, draft)
-        _stderr().print(
-            f"Stopped. Your answers so far are saved in {kept}.\nContinue with: "
-            f"sharewizard decide {flow.id} --resume {kept}",
-            markup=False,
-            soft_wrap=True,
-        )
-        raise typer.Exit(ExitStatus.INTERRUPTED) from None
-
-
-def _save_draft(text: str, path: Path) -> Path:
-    from sharewizard.answers import write_answers
-
-    try:
-        return write_answers(path, text)
-    except SharewizardError:
-        fallback = Path.home() / f".sharewizard-draft-{uuid.uuid4().hex[:8]}.answers.yaml"
-        return write_answers(fallback, text)
-
-
-# --- replay ------------------------------------------------------------------------------------
-
-
-def _pinned_time(value: str | None) -> str:
-    from datetime import datetime, timezone
-
-    from sharewizard.records import utc_timestamp
-
-    if value is None:
-        return utc_timestamp()
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(
-            f"{value!r} is not an ISO 8601 time.",
-            Location(field="--timestamp"),
-            "For example 2026-11-23T09:00:00Z.",
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return utc_timestamp(moment)
+    plan = plan_decide(
+        _catalogue(ctx), flow, answers, resume, fmt.value if fmt else None, out, save_answers,
+        practice=practice, force=force, env=_env(ctx),
+    )  # fmt: skip
+    written = run_decide(plan, _env(ctx))
+    render_written(written, plan, _env(ctx))
+    return 0
 
 
 @app.command()
+@command
+def note(
+    ctx: typer.Context,
+    record: Annotated[Path, typer.Argument(metavar="RECORD", help="A JSON or Markdown record.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", metavar="PATH", help="Write the note to PATH.")
+    ] = None,
+    force: ForceOption = False,
+) -> int:
+    """Turn a record into a plain-text case note for your agency's own recording system.
+
+    Example: sharewizard note decision.json > note.txt
+    """
+    from sharewizard.files import write_private
+    from sharewizard.records import load_record
+    from sharewizard.render import to_text
+
+    text = to_text(load_record(record))
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_private(out, text, force=force)
+        _env(ctx).err().print(f"Case note written to {out}", markup=False, soft_wrap=True)
+    return 0
+
+
+@drafts_app.callback()
+@command
+def drafts_list(ctx: typer.Context, as_json: JsonOption = False) -> int:
+    """List the drafts: id, flow, route, when started, questions answered.
+
+    Example: sharewizard drafts --json
+    """
+    from sharewizard.drafts import list_drafts
+    from sharewizard.summary import drafts_json, drafts_table
+
+    if ctx.invoked_subcommand is not None:
+        return 0
+    found = list_drafts()
+    if as_json:
+        typer.echo(json.dumps(drafts_json(found), indent=2, ensure_ascii=False))
+    elif not found:
+        _env(ctx).err().print("No drafts.", markup=False)
+    else:
+        _env(ctx).out().print(drafts_table(found, _env(ctx).prog))
+    return 0
+
+
+@drafts_app.command("show")
+@command
+def drafts_show(ctx: typer.Context, draft: Annotated[str, typer.Argument(metavar="ID")]) -> int:
+    """Print a draft (an answers file).
+
+    Example: sharewizard drafts show share-without-consent-20261123T143000Z-1a2b
+    """
+    from sharewizard.drafts import resolve
+
+    path = resolve(draft)
+    typer.echo(path.read_text(encoding="utf-8"), nl=False)
+    return 0
+
+
+@drafts_app.command("delete")
+@command
+def drafts_delete(ctx: typer.Context, draft: Annotated[str, typer.Argument(metavar="ID")]) -> int:
+    """Delete a draft you no longer need.
+
+    Example: sharewizard drafts delete share-without-consent-20261123T143000Z-1a2b
+    """
+    from sharewizard.drafts import delete, resolve
+
+    path = resolve(draft)
+    delete(path)
+    _env(ctx).err().print(f"Deleted {path}", markup=False, soft_wrap=True)
+    return 0
+
+
+@app.command()
+@command
 def replay(
     ctx: typer.Context,
-    paths: list[str] = typer.Argument(
-        ...,
-        metavar="PATH...",
-        help="Answers files, folders (searched for *.yaml, *.yml, *.json) or - to read paths "
-        "from standard input.",
-    ),
-    out_dir: Path | None = typer.Option(
-        None, "--out-dir", metavar="DIR", help="Write a record per file into DIR (else none)."
-    ),
-    fmt: Format = typer.Option(Format.json, "--format", "-f", help="Record format: json or md."),
-    jobs: int = typer.Option(
-        os.cpu_count() or 1,
-        "--jobs",
-        "-j",
-        min=1,
-        help="Files replayed at once (default: the number of CPUs).",
-    ),
-    check: bool = typer.Option(
-        False, "--check", help="Compare each outcome with the file's `expect`; exit 1 on a miss."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print one machine-readable report."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
-    timestamp: str | None = typer.Option(
-        None,
-        "--timestamp",
-        metavar="TIME",
-        help="Pin created_at (ISO 8601, UTC) so the same inputs give identical records.",
-    ),
-    force: bool = typer.Option(False, "--force", help="Replace records that already exist."),
-) -> None:
-    """Replay recorded answers files into decision records, in bulk."""
-    from sharewizard.replay import expand_paths, replay_all
-
-    catalogue = _catalogue(ctx)
-    created_at = _pinned_time(timestamp)
-    files = expand_paths(paths, skip=out_dir)
-    if not files:
-        raise UsageError(
-            "no answers files found.",
-            Location(field="PATH"),
-            "Give files, or folders holding *.yaml, *.yml or *.json files.",
-        )
-    if out_dir is not None and not out_dir.is_dir():
-        raise UsageError(
-            "the --out-dir folder does not exist.", Location(out_dir), "Create it first."
-        )
-    show_bar = not (quiet or as_json) and sys.stderr.isatty()
-    results = _with_progress(
-        show_bar,
-        len(files),
-        lambda tick: replay_all(
-            catalogue,
-            files,
-            created_at=created_at,
-            out_dir=out_dir,
-            fmt=fmt.value,
-            force=force,
-            jobs=jobs,
-            progress=tick,
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH...", help="Answers files, folders, or - to read paths from stdin."
         ),
-    )
-    from sharewizard.summary import replay_report
+    ],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out-dir", metavar="DIR", help="Write a record per file into DIR."),
+    ] = None,
+    fmt: FormatOption = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", metavar="N", help="Files at once (default: CPUs).")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Compare outcomes with each file's `expect`.")
+    ] = False,
+    as_json: JsonOption = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    timestamp: Annotated[
+        str | None,
+        typer.Option(
+            "--timestamp", metavar="TIME", help="Pin created_at, e.g. 2026-01-01T00:00:00Z."
+        ),
+    ] = None,
+    force: ForceOption = False,
+) -> int:
+    """Replay recorded answers files into decision records, in bulk.
 
-    if as_json:
-        typer.echo(json.dumps(_replay_json(results, check), indent=2, ensure_ascii=False))
-    else:
-        table, lines = replay_report(results, check)
-        console = _stdout()
-        console.print(table)
-        for line in lines:
-            console.print(line, soft_wrap=True)
-    if any(r.error for r in results):
-        raise typer.Exit(ExitStatus.BAD_INPUT)
-    if check and any(r.expectation == "failed" for r in results):
-        raise typer.Exit(ExitStatus.CHECK_FAILED)
+    Example: sharewizard replay examples/cases --check
+    """
+    from sharewizard.commands import run_replay
 
-
-def _with_progress(show: bool, total: int, work: Any) -> Any:
-    if not show:
-        return work(None)
-    from rich.progress import Progress
-
-    with Progress(console=_stderr(), transient=True) as bar:
-        task = bar.add_task("Replaying", total=total)
-        return work(lambda _result: bar.advance(task))
-
-
-def _replay_json(results: list[Any], check: bool) -> dict[str, Any]:
-    return {
-        "files": len(results),
-        "records_written": sum(1 for r in results if r.record_path),
-        "expectations_met": sum(1 for r in results if r.expectation == "met") if check else None,
-        "expectations_failed": sum(1 for r in results if r.expectation == "failed")
-        if check
-        else None,
-        "errors": sum(1 for r in results if r.error),
-        "results": [
-            {
-                "path": str(r.path),
-                "outcome": r.outcome,
-                "decision": r.decision,
-                "record": str(r.record_path) if r.record_path else None,
-                "expectation": r.expectation if check else None,
-                "diff": r.diff if check else [],
-                "error": r.error,
-            }
-            for r in results
-        ],
-    }
-
-
-# --- verify ------------------------------------------------------------------------------------
+    return run_replay(
+        _catalogue(ctx), paths, out_dir=out_dir, fmt=fmt.value if fmt else "json", jobs=jobs,
+        check=check, as_json=as_json, quiet=quiet, timestamp=timestamp, force=force, env=_env(ctx),
+    )  # fmt: skip
 
 
 @app.command()
+@command
 def verify(
-    records: list[Path] = typer.Argument(
-        ..., metavar="RECORD...", help="Decision records (.json or .md)."
-    ),
-) -> None:
-    """Check that records (JSON or Markdown) match the schema and their checksums verify."""
-    from sharewizard.records import load_record, schema_problems
-    from sharewizard.records import verify as checksum_ok
+    ctx: typer.Context,
+    records: Annotated[
+        list[Path], typer.Argument(metavar="RECORD...", help="Decision records (.json or .md).")
+    ],
+) -> int:
+    """Check that records match the schema and their checksums verify.
 
-    failed = False
-    for path in records:
-        record = load_record(path)
-        problems = schema_problems(record)
-        if not checksum_ok(record):
-            problems.insert(
-                0, "checksum does not match: the record was changed after it was written"
-            )
-        for problem in problems:
-            typer.echo(f"{path}: {problem}", err=True)
-        failed = failed or bool(problems)
-        if not problems:
-            typer.echo(f"{path}: OK (checksum verifies)")
-    if failed:
-        raise typer.Exit(ExitStatus.CHECK_FAILED)
+    Example: sharewizard verify decision.json
+    """
+    from sharewizard.commands import run_verify
+
+    return run_verify(records, _env(ctx))
 
 
 from sharewizard import cli_train  # noqa: E402  (trainer commands, kept apart)
@@ -512,33 +356,24 @@ from sharewizard import cli_train  # noqa: E402  (trainer commands, kept apart)
 cli_train.register(app)
 
 
-# --- entry point --------------------------------------------------------------------------------
-
-
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; every error becomes one message and an exit code, never a traceback."""
+    import sys
+
+    from sharewizard.exits import exit_status_of
+
     args = sys.argv[1:] if argv is None else argv
-    try:
+
+    def run() -> int:
         app(args=args, prog_name="sharewizard")
-    except SharewizardError as exc:
-        if "--traceback" in args:
-            raise
-        from sharewizard.summary import print_error
+        return 0
 
-        print_error(_stderr(), str(exc))
-        sys.exit(exc.exit_status)
-    except KeyboardInterrupt:
-        _stderr().print("Interrupted.", markup=False)
-        sys.exit(ExitStatus.INTERRUPTED)
-    except Exception as exc:  # the last net: a bug must still not print a traceback
-        if "--traceback" in args:
-            raise
-        from sharewizard.summary import print_error
+    sys.exit(exit_status_of(run, Env(), "--traceback" in args))
 
-        print_error(
-            _stderr(),
-            f"unexpected {type(exc).__name__}: {exc}. This is a bug in "
-            "sharewizard; please report it with the command you ran (add --traceback "
-            "before the command for details).",
-        )
-        sys.exit(ExitStatus.INTERNAL)
+
+def usage_error(message: str, field: str, hint: str) -> UsageError:
+    """A usage error about one option or argument."""
+    return UsageError(message, Location(field=field), hint)
+
+
+__all__ = ["ExitStatus", "app", "main", "usage_error"]

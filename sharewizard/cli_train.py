@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 import uuid
 from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console, Group, RenderableType
@@ -16,8 +15,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sharewizard.errors import ExitStatus, Location, UsageError
-from sharewizard.model import Answer, Catalogue, Citation, Outcome, Question
+from sharewizard.console import Env
+from sharewizard.errors import Location, UsageError
+from sharewizard.model import Answer, Catalogue, Citation, Flow, Outcome, Question
 from sharewizard.summary import DECISION_STYLE, plain
 from sharewizard.train import (
     Case,
@@ -26,10 +26,10 @@ from sharewizard.train import (
     describe_step,
     ending,
     find_case,
-    last_decision,
     load_cases,
     packaged_cases_dir,
     start_walk,
+    training_decisions,
 )
 
 KeyReader = Callable[[], str]
@@ -45,10 +45,24 @@ class GraphFormat(str, Enum):
     svg = "svg"
 
 
+CasesOption = Annotated[Path | None, typer.Option("--cases", metavar="DIR", help=CASES_OPTION_HELP)]
+FlowArgument = Annotated[str, typer.Argument(help="Flow id (see `sharewizard list`).")]
+
+
+def _settings(ctx: typer.Context) -> dict[str, Any]:
+    found = ctx.find_root().obj
+    return found if isinstance(found, dict) else {}
+
+
+def _env(ctx: typer.Context) -> Env:
+    found = _settings(ctx).get("env")
+    return found if isinstance(found, Env) else Env()
+
+
 def _catalogue(ctx: typer.Context) -> Catalogue:
     from sharewizard.loader import load_catalogue
 
-    return load_catalogue(ctx.obj.get("flows") if ctx.obj else None)
+    return load_catalogue(_settings(ctx).get("flows"))
 
 
 def _cases(catalogue: Catalogue, extra: Path | None) -> list[Case]:
@@ -63,11 +77,13 @@ def _cases(catalogue: Catalogue, extra: Path | None) -> list[Case]:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the trainer commands to the `sharewizard` app."""
-    app.command("cases")(cases_command)
-    app.command("train")(train_command)
-    app.command("show")(show_command)
-    app.command("graph")(graph_command)
+    """Add the trainer commands to the `sharewizard` app, inside its one error handler."""
+    from sharewizard.cli import command  # cli.py imports this module after defining `command`
+
+    app.command("cases")(command(cases_command))
+    app.command("train")(command(train_command))
+    app.command("show")(command(show_command))
+    app.command("graph")(command(graph_command))
 
 
 # --- cases --------------------------------------------------------------------------------------
@@ -75,12 +91,16 @@ def register(app: typer.Typer) -> None:
 
 def cases_command(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
-    cases_dir: Path | None = typer.Option(None, "--cases", metavar="DIR", help=CASES_OPTION_HELP),
-) -> None:
-    """List the case studies for training: id, flow, FAQ questions and teaching point."""
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    cases_dir: CasesOption = None,
+) -> int:
+    """List the case studies for training: id, flow, FAQ questions and teaching point.
+
+    Example: sharewizard cases --cases my-cases/
+    """
     catalogue = _catalogue(ctx)
     found = _cases(catalogue, cases_dir)
+    console = _env(ctx).out()
     if as_json:
         rows = [
             {
@@ -96,8 +116,8 @@ def cases_command(
             }
             for c in found
         ]
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
+        console.print(json.dumps(rows, indent=2, ensure_ascii=False), markup=False, soft_wrap=True)
+        return 0
     table = Table(show_edge=False, show_lines=True)
     table.add_column("Case", no_wrap=True)
     table.add_column("Flow", no_wrap=True)
@@ -111,10 +131,10 @@ def cases_command(
         about.append("\n")
         about.append(plain(c.teaching_point))
         table.add_row(plain(c.id), plain(c.flow_id), faq, about)
-    console = Console(highlight=False)
     console.print(table)
     if not found:
         console.print("No case studies found.", markup=False)
+    return 0
 
 
 def _faq_numbers(catalogue: Catalogue, case: Case) -> list[int]:
@@ -125,7 +145,7 @@ def _faq_numbers(catalogue: Catalogue, case: Case) -> list[int]:
 # --- show and graph -----------------------------------------------------------------------------
 
 
-def _flow(catalogue: Catalogue, flow_id: str) -> Any:
+def _flow(catalogue: Catalogue, flow_id: str) -> Flow:
     flow = catalogue.flows.get(flow_id)
     if flow is None:
         raise UsageError(
@@ -136,47 +156,54 @@ def _flow(catalogue: Catalogue, flow_id: str) -> Any:
     return flow
 
 
-def show_command(
-    ctx: typer.Context,
-    flow: str = typer.Argument(..., help="Flow id (see `sharewizard list`)."),
-) -> None:
-    """Show a flow as a tree: each question, where each answer goes, and the outcomes."""
+def show_command(ctx: typer.Context, flow: FlowArgument) -> int:
+    """Show a flow as a tree: each question, where each answer goes, and the outcomes.
+
+    Example: sharewizard show share-without-consent
+    """
     from sharewizard.graph import tree
 
     catalogue = _catalogue(ctx)
-    Console(highlight=False).print(tree(_flow(catalogue, flow), catalogue.record_form.decisions))
+    _env(ctx).out().print(tree(_flow(catalogue, flow), catalogue.record_form.decisions))
+    return 0
 
 
 def graph_command(
     ctx: typer.Context,
-    flow: str = typer.Argument(..., help="Flow id (see `sharewizard list`)."),
-    fmt: GraphFormat = typer.Option(
-        GraphFormat.mermaid,
-        "--format",
-        "-f",
-        help="mermaid (default), dot (Graphviz source) or svg (needs Graphviz's `dot`).",
-    ),
-    out: Path | None = typer.Option(
-        None,
-        "--out",
-        "-o",
-        metavar="PATH",
-        help="Write the diagram to PATH instead of printing it.",
-    ),
-) -> None:
-    """Draw a flow as a diagram, with outcomes coloured by decision."""
+    flow: FlowArgument,
+    fmt: Annotated[
+        GraphFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="mermaid (default), dot (Graphviz source) or svg (needs Graphviz's `dot`).",
+        ),
+    ] = GraphFormat.mermaid,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="PATH", help="Write the diagram to PATH instead of printing it."
+        ),
+    ] = None,
+) -> int:
+    """Draw a flow as a diagram, with outcomes coloured by decision.
+
+    Example: sharewizard graph share-without-consent --format svg --out swc.svg
+    """
     from sharewizard.graph import render
 
     catalogue = _catalogue(ctx)
     text = render(_flow(catalogue, flow), fmt.value, catalogue.record_form.decisions)
+    env = _env(ctx)
     if out is None:
-        typer.echo(text, nl=False)
-        return
+        env.stdout.write(text)
+        return 0
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write the diagram: {exc.strerror}.", Location(out)) from None
-    typer.echo(f"Diagram written to {out}")
+    env.out().print(f"Diagram written to {out}", markup=False, soft_wrap=True)
+    return 0
 
 
 # --- train --------------------------------------------------------------------------------------
@@ -184,41 +211,47 @@ def graph_command(
 
 def train_command(
     ctx: typer.Context,
-    name: str | None = typer.Argument(
-        None,
-        metavar="[CASE|FLOW]",
-        help="A case study (see `sharewizard cases`) or a flow id; without it, choose from a list.",
-    ),
-    record: Path | None = typer.Option(
-        None,
-        "--record",
-        metavar="PATH",
-        help="Write the room's decision as a record marked `training: true` (else nothing).",
-    ),
-    cases_dir: Path | None = typer.Option(None, "--cases", metavar="DIR", help=CASES_OPTION_HELP),
-) -> None:
-    """Step through a case study or a flow in front of a room, with the what-if of every answer."""
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[CASE|FLOW]",
+            help="A case study (see `sharewizard cases`) or a flow id; without it, choose one.",
+        ),
+    ] = None,
+    record: Annotated[
+        Path | None,
+        typer.Option(
+            "--record",
+            metavar="PATH",
+            help="Write the room's decision as a record marked `training: true` (else nothing).",
+        ),
+    ] = None,
+    cases_dir: CasesOption = None,
+) -> int:
+    """Step through a case study or a flow in front of a room, with the what-if of every answer.
+
+    Example: sharewizard train 01-bruising-no-consent
+    """
+    from sharewizard.decide import check_target
+
     catalogue = _catalogue(ctx)
-    if record is not None and record.exists():
-        raise UsageError(
-            "already exists; nothing was asked or written.",
-            Location(record),
-            "Choose another --record path.",
-        )
-    if record is not None and not (record.parent if str(record.parent) else Path(".")).is_dir():
-        raise UsageError(
-            "the folder does not exist; nothing was asked or written.",
-            Location(record.parent),
-            "Create it first, or choose another --record path.",
-        )
-    if not sys.stdin.isatty():
+    env = _env(ctx)
+    if record is not None:
+        check_target(record, True, "--record")  # a regular file in a folder we can write in
+        if record.exists():
+            raise UsageError(
+                "already exists; nothing was asked or written.",
+                Location(record),
+                "Choose another --record path.",
+            )
+    if not env.stdin_is_tty:
         raise UsageError(
             "`sharewizard train` reads key presses, so it needs a terminal, and standard input "
             "is not one.",
             hint="To check cases without a terminal, use `sharewizard replay --check PATH`.",
         )
     found = _cases(catalogue, cases_dir)
-    console = Console(highlight=False)
+    console = env.out()
     name = name or _choose(console, catalogue, found)
     case = find_case(found, name)
     if case is None and name not in catalogue.flows:
@@ -228,15 +261,17 @@ def train_command(
             "See `sharewizard cases` and `sharewizard list`.",
         )
     walk = start_walk(catalogue, case=case, flow_id=name)
-    try:
-        done = run_training(console, walk, _key_reader())
-    except KeyboardInterrupt:  # Ctrl-C between two key reads, outside prompt_toolkit's raw mode
-        _interrupted(console)
+    done = run_training(console, walk, _key_reader())
     if done is None:
         console.print("Stopped. Nothing was written.", markup=False)
-        return
+        return 0
     if record is not None:
-        _write_training_record(console, catalogue, done, record)
+        for path in write_training_records(catalogue, done, record):
+            console.print(
+                Text.assemble(("✔ ", "green"), plain(f"Training record written to {path}")),
+                soft_wrap=True,
+            )
+    return 0
 
 
 def _choose(console: Console, catalogue: Catalogue, found: list[Case]) -> str:
@@ -253,20 +288,12 @@ def _choose(console: Console, catalogue: Catalogue, found: list[Case]) -> str:
         table.add_row(str(number), plain(flow_id), plain(catalogue.flows[flow_id].title))
     console.print(table)
     while True:
-        try:
-            reply = prompt("Number or name (Ctrl-C to quit): ").strip()
-        except (KeyboardInterrupt, EOFError):
-            _interrupted(console)
+        reply = prompt("Number or name (Ctrl-C to quit): ").strip()
         if reply.isdigit() and 1 <= int(reply) <= len(options):
             return options[int(reply) - 1]
         if reply in options:
             return reply
         console.print("Please type one of the numbers above.", markup=False)
-
-
-def _interrupted(console: Console) -> NoReturn:
-    console.print("Interrupted. Nothing was written.", markup=False)
-    raise typer.Exit(ExitStatus.INTERRUPTED)
 
 
 def _key_reader() -> KeyReader:
@@ -313,7 +340,7 @@ def run_training(console: Console, walk: Walk, read_key: KeyReader) -> Walk | No
     while True:
         key = read_key()
         if key == "ctrl-c":
-            _interrupted(console)
+            raise KeyboardInterrupt  # the CLI's one handler says nothing was written; exit 130
         if key in ("enter", "q"):
             break
     if key == "q":
@@ -323,7 +350,7 @@ def run_training(console: Console, walk: Walk, read_key: KeyReader) -> Walk | No
         _show(console, walk_screen(walk, what_if_open=what_if_open))
         key = read_key()
         if key == "ctrl-c":
-            _interrupted(console)
+            raise KeyboardInterrupt  # the CLI's one handler says nothing was written; exit 130
         if key == "q":
             return None
         if walk.finished and key == "enter":
@@ -563,17 +590,45 @@ def _differences_table(walk: Walk, end: Any) -> Table:
     return table
 
 
-def _write_training_record(console: Console, catalogue: Catalogue, walk: Walk, path: Path) -> None:
-    from sharewizard.records import build_record, checksum, utc_timestamp, write_record
+def write_training_records(catalogue: Catalogue, walk: Walk, path: Path) -> list[Path]:
+    """One record per outcome of the walk (PATH, then PATH-2...), each marked `training: true`."""
+    from sharewizard.decide import Outputs, record_format, record_path
+    from sharewizard.records import checksum, utc_timestamp, write_record
 
-    record = build_record(
-        last_decision(walk), catalogue, created_at=utc_timestamp(), record_id=str(uuid.uuid4())
-    )
-    # Marks the record as practice so `verify` can tell it from a real decision.
-    record["training"] = True
-    record["checksum"] = checksum(record)
-    fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "json"
-    write_record(record, path, fmt)
-    console.print(
-        Text.assemble(("✔ ", "green"), plain(f"Training record written to {path}")), soft_wrap=True
+    fmt = record_format(None, path)
+    outputs = Outputs(fmt=fmt, out=path)
+    sitting_id = str(uuid.uuid4())
+    decisions = training_decisions(walk)
+    flows = [d.flow.id for d in decisions]
+    written = []
+    for part, decision in enumerate(decisions, 1):
+        created_at = utc_timestamp()
+        record: dict[str, Any] = dict(
+            build_training_record(catalogue, decision, created_at, sitting_id, part, flows)
+        )
+        # Practice, not a decision: `verify` refuses it as a real one (see issue 10).
+        record["training"] = True
+        record["checksum"] = checksum(record)
+        target = record_path(outputs, decision.flow.id, created_at, part)
+        written.append(write_record(record, target, fmt))
+    return written
+
+
+def build_training_record(
+    catalogue: Catalogue,
+    decision: Any,
+    created_at: str,
+    sitting_id: str,
+    part: int,
+    flows: list[str],
+) -> Any:
+    """The record of one decision of a training walk, through `records.build_record`."""
+    from sharewizard.records import build_record
+
+    return build_record(
+        decision,
+        catalogue,
+        created_at=created_at,
+        record_id=str(uuid.uuid4()),
+        sitting={"id": sitting_id, "part": part, "flows": flows},
     )

@@ -136,15 +136,14 @@ def answer(flow: Flow, progress: Progress, question_id: str, value: Answer) -> P
     kept = {qid: merged[qid] for qid in path}
     if before is None:
         return Progress(kept, progress.changes)
-    dropped = [qid for qid in progress.answers if qid not in kept]
-    line = f"{question_id} changed from {_show(before)} to {_show(value)}"
+    dropped = [flow.questions[qid] for qid in progress.answers if qid not in kept]
+    line = (
+        f"“{question.text}” changed from “{question.label_of(before)}” "
+        f"to “{question.label_of(value)}”"
+    )
     if dropped:
-        line += f"; {', '.join(dropped)} discarded"
+        line += "; no longer asked: " + ", ".join(f"“{q.text}”" for q in dropped)
     return Progress(kept, (*progress.changes, line))
-
-
-def _show(value: Answer) -> str:
-    return "[" + ", ".join(value) + "]" if isinstance(value, tuple) else value
 
 
 def previous_question(flow: Flow, progress: Progress, current: str | None) -> str | None:
@@ -166,20 +165,21 @@ def following_step(flow: Flow, progress: Progress, current: str) -> Step:
     return found.step
 
 
-def start(flow: Flow, answers: Answers) -> Progress:
+def start(flow: Flow, answers: Mapping[str, object], where: str = "answers") -> Progress:
     """Progress from answers given up front (a draft or an answers file), each one checked.
 
-    Answers the path never reaches are kept out, so they cannot leak into the record.
+    Answers the path never reaches are kept out, so they cannot leak into the record. `where`
+    is the dotted place of these answers in their file, for error messages.
     """
     for qid in answers:
         if qid not in flow.questions:
             raise AnswersError(
                 f"{qid!r} is not a question of the flow {flow.id!r}.",
-                Location(field=f"answers.{qid}"),
+                Location(field=f"{where}.{qid}"),
                 f"Questions: {', '.join(flow.questions)}.",
             )
     checked = {
-        qid: check_answer(flow.questions[qid], value, Location(field=f"answers.{qid}"))
+        qid: check_answer(flow.questions[qid], value, Location(field=f"{where}.{qid}"))
         for qid, value in answers.items()
     }
     path = trace(flow, checked).path
@@ -236,7 +236,13 @@ def refusal(field: Question, value: Answer, context: Answers) -> str | None:
 
 
 def depends_on_outcome(field: Question) -> bool:
-    """Whether a record field's applicability or allowed answers depend on the outcome."""
+    """Whether a record field must be answered again when the outcome changes.
+
+    True for fields about the decision itself (`per_outcome`, such as the rationale) and for
+    fields whose applicability or allowed answers test the outcome.
+    """
+    if field.per_outcome:
+        return True
     conditions = [field.when, *(rule.when for rule in field.refuse)]
     return any(leaf.question in OUTCOME_FACTS for c in conditions for leaf in _leaves(c))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,7 @@ class Location:
 class SharewizardError(Exception):
     """Base of every error a user can act on; `cli.py` prints it without a traceback."""
 
-    exit_status = ExitStatus.BAD_INPUT
+    exit_status: int = ExitStatus.BAD_INPUT
 
     def __init__(self, message: str, location: Location | None = None, hint: str = "") -> None:
         super().__init__(message)
@@ -73,18 +73,43 @@ class RecordError(SharewizardError):
 class TamperedRecord(RecordError):
     """A record's content no longer matches what was written: a failed check, not bad input."""
 
-    exit_status = ExitStatus.CHECK_FAILED
+    exit_status: int = ExitStatus.CHECK_FAILED
 
 
 class UsageError(SharewizardError):
     """The command line asks for something impossible (for example prompts without a terminal)."""
 
 
-@dataclass
-class Interrupted(Exception):
-    """The user stopped a walk; carries what was answered so the CLI can save a draft."""
+class Interrupted(SharewizardError, KeyboardInterrupt):
+    """The user stopped a walk (Ctrl-C, Ctrl-D, a closed terminal, `kill`).
 
-    flow_id: str
-    answers: dict[str, Any] = field(default_factory=dict)
-    record_fields: dict[str, Any] = field(default_factory=dict)
-    last_question: str | None = None
+    Both a SharewizardError (it carries its exit status) and a KeyboardInterrupt (so code that
+    only knows about interrupts still stops), holding the partial walk so it can be saved as a
+    draft (the pattern of copier's `CopierAnswersInterrupt`).
+    """
+
+    exit_status: int = ExitStatus.INTERRUPTED
+
+    def __init__(
+        self,
+        draft: Any = None,
+        *,
+        signal_number: int | None = None,
+        saved_to: Path | None = None,
+        text: str = "",
+    ) -> None:
+        super().__init__("stopped before the decision was recorded.")
+        self.draft = draft
+        self.signal_number = signal_number
+        self.saved_to = saved_to  # the draft file, when it could be written
+        self.text = text  # the draft as an answers file, the last resort when it could not
+        if signal_number is not None:
+            self.exit_status = 128 + signal_number
+
+
+class SignalInterrupt(KeyboardInterrupt):
+    """Raised from a SIGTERM or SIGHUP handler, so a walk stops as it would on Ctrl-C."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(f"signal {signal_number}")
+        self.signal_number = signal_number

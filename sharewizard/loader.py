@@ -378,6 +378,7 @@ def parse_question(doc: YamlDocument, raw: dict[str, Any], path: JsonPath) -> Qu
         fan_out=raw.get("fan_out", False),
         label=raw.get("label", "").strip(),
         group=raw.get("group", "sharing"),
+        per_outcome=raw.get("per_outcome", False),
         refuse=tuple(
             Refusal(
                 values=tuple(map(str, rule["values"])),

@@ -89,6 +89,7 @@ class Question:
     label: str = ""
     group: str = "sharing"
     refuse: tuple[Refusal, ...] = ()
+    per_outcome: bool = False
 
     def choice(self, value: str) -> Choice | None:
         """The choice with this value, if the question has one."""

@@ -1,13 +1,20 @@
-"""The only module that talks to questionary: asks a person at a terminal."""
+"""The only module that talks to questionary: asks a person at a terminal.
+
+Ctrl-C asks whether to quit; Ctrl-D (end of input) quits at once, as it does in a shell. Either
+way the session turns the interrupt into a saved draft.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
 from sharewizard import engine, summary
-from sharewizard.errors import AnswersError
+from sharewizard.errors import AnswersError, SignalInterrupt
 from sharewizard.model import Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.session import GO_BACK, GoBack, ReviewItem
 from sharewizard.text import strip_controls
@@ -15,68 +22,101 @@ from sharewizard.text import strip_controls
 BACK_LABEL = "← Back to the previous question"
 HELP_LABEL = "? Help and guidance"
 TEXT_BACK, TEXT_HELP = "<", "?"
-_BACK, _HELP, _CONFIRM = "\x00back", "\x00help", "\x00confirm"
+_BACK, _HELP, _CONFIRM, _GO_ON = "\x00back", "\x00help", "\x00confirm", "\x00go-on"
+PART_LABELS = {"route": "Triage", "flow": "", "record": "Record"}
+
+
+def _quits_on_ctrl_d(question: Any) -> Any:
+    """Bind Ctrl-D to end-of-input on a questionary prompt that does not already do so."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    extra = KeyBindings()
+
+    @extra.add("c-d", eager=True)
+    def _eof(event: Any) -> None:
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, extra])
+    return question
 
 
 class QuestionaryAsker:
-    """Asks with questionary; Ctrl-C asks whether to quit (then raises KeyboardInterrupt).
-
-    `input` and `output` are prompt_toolkit objects, passed through for in-process tests.
-    """
+    """Asks with questionary. `input` and `output` are prompt_toolkit objects, for tests."""
 
     def __init__(
-        self, catalogue: Catalogue, console: Console, *, input: Any = None, output: Any = None
+        self,
+        catalogue: Catalogue,
+        console: Console,
+        *,
+        practice: bool = False,
+        input: Any = None,
+        output: Any = None,
     ) -> None:
         self.catalogue = catalogue
         self.console = console
+        self.practice = practice
         self.io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
 
-    def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
-        """Ask until the person answers, goes back, or confirms they want to quit."""
+    def _run(self, build: Callable[[], Any]) -> Any:
+        """Ask; Ctrl-C confirms before quitting, Ctrl-D quits (both end in a saved draft)."""
         while True:
             try:
-                reply = self._ask_once(question, default, can_go_back)
+                return build().unsafe_ask()
+            except SignalInterrupt:
+                raise  # `kill` or a closed terminal: nobody to ask
             except KeyboardInterrupt:
                 if self._really_quit():
                     raise
-                continue
+
+    def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
+        """Ask until the person answers or goes back."""
+        while True:
+            reply = self._run(lambda: self._build(question, default, can_go_back))
+            if question.type == "text":
+                reply = self._text_reply(reply, can_go_back)
+            elif question.type == "multi":
+                specials = [r for r in reply if r in (_BACK, _HELP)]
+                reply = specials[0] if specials else tuple(reply)
             if reply == _HELP:
                 self.console.print(summary.help_panel(question, self.catalogue))
                 continue
             return GO_BACK if reply == _BACK else reply
 
-    def _ask_once(self, question: Question, default: Answer | None, can_go_back: bool) -> Any:
+    def _build(self, question: Question, default: Answer | None, can_go_back: bool) -> Any:
         import questionary
 
         if question.type == "text":
-            return self._ask_text(question, default, can_go_back)
-        extras: list[questionary.Choice] = [questionary.Separator()]
+            return self._text_question(question, default, can_go_back)
+        extras: list[Any] = [questionary.Separator()]
         if can_go_back:
             extras.append(questionary.Choice(BACK_LABEL, value=_BACK))
         extras.append(questionary.Choice(HELP_LABEL, value=_HELP))
         if question.type == "multi":
             chosen = set(default or ())
-            choices: list[questionary.Choice] = [
+            choices: list[Any] = [
                 questionary.Choice(c.label, value=c.value, checked=c.value in chosen)
                 for c in question.choices
             ]
-            reply = questionary.checkbox(
-                question.text,
-                choices=choices + extras,
-                instruction="(space to tick, Enter when done)",
-                validate=lambda picked: self._multi_valid(question, picked),
-                **self.io,
-            ).unsafe_ask()
-            specials = [r for r in reply if r in (_BACK, _HELP)]
-            return specials[0] if specials else tuple(reply)
+            return _quits_on_ctrl_d(
+                questionary.checkbox(
+                    question.text,
+                    choices=choices + extras,
+                    instruction="(space to tick, Enter when done)",
+                    validate=lambda picked: self._multi_valid(question, picked),
+                    **self.io,
+                )
+            )
         options = [questionary.Choice(c.label, value=c.value) for c in question.choices]
-        return questionary.select(
-            question.text,
-            choices=options + extras,
-            default=default if isinstance(default, str) else None,
-            instruction="(↑/↓ and Enter)",
-            **self.io,
-        ).unsafe_ask()
+        return _quits_on_ctrl_d(
+            questionary.select(
+                question.text,
+                choices=options + extras,
+                default=default if isinstance(default, str) else None,
+                instruction="(↑/↓ and Enter)",
+                **self.io,
+            )
+        )
 
     @staticmethod
     def _multi_valid(question: Question, picked: list[str]) -> bool | str:
@@ -88,7 +128,7 @@ class QuestionaryAsker:
             return "Tick at least one."
         return True
 
-    def _ask_text(self, question: Question, default: Answer | None, can_go_back: bool) -> Any:
+    def _text_question(self, question: Question, default: Answer | None, can_go_back: bool) -> Any:
         import questionary
 
         def valid(text: str) -> bool | str:
@@ -103,13 +143,16 @@ class QuestionaryAsker:
         hints = [f"{TEXT_HELP} for help"] + ([f"{TEXT_BACK} to go back"] if can_go_back else [])
         if not question.required:
             hints.append("Enter to skip")
-        reply = questionary.text(
+        return questionary.text(
             question.text,
             default=str(default or ""),
             validate=valid,
             instruction=f"({', '.join(hints)})",
             **self.io,
-        ).unsafe_ask()
+        )
+
+    @staticmethod
+    def _text_reply(reply: str, can_go_back: bool) -> str:
         stripped = reply.strip()
         if stripped == TEXT_HELP:
             return _HELP
@@ -122,44 +165,82 @@ class QuestionaryAsker:
 
         try:
             return bool(
-                questionary.confirm(
-                    "Quit now? Your answers so far will be saved as a draft you can resume.",
-                    default=True,
-                    **self.io,
+                _quits_on_ctrl_d(
+                    questionary.confirm(
+                        "Quit now? Your answers so far will be saved as a draft you can resume.",
+                        default=True,
+                        **self.io,
+                    )
                 ).unsafe_ask()
             )
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, EOFError):
             return True
+
+    def reject(self, question: Question, message: str) -> None:
+        """Say why the answer cannot stand; the question is asked again."""
+        self.console.print(Text.assemble(("Not accepted: ", "bold yellow"), summary.plain(message)))
 
     def review(self, items: list[ReviewItem]) -> int | None:
         """List every answer; pick one to change, or confirm."""
         import questionary
 
-        choices = [
+        choices: list[Any] = [
             questionary.Choice("✔ These are right: write the record", value=_CONFIRM),
             questionary.Separator("── or change an answer ──"),
         ]
         for index, item in enumerate(items):
             shown = "—" if item.answer in (None, "") else item.question.label_of(item.answer)
-            label = f"{_short(item.question.text)}  →  {_short(shown, 40)}"
+            part = PART_LABELS[item.part]
+            name = item.question.label if item.in_record_form else item.question.text
+            text = f"{part}: {name or item.question.text}" if part else item.question.text
+            label = f"{_short(text)}  →  {_short(shown, 30)}"
             choices.append(questionary.Choice(label, value=str(index)))
-        while True:
-            try:
-                reply = questionary.select(
+        reply = self._run(
+            lambda: _quits_on_ctrl_d(
+                questionary.select(
                     "Check your answers", choices=choices, instruction="(↑/↓ and Enter)", **self.io
-                ).unsafe_ask()
-            except KeyboardInterrupt:
-                if self._really_quit():
-                    raise
-                continue
-            return None if reply == _CONFIRM else int(reply)
-
-    def announce(self, flow: Flow, outcome: Outcome) -> None:
-        """Show where the answers lead, then say what comes next."""
-        self.console.print(summary.outcome_panel(outcome))
-        self.console.print(
-            "Now a few questions so the decision is recorded properly.", style="bold", markup=False
+                )
+            )
         )
+        return None if reply == _CONFIRM else int(reply)
+
+    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | None:
+        """Show where the answers lead; offer to go back before the record questions."""
+        import questionary
+
+        term = self.catalogue.record_form.decisions.get(outcome.decision)
+        self.console.print(summary.outcome_panel(outcome, term.label if term else ""))
+        go_on = "Finish the practice run" if self.practice else "Go on: record the decision"
+        reply = self._run(
+            lambda: _quits_on_ctrl_d(
+                questionary.select(
+                    "What next?",
+                    choices=[
+                        questionary.Choice(go_on, value=_GO_ON),
+                        questionary.Choice("← Back: change an answer", value=_BACK),
+                    ],
+                    instruction="(↑/↓ and Enter)",
+                    **self.io,
+                )
+            )
+        )
+        return GO_BACK if reply == _BACK else None
+
+
+def choose_draft(found: list[Any]) -> Path:
+    """Pick a draft to resume from the list (`decide --resume ?`)."""
+    import questionary
+
+    choices = [
+        questionary.Choice(
+            f"{d.id}  ({' → '.join([*d.route, d.flow])}, {d.answered} answered)", value=str(d.path)
+        )
+        for d in found
+    ]
+    reply = _quits_on_ctrl_d(
+        questionary.select("Which draft?", choices=choices, instruction="(↑/↓ and Enter)")
+    ).unsafe_ask()
+    return Path(reply)
 
 
 def _short(text: str, width: int = 60) -> str:

@@ -2,25 +2,112 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from sharewizard import __version__, engine
 from sharewizard.errors import Location, RecordError, TamperedRecord
 from sharewizard.files import write_private
-from sharewizard.model import NO, YES, Answer, Catalogue, Flow, Question
+from sharewizard.model import Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.session import Decision
-from sharewizard.text import md_block, md_escape
 
-SCHEMA_VERSION = 1
-FORMATS = ("json", "md")
+SCHEMA_VERSION = 2
+FORMATS = ("json", "md", "text")
 
-Record = dict[str, Any]
+
+class FlowRef(TypedDict):
+    """Which flow, at which version and content, a record came from."""
+
+    id: str
+    version: str
+    title: str
+    sha256: str
+    faq: dict[str, Any]
+
+
+class AnswerRow(TypedDict):
+    """One answered question, as the user saw it."""
+
+    question: str
+    text: str
+    answer: str | list[str]
+    answer_label: str
+
+
+class RouteSegment(TypedDict):
+    """A flow walked before this decision's flow in the same sitting (the triage)."""
+
+    flow: FlowRef
+    answers: list[AnswerRow]
+
+
+class CitationRow(TypedDict):
+    """A verbatim quote with its source described in full."""
+
+    source: str
+    title: str
+    publisher: str
+    edition: str
+    url: str
+    section: str
+    quote: str
+
+
+class OutcomeRow(TypedDict):
+    """The outcome reached, with its decision in words."""
+
+    id: str
+    decision: str
+    decision_label: str
+    shares: bool
+    without_consent: bool
+    title: str
+    summary: str
+    actions: list[str]
+    citations: list[CitationRow]
+    related_flows: list[str]
+
+
+class FieldRow(TypedDict):
+    """One record field that applies to the outcome: its label, question and answer."""
+
+    id: str
+    label: str
+    question: str
+    group: str
+    value: str | list[str] | None
+    text: str | None
+
+
+class Sitting(TypedDict):
+    """Decisions made together: one id, and which part of the sitting this record is."""
+
+    id: str
+    part: int
+    flows: list[str]
+
+
+class Record(TypedDict):
+    """A decision record, as written to disk (JSON) and checksummed."""
+
+    schema_version: int
+    record_id: str
+    created_at: str
+    tool: dict[str, str]
+    disclaimer: str
+    sitting: Sitting
+    flow: FlowRef
+    route: list[RouteSegment]
+    answers: list[AnswerRow]
+    outcome: OutcomeRow
+    changes: list[str]
+    fields: list[FieldRow]
+    missing: list[str]
+    checksum: str
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:
@@ -29,7 +116,7 @@ def utc_timestamp(moment: datetime | None = None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _flow_ref(flow: Flow) -> dict[str, Any]:
+def _flow_ref(flow: Flow) -> FlowRef:
     return {
         "id": flow.id,
         "version": flow.version,
@@ -39,7 +126,7 @@ def _flow_ref(flow: Flow) -> dict[str, Any]:
     }
 
 
-def _answer_rows(pairs: list[tuple[Question, Answer]]) -> list[dict[str, Any]]:
+def _answer_rows(pairs: list[tuple[Question, Answer]]) -> list[AnswerRow]:
     return [
         {
             "question": q.id,
@@ -51,45 +138,66 @@ def _answer_rows(pairs: list[tuple[Question, Answer]]) -> list[dict[str, Any]]:
     ]
 
 
-def _sharing(catalogue: Catalogue, fields: Mapping[str, Answer]) -> dict[str, Any]:
-    def text(key: str) -> str | None:
-        value = fields.get(key)
-        return str(value) if value not in (None, "") else None
+def _field_rows(catalogue: Catalogue, decision: Decision) -> tuple[list[FieldRow], list[str]]:
+    """The record fields that apply to the outcome, and the required ones left empty."""
+    facts = engine.outcome_facts(decision.outcome, catalogue.record_form.decisions)
+    applicable = engine.form_fields(catalogue.record_form.fields, decision.fields, facts)
+    rows: list[FieldRow] = []
+    missing: list[str] = []
+    for question in applicable:
+        value = decision.fields.get(question.id)
+        if value in (None, ""):
+            value = None
+            if question.required:
+                missing.append(question.id)
+        rows.append(
+            {
+                "id": question.id,
+                "label": question.label or question.text,
+                "question": question.text,
+                "group": question.group,
+                "value": list(value) if isinstance(value, tuple) else value,
+                "text": None if value is None else question.label_of(value),
+            }
+        )
+    return rows, missing
 
-    basis = fields.get("lawful_basis")
-    if basis == "other":
-        lawful_basis = f"Other: {text('lawful_basis_other') or 'not described'}"
-    elif basis:
-        form_field = next(f for f in catalogue.record_form.fields if f.id == "lawful_basis")
-        lawful_basis = form_field.label_of(basis)
-    else:
-        lawful_basis = None
-    informed = fields.get("family_informed")
-    return {
-        "what": text("what"),
-        "with_whom": text("with_whom"),
-        "how": text("how"),
-        "when": text("when"),
-        "lawful_basis": lawful_basis,
-        "rationale": text("rationale"),
-        "family_informed": {YES: True, NO: False}.get(str(informed)) if informed else None,
-        "family_not_informed_reason": text("family_not_informed_reason"),
-    }
+
+def _citation_rows(catalogue: Catalogue, outcome: Outcome) -> list[CitationRow]:
+    sources = catalogue.sources
+    return [
+        {
+            "source": c.source,
+            "title": sources[c.source].title,
+            "publisher": sources[c.source].publisher,
+            "edition": sources[c.source].edition,
+            "url": sources[c.source].url,
+            "section": c.section,
+            "quote": c.quote,
+        }
+        for c in outcome.citations
+    ]
 
 
 def build_record(
-    decision: Decision, catalogue: Catalogue, *, created_at: str, record_id: str
+    decision: Decision,
+    catalogue: Catalogue,
+    *,
+    created_at: str,
+    record_id: str,
+    sitting: Sitting | None = None,
 ) -> Record:
-    """The decision as a record dict, checksummed."""
+    """The decision as a record, checksummed."""
     outcome = decision.outcome
-    sources = catalogue.sources
-    fields = decision.fields
+    term = catalogue.record_form.decisions[outcome.decision]
+    fields, missing = _field_rows(catalogue, decision)
     record: Record = {
         "schema_version": SCHEMA_VERSION,
         "record_id": record_id,
         "created_at": created_at,
         "tool": {"name": "sharewizard", "version": __version__},
         "disclaimer": catalogue.record_form.disclaimer,
+        "sitting": sitting or {"id": record_id, "part": 1, "flows": [decision.flow.id]},
         "flow": _flow_ref(decision.flow),
         "route": [
             {
@@ -104,54 +212,31 @@ def build_record(
         "outcome": {
             "id": outcome.id,
             "decision": outcome.decision,
+            "decision_label": term.label,
+            "shares": term.shares,
+            "without_consent": outcome.without_consent,
             "title": outcome.title,
             "summary": outcome.summary,
             "actions": list(outcome.actions),
-            "citations": [
-                {
-                    "source": c.source,
-                    "title": sources[c.source].title,
-                    "publisher": sources[c.source].publisher,
-                    "edition": sources[c.source].edition,
-                    "url": sources[c.source].url,
-                    "section": c.section,
-                    "quote": c.quote,
-                }
-                for c in outcome.citations
-            ],
+            "citations": _citation_rows(catalogue, outcome),
             "related_flows": list(outcome.related_flows),
         },
-        "changes": list(decision.progress.changes),
-        "sharing": _sharing(catalogue, fields),
-        "case_reference": str(fields["case_reference"]) if fields.get("case_reference") else None,
-        "practitioner": {
-            "role": str(fields["practitioner_role"]) if fields.get("practitioner_role") else None,
-            "organisation": str(fields["organisation"]) if fields.get("organisation") else None,
-        },
+        "changes": list(decision.changes),
+        "fields": fields,
+        "missing": missing,
+        "checksum": "",
     }
-    record["missing"] = missing_fields(record["sharing"])
     record["checksum"] = checksum(record)
     return record
 
 
-#: What the guidance requires every record to say (FAQ 7), as `sharing` keys.
-REQUIRED_SHARING = (
-    "what",
-    "with_whom",
-    "how",
-    "when",
-    "lawful_basis",
-    "rationale",
-    "family_informed",
-)
-
-
-def missing_fields(sharing: Mapping[str, Any]) -> list[str]:
-    """The required sharing fields left empty (answers files may leave them out)."""
-    missing = [key for key in REQUIRED_SHARING if sharing.get(key) is None]
-    if sharing.get("family_informed") is False and not sharing.get("family_not_informed_reason"):
-        missing.append("family_not_informed_reason")
-    return missing
+def field_text(record: Mapping[str, Any], field_id: str) -> str | None:
+    """The text of one record field (a choice's label), or None when empty or not asked."""
+    for row in record.get("fields", ()):
+        if row["id"] == field_id:
+            text = row["text"]
+            return None if text is None else str(text)
+    return None
 
 
 def checksum(record: Mapping[str, Any]) -> str:
@@ -176,24 +261,20 @@ def schema_problems(record: Any) -> list[str]:
     ]
 
 
-MD_DATA_START = "<!-- sharewizard-record-data\n"
-MD_DATA_END = "\n-->\n"
-
-
 def _embedded(text: str, path: Path) -> str:
     """The JSON record a Markdown record carries, checking its visible text was not edited."""
-    start = text.find(MD_DATA_START)
-    if start < 0 or not text.endswith(MD_DATA_END):
+    from sharewizard.render import MD_DATA_START, embedded_json, markdown_body
+
+    data = embedded_json(text)
+    if data is None:
         raise RecordError("this Markdown file carries no sharewizard record data.", Location(path))
-    encoded = text[start + len(MD_DATA_START) : -len(MD_DATA_END)]
     try:
-        data = base64.b64decode(encoded, validate=True).decode("utf-8")
         record = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:
         raise RecordError(
             "the record data in this Markdown file is damaged.", Location(path)
         ) from None
-    if not isinstance(record, dict) or text[:start] != _markdown_body(record):
+    if not isinstance(record, dict) or text[: text.find(MD_DATA_START)] != markdown_body(record):
         raise TamperedRecord(
             "the readable text of this Markdown record was changed after it was written.",
             Location(path),
@@ -224,122 +305,11 @@ def load_record(path: Path) -> Record:
             f"schema_version is {found!r}; this sharewizard reads {SCHEMA_VERSION}.",
             Location(path, field="schema_version"),
         )
-    return record
-
-
-def to_json(record: Mapping[str, Any]) -> str:
-    """Stable JSON: sorted keys, two-space indent, UTF-8 kept readable."""
-    return json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-
-
-def _line(label: str, value: Any) -> str:
-    shown = "—" if value in (None, "") else md_block(str(value))
-    return f"- **{label}:** {shown}"
-
-
-def to_markdown(record: Mapping[str, Any]) -> str:
-    """The same content as the JSON, for people and printers; every user text is escaped.
-
-    The JSON form rides along, base64-encoded in a trailing HTML comment (invisible when
-    rendered), so `sharewizard verify` can check a Markdown record too.
-    """
-    encoded = base64.b64encode(to_json(record).encode("utf-8")).decode("ascii")
-    return _markdown_body(record) + MD_DATA_START + encoded + MD_DATA_END
-
-
-def _markdown_body(record: Mapping[str, Any]) -> str:
-    sharing = record["sharing"]
-    outcome = record["outcome"]
-    informed = {True: "yes", False: "no"}.get(sharing["family_informed"])
-    out = [
-        "# Information sharing decision record",
-        "",
-        f"> {md_escape(record['disclaimer'])}",
-        "",
-        _line("Record", record["record_id"]),
-        _line("Created (UTC)", record["created_at"]),
-        _line("Case reference", record["case_reference"]),
-        _line("Practitioner role", record["practitioner"]["role"]),
-        _line("Organisation", record["practitioner"]["organisation"]),
-        _line(
-            "Flow",
-            f"{record['flow']['title']} ({record['flow']['id']}, version "
-            f"{record['flow']['version']})",
-        ),
-        _line("Tool", f"{record['tool']['name']} {record['tool']['version']}"),
-        *(
-            [
-                "> **Incomplete record:** the guidance asks for every decision to be recorded "
-                f"with its rationale; missing here: {', '.join(record['missing'])}.",
-                "",
-            ]
-            if record["missing"]
-            else []
-        ),
-        "",
-        f"## Decision: {md_escape(outcome['title'])}",
-        "",
-        _line("Decision", outcome["decision"]),
-        "",
-        md_escape(outcome["summary"]),
-        "",
-        "### Actions",
-        "",
-        *[f"- {md_block(a)}" for a in outcome["actions"]],
-        "",
-        "## What was or was not shared",
-        "",
-        _line("What", sharing["what"]),
-        _line("With whom", sharing["with_whom"]),
-        _line("How", sharing["how"]),
-        _line("When", sharing["when"]),
-        _line("Lawful basis", sharing["lawful_basis"]),
-        _line("Rationale", sharing["rationale"]),
-        _line("Family informed", informed),
-        _line("Why the family was not informed", sharing["family_not_informed_reason"]),
-        "",
-        "## Questions and answers",
-        "",
-    ]
-    for segment in record["route"]:
-        out += [
-            f"{n}. {md_block(a['text'], '   ')} — **{md_block(a['answer_label'], '   ')}**"
-            for n, a in enumerate(segment["answers"], 1)
-        ]
-        out.append("")
-    out += [
-        f"{n}. {md_block(a['text'], '   ')} — **{md_block(a['answer_label'], '   ')}**"
-        for n, a in enumerate(record["answers"], 1)
-    ]
-    if record["changes"]:
-        out += ["", "### Answers changed during the session", ""]
-        out += [f"- {md_escape(c)}" for c in record["changes"]]
-    out += ["", "## Guidance cited", ""]
-    for c in outcome["citations"]:
-        out += [
-            f"> {md_block(c['quote'], '> ')}",
-            ">",
-            f"> — {md_escape(c['title'])}, {md_escape(c['publisher'])} "
-            f"({md_escape(c['edition'])}), "
-            f"{md_escape(c['section'])}. <{c['url']}>",
-            "",
-        ]
-    out += [
-        "## Integrity",
-        "",
-        f"Checksum of the JSON form: `{record['checksum']}` "
-        "(check it with `sharewizard verify` on this file)",
-        "",
-        "",
-    ]
-    return "\n".join(out)
-
-
-def render(record: Mapping[str, Any], fmt: str) -> str:
-    """The record in the chosen format."""
-    return to_markdown(record) if fmt == "md" else to_json(record)
+    return cast(Record, record)
 
 
 def write_record(record: Mapping[str, Any], path: Path, fmt: str, *, force: bool = False) -> Path:
     """Write atomically, owner-only, refusing to overwrite unless `force`."""
+    from sharewizard.render import render
+
     return write_private(path, render(record, fmt), force=force)

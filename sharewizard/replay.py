@@ -11,49 +11,33 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sharewizard.answers import AnswersFile, load_answers, resolve_flow
-from sharewizard.errors import AnswersError, SharewizardError
+from sharewizard.answers import AnswersFile, Part, load_answers
+from sharewizard.decide import decide_file
+from sharewizard.errors import SharewizardError
 from sharewizard.model import Catalogue
-from sharewizard.records import Record, build_record, write_record
-from sharewizard.session import Decision, ScriptedAsker, start_session
+from sharewizard.records import Record, write_record
 
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
 RECORD_SUFFIX = ".record"  # replay's own outputs are *.record.json: never inputs
 RECORD_NAMESPACE = uuid.UUID("6f0c8d3e-3c1f-4c8e-9a53-6b1f5e0f4a11")
 
 
-def decide_from_answers(catalogue: Catalogue, answers: AnswersFile) -> Decision:
-    """Walk the flow an answers file names, with no prompts; errors name the file and field."""
-    flow = resolve_flow(catalogue, answers)
-    try:
-        session = start_session(
-            catalogue,
-            flow.id,
-            ScriptedAsker(str(answers.path), catalogue.record_form),
-            answers.answers,
-            answers.record,
-        )
-        return session.run(review=False)
-    except AnswersError as exc:
-        if exc.location.path is None or str(exc.location.path) == str(answers.path):
-            located = answers.locate(exc.location.field)
-            located.field = exc.location.field
-            exc.location = located
-        raise
+def deterministic_ids(answers: AnswersFile, created_at: str) -> Callable[[int], str]:
+    """Record ids fixed by the input and the timestamp, so replays are reproducible.
 
-
-def deterministic_id(answers: AnswersFile, created_at: str) -> str:
-    """A record id fixed by the input and the timestamp, so replays are reproducible."""
+    Part 0 is the sitting's id; parts 1, 2, ... the records'.
+    """
     text = answers.doc.text if answers.doc else repr(answers)
-    return str(uuid.uuid5(RECORD_NAMESPACE, f"{created_at}\n{text}"))
+    return lambda part: str(uuid.uuid5(RECORD_NAMESPACE, f"{created_at}\n{part}\n{text}"))
 
 
-def expectation_diff(answers: AnswersFile, record: Record) -> list[str]:
+def expectation_diff(part: Part, record: Record) -> list[str]:
     """`field: expected X, got Y` lines for each expectation the record misses."""
     got = {"outcome": record["outcome"]["id"], "decision": record["outcome"]["decision"]}
+    where = f"{part.where}: " if part.where else ""
     return [
-        f"{key}: expected {want!r}, got {got[key]!r}"
-        for key, want in answers.expect.items()
+        f"{where}{key}: expected {want!r}, got {got[key]!r}"
+        for key, want in part.expect.items()
         if got.get(key) != want
     ]
 
@@ -95,6 +79,7 @@ class FileResult:
 
     path: Path
     record_path: Path | None = None
+    record_paths: list[Path] = field(default_factory=list)
     outcome: str | None = None
     decision: str | None = None
     expectation: str = "none"  # none | met | failed
@@ -134,20 +119,27 @@ def replay_one(
     result = FileResult(path)
     try:
         answers = load_answers(path)
-        decision = decide_from_answers(catalogue, answers)
-        record = build_record(
-            decision,
+        found = decide_file(
             catalogue,
+            answers,
             created_at=created_at,
-            record_id=deterministic_id(answers, created_at),
+            record_id=deterministic_ids(answers, created_at),
         )
-        result.outcome, result.decision = record["outcome"]["id"], record["outcome"]["decision"]
-        if answers.expect:
-            result.diff = expectation_diff(answers, record)
+        first = found[0][2]
+        result.outcome, result.decision = first["outcome"]["id"], first["outcome"]["decision"]
+        if any(part.expect for part, _, _ in found):
+            result.diff = [line for part, _, rec in found for line in expectation_diff(part, rec)]
             result.expectation = "failed" if result.diff else "met"
         if out_dir is not None:
-            target = out_dir / output_name(path.resolve(), root, fmt)
-            result.record_path = write_record(record, target, fmt, force=force)
+            name = output_name(path.resolve(), root, fmt)
+            for index, (_, _, record) in enumerate(found, 1):
+                target = out_dir / (
+                    name
+                    if index == 1
+                    else name.replace(RECORD_SUFFIX, f".part{index}{RECORD_SUFFIX}")
+                )
+                result.record_paths.append(write_record(record, target, fmt, force=force))
+            result.record_path = result.record_paths[0]
     except SharewizardError as exc:
         result.error = str(exc)
     return result

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from sharewizard import engine
 from sharewizard.errors import AnswersError, Interrupted, Location
-from sharewizard.model import Answer, Catalogue, Flow, Handoff, Outcome, Question, RecordForm, Step
+from sharewizard.model import Answer, Catalogue, Flow, Handoff, Outcome, Question, Step
 
 
 class GoBack:
@@ -20,11 +20,21 @@ GO_BACK = GoBack()
 
 @dataclass(frozen=True)
 class ReviewItem:
-    """One line of the review screen: a question and its current answer."""
+    """One line of the review screen: a question and its current answer.
+
+    `part` says where the question lives: "route" (a flow walked before this one, such as the
+    triage, with `segment` its index), "flow" (the flow of this decision) or "record".
+    """
 
     question: Question
     answer: Answer | None
-    in_record_form: bool
+    part: str = "flow"
+    segment: int = 0
+
+    @property
+    def in_record_form(self) -> bool:
+        """Whether this is a record field rather than a question of a flow."""
+        return self.part == "record"
 
 
 class Asker(Protocol):
@@ -36,32 +46,50 @@ class Asker(Protocol):
     def review(self, items: list[ReviewItem]) -> int | None:
         """Show every answer; return the index of one to change, or None to confirm."""
 
-    def announce(self, flow: Flow, outcome: Outcome) -> None:
-        """Tell the user where the answers lead, before the record questions."""
+    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | None:
+        """Show where the answers lead; GO_BACK to change an answer before the record questions."""
+
+    def reject(self, question: Question, message: str) -> None:
+        """Say why an answer was refused; the question is then asked again."""
 
 
 @dataclass(frozen=True)
 class Segment:
-    """A flow walked before a hand-off (triage), kept in the record for audit."""
+    """A flow walked before a hand-off (the triage), kept in the record for audit."""
 
     flow: Flow
     answers: Mapping[str, Answer]
+    queue: tuple[str, ...] = ()  # the flows still to walk when this segment handed over
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A walk stopped part way: enough to resume it, and the shape of an answers file."""
+
+    flow_id: str
+    answers: Mapping[str, Answer]
+    fields: Mapping[str, Answer]
+    route: tuple[tuple[str, Mapping[str, Answer]], ...] = ()
+    queue: tuple[str, ...] = ()
+    last_question: str | None = None
 
 
 @dataclass(frozen=True)
 class Decision:
-    """A finished walk: the flow, its answers, the outcome and the record fields."""
+    """A finished walk: the flow, its answers, the outcome, the record fields and the audit."""
 
     flow: Flow
     progress: engine.Progress
     outcome: Outcome
     fields: Mapping[str, Answer]
     route: tuple[Segment, ...] = ()
+    changes: tuple[str, ...] = ()
+    queue: tuple[str, ...] = ()  # flows chosen in the same sitting, still to walk
 
 
 @dataclass
 class Session:
-    """One run of `decide`: holds the state so an interrupt can hand it back as a draft."""
+    """One decision: holds the state so an interrupt can hand it back as a draft."""
 
     catalogue: Catalogue
     asker: Asker
@@ -69,33 +97,76 @@ class Session:
     progress: engine.Progress = field(default_factory=lambda: engine.Progress({}))
     fields: dict[str, Answer] = field(default_factory=dict)
     route: list[Segment] = field(default_factory=list)
+    queue: list[str] = field(default_factory=list)
+    given_fields: dict[str, object] = field(default_factory=dict)
+    strict: bool = False  # answers files: a field contradicting the outcome is an error
+    on_change: Callable[[Draft], None] | None = None
     current: str | None = None
+    changes: list[str] = field(default_factory=list)
+    stash: dict[str, Mapping[str, Answer]] = field(default_factory=dict)
 
-    def run(self, *, review: bool = True) -> Decision:
-        """Walk to an outcome, fill the record form, let the user review; return the decision."""
+    def run(self, *, review: bool = True, record_fields: bool = True) -> Decision:
+        """Walk to an outcome, fill the record form, let the user review; return the decision.
+
+        Ctrl-C, Ctrl-D and the signals turned into interrupts stop the walk with `Interrupted`,
+        which carries everything answered so far.
+        """
         try:
             outcome = self._walk_to_outcome(None)
-            self.asker.announce(self.flow, outcome)
-            self._fill_fields(None)
-            if review:
-                outcome = self._review(outcome)
-        except KeyboardInterrupt:
-            raise Interrupted(
-                self.flow.id, dict(self.progress.answers), dict(self.fields), self.current
-            ) from None
-        return Decision(self.flow, self.progress, outcome, dict(self.fields), tuple(self.route))
+            if record_fields:
+                self._fill_fields(outcome, None)
+                if review:
+                    outcome = self._review(outcome)
+        except Interrupted:
+            raise
+        except (KeyboardInterrupt, EOFError) as stop:
+            number = getattr(stop, "signal_number", None)
+            raise Interrupted(self.snapshot(), signal_number=number) from None
+        return Decision(
+            self.flow,
+            self.progress,
+            outcome,
+            dict(self.fields),
+            tuple(self.route),
+            tuple(self.changes),
+            tuple(self.queue),
+        )
 
-    def _walk_to_outcome(self, at: Step | None) -> Outcome:
-        step = self._walk(at)
-        while isinstance(step, Handoff):
-            self.route.append(Segment(self.flow, dict(self.progress.answers)))
-            self.flow = self.catalogue.flows[step.flow_id]
-            self.progress = engine.Progress({})
-            step = self._walk(None)
-        return step
+    def snapshot(self) -> Draft:
+        """The walk so far, as a draft."""
+        return Draft(
+            flow_id=self.flow.id,
+            answers=dict(self.progress.answers),
+            fields={
+                **{k: v for k, v in self.given_fields.items() if isinstance(v, (str, tuple))},
+                **self.fields,
+            },
+            route=tuple((s.flow.id, dict(s.answers)) for s in self.route),
+            queue=tuple(self.queue),
+            last_question=self.current,
+        )
 
-    def _walk(self, at: Step | None) -> Outcome | Handoff:
-        step = at or engine.next_step(self.flow, self.progress.answers)
+    def _saved(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self.snapshot())
+
+    # --- the flows ------------------------------------------------------------------------
+
+    def _walk_to_outcome(self, at: Question | None) -> Outcome:
+        step: Question | None = at
+        while True:
+            end = self._walk(step)
+            if isinstance(end, Handoff):
+                self._hand_off(end)
+                step = None
+                continue
+            if self.asker.announce(self.flow, end) is GO_BACK:
+                step = self._last_question()
+                continue
+            return end
+
+    def _walk(self, at: Question | None) -> Outcome | Handoff:
+        step: Step = at or engine.next_step(self.flow, self.progress.answers)
         while isinstance(step, Question):
             self.current = step.id
             previous = engine.previous_question(self.flow, self.progress, step.id)
@@ -107,75 +178,171 @@ class Session:
                 elif self.route:
                     step = self._back_to_previous_flow()
                 continue
+            before = len(self.progress.changes)
             self.progress = engine.answer(self.flow, self.progress, step.id, reply)
+            self.changes += self.progress.changes[before:]
+            self._saved()
             step = engine.following_step(self.flow, self.progress, step.id)
         self.current = None
         return step
 
-    def _back_to_previous_flow(self) -> Question:
-        """Undo a hand-off: back to the last question of the flow that handed over."""
-        segment = self.route.pop()
-        self.flow = segment.flow
-        self.progress = engine.Progress(segment.answers)
+    def _hand_off(self, handoff: Handoff) -> None:
+        self.route.append(Segment(self.flow, dict(self.progress.answers), tuple(self.queue)))
+        self.queue = [*handoff.flow_ids[1:], *self.queue]
+        self.flow = self.catalogue.flows[handoff.flow_id]
+        kept = self.stash.pop(self.flow.id, {})
+        self.progress = engine.start(self.flow, kept) if kept else engine.Progress({})
+        self._saved()
+
+    def _last_question(self) -> Question:
         path = engine.trace(self.flow, self.progress.answers).path
         return self.flow.questions[path[-1]]
 
-    def _fill_fields(self, at: str | None) -> None:
+    def _back_to_previous_flow(self) -> Question:
+        """Undo a hand-off: back to the last question of the flow that handed over."""
+        self.stash[self.flow.id] = dict(self.progress.answers)
+        segment = self.route.pop()
+        self.flow = segment.flow
+        self.progress = engine.Progress(segment.answers)
+        self.queue = list(segment.queue)
+        return self._last_question()
+
+    def _back_to_segment(self, index: int) -> None:
+        """Make route segment `index` the current flow again (a triage answer is changing)."""
+        self.stash[self.flow.id] = dict(self.progress.answers)
+        for segment in self.route[index + 1 :]:
+            self.stash[segment.flow.id] = dict(segment.answers)
+        segment = self.route[index]
+        del self.route[index:]
+        self.flow = segment.flow
+        self.progress = engine.Progress(segment.answers)
+        self.queue = list(segment.queue)
+
+    # --- the record form ------------------------------------------------------------------
+
+    def _facts(self, outcome: Outcome) -> dict[str, Answer]:
+        return engine.outcome_facts(outcome, self.catalogue.record_form.decisions)
+
+    def _applicable(self, outcome: Outcome) -> list[Question]:
+        form = self.catalogue.record_form.fields
+        return engine.form_fields(form, self.fields, self._facts(outcome))
+
+    def _take_given_fields(self, outcome: Outcome) -> None:
+        """Fields from an answers file or a draft, checked now that the outcome is known."""
+        if not self.given_fields:
+            return
+        form = self.catalogue.record_form.fields
+        if self.strict:
+            self.fields.update(engine.check_fields(form, self.given_fields, self._facts(outcome)))
+        else:  # a draft: keep what still fits, ask the rest
+            for question in form:
+                value = self.given_fields.get(question.id)
+                if value is None or question not in self._applicable(outcome):
+                    continue
+                context = {**self._facts(outcome), **self.fields}
+                try:
+                    self.fields[question.id] = engine.check_field(question, value, context)
+                except AnswersError:
+                    continue
+        self.given_fields = {}
+
+    def _fill_fields(self, outcome: Outcome, at: str | None, *, audit: bool = False) -> None:
         """Ask `at` (from the review), then every applicable field still missing."""
-        form = self.catalogue.record_form
-        by_id = {f.id: f for f in form.fields}
+        self._take_given_fields(outcome)
+        by_id = {f.id: f for f in self.catalogue.record_form.fields}
         skipped: set[str] = set()
-        current = at or _first_missing(form, self.fields, skipped)
+        current = at or self._first_missing(outcome, skipped)
         while current is not None:
             self.current = current
-            ids = [f.id for f in engine.form_fields(form.fields, self.fields)]
+            ids = [f.id for f in self._applicable(outcome)]
             index = ids.index(current)
-            reply = self.asker.ask(by_id[current], self.fields.get(current), index > 0)
+            question = by_id[current]
+            reply = self.asker.ask(question, self.fields.get(current), index > 0)
             if isinstance(reply, GoBack):
                 current = ids[max(index - 1, 0)]
                 continue
             if reply is None:
                 skipped.add(current)
-            else:
-                self.fields[current] = engine.check_answer(by_id[current], reply)
-            current = _first_missing(form, self.fields, skipped)
-        self.fields = dict(engine.check_fields(form.fields, self.fields, {}))
+            elif not self._set_field(outcome, question, reply, audit=audit):
+                continue
+            current = self._first_missing(outcome, skipped)
+        applicable = {f.id for f in self._applicable(outcome)}
+        self.fields = {k: v for k, v in self.fields.items() if k in applicable}
         self.current = None
+
+    def _set_field(
+        self, outcome: Outcome, question: Question, reply: Answer, *, audit: bool
+    ) -> bool:
+        context = {**self._facts(outcome), **self.fields}
+        try:
+            value = engine.check_field(question, reply, context)
+        except AnswersError as exc:
+            self.asker.reject(question, exc.message)
+            return False
+        before = self.fields.get(question.id)
+        if audit and before is not None and before != value:
+            self.changes.append(
+                f"record field “{question.label or question.text}” changed from "
+                f"“{question.label_of(before)}” to “{question.label_of(value)}”"
+            )
+        self.fields[question.id] = value
+        self._saved()
+        return True
+
+    def _first_missing(self, outcome: Outcome, skipped: set[str]) -> str | None:
+        for question in self._applicable(outcome):
+            if question.id not in self.fields and question.id not in skipped:
+                return question.id
+        return None
+
+    # --- the review -----------------------------------------------------------------------
+
+    def _review_items(self, outcome: Outcome) -> list[ReviewItem]:
+        items = [
+            ReviewItem(q, a, "route", index)
+            for index, segment in enumerate(self.route)
+            for q, a in engine.path_answers(segment.flow, engine.Progress(segment.answers))
+        ]
+        items += [ReviewItem(q, a) for q, a in engine.path_answers(self.flow, self.progress)]
+        items += [ReviewItem(f, self.fields.get(f.id), "record") for f in self._applicable(outcome)]
+        return items
 
     def _review(self, outcome: Outcome) -> Outcome:
         while True:
-            items = [
-                ReviewItem(q, a, False) for q, a in engine.path_answers(self.flow, self.progress)
-            ]
-            applicable = engine.form_fields(self.catalogue.record_form.fields, self.fields)
-            items += [ReviewItem(f, self.fields.get(f.id), True) for f in applicable]
+            items = self._review_items(outcome)
             choice = self.asker.review(items)
             if choice is None:
                 return outcome
             item = items[choice]
             if item.in_record_form:
-                self._fill_fields(item.question.id)
+                self._fill_fields(outcome, item.question.id, audit=True)
                 continue
+            if item.part == "route":
+                self._back_to_segment(item.segment)
             new = self._walk_to_outcome(self.flow.questions[item.question.id])
             if new != outcome:
+                self._outcome_changed(outcome, new)
                 outcome = new
-                self.asker.announce(self.flow, outcome)
-            self._fill_fields(None)
+            self._fill_fields(outcome, None, audit=True)
 
-
-def _first_missing(form: RecordForm, values: Mapping[str, Answer], skipped: set[str]) -> str | None:
-    for question in engine.form_fields(form.fields, values):
-        if question.id not in values and question.id not in skipped:
-            return question.id
-    return None
+    def _outcome_changed(self, old: Outcome, new: Outcome) -> None:
+        """Log the move and clear every record field that depends on the outcome, to ask again."""
+        self.changes.append(f"outcome changed from “{old.title}” to “{new.title}”")
+        dependent = [f for f in self.catalogue.record_form.fields if engine.depends_on_outcome(f)]
+        dropped = [f for f in dependent if f.id in self.fields]
+        for question in dropped:
+            del self.fields[question.id]
+        if dropped:
+            labels = ", ".join(f"“{f.label or f.text}”" for f in dropped)
+            self.changes.append(f"record answers cleared because the outcome changed: {labels}")
 
 
 class ScriptedAsker:
     """Answers nothing by itself: every answer comes from the file; a missing one is an error."""
 
-    def __init__(self, source: str, form: RecordForm) -> None:
+    def __init__(self, source: str, record_fields: set[str]) -> None:
         self.source = source
-        self.record_fields = {f.id for f in form.fields}
+        self.record_fields = record_fields
 
     def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
         """Record fields and optional text may be left out; other questions on the path may not."""
@@ -193,19 +360,60 @@ class ScriptedAsker:
         """Nothing to review: confirm."""
         return None
 
-    def announce(self, flow: Flow, outcome: Outcome) -> None:
+    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | None:
         """Nobody to tell."""
+        return None
+
+    def reject(self, question: Question, message: str) -> None:
+        """A file cannot be asked again: the refusal is an error naming the field."""
+        raise AnswersError(message, Location(self.source, field=f"record.{question.id}"))
 
 
 def start_session(
     catalogue: Catalogue,
     flow_id: str,
     asker: Asker,
-    answers: Mapping[str, Any] | None = None,
-    fields: Mapping[str, Any] | None = None,
+    answers: Mapping[str, object] | None = None,
+    fields: Mapping[str, object] | None = None,
+    *,
+    route: tuple[tuple[str, Mapping[str, object]], ...] = (),
+    queue: tuple[str, ...] = (),
+    strict: bool = False,
+    where: str = "answers",
 ) -> Session:
-    """A session on `flow_id`, pre-filled with (checked) answers and record fields."""
+    """A session on `flow_id`, pre-filled with checked answers; `route` is the triage walked."""
+    segments = _route_segments(catalogue, route, flow_id)
     flow = catalogue.flows[flow_id]
-    progress = engine.start(flow, answers or {})
-    checked = engine.check_fields(catalogue.record_form.fields, fields or {}, {})
-    return Session(catalogue, asker, flow, progress, dict(checked))
+    return Session(
+        catalogue,
+        asker,
+        flow,
+        engine.start(flow, answers or {}, where),
+        route=segments,
+        queue=list(queue),
+        given_fields=dict(fields or {}),
+        strict=strict,
+    )
+
+
+def _route_segments(
+    catalogue: Catalogue, route: tuple[tuple[str, Mapping[str, object]], ...], flow_id: str
+) -> list[Segment]:
+    """Check the recorded route really hands over to `flow_id`, segment by segment."""
+    segments: list[Segment] = []
+    for index, (segment_id, answers) in enumerate(route):
+        flow = catalogue.flows.get(segment_id)
+        where = Location(field=f"route.{segment_id}")
+        if flow is None:
+            raise AnswersError(f"{segment_id!r} names no flow.", where)
+        progress = engine.start(flow, answers, f"route.{segment_id}")
+        step = engine.next_step(flow, progress.answers)
+        following = route[index + 1][0] if index + 1 < len(route) else flow_id
+        if not isinstance(step, Handoff) or following not in step.flow_ids:
+            raise AnswersError(
+                f"these answers to {segment_id!r} do not lead to the flow {following!r}.",
+                where,
+                "Check the route's answers, or leave `route` out.",
+            )
+        segments.append(Segment(flow, progress.answers))
+    return segments

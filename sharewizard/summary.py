@@ -17,13 +17,20 @@ from rich.text import Text
 from sharewizard.model import Catalogue, Outcome, Question
 from sharewizard.text import strip_controls
 
+#: Colours for decisions; a decision not listed is shown plain. Colour is never the only signal:
+#: every panel states the decision in words.
 DECISION_STYLE = {
+    "call-999": "bold red",
     "share": "green",
     "share-without-informing-family": "yellow",
-    "seek-consent": "cyan",
     "refer": "cyan",
-    "do-not-share": "red",
+    "inform-family": "green",
+    "do-not-inform-family": "yellow",
     "no-agreement-needed": "green",
+    "seek-consent": "cyan",
+    "revise-before-sharing": "yellow",
+    "do-not-share": "red",
+    "do-not-refer": "red",
     "agreement-needed": "yellow",
     "seek-advice": "magenta",
     "out-of-scope": "blue",
@@ -57,12 +64,12 @@ def _citation(quote: str, title: str, section: str, url: str = "") -> Text:
     return text
 
 
-def outcome_panel(outcome: Outcome) -> Panel:
-    """The outcome as shown the moment the answers reach it."""
+def outcome_panel(outcome: Outcome, decision_label: str = "") -> Panel:
+    """The outcome as shown the moment the answers reach it; the decision is said in words."""
     style = DECISION_STYLE.get(outcome.decision, "white")
-    body = Group(plain(outcome.summary), Text(), _bullets(outcome.actions))
-    title = Text.assemble(plain(outcome.title), " ", (f"[{outcome.decision}]", style))
-    return Panel(body, title=title, border_style=style, title_align="left")
+    said = Text.assemble(("Decision: ", "bold"), plain(decision_label or outcome.decision))
+    body = Group(said, Text(), plain(outcome.summary), Text(), _bullets(outcome.actions))
+    return Panel(body, title=plain(outcome.title), border_style=style, title_align="left")
 
 
 def help_panel(question: Question, catalogue: Catalogue) -> Panel:
@@ -79,48 +86,28 @@ def help_panel(question: Question, catalogue: Catalogue) -> Panel:
 
 
 def record_summary(record: Mapping[str, Any]) -> Group:
-    """The end-of-walk summary: outcome, path, actions, guidance and what goes on record."""
+    """The end-of-walk summary: the decision, what goes on record, and the guidance."""
     outcome = record["outcome"]
     style = DECISION_STYLE.get(outcome["decision"], "white")
     head = Panel(
         Group(
+            Text.assemble(("Decision: ", "bold"), plain(outcome["decision_label"])),
+            Text(),
             plain(outcome["summary"]),
             Text(),
             Text("Actions", style="bold"),
             _bullets(outcome["actions"]),
         ),
-        title=Text.assemble(plain(outcome["title"]), " ", (f"[{outcome['decision']}]", style)),
+        title=plain(outcome["title"]),
         border_style=style,
         title_align="left",
     )
-    path = Table(title="Your answers", title_justify="left", show_lines=False, expand=True)
-    path.add_column("#", justify="right", style="dim", no_wrap=True)
-    path.add_column("Question")
-    path.add_column("Answer", style="bold")
-    rows = [a for seg in record["route"] for a in seg["answers"]] + list(record["answers"])
-    for number, row in enumerate(rows, 1):
-        path.add_row(str(number), plain(row["text"]), plain(row["answer_label"]))
-    sharing = Table(title="For the record", title_justify="left", show_header=False, expand=True)
-    sharing.add_column("Field", style="dim", no_wrap=True)
-    sharing.add_column("Value")
-    informed = {True: "yes", False: "no"}.get(record["sharing"]["family_informed"], "—")
-    for label, value in (
-        ("What", record["sharing"]["what"]),
-        ("With whom", record["sharing"]["with_whom"]),
-        ("How", record["sharing"]["how"]),
-        ("When", record["sharing"]["when"]),
-        ("Lawful basis", record["sharing"]["lawful_basis"]),
-        ("Rationale", record["sharing"]["rationale"]),
-        ("Family informed", informed),
-        ("Why not", record["sharing"]["family_not_informed_reason"]),
-        ("Case reference", record["case_reference"]),
-    ):
-        if value is not None:
-            sharing.add_row(label, plain(value))
-    cites = Group(
-        *[_citation(c["quote"], c["title"], c["section"], c["url"]) for c in outcome["citations"]]
-    )
-    parts: list[Any] = [head, path]
+    fields = Table(title="For the record", title_justify="left", show_header=False, expand=True)
+    fields.add_column("Field", style="dim")
+    fields.add_column("Value")
+    for row in record["fields"]:
+        fields.add_row(plain(row["label"]), plain(row["text"] if row["text"] else "—"))
+    parts: list[Any] = [head, fields]
     if record["changes"]:
         parts.append(
             Panel(
@@ -130,32 +117,124 @@ def record_summary(record: Mapping[str, Any]) -> Group:
                 border_style="dim",
             )
         )
-    parts.append(sharing)
     if record.get("missing"):
-        parts.append(
-            Text.assemble(
-                ("Incomplete record: ", "bold yellow"),
-                plain(
-                    "the guidance asks for every decision to be recorded with its rationale; "
-                    f"missing here: {', '.join(record['missing'])}."
-                ),
-            )
-        )
-    parts.append(Panel(cites, title="Guidance", title_align="left", border_style="dim"))
-    if outcome["related_flows"]:
-        parts.append(
-            Text.assemble(
-                "Related: ",
-                plain(", ".join(f"sharewizard decide {f}" for f in outcome["related_flows"])),
-            )
-        )
-    parts.append(Text(strip_controls(record["disclaimer"]), style="dim"))
+        from sharewizard.render import incomplete_sentence
+
+        parts.append(Text.assemble(("! ", "bold yellow"), plain(incomplete_sentence(record))))
+    cites = [_citation(c["quote"], c["title"], c["section"]) for c in outcome["citations"]]
+    parts.append(Panel(Group(*cites), title="Guidance", title_align="left", border_style="dim"))
     return Group(*parts)
+
+
+def written_lines(written: list[Any], prog: str, *, practice: bool = False) -> list[Text]:
+    """Where each record and answers file went, and how to replay it."""
+    if practice:
+        return [plain("Practice run: nothing was written.")]
+    lines = []
+    for item in written:
+        if item.path is not None:
+            lines.append(Text.assemble(("✔ ", "green"), plain(f"Record written to {item.path}")))
+        if item.answers_path is not None:
+            lines.append(
+                Text.assemble(
+                    ("✔ ", "green"),
+                    plain(
+                        f"Answers saved to {item.answers_path} (replay: {prog} decide "
+                        f"--answers {item.answers_path})"
+                    ),
+                )
+            )
+    return lines
+
+
+def flows_json(catalogue: Catalogue) -> list[dict[str, Any]]:
+    """`list --json`."""
+    return [
+        {
+            "id": f.id,
+            "version": f.version,
+            "title": f.title,
+            "faq": f.faq.number,
+            "faq_question": f.faq.question,
+            "path": str(f.path),
+        }
+        for f in _by_faq(catalogue)
+    ]
+
+
+def _by_faq(catalogue: Catalogue) -> list[Any]:
+    return sorted(catalogue.flows.values(), key=lambda f: (f.faq.number or 0, f.id))
+
+
+def flow_table(catalogue: Catalogue) -> Table:
+    """`list`: FAQ number, id and title."""
+    table = Table(show_edge=False)
+    table.add_column("FAQ", justify="right")
+    table.add_column("Flow id", no_wrap=True)
+    table.add_column("Title")
+    for f in _by_faq(catalogue):
+        table.add_row(str(f.faq.number or "–"), plain(f.id), plain(f.title))
+    return table
+
+
+def drafts_json(found: list[Any]) -> list[dict[str, Any]]:
+    """`drafts --json`."""
+    return [
+        {
+            "id": d.id,
+            "path": str(d.path),
+            "flow": d.flow,
+            "route": d.route,
+            "started_at": d.started_at,
+            "answered": d.answered,
+            "error": d.error or None,
+        }
+        for d in found
+    ]
+
+
+def drafts_table(found: list[Any], prog: str) -> Group:
+    """`drafts`: one row a draft, and how to resume one."""
+    table = Table(show_edge=False)
+    table.add_column("Draft id")
+    table.add_column("Flow")
+    table.add_column("Started (UTC)")
+    table.add_column("Answered", justify="right")
+    for d in found:
+        flow = " → ".join([*d.route, d.flow])
+        table.add_row(plain(d.id), plain(flow), plain(d.started_at or "?"), str(d.answered))
+    return Group(table, plain(f"Continue one with: {prog} decide --resume ID"))
 
 
 def print_error(console: Console, message: str) -> None:
     """One paragraph, no markup interpretation."""
     console.print(Text.assemble(("Error: ", "bold red"), plain(message)), soft_wrap=True)
+
+
+def replay_json(results: list[Any], check: bool) -> dict[str, Any]:
+    """`replay --json`: counts and one entry per file."""
+    return {
+        "files": len(results),
+        "records_written": sum(len(r.record_paths) for r in results),
+        "expectations_met": sum(1 for r in results if r.expectation == "met") if check else None,
+        "expectations_failed": sum(1 for r in results if r.expectation == "failed")
+        if check
+        else None,
+        "errors": sum(1 for r in results if r.error),
+        "results": [
+            {
+                "path": str(r.path),
+                "outcome": r.outcome,
+                "decision": r.decision,
+                "record": str(r.record_path) if r.record_path else None,
+                "records": [str(p) for p in r.record_paths],
+                "expectation": r.expectation if check else None,
+                "diff": r.diff if check else [],
+                "error": r.error,
+            }
+            for r in results
+        ],
+    }
 
 
 def replay_report(results: list[Any], check: bool) -> tuple[Table, list[Text]]:
@@ -164,7 +243,7 @@ def replay_report(results: list[Any], check: bool) -> tuple[Table, list[Text]]:
     table.add_column("What", style="dim")
     table.add_column("Count", justify="right")
     table.add_row("Files", str(len(results)))
-    table.add_row("Records written", str(sum(1 for r in results if r.record_path)))
+    table.add_row("Records written", str(sum(len(r.record_paths) for r in results)))
     if check:
         table.add_row("Expectations met", str(sum(1 for r in results if r.expectation == "met")))
         table.add_row(

@@ -428,15 +428,24 @@ def _differences(room: Walk, case: Walk) -> list[Difference]:
     return found
 
 
-def last_decision(walk: Walk) -> Any:
-    """The walk's final flow as a `session.Decision` (no record fields), for `--record`."""
+def training_decisions(walk: Walk) -> list[Any]:
+    """Each outcome of the walk as a `session.Decision` (no record fields), for `--record`.
+
+    As in `decide`, every decision of a sitting carries the flows that handed over to it.
+    """
     from sharewizard.session import Decision, Segment
 
-    final = walk.leg
-    outcome = final.step
-    if not isinstance(outcome, Outcome):
+    route: list[Segment] = []
+    decisions = []
+    for leg in walk.legs:
+        step = leg.step
+        if isinstance(step, Outcome):
+            progress = engine.Progress(dict(leg.answers))
+            decisions.append(Decision(leg.flow, progress, step, {}, tuple(route)))
+        elif isinstance(step, Handoff):
+            route.append(Segment(leg.flow, dict(leg.answers)))
+    if not decisions:
         raise SharewizardError(
             "the walk has not reached an outcome, so there is nothing to record."
         )
-    route = tuple(Segment(leg.flow, dict(leg.answers)) for leg in walk.legs[:-1])
-    return Decision(final.flow, engine.Progress(dict(final.answers)), outcome, {}, route)
+    return decisions

@@ -255,14 +255,15 @@ def test_a_fan_out_walks_each_chosen_flow_in_turn_and_back_returns_across_flows(
         ("demo", "none"),
         ("other", "advice"),
     ]
-    decision = train.last_decision(done)
-    assert decision.flow.id == "other" and decision.outcome.id == "advice"
-    assert [s.flow.id for s in decision.route] == ["hub", "demo"]
+    first, second = train.training_decisions(done)
+    assert first.flow.id == "demo" and first.outcome.id == "none"
+    assert second.flow.id == "other" and second.outcome.id == "advice"
+    assert [s.flow.id for s in first.route] == [s.flow.id for s in second.route] == ["hub"]
 
 
-def test_last_decision_needs_an_outcome():
+def test_training_decisions_need_an_outcome():
     with pytest.raises(Exception, match="not reached an outcome"):
-        train.last_decision(train.start_walk(DEMO, flow_id="demo"))
+        train.training_decisions(train.start_walk(DEMO, flow_id="demo"))
 
 
 # --- screens -------------------------------------------------------------------------------------
@@ -390,4 +391,4 @@ def test_cases_command_with_a_broken_case_is_one_located_error(tmp_path):
 def test_train_refuses_a_record_in_a_missing_folder_before_anything_else(tmp_path):
     done = run_cli(tmp_path, "train", "demo", "--record", "nowhere/r.json")
     assert done.returncode == 2
-    assert "nowhere: the folder does not exist" in done.stderr
+    assert "nowhere: the folder does not exist; nothing was asked" in done.stderr

@@ -221,7 +221,7 @@ def test_ctrl_c_stops_train_with_exit_130_and_writes_nothing(tmp_path):
     screen.wait("Enter start")
     screen.press("\r", "Concern?")
     child.sendcontrol("c")
-    child.expect_exact("Interrupted. Nothing was written.")
+    child.expect_exact("interrupted; nothing was written.")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130

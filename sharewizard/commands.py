@@ -1,0 +1,293 @@
+"""What the commands do between parsing and printing: pick the flow, call the facade, render.
+
+Kept out of `cli.py` so the Typer layer stays a list of options; kept out of `decide.py` so the
+facade never prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sharewizard import decide as facade
+from sharewizard.answers import AnswersFile, load_answers
+from sharewizard.console import Env
+from sharewizard.errors import ExitStatus, Location, UsageError
+from sharewizard.model import Catalogue
+
+
+@dataclass(frozen=True)
+class DecidePlan:
+    """Everything `decide` needs, checked before the first question."""
+
+    catalogue: Catalogue
+    flow_id: str
+    outputs: facade.Outputs
+    given: AnswersFile | None = None  # --answers
+    resume: AnswersFile | None = None
+    resume_path: Path | None = None
+
+
+def plan_decide(
+    catalogue: Catalogue,
+    flow: str | None,
+    answers: Path | None,
+    resume: str | None,
+    fmt: str | None,
+    out: Path | None,
+    save_answers: Path | None,
+    *,
+    practice: bool,
+    force: bool,
+    env: Env,
+) -> DecidePlan:
+    """Resolve the flow and the outputs of a `decide` run; refuse contradictions up front."""
+    if answers is not None and resume is not None:
+        raise UsageError("use either --answers or --resume, not both.", Location(field="--resume"))
+    if practice and (out or save_answers or answers):
+        raise UsageError(
+            "--practice writes nothing, so it takes no --out, --save-answers or --answers.",
+            Location(field="--practice"),
+        )
+    resume_path = _pick_draft(resume, env) if resume is not None else None
+    given = load_answers(answers) if answers is not None else None
+    resumed = load_answers(resume_path) if resume_path is not None else None
+    source = given or resumed
+    flow_id = _flow_id(catalogue, flow, source)
+    outputs = facade.Outputs(
+        fmt=facade.record_format(fmt, out),
+        out=out,
+        save_answers=save_answers,
+        force=force,
+        write=not practice,
+        keep_answers=given is None,
+    )
+    facade.precheck(outputs)
+    return DecidePlan(catalogue, flow_id, outputs, given, resumed, resume_path)
+
+
+def _flow_id(catalogue: Catalogue, flow: str | None, source: AnswersFile | None) -> str:
+    flows = ", ".join(sorted(catalogue.flows))
+    if flow is not None and flow not in catalogue.flows:
+        raise UsageError(f"unknown flow {flow!r}.", Location(field="FLOW"), f"Flows: {flows}.")
+    if source is not None:
+        if flow is not None and flow != source.flow_id:
+            raise UsageError(
+                f"the answers file is for {source.flow_id!r}, not {flow!r}.",
+                source.locate("flow"),
+                "Leave FLOW out: the file names its flow.",
+            )
+        return source.flow_id
+    chosen = flow or catalogue.triage
+    if chosen is None:
+        raise UsageError(
+            "name a flow: this flows folder has no triage flow to pick one.",
+            Location(field="FLOW"),
+            f"Flows: {flows}.",
+        )
+    return chosen
+
+
+def _pick_draft(reference: str, env: Env) -> Path:
+    from sharewizard import drafts
+
+    if reference not in ("", "?"):
+        return drafts.resolve(reference)
+    found = [d for d in drafts.list_drafts() if not d.error]
+    if not found:
+        raise UsageError("there are no drafts to resume.", Location(field="--resume"))
+    if not env.stdin_is_tty:
+        raise UsageError(
+            "name the draft to resume: standard input is not a terminal to choose one.",
+            Location(field="--resume"),
+            f"List them with `{env.prog} drafts`.",
+        )
+    from sharewizard.prompts import choose_draft
+
+    return choose_draft(found)
+
+
+def run_decide(plan: DecidePlan, env: Env) -> list[facade.Written]:
+    """Run the sitting: from the answers file, or asking a person at the terminal."""
+    if plan.given is not None:
+        return _from_file(plan, env)
+    if not env.stdin_is_tty:
+        raise UsageError(
+            "`decide` asks questions, so it needs a terminal, and standard input is not one.",
+            hint=f"To run without a terminal, give recorded answers with `{env.prog} decide "
+            f"--answers FILE`, or replay many files with `{env.prog} replay PATH`.",
+        )
+    from sharewizard.prompts import QuestionaryAsker
+
+    asker = QuestionaryAsker(plan.catalogue, env.out(), practice=not plan.outputs.write)
+    return facade.decide_interactive(
+        plan.catalogue,
+        flow_id=plan.flow_id,
+        asker=asker,
+        outputs=plan.outputs,
+        resume=plan.resume,
+        resume_path=plan.resume_path,
+        prog=env.prog,
+    )
+
+
+def _from_file(plan: DecidePlan, env: Env) -> list[facade.Written]:
+    import uuid
+
+    from sharewizard.records import utc_timestamp
+
+    assert plan.given is not None
+    created_at = utc_timestamp()
+    found = facade.decide_file(
+        plan.catalogue, plan.given, created_at=created_at, record_id=lambda _: str(uuid.uuid4())
+    )
+    return [
+        facade.write_outputs(plan.catalogue, decision, record, plan.outputs, index, env.prog)
+        for index, (_, decision, record) in enumerate(found, 1)
+    ]
+
+
+def render_written(written: list[facade.Written], plan: DecidePlan, env: Env) -> None:
+    """The summary of each decision, then where each record went."""
+    from sharewizard.summary import record_summary, written_lines
+
+    console = env.out()
+    for item in written:
+        console.print(record_summary(item.record))
+    for line in written_lines(written, env.prog, practice=not plan.outputs.write):
+        console.print(line, soft_wrap=True)
+
+
+# --- replay and verify -------------------------------------------------------------------------
+
+
+def run_replay(
+    catalogue: Catalogue,
+    paths: list[str],
+    *,
+    out_dir: Path | None,
+    fmt: str,
+    jobs: int | None,
+    check: bool,
+    as_json: bool,
+    quiet: bool,
+    timestamp: str | None,
+    force: bool,
+    env: Env,
+) -> int:
+    """Replay answers files; exit 2 if any could not be replayed, 1 if an expectation failed."""
+    from sharewizard.replay import expand_paths, replay_all
+    from sharewizard.summary import replay_json, replay_report
+
+    created_at = pinned_time(timestamp)
+    if jobs is not None and jobs < 1:
+        raise UsageError("must be 1 or more.", Location(field="--jobs"))
+    files = expand_paths(paths, skip=out_dir)
+    if not files:
+        raise UsageError(
+            "no answers files found.",
+            Location(field="PATH"),
+            "Give files, or folders holding *.yaml, *.yml or *.json files.",
+        )
+    if out_dir is not None:
+        _make_out_dir(out_dir)
+    show_bar = not (quiet or as_json) and env.stderr_is_tty
+    results = _with_progress(
+        env,
+        show_bar,
+        len(files),
+        lambda tick: replay_all(
+            catalogue,
+            files,
+            created_at=created_at,
+            out_dir=out_dir,
+            fmt=fmt,
+            force=force,
+            jobs=jobs or os.cpu_count() or 1,
+            progress=tick,
+        ),
+    )
+    if as_json:
+        print(json.dumps(replay_json(results, check), indent=2, ensure_ascii=False))
+    else:
+        table, lines = replay_report(results, check)
+        env.out().print(table)
+        for line in lines:
+            env.err().print(line, soft_wrap=True)
+    if any(r.error for r in results):
+        return ExitStatus.BAD_INPUT
+    if check and any(r.expectation == "failed" for r in results):
+        return ExitStatus.CHECK_FAILED
+    return ExitStatus.OK
+
+
+def _make_out_dir(out_dir: Path) -> None:
+    """`--out-dir` is created (owner-only) when missing, as `mkdir -p` would."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError("is not a folder.", Location(out_dir, field="--out-dir"))
+    try:
+        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot create the folder: {exc.strerror}.", Location(out_dir, field="--out-dir")
+        ) from None
+
+
+def pinned_time(value: str | None) -> str:
+    """`--timestamp` as UTC ISO 8601, or now."""
+    from datetime import datetime, timezone
+
+    from sharewizard.records import utc_timestamp
+
+    if value is None:
+        return utc_timestamp()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return utc_timestamp(moment)
+    except (ValueError, OverflowError):
+        raise UsageError(
+            f"{value[:80]!r} is not a time sharewizard can record.",
+            Location(field="--timestamp"),
+            "Give an ISO 8601 time such as 2026-11-23T09:00:00Z.",
+        ) from None
+
+
+def _with_progress(env: Env, show: bool, total: int, work: Any) -> Any:
+    if not show:
+        return work(None)
+    from rich.progress import Progress
+
+    with Progress(console=env.err(), transient=True) as bar:
+        task = bar.add_task("Replaying", total=total)
+        return work(lambda _result: bar.advance(task))
+
+
+def run_verify(paths: list[Path], env: Env) -> int:
+    """Check each record's schema and checksum; exit 1 if any fails."""
+    from sharewizard.errors import SharewizardError
+    from sharewizard.records import load_record, schema_problems, verify
+
+    failed = False
+    for path in paths:
+        try:
+            record = load_record(path)
+        except SharewizardError as exc:
+            env.err().print(f"{exc}", markup=False, soft_wrap=True)
+            failed = True
+            continue
+        problems = schema_problems(record)
+        if not verify(record):
+            problems.insert(
+                0, "checksum does not match: the record was changed after it was written"
+            )
+        for problem in problems:
+            env.err().print(f"{path}: {problem}", markup=False, soft_wrap=True)
+        failed = failed or bool(problems)
+        if not problems:
+            env.out().print(f"{path}: OK (checksum verifies)", markup=False, soft_wrap=True)
+    return ExitStatus.CHECK_FAILED if failed else ExitStatus.OK

@@ -1,0 +1,85 @@
+"""The one path from an exception to an exit code and a message (httpie's `ExitStatus` pattern).
+
+0 ok, 1 a check failed, 2 bad input or usage, 130 interrupted (Ctrl-C, Ctrl-D), 128+N a signal,
+70 a bug in sharewizard. Nothing a user can type or a file can hold should reach 70.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Callable
+from typing import Any
+
+from sharewizard.console import Env
+from sharewizard.errors import ExitStatus, Interrupted, SharewizardError
+
+
+def exit_status_of(body: Callable[[], int | None], env: Env, traceback: bool = False) -> int:
+    """Run `body`; print what went wrong on standard error and return the exit status."""
+    try:
+        return int(body() or 0)
+    except SystemExit as exc:  # typer/click's own exits (usage errors, --help) pass through
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else ExitStatus.BAD_INPUT)
+    except Interrupted as stop:
+        _say(_stopped, env, stop)
+        return stop.exit_status
+    except SharewizardError as exc:
+        if traceback:
+            raise
+        _say(_error, env, str(exc))
+        return exc.exit_status
+    except (KeyboardInterrupt, EOFError):
+        _say(_error, env, "interrupted; nothing was written.")
+        return ExitStatus.INTERRUPTED
+    except OSError as exc:
+        if traceback:
+            raise
+        if exc.errno == errno.EPIPE:  # the reader went away (`| head`): not our failure
+            return ExitStatus.OK
+        _say(_error, env, f"{exc.strerror or exc}.")
+        return ExitStatus.BAD_INPUT
+    except Exception as exc:  # the last net: a bug must still not print a traceback
+        if traceback:
+            raise
+        message = (
+            f"unexpected {type(exc).__name__}: {exc}. This is a bug in sharewizard; please "
+            f"report it with the command you ran (add --traceback before the command for details)."
+        )
+        _say(_error, env, message)
+        return ExitStatus.INTERNAL
+
+
+def _say(show: Callable[[Env, Any], None], env: Env, what: Any) -> None:
+    """Print on standard error; a closed terminal (SIGHUP) must not turn into a crash."""
+    try:
+        show(env, what)
+    except (OSError, ValueError):
+        pass
+
+
+def _error(env: Env, message: str) -> None:
+    from sharewizard.summary import print_error
+
+    print_error(env.err(), message)
+
+
+def _stopped(env: Env, stop: Interrupted) -> None:
+    console = env.err()
+    if stop.saved_to is not None:
+        draft_id = stop.saved_to.name.removesuffix(".answers.yaml")
+        console.print(
+            f"Stopped. Your answers so far are saved as draft {draft_id} ({stop.saved_to}).\n"
+            f"Continue with: {env.prog} decide --resume {draft_id}",
+            markup=False,
+            soft_wrap=True,
+        )
+    elif stop.text:
+        console.print(
+            "Stopped. Your answers could not be saved anywhere, so here they are. Copy them "
+            f"into a file and continue with: {env.prog} decide --resume FILE\n\n{stop.text}",
+            markup=False,
+            soft_wrap=True,
+        )
+    else:
+        console.print("Stopped before anything was answered; nothing to save.", markup=False)
