@@ -46,7 +46,9 @@ class GraphFormat(str, Enum):
 
 
 CasesOption = Annotated[Path | None, typer.Option("--cases", metavar="DIR", help=CASES_OPTION_HELP)]
-FlowArgument = Annotated[str, typer.Argument(help="Flow id (see `sharewizard list`).")]
+FlowArgument = Annotated[
+    str, typer.Argument(metavar="FLOW", help="Flow id (see `sharewizard list`).")
+]
 
 
 def _settings(ctx: typer.Context) -> dict[str, Any]:
@@ -100,7 +102,6 @@ def cases_command(
     """
     catalogue = _catalogue(ctx)
     found = _cases(catalogue, cases_dir)
-    console = _env(ctx).out()
     if as_json:
         rows = [
             {
@@ -116,7 +117,7 @@ def cases_command(
             }
             for c in found
         ]
-        console.print(json.dumps(rows, indent=2, ensure_ascii=False), markup=False, soft_wrap=True)
+        _env(ctx).stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0
     table = Table(show_edge=False, show_lines=True)
     table.add_column("Case", no_wrap=True)
@@ -131,6 +132,7 @@ def cases_command(
         about.append("\n")
         about.append(plain(c.teaching_point))
         table.add_row(plain(c.id), plain(c.flow_id), faq, about)
+    console = _env(ctx).out()
     console.print(table)
     if not found:
         console.print("No case studies found.", markup=False)
@@ -214,7 +216,7 @@ def train_command(
     name: Annotated[
         str | None,
         typer.Argument(
-            metavar="[CASE|FLOW]",
+            metavar="CASE|FLOW",
             help="A case study (see `sharewizard cases`) or a flow id; without it, choose one.",
         ),
     ] = None,
