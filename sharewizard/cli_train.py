@@ -252,8 +252,9 @@ def train_command(
             "is not one.",
             hint="To check cases without a terminal, use `sharewizard replay --check PATH`.",
         )
-    found = _cases(catalogue, cases_dir)
     console = env.out()
+    # A flow id needs no case studies read (so a broken case cannot stop a flow being trained).
+    found = [] if name in catalogue.flows else _cases(catalogue, cases_dir)
     name = name or _choose(console, catalogue, found)
     case = find_case(found, name)
     if case is None and name not in catalogue.flows:
@@ -507,9 +508,9 @@ def _what_if_panel(walk: Walk) -> Panel:
     table = Table(show_header=False, show_edge=False, box=None, expand=True, padding=(0, 1))
     table.add_column("", no_wrap=True)
     table.add_column("", justify="right", no_wrap=True)
-    table.add_column("Answer", ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column("Answer", max_width=24, no_wrap=True, overflow="ellipsis")
     table.add_column("", no_wrap=True)
-    table.add_column("Leads to", ratio=2)
+    table.add_column("Leads to", ratio=1)
     numbered = walk.question is not None and bool(walk.question.choices)
     for number, branch in enumerate(walk.what_if(), 1):
         mark = "▶" if walk.pending is not None and walk.pending == branch.answer else " "
