@@ -370,10 +370,12 @@ def _move(walk: Walk, key: str) -> Walk:
     if key == "b":
         return walk.back()
     if key == "enter":
-        if walk.pending is not None or question is None:
+        if question is None:
             return walk.go_on()
-        if walk.case_answer is not None:
-            return walk.reveal()
+        if walk.case_answer is not None and not walk.revealed:
+            return walk.reveal()  # also after the room's pick, so the room sees how it compares
+        if walk.pending is not None:
+            return walk.go_on()
         if question.type == "text" and not question.required:
             return walk.pick("")
         return walk
@@ -524,10 +526,10 @@ def _what_if_panel(walk: Walk) -> Panel:
 def _question_keys(walk: Walk, question: Question) -> Text:
     pairs: list[tuple[str, str]] = []
     count = len(question.choices)
-    if walk.pending is not None:
-        pairs.append(("Enter", "go on"))
-    elif walk.case_answer is not None:
+    if walk.case_answer is not None and not walk.revealed:
         pairs.append(("Enter", "show the case's answer"))
+    elif walk.pending is not None:
+        pairs.append(("Enter", "go on"))
     if count:
         keys = f"1-{count}" if count > 1 else "1"
         pairs.append((keys, "room toggles" if question.type == "multi" else "room picks"))

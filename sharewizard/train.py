@@ -284,10 +284,14 @@ class Walk:
         return dataclasses.replace(self, previous=self, **changes)
 
     def reveal(self) -> Walk:
-        """Show the case's answer to the current question (nothing happens without one)."""
-        if self.case_answer is None:
+        """Show the case's answer; it becomes the answer unless the room has chosen one already.
+
+        Nothing happens without a case answer, or once it is shown.
+        """
+        if self.case_answer is None or self.revealed:
             return self
-        return self._move(pending=self.case_answer, revealed=True)
+        pending = self.case_answer if self.pending is None else self.pending
+        return self._move(pending=pending, revealed=True)
 
     def pick(self, value: Answer) -> Walk:
         """The room chooses an answer; a multiple choice toggles one value."""

@@ -151,6 +151,14 @@ def test_the_room_can_pick_another_answer_and_back_undoes_one_move_at_a_time():
     assert start.back() is start
 
 
+def test_revealing_after_the_room_picked_keeps_the_room_answer():
+    picked = train.start_walk(DEMO, case=demo_case()).pick("no")
+    shown = picked.reveal()
+    assert shown.revealed and shown.pending == "no" and shown.case_answer == "yes"
+    assert shown.reveal() is shown
+    assert shown.go_on().step.id == "none"
+
+
 def test_a_multiple_choice_toggles_values():
     walk = train.start_walk(DEMO, flow_id="demo").pick("yes").go_on()
     both = walk.pick("injury").pick("online")
@@ -309,20 +317,10 @@ def test_end_screen_shows_outcome_differences_teaching_point_and_guidance():
 
 def test_run_training_reads_keys_until_the_end():
     keys = iter(
-        [
-            "enter",
-            "w",
-            "enter",
-            "enter",
-            "x",
-            "enter",
-            "enter",
-            "2",
-            "enter",
-            "enter",
-            "enter",
-            "enter",
-        ]
+        # start, what-if, reveal and take Q1, a stray key, reveal and take Q2, the room says low
+        # at Q3, see the case's answer, go on, reveal and take Q4, finish
+        ["enter", "w", "enter", "enter", "x", "enter", "enter", "2", "enter", "enter"]
+        + ["enter", "enter", "enter"]
     )
     out = io.StringIO()
     done = cli_train.run_training(
