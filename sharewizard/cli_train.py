@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -119,21 +120,21 @@ def cases_command(
         ]
         _env(ctx).stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0
-    table = Table(show_edge=False, show_lines=True)
-    table.add_column("Case", no_wrap=True)
-    table.add_column("Flow", no_wrap=True)
-    table.add_column("FAQ", justify="right")
-    table.add_column("Title and teaching point")
+    # One block per case rather than a table: ids are long, and the teaching point needs room.
+    console = _env(ctx).out()
     for c in found:
         faq = ", ".join(str(n) for n in (c.faq or _faq_numbers(catalogue, c))) or "–"
-        about = Text.assemble(
-            (plain(c.title).plain, "bold"), *([(" (trap)", "yellow")] if c.trap else [])
+        head = Text.assemble(
+            (plain(c.id).plain, "bold cyan"),
+            ("  ·  ", "dim"),
+            plain(" → ".join(c.flows)),
+            ("  ·  ", "dim"),
+            f"FAQ {faq}",
+            *([("  ·  trap", "yellow")] if c.trap else []),
         )
-        about.append("\n")
-        about.append(plain(c.teaching_point))
-        table.add_row(plain(c.id), plain(c.flow_id), faq, about)
-    console = _env(ctx).out()
-    console.print(table)
+        console.print(head)
+        console.print(Padding(Text(plain(c.title).plain, style="bold"), (0, 0, 0, 2)))
+        console.print(Padding(plain(c.teaching_point), (0, 0, 1, 2)))
     if not found:
         console.print("No case studies found.", markup=False)
     return 0
