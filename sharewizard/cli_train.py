@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from collections.abc import Callable, Iterable
@@ -349,9 +350,10 @@ def run_training(console: Console, walk: Walk, read_key: KeyReader) -> Walk | No
             break
     if key == "q":
         return None
-    what_if_open = False
+    what_if_open = all_guidance = False
     while True:
-        _show(console, walk_screen(walk, what_if_open=what_if_open))
+        fit = None if all_guidance else console.size
+        _show(console, walk_screen(walk, what_if_open=what_if_open, fit=fit))
         key = read_key()
         if key == "ctrl-c":
             raise KeyboardInterrupt  # the CLI's one handler says nothing was written; exit 130
@@ -359,10 +361,11 @@ def run_training(console: Console, walk: Walk, read_key: KeyReader) -> Walk | No
             return None
         if walk.finished and key == "enter":
             return walk
-        if key == "w":
-            what_if_open = not what_if_open
+        if key in ("w", "g"):
+            what_if_open = not what_if_open if key == "w" else what_if_open
+            all_guidance = not all_guidance if key == "g" else all_guidance
             continue
-        what_if_open = False
+        what_if_open = all_guidance = False
         walk = _move(walk, key)
 
 
@@ -425,10 +428,21 @@ def intro_screen(walk: Walk) -> RenderableType:
     )
 
 
-def walk_screen(walk: Walk, *, what_if_open: bool = False) -> RenderableType:
-    """The screen for the walk's state: a question, an outcome between flows, or the end."""
+def walk_screen(
+    walk: Walk, *, what_if_open: bool = False, fit: tuple[int, int] | None = None
+) -> RenderableType:
+    """The screen for the walk's state: a question, an outcome between flows, or the end.
+
+    With `fit` (width, height), "why this question" shows only the passages that fit, so the
+    question and the keys stay on screen; `g` shows them all.
+    """
     if walk.finished:
-        return end_screen(walk)
+        quotes = len(ending(walk).citations)
+        screen = end_screen(walk)
+        while fit is not None and quotes > 1 and _height(screen, fit[0]) >= fit[1]:
+            quotes -= 1
+            screen = end_screen(walk, quotes)
+        return screen
     question = walk.question
     if question is None:
         outcome = walk.step
@@ -437,13 +451,22 @@ def walk_screen(walk: Walk, *, what_if_open: bool = False) -> RenderableType:
             _outcome_panel(walk, outcome),
             _keys(("Enter", f"continue in {walk.queue[0]}"), ("b", "back"), ("q", "quit")),
         )
-    parts: list[RenderableType] = [_question_panel(walk, question)]
+    head, keys = _question_panel(walk, question), _question_keys(walk, question)
     if walk.pending is not None or what_if_open:
-        parts.append(_what_if_panel(walk))
-    elif question.guidance:
-        parts.append(_why_panel(walk, question))
-    parts.append(_question_keys(walk, question))
-    return Group(*parts)
+        return Group(head, _what_if_panel(walk), keys)
+    if not question.guidance:
+        return Group(head, keys)
+    shown = len(question.guidance)
+    screen = Group(head, _why_panel(walk, question, shown), keys)
+    while fit is not None and shown > 1 and _height(screen, fit[0]) >= fit[1]:
+        shown -= 1
+        screen = Group(head, _why_panel(walk, question, shown), keys)
+    return screen
+
+
+def _height(screen: RenderableType, width: int) -> int:
+    measure = Console(width=width, file=io.StringIO(), color_system=None)
+    return len(measure.render_lines(screen, measure.options, pad=False))
 
 
 def _question_panel(walk: Walk, question: Question) -> Panel:
@@ -473,9 +496,11 @@ def _has(answer: Answer | None, value: str) -> bool:
     return value in answer if isinstance(answer, tuple) else answer == value
 
 
-def _why_panel(walk: Walk, question: Question) -> Panel:
+def _why_panel(walk: Walk, question: Question, shown: int) -> Panel:
     # The cited guidance only: the help text is for `decide`, and a slide has no room for both.
-    return _quotes_panel(walk.catalogue, question.guidance, "Why this question")
+    hidden = len(question.guidance) - shown
+    title = "Why this question" + (f" (+{hidden} more: g shows all)" if hidden else "")
+    return _quotes_panel(walk.catalogue, question.guidance[:shown], title)
 
 
 def _quotes_panel(catalogue: Catalogue, cites: Iterable[Citation], title: str) -> Panel:
@@ -484,7 +509,7 @@ def _quotes_panel(catalogue: Catalogue, cites: Iterable[Citation], title: str) -
     titles = dict.fromkeys(_source_title(catalogue, c.source) for c in cites)
     return Panel(
         Group(*[_quote(c) for c in cites]),
-        title=title,
+        title=Text(title),
         title_align="left",
         subtitle=plain("; ".join(titles)),
         subtitle_align="right",
@@ -541,18 +566,32 @@ def _question_keys(walk: Walk, question: Question) -> Text:
 def _outcome_panel(walk: Walk, outcome: Outcome) -> Panel:
     decisions = walk.catalogue.record_form.decisions
     style = DECISION_STYLE.get(outcome.decision, "bold")
-    title = Text.assemble(
-        plain(outcome.title).plain, " ", (f"[{decision_label(outcome.decision, decisions)}]", style)
-    )
-    body = Text(plain(outcome.summary).plain)
+    actions = Table.grid(padding=(0, 1))
+    actions.add_column(no_wrap=True)
+    actions.add_column(ratio=1)
     for action in outcome.actions:
-        body.append("\n• ")
-        body.append(plain(action).plain)
+        actions.add_row("•", plain(action))
+    body = Group(
+        Text(plain(outcome.title).plain, style="bold"),
+        Text.assemble("Decision: ", (decision_label(outcome.decision, decisions), style)),
+        Text(),
+        plain(outcome.summary),
+        actions,
+    )
+    title = Text.assemble(("Outcome", "bold"), "  ", plain(outcome_flow_title(walk, outcome)))
     return Panel(body, title=title, title_align="left", border_style=style, padding=(0, 1))
 
 
-def end_screen(walk: Walk) -> RenderableType:
-    """The end: the outcome(s), the teaching point, the citations, and where the room differed."""
+def outcome_flow_title(walk: Walk, outcome: Outcome) -> str:
+    """The title of the flow an outcome belongs to, in this walk."""
+    return next((leg.flow.title for leg in walk.legs if leg.step is outcome), "")
+
+
+def end_screen(walk: Walk, quotes: int | None = None) -> RenderableType:
+    """The end: the outcome(s), the teaching point, the citations, and where the room differed.
+
+    `quotes` limits the citations shown (the rest are a key press away).
+    """
     end = ending(walk)
     parts: list[RenderableType] = [_outcome_panel(walk, outcome) for _, outcome in end.outcomes]
     if walk.case is not None:
@@ -569,7 +608,10 @@ def end_screen(walk: Walk) -> RenderableType:
             )
         )
     if end.citations:
-        parts.append(_quotes_panel(walk.catalogue, end.citations, "Guidance"))
+        shown = len(end.citations) if quotes is None else min(quotes, len(end.citations))
+        hidden = len(end.citations) - shown
+        title = "Guidance" + (f" (+{hidden} more: g shows all)" if hidden else "")
+        parts.append(_quotes_panel(walk.catalogue, end.citations[:shown], title))
     parts.append(_keys(("Enter", "finish"), ("b", "back"), ("q", "quit")))
     return Group(*parts)
 

@@ -307,7 +307,7 @@ def test_what_if_screen_marks_the_pending_answer_and_each_destination():
 def test_end_screen_shows_outcome_differences_teaching_point_and_guidance():
     room = walk_through(train.start_walk(DEMO, case=demo_case()), None, "injury", "low", None)
     text = render(cli_train.walk_screen(room))
-    assert "Share [Share the information]" in text
+    assert "Outcome  Demo flow" in text and "Decision: Share the information" in text
     assert "Where the room's path differed from the case's" in text
     assert "How urgent?" in text and "Low" in text and "High" in text
     assert "The case's outcome: Refer [Make the referral]" in text
@@ -390,3 +390,19 @@ def test_train_refuses_a_record_in_a_missing_folder_before_anything_else(tmp_pat
     done = run_cli(tmp_path, "train", "demo", "--record", "nowhere/r.json")
     assert done.returncode == 2
     assert "nowhere: the folder does not exist; nothing was asked" in done.stderr
+
+
+def test_why_this_question_keeps_to_the_screen_and_says_what_it_left_out():
+    demo = DEMO.flows["demo"]
+    quote = demo.questions["concern"].guidance[0]
+    long_quote = dataclasses.replace(quote, quote=" ".join(["Yes you can."] * 60))
+    concern = dataclasses.replace(demo.questions["concern"], guidance=(long_quote,) * 3)
+    flow = dataclasses.replace(demo, questions={**demo.questions, "concern": concern})
+    catalogue = dataclasses.replace(DEMO, flows={"demo": flow})
+    walk = train.start_walk(catalogue, flow_id="demo")
+    everything = render(cli_train.walk_screen(walk))
+    fitted = render(cli_train.walk_screen(walk, fit=(80, 24)))
+    assert len(everything.splitlines()) > 24
+    assert len(fitted.splitlines()) < 24
+    assert "Why this question (+2 more: g shows all)" in fitted
+    assert "1-3 room picks · w what-if · b back · q quit" in fitted

@@ -107,7 +107,7 @@ def test_train_a_case_with_a_what_if_and_a_back_step(tmp_path):
     screen.press("\r", "Anything else?")
     screen.press("\r", "Enter go on")
     shown = screen.press("\r", "Enter finish")
-    assert "Share [Share the information]" in shown
+    assert "Outcome  Demo flow" in shown and "Decision: Share the information" in shown
     assert "Where the room's path differed from the case's" in shown
     assert re.search(r"How urgent\?\s*│\s*Low\s*│\s*High", shown)
     assert "The case's outcome: Refer [Make the referral]" in shown
