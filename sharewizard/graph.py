@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 FORMATS = ("mermaid", "dot", "svg")
 
 #: Fill colours of outcome nodes, by how the decision reads: go ahead, hold back, ask first.
-_TONE_FILL = {"shares": "#d8f0d8", "holds": "#f8d8d8", "advice": "#eadcf8", "other": "#e8e8e8"}
+_TONE_FILL = {
+    "urgent": "#ffc880",
+    "shares": "#d8f0d8",
+    "holds": "#f8d8d8",
+    "advice": "#eadcf8",
+    "other": "#e8e8e8",
+}
+_URGENT_DECISIONS = ("call-999",)
 _ADVICE_DECISIONS = ("seek-advice", "seek-consent", "out-of-scope")
 
 
@@ -100,7 +107,9 @@ def diagram(flow: Flow) -> Diagram:
 
 
 def decision_tone(decision: str, decisions: Mapping[str, DecisionTerm] | None = None) -> str:
-    """How an outcome is styled: `shares`, `holds`, `advice` or `other` (vocabulary unknown)."""
+    """How an outcome is styled: `urgent`, `shares`, `holds`, `advice` or `other` (unknown)."""
+    if decision in _URGENT_DECISIONS:
+        return "urgent"
     if decision in _ADVICE_DECISIONS:
         return "advice"
     term = (decisions or {}).get(decision)
