@@ -78,20 +78,17 @@ def case_files(directory: Path) -> list[Path]:
 def load_case(catalogue: Catalogue, path: Path) -> Case | None:
     """Read one case study, checking its answers against the flows; None without a `case:` block."""
     file = load_answers(path)
-    assert file.doc is not None  # load_answers always keeps the document
-    data = file.doc.data
-    block = data.get("case")
+    block = file.case
     if block is None:
         return None
     resolve_flow(catalogue, file)
     by_flow: dict[str, Mapping[str, Any]] = {}
     where: dict[str, str] = {}
-    for flow_id, answers in (data.get("route") or {}).items():
+    for flow_id, answers in file.route:
         by_flow[flow_id], where[flow_id] = answers, f"route.{flow_id}"
-    by_flow[file.flow_id], where[file.flow_id] = file.answers, "answers"
-    for index, extra in enumerate(data.get("then") or []):
-        flow_id = extra["flow"] if isinstance(extra["flow"], str) else extra["flow"]["id"]
-        by_flow[flow_id], where[flow_id] = extra["answers"], f"then.{index}.answers"
+    for part in file.parts:
+        by_flow[part.flow_id] = part.answers
+        where[part.flow_id] = f"{part.where}.answers" if part.where else "answers"
     checked = {fid: _checked(catalogue, file, fid, ans, where[fid]) for fid, ans in by_flow.items()}
     return Case(
         id=path.stem,
@@ -136,11 +133,10 @@ def _checked(
 
 
 def _located(file: AnswersFile, dotted: str, *, key: bool = False) -> Location:
-    """Where `then.0.answers.x` sits in the file (list indexes are numbers in positions)."""
-    if file.doc is None:
+    """Where `then.0.answers.x` sits in the file: its value, or with `key` its key."""
+    if file.doc is None or not key:
         return file.locate(dotted)
-    path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
-    return file.doc.locate(path, key=key)
+    return file.doc.locate(tuple(int(p) if p.isdigit() else p for p in dotted.split(".")), key=True)
 
 
 def load_cases(catalogue: Catalogue, directories: Iterable[Path]) -> list[Case]:
