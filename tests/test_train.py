@@ -75,6 +75,17 @@ def test_the_shipped_cases_load_and_cover_every_faq_question():
     assert set(range(1, 8)) <= covered
 
 
+def test_each_shipped_case_walked_with_its_own_answers_reaches_its_expected_outcomes():
+    from sharewizard.answers import load_answers
+
+    catalogue = load_catalogue()
+    for case in train.load_cases(catalogue, [train.packaged_cases_dir()]):
+        walk = train.case_walk(catalogue, case)
+        wanted = [(p.flow_id, p.expect.get("outcome")) for p in load_answers(case.path).parts]
+        reached = [(flow.id, outcome.id) for flow, outcome in train.outcomes_of(walk)]
+        assert walk.finished and reached == wanted, case.id
+
+
 def test_installed_command_lists_the_shipped_cases_from_another_folder(tmp_path):
     beside = Path(sys.executable).parent / "sharewizard"
     command = str(beside) if beside.exists() else shutil.which("sharewizard") or ""
