@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Generate docs/coverage.md: which flow nodes cite each sentence of the FAQ answers.
 
-Reads the SSCP FAQ text (by default ../shared/guidance/000_ebbe6bb347f5b21a.txt, next to the
-repository), finds the questions (lines ending with "?") and their answers (the lines after each
-question, up to the next question or the "Useful practitioner resources" heading), splits each
-answer into sentences and bullets, and lists for each one the flow nodes (`flow-id/node-id`)
-whose citation quotes contain it or are contained in it. Nothing here knows the FAQ's wording:
-change the guidance or the flows and the table follows.
+Reads the SSCP FAQ text (000_ebbe6bb347f5b21a.txt in the folder named by SHAREWIZARD_GUIDANCE,
+else in ../shared/guidance next to the repository), finds the questions (lines ending with "?")
+and their answers (the lines after each question, up to the next question or the "Useful
+practitioner resources" heading), splits each answer into sentences and bullets, and lists for
+each one the flow nodes (`flow-id/node-id`) whose citation quotes contain it or are contained in
+it. Nothing here knows the FAQ's wording: change the guidance or the flows and the table follows.
 
     python3 docs/gen_coverage.py            # rewrite docs/coverage.md
     python3 docs/gen_coverage.py --check    # exit 1 if it is out of date or a sentence is uncited
@@ -15,6 +15,7 @@ change the guidance or the flows and the table follows.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ if str(REPO) not in sys.path:
 from sharewizard.loader import load_catalogue  # noqa: E402
 from sharewizard.model import Catalogue  # noqa: E402
 
-GUIDANCE_DIR = REPO.parent / "shared" / "guidance"
+GUIDANCE_DIR = Path(os.environ.get("SHAREWIZARD_GUIDANCE") or REPO.parent / "shared" / "guidance")
 FAQ_FILE = GUIDANCE_DIR / "000_ebbe6bb347f5b21a.txt"
 FLOWS_DIR = REPO / "flows"
 OUTPUT = REPO / "docs" / "coverage.md"

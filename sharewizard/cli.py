@@ -6,18 +6,23 @@ messages and exit codes; commands return an exit status.
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
 from sharewizard import __version__
+from sharewizard.cli_common import (
+    ForceOption,
+    FormatOption,
+    JsonOption,
+    catalogue_of,
+    command,
+    env_of,
+)
 from sharewizard.console import Env
-from sharewizard.errors import ExitStatus, Location, UsageError
 
 app = typer.Typer(
     name="sharewizard",
@@ -32,61 +37,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-schema_app = typer.Typer(help="Print a published JSON Schema.", no_args_is_help=True)
-drafts_app = typer.Typer(
-    help="Walks stopped part way, kept until their record is written.", invoke_without_command=True
-)
-app.add_typer(schema_app, name="schema")
-app.add_typer(drafts_app, name="drafts")
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Format(str, Enum):
-    """Record formats."""
-
-    json = "json"
-    md = "md"
-    text = "text"
-
-
-FormatOption = Annotated[
-    Format | None,
-    typer.Option(
-        "--format", "-f", help="json (default), md (Markdown) or text (a case note to paste)."
-    ),
-]
-ForceOption = Annotated[bool, typer.Option("--force", help="Replace existing files.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-
-
-def command(func: F) -> F:
-    """Run a command body; map its status, errors and interrupts to the documented exit codes."""
-
-    @functools.wraps(func)
-    def run(ctx: typer.Context, *args: Any, **kwargs: Any) -> None:
-        from sharewizard.exits import exit_status_of
-
-        settings = ctx.find_root().obj or {}
-        env = settings.get("env") or Env()
-        status = exit_status_of(
-            lambda: func(ctx, *args, **kwargs), env, bool(settings.get("traceback"))
-        )
-        if status:
-            raise typer.Exit(status)
-
-    return run  # type: ignore[return-value]
-
-
-def _env(ctx: typer.Context) -> Env:
-    found = (ctx.find_root().obj or {}).get("env")
-    return found if isinstance(found, Env) else Env()
-
-
-def _catalogue(ctx: typer.Context) -> Any:
-    from sharewizard.loader import load_catalogue
-
-    return load_catalogue((ctx.find_root().obj or {}).get("flows"))
 
 
 def _version(value: bool) -> None:
@@ -128,39 +78,35 @@ def list_flows(ctx: typer.Context, as_json: JsonOption = False) -> int:
     """
     from sharewizard.summary import flow_table, flows_json
 
-    catalogue = _catalogue(ctx)
+    catalogue = catalogue_of(ctx)
     if as_json:
         typer.echo(json.dumps(flows_json(catalogue), indent=2, ensure_ascii=False))
     else:
-        _env(ctx).out().print(flow_table(catalogue))
+        env_of(ctx).out().print(flow_table(catalogue))
     return 0
 
 
-@schema_app.command("flow")
+class SchemaName(str, Enum):
+    """Published schemas."""
+
+    flow = "flow"
+    record = "record"
+    answers = "answers"
+
+
+@app.command()
 @command
-def schema_flow(ctx: typer.Context) -> int:
-    """The flow file format."""
-    return _print_schema("flow")
+def schema(
+    ctx: typer.Context,
+    name: Annotated[SchemaName, typer.Argument(help="flow, record or answers.")],
+) -> int:
+    """Print the JSON Schema of a flow file, a decision record or an answers file.
 
+    Example: sharewizard schema answers
+    """
+    from sharewizard.loader import schema as published
 
-@schema_app.command("record")
-@command
-def schema_record(ctx: typer.Context) -> int:
-    """The JSON decision record format."""
-    return _print_schema("record")
-
-
-@schema_app.command("answers")
-@command
-def schema_answers(ctx: typer.Context) -> int:
-    """The answers file format (YAML or JSON)."""
-    return _print_schema("answers")
-
-
-def _print_schema(name: str) -> int:
-    from sharewizard.loader import schema
-
-    typer.echo(json.dumps(schema(name), indent=2, ensure_ascii=False))
+    typer.echo(json.dumps(published(name.value), indent=2, ensure_ascii=False))
     return 0
 
 
@@ -205,11 +151,11 @@ def decide(
     from sharewizard.commands import plan_decide, render_written, run_decide
 
     plan = plan_decide(
-        _catalogue(ctx), flow, answers, resume, fmt.value if fmt else None, out, save_answers,
-        practice=practice, force=force, env=_env(ctx),
+        catalogue_of(ctx), flow, answers, resume, fmt.value if fmt else None, out, save_answers,
+        practice=practice, force=force, env=env_of(ctx),
     )  # fmt: skip
-    written = run_decide(plan, _env(ctx))
-    render_written(written, plan, _env(ctx))
+    written = run_decide(plan, env_of(ctx))
+    render_written(written, plan, env_of(ctx))
     return 0
 
 
@@ -236,58 +182,7 @@ def note(
         typer.echo(text, nl=False)
     else:
         write_private(out, text, force=force)
-        _env(ctx).err().print(f"Case note written to {out}", markup=False, soft_wrap=True)
-    return 0
-
-
-@drafts_app.callback()
-@command
-def drafts_list(ctx: typer.Context, as_json: JsonOption = False) -> int:
-    """List the drafts: id, flow, route, when started, questions answered.
-
-    Example: sharewizard drafts --json
-    """
-    from sharewizard.drafts import list_drafts
-    from sharewizard.summary import drafts_json, drafts_table
-
-    if ctx.invoked_subcommand is not None:
-        return 0
-    found = list_drafts()
-    if as_json:
-        typer.echo(json.dumps(drafts_json(found), indent=2, ensure_ascii=False))
-    elif not found:
-        _env(ctx).err().print("No drafts.", markup=False)
-    else:
-        _env(ctx).out().print(drafts_table(found, _env(ctx).prog))
-    return 0
-
-
-@drafts_app.command("show")
-@command
-def drafts_show(ctx: typer.Context, draft: Annotated[str, typer.Argument(metavar="ID")]) -> int:
-    """Print a draft (an answers file).
-
-    Example: sharewizard drafts show share-without-consent-20261123T143000Z-1a2b
-    """
-    from sharewizard.drafts import resolve
-
-    path = resolve(draft)
-    typer.echo(path.read_text(encoding="utf-8"), nl=False)
-    return 0
-
-
-@drafts_app.command("delete")
-@command
-def drafts_delete(ctx: typer.Context, draft: Annotated[str, typer.Argument(metavar="ID")]) -> int:
-    """Delete a draft you no longer need.
-
-    Example: sharewizard drafts delete share-without-consent-20261123T143000Z-1a2b
-    """
-    from sharewizard.drafts import delete, resolve
-
-    path = resolve(draft)
-    delete(path)
-    _env(ctx).err().print(f"Deleted {path}", markup=False, soft_wrap=True)
+        env_of(ctx).err().print(f"Case note written to {out}", markup=False, soft_wrap=True)
     return 0
 
 
@@ -329,26 +224,21 @@ def replay(
     from sharewizard.commands import run_replay
 
     return run_replay(
-        _catalogue(ctx), paths, out_dir=out_dir, fmt=fmt.value if fmt else "json", jobs=jobs,
-        check=check, as_json=as_json, quiet=quiet, timestamp=timestamp, force=force, env=_env(ctx),
+        catalogue_of(ctx), paths, out_dir=out_dir, fmt=fmt.value if fmt else "json",
+        jobs=jobs, check=check, as_json=as_json, quiet=quiet, timestamp=timestamp,
+        force=force, env=env_of(ctx),
     )  # fmt: skip
 
 
-@app.command()
-@command
-def verify(
-    ctx: typer.Context,
-    records: Annotated[
-        list[Path], typer.Argument(metavar="RECORD...", help="Decision records (.json or .md).")
-    ],
-) -> int:
-    """Check that records match the schema and their checksums verify.
+def _register_commands() -> None:
+    """Commands that live in modules of their own."""
+    from sharewizard import cli_drafts, cli_integrity
 
-    Example: sharewizard verify decision.json
-    """
-    from sharewizard.commands import run_verify
+    cli_drafts.register(app)
+    cli_integrity.register(app)  # verify, keys new
 
-    return run_verify(records, _env(ctx))
+
+_register_commands()
 
 
 from sharewizard import cli_train  # noqa: E402  (trainer commands, kept apart)
@@ -371,9 +261,4 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(exit_status_of(run, Env(), "--traceback" in args))
 
 
-def usage_error(message: str, field: str, hint: str) -> UsageError:
-    """A usage error about one option or argument."""
-    return UsageError(message, Location(field=field), hint)
-
-
-__all__ = ["ExitStatus", "app", "main", "usage_error"]
+__all__ = ["app", "command", "main"]

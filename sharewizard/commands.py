@@ -123,7 +123,7 @@ def run_decide(plan: DecidePlan, env: Env) -> list[facade.Written]:
     from sharewizard.prompts import QuestionaryAsker
 
     asker = QuestionaryAsker(plan.catalogue, env.out(), practice=not plan.outputs.write)
-    return facade.decide_interactive(
+    facade.decide_interactive(
         plan.catalogue,
         flow_id=plan.flow_id,
         asker=asker,
@@ -131,7 +131,9 @@ def run_decide(plan: DecidePlan, env: Env) -> list[facade.Written]:
         resume=plan.resume,
         resume_path=plan.resume_path,
         prog=env.prog,
+        on_written=lambda written: render_written([written], plan, env),
     )
+    return []  # each decision was shown as soon as it was written
 
 
 def _from_file(plan: DecidePlan, env: Env) -> list[facade.Written]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import Any, cast
 
 from sharewizard import drafts
 from sharewizard.answers import AnswersFile, Part, dump_answers, resolve_flow, write_answers
@@ -38,6 +39,7 @@ class Outputs:
     folder: Path = Path(".")
     write: bool = True  # False: practice, nothing is written
     keep_answers: bool = True  # False: the answers came from a file already
+    sign_with: Any = None  # an Ed25519 private key (`signing.load_private_key`): sign records
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def check_target(path: Path, force: bool, option: str) -> None:
     """A file sharewizard may create, or replace with `force` (a regular file only)."""
     if path.is_symlink():
         raise UsageError(
-            "is a symbolic link; sharewizard writes only to regular files. Nothing was asked.",
+            "is a symbolic link, and sharewizard writes only to regular files; nothing was asked.",
             Location(path),
             f"Choose another {option}.",
         )
@@ -101,8 +103,8 @@ def check_target(path: Path, force: bool, option: str) -> None:
             )
         if not stat.S_ISREG(mode):
             raise UsageError(
-                "is not a regular file (a FIFO, socket or device); sharewizard never replaces "
-                "one, even with --force. Nothing was asked.",
+                "is not a regular file (a FIFO, socket or device), and sharewizard never "
+                "replaces one, even with --force; nothing was asked.",
                 Location(path),
                 f"Choose another {option}.",
             )
@@ -195,6 +197,10 @@ def write_outputs(
     """The record first, then its answers file; either failing raises a located error."""
     if not outputs.write:
         return Written(record)
+    if outputs.sign_with is not None:
+        from sharewizard.signing import sign
+
+        record = cast(Record, sign(record, outputs.sign_with))
     path = record_path(outputs, decision.flow.id, record["created_at"], part)
     write_record(record, path, outputs.fmt, force=outputs.force)
     kept = None
@@ -253,8 +259,12 @@ def decide_interactive(
     resume_path: Path | None = None,
     prog: str = "sharewizard",
     clock: Sittings | None = None,
+    on_written: Callable[[Written], None] | None = None,
 ) -> list[Written]:
     """Ask, record and write one sitting of decisions; a draft is kept until all are written.
+
+    `on_written` hears of each decision as soon as its record is on disk, before the next flow
+    of the sitting starts.
 
     Raises `Interrupted` (carrying where the draft is) when the person stops, and a located
     `SharewizardError` when an output cannot be written (the draft then holds every answer).
@@ -272,7 +282,7 @@ def decide_interactive(
     session = _first_session(catalogue, flow_id, asker, resume)
     with signals_as_interrupts():
         try:
-            written = _run_sitting(catalogue, session, asker, outputs, box, clock, prog)
+            written = _run_sitting(catalogue, session, asker, outputs, box, clock, prog, on_written)
         except Interrupted as stop:
             box.save(stop.draft)
             raise Interrupted(
@@ -294,7 +304,13 @@ def _with_draft(exc: Exception, box: drafts.DraftBox) -> Exception:
 
     if not isinstance(exc, SharewizardError):
         return exc
-    kept = f"Your answers are kept as a draft: {box.path}." if box.saved else ""
+    if box.saved:
+        kept = f"Your answers are kept as a draft: {box.path}."
+    else:  # the last resort: the person can copy them from the screen
+        kept = (
+            "Your answers could not be saved anywhere either, so here they are; copy them into "
+            f"a file and continue with `decide --resume FILE`:\n\n{box.text}"
+        )
     return type(exc)(exc.message, exc.location, f"{exc.hint} {kept}".strip())
 
 
@@ -322,6 +338,7 @@ def _run_sitting(
     box: drafts.DraftBox,
     clock: Sittings,
     prog: str,
+    on_written: Callable[[Written], None] | None,
 ) -> list[Written]:
     sitting_id = clock.new_id()
     done: list[str] = []
@@ -339,6 +356,8 @@ def _run_sitting(
             decision, catalogue, created_at=clock.now(), record_id=clock.new_id(), sitting=sitting
         )
         written.append(write_outputs(catalogue, decision, record, outputs, len(done) + 1, prog))
+        if on_written is not None:
+            on_written(written[-1])
         if not decision.queue:
             return written
         done.append(decision.flow.id)

@@ -292,7 +292,7 @@ def check_fields(
         if field.id in given:
             checked[field.id] = check_field(field, given[field.id], context)
             context[field.id] = checked[field.id]
-    for key in given:
+    for key in [f.id for f in fields if f.id in given]:
         if key not in checked:
             raise AnswersError(
                 f"{key!r} does not apply to the outcome {facts.get('outcome')!r} "

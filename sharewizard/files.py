@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -23,12 +24,7 @@ def write_private(path: Path, text: str, *, force: bool = False) -> Path:
             Location(directory),
             "Create it first, or choose another --out.",
         )
-    if path.exists() and not force:
-        raise RecordError(
-            "already exists; nothing was written.",
-            Location(path),
-            "Choose another --out, or pass --force to replace it.",
-        )
+    check_target(path, force=force)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
@@ -53,7 +49,68 @@ def write_private(path: Path, text: str, *, force: bool = False) -> Path:
         ) from None
     except OSError as exc:
         raise RecordError(f"cannot write the file: {exc.strerror}.", Location(path)) from None
+    except UnicodeEncodeError:  # a lone surrogate the readers should already have refused
+        raise RecordError(
+            "cannot write the file: the text holds a lone surrogate, which is not a character.",
+            Location(path),
+        ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     return path
+
+
+def check_target(path: Path, *, force: bool = False) -> None:
+    """Refuse a target that exists (unless `force`) or that is not a regular file (even with it).
+
+    `--force` replaces a record, never a FIFO, device, symlink or folder that happens to bear its
+    name. Callers may run this before asking any question, so nobody answers in vain.
+    """
+    existing = _existing(path)
+    if existing is not None and not force:
+        raise RecordError(
+            "already exists; nothing was written.",
+            Location(path),
+            "Choose another --out, or pass --force to replace it.",
+        )
+    if existing is not None and not stat.S_ISREG(existing):
+        raise RecordError(
+            f"is {_kind_of(existing)}, not a regular file; --force replaces only regular files, "
+            "so nothing was written.",
+            Location(path),
+            "Choose another --out.",
+        )
+
+
+def _existing(path: Path) -> int | None:
+    """The mode of what is at `path` (a symlink itself, not its target), or None if nothing."""
+    try:
+        return os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise RecordError(f"cannot check the file: {exc.strerror}.", Location(path)) from None
+
+
+def _kind_of(mode: int) -> str:
+    for test, words in (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return words
+    return "not a regular file"
+
+
+def read_text(path: Path) -> str:
+    """A small text file sharewizard wrote (a draft), as text; errors name the file."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RecordError(f"cannot read the file: {exc.strerror}.", Location(path)) from None
+    except UnicodeDecodeError:
+        raise RecordError("is not UTF-8 text.", Location(path)) from None

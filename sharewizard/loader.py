@@ -6,14 +6,10 @@ import functools
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from sharewizard.errors import FlowError, Location, SharewizardError
 from sharewizard.model import (
@@ -35,149 +31,19 @@ from sharewizard.model import (
     Route,
     Source,
 )
-
-JsonPath = tuple[Any, ...]
+from sharewizard.yamldoc import JsonPath as JsonPath  # re-exported: imported from here too
+from sharewizard.yamldoc import YamlDocument as YamlDocument
+from sharewizard.yamldoc import _index_nodes as _index_nodes
+from sharewizard.yamldoc import _Loader as _Loader
+from sharewizard.yamldoc import format_path as format_path
+from sharewizard.yamldoc import parse_yaml as parse_yaml
+from sharewizard.yamldoc import read_yaml as read_yaml
 
 SOURCES_FILE = "sources.yaml"
 RECORD_FORM_FILE = "record.yaml"
 TRIAGE_FLOW = "triage"
 FLOWS_ENV = "SHAREWIZARD_FLOWS"
 CONDITION_WORDS = ("all", "any", "not")
-
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader where only true/false are booleans, so `yes:` and `no:` stay words.
-
-    Dates stay text too: `when: 2026-11-23` in an answers file is what the person typed.
-    """
-
-
-_WORDS_NOT_VALUES = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in _WORDS_NOT_VALUES]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
-@dataclass(frozen=True)
-class YamlDocument:
-    """Parsed YAML plus where each value and each key sits in the file."""
-
-    path: Path
-    data: Any
-    positions: dict[JsonPath, tuple[int, int]]
-    key_positions: dict[JsonPath, tuple[int, int]]
-    text: str
-
-    def locate(self, path: JsonPath, *, key: bool = False) -> Location:
-        """The file location of `path`, or of its nearest located parent."""
-        field = format_path(path)
-        table = self.key_positions if key else self.positions
-        for end in range(len(path), -1, -1):
-            found = table.get(path[:end]) or self.positions.get(path[:end])
-            if found:
-                return Location(self.path, found[0], found[1], field or None)
-        return Location(self.path, field=field or None)
-
-    def error(
-        self,
-        path: JsonPath,
-        message: str,
-        hint: str = "",
-        *,
-        key: bool = False,
-        kind: type[SharewizardError] = FlowError,
-    ) -> SharewizardError:
-        """An error (FlowError unless `kind` says otherwise) located at `path`."""
-        return kind(message, self.locate(path, key=key), hint)
-
-
-def format_path(path: JsonPath) -> str:
-    """Render a JSON path as `questions[2].next`."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _mark(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def _index_nodes(
-    node: yaml.Node,
-    path: JsonPath,
-    doc_path: Path,
-    values: dict[JsonPath, tuple[int, int]],
-    keys: dict[JsonPath, tuple[int, int]],
-    kind: type[SharewizardError],
-) -> None:
-    """Record positions of every node and reject duplicate mapping keys."""
-    values[path] = _mark(node)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, tuple[int, int]] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                line, col = _mark(key_node)
-                raise kind(
-                    f"duplicate key {key!r} (first given at line {seen[key][0]}).",
-                    Location(doc_path, line, col, format_path(path + (key,))),
-                    "Remove one of them: YAML would silently keep only the last.",
-                )
-            seen[key] = _mark(key_node)
-            keys[path + (key,)] = _mark(key_node)
-            _index_nodes(value_node, path + (key,), doc_path, values, keys, kind)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _index_nodes(item, path + (index,), doc_path, values, keys, kind)
-
-
-def parse_yaml(text: str, path: Path, kind: type[SharewizardError] = FlowError) -> YamlDocument:
-    """Parse YAML (or JSON) text safely, keeping positions; errors name line and column."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        problem = exc.problem or exc.context or "not valid YAML"
-        if exc.context and exc.context_mark and exc.problem:
-            cm = exc.context_mark
-            problem = f"{exc.context} (line {cm.line + 1}, column {cm.column + 1}): {exc.problem}"
-        raise kind(
-            f"not valid YAML: {problem}.", where, "Check the indentation and quoting there."
-        ) from None
-    except yaml.YAMLError as exc:
-        raise kind(f"not valid YAML: {exc}.", Location(path)) from None
-    finally:
-        loader.dispose()
-    values: dict[JsonPath, tuple[int, int]] = {}
-    keys: dict[JsonPath, tuple[int, int]] = {}
-    if node is not None:
-        _index_nodes(node, (), path, values, keys, kind)
-    return YamlDocument(path, data, values, keys, text)
-
-
-def read_yaml(path: Path, kind: type[SharewizardError] = FlowError) -> YamlDocument:
-    """Read and parse a YAML file; an unreadable file is an error of `kind`."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise kind("no such file.", Location(path)) from None
-    except IsADirectoryError:
-        raise kind("is a folder, not a file.", Location(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise kind(f"cannot read the file: {exc}.", Location(path)) from None
-    return parse_yaml(text, path, kind)
 
 
 @functools.cache

@@ -95,7 +95,9 @@ class QuestionaryAsker:
         if question.type == "multi":
             chosen = set(default or ())
             choices: list[Any] = [
-                questionary.Choice(c.label, value=c.value, checked=c.value in chosen)
+                questionary.Choice(
+                    c.label, value=c.value, checked=c.value in chosen, description=c.help or None
+                )
                 for c in question.choices
             ]
             return _quits_on_ctrl_d(
@@ -107,7 +109,10 @@ class QuestionaryAsker:
                     **self.io,
                 )
             )
-        options = [questionary.Choice(c.label, value=c.value) for c in question.choices]
+        options = [
+            questionary.Choice(c.label, value=c.value, description=c.help or None)
+            for c in question.choices
+        ]
         return _quits_on_ctrl_d(
             questionary.select(
                 question.text,
@@ -175,6 +180,13 @@ class QuestionaryAsker:
             )
         except (KeyboardInterrupt, EOFError):
             return True
+
+    def begin(self, flow: Flow) -> None:
+        """A header naming the flow and the FAQ question it implements."""
+        from rich.rule import Rule
+
+        faq = f"FAQ {flow.faq.number}: " if flow.faq.number else ""
+        self.console.print(Rule(summary.plain(f"{faq}{flow.faq.question}"), align="left"))
 
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""

@@ -240,15 +240,20 @@ def field_text(record: Mapping[str, Any], field_id: str) -> str | None:
 
 
 def checksum(record: Mapping[str, Any]) -> str:
-    """`sha256:` + hex digest of the canonical JSON of every field but `checksum`."""
-    body = {k: v for k, v in record.items() if k != "checksum"}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """`sha256:` + hex digest of the canonical JSON of every field but `checksum` and `signature`.
+
+    A checksum catches careless edits only: anyone can recompute it. `signing.py` signs the
+    canonical JSON of every field but the signature, checksum included.
+    """
+    return "sha256:" + hashlib.sha256(canonical_json(record, ("checksum", "signature"))).hexdigest()
 
 
 def verify(record: Mapping[str, Any]) -> bool:
     """Whether the record's checksum matches its content."""
-    return record.get("checksum") == checksum(record)
+    try:
+        return record.get("checksum") == checksum(record)
+    except (TypeError, ValueError):  # content JSON cannot encode: no checksum can match it
+        return False
 
 
 def schema_problems(record: Any) -> list[str]:
@@ -261,51 +266,69 @@ def schema_problems(record: Any) -> list[str]:
     ]
 
 
-def _embedded(text: str, path: Path) -> str:
-    """The JSON record a Markdown record carries, checking its visible text was not edited."""
+def _embedded(text: str, path: Path) -> Record:
+    """The record a Markdown record carries, checking its visible text was not edited.
+
+    Never crashes on crafted data: the data must parse (within the limits) and match the record
+    schema before the readable text is rebuilt from it and compared.
+    """
     from sharewizard.render import MD_DATA_START, embedded_json, markdown_body
 
     data = embedded_json(text)
     if data is None:
         raise RecordError("this Markdown file carries no sharewizard record data.", Location(path))
     try:
-        record = json.loads(data)
-    except ValueError:
+        record = _parse_record(data, path)
+    except RecordError as exc:  # lines inside the comment are not the file's lines
         raise RecordError(
-            "the record data in this Markdown file is damaged.", Location(path)
+            f"the record data in this Markdown file is damaged: {exc.message}",
+            Location(path, field=exc.location.field),
         ) from None
-    if not isinstance(record, dict) or text[: text.find(MD_DATA_START)] != markdown_body(record):
+    problems = schema_problems(record)
+    if problems:
+        raise RecordError(
+            "the record data in this Markdown file is not a valid record: "
+            f"{_shorten(problems[0])}.",
+            Location(path),
+        )
+    try:
+        body: str | None = markdown_body(record)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        body = None  # a shape the schema allows but the renderer does not: it cannot match
+    if body is None or text[: text.find(MD_DATA_START)] != body:
         raise TamperedRecord(
             "the readable text of this Markdown record was changed after it was written.",
             Location(path),
             "Compare it with the original.",
         )
-    return data
+    return record
 
 
-def load_record(path: Path) -> Record:
-    """Read a JSON (or Markdown) record; refuse unreadable files and unknown schema versions."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        if path.suffix.lower() in (".md", ".markdown"):
-            text = _embedded(text, path)
-        record = json.loads(text)
-    except FileNotFoundError:
-        raise RecordError("no such file.", Location(path)) from None
-    except json.JSONDecodeError as exc:
-        raise RecordError(
-            f"not valid JSON: {exc.msg}.",
-            Location(path, exc.lineno, exc.colno),
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RecordError(f"cannot read the file: {exc}.", Location(path)) from None
+def _parse_record(text: str, path: Path) -> Record:
+    from sharewizard.yamldoc import RECORD_LIMITS, parse_json
+
+    record = parse_json(text, path, RecordError, RECORD_LIMITS).data
     if not isinstance(record, dict) or record.get("schema_version") != SCHEMA_VERSION:
         found = record.get("schema_version") if isinstance(record, dict) else None
         raise RecordError(
-            f"schema_version is {found!r}; this sharewizard reads {SCHEMA_VERSION}.",
+            f"schema_version is {_shorten(repr(found))}; this sharewizard reads {SCHEMA_VERSION}.",
             Location(path, field="schema_version"),
         )
     return cast(Record, record)
+
+
+def load_record(path: Path) -> Record:
+    """Read a JSON (or Markdown) record; refuse unreadable files and unknown schema versions.
+
+    Every problem is a `RecordError` (a `TamperedRecord` for edited Markdown text): only regular
+    files up to 5 MB are read, and the JSON is strict, within the limits in `yamldoc`.
+    """
+    from sharewizard.yamldoc import RECORD_LIMITS, decode_text, read_regular
+
+    text = decode_text(read_regular(path, RECORD_LIMITS, RecordError), path, RecordError)
+    if path.suffix.lower() in (".md", ".markdown"):
+        return _embedded(text, path)
+    return _parse_record(text, path)
 
 
 def write_record(record: Mapping[str, Any], path: Path, fmt: str, *, force: bool = False) -> Path:
@@ -313,3 +336,54 @@ def write_record(record: Mapping[str, Any], path: Path, fmt: str, *, force: bool
     from sharewizard.render import render
 
     return write_private(path, render(record, fmt), force=force)
+
+
+# --- canonical form and timestamps ----------------------------------------------------------
+
+
+def canonical_json(record: Mapping[str, Any], leave_out: tuple[str, ...]) -> bytes:
+    """The canonical JSON (sorted keys, no spaces, UTF-8) of every field not in `leave_out`."""
+    body = {k: v for k, v in record.items() if k not in leave_out}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8")
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def parse_timestamp(text: str) -> str:
+    """An ISO 8601 time → `YYYY-MM-DDTHH:MM:SSZ` in UTC; refuse times before 1970 or after 9999.
+
+    A time without an offset is taken as UTC. Raises `UsageError` (exit 2) naming --timestamp.
+    """
+    from sharewizard.errors import UsageError
+
+    shown = repr(text[:80])
+    given = text.strip()
+    if given.endswith(("z", "Z")):
+        given = given[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(given)
+    except ValueError:
+        raise UsageError(
+            f"{shown} is not an ISO 8601 time.",
+            Location(field="--timestamp"),
+            "For example 2026-11-23T09:00:00Z.",
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    try:
+        utc: datetime | None = moment.astimezone(timezone.utc)
+    except OverflowError:
+        utc = None
+    if utc is None or utc.year > 9999 or utc < EARLIEST:
+        raise UsageError(
+            f"{shown} is outside the times a record can hold (1970 to 9999, in UTC).",
+            Location(field="--timestamp"),
+            "For example 2026-11-23T09:00:00Z.",
+        )
+    return utc_timestamp(utc)

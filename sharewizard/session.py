@@ -52,6 +52,9 @@ class Asker(Protocol):
     def reject(self, question: Question, message: str) -> None:
         """Say why an answer was refused; the question is then asked again."""
 
+    def begin(self, flow: Flow) -> None:
+        """A flow starts (the first, or one handed over to): say which."""
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -112,6 +115,7 @@ class Session:
         which carries everything answered so far.
         """
         try:
+            self.asker.begin(self.flow)
             outcome = self._walk_to_outcome(None)
             if record_fields:
                 self._fill_fields(outcome, None)
@@ -193,6 +197,7 @@ class Session:
         kept = self.stash.pop(self.flow.id, {})
         self.progress = engine.start(self.flow, kept) if kept else engine.Progress({})
         self._saved()
+        self.asker.begin(self.flow)
 
     def _last_question(self) -> Question:
         path = engine.trace(self.flow, self.progress.answers).path
@@ -363,6 +368,9 @@ class ScriptedAsker:
     def announce(self, flow: Flow, outcome: Outcome) -> GoBack | None:
         """Nobody to tell."""
         return None
+
+    def begin(self, flow: Flow) -> None:
+        """Nobody to tell."""
 
     def reject(self, question: Question, message: str) -> None:
         """A file cannot be asked again: the refusal is an error naming the field."""

@@ -21,3 +21,9 @@ def demo() -> Catalogue:
 def catalogue() -> Catalogue:
     """The flows shipped with sharewizard."""
     return load_catalogue(ROOT / "flows")
+
+
+@pytest.fixture(autouse=True)
+def private_data_folder(tmp_path_factory, monkeypatch):
+    """No test saves a draft in the developer's own data folder (tests may point it elsewhere)."""
+    monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(tmp_path_factory.mktemp("data")))

@@ -50,7 +50,10 @@ def test_changing_an_answer_drops_stale_answers_and_logs_it(demo):
     progress = walk(flow, {"concern": "yes", "kinds": ("injury",), "urgency": "high", "note": "n"})
     changed = engine.answer(flow, progress, "concern", "no")
     assert dict(changed.answers) == {"concern": "no"}
-    assert changed.changes == ("concern changed from yes to no; kinds, urgency, note discarded",)
+    assert changed.changes == (
+        "“Concern?” changed from “Yes” to “No”; "
+        "no longer asked: “Which kinds?”, “How urgent?”, “Anything else?”",
+    )
     assert engine.next_step(flow, changed.answers).id == "none"
 
 
@@ -59,7 +62,7 @@ def test_changing_an_answer_keeps_answers_still_on_the_path(demo):
     progress = walk(flow, {"concern": "yes", "kinds": ("injury",), "urgency": "high", "note": "n"})
     changed = engine.answer(flow, progress, "urgency", "low")
     assert changed.answers["note"] == "n"
-    assert changed.changes == ("urgency changed from high to low",)
+    assert changed.changes == ("“How urgent?” changed from “High” to “Low”",)
     assert engine.next_step(flow, changed.answers).id == "share"
 
 
@@ -121,11 +124,39 @@ def test_all_paths_finds_every_distinct_route(demo):
 
 def test_record_form_asks_reason_only_when_family_not_informed(demo):
     fields = demo.record_form.fields
-    ids = [f.id for f in engine.form_fields(fields, {"family_informed": "no"})]
+    facts = engine.outcome_facts(demo.flows["demo"].outcomes["refer"], demo.record_form.decisions)
+    ids = [f.id for f in engine.form_fields(fields, {"family_informed": "no"}, facts)]
     assert "family_not_informed_reason" in ids
-    ids = [f.id for f in engine.form_fields(fields, {"family_informed": "yes"})]
+    ids = [f.id for f in engine.form_fields(fields, {"family_informed": "yes"}, facts)]
     assert "family_not_informed_reason" not in ids
-    checked = engine.check_fields(
-        fields, {"family_informed": "yes", "family_not_informed_reason": "stale reason"}
-    )
-    assert "family_not_informed_reason" not in checked
+    # a reason given although the family was told contradicts the record: refused, not kept
+    with pytest.raises(AnswersError, match="'family_not_informed_reason' does not apply"):
+        engine.check_fields(
+            fields, {"family_informed": "yes", "family_not_informed_reason": "stale reason"}, facts
+        )
+
+
+def test_record_form_follows_the_outcome(demo):
+    fields = demo.record_form.fields
+    decisions = demo.record_form.decisions
+    outcomes = demo.flows["demo"].outcomes
+    shares = [
+        f.id
+        for f in engine.form_fields(fields, {}, engine.outcome_facts(outcomes["refer"], decisions))
+    ]
+    assert {"what", "with_whom", "how", "lawful_basis"} <= set(shares)
+    assert not {"what_not_shared", "requested_by"} & set(shares)
+    facts = engine.outcome_facts(outcomes["none"], decisions)
+    kept = [f.id for f in engine.form_fields(fields, {}, facts)]
+    assert {"what_not_shared", "requested_by", "when", "rationale"} <= set(kept)
+    assert not {"what", "with_whom", "how", "lawful_basis", "family_informed"} & set(kept)
+    with pytest.raises(AnswersError, match="'lawful_basis' does not apply to the outcome 'none'"):
+        engine.check_fields(fields, {"lawful_basis": "public-task"}, facts)
+
+
+def test_consent_is_refused_as_the_basis_of_a_without_consent_outcome(demo):
+    basis = next(f for f in demo.record_form.fields if f.id == "lawful_basis")
+    facts = {"decision": "share", "outcome": "x", "shares": "yes", "without_consent": "yes"}
+    with pytest.raises(AnswersError, match="consent cannot be the lawful basis"):
+        engine.check_field(basis, "consent", facts)
+    assert engine.check_field(basis, "consent", {**facts, "without_consent": "no"}) == "consent"

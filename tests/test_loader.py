@@ -48,11 +48,6 @@ BROKEN = Path(__file__).parent / "fixtures" / "flows"
             "bad_condition.yaml:13:15: questions[0].next[0].when",
             "'maybe' is not an answer to 'first'",
         ),
-        (
-            "bad_decision",
-            "bad_decision.yaml:14:26: outcomes[0].decision",
-            "'probably-fine' is not allowed here. Use one of: share, ",
-        ),
     ],
 )
 def test_broken_flow_names_file_line_column_and_problem(name, where, message):
@@ -90,6 +85,19 @@ def test_unknown_source_is_refused_with_position(tmp_path):
         r"the source 'nowhere' is not declared",
     ):
         load_catalogue(target)
+
+
+def test_undeclared_decision_is_refused_with_position(tmp_path):
+    # the decision vocabulary lives in record.yaml, so a flow's decision is checked in its catalogue
+    target = _catalogue_copy(tmp_path, Path(__file__).parent / "fixtures" / "catalogue")
+    shutil.copy(BROKEN / "bad_decision.yaml", target)
+    with pytest.raises(FlowError) as caught:
+        load_catalogue(target)
+    text = str(caught.value)
+    assert "bad_decision.yaml:14:26: outcomes[0].decision" in text
+    assert "'probably-fine' is not a decision declared in record.yaml" in text
+    assert "Use one of: agreement-needed, call-999, do-not-inform-family, " in text
+    assert "\n" not in text
 
 
 def test_handoff_to_unknown_flow_is_refused(tmp_path):

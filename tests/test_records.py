@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from sharewizard import records
+from sharewizard import records, render
 from sharewizard.errors import RecordError, TamperedRecord
 from sharewizard.session import ScriptedAsker, start_session
 
@@ -22,12 +22,20 @@ FIELDS = {
 }
 
 
+def scripted(catalogue):
+    return ScriptedAsker("t.yaml", {f.id for f in catalogue.record_form.fields})
+
+
+def field_rows(record):
+    return {row["id"]: row for row in record["fields"]}
+
+
 @pytest.fixture()
 def record(demo):
     session = start_session(
         demo,
         "demo",
-        ScriptedAsker("t.yaml", demo.record_form),
+        scripted(demo),
         {"concern": "yes", "kinds": ["injury"], "urgency": "high", "note": "x"},
         FIELDS,
     )
@@ -46,11 +54,27 @@ def test_record_validates_against_its_schema_and_checksum_verifies(record):
 
 
 def test_record_holds_what_the_guidance_requires(record):
+    assert record["schema_version"] == 2
     assert record["outcome"]["id"] == "refer"
-    assert record["sharing"]["lawful_basis"] == "Public task (UK GDPR Art. 6(1)(e))"
-    assert record["sharing"]["family_informed"] is False
-    assert record["sharing"]["family_not_informed_reason"].startswith("Telling them")
-    assert record["case_reference"] == "CASE-42"
+    assert record["outcome"]["decision"] == "refer"
+    assert record["outcome"]["decision_label"] == "Make the referral"
+    assert record["outcome"]["shares"] is True
+    rows = field_rows(record)
+    assert rows["lawful_basis"]["value"] == "public-task"
+    assert rows["lawful_basis"]["text"] == "Public task (UK GDPR Art. 6(1)(e))"
+    assert rows["lawful_basis"]["question"] == "What is the lawful basis for sharing?"
+    assert rows["family_informed"]["text"] == "No, they will not be told"
+    assert records.field_text(record, "family_not_informed_reason").startswith("Telling them")
+    assert rows["case_reference"] == {
+        "id": "case_reference",
+        "label": "Case reference",
+        "question": "Case reference (optional; no names)",
+        "group": "case",
+        "value": "CASE-42",
+        "text": "CASE-42",
+    }
+    # a share asks what was shared, not what was held back
+    assert "what_not_shared" not in rows and "requested_by" not in rows
     assert [a["question"] for a in record["answers"]] == ["concern", "kinds", "urgency", "note"]
     assert record["answers"][1] == {
         "question": "kinds",
@@ -63,19 +87,22 @@ def test_record_holds_what_the_guidance_requires(record):
     assert cite["url"].startswith("https://")
     assert "not legal advice" in record["disclaimer"]
     assert record["missing"] == []
+    assert record["sitting"] == {"id": record["record_id"], "part": 1, "flows": ["demo"]}
 
 
 def test_tampering_is_detected(record):
-    record["sharing"]["what"] = "something else"
+    field_rows(record)["what"]["text"] = "something else"
     assert not records.verify(record)
 
 
 def test_markdown_escapes_user_text_and_carries_the_content(record):
-    record["sharing"]["what"] = "<script>x</script> *bold* [link](http://e) \x1b[31mred"
-    text = records.to_markdown(record)
+    field_rows(record)["what"]["text"] = "<script>x</script> *bold* [link](http://e) \x1b[31mred"
+    text = render.to_markdown(record)
     assert r"\<script\>x\</script\> \*bold\* \[link\](http://e) \[31mred" in text
     assert "\x1b" not in text
     assert "Children's Social Care" in text
+    assert "## Decision: Make the referral" in text
+    assert "**Lawful basis:** Public task (UK GDPR Art. 6(1)(e))" in text
     assert record["checksum"] in text
     assert "## Guidance cited" in text
 
@@ -99,8 +126,8 @@ def test_write_into_missing_folder_is_a_clear_error(record, tmp_path):
 
 def test_load_refuses_other_schema_versions(record, tmp_path):
     target = tmp_path / "r.json"
-    target.write_text(json.dumps({**record, "schema_version": 99}))
-    with pytest.raises(RecordError, match="schema_version is 99"):
+    target.write_text(json.dumps({**record, "schema_version": 1}))
+    with pytest.raises(RecordError, match="schema_version is 1; this sharewizard reads 2"):
         records.load_record(target)
 
 
@@ -108,9 +135,9 @@ def test_missing_required_fields_are_listed_and_shown(demo):
     session = start_session(
         demo,
         "demo",
-        ScriptedAsker("t.yaml", demo.record_form),
+        scripted(demo),
         {"concern": "no"},
-        {"what": "nothing shared", "family_informed": "no"},
+        {"what_not_shared": "nothing shared"},
     )
     record = records.build_record(
         session.run(),
@@ -118,16 +145,16 @@ def test_missing_required_fields_are_listed_and_shown(demo):
         created_at="2026-11-23T10:00:00Z",
         record_id="00000000-0000-4000-8000-000000000002",
     )
-    assert record["missing"] == [
-        "with_whom",
-        "how",
-        "when",
-        "lawful_basis",
-        "rationale",
-        "family_not_informed_reason",
-    ]
+    assert record["outcome"]["decision"] == "do-not-share"
+    assert record["missing"] == ["requested_by", "when", "rationale"]
+    # a decision not to share never asks how it was shared or for a lawful basis
+    assert not {"what", "with_whom", "how", "lawful_basis"} & set(field_rows(record))
     assert records.schema_problems(record) == [] and records.verify(record)
-    assert "**Incomplete record:**" in records.to_markdown(record)
+    text = render.to_markdown(record)
+    assert "Incomplete record:" in text
+    assert "missing here: Asked for by, or would have gone to, When, Rationale." in " ".join(
+        line.removeprefix("> ") for line in text.splitlines()
+    )
 
 
 def test_markdown_record_can_be_verified_and_edits_are_caught(record, tmp_path):
@@ -135,7 +162,14 @@ def test_markdown_record_can_be_verified_and_edits_are_caught(record, tmp_path):
     records.write_record(record, target, "md")
     assert records.load_record(target) == record
     text = target.read_text()
+    body, data = text.split(render.MD_DATA_START)
+    assert "Children's Social Care" in body and "Children's Social Care" in data
+    # the same edit in the readable text and in the embedded JSON: the checksum no longer holds
     target.write_text(text.replace("Children's Social Care", "Someone else"), encoding="utf-8")
+    assert not records.verify(records.load_record(target))
+    # an edit of the readable text alone
+    edited = body.replace("Children's Social Care", "Someone else")
+    target.write_text(edited + render.MD_DATA_START + data, encoding="utf-8")
     with pytest.raises(TamperedRecord, match="readable text of this Markdown record was changed"):
         records.load_record(target)
     target.write_text("# just notes\n")

@@ -46,7 +46,7 @@ BAD_ERRORS = {
 # so only the position and our own words are pinned.
 SYNTAX_ERRORS = {
     "bad_yaml.yaml": "4:15: not valid YAML: ",
-    "bad_json.json": "4:3: not valid YAML: ",
+    "bad_json.json": "3:31: not valid JSON: ",
 }
 
 
@@ -71,6 +71,9 @@ def test_each_good_file_replays_to_its_outcome(demo, tmp_path, name):
     assert result.expectation == ("none" if name == "nested/not-sure.yaml" else "met")
     record = json.loads(result.record_path.read_text(encoding="utf-8"))
     assert record["outcome"]["id"] == GOOD_OUTCOMES[name][0]
+    if name == "refer.yaml":  # the one file with a full record section
+        assert record["missing"] == []
+        assert records.field_text(record, "lawful_basis") == "Public task (UK GDPR Art. 6(1)(e))"
     assert records.schema_problems(record) == []
     assert records.verify(record)
 
@@ -93,7 +96,9 @@ def test_a_syntax_error_names_line_and_column(demo, tmp_path, name):
         demo, [path], created_at=STAMP, out_dir=tmp_path, fmt="json", force=False, jobs=1
     )
     assert result.error.startswith(f"{path}:{SYNTAX_ERRORS[name]}")
-    assert result.error.endswith("Check the indentation and quoting there.")
+    assert result.error.endswith(
+        ("Check the indentation and quoting there.", "(JSON allows no trailing comma).")
+    )
     assert all_entries(tmp_path) == set()
 
 

@@ -24,12 +24,18 @@ class Scripted:
     def announce(self, flow, outcome):
         pass
 
+    def begin(self, flow):
+        pass
+
+    def reject(self, question, message):
+        raise AssertionError(message)
+
 
 def test_back_from_a_handed_off_flow_returns_to_triage(catalogue):
-    asker = Scripted({"situation": ["share-without-consent", "how-much"]})
+    asker = Scripted({"immediate-danger": ["no"], "situation": ["concern-no-consent", "how-much"]})
     decision = Session(catalogue, asker, catalogue.flows["triage"]).run()
     assert asker.went_back
     assert decision.flow.id == "how-much"
     assert [(s.flow.id, dict(s.answers)) for s in decision.route] == [
-        ("triage", {"situation": "how-much"})
+        ("triage", {"immediate-danger": "no", "situation": ("how-much",)})
     ]

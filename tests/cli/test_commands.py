@@ -58,8 +58,13 @@ def test_unknown_flow(capsys):
     assert err == "Error: FLOW: unknown flow 'nope'. Flows: demo.\n"
 
 
+def field_values(record):
+    return {row["id"]: row["value"] for row in record["fields"]}
+
+
 def test_decide_with_answers_needs_no_terminal(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(tmp_path / "data"))
     (tmp_path / "a.yaml").write_text(
         "flow: demo\nanswers: {concern: 'yes', kinds: [online]}  # note is optional\n"
         "record: {what: x y z, family_informed: 'yes'}\n"
@@ -70,9 +75,11 @@ def test_decide_with_answers_needs_no_terminal(tmp_path, capsys, monkeypatch):
     assert code == 0
     record = json.loads((tmp_path / "r.json").read_text())
     assert record["outcome"]["id"] == "share"
-    assert record["sharing"]["what"] == "x y z"
+    assert field_values(record)["what"] == "x y z"
     assert record["missing"] == ["with_whom", "how", "when", "lawful_basis", "rationale"]
-    assert "Incomplete record:" in out and "missing here: with_whom, how" in out
+    shown = " ".join(out.split())
+    assert "Incomplete record:" in shown
+    assert "missing here: Shared with, How, When, Lawful basis, Rationale." in shown
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "r.json"]
 
 
@@ -89,15 +96,20 @@ def test_answers_error_names_file_line_and_field(tmp_path, capsys):
 
 def test_verify_reports_tampering_with_exit_1(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(tmp_path / "data"))
     (tmp_path / "a.yaml").write_text("flow: demo\nanswers: {concern: 'no'}\n")
     run(capsys, "--flows", str(CATALOGUE), "decide", "--answers", "a.yaml", "--out", "r.json")
-    assert run(capsys, "verify", "r.json") == (0, "r.json: OK (checksum verifies)\n", "")
+    code, out, _ = run(capsys, "verify", "--allow-incomplete", "r.json")
+    assert (code, out.split(";")[0]) == (0, "r.json: OK (checksum verifies")
     record = json.loads((tmp_path / "r.json").read_text())
-    record["sharing"]["what"] = "changed later"
+    [rationale] = [row for row in record["fields"] if row["id"] == "rationale"]
+    rationale["value"] = rationale["text"] = "changed later"
     (tmp_path / "r.json").write_text(json.dumps(record))
-    code, _, err = run(capsys, "verify", "r.json")
+    code, out, _ = run(capsys, "verify", "r.json")
     assert code == 1
-    assert "r.json: checksum does not match" in err
+    assert out == (
+        "r.json: TAMPERED: checksum does not match: the record was changed after it was written\n"
+    )
 
 
 def test_usage_error_exit_2():

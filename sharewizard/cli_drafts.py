@@ -1,0 +1,72 @@
+"""`sharewizard drafts`: list, show and delete the walks stopped part way."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from sharewizard.cli_common import JsonOption, command, env_of
+
+DraftId = Annotated[str, typer.Argument(metavar="ID", help="A draft id, as `drafts` lists it.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `drafts` command group to `app`."""
+    drafts_app = typer.Typer(
+        help="Walks stopped part way, kept until their record is written.",
+        invoke_without_command=True,
+    )
+    app.add_typer(drafts_app, name="drafts")
+
+    @drafts_app.callback()
+    @command
+    def drafts_list(
+        ctx: typer.Context,
+        as_json: JsonOption = False,
+    ) -> int:
+        """List the drafts: id, flow, route, when started, questions answered.
+
+        Example: sharewizard drafts --json
+        """
+        from sharewizard.drafts import list_drafts
+        from sharewizard.summary import drafts_json, drafts_table
+
+        if ctx.invoked_subcommand is not None:
+            return 0
+        found = list_drafts()
+        if as_json:
+            typer.echo(json.dumps(drafts_json(found), indent=2, ensure_ascii=False))
+        elif not found:
+            env_of(ctx).err().print("No drafts.", markup=False)
+        else:
+            env_of(ctx).out().print(drafts_table(found, env_of(ctx).prog))
+        return 0
+
+    @drafts_app.command("show")
+    @command
+    def drafts_show(ctx: typer.Context, draft: DraftId) -> int:
+        """Print a draft (an answers file).
+
+        Example: sharewizard drafts show share-without-consent-20261123T143000Z-1a2b
+        """
+        from sharewizard.drafts import resolve
+        from sharewizard.files import read_text
+
+        typer.echo(read_text(resolve(draft)), nl=False)
+        return 0
+
+    @drafts_app.command("delete")
+    @command
+    def drafts_delete(ctx: typer.Context, draft: DraftId) -> int:
+        """Delete a draft you no longer need.
+
+        Example: sharewizard drafts delete share-without-consent-20261123T143000Z-1a2b
+        """
+        from sharewizard.drafts import delete, resolve
+
+        path = resolve(draft)
+        delete(path)
+        env_of(ctx).err().print(f"Deleted {path}", markup=False, soft_wrap=True)
+        return 0

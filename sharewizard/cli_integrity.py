@@ -1,0 +1,107 @@
+"""The `verify` and `keys new` commands, added to the main app by `register`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sharewizard.cli_common import JsonOption, command, env_of
+from sharewizard.console import Env
+
+
+def _say(env: Env, line: str) -> None:
+    """One line on standard output, escaped where its encoding cannot show a character."""
+    encoding = getattr(env.stdout, "encoding", None) or "utf-8"
+    try:
+        shown = line.encode(encoding, errors="backslashreplace").decode(encoding)
+    except LookupError:  # an encoding Python does not know: ASCII is safe everywhere
+        shown = line.encode("ascii", errors="backslashreplace").decode("ascii")
+    env.out().print(shown, markup=False, soft_wrap=True, highlight=False)
+
+
+def verify(
+    ctx: typer.Context,
+    records: Annotated[
+        list[Path], typer.Argument(metavar="RECORD...", help="Decision records (.json or .md).")
+    ],
+    as_json: JsonOption = False,
+    allow_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--allow-incomplete",
+            help="Pass records that leave out fields the guidance asks for (still reported).",
+        ),
+    ] = False,
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--trust",
+            metavar="PUBKEY",
+            help="A public key (.pub from `keys new`) whose signatures are trusted; repeat for "
+            "several. With it, unsigned records and records signed by other keys fail.",
+        ),
+    ] = None,
+) -> int:
+    """Check records: schema, checksum, completeness and (with --trust) signature.
+
+    One line per file: OK, INCOMPLETE, UNSIGNED, WRONG KEY, INVALID, TAMPERED or UNREADABLE.
+    Exit 0 if all are OK, 2 if any file cannot be read as a record, else 1.
+
+    Example: sharewizard verify --trust org.pub records/*.json
+    """
+    from sharewizard.signing import load_public_key
+    from sharewizard.verify import (
+        exit_status,
+        report_json,
+        report_line,
+        summary_line,
+        verify_files,
+    )
+
+    env = env_of(ctx)
+    trusted = [load_public_key(path) for path in trust or ()]
+    verdicts = verify_files(records, trusted=trusted, allow_incomplete=allow_incomplete)
+    if as_json:
+        env.stdout.write(json.dumps(report_json(verdicts), indent=2) + "\n")
+    else:
+        for verdict in verdicts:
+            _say(env, report_line(verdict))
+        if len(verdicts) > 1:
+            _say(env, summary_line(verdicts))
+    return exit_status(verdicts)
+
+
+def keys_new(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the key pair.")],
+) -> int:
+    """Write a new signing key pair into DIR: the private key (mode 600) and the public key.
+
+    Keep the private key where only the people and machines that sign records can read it;
+    give the public key to whoever checks records. Existing keys are never replaced.
+
+    Example: sharewizard keys new ~/.sharewizard-keys
+    """
+    from sharewizard.signing import load_public_key, new_key_pair
+
+    private_path, public_path = new_key_pair(directory)
+    env = env_of(ctx)
+    _say(env, f"Private key (keep it secret; sign with --sign-key): {private_path}")
+    _say(env, f"Public key (give it to checkers; verify --trust): {public_path}")
+    _say(env, f"Fingerprint: {load_public_key(public_path).fingerprint}")
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    """Add `verify` and `keys new` to the main app, inside its one error-handling wrapper."""
+    app.command("verify")(command(verify))
+    keys_app = typer.Typer(
+        help="Organisation signing keys (Ed25519) for signed records.",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+    keys_app.command("new")(command(keys_new))
+    app.add_typer(keys_app, name="keys")

@@ -1,0 +1,143 @@
+"""Nothing typed is lost: stop a walk in every way a person can, in a real terminal, and resume.
+
+Ctrl-D at a choice, a yes/no, a text prompt and at "Quit now?"; a closed terminal (SIGHUP) and
+`kill` (SIGTERM). Each leaves an owner-only draft in the data folder, listed by `drafts --json`,
+that `decide --resume` completes to the same outcome and route (the pattern of httpie's
+tests/test_exit_status.py: one case per phase).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.sittingkit import CTRL_C, CTRL_D, DOWN, ENTER, answer, finish, make_catalogue, spawn
+
+#: What to type at each prompt to finish the walk at "share, and tell the family".
+TO_SHARE = [
+    ("Is a child in immediate danger?", DOWN + ENTER),
+    ("Which situations fit?", " " + ENTER),
+    ("Is a child at risk of harm?", ENTER),
+    ("Would telling the family put", DOWN + ENTER),
+    ("What next?", ENTER),
+    ("What information was shared", "Attendance and an injury\r"),
+    ("With whom", "CSC front door\r"),
+    ("How was it shared", "Phone\r"),
+    ("When was it shared", "2026-11-23 14:30\r"),
+    ("What is the lawful basis", ENTER),
+    ("Why did you decide this?", "Necessary to protect the child.\r"),
+    ("Has the family been told", ENTER),
+    ("Case reference", "LOG-1\r"),
+    ("Your role", ENTER),
+    ("Your organisation", ENTER),
+    ("Check your answers", ENTER),
+]
+#: Questionary starts every prompt with "? " (styled), which keeps a prompt apart from help text
+#: quoting it.
+PROMPTS = [re.compile(r"\?(\x1b\[[0-9;]*m)* (\x1b\[[0-9;]*m)*" + re.escape(p)) for p, _ in TO_SHARE]
+
+
+def walk_until(child: pexpect.spawn, stop_at: str) -> None:
+    """Answer every prompt of the path up to (not including) `stop_at`, then wait for it."""
+    for prompt, keys in TO_SHARE:
+        if prompt == stop_at:
+            child.expect_exact(prompt)
+            return
+        answer(child, prompt, keys)
+
+
+def complete(child: pexpect.spawn) -> None:
+    """Answer what the resumed walk still asks, each prompt once, until the record is written."""
+    done: set[str] = set()
+    while True:
+        index = child.expect([*PROMPTS, re.compile("Record written to")])
+        if index == len(PROMPTS):
+            return
+        prompt = PROMPTS[index]
+        if prompt in done:
+            continue  # questionary redraws the line it just answered
+        done.add(prompt)
+        child.send(TO_SHARE[index][1])
+
+
+def _ctrl_d(child: pexpect.spawn) -> None:
+    child.send(CTRL_D)
+
+
+def _ctrl_c_then_ctrl_d(child: pexpect.spawn) -> None:
+    child.send(CTRL_C)
+    child.expect_exact("Quit now?")
+    child.send(CTRL_D)
+
+
+def _signal(number: int):
+    def send(child: pexpect.spawn) -> None:
+        child.kill(number)
+
+    return send
+
+
+PHASES = {
+    "ctrl-d at a choice": ("What is the lawful basis", _ctrl_d, 130),
+    "ctrl-d at a yes/no": ("Is a child at risk of harm?", _ctrl_d, 130),
+    "ctrl-d at a text prompt": ("What information was shared", _ctrl_d, 130),
+    "ctrl-d at quit now": ("Would telling the family put", _ctrl_c_then_ctrl_d, 130),
+    "terminal closed (SIGHUP)": ("Is a child at risk of harm?", _signal(signal.SIGHUP), 129),
+    "kill (SIGTERM)": ("Why did you decide this?", _signal(signal.SIGTERM), 143),
+}
+
+
+def drafts_json(flows: Path, data: Path) -> list[dict]:
+    env = {"SHAREWIZARD_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--flows", str(flows), "drafts", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("phase", PHASES, ids=list(PHASES))
+def test_every_way_of_stopping_keeps_a_draft_that_resumes_to_the_same_decision(phase, tmp_path):
+    flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
+    where, stop, status = PHASES[phase]
+    child = spawn(tmp_path, flows, data, "decide")
+    walk_until(child, where)
+    stop(child)
+    assert finish(child) == status
+    assert not list(tmp_path.glob("sharewizard-*"))  # no record yet
+
+    [listed] = drafts_json(flows, data)
+    assert listed["flow"] == "mini" and listed["route"] == ["triage"]
+    draft = Path(listed["path"])
+    assert draft.parent == data / "drafts"
+    assert stat.S_IMODE(draft.stat().st_mode) == 0o600
+
+    child = spawn(tmp_path, flows, data, "decide", "--resume", listed["id"])
+    complete(child)
+    assert finish(child) == 0
+    [record_path] = tmp_path.glob("sharewizard-mini-*.json")
+    record = json.loads(record_path.read_text())
+    assert record["outcome"]["id"] == "share"
+    assert record["route"][0]["flow"]["id"] == "triage"
+    assert [a["question"] for a in record["route"][0]["answers"]] == ["danger", "situations"]
+    assert not draft.exists()  # the draft goes once its record is written
+
+
+def test_the_stop_message_says_how_to_resume(tmp_path):
+    flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
+    child = spawn(tmp_path, flows, data, "decide", "mini")
+    answer(child, "Is a child at risk of harm?", CTRL_D)
+    child.expect_exact("Your answers so far are saved as draft mini-")
+    child.expect(r"Continue with: \S*(sharewizard|python -m sharewizard) decide --resume mini-")
+    assert finish(child) == 130

@@ -1,0 +1,62 @@
+"""A small catalogue for the decide tests: the packaged record form and sources, tiny flows.
+
+The flows live in tests/fixtures/sitting; the record form is the real one, so the tests check
+what practitioners will get.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pexpect
+
+REPO = Path(__file__).resolve().parents[1]
+SITTING = Path(__file__).parent / "fixtures" / "sitting"
+
+DOWN, ENTER, CTRL_C, CTRL_D = "\x1b[B", "\r", "\x03", "\x04"
+
+
+def make_catalogue(folder: Path) -> Path:
+    """Copy the test flows and the packaged sources and record form into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in SITTING.glob("*.yaml"):
+        shutil.copy(path, folder / path.name)
+    for name in ("sources.yaml", "record.yaml"):
+        shutil.copy(REPO / "flows" / name, folder / name)
+    return folder
+
+
+def spawn(cwd: Path, flows: Path, data: Path, *args: str) -> pexpect.spawn:
+    """`python -m sharewizard --flows FLOWS ARGS` in a pseudo-terminal of 100x40."""
+    env = {
+        **os.environ,
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+        "SHAREWIZARD_DATA_DIR": str(data),
+        "COLUMNS": "100",
+        "LINES": "40",
+    }
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "sharewizard", "--flows", str(flows), *args],
+        cwd=str(cwd),
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 100),
+    )
+
+
+def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
+    """Wait for a prompt, then type."""
+    child.expect_exact(prompt)
+    child.send(keys)
+
+
+def finish(child: pexpect.spawn) -> int:
+    """Wait for the program to end; its exit status (128+N for a signal)."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus if child.exitstatus is not None else 128 + child.signalstatus

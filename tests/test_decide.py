@@ -1,0 +1,375 @@
+"""The decision facade through the command line: outputs checked before the first question, a
+record that never contradicts its outcome, answers never lost, the text case note."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+from pathlib import Path
+
+import pytest
+import yaml
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from sharewizard import decide as facade
+from sharewizard.cli import main
+from sharewizard.errors import AnswersError, Interrupted, Location, RecordError
+from sharewizard.loader import load_catalogue
+from sharewizard.prompts import QuestionaryAsker
+from tests.sittingkit import DOWN, ENTER, make_catalogue
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture
+def flows(tmp_path: Path) -> Path:
+    return make_catalogue(tmp_path / "flows")
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(folder))
+    return folder
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as stopped:
+        main(list(args))
+    out, err = capsys.readouterr()
+    code = stopped.value.code
+    return (code if isinstance(code, int) else 0), out, " ".join(err.split())
+
+
+SHARE = {
+    "what": "Attendance and an injury seen on 12 Nov",
+    "with_whom": "Children's Social Care front door",
+    "how": "Phone call, then secure email",
+    "when": "2026-11-23 14:30",
+    "lawful_basis": "public-task",
+    "rationale": "Necessary and proportionate to protect the child.",
+    "family_informed": "yes",
+}
+
+
+def answers_file(folder: Path, name: str, answers: dict, record: dict, flow: str = "mini") -> Path:
+    path = folder / name
+    path.write_text(yaml.safe_dump({"flow": flow, "answers": answers, "record": record}))
+    return path
+
+
+# --- every output is checked before the first question ---------------------------------------
+
+
+def _fifo(tmp: Path) -> Path:
+    os.mkfifo(tmp / "pipe.json")
+    return tmp / "pipe.json"
+
+
+def _socket(tmp: Path) -> Path:
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp / "sock.json"))
+    return tmp / "sock.json"
+
+
+def _dangling(tmp: Path) -> Path:
+    (tmp / "gone.json").symlink_to(tmp / "nowhere" / "x.json")
+    return tmp / "gone.json"
+
+
+def _existing(tmp: Path) -> Path:
+    (tmp / "old.json").write_text("{}")
+    return tmp / "old.json"
+
+
+def _readonly_folder(tmp: Path) -> Path:
+    folder = tmp / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    return folder / "r.json"
+
+
+PRECHECKS = {
+    "missing folder": (lambda t: t / "no" / "such" / "r.json", [], "the folder does not exist"),
+    "a folder": (lambda t: t, [], "is a folder"),
+    "dangling symlink": (_dangling, [], "is a symbolic link"),
+    "existing file": (_existing, [], "already exists"),
+    "fifo even with --force": (_fifo, ["--force"], "is not a regular file"),
+    "socket even with --force": (_socket, ["--force"], "is not a regular file"),
+    "md with --format json": (lambda t: t / "r.md", ["--format", "json"], "names a md file"),
+}
+
+
+@pytest.mark.parametrize("case", PRECHECKS, ids=list(PRECHECKS))
+def test_each_bad_output_is_refused_before_anything_is_asked(
+    case, tmp_path, flows, data, capsys, monkeypatch
+):
+    make, extra, message = PRECHECKS[case]
+    target = make(tmp_path)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # it would ask, were the output fine
+    code, out, err = run(
+        capsys, "--flows", str(flows), "decide", "mini", "--out", str(target), *extra
+    )
+    assert code == 2
+    assert message in err and "nothing was asked" in err
+    assert "Is a child at risk" not in out + err
+    assert not data.exists()  # no draft: nothing was asked
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write in any folder")
+def test_an_unwritable_folder_is_refused_before_anything_is_asked(tmp_path, flows, data, capsys):
+    target = _readonly_folder(tmp_path)
+    code, _, err = run(capsys, "--flows", str(flows), "decide", "mini", "--out", str(target))
+    assert code == 2 and "you cannot write in this folder" in err
+
+
+def test_an_unwritable_folder_check_names_the_folder(tmp_path, monkeypatch):
+    target = tmp_path / "r.json"
+    monkeypatch.setattr(os, "access", lambda *_: False)  # as a non-root user would see it
+    with pytest.raises(Exception) as refused:
+        facade.precheck(facade.Outputs(out=target))
+    assert "you cannot write in this folder" in str(refused.value)
+    assert str(tmp_path) in str(refused.value)
+
+
+def test_an_existing_answers_file_is_refused_before_anything_is_asked(
+    tmp_path, flows, data, capsys
+):
+    (tmp_path / "r.answers.yaml").write_text("x")
+    code, _, err = run(
+        capsys, "--flows", str(flows), "decide", "mini", "--out", str(tmp_path / "r.json")
+    )
+    assert code == 2 and "r.answers.yaml: already exists" in err
+
+
+# --- a record never contradicts its outcome ----------------------------------------------------
+
+
+def test_family_told_under_a_do_not_tell_outcome_is_refused(tmp_path, flows, capsys):
+    path = answers_file(tmp_path, "a.yaml", {"concern": "yes", "risky": "yes"}, SHARE)
+    code, _, err = run(capsys, "--flows", str(flows), "replay", str(path))
+    assert code == 2
+    assert "record.family_informed" in err and "not to tell the family" in err
+    assert f"{path}:" in err  # names the file and the line
+
+
+def test_consent_as_lawful_basis_without_consent_is_refused(tmp_path, flows, capsys):
+    record = {**SHARE, "lawful_basis": "consent"}
+    path = answers_file(tmp_path, "a.yaml", {"concern": "yes", "risky": "no"}, record)
+    code, _, err = run(capsys, "--flows", str(flows), "replay", str(path))
+    assert code == 2
+    assert "record.lawful_basis" in err and "consent cannot be the lawful basis" in err
+
+
+def test_decide_with_answers_refuses_the_same_contradiction(tmp_path, flows, capsys):
+    record = {**SHARE, "lawful_basis": "consent"}
+    path = answers_file(tmp_path, "a.yaml", {"concern": "yes", "risky": "no"}, record)
+    code, _, err = run(capsys, "--flows", str(flows), "decide", "--answers", str(path))
+    assert code == 2 and "record.lawful_basis" in err
+    assert not list(tmp_path.glob("sharewizard-*"))
+
+
+def test_how_it_was_shared_is_refused_for_a_decision_not_to_share(tmp_path, flows, capsys):
+    path = answers_file(tmp_path, "a.yaml", {"concern": "no"}, SHARE)
+    code, _, err = run(capsys, "--flows", str(flows), "replay", str(path))
+    assert code == 2 and "'what' does not apply" in err and "record.what" in err
+
+
+def test_a_decision_not_to_share_records_what_was_withheld_and_from_whom(tmp_path, flows, capsys):
+    record = {
+        "what_not_shared": "The health visit notes",
+        "requested_by": "A relative who phoned",
+        "when": "2026-11-23",
+        "rationale": "The relative has no role in safeguarding the child.",
+    }
+    path = answers_file(tmp_path, "a.yaml", {"concern": "no"}, record)
+    out = tmp_path / "out"
+    code, _, _ = run(capsys, "--flows", str(flows), "replay", str(path), "--out-dir", str(out))
+    assert code == 0
+    saved = json.loads(next(out.glob("*.json")).read_text())
+    ids = [row["id"] for row in saved["fields"]]
+    assert "how" not in ids and "lawful_basis" not in ids and "with_whom" not in ids
+    assert {"what_not_shared", "requested_by", "rationale"} <= set(ids)
+    assert saved["missing"] == []
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700  # --out-dir created, owner-only
+
+
+def _pipe_walk(flows: Path, keys: str, tmp_path: Path) -> list[facade.Written]:
+    catalogue = load_catalogue(flows)
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()  # running out of keys is end of input (a failed test), never a hang
+        asker = QuestionaryAsker(
+            catalogue, Console(file=open(os.devnull, "w")), input=pipe, output=DummyOutput()
+        )
+        return facade.decide_interactive(
+            catalogue,
+            flow_id="mini",
+            asker=asker,
+            outputs=facade.Outputs(out=tmp_path / "r.json"),
+        )
+
+
+SHARE_KEYS = (
+    ENTER  # at risk: yes
+    + DOWN + ENTER  # telling would put at risk: no -> share and tell
+    + ENTER  # what next: go on
+    + "Attendance and injury\r" + "CSC front door\r" + "Phone\r" + "2026-11-23 14:30\r"
+    + ENTER  # lawful basis: public task
+    + "Necessary to protect the child.\r"
+    + ENTER  # family told: yes
+    + "\r\r\r"  # case reference, role, organisation skipped
+)  # fmt: skip
+
+
+def test_changing_an_answer_at_review_so_nothing_is_shared_clears_the_sharing_fields(
+    tmp_path, flows, data
+):
+    keys = SHARE_KEYS + (
+        DOWN + ENTER  # review: change "at risk?"
+        + DOWN + ENTER  # no -> do not share
+        + ENTER  # what next: go on
+        + "The attendance notes\r" + "The early help team\r"
+        + "No risk of harm, so no sharing without permission.\r"
+        + ENTER  # review: write the record
+    )  # fmt: skip
+    written = _pipe_walk(flows, keys, tmp_path)
+    record = written[0].record
+    assert record["outcome"]["decision"] == "do-not-share"
+    ids = [row["id"] for row in record["fields"]]
+    assert "how" not in ids and "lawful_basis" not in ids and "family_informed" not in ids
+    assert any(
+        c.startswith("outcome changed from “Share and tell the family”") for c in record["changes"]
+    )
+    assert record["missing"] == []
+    on_disk = json.loads((tmp_path / "r.json").read_text())
+    assert on_disk == record
+    assert not list((data / "drafts").glob("*"))  # the draft went once the record was written
+
+
+def test_consent_is_refused_at_the_prompt_with_the_reason_then_asked_again(tmp_path, flows, data):
+    keys = SHARE_KEYS.replace(
+        "2026-11-23 14:30\r" + ENTER,
+        "2026-11-23 14:30\r" + DOWN * 4 + ENTER + ENTER,  # consent (refused), then public task
+    )
+    written = _pipe_walk(flows, keys + ENTER, tmp_path)
+    rows = {row["id"]: row["value"] for row in written[0].record["fields"]}
+    assert rows["lawful_basis"] == "public-task"
+
+
+def test_a_failed_record_write_keeps_every_answer_as_a_draft(tmp_path, flows, data, monkeypatch):
+    def refused(*_args, **_kwargs):
+        raise RecordError("cannot write the file: No space left on device.", Location(_args[1]))
+
+    monkeypatch.setattr(facade, "write_record", refused)
+    with pytest.raises(RecordError) as failed:
+        _pipe_walk(flows, SHARE_KEYS + ENTER, tmp_path)
+    assert "No space left on device" in str(failed.value)
+    assert "Your answers are kept as a draft" in str(failed.value)
+    draft = yaml.safe_load(next((data / "drafts").glob("*.yaml")).read_text())
+    assert draft["answers"] == {"concern": "yes", "risky": "no"}
+    assert draft["record"]["rationale"] == "Necessary to protect the child."
+
+
+def test_a_full_disk_shows_the_answers_when_not_even_the_draft_can_be_saved(
+    tmp_path, flows, data, monkeypatch
+):
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("sharewizard.files.os.fsync", full_disk)
+    with pytest.raises(RecordError) as failed:
+        _pipe_walk(flows, SHARE_KEYS + ENTER, tmp_path)
+    message = str(failed.value)
+    assert "could not be saved anywhere either" in message
+    assert "rationale: Necessary to protect the child." in message
+    assert not list(tmp_path.glob("*.json"))  # no half-written record either
+
+
+def test_when_nothing_is_writable_the_answers_go_to_standard_error(
+    tmp_path, flows, capsys, monkeypatch
+):
+    monkeypatch.setenv("SHAREWIZARD_DATA_DIR", "/proc/no-such-place")
+    with pytest.raises(Interrupted) as stopped:
+        _pipe_walk(flows, ENTER + "\x04", tmp_path)
+    assert stopped.value.saved_to is None
+    assert "concern: 'yes'" in stopped.value.text
+    from sharewizard.console import Env
+    from sharewizard.exits import exit_status_of
+
+    class Stop:
+        def __call__(self) -> int:
+            raise stopped.value
+
+    status = exit_status_of(Stop(), Env())
+    err = capsys.readouterr().err
+    assert status == 130
+    assert "could not be saved anywhere" in err and "concern: 'yes'" in err
+
+
+def test_ctrl_c_during_decide_with_answers_is_an_interrupt_not_a_bug(
+    tmp_path, flows, capsys, monkeypatch
+):
+    path = answers_file(tmp_path, "a.yaml", {"concern": "no"}, {})
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(facade, "decide_file", interrupted)
+    code, _, err = run(capsys, "--flows", str(flows), "decide", "--answers", str(path))
+    assert code == 130 and "nothing was written" in err and "bug" not in err
+
+
+# --- the plain-text case note --------------------------------------------------------------
+
+
+def test_text_case_note_matches_the_golden_file(tmp_path, flows, capsys):
+    record = {**SHARE, "family_informed": "not-yet", "case_reference": "LOG-2026-0042"}
+    record["family_not_informed_reason"] = "Telling them now could put the child at further risk."
+    path = answers_file(tmp_path, "case.yaml", {"concern": "yes", "risky": "yes"}, record)
+    out = tmp_path / "out"
+    code, _, _ = run(
+        capsys, "--flows", str(flows), "replay", str(path), "--out-dir", str(out),
+        "--format", "text", "--timestamp", "2026-11-23T14:30:00Z",
+    )  # fmt: skip
+    assert code == 0
+    note = next(out.glob("*.text")).read_text()
+    golden = GOLDEN / "note.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(note)
+    assert note == golden.read_text()
+    assert max(len(line) for line in note.splitlines()) <= 80
+    assert "\x1b" not in note and "**" not in note
+
+
+def test_note_turns_an_existing_record_into_the_same_case_note(tmp_path, flows, capsys):
+    path = answers_file(tmp_path, "case.yaml", {"concern": "yes", "risky": "no"}, SHARE)
+    out = tmp_path / "out"
+    for fmt in ("json", "text"):
+        run(
+            capsys, "--flows", str(flows), "replay", str(path), "--out-dir", str(out),
+            "--format", fmt, "--timestamp", "2026-11-23T14:30:00Z",
+        )  # fmt: skip
+    code, note, _ = run(capsys, "note", str(next(out.glob("*.json"))))
+    assert code == 0
+    assert note == next(out.glob("*.text")).read_text()
+
+
+def test_scripted_answers_that_contradict_name_the_field_not_the_prompt(flows):
+    catalogue = load_catalogue(flows)
+    from sharewizard.answers import parse_answers
+    from sharewizard.loader import parse_yaml
+
+    doc = parse_yaml(
+        "flow: mini\nanswers: {concern: 'yes', risky: 'yes'}\nrecord: {family_informed: 'yes'}\n",
+        Path("x.yaml"),
+        AnswersError,
+    )
+    with pytest.raises(AnswersError) as refused:
+        facade.decide_file(catalogue, parse_answers(doc), created_at="t", record_id=str)
+    assert str(refused.value).startswith("x.yaml:3:")
+    assert "record.family_informed" in str(refused.value)

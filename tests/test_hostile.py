@@ -1,0 +1,417 @@
+"""Hostile input: no file a user gives crashes, hangs or exhausts sharewizard (exit 2, not 70)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from sharewizard.answers import load_answers
+from sharewizard.cli import main
+from sharewizard.errors import AnswersError, FlowError, RecordError, UsageError
+from sharewizard.files import write_private
+from sharewizard.loader import load_catalogue, read_yaml
+from sharewizard.records import parse_timestamp
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CATALOGUE = FIXTURES / "catalogue"
+GOOD = FIXTURES / "answers" / "good" / "refer.yaml"
+MB = 1024 * 1024
+
+
+def bomb(levels: int = 9) -> str:
+    """The classic billion laughs: 478 bytes that expand to 9**9 strings."""
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    names = "abcdefghij"
+    for i in range(1, levels):
+        refs = ",".join([f"*{names[i - 1]}"] * 9)
+        lines.append(f"{names[i]}: &{names[i]} [{refs}]")
+    return "\n".join(lines) + "\n"
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--flows", str(CATALOGUE), *args])
+    out, err = capsys.readouterr()
+    return int(stopped.value.code or 0), out, err
+
+
+def peak_mb(action) -> float:
+    """Peak Python memory while `action` runs, in MB (tracemalloc; deterministic enough)."""
+    tracemalloc.start()
+    try:
+        action()
+    except (AnswersError, FlowError):
+        pass
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / MB
+
+
+# --- aliases -----------------------------------------------------------------------------------
+
+
+def test_an_alias_bomb_as_answers_is_refused_at_the_first_alias(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text("flow: demo\nanswers: {concern: 'no'}\nnote: x\n" + bomb())
+    with pytest.raises(AnswersError) as error:
+        load_answers(path)
+    assert str(error.value) == (
+        f"{path}:5:8: YAML aliases (*a) are not allowed in an answers file. "
+        "Write the value out in full."
+    )
+
+
+def test_an_alias_bomb_as_a_flow_is_refused_before_it_is_built(tmp_path):
+    path = tmp_path / "flow.yaml"
+    path.write_text(bomb())
+    with pytest.raises(FlowError, match="too large: more than 200,000 values once its aliases"):
+        read_yaml(path)
+    assert peak_mb(lambda: read_yaml(path)) < 100
+
+
+def test_a_bomb_in_a_flows_folder_is_one_error_line_exit_2(tmp_path, capsys):
+    flows = tmp_path / "flows"
+    shutil.copytree(CATALOGUE, flows)
+    (flows / "zz.yaml").write_text(bomb())
+    code, _, err = run(capsys, "--flows", str(flows), "list")
+    assert code == 2
+    assert err.startswith(f"Error: {flows / 'zz.yaml'}:") and "too large" in err
+    assert err.count("\n") == 1
+
+
+def test_aliases_that_share_text_in_a_flow_still_work(tmp_path):
+    path = tmp_path / "flow.yaml"
+    path.write_text("help: &h Some help.\nquestions: [{help: *h}, {help: *h}]\n")
+    assert read_yaml(path).data["questions"][1]["help"] == "Some help."
+
+
+def test_a_self_referencing_alias_is_refused(tmp_path):
+    path = tmp_path / "flow.yaml"
+    path.write_text("a: &x\n  b: &y\n    c: *x\n")
+    with pytest.raises(FlowError) as error:
+        read_yaml(path)
+    assert str(error.value) == (
+        f"{path}:3:8: the alias *x refers to a value that contains it. "
+        "A value cannot contain itself."
+    )
+
+
+# --- depth, numbers, text, size ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("deep.yaml", "flow: demo\nanswers: " + "[" * 200 + "]" * 200 + "\n"),
+        ("deep-block.yaml", "".join(f"{'  ' * i}k{i}:\n" for i in range(100)) + "  " * 100 + "x"),
+        ("deep.json", '{"flow": "demo", "answers": ' + "[" * 200 + "]" * 200 + "}"),
+        ("deeper.json", '{"flow": "demo", "answers": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+    ],
+)
+def test_deep_nesting_is_refused(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(AnswersError, match="nested more than 64 levels deep"):
+        load_answers(path)
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_4301_digit_integer_is_refused_with_a_short_preview(tmp_path, suffix):
+    path = tmp_path / f"a{suffix}"
+    digits = "1" * 4301
+    text = (
+        f"flow: demo\nanswers:\n  concern: {digits}\n"
+        if suffix == ".yaml"
+        else f'{{"flow": "demo", "answers": {{"concern": {digits}}}}}'
+    )
+    path.write_text(text)
+    with pytest.raises(AnswersError) as error:
+        load_answers(path)
+    message = str(error.value)
+    assert "a number of 4,301 characters; at most 30 are allowed: '" + "1" * 80 + "'…" in message
+    assert len(message) < 300
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_huge_answer_is_refused_and_not_echoed(tmp_path, suffix):
+    path = tmp_path / f"a{suffix}"
+    text = "x" * 900_000
+    data = {"flow": "demo", "answers": {"concern": "yes", "note": text}}
+    path.write_text(json.dumps(data))  # JSON is YAML too
+    with pytest.raises(AnswersError) as error:
+        load_answers(path)
+    message = str(error.value)
+    assert "a text of 900,000 characters; at most 20,000 are allowed" in message
+    assert len(message) < 300
+
+
+def test_an_answers_file_over_1_mb_is_refused_before_reading(tmp_path):
+    path = tmp_path / "a.yaml"
+    with path.open("w") as handle:
+        handle.write("flow: demo\n")
+        handle.truncate(MB + 1)  # sparse: the size alone decides
+    with pytest.raises(AnswersError) as error:
+        load_answers(path)
+    assert str(error.value) == (
+        f"{path}: is larger than the 1.0 MB allowed for an answers file; nothing was read."
+    )
+
+
+def test_a_flow_may_be_bigger_than_an_answers_file(tmp_path):
+    path = tmp_path / "flow.yaml"
+    path.write_text("help:\n" + "  - some help text\n" * 80_000)  # about 1.5 MB
+    assert len(read_yaml(path).data["help"]) == 80_000
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_lone_surrogate_escape_is_refused(tmp_path, suffix):
+    path = tmp_path / f"a{suffix}"
+    path.write_text('{"flow": "demo", "answers": {"concern": "yes", "note": "\\ud800"}}')
+    with pytest.raises(AnswersError, match="lone surrogate|invalid Unicode character escape"):
+        load_answers(path)
+
+
+def test_bytes_that_are_not_utf8_are_located(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"flow: demo\nanswers:\n  note: caf\xe9\n")
+    with pytest.raises(AnswersError) as error:
+        load_answers(path)
+    assert str(error.value).startswith(f"{path}:3:12: is not UTF-8 text")
+
+
+# --- JSON answers files --------------------------------------------------------------------------
+
+
+def test_json_answers_take_line_and_column_from_the_json_parser(tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text('{\n  "flow": "demo",\n  "answers": {"concern": "no",}\n}\n')
+    with pytest.raises(AnswersError) as error:
+        load_answers(path)
+    assert str(error.value).startswith(f"{path}:3:31: not valid JSON: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('{"flow": "demo", "answers": {"concern": NaN}}', "NaN and Infinity are not JSON"),
+        ('{"flow": "demo", "flow": "x", "answers": {}}', "duplicate key 'flow'"),
+        ('{"flow": "demo", "answers": {}} // note', "not valid JSON: Extra data"),
+    ],
+)
+def test_json_answers_are_strict(tmp_path, text, problem):
+    path = tmp_path / "a.json"
+    path.write_text(text)
+    with pytest.raises(AnswersError, match=problem):
+        load_answers(path)
+
+
+def test_json_schema_errors_name_line_column_and_field(tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text('{"flow": "demo",\n "answers": 5}')
+    with pytest.raises(AnswersError) as error:
+        load_answers(path)
+    assert str(error.value).startswith(f"{path}:2:13: answers: must be a mapping, not a number.")
+
+
+# --- only regular files ------------------------------------------------------------------------
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "a.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(AnswersError) as error:
+        load_answers(fifo)
+    assert str(error.value) == (
+        f"{fifo}: is a named pipe (FIFO), not a regular file; nothing was read."
+    )
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_is_refused(device):
+    with pytest.raises(AnswersError, match="is a device, not a regular file"):
+        load_answers(Path(device))
+
+
+def test_replay_of_a_fifo_and_dev_zero_exits_2_without_hanging(tmp_path):
+    fifo = tmp_path / "f.yaml"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--flows", str(CATALOGUE), "replay", str(fifo)]
+        + ["/dev/zero", str(GOOD)],
+        capture_output=True,
+        text=True,
+        timeout=60,  # a guard against hanging, not a measurement
+    )
+    assert done.returncode == 2
+    assert f"{fifo}: is a named pipe (FIFO)" in done.stderr
+    assert "/dev/zero: is a device" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_folder_is_refused(tmp_path):
+    with pytest.raises(AnswersError, match="is a folder, not a file"):
+        load_answers(tmp_path)
+
+
+# --- --force replaces only regular files ----------------------------------------------------------
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _symlink(path: Path) -> None:
+    target = path.with_name("target.txt")
+    target.write_text("keep me\n")
+    path.symlink_to(target)
+
+
+def _dangling(path: Path) -> None:
+    path.symlink_to(path.with_name("nowhere"))
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (_fifo, "a named pipe (FIFO)"),
+        (_symlink, "a symbolic link"),
+        (_dangling, "a symbolic link"),
+        (Path.mkdir, "a folder"),
+    ],
+)
+def test_force_replaces_only_a_regular_file(tmp_path, make, kind):
+    target = tmp_path / "r.json"
+    make(target)
+    before = os.lstat(target)
+    with pytest.raises(RecordError) as error:
+        write_private(target, "{}\n", force=True)
+    assert str(error.value) == (
+        f"{target}: is {kind}, not a regular file; --force replaces only regular files, "
+        "so nothing was written. Choose another --out."
+    )
+    assert os.lstat(target).st_ino == before.st_ino
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_force_still_replaces_a_regular_file(tmp_path):
+    target = tmp_path / "r.json"
+    target.write_text("old\n")
+    write_private(target, "new\n", force=True)
+    assert target.read_text() == "new\n"
+
+
+def test_replay_force_over_a_fifo_is_one_error_line(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / "refer.record.json")
+    code, _, stderr = run(capsys, "replay", str(GOOD), "--out-dir", str(out), "--force")
+    assert code == 2
+    assert f"{out / 'refer.record.json'}: is a named pipe (FIFO)" in stderr
+
+
+# --- replay carries on ---------------------------------------------------------------------------
+
+
+def test_replay_reports_each_hostile_file_and_writes_the_good_ones(tmp_path, capsys):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(GOOD, inputs / "good.yaml")
+    (inputs / "bomb.yaml").write_text("flow: demo\nanswers: {concern: 'no'}\n" + bomb())
+    deep = '{"flow": "demo", "answers": ' + "[" * 5000 + "]" * 5000 + "}"
+    (inputs / "deep.json").write_text(deep)
+    (inputs / "digits.yaml").write_text("flow: demo\nanswers:\n  concern: " + "9" * 4301 + "\n")
+    (inputs / "surrogate.json").write_text('{"flow": "demo", "answers": {"note": "\\udfff"}}')
+    os.mkfifo(inputs / "pipe.yaml")
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _, stderr = run(
+        capsys, "replay", str(inputs), str(inputs / "pipe.yaml"), "--out-dir", str(out)
+    )
+    assert code == 2
+    errors = [line for line in stderr.splitlines() if line.startswith("error ")]
+    assert len(errors) == 5
+    for name in ("bomb.yaml", "deep.json", "digits.yaml", "surrogate.json", "pipe.yaml"):
+        assert sum(f"{inputs / name}:" in line for line in errors) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["good.record.json"]
+
+
+# --- timestamps ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("2026-11-23T09:00:00Z", "2026-11-23T09:00:00Z"),
+        ("2026-11-23T09:00:00z", "2026-11-23T09:00:00Z"),
+        ("2026-11-23T10:30:00+01:30", "2026-11-23T09:00:00Z"),
+        ("2026-11-23T09:00:00.999", "2026-11-23T09:00:00Z"),
+        ("2026-11-23", "2026-11-23T00:00:00Z"),
+        ("1970-01-01T00:00:00Z", "1970-01-01T00:00:00Z"),
+        ("9999-12-31T23:59:59Z", "9999-12-31T23:59:59Z"),
+        ("1970-01-01T01:00:00+01:00", "1970-01-01T00:00:00Z"),
+    ],
+)
+def test_parse_timestamp_converts_to_utc(given, expected):
+    assert parse_timestamp(given) == expected
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "9999-12-31T23:59:59-05:00",
+        "0001-01-01T00:00:00Z",
+        "0001-01-01T00:00:00+01:00",
+        "1969-12-31T23:59:59Z",
+        "1970-01-01T00:30:00+01:00",
+    ],
+)
+def test_parse_timestamp_refuses_times_outside_1970_to_9999(given):
+    with pytest.raises(UsageError) as error:
+        parse_timestamp(given)
+    assert str(error.value) == (
+        f"--timestamp: {given!r} is outside the times a record can hold (1970 to 9999, in UTC). "
+        "For example 2026-11-23T09:00:00Z."
+    )
+    assert error.value.exit_status == 2
+
+
+@pytest.mark.parametrize("given", ["yesterday", "", "2026-13-01", "x" * 500])
+def test_parse_timestamp_refuses_what_is_not_iso_8601(given):
+    with pytest.raises(UsageError, match="is not an ISO 8601 time") as error:
+        parse_timestamp(given)
+    assert len(str(error.value)) < 200
+
+
+# --- catalogue loading -----------------------------------------------------------------------
+
+
+def test_a_fifo_in_a_flows_folder_is_one_error_not_a_hang(tmp_path):
+    flows = tmp_path / "flows"
+    shutil.copytree(CATALOGUE, flows)
+    os.mkfifo(flows / "sources.yaml.tmp")  # not a flow name: ignored
+    os.unlink(flows / "sources.yaml")
+    os.mkfifo(flows / "sources.yaml")
+    with pytest.raises(FlowError, match="is a named pipe"):
+        load_catalogue(flows)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "code"),
+    [("flow: demo\nanswers: {note: 'a\x01b'}\n", "2:19", "0001"), ("\x00", "1:1", "0000")],
+)
+def test_a_control_character_in_yaml_is_one_located_line(tmp_path, text, where, code):
+    path = tmp_path / "a.yaml"
+    path.write_text(text)
+    with pytest.raises(AnswersError) as error:
+        load_answers(path)
+    assert str(error.value) == (
+        f"{path}:{where}: not valid YAML: the control character U+{code} is not allowed. "
+        "Remove it, or write it as an escape inside double quotes."
+    )

@@ -1,0 +1,364 @@
+"""Property tests (hypothesis): generated answers files and records never crash sharewizard.
+
+Valid answers files for every packaged flow (with hostile free text: Rich markup, emoji codes,
+ANSI escapes, control, bidi and zero-width characters) replay to records that validate and
+verify; invalid ones and crafted records give exit 1 or 2, never 70 or a traceback. Example
+counts are bounded (and derandomized) so the suite stays fast; the last test prints them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sharewizard import engine, records, render
+from sharewizard.cli import main
+from sharewizard.loader import load_catalogue
+from sharewizard.model import HANDOFF_PREFIX, Flow, Handoff, Question
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOWS = ROOT / "flows"
+CATALOGUE = load_catalogue(FLOWS)
+STAMP = "2026-11-23T09:00:00Z"
+EXAMPLES: Counter[str] = Counter()
+
+BOUNDED = settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _hands_off(flow: Flow) -> bool:
+    return any(r.goto.startswith(HANDOFF_PREFIX) for q in flow.questions.values() for r in q.routes)
+
+
+#: Flows an answers file can walk on its own (a hand-off needs the next flow's answers too).
+WALKABLE = sorted(fid for fid, flow in CATALOGUE.flows.items() if not _hands_off(flow))
+ALL_FLOWS = sorted(CATALOGUE.flows)
+
+
+def sharewizard(*args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(["--flows", str(FLOWS), *args])
+            code = 0
+        except SystemExit as stop:
+            code = int(stop.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_no_crash(code: int, out: str, err: str) -> None:
+    assert code in (0, 1, 2), (code, out, err)
+    assert "Traceback" not in out + err
+    assert "bug in sharewizard" not in out + err
+
+
+# --- hostile free text ---------------------------------------------------------------------------
+
+FRAGMENTS = [
+    "[bold red]red[/bold red]",
+    "[link=https://example.invalid]x[/link]",
+    "[/]",
+    ":smile: :warning:",
+    "\U0001f600\u200d\U0001f466",
+    "\x1b[31m",
+    "\x1b[2J\x1b[H",
+    "\x1b]8;;https://example.invalid\x07link\x1b]8;;\x07",
+    "\x07\x08\x00",
+    "\r\n",
+    "\u202e\u2066\u2069",
+    "\u200b\u200c\u200d\ufeff",
+    "\u0085\u2028\u2029",
+    "<!-- sharewizard-record-data\n",
+    "\n-->\n",
+    "<script>alert(1)</script>",
+    "**bold** _it_ `code` # head\n- item\n1. one",
+    "{0} %s ${x} \\",
+    "caf\u00e9 e\u0301",
+]
+
+hostile_text = st.lists(
+    st.one_of(
+        st.sampled_from(FRAGMENTS),
+        st.text(st.characters(blacklist_categories=("Cs",)), max_size=20),
+    ),
+    max_size=6,
+).map("".join)
+
+
+def _fit(text: str, question: Question) -> str:
+    """Make text satisfy a text question's length rules (after the strip sharewizard does)."""
+    text = text.strip()
+    low = max(question.min_length, 1 if question.required else 0)
+    if len(text) < low:
+        text = (text + " padding words here " * 10).strip()
+    if question.max_length is not None:
+        text = text[: question.max_length].strip()
+    return text if len(text) >= low else "x" * low
+
+
+@st.composite
+def valid_answers(draw: Any, flow_id: str) -> dict[str, Any]:
+    flow = CATALOGUE.flows[flow_id]
+    if _hands_off(flow):  # answer it, then walk the flow it hands over to, as `route` says
+        given = draw(_flow_answers(flow))
+        checked = engine.start(flow, given).answers
+        step = engine.next_step(flow, checked)
+        fan = [q for q in engine.trace(flow, checked).path if flow.questions[q].fan_out]
+        if isinstance(step, Handoff) and len(step.flow_ids) > 1 and fan:
+            given = {**given, fan[-1]: given[fan[-1]][:1]}  # one situation: one decision
+            step = engine.next_step(flow, engine.start(flow, given).answers)
+        if not isinstance(step, Handoff):
+            return {"schema_version": 1, "flow": flow_id, "answers": given}
+        data = draw(valid_answers(step.flow_id))
+        return {**data, "route": {flow_id: given, **data.get("route", {})}}
+    answers = draw(_flow_answers(flow))
+    record: dict[str, Any] = {}
+    for field in CATALOGUE.record_form.fields:
+        if field.type == "text" and field.when is None and draw(st.booleans()):
+            record[field.id] = _fit(draw(hostile_text), field)
+    data: dict[str, Any] = {"schema_version": 1, "flow": flow_id, "answers": answers}
+    if record:
+        data["record"] = record
+    return data
+
+
+@st.composite
+def _flow_answers(draw: Any, flow: Flow) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for question in flow.questions.values():
+        if question.type == "multi":
+            values = [c.value for c in question.choices]
+            answers[question.id] = draw(st.lists(st.sampled_from(values), min_size=1, unique=True))
+        elif question.choices:
+            answers[question.id] = draw(st.sampled_from([c.value for c in question.choices]))
+        else:
+            answers[question.id] = _fit(draw(hostile_text), question)
+    return answers
+
+
+def dump(data: Any, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=1)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@pytest.mark.parametrize("flow_id", ALL_FLOWS)
+@BOUNDED
+@given(data=st.data(), fmt=st.sampled_from(["yaml", "json"]), out=st.sampled_from(["json", "md"]))
+def test_valid_answers_replay_to_records_that_validate_and_verify(flow_id, data, fmt, out):
+    EXAMPLES["valid answers files"] += 1
+    answers = data.draw(valid_answers(flow_id))
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / f"case.{fmt}"
+        source.write_text(dump(answers, fmt), encoding="utf-8")
+        target = Path(folder) / "out"
+        target.mkdir()
+        code, stdout, stderr = sharewizard(
+            "replay", str(source), "--out-dir", str(target), "--format", out, "--timestamp", STAMP
+        )
+        assert code == 0, stdout + stderr
+        [written] = list(target.iterdir())
+        record = records.load_record(written)
+        assert records.schema_problems(record) == []
+        assert records.verify(record)
+        code, stdout, stderr = sharewizard("verify", "--allow-incomplete", str(written))
+        assert code == 0, stdout + stderr
+
+
+# --- invalid answers files -----------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False),
+        hostile_text,
+        st.integers(min_value=10**40, max_value=10**60),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(hostile_text, inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@st.composite
+def broken_answers(draw: Any, flow_id: str) -> str:
+    flow = CATALOGUE.flows[flow_id]
+    data: dict[str, Any] = {"flow": flow_id, "answers": {}}
+    for question in flow.questions.values():
+        if draw(st.booleans()):
+            data["answers"][question.id] = draw(json_values)
+    how = draw(st.sampled_from(["values", "extra key", "record", "flow", "text"]))
+    if how == "extra key":
+        data[draw(hostile_text)] = draw(json_values)
+    elif how == "record":
+        data["record"] = draw(st.dictionaries(hostile_text, json_values, max_size=4))
+    elif how == "flow":
+        data["flow"] = draw(json_values)
+    text = dump(data, draw(st.sampled_from(["yaml", "json"])))
+    if how == "text":
+        cut = draw(st.integers(min_value=0, max_value=len(text)))
+        text = text[:cut] + draw(st.sampled_from(["", "\n", "}", "{", "&a", "*a", "\t", ":"]))
+    return text
+
+
+@pytest.mark.parametrize("flow_id", ALL_FLOWS)
+@BOUNDED
+@given(data=st.data(), suffix=st.sampled_from([".yaml", ".json"]))
+def test_invalid_answers_files_are_exit_2_never_a_crash(flow_id, data, suffix):
+    EXAMPLES["invalid answers files"] += 1
+    text = data.draw(broken_answers(flow_id))
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / f"case{suffix}"
+        source.write_text(text, encoding="utf-8")
+        code, out, err = sharewizard("replay", str(source), "--timestamp", STAMP)
+        assert_no_crash(code, out, err)
+        code, out, err = sharewizard("decide", "--answers", str(source), "--out", f"{folder}/r")
+        assert_no_crash(code, out, err)
+
+
+@settings(BOUNDED, max_examples=60)
+@given(content=st.binary(max_size=300), suffix=st.sampled_from([".yaml", ".json"]))
+def test_arbitrary_bytes_as_answers_are_exit_2(content, suffix):
+    EXAMPLES["arbitrary answers bytes"] += 1
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / f"case{suffix}"
+        source.write_bytes(content)
+        code, out, err = sharewizard("replay", str(source))
+        assert_no_crash(code, out, err)
+        assert code == 2
+
+
+# --- crafted records for verify ----------------------------------------------------------------
+
+
+def _good_record() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        answers = Path(folder) / "a.yaml"
+        flow = CATALOGUE.flows[WALKABLE[0]]
+        values = {
+            q.id: (
+                [q.choices[0].value]
+                if q.type == "multi"
+                else q.choices[0].value
+                if q.choices
+                else _fit("text", q)
+            )
+            for q in flow.questions.values()
+        }
+        answers.write_text(json.dumps({"flow": flow.id, "answers": values}))
+        out = Path(folder) / "r.json"
+        code, stdout, stderr = sharewizard("decide", "--answers", str(answers), "--out", str(out))
+        assert code == 0, stdout + stderr
+        return records.load_record(out)
+
+
+GOOD_RECORD = _good_record()
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += _paths(inner, prefix + (key,))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _paths(inner, prefix + (index,))
+    return found
+
+
+ALL_PATHS = [p for p in _paths(GOOD_RECORD) if p]
+
+
+def _set(record: Any, path: tuple[Any, ...], value: Any) -> None:
+    for part in path[:-1]:
+        record = record[part]
+    if value is _DELETE:
+        del record[path[-1]]
+    else:
+        record[path[-1]] = value
+
+
+_DELETE = object()
+
+
+@settings(BOUNDED, max_examples=120)
+@given(
+    edits=st.lists(
+        st.tuples(st.sampled_from(ALL_PATHS), st.one_of(json_values, st.just(_DELETE))),
+        max_size=3,
+    ),
+    recompute=st.booleans(),
+    fmt=st.sampled_from(["json", "md", "md-text"]),
+)
+def test_crafted_records_are_reported_never_a_crash(edits, recompute, fmt):
+    EXAMPLES["crafted records"] += 1
+    record = json.loads(json.dumps(GOOD_RECORD))
+    for path, value in edits:
+        with contextlib.suppress(KeyError, IndexError, TypeError):
+            _set(record, path, value)
+    if recompute:
+        with contextlib.suppress(TypeError, ValueError):
+            record["checksum"] = records.checksum(record)
+    with tempfile.TemporaryDirectory() as folder:
+        if fmt == "json":
+            path = Path(folder) / "r.json"
+            path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        else:
+            path = Path(folder) / "r.md"
+            body = render.to_markdown(GOOD_RECORD)
+            if fmt == "md":  # the real readable text, crafted data
+                data = json.dumps(record, indent=1)
+                start = body.find(render.MD_DATA_START)
+                body = body[:start] + render.MD_DATA_START + data + render.MD_DATA_END
+            else:  # crafted readable text, the real data
+                body = json.dumps(edits, default=repr) + body
+            path.write_text(body, encoding="utf-8")
+        code, out, err = sharewizard("verify", str(path))
+        assert_no_crash(code, out, err)
+        assert out.count("\n") == 1
+        if not edits and fmt != "md-text":
+            assert code == 1 and "INCOMPLETE" in out or code == 0
+        code, out, err = sharewizard("verify", "--json", "--allow-incomplete", str(path))
+        assert_no_crash(code, out, err)
+        assert json.loads(out)["files"] == 1
+
+
+@settings(BOUNDED, max_examples=60)
+@given(content=st.one_of(st.binary(max_size=300), json_values.map(json.dumps).map(str.encode)))
+def test_arbitrary_content_as_a_record_is_never_ok(content):
+    EXAMPLES["arbitrary records"] += 1
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.json"
+        path.write_bytes(content)
+        code, out, err = sharewizard("verify", str(path))
+        assert_no_crash(code, out, err)
+        assert code in (1, 2)
+
+
+def test_zz_report_example_counts(capsys):
+    """Printed in the test output (outside capture), as the issue asks."""
+    total = sum(EXAMPLES.values())
+    with capsys.disabled():
+        counts = ", ".join(f"{n} {what}" for what, n in sorted(EXAMPLES.items()))
+        print(f"\nhypothesis examples run: {total} ({counts})")
+    if EXAMPLES:
+        assert total > 0

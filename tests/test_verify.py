@@ -1,0 +1,321 @@
+"""`sharewizard verify`: every file gets a state, the worst decides the exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sharewizard import records, render, signing
+from sharewizard.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CATALOGUE = FIXTURES / "catalogue"
+COMPLETE = FIXTURES / "answers" / "good" / "refer.yaml"
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--flows", str(CATALOGUE), *args])
+    out, err = capsys.readouterr()
+    return int(stopped.value.code or 0), out, err
+
+
+@pytest.fixture
+def made(tmp_path, capsys) -> dict[str, Path]:
+    """A complete record, an incomplete one, their Markdown forms, and a key pair."""
+    incomplete = tmp_path / "incomplete.yaml"
+    incomplete.write_text("flow: demo\nanswers: {concern: 'no'}\n")
+    paths: dict[str, Path] = {}
+    for name, answers in (("complete", COMPLETE), ("incomplete", incomplete)):
+        for fmt in ("json", "md"):
+            out = tmp_path / f"{name}.{fmt}"
+            code, _, err = run(capsys, "decide", "--answers", str(answers), "--out", str(out))
+            assert code == 0, err
+            paths[f"{name}.{fmt}"] = out
+    private, public = signing.new_key_pair(tmp_path / "keys")
+    paths["key"], paths["pub"] = private, public
+    return paths
+
+
+def rewrite(path: Path, record: dict) -> Path:
+    path.write_text(render.to_json(record), encoding="utf-8")
+    return path
+
+
+def edit_readable_text(markdown: str) -> str:
+    """Change the text people read, leaving the embedded data as it was."""
+    body, data = markdown.split(render.MD_DATA_START)
+    assert "Phone call" in body
+    return body.replace("Phone call", "Letter") + render.MD_DATA_START + data
+
+
+def signed_copy(made: dict[str, Path], name: str = "signed.json") -> Path:
+    record = records.load_record(made["complete.json"])
+    key = signing.load_private_key(made["key"])
+    return rewrite(made["complete.json"].with_name(name), signing.sign(record, key))
+
+
+# --- each state ----------------------------------------------------------------------------------
+
+
+def test_ok(made, capsys):
+    assert run(capsys, "verify", str(made["complete.json"]), str(made["complete.md"])) == (
+        0,
+        f"{made['complete.json']}: OK (checksum verifies)\n"
+        f"{made['complete.md']}: OK (checksum verifies)\n"
+        "2 records: 2 OK.\n",
+        "",
+    )
+
+
+def test_incomplete_fails_naming_the_missing_fields_unless_allowed(made, capsys):
+    path = made["incomplete.json"]
+    missing = ", ".join(records.load_record(path)["missing"])
+    assert missing
+    code, out, _ = run(capsys, "verify", str(path))
+    assert (code, out) == (
+        1,
+        f"{path}: INCOMPLETE: the record leaves out {missing}; the guidance asks for each; "
+        "checksum verifies\n",
+    )
+    code, out, _ = run(capsys, "verify", "--allow-incomplete", str(path))
+    assert (code, out) == (
+        0,
+        f"{path}: OK (checksum verifies; incomplete, allowed: leaves out {missing})\n",
+    )
+
+
+def test_tampered_checksum(made, capsys):
+    path = made["complete.json"]
+    record = records.load_record(path)
+    record["fields"][0]["text"] = "changed later"
+    rewrite(path, record)
+    code, out, _ = run(capsys, "verify", str(path))
+    assert (code, out) == (
+        1,
+        f"{path}: TAMPERED: checksum does not match: the record was changed after it was written\n",
+    )
+
+
+def test_tampered_markdown_text(made, capsys):
+    path = made["complete.md"]
+    path.write_text(edit_readable_text(path.read_text()))
+    code, out, _ = run(capsys, "verify", str(path))
+    assert (code, out) == (
+        1,
+        f"{path}: TAMPERED: the readable text of this Markdown record was changed after it "
+        "was written. Compare it with the original.\n",
+    )
+
+
+def test_invalid_record_schema(made, capsys):
+    path = made["complete.json"]
+    record = records.load_record(path)
+    record["outcome"]["decision"] = ["not", "text"]
+    record["checksum"] = records.checksum(record)
+    rewrite(path, record)
+    code, out, _ = run(capsys, "verify", str(path))
+    assert code == 1
+    assert out.startswith(f"{path}: INVALID: outcome.decision: ")
+
+
+@pytest.mark.parametrize(
+    ("content", "detail"),
+    [
+        (b"", "1:1: not valid JSON: Expecting value."),
+        (b'{"schema_version": 1,}', "1:22: not valid JSON: Expecting property name"),
+        (b'{"schema_version": 9}', "schema_version: schema_version is 9; this sharewizard reads 2"),
+        (b"[1, 2]", "schema_version: schema_version is None"),
+        (b'{"schema_version": 1, "x": "\\ud800"}', "1:28: x: a text holds a lone surrogate escape"),
+        (b'{"schema_version": 1, "x": ' + b"[" * 3000 + b"]" * 3000 + b"}", "nested more than"),
+        (
+            b'{"schema_version": 1, "x": ' + b"7" * 5000 + b"}",
+            "1:28: x: a number of 5,000 characters",
+        ),
+        (b"\xff\xfe{}", "1:1: is not UTF-8 text"),
+    ],
+)
+def test_unreadable_json(tmp_path, capsys, content, detail):
+    path = tmp_path / "r.json"
+    path.write_bytes(content)
+    code, out, _ = run(capsys, "verify", str(path))
+    assert code == 2
+    assert out.startswith(f"{path}: UNREADABLE: {detail}")
+
+
+@pytest.mark.parametrize(
+    ("tail", "detail"),
+    [
+        ("no data at all\n", "this Markdown file carries no sharewizard record data."),
+        (render.MD_DATA_START + "!!!" + render.MD_DATA_END, "the record data in this Markdown"),
+        (render.MD_DATA_START + "{}" + render.MD_DATA_END, "is damaged: schema_version is None"),
+        (
+            render.MD_DATA_START + '{"schema_version": 2}' + render.MD_DATA_END,
+            "the record data in this Markdown file is not a valid record",
+        ),
+        (
+            render.MD_DATA_START + '{"x": "\\ud800"}' + render.MD_DATA_END,
+            "the record data in this Markdown file is damaged",
+        ),
+        (
+            render.MD_DATA_START + "[" * 500 + "]" * 500 + render.MD_DATA_END,
+            "nested more than 64 levels deep",
+        ),
+    ],
+)
+def test_crafted_markdown_is_unreadable_not_a_crash(tmp_path, capsys, tail, detail):
+    path = tmp_path / "r.md"
+    path.write_text("# Information sharing decision record\n\n" + tail)
+    code, out, err = run(capsys, "verify", str(path))
+    assert (code, err) == (2, "")
+    assert out.startswith(f"{path}: UNREADABLE: ") and detail in out
+
+
+def test_unreadable_files_that_are_not_records(tmp_path, capsys):
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    code, out, _ = run(capsys, "verify", str(fifo), "/dev/zero", str(tmp_path / "nope.json"))
+    assert code == 2
+    assert out.splitlines() == [
+        f"{fifo}: UNREADABLE: is a named pipe (FIFO), not a regular file; nothing was read.",
+        "/dev/zero: UNREADABLE: is a device, not a regular file; nothing was read.",
+        f"{tmp_path / 'nope.json'}: UNREADABLE: no such file.",
+        "3 records: 3 UNREADABLE.",
+    ]
+
+
+def test_a_record_over_5_mb_is_unreadable(tmp_path, capsys):
+    path = tmp_path / "r.json"
+    with path.open("w") as handle:
+        handle.truncate(5 * 1024 * 1024 + 1)
+    code, out, _ = run(capsys, "verify", str(path))
+    assert (code, out) == (
+        2,
+        f"{path}: UNREADABLE: is larger than the 5.0 MB allowed for a record; nothing was read.\n",
+    )
+
+
+def test_unsigned_with_trust(made, capsys):
+    path = made["complete.json"]
+    code, out, _ = run(capsys, "verify", "--trust", str(made["pub"]), str(path))
+    assert (code, out) == (1, f"{path}: UNSIGNED: the record is not signed\n")
+
+
+def test_signed_by_a_trusted_key(made, capsys):
+    path = signed_copy(made)
+    fingerprint = signing.load_public_key(made["pub"]).fingerprint
+    code, out, _ = run(capsys, "verify", "--trust", str(made["pub"]), str(path))
+    assert (code, out) == (
+        0,
+        f"{path}: OK (checksum verifies; signed by trusted key {fingerprint})\n",
+    )
+
+
+def test_signed_without_trust_says_the_signature_was_not_checked(made, capsys):
+    path = signed_copy(made)
+    code, out, _ = run(capsys, "verify", str(path))
+    assert code == 0
+    assert "not checked: give --trust KEY to check it" in out
+
+
+def test_wrong_key(made, capsys, tmp_path):
+    path = signed_copy(made)
+    _, other = signing.new_key_pair(tmp_path / "other")
+    code, out, _ = run(capsys, "verify", "--trust", str(other), str(path))
+    assert code == 1
+    assert out.startswith(f"{path}: WRONG KEY: signed by key sha256:")
+    assert out.endswith(", which is not trusted here\n")
+
+
+def test_a_forged_record_with_its_checksum_recomputed_fails_trust(made, capsys):
+    path = signed_copy(made)
+    record = records.load_record(path)
+    record["fields"][1]["text"] = "Nobody"
+    record["checksum"] = records.checksum(record)
+    rewrite(path, record)
+    plain_code, _, _ = run(capsys, "verify", str(path))
+    assert plain_code == 0  # exactly why a checksum alone proves nothing about who wrote it
+    code, out, _ = run(capsys, "verify", "--trust", str(made["pub"]), str(path))
+    assert (code, out) == (
+        1,
+        f"{path}: TAMPERED: the signature does not match: the record was changed after it was "
+        "signed\n",
+    )
+
+
+def test_two_trusted_keys_either_may_have_signed(made, capsys, tmp_path):
+    path = signed_copy(made)
+    _, other = signing.new_key_pair(tmp_path / "other")
+    code, _, _ = run(
+        capsys, "verify", "--trust", str(other), "--trust", str(made["pub"]), str(path)
+    )
+    assert code == 0
+
+
+# --- many files, worst state, json ---------------------------------------------------------------
+
+
+def test_every_file_is_reported_and_the_worst_decides(made, capsys, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    tampered = made["complete.md"]
+    tampered.write_text(edit_readable_text(tampered.read_text()))
+    args = [str(made["complete.json"]), str(bad), str(tampered), str(made["incomplete.json"])]
+    code, out, err = run(capsys, "verify", *args)
+    assert (code, err) == (2, "")
+    states = [line.split(": ")[1] for line in out.splitlines()[:-1]]
+    assert states == ["OK (checksum verifies)", "UNREADABLE", "TAMPERED", "INCOMPLETE"]
+    assert out.splitlines()[-1] == "4 records: 1 OK, 1 INCOMPLETE, 1 TAMPERED, 1 UNREADABLE."
+    code, _, _ = run(capsys, "verify", *[a for a in args if a != str(bad)])
+    assert code == 1
+
+
+def test_json_report(made, capsys):
+    code, out, _ = run(
+        capsys, "verify", "--json", str(made["complete.json"]), str(made["incomplete.json"])
+    )
+    report = json.loads(out)
+    assert code == 1
+    assert (report["files"], report["worst"], report["exit_status"]) == (2, "incomplete", 1)
+    assert [r["state"] for r in report["results"]] == ["ok", "incomplete"]
+    assert (
+        report["results"][1]["missing"] == records.load_record(made["incomplete.json"])["missing"]
+    )
+    assert report["results"][1]["missing"]
+    assert report["counts"]["ok"] == 1
+
+
+def test_bad_trust_key_is_exit_2_with_one_line(made, capsys):
+    code, out, err = run(capsys, "verify", "--trust", str(made["key"]), str(made["complete.json"]))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"Error: {made['key']}: is not a PEM public key. Give the .pub file written by "
+        "`sharewizard keys new`.\n"
+    )
+
+
+def test_control_characters_in_a_file_name_are_escaped(tmp_path, capsys):
+    path = tmp_path / "r\x1b[2J\u202e.json"
+    code, out, _ = run(capsys, "verify", str(path))
+    assert code == 2
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "r\\x1b[2J\\u202e.json: UNREADABLE: no such file." in out
+
+
+def test_an_ascii_only_terminal_gets_escapes_not_a_crash(made):
+    path = made["complete.json"].with_name("ré.json")
+    shutil.copy(made["complete.json"], path)
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "verify", str(path)],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode("ascii").endswith("r\\xe9.json: OK (checksum verifies)\n")
