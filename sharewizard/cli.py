@@ -18,6 +18,7 @@ from sharewizard.cli_common import (
     ForceOption,
     FormatOption,
     JsonOption,
+    SignKeyOption,
     catalogue_of,
     command,
     env_of,
@@ -127,7 +128,7 @@ def decide(
         typer.Option(
             "--resume",
             metavar="DRAFT",
-            help="Continue a draft (an id from `drafts`, or a file); `--resume ?` lists them.",
+            help="Continue a draft (an id from `drafts`, or a file); alone, choose from a list.",
         ),
     ] = None,
     fmt: FormatOption = None,
@@ -143,6 +144,7 @@ def decide(
         bool, typer.Option("--practice", help="Walk a flow to learn the tool: nothing is written.")
     ] = False,
     force: ForceOption = False,
+    sign_key: SignKeyOption = None,
 ) -> int:
     """Walk a flow, see the outcome and write a decision record.
 
@@ -152,7 +154,7 @@ def decide(
 
     plan = plan_decide(
         catalogue_of(ctx), flow, answers, resume, fmt.value if fmt else None, out, save_answers,
-        practice=practice, force=force, env=env_of(ctx),
+        practice=practice, force=force, sign_key=sign_key, env=env_of(ctx),
     )  # fmt: skip
     written = run_decide(plan, env_of(ctx))
     render_written(written, plan, env_of(ctx))
@@ -216,6 +218,7 @@ def replay(
         ),
     ] = None,
     force: ForceOption = False,
+    sign_key: SignKeyOption = None,
 ) -> int:
     """Replay recorded answers files into decision records, in bulk.
 
@@ -226,24 +229,31 @@ def replay(
     return run_replay(
         catalogue_of(ctx), paths, out_dir=out_dir, fmt=fmt.value if fmt else "json",
         jobs=jobs, check=check, as_json=as_json, quiet=quiet, timestamp=timestamp,
-        force=force, env=env_of(ctx),
+        force=force, sign_key=sign_key, env=env_of(ctx),
     )  # fmt: skip
 
 
 def _register_commands() -> None:
     """Commands that live in modules of their own."""
-    from sharewizard import cli_drafts, cli_integrity
+    from sharewizard import cli_drafts, cli_integrity, cli_train
 
     cli_drafts.register(app)
     cli_integrity.register(app)  # verify, keys new
+    cli_train.register(app)  # cases, train, show, graph
 
 
 _register_commands()
 
 
-from sharewizard import cli_train  # noqa: E402  (trainer commands, kept apart)
-
-cli_train.register(app)
+def _bare_resume(args: list[str]) -> list[str]:
+    """`decide --resume` with no value means: choose the draft from a list."""
+    out: list[str] = []
+    for index, arg in enumerate(args):
+        out.append(arg)
+        following = args[index + 1] if index + 1 < len(args) else None
+        if arg == "--resume" and (following is None or following.startswith("-")):
+            out.append("?")
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -252,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from sharewizard.exits import exit_status_of
 
-    args = sys.argv[1:] if argv is None else argv
+    args = _bare_resume(sys.argv[1:] if argv is None else argv)
 
     def run() -> int:
         app(args=args, prog_name="sharewizard")

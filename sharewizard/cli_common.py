@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -61,3 +62,14 @@ def catalogue_of(ctx: typer.Context) -> Any:
     from sharewizard.loader import load_catalogue
 
     return load_catalogue((ctx.find_root().obj or {}).get("flows"))
+
+
+SignKeyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sign-key",
+        envvar="SHAREWIZARD_SIGNING_KEY",
+        metavar="FILE",
+        help="Sign each record with this private key (see `keys new`).",
+    ),
+]

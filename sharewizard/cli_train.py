@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sharewizard.console import Env
+from sharewizard.cli_common import JsonOption, catalogue_of, command, env_of
 from sharewizard.errors import Location, UsageError
 from sharewizard.model import Answer, Catalogue, Citation, Flow, Outcome, Question
 from sharewizard.summary import DECISION_STYLE, plain
@@ -53,22 +53,6 @@ FlowArgument = Annotated[
 ]
 
 
-def _settings(ctx: typer.Context) -> dict[str, Any]:
-    found = ctx.find_root().obj
-    return found if isinstance(found, dict) else {}
-
-
-def _env(ctx: typer.Context) -> Env:
-    found = _settings(ctx).get("env")
-    return found if isinstance(found, Env) else Env()
-
-
-def _catalogue(ctx: typer.Context) -> Catalogue:
-    from sharewizard.loader import load_catalogue
-
-    return load_catalogue(_settings(ctx).get("flows"))
-
-
 def _cases(catalogue: Catalogue, extra: Path | None) -> list[Case]:
     """The shipped cases (only with the shipped flows, which they are written for) and DIR's."""
     from sharewizard import loader
@@ -82,8 +66,6 @@ def _cases(catalogue: Catalogue, extra: Path | None) -> list[Case]:
 
 def register(app: typer.Typer) -> None:
     """Add the trainer commands to the `sharewizard` app, inside its one error handler."""
-    from sharewizard.cli import command  # cli.py imports this module after defining `command`
-
     app.command("cases")(command(cases_command))
     app.command("train")(command(train_command))
     app.command("show")(command(show_command))
@@ -95,14 +77,14 @@ def register(app: typer.Typer) -> None:
 
 def cases_command(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JsonOption = False,
     cases_dir: CasesOption = None,
 ) -> int:
     """List the case studies for training: id, flow, FAQ questions and teaching point.
 
     Example: sharewizard cases --cases my-cases/
     """
-    catalogue = _catalogue(ctx)
+    catalogue = catalogue_of(ctx)
     found = _cases(catalogue, cases_dir)
     if as_json:
         rows = [
@@ -119,10 +101,10 @@ def cases_command(
             }
             for c in found
         ]
-        _env(ctx).stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        env_of(ctx).stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0
     # One block per case rather than a table: ids are long, and the teaching point needs room.
-    console = _env(ctx).out()
+    console = env_of(ctx).out()
     for c in found:
         faq = ", ".join(str(n) for n in (c.faq or _faq_numbers(catalogue, c))) or "–"
         head = Text.assemble(
@@ -167,8 +149,8 @@ def show_command(ctx: typer.Context, flow: FlowArgument) -> int:
     """
     from sharewizard.graph import tree
 
-    catalogue = _catalogue(ctx)
-    _env(ctx).out().print(tree(_flow(catalogue, flow), catalogue.record_form.decisions))
+    catalogue = catalogue_of(ctx)
+    env_of(ctx).out().print(tree(_flow(catalogue, flow), catalogue.record_form.decisions))
     return 0
 
 
@@ -196,9 +178,9 @@ def graph_command(
     """
     from sharewizard.graph import render
 
-    catalogue = _catalogue(ctx)
+    catalogue = catalogue_of(ctx)
     text = render(_flow(catalogue, flow), fmt.value, catalogue.record_form.decisions)
-    env = _env(ctx)
+    env = env_of(ctx)
     if out is None:
         env.stdout.write(text)
         return 0
@@ -238,8 +220,8 @@ def train_command(
     """
     from sharewizard.decide import check_target
 
-    catalogue = _catalogue(ctx)
-    env = _env(ctx)
+    catalogue = catalogue_of(ctx)
+    env = env_of(ctx)
     if record is not None:
         check_target(record, True, "--record")  # a regular file in a folder we can write in
         if record.exists():

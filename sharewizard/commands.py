@@ -42,6 +42,7 @@ def plan_decide(
     *,
     practice: bool,
     force: bool,
+    sign_key: Path | None = None,
     env: Env,
 ) -> DecidePlan:
     """Resolve the flow and the outputs of a `decide` run; refuse contradictions up front."""
@@ -64,6 +65,7 @@ def plan_decide(
         force=force,
         write=not practice,
         keep_answers=given is None,
+        sign_with=None if practice else _signing_key(sign_key),
     )
     facade.precheck(outputs)
     return DecidePlan(catalogue, flow_id, outputs, given, resumed, resume_path)
@@ -178,6 +180,7 @@ def run_replay(
     quiet: bool,
     timestamp: str | None,
     force: bool,
+    sign_key: Path | None = None,
     env: Env,
 ) -> int:
     """Replay answers files; exit 2 if any could not be replayed, 1 if an expectation failed."""
@@ -185,6 +188,7 @@ def run_replay(
     from sharewizard.summary import replay_json, replay_report
 
     created_at = pinned_time(timestamp)
+    sign_with = _signing_key(sign_key)  # a bad key stops everything before any file
     if jobs is not None and jobs < 1:
         raise UsageError("must be 1 or more.", Location(field="--jobs"))
     files = expand_paths(paths, skip=out_dir)
@@ -210,6 +214,7 @@ def run_replay(
             force=force,
             jobs=jobs or os.cpu_count() or 1,
             progress=tick,
+            sign_with=sign_with,
         ),
     )
     if as_json:
@@ -239,24 +244,10 @@ def _make_out_dir(out_dir: Path) -> None:
 
 
 def pinned_time(value: str | None) -> str:
-    """`--timestamp` as UTC ISO 8601, or now."""
-    from datetime import datetime, timezone
+    """`--timestamp` as UTC ISO 8601 (1970 to 9999), or now."""
+    from sharewizard.records import parse_timestamp, utc_timestamp
 
-    from sharewizard.records import utc_timestamp
-
-    if value is None:
-        return utc_timestamp()
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        return utc_timestamp(moment)
-    except (ValueError, OverflowError):
-        raise UsageError(
-            f"{value[:80]!r} is not a time sharewizard can record.",
-            Location(field="--timestamp"),
-            "Give an ISO 8601 time such as 2026-11-23T09:00:00Z.",
-        ) from None
+    return utc_timestamp() if value is None else parse_timestamp(value)
 
 
 def _with_progress(env: Env, show: bool, total: int, work: Any) -> Any:
@@ -269,27 +260,10 @@ def _with_progress(env: Env, show: bool, total: int, work: Any) -> Any:
         return work(lambda _result: bar.advance(task))
 
 
-def run_verify(paths: list[Path], env: Env) -> int:
-    """Check each record's schema and checksum; exit 1 if any fails."""
-    from sharewizard.errors import SharewizardError
-    from sharewizard.records import load_record, schema_problems, verify
+def _signing_key(option: Path | None) -> Any:
+    """The private key `--sign-key` (or its variable) names, loaded before anything runs."""
+    if option is None:
+        return None  # unsigned: cryptography need not even be imported
+    from sharewizard.signing import load_private_key
 
-    failed = False
-    for path in paths:
-        try:
-            record = load_record(path)
-        except SharewizardError as exc:
-            env.err().print(f"{exc}", markup=False, soft_wrap=True)
-            failed = True
-            continue
-        problems = schema_problems(record)
-        if not verify(record):
-            problems.insert(
-                0, "checksum does not match: the record was changed after it was written"
-            )
-        for problem in problems:
-            env.err().print(f"{path}: {problem}", markup=False, soft_wrap=True)
-        failed = failed or bool(problems)
-        if not problems:
-            env.out().print(f"{path}: OK (checksum verifies)", markup=False, soft_wrap=True)
-    return ExitStatus.CHECK_FAILED if failed else ExitStatus.OK
+    return load_private_key(option)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from sharewizard.answers import AnswersFile, Part, load_answers
 from sharewizard.decide import decide_file
@@ -114,8 +115,12 @@ def replay_one(
     fmt: str,
     force: bool,
     root: Path | None,
+    sign_with: Any = None,
 ) -> FileResult:
-    """Replay one file; never raises for bad input, and writes nothing unless all went well."""
+    """Replay one file; never raises for bad input, and writes nothing unless all went well.
+
+    `sign_with` (an Ed25519 private key) signs each record before it is written.
+    """
     result = FileResult(path)
     try:
         answers = load_answers(path)
@@ -138,6 +143,10 @@ def replay_one(
                     if index == 1
                     else name.replace(RECORD_SUFFIX, f".part{index}{RECORD_SUFFIX}")
                 )
+                if sign_with is not None:
+                    from sharewizard.signing import sign
+
+                    record = cast(Record, sign(record, sign_with))
                 result.record_paths.append(write_record(record, target, fmt, force=force))
             result.record_path = result.record_paths[0]
     except SharewizardError as exc:
@@ -155,6 +164,7 @@ def replay_all(
     force: bool,
     jobs: int,
     progress: Callable[[FileResult], None] | None = None,
+    sign_with: Any = None,
 ) -> list[FileResult]:
     """Replay many files in parallel; results come back in input order.
 
@@ -172,7 +182,14 @@ def replay_all(
                 error=f"{path}: another input would also be written to {name}; rename one of them.",
             )
         return replay_one(
-            catalogue, path, created_at=created_at, out_dir=out_dir, fmt=fmt, force=force, root=root
+            catalogue,
+            path,
+            created_at=created_at,
+            out_dir=out_dir,
+            fmt=fmt,
+            force=force,
+            root=root,
+            sign_with=sign_with,
         )
 
     results: list[FileResult] = []

@@ -373,3 +373,42 @@ def test_scripted_answers_that_contradict_name_the_field_not_the_prompt(flows):
         facade.decide_file(catalogue, parse_answers(doc), created_at="t", record_id=str)
     assert str(refused.value).startswith("x.yaml:3:")
     assert "record.family_informed" in str(refused.value)
+
+
+def test_decide_and_replay_sign_records_that_verify_against_the_trusted_key(
+    tmp_path, flows, capsys
+):
+    code, _, _ = run(capsys, "keys", "new", str(tmp_path / "keys"))
+    assert code == 0
+    private = next((tmp_path / "keys").glob("*.key"))
+    public = next((tmp_path / "keys").glob("*.pub"))
+    path = answers_file(tmp_path, "a.yaml", {"concern": "yes", "risky": "no"}, SHARE)
+    signed = tmp_path / "decided.json"
+    code, _, _ = run(
+        capsys, "--flows", str(flows), "decide", "--answers", str(path), "--out", str(signed),
+        "--sign-key", str(private),
+    )  # fmt: skip
+    assert code == 0
+    out_dir = tmp_path / "out"
+    code, _, _ = run(
+        capsys, "--flows", str(flows), "replay", str(path), "--out-dir", str(out_dir),
+        "--sign-key", str(private),
+    )  # fmt: skip
+    assert code == 0
+    replayed = next(out_dir.glob("*.json"))
+    code, out, _ = run(capsys, "verify", "--trust", str(public), str(signed), str(replayed))
+    assert code == 0 and out.count(": OK") == 2
+    unsigned = tmp_path / "unsigned.json"
+    run(capsys, "--flows", str(flows), "decide", "--answers", str(path), "--out", str(unsigned))
+    code, out, _ = run(capsys, "verify", "--trust", str(public), str(unsigned))
+    assert code == 1 and "UNSIGNED" in out
+
+
+def test_a_bad_signing_key_stops_decide_before_anything(tmp_path, flows, capsys):
+    (tmp_path / "bad.key").write_text("not a key")
+    (tmp_path / "bad.key").chmod(0o600)
+    path = answers_file(tmp_path, "a.yaml", {"concern": "no"}, {})
+    args = ["--flows", str(flows), "decide", "--answers", str(path), "--sign-key"]
+    code, _, err = run(capsys, *args, str(tmp_path / "bad.key"))
+    assert code == 2 and "bad.key" in err
+    assert not list(tmp_path.glob("sharewizard-*"))

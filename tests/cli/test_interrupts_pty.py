@@ -141,3 +141,16 @@ def test_the_stop_message_says_how_to_resume(tmp_path):
     child.expect_exact("Your answers so far are saved as draft mini-")
     child.expect(r"Continue with: \S*(sharewizard|python -m sharewizard) decide --resume mini-")
     assert finish(child) == 130
+
+
+def test_resume_without_a_value_offers_the_drafts_to_choose_from(tmp_path):
+    flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
+    child = spawn(tmp_path, flows, data, "decide", "mini")
+    answer(child, "Is a child at risk of harm?", CTRL_D)
+    assert finish(child) == 130
+    child = spawn(tmp_path, flows, data, "decide", "--resume")
+    answer(child, "Which draft?", ENTER)
+    child.expect_exact("Is a child at risk of harm?")  # the walk carries on where it stopped
+    child.send(CTRL_D)
+    assert finish(child) == 130
+    assert len(drafts_json(flows, data)) == 1  # the same draft, not a second one
