@@ -365,11 +365,19 @@ def _move(walk: Walk, key: str) -> Walk:
         if question.type == "text" and not question.required:
             return walk.pick("")
         return walk
-    if question is not None and key.isdigit() and question.choices:
-        index = int(key) - 1
-        if 0 <= index < len(question.choices):
-            return walk.pick(question.choices[index].value)
+    if question is not None and key in (keys := choice_keys(len(question.choices))):
+        return walk.pick(question.choices[keys.index(key)].value)
     return walk
+
+
+#: Keys that do something else on a question screen, so never name a choice.
+COMMAND_KEYS = ("b", "g", "q", "w")
+
+
+def choice_keys(count: int) -> list[str]:
+    """One key per choice: 1-9, then letters (skipping the command keys) for longer lists."""
+    letters = [c for c in "acdefhijklmnoprstuvxyz" if c not in COMMAND_KEYS]
+    return ([str(n) for n in range(1, 10)] + letters)[:count]
 
 
 def _show(console: Console, screen: RenderableType) -> None:
@@ -435,12 +443,12 @@ def walk_screen(
         )
     head, keys = _question_panel(walk, question), _question_keys(walk, question)
     if walk.pending is not None or what_if_open:
-        return Group(head, _what_if_panel(walk), keys)
+        return Group(_question_panel(walk, question, leads=True), keys)
     if not question.guidance:
         return Group(head, keys)
     shown = len(question.guidance)
     screen = Group(head, _why_panel(walk, question, shown), keys)
-    while fit is not None and shown > 1 and _height(screen, fit[0]) >= fit[1]:
+    while fit is not None and shown > 0 and _height(screen, fit[0]) >= fit[1]:
         shown -= 1
         screen = Group(head, _why_panel(walk, question, shown), keys)
     return screen
@@ -451,25 +459,61 @@ def _height(screen: RenderableType, width: int) -> int:
     return len(measure.render_lines(screen, measure.options, pad=False))
 
 
-def _question_panel(walk: Walk, question: Question) -> Panel:
+def _question_panel(walk: Walk, question: Question, *, leads: bool = False) -> Panel:
+    """The question and its answers; with `leads`, where each answer goes (the what-if)."""
     case_answer = walk.case_answer if walk.revealed else None
-    choices = Table.grid(padding=(0, 1))
+    choices = Table.grid(padding=(0, 1), expand=leads)
     choices.add_column(no_wrap=True)
     choices.add_column(justify="right", no_wrap=True)
-    choices.add_column(ratio=1)
+    if leads:
+        choices.add_column(max_width=24, no_wrap=True, overflow="ellipsis")
+        choices.add_column(no_wrap=True)
+        choices.add_column(no_wrap=True)
+        choices.add_column(ratio=1)
+    else:
+        choices.add_column(ratio=1)
+    steps = {_first(b.answer): b.step for b in walk.what_if()} if leads else {}
+    decisions = walk.catalogue.record_form.decisions
+    keys = choice_keys(len(question.choices))
     for number, choice in enumerate(question.choices, 1):
         chosen = _has(walk.pending, choice.value)
         label = Text(plain(choice.label).plain, style="bold" if chosen else "")
-        if case_answer is not None and _has(case_answer, choice.value):
+        is_case = case_answer is not None and _has(case_answer, choice.value)
+        row: list[RenderableType] = ["▶" if chosen else " ", keys[number - 1], label]
+        if leads:
+            case_tag = Text("← case", style="green") if is_case else ""
+            row += [case_tag, Text("→", style="dim"), _leads(steps[choice.value], decisions)]
+        elif is_case:
             label.append("  ← the case's answer", style="green")
-        choices.add_row("▶" if chosen else " ", str(number), label)
+        choices.add_row(*row)
     if not question.choices and walk.pending is not None:
-        choices.add_row(
-            "▶", "", Text(plain(str(walk.pending) or "(no answer)").plain, style="bold")
-        )
+        shown = Text(plain(str(walk.pending) or "(no answer)").plain, style="bold")
+        row = ["▶", "", shown]
+        if leads:
+            row += ["", Text("→", style="dim"), _leads(walk.what_if()[0].step, decisions)]
+        choices.add_row(*row)
     body = Group(Text(plain(question.text).plain, style="bold"), Text(), choices)
     title = Text.assemble((f"Question {walk.number}", "bold"), "  ", plain(walk.leg.flow.title))
-    return Panel(body, title=title, title_align="left", padding=(0, 1), border_style="cyan")
+    border = "magenta" if leads else "cyan"
+    subtitle = Text("what if: where each answer leads") if leads else None
+    return Panel(
+        body,
+        title=title,
+        title_align="left",
+        subtitle=subtitle,
+        subtitle_align="right",
+        padding=(0, 1),
+        border_style=border,
+    )
+
+
+def _first(answer: Answer) -> str:
+    return answer[0] if isinstance(answer, tuple) else answer
+
+
+def _leads(step: Any, decisions: Any) -> Text:
+    style = DECISION_STYLE.get(step.decision, "bold") if isinstance(step, Outcome) else ""
+    return Text(describe_step(step, decisions), style=style)
 
 
 def _has(answer: Answer | None, value: str) -> bool:
@@ -481,6 +525,14 @@ def _has(answer: Answer | None, value: str) -> bool:
 def _why_panel(walk: Walk, question: Question, shown: int) -> Panel:
     # The cited guidance only: the help text is for `decide`, and a slide has no room for both.
     hidden = len(question.guidance) - shown
+    if not shown:
+        passages = f"{hidden} passage{'s' if hidden > 1 else ''}"
+        return Panel(
+            Text(f"g shows the {passages} of guidance this question rests on."),
+            title="Why this question",
+            title_align="left",
+            border_style="dim",
+        )
     title = "Why this question" + (f" (+{hidden} more: g shows all)" if hidden else "")
     return _quotes_panel(walk.catalogue, question.guidance[:shown], title)
 
@@ -513,24 +565,6 @@ def _quote(cite: Citation) -> Text:
     return text
 
 
-def _what_if_panel(walk: Walk) -> Panel:
-    decisions = walk.catalogue.record_form.decisions
-    table = Table(show_header=False, show_edge=False, box=None, expand=True, padding=(0, 1))
-    table.add_column("", no_wrap=True)
-    table.add_column("", justify="right", no_wrap=True)
-    table.add_column("Answer", max_width=24, no_wrap=True, overflow="ellipsis")
-    table.add_column("", no_wrap=True)
-    table.add_column("Leads to", ratio=1)
-    numbered = walk.question is not None and bool(walk.question.choices)
-    for number, branch in enumerate(walk.what_if(), 1):
-        mark = "▶" if walk.pending is not None and walk.pending == branch.answer else " "
-        step = branch.step
-        style = DECISION_STYLE.get(step.decision, "bold") if isinstance(step, Outcome) else ""
-        leads = Text(describe_step(step, decisions), style=style)
-        table.add_row(mark, str(number) if numbered else "", plain(branch.label), "→", leads)
-    return Panel(table, title="What if", title_align="left", border_style="magenta")
-
-
 def _question_keys(walk: Walk, question: Question) -> Text:
     pairs: list[tuple[str, str]] = []
     count = len(question.choices)
@@ -539,8 +573,10 @@ def _question_keys(walk: Walk, question: Question) -> Text:
     elif walk.pending is not None:
         pairs.append(("Enter", "go on"))
     if count:
-        keys = f"1-{count}" if count > 1 else "1"
-        pairs.append((keys, "room toggles" if question.type == "multi" else "room picks"))
+        keys = choice_keys(count)
+        named = keys[0] if count == 1 else f"{keys[0]}-{keys[min(count, 9) - 1]}"
+        named += "".join(f", {k}" for k in keys[9:])
+        pairs.append((named, "room toggles" if question.type == "multi" else "room picks"))
     pairs += [("w", "what-if"), ("b", "back"), ("q", "quit")]
     return _keys(*pairs)
 

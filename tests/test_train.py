@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -308,11 +309,15 @@ def test_question_screen_shows_the_question_why_and_the_keys(width):
 def test_what_if_screen_marks_the_pending_answer_and_each_destination():
     walk = train.start_walk(DEMO, case=demo_case()).reveal()
     text = render(cli_train.walk_screen(walk))
-    assert "← the case's answer" in text
-    assert "What if" in text
-    assert "No" in text and "Do not share [Do not share]" in text
-    assert "Not sure" in text and "Seek advice [Seek advice before you act]" in text
+    assert "what if: where each answer leads" in text
+    assert re.search(r"▶ 1 Yes\s+← case → next question: Which kinds\?", text)
+    assert re.search(r"  2 No\s+→ Do not share \[Do not share\]", text)
+    assert re.search(r"  3 Not sure\s+→ Seek advice \[Seek advice before you act\]", text)
     assert "Enter go on" in text
+    room = walk.go_on().reveal().go_on().pick("low").reveal()
+    text = render(cli_train.walk_screen(room))
+    assert re.search(r"  1 High ← case → next question: Anything else\?", text)
+    assert re.search(r"▶ 2 Low\s+→ next question: Anything else\?", text)
 
 
 def test_end_screen_shows_outcome_differences_teaching_point_and_guidance():
@@ -417,3 +422,22 @@ def test_why_this_question_keeps_to_the_screen_and_says_what_it_left_out():
     assert len(fitted.splitlines()) < 24
     assert "Why this question (+2 more: g shows all)" in fitted
     assert "1-3 room picks · w what-if · b back · q quit" in fitted
+
+
+def test_more_than_nine_choices_are_named_by_letters_that_are_not_command_keys():
+    keys = cli_train.choice_keys(13)
+    assert keys[:9] == [str(n) for n in range(1, 10)]
+    assert keys[9:] == ["a", "c", "d", "e"]
+    assert not set(keys) & set(cli_train.COMMAND_KEYS)
+    demo = DEMO.flows["demo"]
+    many = tuple(Choice(f"c{n}", f"Choice {n}") for n in range(1, 12))
+    routes = (Route("note"),)
+    big = dataclasses.replace(demo.questions["urgency"], choices=many, routes=routes)
+    flow = dataclasses.replace(demo, start="urgency", questions={**demo.questions, "urgency": big})
+    catalogue = dataclasses.replace(DEMO, flows={"demo": flow})
+    walk = train.start_walk(catalogue, flow_id="demo")
+    text = render(cli_train.walk_screen(walk))
+    assert "  a Choice 10" in text and "  c Choice 11" in text
+    assert "1-9, a, c room picks" in text
+    assert cli_train._move(walk, "c").pending == "c11"
+    assert cli_train._move(walk, "b") is walk  # b is back, never a choice
