@@ -441,3 +441,28 @@ def test_more_than_nine_choices_are_named_by_letters_that_are_not_command_keys()
     assert "1-9, a, c room picks" in text
     assert cli_train._move(walk, "c").pending == "c11"
     assert cli_train._move(walk, "b") is walk  # b is back, never a choice
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize(
+    ("name", "answers", "width"),
+    [
+        ("train-question-80.txt", (), 80),
+        ("train-what-if-80.txt", ("reveal",), 80),
+        ("train-end-80.txt", (None, "injury", "low", None), 80),
+        ("train-end-200.txt", (None, "injury", "low", None), 200),
+    ],
+)
+def test_training_screens_match_the_golden_files(name, answers, width):
+    walk = train.start_walk(DEMO, case=demo_case())
+    if answers == ("reveal",):
+        walk = walk.reveal()
+    else:
+        walk = walk_through(walk, *answers)
+    text = render(cli_train.walk_screen(walk, fit=(width, 24)), width)
+    golden = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text)
+    assert text == golden.read_text()
