@@ -439,7 +439,8 @@ def walk_screen(
         assert isinstance(outcome, Outcome)
         return Group(
             _outcome_panel(walk, outcome),
-            _keys(("Enter", f"continue in {walk.queue[0]}"), ("b", "back"), ("q", "quit")),
+            Text.assemble(("Next: ", "bold"), plain(walk.catalogue.flows[walk.queue[0]].title)),
+            _keys(("Enter", "go on"), ("b", "back"), ("q", "quit")),
         )
     head, keys = _question_panel(walk, question), _question_keys(walk, question)
     if walk.pending is not None or what_if_open:

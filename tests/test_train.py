@@ -466,3 +466,12 @@ def test_training_screens_match_the_golden_files(name, answers, width):
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(text)
     assert text == golden.read_text()
+
+
+def test_between_two_flows_of_a_sitting_the_screen_shows_the_outcome_and_what_comes_next():
+    walk = train.start_walk(fan_out_catalogue(), flow_id="hub")
+    walk = walk.pick("a").pick("b").go_on().pick("no").go_on()
+    text = render(cli_train.walk_screen(walk))
+    assert "Outcome  Demo flow" in text and "Decision: Do not share" in text
+    assert "Next: Other flow" in text
+    assert "Enter go on · b back · q quit" in text
