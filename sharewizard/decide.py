@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import stat
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -70,7 +69,8 @@ def precheck(outputs: Outputs) -> None:
         named = record_format(None, outputs.out)
         if outputs.out.suffix.lower() in sum(FORMAT_SUFFIXES.values(), ()) and named != outputs.fmt:
             raise UsageError(
-                f"--out names a {named} file but --format is {outputs.fmt}; nothing was asked.",
+                f"--out names {'an' if named == 'md' else 'a'} {named} file but --format is "
+                f"{outputs.fmt}; nothing was asked.",
                 Location(outputs.out),
                 "Make the extension and --format agree, or leave --format out.",
             )
@@ -87,33 +87,9 @@ def precheck(outputs: Outputs) -> None:
 
 def check_target(path: Path, force: bool, option: str) -> None:
     """A file sharewizard may create, or replace with `force` (a regular file only)."""
-    if path.is_symlink():
-        raise UsageError(
-            "is a symbolic link, and sharewizard writes only to regular files; nothing was asked.",
-            Location(path),
-            f"Choose another {option}.",
-        )
-    if path.exists():
-        mode = path.stat().st_mode
-        if stat.S_ISDIR(mode):
-            raise UsageError(
-                "is a folder; nothing was asked.",
-                Location(path),
-                f"Give a file name for {option}, such as {path / 'decision.json'}.",
-            )
-        if not stat.S_ISREG(mode):
-            raise UsageError(
-                "is not a regular file (a FIFO, socket or device), and sharewizard never "
-                "replaces one, even with --force; nothing was asked.",
-                Location(path),
-                f"Choose another {option}.",
-            )
-        if not force:
-            raise UsageError(
-                "already exists; nothing was asked or written.",
-                Location(path),
-                f"Choose another {option}, or pass --force to replace it.",
-            )
+    from sharewizard.files import check_target as check_file
+
+    check_file(path, force=force, option=option, done="nothing was asked or written")
     check_folder(path.parent if str(path.parent) else Path("."), option)
 
 

@@ -60,25 +60,28 @@ def write_private(path: Path, text: str, *, force: bool = False) -> Path:
     return path
 
 
-def check_target(path: Path, *, force: bool = False) -> None:
-    """Refuse a target that exists (unless `force`) or that is not a regular file (even with it).
+def check_target(
+    path: Path, *, force: bool = False, option: str = "--out", done: str = "nothing was written"
+) -> None:
+    """Refuse a target that is not a regular file (even with `force`) or exists (unless `force`).
 
     `--force` replaces a record, never a FIFO, device, symlink or folder that happens to bear its
-    name. Callers may run this before asking any question, so nobody answers in vain.
+    name. `decide` runs this before asking any question (`done` then says "nothing was asked"),
+    so nobody answers in vain.
     """
     existing = _existing(path)
-    if existing is not None and not force:
-        raise RecordError(
-            "already exists; nothing was written.",
-            Location(path),
-            "Choose another --out, or pass --force to replace it.",
-        )
     if existing is not None and not stat.S_ISREG(existing):
         raise RecordError(
             f"is {_kind_of(existing)}, not a regular file; --force replaces only regular files, "
-            "so nothing was written.",
+            f"so {done}.",
             Location(path),
-            "Choose another --out.",
+            f"Choose another {option}.",
+        )
+    if existing is not None and not force:
+        raise RecordError(
+            f"already exists; {done}.",
+            Location(path),
+            f"Choose another {option}, or pass --force to replace it.",
         )
 
 

@@ -58,7 +58,7 @@ FAQ_FLOWS = {
     7: "sharing-agreement",
 }
 #: Flows for triage situations that are not one FAQ question.
-OTHER_FLOWS = ("triage", "medical-treatment", "not-sharing")
+OTHER_FLOWS = ("triage", "medical-treatment", "not-sharing", "not-sure")
 RECORD_RULE = (
     "The decision to share must also be recorded and all decisions to share or not share "
     "information should always be recorded with the rationale of what was/was not shared with "
@@ -716,7 +716,7 @@ def test_every_situation_shows_help_and_lands_in_a_flow(catalogue: Catalogue) ->
         step = engine.next_step(triage, {"immediate-danger": "no", "situation": (choice.value,)})
         assert isinstance(step, Handoff), choice.value
         reached.update(step.flow_ids)
-    assert reached == {*FAQ_FLOWS.values(), "medical-treatment", "not-sharing"}
+    assert reached == {*FAQ_FLOWS.values(), "medical-treatment", "not-sharing", "not-sure"}
 
 
 def test_triage_walks_several_situations_in_turn(catalogue: Catalogue) -> None:

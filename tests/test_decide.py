@@ -98,9 +98,9 @@ PRECHECKS = {
     "a folder": (lambda t: t, [], "is a folder"),
     "dangling symlink": (_dangling, [], "is a symbolic link"),
     "existing file": (_existing, [], "already exists"),
-    "fifo even with --force": (_fifo, ["--force"], "is not a regular file"),
-    "socket even with --force": (_socket, ["--force"], "is not a regular file"),
-    "md with --format json": (lambda t: t / "r.md", ["--format", "json"], "names a md file"),
+    "fifo even with --force": (_fifo, ["--force"], "is a named pipe (FIFO), not a regular file"),
+    "socket even with --force": (_socket, ["--force"], "is a socket, not a regular file"),
+    "md with --format json": (lambda t: t / "r.md", ["--format", "json"], "names an md file"),
 }
 
 
@@ -198,7 +198,9 @@ def test_a_decision_not_to_share_records_what_was_withheld_and_from_whom(tmp_pat
     assert stat.S_IMODE(out.stat().st_mode) == 0o700  # --out-dir created, owner-only
 
 
-def _pipe_walk(flows: Path, keys: str, tmp_path: Path) -> list[facade.Written]:
+def _pipe_walk(
+    flows: Path, keys: str, tmp_path: Path, flow_id: str = "mini"
+) -> list[facade.Written]:
     catalogue = load_catalogue(flows)
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
@@ -208,7 +210,7 @@ def _pipe_walk(flows: Path, keys: str, tmp_path: Path) -> list[facade.Written]:
         )
         return facade.decide_interactive(
             catalogue,
-            flow_id="mini",
+            flow_id=flow_id,
             asker=asker,
             outputs=facade.Outputs(out=tmp_path / "r.json"),
         )
@@ -412,3 +414,27 @@ def test_a_bad_signing_key_stops_decide_before_anything(tmp_path, flows, capsys)
     code, _, err = run(capsys, *args, str(tmp_path / "bad.key"))
     assert code == 2 and "bad.key" in err
     assert not list(tmp_path.glob("sharewizard-*"))
+
+
+def test_changing_the_triage_answer_at_review_re_routes_to_another_flow(tmp_path, flows, data):
+    keys = (
+        DOWN + ENTER  # immediate danger: no
+        + " " + ENTER  # situations: a concern
+        + SHARE_KEYS
+        + DOWN + DOWN + ENTER  # review: change "Which situations fit?"
+        + " " + DOWN + " " + ENTER  # untick the concern, tick telling the family
+        + ENTER  # could telling compromise an investigation? yes: do not tell for now
+        + ENTER  # what next: go on
+        + "What the police asked for\r" + "Police\r" + "Phone\r"
+        + ENTER  # lawful basis: public task
+        + "Telling them could compromise the investigation.\r"
+        + DOWN + ENTER  # family told: not yet
+        + "A police investigation is under way.\r"
+        + ENTER  # review: write the record
+    )  # fmt: skip
+    [written] = _pipe_walk(flows, keys, tmp_path, flow_id="triage")
+    record = written.record
+    assert record["flow"]["id"] == "tell"
+    assert record["outcome"]["decision"] == "do-not-inform-family"
+    assert record["route"][0]["answers"][1]["answer"] == ["telling"]
+    assert any("outcome changed from “Share and tell the family”" in c for c in record["changes"])

@@ -396,12 +396,12 @@ def _fifo(path: Path) -> None:
             None,
             "no/such: the folder does not exist; nothing was asked",
         ),
-        (["--out", "a-folder"], lambda p: p.mkdir(), "a-folder: is a folder; nothing was asked"),
+        (["--out", "a-folder"], lambda p: p.mkdir(), "a-folder: is a folder, not a regular file"),
         (
             ["--out", "dangling.json"],
             lambda p: p.symlink_to(p.parent / "gone.json"),
-            "dangling.json: is a symbolic link, and sharewizard writes only to regular files; "
-            "nothing was asked.",
+            "dangling.json: is a symbolic link, not a regular file; --force replaces only "
+            "regular files, so nothing was asked or written.",
         ),
         (
             ["--out", "taken.json"],
@@ -411,13 +411,13 @@ def _fifo(path: Path) -> None:
         (
             ["--out", "fifo.json", "--force"],
             _fifo,
-            "fifo.json: is not a regular file (a FIFO, socket or device), and sharewizard never "
-            "replaces one, even with --force; nothing was asked.",
+            "fifo.json: is a named pipe (FIFO), not a regular file; --force replaces only "
+            "regular files, so nothing was asked or written.",
         ),
         (
             ["--out", "x.md", "--format", "json"],
             None,
-            "x.md: --out names a md file but --format is json; nothing was asked.",
+            "x.md: --out names an md file but --format is json; nothing was asked.",
         ),
     ],
     ids=["missing-folder", "folder", "dangling-symlink", "existing", "fifo", "md-vs-json"],

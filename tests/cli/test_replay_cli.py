@@ -332,12 +332,21 @@ def test_pinned_timestamp_gives_byte_identical_valid_private_records(tmp_path, c
     assert stdout.count(": OK (checksum verifies") == 4
 
 
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59-05:00", "1969-12-31T23:59:59Z"]
+)
+def test_timestamps_a_record_cannot_hold_are_refused(capsys, moment):
+    code, _, stderr = sharewizard(capsys, "replay", str(GOOD), "--timestamp", moment)
+    assert code == 2
+    assert "is outside the times a record can hold (1970 to 9999, in UTC)" in stderr
+
+
 def test_timestamp_must_be_iso_8601(capsys):
     code, _, stderr = sharewizard(capsys, "replay", str(GOOD), "--timestamp", "yesterday")
     assert code == 2
     assert stderr == (
-        "Error: --timestamp: 'yesterday' is not a time sharewizard can record. Give an ISO 8601 "
-        "time such as 2026-11-23T09:00:00Z.\n"
+        "Error: --timestamp: 'yesterday' is not an ISO 8601 time. For example "
+        "2026-11-23T09:00:00Z.\n"
     )
 
 
