@@ -175,11 +175,20 @@ def note(
 
     Example: sharewizard note decision.json > note.txt
     """
+    from sharewizard.errors import Location, TamperedRecord
     from sharewizard.files import write_private
-    from sharewizard.records import load_record
+    from sharewizard.records import load_record, verify
     from sharewizard.render import to_text
 
-    text = to_text(load_record(record))
+    loaded = load_record(record)
+    if not verify(loaded):
+        raise TamperedRecord(
+            "the checksum does not match: the record was changed after it was written, so no "
+            "case note was made from it.",
+            Location(record),
+            "Check it with `verify`, and make the note from the original.",
+        )
+    text = to_text(loaded)
     if out is None:
         typer.echo(text, nl=False)
     else:
