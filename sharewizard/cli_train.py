@@ -660,7 +660,7 @@ def _differences_table(walk: Walk, end: Any) -> Table:
 def write_training_records(catalogue: Catalogue, walk: Walk, path: Path) -> list[Path]:
     """One record per outcome of the walk (PATH, then PATH-2...), each marked `training: true`."""
     from sharewizard.decide import Outputs, record_format, record_path
-    from sharewizard.records import checksum, utc_timestamp, write_record
+    from sharewizard.records import utc_timestamp, write_record
 
     fmt = record_format(None, path)
     outputs = Outputs(fmt=fmt, out=path)
@@ -670,12 +670,7 @@ def write_training_records(catalogue: Catalogue, walk: Walk, path: Path) -> list
     written = []
     for part, decision in enumerate(decisions, 1):
         created_at = utc_timestamp()
-        record: dict[str, Any] = dict(
-            build_training_record(catalogue, decision, created_at, sitting_id, part, flows)
-        )
-        # Practice, not a decision: `verify` refuses it as a real one (see issue 10).
-        record["training"] = True
-        record["checksum"] = checksum(record)
+        record = build_training_record(catalogue, decision, created_at, sitting_id, part, flows)
         target = record_path(outputs, decision.flow.id, created_at, part)
         written.append(write_record(record, target, fmt))
     return written
@@ -698,4 +693,5 @@ def build_training_record(
         created_at=created_at,
         record_id=str(uuid.uuid4()),
         sitting={"id": sitting_id, "part": part, "flows": flows},
+        training=True,  # practice, not a decision: `verify` refuses it as a real one
     )

@@ -92,7 +92,14 @@ class Sitting(TypedDict):
     flows: list[str]
 
 
-class Record(TypedDict):
+class _Optional(TypedDict, total=False):
+    """Record keys only some records carry."""
+
+    training: bool  # made in `sharewizard train`: practice, not a real decision
+    signature: dict[str, str]
+
+
+class Record(_Optional):
     """A decision record, as written to disk (JSON) and checksummed."""
 
     schema_version: int
@@ -188,8 +195,9 @@ def build_record(
     created_at: str,
     record_id: str,
     sitting: Sitting | None = None,
+    training: bool = False,
 ) -> Record:
-    """The decision as a record, checksummed."""
+    """The decision as a record, checksummed; `training` marks practice, not a real decision."""
     outcome = decision.outcome
     term = catalogue.record_form.decisions[outcome.decision]
     fields, missing = _field_rows(catalogue, decision)
@@ -229,6 +237,8 @@ def build_record(
         "missing": missing,
         "checksum": "",
     }
+    if training:
+        record["training"] = True
     record["checksum"] = checksum(record)
     return record
 
