@@ -33,7 +33,6 @@ app = typer.Typer(
         "not replace, your professional judgement and your safeguarding lead."
     ),
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -64,10 +63,19 @@ def root(
             "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="No colour, boxes or menus: one line per question, answered by typing "
+            "(for screen readers; also when TERM=dumb, ACCESSIBLE is set or output is not a "
+            "terminal).",
+        ),
+    ] = False,
     traceback: Annotated[bool, typer.Option("--traceback", hidden=True)] = False,
 ) -> None:
     """Options shared by every command."""
-    ctx.obj = {"flows": flows, "traceback": traceback, "env": Env()}
+    ctx.obj = {"flows": flows, "traceback": traceback, "env": Env(plain_requested=plain)}
 
 
 @app.command("list")
@@ -145,6 +153,12 @@ def decide(
     ] = False,
     force: ForceOption = False,
     sign_key: SignKeyOption = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="At the end, say only where the record went.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="At the end, show every answer and field too.")
+    ] = False,
 ) -> int:
     """Walk a flow, see the outcome and write a decision record.
 
@@ -155,6 +169,7 @@ def decide(
     plan = plan_decide(
         catalogue_of(ctx), flow, answers, resume, fmt.value if fmt else None, out, save_answers,
         practice=practice, force=force, sign_key=sign_key, env=env_of(ctx),
+        detail="quiet" if quiet else "verbose" if verbose else "normal",
     )  # fmt: skip
     written = run_decide(plan, env_of(ctx))
     render_written(written, plan, env_of(ctx))

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from rich.box import HEAVY_HEAD
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from sharewizard.model import Catalogue, Outcome, Question
-from sharewizard.text import strip_controls
+from sharewizard.text import for_screen
 
 #: Colours for decisions; a decision not listed is shown plain. Colour is never the only signal:
 #: every panel states the decision in words.
@@ -38,8 +39,8 @@ DECISION_STYLE = {
 
 
 def plain(value: Any) -> Text:
-    """User or flow text as an inert Rich Text (control characters removed)."""
-    return Text(strip_controls("" if value is None else str(value)))
+    """User or flow text as an inert Rich Text (controls removed, invisible characters shown)."""
+    return Text(for_screen("" if value is None else str(value)))
 
 
 def _bullets(lines: Iterable[str]) -> Text:
@@ -55,24 +56,49 @@ def _bullets(lines: Iterable[str]) -> Text:
 def _citation(quote: str, title: str, section: str, url: str = "") -> Text:
     text = Text()
     text.append("“")
-    text.append(strip_controls(quote), style="italic")
+    text.append(for_screen(quote), style="italic")
     text.append("”\n  — ")
     text.append(plain(f"{title}, {section}"))
     if url:
         text.append("\n  ")
-        text.append(strip_controls(url), style="dim")
+        text.append(for_screen(url), style="dim")
     return text
 
 
-def outcome_panel(outcome: Outcome, decision_label: str = "") -> Panel:
+def _box(parts: list[Any], style: str, boxed: bool, title: str = "") -> Any:
+    """A panel in rich mode; in plain mode the same lines with no box (screen readers)."""
+    if not boxed:
+        head = [Text(title.upper())] if title else []
+        return Group(*head, *parts, Text())
+    return Panel(Group(*parts), title=title or None, border_style=style, title_align="left")
+
+
+def _outcome_parts(
+    title: str, decision_label: str, summary: str | None, actions: Iterable[str], style: str
+) -> list[Any]:
+    # The title and the decision are in the body, in words, so nothing clips them and nothing
+    # depends on colour: a panel title is cut short on a narrow terminal.
+    parts: list[Any] = [
+        Text.assemble(("Outcome: ", "bold"), (plain(title).plain, f"bold {style}")),
+        Text.assemble(("Decision: ", "bold"), plain(decision_label)),
+    ]
+    if summary:
+        parts += [Text(), plain(summary)]
+    listed = list(actions)
+    if listed:
+        parts += [Text(), Text("What to do", style="bold"), _bullets(listed)]
+    return parts
+
+
+def outcome_panel(outcome: Outcome, decision_label: str = "", *, boxed: bool = True) -> Any:
     """The outcome as shown the moment the answers reach it; the decision is said in words."""
     style = DECISION_STYLE.get(outcome.decision, "white")
-    said = Text.assemble(("Decision: ", "bold"), plain(decision_label or outcome.decision))
-    body = Group(said, Text(), plain(outcome.summary), Text(), _bullets(outcome.actions))
-    return Panel(body, title=plain(outcome.title), border_style=style, title_align="left")
+    label = decision_label or outcome.decision
+    parts = _outcome_parts(outcome.title, label, outcome.summary, outcome.actions, style)
+    return _box(parts, style, boxed)
 
 
-def help_panel(question: Question, catalogue: Catalogue) -> Panel:
+def help_panel(question: Question, catalogue: Catalogue, *, boxed: bool = True) -> Any:
     """A question's help text and the guidance it rests on."""
     parts: list[Any] = []
     if question.help:
@@ -82,47 +108,61 @@ def help_panel(question: Question, catalogue: Catalogue) -> Panel:
         parts.append(_citation(cite.quote, source.title if source else cite.source, cite.section))
     if not parts:
         parts.append(Text("No further help for this question."))
-    return Panel(Group(*parts), title="Help", border_style="cyan", title_align="left")
+    return _box(parts, "cyan", boxed, "Help")
 
 
-def record_summary(record: Mapping[str, Any]) -> Group:
-    """The end-of-walk summary: the decision, what goes on record, and the guidance."""
+def _answer_lines(record: Mapping[str, Any]) -> Text:
+    rows = [row for segment in record["route"] for row in segment["answers"]]
+    rows += record["answers"]
+    return _bullets(f"{row['text']}  →  {row['answer_label']}" for row in rows)
+
+
+def record_summary(
+    record: Mapping[str, Any], *, verbose: bool = False, boxed: bool = True
+) -> Group:
+    """The end of a walk, to fit one screen: details folded, then the outcome, last.
+
+    With `verbose`, first the path of answers, the record fields, the changes and the guidance;
+    without it one line says where they are. The record's location is printed after this.
+    """
     outcome = record["outcome"]
     style = DECISION_STYLE.get(outcome["decision"], "white")
-    head = Panel(
-        Group(
-            Text.assemble(("Decision: ", "bold"), plain(outcome["decision_label"])),
-            Text(),
-            plain(outcome["summary"]),
-            Text(),
-            Text("Actions", style="bold"),
-            _bullets(outcome["actions"]),
-        ),
-        title=plain(outcome["title"]),
-        border_style=style,
-        title_align="left",
-    )
-    fields = Table(title="For the record", title_justify="left", show_header=False, expand=True)
-    fields.add_column("Field", style="dim")
-    fields.add_column("Value")
-    for row in record["fields"]:
-        fields.add_row(plain(row["label"]), plain(row["text"] if row["text"] else "—"))
-    parts: list[Any] = [head, fields]
-    if record["changes"]:
+    parts: list[Any] = []
+    if verbose:
+        parts.append(_box([_answer_lines(record)], "dim", boxed, "Your answers"))
+        fields = Table(show_header=False, expand=True, box=None if not boxed else HEAVY_HEAD)
+        fields.add_column("Field", style="dim", ratio=1)
+        fields.add_column("Value", ratio=2)
+        for row in record["fields"]:
+            fields.add_row(plain(row["label"]), plain(row["text"] if row["text"] else "—"))
+        parts.append(_box([fields], "dim", boxed, "For the record"))
+        if record["changes"]:
+            parts.append(_box([_bullets(record["changes"])], "dim", boxed, "Answers you changed"))
+        cites = [_citation(c["quote"], c["title"], c["section"]) for c in outcome["citations"]]
+        parts.append(_box(cites, "dim", boxed, "Guidance"))
+    else:
+        answered = len(record["answers"]) + sum(len(s["answers"]) for s in record["route"])
+        changed = f", {len(record['changes'])} changes" if record["changes"] else ""
         parts.append(
-            Panel(
-                _bullets(record["changes"]),
-                title="Answers you changed",
-                title_align="left",
-                border_style="dim",
+            Text(
+                f"Your {answered} answers, {len(record['fields'])} record fields{changed} and the "
+                "guidance quoted are in the record (--verbose shows them here).",
+                style="dim",
             )
         )
     if record.get("missing"):
         from sharewizard.render import incomplete_sentence
 
         parts.append(Text.assemble(("! ", "bold yellow"), plain(incomplete_sentence(record))))
-    cites = [_citation(c["quote"], c["title"], c["section"]) for c in outcome["citations"]]
-    parts.append(Panel(Group(*cites), title="Guidance", title_align="left", border_style="dim"))
+    parts.append(
+        _box(
+            _outcome_parts(
+                outcome["title"], outcome["decision_label"], None, outcome["actions"], style
+            ),
+            style,
+            boxed,
+        )
+    )
     return Group(*parts)
 
 
