@@ -434,7 +434,8 @@ def test_decide_without_answers_and_without_a_terminal_points_to_answers_and_rep
     assert done.stderr == (
         "Error: `decide` asks questions, so it needs a terminal, and standard input is not one. "
         "To run without a terminal, give recorded answers with `python -m sharewizard decide "
-        "--answers FILE`, or replay many files with `python -m sharewizard replay PATH`.\n"
+        "--answers FILE`, replay many files with `python -m sharewizard replay PATH`, or type "
+        "answers line by line with `python -m sharewizard --plain decide`.\n"
     )
     assert entries(tmp_path) == set()
 
