@@ -17,6 +17,8 @@ from sharewizard import __version__
 from sharewizard.cli_common import (
     ForceOption,
     FormatOption,
+    HelpCommand,
+    HelpGroup,
     JsonOption,
     SignKeyOption,
     catalogue_of,
@@ -26,11 +28,13 @@ from sharewizard.cli_common import (
 from sharewizard.console import Env
 
 app = typer.Typer(
+    cls=HelpGroup,
     name="sharewizard",
     help=(
         "Decide whether, what and how to share information about a child and family when you "
         "have a safeguarding or welfare concern, and record the decision. Supports, and does "
-        "not replace, your professional judgement and your safeguarding lead."
+        "not replace, your professional judgement and your safeguarding lead.\n\n"
+        "Example: sharewizard decide"
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -78,7 +82,7 @@ def root(
     ctx.obj = {"flows": flows, "traceback": traceback, "env": Env(plain_requested=plain)}
 
 
-@app.command("list")
+@app.command("list", cls=HelpCommand)
 @command
 def list_flows(ctx: typer.Context, as_json: JsonOption = False) -> int:
     """List the flows: id, FAQ question number and title.
@@ -103,7 +107,7 @@ class SchemaName(str, Enum):
     answers = "answers"
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 @command
 def schema(
     ctx: typer.Context,
@@ -119,7 +123,7 @@ def schema(
     return 0
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 @command
 def decide(
     ctx: typer.Context,
@@ -176,7 +180,7 @@ def decide(
     return 0
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 @command
 def note(
     ctx: typer.Context,
@@ -203,7 +207,7 @@ def note(
     return 0
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 @command
 def replay(
     ctx: typer.Context,

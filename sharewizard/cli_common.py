@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from sharewizard.console import Env
 
@@ -26,7 +28,10 @@ class Format(str, Enum):
 FormatOption = Annotated[
     Format | None,
     typer.Option(
-        "--format", "-f", help="json (default), md (Markdown) or text (a case note to paste)."
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="json (default), md (Markdown) or text (a case note to paste).",
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace existing files.")]
@@ -73,3 +78,67 @@ SignKeyOption = Annotated[
         help="Sign each record with this private key (see `keys new`).",
     ),
 ]
+
+
+def _readable_help(text: str) -> str:
+    """The docstring with its "Example:" paragraph kept on its own lines (never rewrapped)."""
+    body, found, example = text.partition("\n\nExample:")
+    return f"{body}\n\n\b\nExample:{example}" if found else text
+
+
+def _argument_name(param: Any) -> str:
+    """An argument as a person reads it: `RECORD...`, never `{RECORD...}...` or `<list[str]>`."""
+    name = str(param.metavar or param.name.upper())
+    if param.nargs != 1 and not name.endswith("..."):
+        name += "..."
+    return name
+
+
+class HelpCommand(TyperCommand):
+    """`--help` for people: arguments by name without Python type names, the example kept whole.
+
+    Every command passes `cls=HelpCommand`; tests/golden/help holds what each one shows.
+    """
+
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        """The description, then the example on its own line."""
+        text = inspect.cleandoc(self.help or "").partition("\f")[0]
+        if text:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(_readable_help(text))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """`[OPTIONS] RECORD...` and `[FLOW]`: required arguments bare, optional ones bracketed."""
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = _argument_name(param)
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        """Arguments with their help (no type), then the options as Typer shows them."""
+        params = self.get_params(ctx)
+        arguments = [
+            (_argument_name(p), getattr(p, "help", None) or "")
+            for p in params
+            if p.param_type_name == "argument" and not getattr(p, "hidden", False)
+        ]
+        options = [
+            record
+            for p in params
+            if p.param_type_name == "option" and (record := p.get_help_record(ctx)) is not None
+        ]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+class HelpGroup(TyperGroup):
+    """A command group whose help keeps its example on its own line, like `HelpCommand`."""
+
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        """The description, then the example on its own line."""
+        HelpCommand.format_help_text(self, ctx, formatter)  # type: ignore[arg-type]
