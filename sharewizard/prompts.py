@@ -46,6 +46,26 @@ def _quits_on_ctrl_d(question: Any) -> Any:
     return question
 
 
+def _menu_of(question: Any) -> Any:
+    """The window listing a menu's choices, made to wrap long labels instead of cutting them."""
+    from prompt_toolkit.filters import to_filter
+    from questionary.prompts.common import InquirerControl
+
+    window = next(
+        w
+        for w in question.application.layout.find_all_windows()
+        if isinstance(w.content, InquirerControl)
+    )
+    window.wrap_lines = to_filter(True)  # questionary cuts a label at the terminal's edge
+    return window
+
+
+def _wrapped(question: Any) -> Any:
+    """A menu that wraps long labels and quits on Ctrl-D."""
+    _menu_of(question)
+    return _quits_on_ctrl_d(question)
+
+
 def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any:
     """A select answered like plain mode: digits point at a choice, `?` is help, `<` is back.
 
@@ -54,12 +74,9 @@ def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any
     """
     from prompt_toolkit.filters import Condition
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
-    from questionary.prompts.common import InquirerControl
 
     app = question.application
-    control = next(
-        w.content for w in app.layout.find_all_windows() if isinstance(w.content, InquirerControl)
-    )
+    control = _menu_of(question).content
     offset = 1 if control.choices[0].value == _NONE else 0
     keys = KeyBindings()
 
@@ -148,7 +165,7 @@ class QuestionaryAsker:
                 )
                 for n, c in enumerate(question.choices, 1)
             ]
-            return _quits_on_ctrl_d(
+            return _wrapped(
                 questionary.checkbox(
                     for_screen(question.text),
                     choices=choices + extras,
@@ -240,10 +257,7 @@ class QuestionaryAsker:
 
     def begin(self, flow: Flow) -> None:
         """A header naming the flow and the FAQ question it implements."""
-        from rich.rule import Rule
-
-        faq = f"FAQ {flow.faq.number}: " if flow.faq.number else ""
-        self.console.print(Rule(summary.plain(f"{faq}{flow.faq.question}"), align="left"))
+        self.console.print(summary.flow_heading(flow, boxed=True))
 
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""
@@ -379,9 +393,8 @@ class PlainAsker:
 
     def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
         """Ask until the person gives an answer that stands, or goes back."""
-        self._say("", for_screen(question.text))
-        for n, choice in enumerate(question.choices, 1):
-            self._say(f"  {n}. {choice.label}")
+        self._say("")
+        self.console.print(summary.question_text(question))
         while True:
             reply = self._read(self._prompt(question, default, can_go_back))
             if reply == TEXT_HELP:
@@ -475,8 +488,8 @@ class PlainAsker:
 
     def begin(self, flow: Flow) -> None:
         """A header naming the flow and the FAQ question it implements."""
-        faq = f"FAQ {flow.faq.number}: " if flow.faq.number else ""
-        self._say("", f"== {faq}{flow.faq.question} ==")
+        self._say("")
+        self.console.print(summary.flow_heading(flow, boxed=False))
 
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""

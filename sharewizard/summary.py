@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sharewizard.model import Catalogue, Outcome, Question
+from sharewizard.model import Catalogue, Flow, Outcome, Question
 from sharewizard.text import for_screen
 
 #: Colours for decisions; a decision not listed is shown plain. Colour is never the only signal:
@@ -85,8 +85,9 @@ def _outcome_parts(
     if summary:
         parts += [Text(), plain(summary)]
     listed = list(actions)
-    if listed:
-        parts += [Text(), Text("What to do", style="bold"), _bullets(listed)]
+    if listed:  # at the end of a walk (no summary) every line counts: no blank line
+        parts += [Text()] if summary else []
+        parts += [Text("What to do", style="bold"), _bullets(listed)]
     return parts
 
 
@@ -96,6 +97,25 @@ def outcome_panel(outcome: Outcome, decision_label: str = "", *, boxed: bool = T
     label = decision_label or outcome.decision
     parts = _outcome_parts(outcome.title, label, outcome.summary, outcome.actions, style)
     return _box(parts, style, boxed)
+
+
+def flow_heading(flow: Flow, *, boxed: bool = True) -> Text:
+    """The header naming a flow by its FAQ question, wrapped rather than cut (not a Rule)."""
+    faq = f"FAQ {flow.faq.number}: " if flow.faq.number else ""
+    line = plain(f"{faq}{flow.faq.question}")
+    if not boxed:
+        return Text.assemble("== ", line, " ==")
+    line.stylize("bold")
+    return Text.assemble(("━━ ", "dim"), line)
+
+
+def question_text(question: Question) -> Text:
+    """A question and its numbered choices, one line each (plain mode asks this way)."""
+    text = plain(question.text)
+    for number, choice in enumerate(question.choices, 1):
+        text.append(f"\n  {number}. ")
+        text.append(plain(choice.label))
+    return text
 
 
 def help_panel(question: Question, catalogue: Catalogue, *, boxed: bool = True) -> Any:
@@ -143,10 +163,10 @@ def record_summary(
     else:
         answered = len(record["answers"]) + sum(len(s["answers"]) for s in record["route"])
         changed = f", {len(record['changes'])} changes" if record["changes"] else ""
-        parts.append(
+        parts.append(  # one line at 80 columns: the end of a walk must fit one screen
             Text(
-                f"Your {answered} answers, {len(record['fields'])} record fields{changed} and the "
-                "guidance quoted are in the record (--verbose shows them here).",
+                f"{answered} answers, {len(record['fields'])} fields{changed} and the guidance "
+                "are in the record; --verbose shows them.",
                 style="dim",
             )
         )
