@@ -95,7 +95,7 @@ def list_flows(ctx: typer.Context, as_json: JsonOption = False) -> int:
     if as_json:
         typer.echo(json.dumps(flows_json(catalogue), indent=2, ensure_ascii=False))
     else:
-        env_of(ctx).out().print(flow_table(catalogue))
+        env_of(ctx).out().print(flow_table(catalogue, boxed=not env_of(ctx).plain))
     return 0
 
 

@@ -238,7 +238,7 @@ def run_replay(
     if as_json:
         print(json.dumps(replay_json(results, check), indent=2, ensure_ascii=False))
     else:
-        table, lines = replay_report(results, check)
+        table, lines = replay_report(results, check, boxed=not env.plain)
         env.out().print(table)
         for line in lines:
             env.err().print(line, soft_wrap=True)

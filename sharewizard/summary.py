@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from rich.box import HEAVY_HEAD
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -150,7 +149,7 @@ def record_summary(
     parts: list[Any] = []
     if verbose:
         parts.append(_box([_answer_lines(record)], "dim", boxed, "Your answers"))
-        fields = Table(show_header=False, expand=True, box=None if not boxed else HEAVY_HEAD)
+        fields = _table(boxed, show_header=False, expand=True)
         fields.add_column("Field", style="dim", ratio=1)
         fields.add_column("Value", ratio=2)
         for row in record["fields"]:
@@ -207,6 +206,11 @@ def written_lines(written: list[Any], prog: str, *, practice: bool = False) -> l
     return lines
 
 
+def _table(boxed: bool, **options: Any) -> Table:
+    """A table; in plain mode without lines, its columns apart by spaces (screen readers)."""
+    return Table(**options) if boxed else Table(box=None, **options)
+
+
 def flows_json(catalogue: Catalogue) -> list[dict[str, Any]]:
     """`list --json`."""
     return [
@@ -226,9 +230,9 @@ def _by_faq(catalogue: Catalogue) -> list[Any]:
     return sorted(catalogue.flows.values(), key=lambda f: (f.faq.number or 0, f.id))
 
 
-def flow_table(catalogue: Catalogue) -> Table:
+def flow_table(catalogue: Catalogue, *, boxed: bool = True) -> Table:
     """`list`: FAQ number, id and title."""
-    table = Table(show_edge=False)
+    table = _table(boxed, show_edge=False)
     table.add_column("FAQ", justify="right")
     table.add_column("Flow id", no_wrap=True)
     table.add_column("Title")
@@ -254,16 +258,19 @@ def drafts_json(found: list[Any]) -> list[dict[str, Any]]:
 
 
 def drafts_table(found: list[Any], prog: str) -> Group:
-    """`drafts`: one row a draft, and how to resume one."""
-    table = Table(show_edge=False)
-    table.add_column("Draft id")
-    table.add_column("Flow")
-    table.add_column("Started (UTC)")
-    table.add_column("Answered", justify="right")
+    """`drafts`: each draft's id on a line of its own (to copy whole), then what it holds.
+
+    A list rather than a table: at 80 columns a table would cut the ids short.
+    """
+    lines: list[Text] = []
     for d in found:
         flow = " → ".join([*d.route, d.flow])
-        table.add_row(plain(d.id), plain(flow), plain(d.started_at or "?"), str(d.answered))
-    return Group(table, plain(f"Continue one with: {prog} decide --resume ID"))
+        lines.append(Text.assemble((for_screen(d.id), "bold")))
+        lines.append(
+            plain(f"    {flow}; started {d.started_at or '?'} (UTC); {d.answered} answered")
+        )
+    lines.append(plain(f"Continue one with: {prog} decide --resume ID"))
+    return Group(*lines)
 
 
 def print_error(console: Console, message: str) -> None:
@@ -297,9 +304,11 @@ def replay_json(results: list[Any], check: bool) -> dict[str, Any]:
     }
 
 
-def replay_report(results: list[Any], check: bool) -> tuple[Table, list[Text]]:
+def replay_report(
+    results: list[Any], check: bool, *, boxed: bool = True
+) -> tuple[Table, list[Text]]:
     """The replay summary table, and one line per error and per unmet expectation."""
-    table = Table(title="Replay", title_justify="left", show_header=False)
+    table = _table(boxed, title="Replay", title_justify="left", show_header=False)
     table.add_column("What", style="dim")
     table.add_column("Count", justify="right")
     table.add_row("Files", str(len(results)))
