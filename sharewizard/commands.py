@@ -103,7 +103,7 @@ def _pick_draft(reference: str, env: Env) -> Path:
     found = [d for d in drafts.list_drafts() if not d.error]
     if not found:
         raise UsageError("there are no drafts to resume.", Location(field="--resume"))
-    if not env.stdin_is_tty:
+    if not env.stdin_is_tty and not env.plain_requested:
         raise UsageError(
             "name the draft to resume: standard input is not a terminal to choose one.",
             Location(field="--resume"),
@@ -111,6 +111,8 @@ def _pick_draft(reference: str, env: Env) -> Path:
         )
     from sharewizard.prompts import choose_draft
 
+    if env.plain:
+        return choose_draft(found, console=env.out(), stdin=env.stdin)
     return choose_draft(found)
 
 
@@ -236,7 +238,8 @@ def run_replay(
         ),
     )
     if as_json:
-        print(json.dumps(replay_json(results, check), indent=2, ensure_ascii=False))
+        env.stdout.write(json.dumps(replay_json(results, check), indent=2, ensure_ascii=False))
+        env.stdout.write("\n")
     else:
         table, lines = replay_report(results, check, boxed=not env.plain)
         env.out().print(table)

@@ -310,8 +310,12 @@ class QuestionaryAsker:
         return GO_BACK if reply == _BACK else None
 
 
-def choose_draft(found: list[Any]) -> Path:
-    """Pick a draft to resume from the list (`decide --resume ?`)."""
+def choose_draft(
+    found: list[Any], *, console: Console | None = None, stdin: IO[str] | None = None
+) -> Path:
+    """Pick a draft to resume from the list (`decide --resume ?`); typed, with `stdin` (plain)."""
+    if console is not None and stdin is not None:
+        return _choose_draft_typed(found, console, stdin)
     import questionary
 
     choices = [
@@ -324,6 +328,23 @@ def choose_draft(found: list[Any]) -> Path:
         questionary.select("Which draft?", choices=choices, instruction="(↑/↓ and Enter)")
     ).unsafe_ask()
     return Path(reply)
+
+
+def _choose_draft_typed(found: list[Any], console: Console, stdin: IO[str]) -> Path:
+    console.print(Text("Which draft?"))
+    for number, d in enumerate(found, 1):
+        route = " → ".join([*d.route, d.flow])
+        console.print(Text(for_screen(f"  {number}. {d.id}  ({route}, {d.answered} answered)")))
+    while True:
+        console.print(Text(f"Number (1 to {len(found)}):"), end=" ")
+        console.file.flush()
+        line = stdin.readline()
+        if not line:
+            raise EOFError
+        reply = line.strip()
+        if reply.isdigit() and 1 <= int(reply) <= len(found):
+            return Path(found[int(reply) - 1].path)
+        console.print(Text(f"Type a number from 1 to {len(found)}."))
 
 
 def _short(text: str, width: int = 60) -> str:

@@ -157,3 +157,22 @@ def test_the_escape_check_sees_rich_mode_menus(tmp_path):
     child.expect_exact("no answer yet")
     assert ESC in screen(child)
     child.terminate(force=True)
+
+
+def test_a_plain_draft_is_chosen_by_number_and_resumed_to_a_record(tmp_path):
+    child = spawn(tmp_path, "decide", "demo")
+    type_at(child, "Concern?", "yes")
+    child.expect_exact("separated by commas")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    child = spawn(tmp_path, "decide", "--resume", "--out", "r.json")
+    type_at(child, "Number (1 to 1):", "1")
+    for prompt, line in WALK[1:]:
+        type_at(child, prompt, line)
+    child.expect_exact("Record written to r.json")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert ESC not in screen(child)
+    assert json.loads((tmp_path / "work" / "r.json").read_text())["outcome"]["id"] == "refer"
