@@ -20,7 +20,10 @@ from sharewizard.cli_common import (
     HelpCommand,
     HelpGroup,
     JsonOption,
+    PlainOption,
+    QuietOption,
     SignKeyOption,
+    VerboseOption,
     catalogue_of,
     command,
     env_of,
@@ -67,15 +70,7 @@ def root(
             "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
-    plain: Annotated[
-        bool,
-        typer.Option(
-            "--plain",
-            help="No colour, boxes or menus: one line per question, answered by typing "
-            "(for screen readers; also when TERM=dumb, ACCESSIBLE is set or output is not a "
-            "terminal).",
-        ),
-    ] = False,
+    plain: PlainOption = False,
     traceback: Annotated[bool, typer.Option("--traceback", hidden=True)] = False,
 ) -> None:
     """Options shared by every command."""
@@ -157,12 +152,8 @@ def decide(
     ] = False,
     force: ForceOption = False,
     sign_key: SignKeyOption = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="At the end, say only where the record went.")
-    ] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="At the end, show every answer and field too.")
-    ] = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> int:
     """Walk a flow, see the outcome and write a decision record.
 
@@ -194,11 +185,20 @@ def note(
 
     Example: sharewizard note decision.json > note.txt
     """
+    from sharewizard.errors import Location, TamperedRecord
     from sharewizard.files import write_private
-    from sharewizard.records import load_record
+    from sharewizard.records import load_record, verify
     from sharewizard.render import to_text
 
-    text = to_text(load_record(record))
+    loaded = load_record(record)
+    if not verify(loaded):
+        raise TamperedRecord(
+            "the checksum does not match: the record was changed after it was written, so no "
+            "case note was made from it.",
+            Location(record),
+            "Check it with `verify`, and make the note from the original.",
+        )
+    text = to_text(loaded)
     if out is None:
         typer.echo(text, nl=False)
     else:

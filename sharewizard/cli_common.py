@@ -36,6 +36,20 @@ FormatOption = Annotated[
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace existing files.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+PlainOption = Annotated[
+    bool,
+    typer.Option(
+        "--plain",
+        help="No colour, boxes or menus: one line per question, answered by typing (for screen "
+        "readers; also when TERM=dumb, ACCESSIBLE is set or output is not a terminal).",
+    ),
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="At the end, say only where the record went.")
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="At the end, show every answer and field too.")
+]
 
 
 def command(func: F) -> F:

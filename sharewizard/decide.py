@@ -341,13 +341,17 @@ def _run_sitting(
 
 
 def _next_session(catalogue: Catalogue, decision: Decision, asker: Asker) -> Session:
-    """The next flow chosen in the same sitting, with the case details carried over."""
+    """The next flow chosen in the same sitting.
+
+    The case details are carried over; the last decision's other record answers are offered
+    as defaults (Enter keeps one), not taken.
+    """
     case: dict[str, Answer] = {
         f.id: decision.fields[f.id]
         for f in catalogue.record_form.fields
         if f.group == "case" and f.id in decision.fields
     }
-    return start_session(
+    session = start_session(
         catalogue,
         decision.queue[0],
         asker,
@@ -355,6 +359,8 @@ def _next_session(catalogue: Catalogue, decision: Decision, asker: Asker) -> Ses
         route=tuple((s.flow.id, s.answers) for s in decision.route),
         queue=decision.queue[1:],
     )
+    session.defaults = {k: v for k, v in decision.fields.items() if k not in case}
+    return session
 
 
 def decide_file(

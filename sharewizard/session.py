@@ -107,6 +107,7 @@ class Session:
     current: str | None = None
     changes: list[str] = field(default_factory=list)
     stash: dict[str, Mapping[str, Answer]] = field(default_factory=dict)
+    defaults: dict[str, Answer] = field(default_factory=dict)  # offered, not yet answered
 
     def run(self, *, review: bool = True, record_fields: bool = True) -> Decision:
         """Walk to an outcome, fill the record form, let the user review; return the decision.
@@ -161,8 +162,9 @@ class Session:
         while True:
             end = self._walk(step)
             if isinstance(end, Handoff):
-                self._hand_off(end)
-                step = None
+                step = self._came_back(end)
+                if step is None:
+                    self._hand_off(end)
                 continue
             if self.asker.announce(self.flow, end) is GO_BACK:
                 step = self._last_question()
@@ -198,6 +200,30 @@ class Session:
         self.progress = engine.start(self.flow, kept) if kept else engine.Progress({})
         self._saved()
         self.asker.begin(self.flow)
+
+    def _came_back(self, handoff: Handoff) -> Question | None:
+        """A hand-off to a flow already walked: the answers contradict each other.
+
+        Rather than walk that flow again (or loop for ever), go back to the question that led
+        away from it, say why, and let the person change one of the two answers. An answers file
+        cannot be asked again, so there the Asker's `reject` is an error.
+        """
+        visited = [s.flow.id for s in self.route] + [self.flow.id]
+        if handoff.flow_id not in visited:
+            return None
+        leaving = self.flow
+        if handoff.flow_id != self.flow.id:
+            self._back_to_segment(visited.index(handoff.flow_id))
+            self.stash.pop(leaving.id, None)  # ask that flow afresh if it is reached again
+        question = self._last_question()
+        answer = self.progress.answers[question.id]
+        self.asker.reject(
+            question,
+            f"your answers in “{leaving.title}” lead back here, where you answered "
+            f"“{question.label_of(answer)}”. One of the two answers must change: check this one "
+            "first.",
+        )
+        return question
 
     def _last_question(self) -> Question:
         path = engine.trace(self.flow, self.progress.answers).path
@@ -262,7 +288,8 @@ class Session:
             ids = [f.id for f in self._applicable(outcome)]
             index = ids.index(current)
             question = by_id[current]
-            reply = self.asker.ask(question, self.fields.get(current), index > 0)
+            offered = self.fields.get(current, self.defaults.get(current))
+            reply = self.asker.ask(question, offered, index > 0)
             if isinstance(reply, GoBack):
                 current = ids[max(index - 1, 0)]
                 continue
@@ -285,14 +312,31 @@ class Session:
             self.asker.reject(question, exc.message)
             return False
         before = self.fields.get(question.id)
+        asked_before = [f.id for f in self._applicable(outcome)]
+        self.fields[question.id] = value
         if audit and before is not None and before != value:
             self.changes.append(
                 f"record field “{question.label or question.text}” changed from "
                 f"“{question.label_of(before)}” to “{question.label_of(value)}”"
             )
-        self.fields[question.id] = value
+            if [f.id for f in self._applicable(outcome)] != asked_before:
+                self._ask_again_about_the_decision(keep=question.id)
         self._saved()
         return True
+
+    def _ask_again_about_the_decision(self, keep: str) -> None:
+        """Ask again about the decision itself (the rationale) when the record questions change.
+
+        An edit at review that switches other questions on or off may leave the rationale
+        describing a different decision.
+        """
+        for form_field in self.catalogue.record_form.fields:
+            if form_field.per_outcome and form_field.id != keep and form_field.id in self.fields:
+                del self.fields[form_field.id]
+                self.changes.append(
+                    f"record field “{form_field.label or form_field.text}” asked again: the "
+                    "record questions changed"
+                )
 
     def _first_missing(self, outcome: Outcome, skipped: set[str]) -> str | None:
         for question in self._applicable(outcome):

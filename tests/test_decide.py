@@ -440,3 +440,84 @@ def test_changing_the_triage_answer_at_review_re_routes_to_another_flow(tmp_path
     assert record["outcome"]["decision"] == "do-not-inform-family"
     assert record["route"][0]["answers"][1]["answer"] == ["telling"]
     assert any("outcome changed from “Share and tell the family”" in c for c in record["changes"])
+
+
+def test_family_not_told_under_a_tell_the_family_outcome_is_refused(tmp_path, flows, capsys):
+    record = {
+        **SHARE,
+        "family_informed": "no",
+        "family_not_informed_reason": "Child asked me not to.",
+    }
+    path = answers_file(tmp_path, "a.yaml", {"compromise": "no"}, record, flow="tell")
+    code, _, err = run(capsys, "--flows", str(flows), "replay", str(path))
+    assert code == 2
+    assert "record.family_informed" in err and "you must inform the family" in err
+
+
+def test_note_refuses_a_record_changed_after_it_was_written(tmp_path, flows, capsys):
+    path = answers_file(tmp_path, "case.yaml", {"concern": "yes", "risky": "no"}, SHARE)
+    out = tmp_path / "out"
+    run(capsys, "--flows", str(flows), "replay", str(path), "--out-dir", str(out))
+    saved = next(out.glob("*.json"))
+    record = json.loads(saved.read_text())
+    record["outcome"]["decision_label"] = "Do not share"
+    saved.write_text(json.dumps(record))
+    code, note, err = run(capsys, "note", str(saved))
+    assert code == 1 and note == ""
+    assert "no case note was made" in err
+
+
+def test_changing_the_family_permission_at_review_asks_the_rationale_again(tmp_path, flows, data):
+    from sharewizard.session import ReviewItem
+
+    catalogue = load_catalogue(flows)
+    outcome = catalogue.flows["mini"].outcomes["no-share"]
+
+    class Asker:
+        """Permission given, then changed at review to refused."""
+
+        def __init__(self):
+            self.replies = {
+                "family_permission": ["given", "refused"],
+                "rationale": ["They agreed to the referral.", "They refused; we respect it."],
+            }
+            self.reviews = 0
+
+        def ask(self, question, default, can_go_back):
+            queue = self.replies.get(question.id)
+            if queue:
+                return queue.pop(0)
+            if question.id == "concern":
+                return "no"
+            return question.choices[0].value if question.choices else "written for the test"
+
+        def review(self, items: list[ReviewItem]):
+            self.reviews += 1
+            if self.reviews == 1:
+                return next(
+                    i for i, it in enumerate(items) if it.question.id == "family_permission"
+                )
+            return None
+
+        def announce(self, flow, reached):
+            return None
+
+        def begin(self, flow):
+            pass
+
+        def reject(self, question, message):
+            raise AssertionError(message)
+
+    # make the mini no-share outcome ask for permission, as a seek-consent outcome does
+    from dataclasses import replace
+
+    seek = replace(outcome, decision="seek-consent")
+    flow = catalogue.flows["mini"]
+    flow.outcomes["no-share"] = seek
+    from sharewizard.session import Session
+
+    decision = Session(catalogue, Asker(), flow).run()
+    assert decision.fields["family_permission"] == "refused"
+    assert decision.fields["rationale"] == "They refused; we respect it."
+    assert "what" not in decision.fields and "what_not_shared" in decision.fields
+    assert any("“Rationale” asked again" in c for c in decision.changes)

@@ -52,7 +52,7 @@ def test_decide_in_a_terminal_writes_a_markdown_record(tmp_path):
     answer(child, "What information was shared", "Injury seen on arm\r")
     answer(child, "With whom", "MASH\r")
     answer(child, "How was it shared", "Phone\r")
-    answer(child, "When was it shared", "2026-11-23 09:30\r")
+    answer(child, "When was this decided", "2026-11-23 09:30\r")
     answer(child, "lawful basis", "1\r")
     answer(child, "rationale", "Child at risk of significant harm\r")
     answer(child, "Has the family been told", "2\r")  # no
@@ -123,7 +123,7 @@ WALK = [
     ("What information was shared", "Injury seen on arm\r"),  # 5
     ("With whom", "MASH\r"),  # 6
     ("How was it shared", "Phone\r"),  # 7
-    ("When was it shared", "2026-11-23 09:30\r"),  # 8
+    ("When was this decided", "2026-11-23 09:30\r"),  # 8
     ("lawful basis", "1\r"),  # 9 public task
     ("rationale", "Child at risk of significant harm\r"),  # 10
     ("Has the family been told", "2\r"),  # 11 not yet

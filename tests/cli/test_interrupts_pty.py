@@ -32,7 +32,7 @@ TO_SHARE = [
     ("What information was shared", "Attendance and an injury\r"),
     ("With whom", "CSC front door\r"),
     ("How was it shared", "Phone\r"),
-    ("When was it shared", "2026-11-23 14:30\r"),
+    ("When was this decided", "2026-11-23 14:30\r"),
     ("What is the lawful basis", "1" + ENTER),
     ("Why did you decide this?", "Necessary to protect the child.\r"),
     ("Has the family been told", "1" + ENTER),

@@ -61,7 +61,7 @@ WALK = [
     ("What information was shared", "Injury seen on arm"),
     ("With whom", "MASH"),
     ("How was it shared", "Phone"),
-    ("When was it shared", "2026-11-23 09:30"),
+    ("When was this decided", "2026-11-23 09:30"),
     ("lawful basis", "public-task"),
     ("rationale", "Child at risk of significant harm"),
     ("Has the family been told", "2"),

@@ -7,6 +7,8 @@ import json
 
 from tests.sittingkit import DOWN, ENTER, answer, finish, make_catalogue, spawn
 
+CTRL_U = "\x15"  # clears the line: the offered answer
+
 
 def test_two_situations_in_one_sitting_give_two_linked_records(tmp_path):
     flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
@@ -19,7 +21,7 @@ def test_two_situations_in_one_sitting_give_two_linked_records(tmp_path):
     answer(child, "What information was shared", "Disclosure made on 12 Nov\r")
     answer(child, "With whom", "Police child abuse team\r")
     answer(child, "How was it shared", "Phone, then secure email\r")
-    answer(child, "When was it shared", "2026-11-23 09:30\r")
+    answer(child, "When was this decided", "2026-11-23 09:30\r")
     answer(child, "What is the lawful basis", "1" + ENTER)
     answer(child, "Why did you decide this?", "Child at risk of significant harm.\r")
     answer(child, "Has the family been told", "1" + ENTER)  # "yes" is refused here
@@ -34,14 +36,15 @@ def test_two_situations_in_one_sitting_give_two_linked_records(tmp_path):
     # the second situation, with the case details carried over
     answer(child, "Could telling them compromise a police investigation?", "1" + ENTER)
     answer(child, "What next?", ENTER)
-    answer(child, "What information was shared", "That the police are investigating\r")
-    answer(child, "With whom", "Police\r")
-    answer(child, "How was it shared", "Phone\r")
-    answer(child, "When was it shared", "2026-11-23 10:00\r")
-    answer(child, "What is the lawful basis", "1" + ENTER)
-    answer(child, "Why did you decide this?", "Telling them could compromise the investigation.\r")
-    answer(child, "Has the family been told", "2" + ENTER)
-    answer(child, "Why has the family not been told", "Police investigation under way.\r")
+    # the first decision's answers are offered: Ctrl-U clears one, Enter keeps another
+    answer(child, "What information was shared", CTRL_U + "That the police are investigating\r")
+    answer(child, "With whom", ENTER)
+    answer(child, "How was it shared", CTRL_U + "Phone\r")
+    answer(child, "When was this decided", CTRL_U + "2026-11-23 10:00\r")
+    answer(child, "What is the lawful basis", ENTER)
+    answer(child, "Why did you decide this?", CTRL_U + "Telling could compromise the inquiry.\r")
+    answer(child, "Has the family been told", DOWN + ENTER)
+    answer(child, "Why has the family not been told", CTRL_U + "Police investigation under way.\r")
     answer(child, "Check your answers", ENTER)
     child.expect_exact("Record written to")
     assert finish(child) == 0
@@ -59,6 +62,9 @@ def test_two_situations_in_one_sitting_give_two_linked_records(tmp_path):
         assert case["case_reference"] == "LOG-7"
     assert first["outcome"]["decision"] == "share-without-informing-family"
     assert second["outcome"]["decision"] == "do-not-inform-family"
+    shown = {row["id"]: row["text"] for row in second["fields"]}
+    assert shown["what"] == "That the police are investigating"
+    assert shown["with_whom"] == "Police child abuse team"  # offered, and kept with Enter
     assert not list((data / "drafts").glob("*"))
 
 
@@ -71,3 +77,24 @@ def test_immediate_danger_is_asked_first_and_ends_at_call_999(tmp_path):
     child.expect_exact("Practice run: nothing was written.")
     assert finish(child) == 0
     assert not list(tmp_path.glob("sharewizard-*"))
+
+
+def test_decide_with_no_arguments_asks_about_immediate_danger_first(tmp_path):
+    import os
+    import sys
+
+    import pexpect
+
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "SHAREWIZARD_DATA_DIR": str(tmp_path)}
+    env.pop("SHAREWIZARD_FLOWS", None)  # the flows shipped with sharewizard
+    child = pexpect.spawn(
+        sys.executable, ["-m", "sharewizard", "decide"], cwd=str(tmp_path), env=env,
+        encoding="utf-8", timeout=20, dimensions=(24, 80),
+    )  # fmt: skip
+    child.expect_exact("Is a child in immediate danger")
+    assert "Which of these" not in child.before  # no situation is asked before it
+    child.send("1" + ENTER)  # yes, or I think a child may be (Enter alone answers nothing)
+    child.expect_exact("What next?")  # the outcome: call 999, no further questions first
+    assert "Call 999 or the police now" in child.before
+    child.sendcontrol("d")
+    assert finish(child) == 130
