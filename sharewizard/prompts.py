@@ -60,12 +60,6 @@ def _menu_of(question: Any) -> Any:
     return window
 
 
-def _wrapped(question: Any) -> Any:
-    """A menu that wraps long labels and quits on Ctrl-D."""
-    _menu_of(question)
-    return _quits_on_ctrl_d(question)
-
-
 def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any:
     """A select answered like plain mode: digits point at a choice, `?` is help, `<` is back.
 
@@ -77,7 +71,7 @@ def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any
 
     app = question.application
     control = _menu_of(question).content
-    offset = 1 if control.choices[0].value == _NONE else 0
+    offset = 1 if control.choices[0].value == _NONE else 0  # the "no answer yet" entry
     keys = KeyBindings()
 
     @keys.add(
@@ -135,7 +129,7 @@ class QuestionaryAsker:
             reply = self._run(lambda: self._build(question, default, can_go_back))
             if question.type == "text":
                 reply = self._text_reply(reply, can_go_back)
-            elif question.type == "multi":
+            elif question.type == "multi" and not isinstance(reply, str):  # str: `?` or `<`
                 specials = [r for r in reply if r in (_BACK, _HELP)]
                 reply = specials[0] if specials else tuple(reply)
             if reply == _HELP:
@@ -165,14 +159,18 @@ class QuestionaryAsker:
                 )
                 for n, c in enumerate(question.choices, 1)
             ]
-            return _wrapped(
-                questionary.checkbox(
-                    for_screen(question.text),
-                    choices=choices + extras,
-                    instruction="(space to tick, Enter when done)",
-                    validate=lambda picked: self._multi_valid(question, picked),
-                    **self.io,
-                )
+            return _with_answer_keys(
+                _quits_on_ctrl_d(
+                    questionary.checkbox(
+                        for_screen(question.text),
+                        choices=choices + extras,
+                        instruction="(a number or ↑/↓, space to tick, Enter when done)",
+                        validate=lambda picked: self._multi_valid(question, picked),
+                        **self.io,
+                    )
+                ),
+                numbered=len(question.choices),
+                can_go_back=can_go_back,
             )
         options = [
             questionary.Choice(

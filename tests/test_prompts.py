@@ -49,6 +49,15 @@ def test_a_digit_or_an_arrow_then_enter_answers(demo, keys, expected):
     assert ask_rich(demo, "concern", ENTER + keys) == expected
 
 
+def test_a_multiple_choice_takes_numbers_to_point_then_space_to_tick(demo):
+    assert ask_rich(demo, "kinds", "3 1 " + ENTER) == ("neglect", "online")
+
+
+def test_question_mark_shows_help_in_a_multiple_choice_too(demo):
+    with pytest.raises(EOFError):  # help shown, then asked again until the keys run out
+        ask_rich(demo, "kinds", "?")
+
+
 def test_less_than_goes_back_in_rich_mode(demo):
     assert ask_rich(demo, "urgency", "<", can_go_back=True) is GO_BACK
 
