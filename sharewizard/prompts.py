@@ -155,7 +155,7 @@ class QuestionaryAsker:
                     f"{n}. {for_screen(c.label)}",
                     value=c.value,
                     checked=c.value in chosen,
-                    description=c.help or None,
+                    description=for_screen(c.help) or None,
                 )
                 for n, c in enumerate(question.choices, 1)
             ]
@@ -174,7 +174,7 @@ class QuestionaryAsker:
             )
         options = [
             questionary.Choice(
-                f"{n}. {for_screen(c.label)}", value=c.value, description=c.help or None
+                f"{n}. {for_screen(c.label)}", value=c.value, description=for_screen(c.help) or None
             )
             for n, c in enumerate(question.choices, 1)
         ]
