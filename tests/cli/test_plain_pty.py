@@ -176,3 +176,16 @@ def test_a_plain_draft_is_chosen_by_number_and_resumed_to_a_record(tmp_path):
     assert child.exitstatus == 0
     assert ESC not in screen(child)
     assert json.loads((tmp_path / "work" / "r.json").read_text())["outcome"]["id"] == "refer"
+
+
+def test_ctrl_c_in_plain_mode_asks_first_and_no_carries_on(tmp_path):
+    child = spawn(tmp_path, "decide", "demo", "--practice")
+    child.expect_exact("Number or word")
+    child.sendintr()
+    type_at(child, "Quit now?", "n")
+    type_at(child, "Number or word", "no")
+    type_at(child, "What next?", "")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Decision: Do not share" in screen(child)
