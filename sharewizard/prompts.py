@@ -61,10 +61,11 @@ def _menu_of(question: Any) -> Any:
 
 
 def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any:
-    """A select answered like plain mode: digits point at a choice, `?` is help, `<` is back.
+    """A menu answered like plain mode: digits 1-9 point at a choice, `?` is help, `<` is back.
 
     Enter on the "no answer yet" entry does nothing: Enter alone must not answer a question
-    whose answer can change the outcome (questionary always points at something).
+    whose answer can change the outcome (questionary always points at something). Long labels
+    wrap instead of being cut.
     """
     from prompt_toolkit.filters import Condition
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
