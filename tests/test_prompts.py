@@ -142,3 +142,67 @@ def test_plain_review_takes_a_number_or_enter(demo):
     assert asker.review(items) is None
     assert "1. Concern?  →  Yes" in shown.getvalue()
     assert "Type a number from 1 to 1, or press Enter." in shown.getvalue()
+
+
+# --- what a menu shows at 80x24 ------------------------------------------------------------------
+
+
+def draw_menu(catalogue, question, *, wrap: bool = True) -> list[str]:
+    """The rows a 80x24 terminal shows for a question's menu, before any key is pressed."""
+    import asyncio
+
+    from prompt_toolkit.application.current import set_app
+    from prompt_toolkit.filters import to_filter
+    from prompt_toolkit.layout.mouse_handlers import MouseHandlers
+    from prompt_toolkit.layout.screen import Screen, WritePosition
+
+    from sharewizard.prompts import _menu_of
+
+    with create_pipe_input() as pipe:
+        asker = QuestionaryAsker(
+            catalogue, Console(file=io.StringIO()), input=pipe, output=DummyOutput()
+        )
+        question_app = asker._build(question, None, True)
+        if not wrap:  # what questionary does by itself
+            _menu_of(question_app).wrap_lines = to_filter(False)
+        app = question_app.application
+
+        async def draw() -> Screen:
+            with set_app(app):
+                screen = Screen()
+                app.layout.container.write_to_screen(
+                    screen, MouseHandlers(), WritePosition(0, 0, 80, 24), "", False, None
+                )
+                return screen
+
+        screen = asyncio.run(draw())
+    return ["".join(screen.data_buffer[y][x].char for x in range(80)) for y in range(24)]
+
+
+def shows_whole(rows: list[str], label: str) -> bool:
+    """Whether `label` can be read on the screen, wrapped over rows or not."""
+    return " ".join(label.split()) in " ".join("".join(rows).split())
+
+
+def test_every_menu_of_every_flow_shows_each_label_whole_at_80x24(catalogue):
+    for flow in catalogue.flows.values():
+        for question in flow.questions.values():
+            if not question.choices:
+                continue
+            rows = draw_menu(catalogue, question)
+            for number, choice in enumerate(question.choices, 1):
+                assert shows_whole(rows, f"{number}. {choice.label}"), (flow.id, question.id)
+            assert shows_whole(rows, "? Help and guidance"), (flow.id, question.id)  # all fit
+
+
+def test_the_menu_check_sees_a_label_cut_at_the_edge(catalogue):
+    long = next(
+        q
+        for f in catalogue.flows.values()
+        for q in f.questions.values()
+        if any(len(c.label) > 76 for c in q.choices)
+    )
+    label = next(c.label for c in long.choices if len(c.label) > 76)
+    number = [c.label for c in long.choices].index(label) + 1
+    assert not shows_whole(draw_menu(catalogue, long, wrap=False), f"{number}. {label}")
+    assert shows_whole(draw_menu(catalogue, long), f"{number}. {label}")
