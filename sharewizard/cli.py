@@ -254,10 +254,12 @@ def replay(
 
 def _register_commands() -> None:
     """Commands that live in modules of their own."""
-    from sharewizard import cli_drafts, cli_integrity
+    from sharewizard import cli_author, cli_drafts, cli_integrity, cli_train
 
     cli_drafts.register(app)
     cli_integrity.register(app)  # verify, keys new
+    cli_author.register(app)  # lint, factcheck
+    cli_train.register(app)  # cases, train, show, graph
 
 
 _register_commands()

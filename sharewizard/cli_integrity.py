@@ -35,6 +35,13 @@ def verify(
             help="Pass records that leave out fields the guidance asks for (still reported).",
         ),
     ] = False,
+    allow_training: Annotated[
+        bool,
+        typer.Option(
+            "--allow-training",
+            help="Pass records made in training (`train --record`), which are not real decisions.",
+        ),
+    ] = False,
     trust: Annotated[
         list[Path] | None,
         typer.Option(
@@ -47,7 +54,8 @@ def verify(
 ) -> int:
     """Check records: schema, checksum, completeness and (with --trust) signature.
 
-    One line per file: OK, INCOMPLETE, UNSIGNED, WRONG KEY, INVALID, TAMPERED or UNREADABLE.
+    One line per file: OK, TRAINING, INCOMPLETE, UNSIGNED, WRONG KEY, INVALID, TAMPERED or
+    UNREADABLE.
     Exit 0 if all are OK, 2 if any file cannot be read as a record, else 1.
 
     Example: sharewizard verify --trust org.pub records/*.json
@@ -63,7 +71,12 @@ def verify(
 
     env = env_of(ctx)
     trusted = [load_public_key(path) for path in trust or ()]
-    verdicts = verify_files(records, trusted=trusted, allow_incomplete=allow_incomplete)
+    verdicts = verify_files(
+        records,
+        trusted=trusted,
+        allow_incomplete=allow_incomplete,
+        allow_training=allow_training,
+    )
     if as_json:
         env.stdout.write(json.dumps(report_json(verdicts), indent=2) + "\n")
     else:

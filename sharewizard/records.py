@@ -12,6 +12,7 @@ from typing import Any, TypedDict, cast
 from sharewizard import __version__, engine
 from sharewizard.errors import Location, RecordError, TamperedRecord
 from sharewizard.files import write_private
+from sharewizard.loader import flows_origin
 from sharewizard.model import Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.session import Decision
 
@@ -91,7 +92,14 @@ class Sitting(TypedDict):
     flows: list[str]
 
 
-class Record(TypedDict):
+class _Optional(TypedDict, total=False):
+    """Record keys only some records carry."""
+
+    training: bool  # made in `sharewizard train`: practice, not a real decision
+    signature: dict[str, str]
+
+
+class Record(_Optional):
     """A decision record, as written to disk (JSON) and checksummed."""
 
     schema_version: int
@@ -99,6 +107,7 @@ class Record(TypedDict):
     created_at: str
     tool: dict[str, str]
     disclaimer: str
+    flows: str  # "packaged": the flows shipped with sharewizard; "custom": from --flows
     sitting: Sitting
     flow: FlowRef
     route: list[RouteSegment]
@@ -186,8 +195,9 @@ def build_record(
     created_at: str,
     record_id: str,
     sitting: Sitting | None = None,
+    training: bool = False,
 ) -> Record:
-    """The decision as a record, checksummed."""
+    """The decision as a record, checksummed; `training` marks practice, not a real decision."""
     outcome = decision.outcome
     term = catalogue.record_form.decisions[outcome.decision]
     fields, missing = _field_rows(catalogue, decision)
@@ -197,6 +207,7 @@ def build_record(
         "created_at": created_at,
         "tool": {"name": "sharewizard", "version": __version__},
         "disclaimer": catalogue.record_form.disclaimer,
+        "flows": flows_origin(catalogue),
         "sitting": sitting or {"id": record_id, "part": 1, "flows": [decision.flow.id]},
         "flow": _flow_ref(decision.flow),
         "route": [
@@ -226,6 +237,8 @@ def build_record(
         "missing": missing,
         "checksum": "",
     }
+    if training:
+        record["training"] = True
     record["checksum"] = checksum(record)
     return record
 

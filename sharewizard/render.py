@@ -18,7 +18,11 @@ MD_DATA_START = "<!-- sharewizard-record-data (the JSON record, for `sharewizard
 MD_DATA_END = "\n-->\n"
 MD_WIDTH = 100  # no line of a Markdown record is longer: it must read well with `cat`
 TEXT_WIDTH = 80  # a case note pasted into a case management system
-_CONTINUED = "\\"  # ends a wrapped line of embedded JSON (no pretty JSON line ends with it)
+_CONTINUED = "\\"
+FLOWS_WORDS = {
+    "packaged": "packaged (the flows shipped with sharewizard)",
+    "custom": "custom (flows from --flows, not the ones shipped with sharewizard)",
+}  # ends a wrapped line of embedded JSON (no pretty JSON line ends with it)
 
 
 def to_json(record: Mapping[str, Any]) -> str:
@@ -86,6 +90,7 @@ def markdown_body(record: Mapping[str, Any]) -> str:
         out += _md_item(row["label"], row["text"])
     flow = record["flow"]
     out += _md_item("Flow", f"{flow['title']} ({flow['id']}, version {flow['version']})")
+    out += _md_item("Flows", FLOWS_WORDS.get(record["flows"], record["flows"]))
     if len(record["sitting"]["flows"]) > 1:
         sitting = record["sitting"]
         out += _md_item(
@@ -156,6 +161,7 @@ def to_text(record: Mapping[str, Any]) -> str:
     out += _note_item(
         "Question", f"{record['flow']['title']} (version {record['flow']['version']})"
     )
+    out += _note_item("Flows", FLOWS_WORDS.get(record["flows"], record["flows"]))
     out += _note_item("Record id", record["record_id"])
     if record["missing"]:
         out += ["", *_wrap(incomplete_sentence(record), TEXT_WIDTH)]

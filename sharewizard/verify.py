@@ -16,6 +16,7 @@ class State(Enum):
     """What verify found in one file, from best to worst; each carries its exit status."""
 
     OK = ("ok", ExitStatus.OK)
+    TRAINING = ("training", ExitStatus.CHECK_FAILED)
     INCOMPLETE = ("incomplete", ExitStatus.CHECK_FAILED)
     UNSIGNED = ("unsigned", ExitStatus.CHECK_FAILED)
     WRONG_KEY = ("wrong-key", ExitStatus.CHECK_FAILED)
@@ -60,7 +61,11 @@ def _said(error: RecordError) -> str:
 
 
 def verify_file(
-    path: Path, *, trusted: Sequence[TrustedKey] = (), allow_incomplete: bool = False
+    path: Path,
+    *,
+    trusted: Sequence[TrustedKey] = (),
+    allow_incomplete: bool = False,
+    allow_training: bool = False,
 ) -> Verdict:
     """Check one record file: readable, schema, checksum, signature (with `trusted`), missing."""
     from sharewizard.records import load_record, schema_problems
@@ -101,6 +106,15 @@ def verify_file(
         details.append(found.detail)
     elif signed_by:
         details.append(f"signed by key {signed_by}, not checked: give --trust KEY to check it")
+    if record.get("training") is True:
+        if not allow_training:
+            return Verdict(
+                path,
+                State.TRAINING,
+                ("a training record (`sharewizard train`), not a real decision", *details),
+                signed_by=signed_by,
+            )
+        details.append("a training record, allowed")
     missing = tuple(str(m) for m in record["missing"])
     if missing and not allow_incomplete:
         return Verdict(
@@ -120,10 +134,22 @@ def _short(text: str, limit: int = 200) -> str:
 
 
 def verify_files(
-    paths: Iterable[Path], *, trusted: Sequence[TrustedKey] = (), allow_incomplete: bool = False
+    paths: Iterable[Path],
+    *,
+    trusted: Sequence[TrustedKey] = (),
+    allow_incomplete: bool = False,
+    allow_training: bool = False,
 ) -> list[Verdict]:
     """Every file checked, in order; one bad file never stops the others."""
-    return [verify_file(path, trusted=trusted, allow_incomplete=allow_incomplete) for path in paths]
+    return [
+        verify_file(
+            path,
+            trusted=trusted,
+            allow_incomplete=allow_incomplete,
+            allow_training=allow_training,
+        )
+        for path in paths
+    ]
 
 
 def worst(verdicts: Sequence[Verdict]) -> State:

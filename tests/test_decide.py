@@ -521,3 +521,28 @@ def test_changing_the_family_permission_at_review_asks_the_rationale_again(tmp_p
     assert decision.fields["rationale"] == "They refused; we respect it."
     assert "what" not in decision.fields and "what_not_shared" in decision.fields
     assert any("“Rationale” asked again" in c for c in decision.changes)
+
+
+def test_records_say_whether_they_came_from_the_packaged_flows(tmp_path, flows, capsys):
+    packaged = Path(__file__).parent / "answers" / "triage" / "call-999.yaml"
+    custom = answers_file(tmp_path, "a.yaml", {"concern": "yes", "risky": "no"}, SHARE)
+    out = tmp_path / "out"
+    assert run(capsys, "replay", str(packaged), "--out-dir", str(out / "p"))[0] == 0
+    args = ["--flows", str(flows), "replay", str(custom), "--out-dir", str(out / "c")]
+    assert run(capsys, *args)[0] == 0
+    [from_packaged] = (out / "p").glob("*.json")
+    [from_custom] = (out / "c").glob("*.json")
+    assert json.loads(from_packaged.read_text())["flows"] == "packaged"
+    assert json.loads(from_custom.read_text())["flows"] == "custom"
+    run(
+        capsys,
+        "--flows",
+        str(flows),
+        "replay",
+        str(custom),
+        "--out-dir",
+        str(out / "m"),
+        "-f",
+        "md",
+    )
+    assert "**Flows:** custom (flows from --flows" in next((out / "m").glob("*.md")).read_text()

@@ -319,3 +319,31 @@ def test_an_ascii_only_terminal_gets_escapes_not_a_crash(made):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.decode("ascii").endswith("r\\xe9.json: OK (checksum verifies)\n")
+
+
+def test_a_training_record_is_refused_as_a_real_decision_unless_allowed(tmp_path, capsys):
+    from sharewizard.cli import main
+    from sharewizard.loader import load_catalogue
+    from sharewizard.records import build_record, write_record
+    from sharewizard.session import ScriptedAsker, start_session
+
+    catalogue = load_catalogue()
+    form = {f.id for f in catalogue.record_form.fields}
+    session = start_session(
+        catalogue, "triage", ScriptedAsker("t", form), {"immediate-danger": "yes"}
+    )
+    decision = session.run(review=False)
+    record = build_record(
+        decision, catalogue, created_at="2026-11-23T09:00:00Z", record_id="t", training=True
+    )
+    path = write_record(record, tmp_path / "practice.json", "json")
+
+    def verify(*extra: str) -> tuple[int, str]:
+        with pytest.raises(SystemExit) as stopped:
+            main(["verify", "--allow-incomplete", *extra, str(path)])
+        return int(stopped.value.code or 0), capsys.readouterr().out
+
+    code, out = verify()
+    assert code == 1 and "TRAINING" in out and "not a real decision" in out
+    code, out = verify("--allow-training")
+    assert code == 0 and "OK" in out

@@ -1,0 +1,134 @@
+"""The authoring commands, `lint` and `factcheck`: parse options, call the library, render."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sharewizard.cli_common import command, env_of
+from sharewizard.errors import ExitStatus, Location, UsageError
+
+
+class FactcheckFormat(str, Enum):
+    """Fact-check table formats."""
+
+    md = "md"
+    csv = "csv"
+    html = "html"
+
+
+def register(app: typer.Typer) -> None:
+    """Add `lint` and `factcheck` to the command line, run like every other command."""
+    app.command("lint")(command(lint))
+    app.command("factcheck")(command(factcheck))
+
+
+def _flows_option(ctx: typer.Context) -> Path | None:
+    flows = (ctx.find_root().obj or {}).get("flows")
+    return Path(flows) if flows else None
+
+
+def lint(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="PATH",
+            help="Flow files or folders of flows (default: the flows in use, see --flows).",
+            show_default=False,
+        ),
+    ] = None,
+    guidance: Annotated[
+        Path | None,
+        typer.Option(
+            "--guidance",
+            metavar="DIR",
+            help="Check every quote against the source texts in DIR "
+            "(default: $SHAREWIZARD_GUIDANCE, else ../shared/guidance beside the repository).",
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for editors and CI.")] = False,
+) -> int:
+    """Check flows for authoring mistakes: exit 0 clean, 1 findings, 2 unreadable input.
+
+    Example: sharewizard lint --strict --guidance ../shared/guidance flows/
+    """
+    from sharewizard.guidance import find_guidance
+    from sharewizard.lint import lint_paths
+    from sharewizard.loader import default_flows_dir
+    from sharewizard.text import strip_controls
+
+    env = env_of(ctx)
+    folder = find_guidance(guidance)
+    result = lint_paths(paths or [_flows_option(ctx) or default_flows_dir()], folder)
+    if as_json:
+        report = {
+            "files": result.files,
+            "guidance": str(folder) if folder else None,
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "findings": [f.to_json() for f in result.findings],
+        }
+        env.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for finding in result.findings:
+            env.stdout.write(strip_controls(str(finding)) + "\n")
+        env.stdout.write(_summary(result.errors, result.warnings, result.files) + "\n")
+        if folder is None:
+            env.stderr.write(
+                "Quotes were not checked: no guidance folder (pass --guidance DIR or set "
+                "SHAREWIZARD_GUIDANCE).\n"
+            )
+    return ExitStatus.CHECK_FAILED if result.failed(strict) else ExitStatus.OK
+
+
+def _summary(errors: int, warnings: int, files: int) -> str:
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    if not errors and not warnings:
+        return f"No problems found in {count(files, 'flow file')}."
+    return f"{count(errors, 'error')}, {count(warnings, 'warning')} in {count(files, 'flow file')}."
+
+
+def factcheck(
+    ctx: typer.Context,
+    flow: Annotated[
+        str,
+        typer.Argument(metavar="FLOW", help="A flow id (see `sharewizard list`) or a flow file."),
+    ],
+    fmt: Annotated[
+        FactcheckFormat,
+        typer.Option("--format", "-f", help="Table format: md (Markdown), csv or html."),
+    ] = FactcheckFormat.md,
+) -> int:
+    """Print every path through a flow as one row, to review and sign off without YAML.
+
+    Example: sharewizard factcheck how-much --format html > how-much.html
+    """
+    from sharewizard.factcheck import render
+    from sharewizard.loader import RECORD_FORM_FILE, load_catalogue, load_flow, load_record_form
+
+    as_file = Path(flow)
+    if as_file.suffix in (".yaml", ".yml") and as_file.is_file():
+        chosen = load_flow(as_file)  # on its own: its neighbours may be drafts
+        form = as_file.parent / RECORD_FORM_FILE
+        decisions = load_record_form(form).decisions if form.is_file() else {}
+        titles: dict[str, str] = {}
+    else:
+        catalogue = load_catalogue(_flows_option(ctx))
+        if flow not in catalogue.flows:
+            raise UsageError(
+                f"no flow {flow!r}.",
+                Location(field="FLOW"),
+                f"Flows: {', '.join(sorted(catalogue.flows))}.",
+            )
+        chosen, decisions = catalogue.flows[flow], catalogue.record_form.decisions
+        titles = {fid: f.title for fid, f in catalogue.flows.items()}
+    env_of(ctx).stdout.write(render(chosen, fmt.value, decisions, titles))
+    return ExitStatus.OK

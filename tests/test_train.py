@@ -1,0 +1,477 @@
+"""Training: case studies, the what-if of a question, the walk state and its ending."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from sharewizard import cli_train, train
+from sharewizard.errors import AnswersError, UsageError
+from sharewizard.loader import load_catalogue
+from sharewizard.model import Catalogue, Choice, Condition, Faq, Flow, Outcome, Question, Route
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = FIXTURES / "cases"
+DEMO = load_catalogue(FIXTURES / "catalogue")
+
+
+def demo_case() -> train.Case:
+    (case,) = train.load_cases(DEMO, [CASES])
+    return case
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+
+def test_cases_are_answers_files_with_a_case_block_others_are_skipped():
+    case = demo_case()
+    assert case.id == "demo-injury"
+    assert case.title == "An injury seen at drop-off"
+    assert case.role == "Class teacher"
+    assert case.flows == ("demo",)
+    assert case.answer_to("demo", "kinds") == ("injury",)
+    assert case.answer_to("demo", "nothing") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "where", "what"),
+    [
+        ("unknown-question.yaml", "unknown-question.yaml:10:3: answers.kindz", "not a question"),
+        ("bad-answer.yaml", "bad-answer.yaml:9:12: answers.concern", "'perhaps' is not an answer"),
+    ],
+)
+def test_a_broken_case_names_file_line_and_column(name, where, what):
+    with pytest.raises(AnswersError) as caught:
+        train.load_case(DEMO, FIXTURES / "cases-broken" / name)
+    assert where in str(caught.value) and what in str(caught.value)
+
+
+def test_a_missing_cases_folder_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="no such cases folder"):
+        train.load_cases(DEMO, [tmp_path / "nope"])
+
+
+def test_find_case_by_id_or_path():
+    cases = train.load_cases(DEMO, [CASES])
+    assert train.find_case(cases, "demo-injury") is cases[0]
+    assert train.find_case(cases, str(CASES / "demo-injury.yaml")) is cases[0]
+    assert train.find_case(cases, "demo") is None
+
+
+def test_the_shipped_cases_load_and_cover_every_faq_question():
+    catalogue = load_catalogue()
+    cases = train.load_cases(catalogue, [train.packaged_cases_dir()])
+    assert len(cases) >= 12
+    covered = {catalogue.flows[f].faq.number for c in cases for f in c.flows}
+    assert set(range(1, 8)) <= covered
+
+
+def test_each_shipped_case_walked_with_its_own_answers_reaches_its_expected_outcomes():
+    from sharewizard.answers import load_answers
+
+    catalogue = load_catalogue()
+    for case in train.load_cases(catalogue, [train.packaged_cases_dir()]):
+        walk = train.case_walk(catalogue, case)
+        wanted = [(p.flow_id, p.expect.get("outcome")) for p in load_answers(case.path).parts]
+        reached = [(flow.id, outcome.id) for flow, outcome in train.outcomes_of(walk)]
+        assert walk.finished and reached == wanted, case.id
+
+
+def test_installed_command_lists_the_shipped_cases_from_another_folder(tmp_path):
+    beside = Path(sys.executable).parent / "sharewizard"
+    command = str(beside) if beside.exists() else shutil.which("sharewizard") or ""
+    assert command, "sharewizard is not installed in this environment: pip install '.[test]'"
+    env = {k: v for k, v in os.environ.items() if k != "SHAREWIZARD_FLOWS"}
+    done = subprocess.run(
+        [command, "cases", "--json"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) >= 12
+
+
+# --- what-if -------------------------------------------------------------------------------------
+
+
+def test_what_if_shows_where_each_answer_leads_from_the_answers_so_far():
+    demo = DEMO.flows["demo"]
+    first = train.what_if(demo, demo.questions["concern"], {})
+    assert [(b.answer, b.label) for b in first] == [
+        ("yes", "Yes"),
+        ("no", "No"),
+        ("not-sure", "Not sure"),
+    ]
+    assert first[0].step is demo.questions["kinds"]
+    assert first[1].step is demo.outcomes["none"]
+    note = demo.questions["note"]
+    high = {"concern": "yes", "kinds": ("injury",), "urgency": "high"}
+    low = {**high, "urgency": "low"}
+    # A text question has nothing to try; the other answers decide where it goes.
+    assert train.what_if(demo, note, high) == []
+    urgency = train.what_if(demo, demo.questions["urgency"], high)
+    assert {b.answer: b.step.id for b in urgency} == {"high": "note", "low": "note"}
+    kinds = train.what_if(demo, demo.questions["kinds"], {"concern": "yes"})
+    assert {b.answer: b.step.id for b in kinds} == {
+        ("neglect",): "note",
+        ("injury",): "urgency",
+        ("online",): "note",
+    }
+    assert low != high
+
+
+def test_describe_step_names_the_decision_in_the_vocabulary():
+    demo = DEMO.flows["demo"]
+    decisions = DEMO.record_form.decisions
+    assert train.describe_step(demo.outcomes["refer"], decisions) == "Refer [Make the referral]"
+    assert train.describe_step(demo.questions["kinds"]) == "next question: Which kinds?"
+
+
+# --- the walk ------------------------------------------------------------------------------------
+
+
+def test_reveal_shows_the_case_answer_and_go_on_takes_it():
+    walk = train.start_walk(DEMO, case=demo_case())
+    assert walk.question.id == "concern" and walk.number == 1
+    assert walk.case_answer == "yes" and walk.pending is None
+    assert walk.go_on() is walk  # nothing chosen yet
+    shown = walk.reveal()
+    assert shown.pending == "yes" and shown.revealed
+    moved = shown.go_on()
+    assert moved.question.id == "kinds" and moved.number == 2
+    assert moved.leg.answers == {"concern": "yes"}
+
+
+def test_the_room_can_pick_another_answer_and_back_undoes_one_move_at_a_time():
+    walk = train.start_walk(DEMO, case=demo_case()).reveal()
+    other = walk.pick("no")
+    assert other.pending == "no"
+    ended = other.go_on()
+    assert ended.finished and ended.step.id == "none"
+    assert ended.back() is other
+    assert ended.back().back() is walk
+    assert walk.back().pending is None
+    start = train.start_walk(DEMO, case=demo_case())
+    assert start.back() is start
+
+
+def test_revealing_after_the_room_picked_keeps_the_room_answer():
+    picked = train.start_walk(DEMO, case=demo_case()).pick("no")
+    shown = picked.reveal()
+    assert shown.revealed and shown.pending == "no" and shown.case_answer == "yes"
+    assert shown.reveal() is shown
+    assert shown.go_on().step.id == "none"
+
+
+def test_a_multiple_choice_toggles_values():
+    walk = train.start_walk(DEMO, flow_id="demo").pick("yes").go_on()
+    both = walk.pick("injury").pick("online")
+    assert both.pending == ("injury", "online")
+    assert both.pick("injury").pending == ("online",)
+    assert both.pick("injury").pick("online").pending is None
+
+
+def test_a_flow_without_a_case_has_nothing_to_reveal():
+    walk = train.start_walk(DEMO, flow_id="demo")
+    assert walk.case_answer is None and walk.reveal() is walk
+
+
+def test_an_unknown_flow_is_a_usage_error():
+    with pytest.raises(UsageError, match="unknown flow 'nope'"):
+        train.start_walk(DEMO, flow_id="nope")
+
+
+def test_case_walk_follows_the_case_to_its_outcome():
+    walk = train.case_walk(DEMO, demo_case())
+    assert walk.finished and walk.step.id == "refer"
+
+
+def walk_through(walk: train.Walk, *answers) -> train.Walk:
+    for value in answers:
+        walk = (walk.reveal() if value is None else walk.pick(value)).go_on()
+    return walk
+
+
+def test_the_ending_lists_where_the_room_differed_from_the_case():
+    case = demo_case()
+    room = walk_through(train.start_walk(DEMO, case=case), None, "injury", "low", None)
+    assert room.finished and room.step.id == "share"
+    end = train.ending(room)
+    assert [o.id for _, o in end.outcomes] == ["share"]
+    assert [o.id for _, o in end.case_outcomes] == ["refer"]
+    assert [(d.question.id, d.room, d.case) for d in end.differences] == [
+        ("urgency", "low", "high")
+    ]
+    assert end.teaching_point == case.teaching_point
+    assert end.citations and not end.same_as_case
+
+
+def test_the_ending_when_the_room_follows_the_case():
+    room = walk_through(train.start_walk(DEMO, case=demo_case()), None, None, None, None)
+    end = train.ending(room)
+    assert end.same_as_case and end.differences == ()
+
+
+def test_a_path_that_leaves_the_case_lists_questions_only_one_side_answered():
+    room = walk_through(train.start_walk(DEMO, case=demo_case()), "no")
+    end = train.ending(room)
+    assert [(d.question.id, d.room, d.case) for d in end.differences] == [
+        ("concern", "no", "yes"),
+        ("kinds", None, ("injury",)),
+        ("urgency", None, "high"),
+        ("note", None, ""),
+    ]
+
+
+def fan_out_catalogue() -> Catalogue:
+    """A hub flow whose multiple choice hands over to two flows in turn."""
+    demo = DEMO.flows["demo"]
+    pick = Question(
+        "situations",
+        "Which situations?",
+        "multi",
+        choices=(Choice("a", "First"), Choice("b", "Second")),
+        routes=(
+            Route("flow:demo", Condition("equals", "situations", ("a",))),
+            Route("flow:other", Condition("equals", "situations", ("b",))),
+        ),
+        fan_out=True,
+    )
+    hub = dataclasses.replace(
+        demo,
+        id="hub",
+        faq=Faq(None, "Hub?"),
+        start="situations",
+        questions={"situations": pick},
+        outcomes={},
+    )
+    other = dataclasses.replace(demo, id="other", title="Other flow")
+    flows = {"hub": hub, "demo": demo, "other": other}
+    return dataclasses.replace(DEMO, flows=flows)
+
+
+def test_a_fan_out_walks_each_chosen_flow_in_turn_and_back_returns_across_flows():
+    catalogue = fan_out_catalogue()
+    walk = train.start_walk(catalogue, flow_id="hub")
+    walk = walk.pick("a").pick("b").go_on()
+    assert walk.leg.flow.id == "demo" and walk.queue == ("other",)
+    assert walk.question.id == "concern" and walk.number == 2
+    walk = walk.pick("no").go_on()
+    assert walk.question is None and not walk.finished  # an outcome, with a flow still to walk
+    nxt = walk.go_on()
+    assert nxt.leg.flow.id == "other" and nxt.queue == ()
+    assert nxt.back() is walk
+    done = nxt.pick("not-sure").go_on()
+    assert done.finished
+    assert [(f.id, o.id) for f, o in train.outcomes_of(done)] == [
+        ("demo", "none"),
+        ("other", "advice"),
+    ]
+    first, second = train.training_decisions(done)
+    assert first.flow.id == "demo" and first.outcome.id == "none"
+    assert second.flow.id == "other" and second.outcome.id == "advice"
+    assert [s.flow.id for s in first.route] == [s.flow.id for s in second.route] == ["hub"]
+
+
+def test_training_decisions_need_an_outcome():
+    with pytest.raises(Exception, match="not reached an outcome"):
+        train.training_decisions(train.start_walk(DEMO, flow_id="demo"))
+
+
+# --- screens -------------------------------------------------------------------------------------
+
+
+def render(screen, width: int = 80) -> str:
+    out = io.StringIO()
+    Console(file=out, width=width, color_system=None, emoji=False).print(screen)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_question_screen_shows_the_question_why_and_the_keys(width):
+    walk = train.start_walk(DEMO, case=demo_case())
+    text = render(cli_train.walk_screen(walk), width)
+    assert "Question 1" in text and "Concern?" in text
+    assert "Why this question" in text and "“Yes you can.”" in text
+    assert "Enter show the case's answer · 1-3 room picks · w what-if · b back · q quit" in text
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert len(text.splitlines()) <= 24
+
+
+def test_what_if_screen_marks_the_pending_answer_and_each_destination():
+    walk = train.start_walk(DEMO, case=demo_case()).reveal()
+    text = render(cli_train.walk_screen(walk))
+    assert "what if: where each answer leads" in text
+    assert re.search(r"▶ 1 Yes\s+← case → next question: Which kinds\?", text)
+    assert re.search(r"  2 No\s+→ Do not share \[Do not share\]", text)
+    assert re.search(r"  3 Not sure\s+→ Seek advice \[Seek advice before you act\]", text)
+    assert "Enter go on" in text
+    room = walk.go_on().reveal().go_on().pick("low").reveal()
+    text = render(cli_train.walk_screen(room))
+    assert re.search(r"  1 High ← case → next question: Anything else\?", text)
+    assert re.search(r"▶ 2 Low\s+→ next question: Anything else\?", text)
+
+
+def test_end_screen_shows_outcome_differences_teaching_point_and_guidance():
+    room = walk_through(train.start_walk(DEMO, case=demo_case()), None, "injury", "low", None)
+    text = render(cli_train.walk_screen(room))
+    assert "Outcome  Demo flow" in text and "Decision: Share the information" in text
+    assert "Where the room's path differed from the case's" in text
+    assert "How urgent?" in text and "Low" in text and "High" in text
+    assert "The case's outcome: Refer [Make the referral]" in text
+    assert "Teaching point" in text and "high urgency is referred now" in text
+    assert "Guidance" in text
+
+
+def test_run_training_reads_keys_until_the_end():
+    keys = iter(
+        # start, what-if, reveal and take Q1, a stray key, reveal and take Q2, the room says low
+        # at Q3, see the case's answer, go on, reveal and take Q4, finish
+        ["enter", "w", "enter", "enter", "x", "enter", "enter", "2", "enter", "enter"]
+        + ["enter", "enter", "enter"]
+    )
+    out = io.StringIO()
+    done = cli_train.run_training(
+        Console(file=out, width=80, color_system=None),
+        train.start_walk(DEMO, case=demo_case()),
+        lambda: next(keys),
+    )
+    assert done is not None and done.finished and done.step.id == "share"
+
+
+def test_run_training_quits_on_q():
+    keys = iter(["enter", "q"])
+    out = io.StringIO()
+    walk = train.start_walk(DEMO, case=demo_case())
+    assert cli_train.run_training(Console(file=out), walk, lambda: next(keys)) is None
+
+
+def test_an_outcome_flag_is_only_for_outcomes():
+    assert isinstance(DEMO.flows["demo"].outcomes["refer"], Outcome)
+    assert isinstance(DEMO.flows["demo"], Flow)
+
+
+def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--flows", str(FIXTURES / "catalogue"), *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_train_without_a_terminal_is_exit_2_and_writes_nothing(tmp_path):
+    done = run_cli(tmp_path, "train", "--cases", str(CASES), "demo-injury", "--record", "r.json")
+    assert done.returncode == 2
+    assert "needs a terminal" in done.stderr and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_train_refuses_an_existing_record_before_anything_else(tmp_path):
+    (tmp_path / "r.json").write_text("{}")
+    done = run_cli(tmp_path, "train", "demo", "--record", "r.json")
+    assert done.returncode == 2
+    assert "r.json: already exists; nothing was asked or written." in done.stderr
+    assert (tmp_path / "r.json").read_text() == "{}"
+
+
+def test_cases_command_lists_the_cases_in_dir(tmp_path):
+    done = run_cli(tmp_path, "cases", "--cases", str(CASES), "--json")
+    assert done.returncode == 0, done.stderr
+    (row,) = json.loads(done.stdout)
+    assert row["id"] == "demo-injury" and row["flow"] == "demo" and row["faq"] == [9]
+    assert row["teaching_point"] == "An injury with a high urgency is referred now."
+    table = run_cli(tmp_path, "cases", "--cases", str(CASES))
+    assert table.returncode == 0
+    assert "demo-injury" in table.stdout and "An injury seen at drop-off" in table.stdout
+
+
+def test_cases_command_with_a_broken_case_is_one_located_error(tmp_path):
+    done = run_cli(tmp_path, "cases", "--cases", str(FIXTURES / "cases-broken"))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "bad-answer.yaml:9:12: answers.concern" in " ".join(done.stderr.split())
+
+
+def test_train_refuses_a_record_in_a_missing_folder_before_anything_else(tmp_path):
+    done = run_cli(tmp_path, "train", "demo", "--record", "nowhere/r.json")
+    assert done.returncode == 2
+    assert "nowhere: the folder does not exist; nothing was asked" in done.stderr
+
+
+def test_why_this_question_keeps_to_the_screen_and_says_what_it_left_out():
+    demo = DEMO.flows["demo"]
+    quote = demo.questions["concern"].guidance[0]
+    long_quote = dataclasses.replace(quote, quote=" ".join(["Yes you can."] * 60))
+    concern = dataclasses.replace(demo.questions["concern"], guidance=(long_quote,) * 3)
+    flow = dataclasses.replace(demo, questions={**demo.questions, "concern": concern})
+    catalogue = dataclasses.replace(DEMO, flows={"demo": flow})
+    walk = train.start_walk(catalogue, flow_id="demo")
+    everything = render(cli_train.walk_screen(walk))
+    fitted = render(cli_train.walk_screen(walk, fit=(80, 24)))
+    assert len(everything.splitlines()) > 24
+    assert len(fitted.splitlines()) < 24
+    assert "Why this question (+2 more: g shows all)" in fitted
+    assert "1-3 room picks · w what-if · b back · q quit" in fitted
+
+
+def test_more_than_nine_choices_are_named_by_letters_that_are_not_command_keys():
+    keys = cli_train.choice_keys(13)
+    assert keys[:9] == [str(n) for n in range(1, 10)]
+    assert keys[9:] == ["a", "c", "d", "e"]
+    assert not set(keys) & set(cli_train.COMMAND_KEYS)
+    demo = DEMO.flows["demo"]
+    many = tuple(Choice(f"c{n}", f"Choice {n}") for n in range(1, 12))
+    routes = (Route("note"),)
+    big = dataclasses.replace(demo.questions["urgency"], choices=many, routes=routes)
+    flow = dataclasses.replace(demo, start="urgency", questions={**demo.questions, "urgency": big})
+    catalogue = dataclasses.replace(DEMO, flows={"demo": flow})
+    walk = train.start_walk(catalogue, flow_id="demo")
+    text = render(cli_train.walk_screen(walk))
+    assert "  a Choice 10" in text and "  c Choice 11" in text
+    assert "1-9, a, c room picks" in text
+    assert cli_train._move(walk, "c").pending == "c11"
+    assert cli_train._move(walk, "b") is walk  # b is back, never a choice
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize(
+    ("name", "answers", "width"),
+    [
+        ("train-question-80.txt", (), 80),
+        ("train-what-if-80.txt", ("reveal",), 80),
+        ("train-end-80.txt", (None, "injury", "low", None), 80),
+        ("train-end-200.txt", (None, "injury", "low", None), 200),
+    ],
+)
+def test_training_screens_match_the_golden_files(name, answers, width):
+    walk = train.start_walk(DEMO, case=demo_case())
+    if answers == ("reveal",):
+        walk = walk.reveal()
+    else:
+        walk = walk_through(walk, *answers)
+    text = render(cli_train.walk_screen(walk, fit=(width, 24)), width)
+    golden = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text)
+    assert text == golden.read_text()
+
+
+def test_between_two_flows_of_a_sitting_the_screen_shows_the_outcome_and_what_comes_next():
+    walk = train.start_walk(fan_out_catalogue(), flow_id="hub")
+    walk = walk.pick("a").pick("b").go_on().pick("no").go_on()
+    text = render(cli_train.walk_screen(walk))
+    assert "Outcome  Demo flow" in text and "Decision: Do not share" in text
+    assert "Next: Other flow" in text
+    assert "Enter go on · b back · q quit" in text
