@@ -141,6 +141,40 @@ PAGES = (
         ),
     ),
     Page(
+        "lint",
+        "Checks flows for authoring mistakes (with `--guidance DIR`, every quote against the "
+        "source texts): exit 0 clean, 1 findings, 2 unreadable input.",
+        (Step(("lint",)),),
+    ),
+    Page(
+        "factcheck",
+        "Prints every path through a flow as one row (Markdown, CSV or HTML), for a "
+        "safeguarding lead to review and sign off without reading YAML.",
+        (Step(("factcheck", "how-much"), max_lines=12),),
+    ),
+    Page(
+        "show",
+        "Shows a flow as a tree: each question, where each answer goes, and the outcomes.",
+        (Step(("show", "how-much"), max_lines=30),),
+    ),
+    Page(
+        "graph",
+        "Draws a flow as a diagram (Mermaid, Graphviz dot, or SVG), outcomes coloured by decision.",
+        (Step(("graph", "how-much"), max_lines=20),),
+    ),
+    Page(
+        "cases",
+        "Lists the case studies for training: id, flow, FAQ questions and teaching point.",
+        (Step(("cases",)),),
+    ),
+    Page(
+        "train",
+        "Steps through a case study or a flow in front of a room, with the what-if of every "
+        "answer. It reads key presses, so it needs a terminal: without one it says so and "
+        "points to `replay --check`.",
+        (Step(("train", "01-bruising-no-consent"), ""),),
+    ),
+    Page(
         "keys",
         "Makes an organisation's signing key pair; `decide --sign-key` and `replay --sign-key` "
         "sign records with it, and `verify --trust` checks the signature.",
@@ -174,6 +208,7 @@ def _environment(work: Path, program: Path) -> dict[str, str]:
 
 def _stable(text: str, work: Path) -> str:
     """The transcript with what differs between runs replaced by fixed stand-ins."""
+    text = text.replace(str(REPO) + os.sep, "")  # the flows shipped, as a clone names them
     text = text.replace(str(work / "data"), "~/.local/share/sharewizard")
     text = text.replace(str(work / "case"), "~/case").replace(str(work), "~")
     text = re.sub(r"\b\d{8}T\d{6}Z-[0-9a-f]{4}\b", "20260101T090000Z-1a2b", text)

@@ -178,9 +178,10 @@ def render_written(written: list[facade.Written], plan: DecidePlan, env: Env) ->
     console = env.out()
     if plan.detail != "quiet":
         for item in written:
-            console.print(
-                record_summary(item.record, verbose=plan.detail == "verbose", boxed=not env.plain)
+            shown = record_summary(
+                item.record, verbose=plan.detail == "verbose", boxed=not env.plain
             )
+            console.print(shown, soft_wrap=env.plain)  # plain: a screen reader reads lines whole
     for line in written_lines(written, env.prog, practice=not plan.outputs.write):
         console.print(line, soft_wrap=True)
 

@@ -103,7 +103,6 @@ class Env:
                 no_color=True,
                 force_terminal=False,
                 force_interactive=False,
-                soft_wrap=True,  # lines are not cut to the width: a screen reader reads them whole
             )
         return Console(file=stream, highlight=False, emoji=False, no_color=self.no_color)
 

@@ -414,11 +414,13 @@ class PlainAsker:
     def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
         """Ask until the person gives an answer that stands, or goes back."""
         self._say("")
-        self.console.print(summary.question_text(question))
+        self.console.print(summary.question_text(question), soft_wrap=True)
         while True:
             reply = self._read(self._prompt(question, default, can_go_back))
             if reply == TEXT_HELP:
-                self.console.print(summary.help_panel(question, self.catalogue, boxed=False))
+                self.console.print(
+                    summary.help_panel(question, self.catalogue, boxed=False), soft_wrap=True
+                )
                 continue
             if reply == TEXT_BACK and can_go_back:
                 return GO_BACK
@@ -495,7 +497,9 @@ class PlainAsker:
         """Show where the answers lead; offer to go back before the record questions."""
         term = self.catalogue.record_form.decisions.get(outcome.decision)
         self._say("")
-        self.console.print(summary.outcome_panel(outcome, term.label if term else "", boxed=False))
+        self.console.print(
+            summary.outcome_panel(outcome, term.label if term else "", boxed=False), soft_wrap=True
+        )
         go_on = "Finish the practice run" if self.practice else "Go on: record the decision"
         self._say("What next?", f"  1. {go_on}", "  2. Back: change an answer")
         while True:
@@ -509,7 +513,7 @@ class PlainAsker:
     def begin(self, flow: Flow) -> None:
         """A header naming the flow and the FAQ question it implements."""
         self._say("")
-        self.console.print(summary.flow_heading(flow, boxed=False))
+        self.console.print(summary.flow_heading(flow, boxed=False), soft_wrap=True)
 
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""
