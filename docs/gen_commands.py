@@ -144,7 +144,7 @@ PAGES = (
         "lint",
         "Checks flows for authoring mistakes (with `--guidance DIR`, every quote against the "
         "source texts): exit 0 clean, 1 findings, 2 unreadable input.",
-        (Step(("lint",)),),
+        (Step(("lint", "flows")),),
     ),
     Page(
         "factcheck",
@@ -209,6 +209,7 @@ def _environment(work: Path, program: Path) -> dict[str, str]:
 def _stable(text: str, work: Path) -> str:
     """The transcript with what differs between runs replaced by fixed stand-ins."""
     text = text.replace(str(REPO) + os.sep, "")  # the flows shipped, as a clone names them
+    text = re.sub(r"\S*site-packages/sharewizard/", "", text)  # ... or as installed
     text = text.replace(str(work / "data"), "~/.local/share/sharewizard")
     text = text.replace(str(work / "case"), "~/case").replace(str(work), "~")
     text = re.sub(r"\b\d{8}T\d{6}Z-[0-9a-f]{4}\b", "20260101T090000Z-1a2b", text)
@@ -246,6 +247,7 @@ def render_page(page: Page, program: Path) -> str:
         case = work / "case"
         case.mkdir()
         shutil.copytree(REPO / "examples", case / "examples")
+        shutil.copytree(REPO / "flows", case / "flows")
         env = _environment(work, program)
         for step in page.setup:
             _run(step, case, env, program)
