@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from sharewizard.guidance import normalise  # noqa: E402
 from sharewizard.loader import load_catalogue  # noqa: E402
 from sharewizard.model import Catalogue  # noqa: E402
 
@@ -34,33 +35,8 @@ FLOWS_DIR = REPO / "flows"
 OUTPUT = REPO / "docs" / "coverage.md"
 END_HEADING = "Useful practitioner resources"
 
-_QUOTES = str.maketrans(
-    {
-        "‘": "'",
-        "’": "'",
-        "‚": "'",
-        "‛": "'",
-        "′": "'",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "″": '"',
-        "–": "-",
-        "—": "-",
-        "‒": "-",
-        "−": "-",
-        "‐": "-",
-        "‑": "-",
-        "\u00a0": " ",
-    }
-)
 _BULLET = re.compile(r"^\s*(?:[•\u2022\u25cf\u25aa*-]|\d+[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
-
-
-def normalise(text: str) -> str:
-    """Text compared ignoring whitespace and typographic quotes, apostrophes and dashes."""
-    return " ".join(text.translate(_QUOTES).split())
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,9 @@ class Limits:
 
 MB = 1024 * 1024
 ANSWERS_LIMITS = Limits("an answers file", 1 * MB, aliases=False)
-FLOW_LIMITS = Limits("a flow file", 5 * MB, aliases=True)
+FLOW_LIMITS = Limits(
+    "a flow file", 5 * MB, aliases=True, max_size=1_000_000
+)  # 10,000 questions fit
 RECORD_LIMITS = Limits("a record", 5 * MB, aliases=False)
 PREVIEW_CHARS = 80
 

@@ -23,6 +23,7 @@ import pytest
 from sharewizard import engine
 from sharewizard.answers import load_answers
 from sharewizard.decide import decide_file
+from sharewizard.guidance import normalise
 from sharewizard.loader import load_catalogue, load_flow, read_yaml
 from sharewizard.model import (
     NOT_SURE,
@@ -88,32 +89,6 @@ JARGON_HELP = {
     "special category": "needs extra care",
     "significant harm": "Children's Social Care decide",
 }
-
-_TYPOGRAPHY = str.maketrans(
-    {
-        "‘": "'",
-        "’": "'",
-        "‚": "'",
-        "‛": "'",
-        "′": "'",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "″": '"',
-        "–": "-",
-        "—": "-",
-        "‒": "-",
-        "−": "-",
-        "‐": "-",
-        "‑": "-",
-        "\u00a0": " ",
-    }
-)
-
-
-def normalise(text: str) -> str:
-    """Ignore whitespace and straight-vs-typographic quotes, apostrophes and dashes only."""
-    return " ".join(text.translate(_TYPOGRAPHY).split())
 
 
 def find_guidance() -> Path | None:
