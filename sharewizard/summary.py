@@ -173,6 +173,10 @@ def record_summary(
         from sharewizard.render import incomplete_sentence
 
         parts.append(Text.assemble(("! ", "bold yellow"), plain(incomplete_sentence(record))))
+    if record.get("flows") == "custom":
+        from sharewizard.render import FLOWS_WORDS
+
+        parts.append(Text.assemble(("! Flows: ", "bold yellow"), plain(FLOWS_WORDS["custom"])))
     parts.append(
         _box(
             _outcome_parts(

@@ -172,3 +172,29 @@ def _fake_outcome():
     from sharewizard.model import Outcome
 
     return Outcome("o", "share", "Share it", "Because.", ("Do it.",), ())
+
+
+def test_the_summary_says_when_the_flows_are_not_the_packaged_ones():
+    import io
+
+    from rich.console import Console
+
+    from sharewizard.summary import record_summary
+
+    base = {
+        "outcome": {
+            "decision": "share", "decision_label": "Share the information", "title": "Share",
+            "actions": ["Share."], "citations": [], "summary": "",
+        },
+        "answers": [], "route": [], "fields": [], "changes": [], "missing": [],
+    }  # fmt: skip
+
+    def shown(flows: str) -> str:
+        out = io.StringIO()
+        Console(file=out, width=80, color_system=None).print(
+            record_summary({**base, "flows": flows})
+        )
+        return out.getvalue()
+
+    assert "Flows: custom (flows from --flows" in shown("custom")
+    assert "Flows:" not in shown("packaged")
