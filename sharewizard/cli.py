@@ -17,9 +17,13 @@ from sharewizard import __version__
 from sharewizard.cli_common import (
     ForceOption,
     FormatOption,
+    HelpCommand,
+    HelpGroup,
     JsonOption,
-    SharewizardGroup,
+    PlainOption,
+    QuietOption,
     SignKeyOption,
+    VerboseOption,
     catalogue_of,
     command,
     env_of,
@@ -27,15 +31,15 @@ from sharewizard.cli_common import (
 from sharewizard.console import Env
 
 app = typer.Typer(
+    cls=HelpGroup,
     name="sharewizard",
-    cls=SharewizardGroup,
     help=(
         "Decide whether, what and how to share information about a child and family when you "
         "have a safeguarding or welfare concern, and record the decision. Supports, and does "
-        "not replace, your professional judgement and your safeguarding lead."
+        "not replace, your professional judgement and your safeguarding lead.\n\n"
+        "Example: sharewizard decide"
     ),
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -66,13 +70,14 @@ def root(
             "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    plain: PlainOption = False,
     traceback: Annotated[bool, typer.Option("--traceback", hidden=True)] = False,
 ) -> None:
     """Options shared by every command."""
-    ctx.obj = {"flows": flows, "traceback": traceback, "env": Env()}
+    ctx.obj = {"flows": flows, "traceback": traceback, "env": Env(plain_requested=plain)}
 
 
-@app.command("list")
+@app.command("list", cls=HelpCommand)
 @command
 def list_flows(ctx: typer.Context, as_json: JsonOption = False) -> int:
     """List the flows: id, FAQ question number and title.
@@ -85,7 +90,7 @@ def list_flows(ctx: typer.Context, as_json: JsonOption = False) -> int:
     if as_json:
         typer.echo(json.dumps(flows_json(catalogue), indent=2, ensure_ascii=False))
     else:
-        env_of(ctx).out().print(flow_table(catalogue))
+        env_of(ctx).out().print(flow_table(catalogue, boxed=not env_of(ctx).plain))
     return 0
 
 
@@ -97,7 +102,7 @@ class SchemaName(str, Enum):
     answers = "answers"
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 @command
 def schema(
     ctx: typer.Context,
@@ -113,7 +118,7 @@ def schema(
     return 0
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 @command
 def decide(
     ctx: typer.Context,
@@ -147,6 +152,8 @@ def decide(
     ] = False,
     force: ForceOption = False,
     sign_key: SignKeyOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> int:
     """Walk a flow, see the outcome and write a decision record.
 
@@ -157,13 +164,14 @@ def decide(
     plan = plan_decide(
         catalogue_of(ctx), flow, answers, resume, fmt.value if fmt else None, out, save_answers,
         practice=practice, force=force, sign_key=sign_key, env=env_of(ctx),
+        detail="quiet" if quiet else "verbose" if verbose else "normal",
     )  # fmt: skip
     written = run_decide(plan, env_of(ctx))
     render_written(written, plan, env_of(ctx))
     return 0
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 @command
 def note(
     ctx: typer.Context,
@@ -199,7 +207,7 @@ def note(
     return 0
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 @command
 def replay(
     ctx: typer.Context,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from sharewizard.cli_common import command, env_of
+from sharewizard.cli_common import HelpCommand, command, env_of
 from sharewizard.errors import ExitStatus, Location, UsageError
 
 
@@ -23,8 +23,8 @@ class FactcheckFormat(str, Enum):
 
 def register(app: typer.Typer) -> None:
     """Add `lint` and `factcheck` to the command line, run like every other command."""
-    app.command("lint")(command(lint))
-    app.command("factcheck")(command(factcheck))
+    app.command("lint", cls=HelpCommand)(command(lint))
+    app.command("factcheck", cls=HelpCommand)(command(factcheck))
 
 
 def _flows_option(ctx: typer.Context) -> Path | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -11,7 +12,7 @@ from types import SimpleNamespace
 from typing import Annotated, Any, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from sharewizard.console import Env
 
@@ -29,11 +30,28 @@ class Format(str, Enum):
 FormatOption = Annotated[
     Format | None,
     typer.Option(
-        "--format", "-f", help="json (default), md (Markdown) or text (a case note to paste)."
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="json (default), md (Markdown) or text (a case note to paste).",
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace existing files.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+PlainOption = Annotated[
+    bool,
+    typer.Option(
+        "--plain",
+        help="No colour, boxes or menus: one line per question, answered by typing (for screen "
+        "readers; also when TERM=dumb, ACCESSIBLE is set or output is not a terminal).",
+    ),
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="At the end, say only where the record went.")
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="At the end, show every answer and field too.")
+]
 
 
 def command(func: F) -> F:
@@ -82,8 +100,8 @@ SignKeyOption = Annotated[
 # Typer (0.2x) converts every non-flag parameter through a pydantic TypeAdapter, even one left at
 # its default; importing pydantic and building the adapters costs about 70 ms, more than Typer
 # itself, on every command. Our parameters are text, paths, whole numbers, enums and lists of
-# them, so `SharewizardGroup` gives those a plain conversion (paths through Typer's own checks);
-# anything else, or a Typer without these internals, keeps Typer's conversion.
+# them, so `HelpGroup` (the root group) gives those a plain conversion (paths through Typer's own
+# checks); anything else, or a Typer without these internals, keeps Typer's conversion.
 
 
 _TRUE = {"1", "true", "t", "yes", "y", "on"}
@@ -200,8 +218,67 @@ def plain_coercion(command: Any, help_names: list[str]) -> None:
         plain_coercion(sub, help_names)
 
 
-class SharewizardGroup(TyperGroup):
-    """The root command: Typer's group with `plain_coercion` applied to every command."""
+def _readable_help(text: str) -> str:
+    """The docstring with its "Example:" paragraph kept on its own lines (never rewrapped)."""
+    body, found, example = text.partition("\n\nExample:")
+    return f"{body}\n\n\b\nExample:{example}" if found else text
+
+
+def _argument_name(param: Any) -> str:
+    """An argument as a person reads it: `RECORD...`, never `{RECORD...}...` or `<list[str]>`."""
+    name = str(param.metavar or param.name.upper())
+    if param.nargs != 1 and not name.endswith("..."):
+        name += "..."
+    return name
+
+
+class HelpCommand(TyperCommand):
+    """`--help` for people: arguments by name without Python type names, the example kept whole.
+
+    Every command passes `cls=HelpCommand`; tests/golden/help holds what each one shows.
+    """
+
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        """The description, then the example on its own line."""
+        text = inspect.cleandoc(self.help or "").partition("\f")[0]
+        if text:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(_readable_help(text))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """`[OPTIONS] RECORD...` and `[FLOW]`: required arguments bare, optional ones bracketed."""
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = _argument_name(param)
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        """Arguments with their help (no type), then the options as Typer shows them."""
+        params = self.get_params(ctx)
+        arguments = [
+            (_argument_name(p), getattr(p, "help", None) or "")
+            for p in params
+            if p.param_type_name == "argument" and not getattr(p, "hidden", False)
+        ]
+        options = [
+            record
+            for p in params
+            if p.param_type_name == "option" and (record := p.get_help_record(ctx)) is not None
+        ]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+class HelpGroup(TyperGroup):
+    """A group: help with its example on its own line; every parameter under it plainly converted.
+
+    The example is kept as `HelpCommand` keeps it; the conversion is `plain_coercion`.
+    """
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         """Parse with `plain_coercion` in place for every parameter.
@@ -210,3 +287,7 @@ class SharewizardGroup(TyperGroup):
         """
         plain_coercion(self, list(ctx.help_option_names))
         return super().parse_args(ctx, args)
+
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        """The description, then the example on its own line."""
+        HelpCommand.format_help_text(self, ctx, formatter)  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sharewizard.cli_common import JsonOption, command, env_of
+from sharewizard.cli_common import HelpCommand, HelpGroup, JsonOption, command, env_of
 
 DraftId = Annotated[str, typer.Argument(metavar="ID", help="A draft id, as `drafts` lists it.")]
 
@@ -15,7 +15,10 @@ DraftId = Annotated[str, typer.Argument(metavar="ID", help="A draft id, as `draf
 def register(app: typer.Typer) -> None:
     """Add the `drafts` command group to `app`."""
     drafts_app = typer.Typer(
-        help="Walks stopped part way, kept until their record is written.",
+        cls=HelpGroup,
+        help="Walks stopped part way, kept until their record is written: list them (id, flow, "
+        "route, when started, questions answered), show one or delete one.\n\n"
+        "Example: sharewizard drafts --json",
         invoke_without_command=True,
     )
     app.add_typer(drafts_app, name="drafts")
@@ -44,7 +47,7 @@ def register(app: typer.Typer) -> None:
             env_of(ctx).out().print(drafts_table(found, env_of(ctx).prog))
         return 0
 
-    @drafts_app.command("show")
+    @drafts_app.command("show", cls=HelpCommand)
     @command
     def drafts_show(ctx: typer.Context, draft: DraftId) -> int:
         """Print a draft (an answers file).
@@ -57,7 +60,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(read_text(resolve(draft)), nl=False)
         return 0
 
-    @drafts_app.command("delete")
+    @drafts_app.command("delete", cls=HelpCommand)
     @command
     def drafts_delete(ctx: typer.Context, draft: DraftId) -> int:
         """Delete a draft you no longer need.

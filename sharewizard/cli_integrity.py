@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sharewizard.cli_common import JsonOption, command, env_of
+from sharewizard.cli_common import HelpCommand, HelpGroup, JsonOption, command, env_of
 from sharewizard.console import Env
 
 
@@ -110,11 +110,13 @@ def keys_new(
 
 def register(app: typer.Typer) -> None:
     """Add `verify` and `keys new` to the main app, inside its one error-handling wrapper."""
-    app.command("verify")(command(verify))
+    app.command("verify", cls=HelpCommand)(command(verify))
     keys_app = typer.Typer(
-        help="Organisation signing keys (Ed25519) for signed records.",
+        cls=HelpGroup,
+        help="Organisation signing keys (Ed25519) for signed records.\n\n"
+        "Example: sharewizard keys new ~/.sharewizard-keys",
         no_args_is_help=True,
         rich_markup_mode=None,
     )
-    keys_app.command("new")(command(keys_new))
+    keys_app.command("new", cls=HelpCommand)(command(keys_new))
     app.add_typer(keys_app, name="keys")

@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sharewizard.cli_common import JsonOption, catalogue_of, command, env_of
+from sharewizard.cli_common import HelpCommand, JsonOption, catalogue_of, command, env_of
 from sharewizard.errors import Location, UsageError
 from sharewizard.model import Answer, Catalogue, Citation, Flow, Outcome, Question
 from sharewizard.summary import DECISION_STYLE, plain
@@ -66,10 +66,10 @@ def _cases(catalogue: Catalogue, extra: Path | None) -> list[Case]:
 
 def register(app: typer.Typer) -> None:
     """Add the trainer commands to the `sharewizard` app, inside its one error handler."""
-    app.command("cases")(command(cases_command))
-    app.command("train")(command(train_command))
-    app.command("show")(command(show_command))
-    app.command("graph")(command(graph_command))
+    app.command("cases", cls=HelpCommand)(command(cases_command))
+    app.command("train", cls=HelpCommand)(command(train_command))
+    app.command("show", cls=HelpCommand)(command(show_command))
+    app.command("graph", cls=HelpCommand)(command(graph_command))
 
 
 # --- cases --------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ class DecidePlan:
     given: AnswersFile | None = None  # --answers
     resume: AnswersFile | None = None
     resume_path: Path | None = None
+    detail: str = "normal"  # "quiet": where the record went; "verbose": every answer too
 
 
 def plan_decide(
@@ -43,6 +44,7 @@ def plan_decide(
     practice: bool,
     force: bool,
     sign_key: Path | None = None,
+    detail: str = "normal",
     env: Env,
 ) -> DecidePlan:
     """Resolve the flow and the outputs of a `decide` run; refuse contradictions up front."""
@@ -68,7 +70,7 @@ def plan_decide(
         sign_with=None if practice else _signing_key(sign_key),
     )
     facade.precheck(outputs)
-    return DecidePlan(catalogue, flow_id, outputs, given, resumed, resume_path)
+    return DecidePlan(catalogue, flow_id, outputs, given, resumed, resume_path, detail)
 
 
 def _flow_id(catalogue: Catalogue, flow: str | None, source: AnswersFile | None) -> str:
@@ -101,7 +103,7 @@ def _pick_draft(reference: str, env: Env) -> Path:
     found = [d for d in drafts.list_drafts() if not d.error]
     if not found:
         raise UsageError("there are no drafts to resume.", Location(field="--resume"))
-    if not env.stdin_is_tty:
+    if not env.stdin_is_tty and not env.plain_requested:
         raise UsageError(
             "name the draft to resume: standard input is not a terminal to choose one.",
             Location(field="--resume"),
@@ -109,6 +111,8 @@ def _pick_draft(reference: str, env: Env) -> Path:
         )
     from sharewizard.prompts import choose_draft
 
+    if env.plain:
+        return choose_draft(found, console=env.out(), stdin=env.stdin)
     return choose_draft(found)
 
 
@@ -116,15 +120,14 @@ def run_decide(plan: DecidePlan, env: Env) -> list[facade.Written]:
     """Run the sitting: from the answers file, or asking a person at the terminal."""
     if plan.given is not None:
         return _from_file(plan, env)
-    if not env.stdin_is_tty:
+    if not env.stdin_is_tty and not env.plain_requested:
         raise UsageError(
             "`decide` asks questions, so it needs a terminal, and standard input is not one.",
             hint=f"To run without a terminal, give recorded answers with `{env.prog} decide "
-            f"--answers FILE`, or replay many files with `{env.prog} replay PATH`.",
+            f"--answers FILE`, replay many files with `{env.prog} replay PATH`, or type answers "
+            f"line by line with `{env.prog} --plain decide`.",
         )
-    from sharewizard.prompts import QuestionaryAsker
-
-    asker = QuestionaryAsker(plan.catalogue, env.out(), practice=not plan.outputs.write)
+    asker = _asker(plan, env)
     facade.decide_interactive(
         plan.catalogue,
         flow_id=plan.flow_id,
@@ -136,6 +139,20 @@ def run_decide(plan: DecidePlan, env: Env) -> list[facade.Written]:
         on_written=lambda written: render_written([written], plan, env),
     )
     return []  # each decision was shown as soon as it was written
+
+
+def _asker(plan: DecidePlan, env: Env) -> Any:
+    """Plain mode types answers line by line; rich mode draws menus (questionary)."""
+    practice = not plan.outputs.write
+    if env.plain:
+        from sharewizard.prompts import PlainAsker
+
+        return PlainAsker(
+            plan.catalogue, env.out(), env.stdin, practice=practice, echo=not env.stdin_is_tty
+        )
+    from sharewizard.prompts import QuestionaryAsker
+
+    return QuestionaryAsker(plan.catalogue, env.out(), practice=practice)
 
 
 def _from_file(plan: DecidePlan, env: Env) -> list[facade.Written]:
@@ -155,12 +172,16 @@ def _from_file(plan: DecidePlan, env: Env) -> list[facade.Written]:
 
 
 def render_written(written: list[facade.Written], plan: DecidePlan, env: Env) -> None:
-    """The summary of each decision, then where each record went."""
+    """The summary of each decision (the outcome last), then where each record went."""
     from sharewizard.summary import record_summary, written_lines
 
     console = env.out()
-    for item in written:
-        console.print(record_summary(item.record))
+    if plan.detail != "quiet":
+        for item in written:
+            shown = record_summary(
+                item.record, verbose=plan.detail == "verbose", boxed=not env.plain
+            )
+            console.print(shown, soft_wrap=env.plain)  # plain: a screen reader reads lines whole
     for line in written_lines(written, env.prog, practice=not plan.outputs.write):
         console.print(line, soft_wrap=True)
 
@@ -218,9 +239,10 @@ def run_replay(
         ),
     )
     if as_json:
-        print(json.dumps(replay_json(results, check), indent=2, ensure_ascii=False))
+        env.stdout.write(json.dumps(replay_json(results, check), indent=2, ensure_ascii=False))
+        env.stdout.write("\n")
     else:
-        table, lines = replay_report(results, check)
+        table, lines = replay_report(results, check, boxed=not env.plain)
         env.out().print(table)
         for line in lines:
             env.err().print(line, soft_wrap=True)

@@ -1,7 +1,7 @@
 """The terminal the program talks to: its streams, whether they are terminals, how it was started.
 
-One object (the pattern of httpie's `Environment`), so nothing else reads `sys.stdin.isatty()` or
-guesses the program's name; tests build their own.
+One object (the pattern of httpie's `Environment`), so nothing else reads `sys.stdin.isatty()`,
+`TERM` or `NO_COLOR`, or guesses the program's name; tests build their own.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -39,12 +40,19 @@ def program_name(argv0: str | None = None) -> str:
 
 @dataclass
 class Env:
-    """Standard streams and what they are; colour and plain mode follow from them."""
+    """Standard streams and what they are; colour and plain mode follow from them.
+
+    Plain mode (for screen readers, `TERM=dumb` terminals and logs): no colour, no boxes, no cursor
+    movement; questions are one line each and answered by typing. It is on with `--plain`, when
+    `TERM=dumb`, when `ACCESSIBLE` is set, or when standard output is not a terminal.
+    """
 
     stdin: IO[str] = field(default_factory=lambda: sys.stdin)
     stdout: IO[str] = field(default_factory=lambda: sys.stdout)
     stderr: IO[str] = field(default_factory=lambda: sys.stderr)
     prog: str = field(default_factory=program_name)
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    plain_requested: bool = False  # --plain
 
     @property
     def stdin_is_tty(self) -> bool:
@@ -52,25 +60,56 @@ class Env:
         return _isatty(self.stdin)
 
     @property
+    def stdout_is_tty(self) -> bool:
+        """Whether results go to a terminal (rather than a file, a pipe or a log)."""
+        return _isatty(self.stdout)
+
+    @property
     def stderr_is_tty(self) -> bool:
         """Whether progress bars make sense."""
         return _isatty(self.stderr)
 
+    @property
+    def plain(self) -> bool:
+        """Plain mode: `--plain`, `TERM=dumb`, `ACCESSIBLE` set, or output not a terminal."""
+        return (
+            self.plain_requested
+            or self.environ.get("TERM", "") == "dumb"
+            or bool(self.environ.get("ACCESSIBLE"))
+            or not self.stdout_is_tty
+        )
+
+    @property
+    def no_color(self) -> bool:
+        """No colour: `NO_COLOR` set to anything but the empty string (no-color.org), or plain."""
+        return bool(self.environ.get("NO_COLOR")) or self.plain
+
     def out(self) -> Console:
         """Results: standard output."""
-        return _console(self.stdout)
+        return self._console(self.stdout)
 
     def err(self) -> Console:
         """Messages and errors: standard error."""
-        return _console(self.stderr)
+        return self._console(self.stderr)
 
+    def _console(self, stream: IO[str]) -> Console:
+        # Rich is imported here, not at the top: `--version`, `replay --json` and the first
+        # question of `decide` should not wait for it (about 25 ms).
+        from rich.console import Console
 
-def _console(stream: IO[str]) -> Console:
-    # Rich is imported here, not at the top: `--version`, `replay --json` and the first
-    # question of `decide` should not wait for it (about 25 ms).
-    from rich.console import Console
-
-    return Console(file=stream, highlight=False, emoji=False)
+        # Every Console of the program is made here: emoji codes such as :warning: in user text
+        # stay as typed, and plain mode gets no escape codes at all (no colour, no styles).
+        if self.plain:
+            return Console(
+                file=stream,
+                highlight=False,
+                emoji=False,
+                color_system=None,
+                no_color=True,
+                force_terminal=False,
+                force_interactive=False,
+            )
+        return Console(file=stream, highlight=False, emoji=False, no_color=self.no_color)
 
 
 def _isatty(stream: IO[str]) -> bool:

@@ -66,18 +66,20 @@ def _error(env: Env, message: str) -> None:
 
 def _stopped(env: Env, stop: Interrupted) -> None:
     console = env.err()
+    # the command to continue is printed the way this one was run, --plain included
+    prog = f"{env.prog} --plain" if env.plain_requested else env.prog
     if stop.saved_to is not None:
         draft_id = stop.saved_to.name.removesuffix(".answers.yaml")
         console.print(
             f"Stopped. Your answers so far are saved as draft {draft_id} ({stop.saved_to}).\n"
-            f"Continue with: {env.prog} decide --resume {draft_id}",
+            f"Continue with: {prog} decide --resume {draft_id}",
             markup=False,
             soft_wrap=True,
         )
     elif stop.text:
         console.print(
             "Stopped. Your answers could not be saved anywhere, so here they are. Copy them "
-            f"into a file and continue with: {env.prog} decide --resume FILE\n\n{stop.text}",
+            f"into a file and continue with: {prog} decide --resume FILE\n\n{stop.text}",
             markup=False,
             soft_wrap=True,
         )

@@ -1,28 +1,33 @@
-"""The only module that talks to questionary: asks a person at a terminal.
+"""The only module that talks to questionary: asks a person at a terminal, in rich or plain mode.
 
-Ctrl-C asks whether to quit; Ctrl-D (end of input) quits at once, as it does in a shell. Either
-way the session turns the interrupt into a saved draft.
+Rich mode draws menus (questionary); plain mode (`PlainAsker`, for screen readers and `TERM=dumb`)
+prints one line per prompt and reads typed lines. In both, choices are numbered, `?` is help and
+`<` goes back; Enter alone never answers a question not yet answered. Ctrl-C asks whether to quit;
+Ctrl-D (end of input) quits at once, as it does in a shell. Either way the session turns the
+interrupt into a saved draft.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from rich.console import Console
 from rich.text import Text
 
 from sharewizard import engine, summary
 from sharewizard.errors import AnswersError, SignalInterrupt
-from sharewizard.model import Answer, Catalogue, Flow, Outcome, Question
+from sharewizard.model import NO, YES, Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.session import GO_BACK, GoBack, ReviewItem
-from sharewizard.text import strip_controls
+from sharewizard.text import for_screen
 
-BACK_LABEL = "← Back to the previous question"
+BACK_LABEL = "< Back to the previous question"
 HELP_LABEL = "? Help and guidance"
+NO_ANSWER_LABEL = "(no answer yet: ↓ or a number, then Enter)"
 TEXT_BACK, TEXT_HELP = "<", "?"
 _BACK, _HELP, _CONFIRM, _GO_ON = "\x00back", "\x00help", "\x00confirm", "\x00go-on"
+_NONE = "\x00none"
 PART_LABELS = {"route": "Triage", "flow": "", "record": "Record"}
 
 
@@ -38,6 +43,56 @@ def _quits_on_ctrl_d(question: Any) -> Any:
 
     app = question.application
     app.key_bindings = merge_key_bindings([app.key_bindings, extra])
+    return question
+
+
+def _menu_of(question: Any) -> Any:
+    """The window listing a menu's choices, made to wrap long labels instead of cutting them."""
+    from prompt_toolkit.filters import to_filter
+    from questionary.prompts.common import InquirerControl
+
+    window = next(
+        w
+        for w in question.application.layout.find_all_windows()
+        if isinstance(w.content, InquirerControl)
+    )
+    window.wrap_lines = to_filter(True)  # questionary cuts a label at the terminal's edge
+    return window
+
+
+def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any:
+    """A menu answered like plain mode: digits 1-9 point at a choice, `?` is help, `<` is back.
+
+    Enter on the "no answer yet" entry does nothing: Enter alone must not answer a question
+    whose answer can change the outcome (questionary always points at something). Long labels
+    wrap instead of being cut.
+    """
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    app = question.application
+    control = _menu_of(question).content
+    offset = 1 if control.choices[0].value == _NONE else 0  # the "no answer yet" entry
+    keys = KeyBindings()
+
+    @keys.add(
+        "enter", eager=True, filter=Condition(lambda: control.get_pointed_at().value == _NONE)
+    )
+    def _no_answer(event: Any) -> None:
+        event.app.output.bell()
+
+    def point_at(index: int) -> Callable[[Any], None]:
+        def move(_event: Any) -> None:
+            control.pointed_at = index
+
+        return move
+
+    for n in range(1, min(numbered, 9) + 1):
+        keys.add(str(n), eager=True)(point_at(n - 1 + offset))
+    keys.add("?", eager=True)(lambda event: event.app.exit(result=_HELP))
+    if can_go_back:
+        keys.add("<", eager=True)(lambda event: event.app.exit(result=_BACK))
+    app.key_bindings = merge_key_bindings([app.key_bindings, keys])
     return question
 
 
@@ -75,11 +130,13 @@ class QuestionaryAsker:
             reply = self._run(lambda: self._build(question, default, can_go_back))
             if question.type == "text":
                 reply = self._text_reply(reply, can_go_back)
-            elif question.type == "multi":
+            elif question.type == "multi" and not isinstance(reply, str):  # str: `?` or `<`
                 specials = [r for r in reply if r in (_BACK, _HELP)]
                 reply = specials[0] if specials else tuple(reply)
             if reply == _HELP:
                 self.console.print(summary.help_panel(question, self.catalogue))
+                continue
+            if reply == _NONE:  # only if the Enter guard was bypassed: ask again
                 continue
             return GO_BACK if reply == _BACK else reply
 
@@ -96,31 +153,47 @@ class QuestionaryAsker:
             chosen = set(default or ())
             choices: list[Any] = [
                 questionary.Choice(
-                    c.label, value=c.value, checked=c.value in chosen, description=c.help or None
+                    f"{n}. {for_screen(c.label)}",
+                    value=c.value,
+                    checked=c.value in chosen,
+                    description=for_screen(c.help) or None,
                 )
-                for c in question.choices
+                for n, c in enumerate(question.choices, 1)
             ]
-            return _quits_on_ctrl_d(
-                questionary.checkbox(
-                    question.text,
-                    choices=choices + extras,
-                    instruction="(space to tick, Enter when done)",
-                    validate=lambda picked: self._multi_valid(question, picked),
-                    **self.io,
-                )
+            return _with_answer_keys(
+                _quits_on_ctrl_d(
+                    questionary.checkbox(
+                        for_screen(question.text),
+                        choices=choices + extras,
+                        instruction="(a number or ↑/↓, space to tick, Enter when done)",
+                        validate=lambda picked: self._multi_valid(question, picked),
+                        **self.io,
+                    )
+                ),
+                numbered=len(question.choices),
+                can_go_back=can_go_back,
             )
         options = [
-            questionary.Choice(c.label, value=c.value, description=c.help or None)
-            for c in question.choices
-        ]
-        return _quits_on_ctrl_d(
-            questionary.select(
-                question.text,
-                choices=options + extras,
-                default=default if isinstance(default, str) else None,
-                instruction="(↑/↓ and Enter)",
-                **self.io,
+            questionary.Choice(
+                f"{n}. {for_screen(c.label)}", value=c.value, description=for_screen(c.help) or None
             )
+            for n, c in enumerate(question.choices, 1)
+        ]
+        picked = default if isinstance(default, str) else None
+        if picked is None:  # nothing answered yet: the pointer starts on no answer at all
+            options.insert(0, questionary.Choice(NO_ANSWER_LABEL, value=_NONE))
+        return _with_answer_keys(
+            _quits_on_ctrl_d(
+                questionary.select(
+                    for_screen(question.text),
+                    choices=options + extras,
+                    default=picked or _NONE,
+                    instruction="(↑/↓ or a number, then Enter; ? help)",
+                    **self.io,
+                )
+            ),
+            numbered=len(question.choices),
+            can_go_back=can_go_back,
         )
 
     @staticmethod
@@ -149,7 +222,7 @@ class QuestionaryAsker:
         if not question.required:
             hints.append("Enter to skip")
         return questionary.text(
-            question.text,
+            for_screen(question.text),
             default=str(default or ""),
             validate=valid,
             instruction=f"({', '.join(hints)})",
@@ -183,10 +256,7 @@ class QuestionaryAsker:
 
     def begin(self, flow: Flow) -> None:
         """A header naming the flow and the FAQ question it implements."""
-        from rich.rule import Rule
-
-        faq = f"FAQ {flow.faq.number}: " if flow.faq.number else ""
-        self.console.print(Rule(summary.plain(f"{faq}{flow.faq.question}"), align="left"))
+        self.console.print(summary.flow_heading(flow, boxed=True))
 
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""
@@ -239,8 +309,12 @@ class QuestionaryAsker:
         return GO_BACK if reply == _BACK else None
 
 
-def choose_draft(found: list[Any]) -> Path:
-    """Pick a draft to resume from the list (`decide --resume ?`)."""
+def choose_draft(
+    found: list[Any], *, console: Console | None = None, stdin: IO[str] | None = None
+) -> Path:
+    """Pick a draft to resume from the list (`decide --resume ?`); typed, with `stdin` (plain)."""
+    if console is not None and stdin is not None:
+        return _choose_draft_typed(found, console, stdin)
     import questionary
 
     choices = [
@@ -255,6 +329,207 @@ def choose_draft(found: list[Any]) -> Path:
     return Path(reply)
 
 
+def _choose_draft_typed(found: list[Any], console: Console, stdin: IO[str]) -> Path:
+    console.print(Text("Which draft?"))
+    for number, d in enumerate(found, 1):
+        route = " → ".join([*d.route, d.flow])
+        console.print(Text(for_screen(f"  {number}. {d.id}  ({route}, {d.answered} answered)")))
+    while True:
+        console.print(Text(f"Number (1 to {len(found)}):"), end=" ")
+        console.file.flush()
+        line = stdin.readline()
+        if not line:
+            raise EOFError
+        reply = line.strip()
+        if reply.isdigit() and 1 <= int(reply) <= len(found):
+            return Path(found[int(reply) - 1].path)
+        console.print(Text(f"Type a number from 1 to {len(found)}."))
+
+
 def _short(text: str, width: int = 60) -> str:
-    one_line = " ".join(strip_controls(text).split())
+    one_line = " ".join(for_screen(text).split())
     return one_line if len(one_line) <= width else one_line[: width - 1] + "…"
+
+
+class PlainAsker:
+    """Plain mode: one line per prompt, answers typed, no escape codes (screen readers, logs).
+
+    Choices are numbered and answered by their number or their word (`1`, `yes`, `not-sure`);
+    `?` prints the help and `<` goes back. End of input (Ctrl-D) raises EOFError, which the session
+    turns into a draft; Ctrl-C asks whether to quit, as in rich mode.
+    """
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        console: Console,
+        stdin: IO[str],
+        *,
+        practice: bool = False,
+        echo: bool = False,
+    ) -> None:
+        self.catalogue = catalogue
+        self.console = console
+        self.stdin = stdin
+        self.practice = practice
+        self.echo = echo  # input is not a terminal: show what was read, so a log reads whole
+
+    # --- lines in, lines out ----------------------------------------------------------------
+
+    def _say(self, *lines: str) -> None:
+        for line in lines:
+            self.console.print(Text(for_screen(line)), soft_wrap=True)
+
+    def _read(self, prompt: str) -> str:
+        """One typed line; end of input is EOFError, Ctrl-C confirms before quitting."""
+        while True:
+            self.console.print(Text(for_screen(prompt) + " "), end="", soft_wrap=True)
+            self.console.file.flush()
+            try:
+                line = self.stdin.readline()
+            except SignalInterrupt:
+                raise
+            except KeyboardInterrupt:
+                self.console.print()
+                if self._really_quit():
+                    raise
+                continue
+            if not line:
+                self.console.print()
+                raise EOFError
+            if self.echo:
+                self.console.print(Text(for_screen(line.rstrip("\n"))), soft_wrap=True)
+            return line.strip()
+
+    def _really_quit(self) -> bool:
+        self._say("Quit now? Your answers so far will be saved as a draft you can resume.")
+        try:
+            reply = self.stdin.readline()
+        except (KeyboardInterrupt, EOFError):
+            return True
+        return reply.strip().lower() not in ("n", "no", "2")
+
+    # --- the Asker protocol -----------------------------------------------------------------
+
+    def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
+        """Ask until the person gives an answer that stands, or goes back."""
+        self._say("")
+        self.console.print(summary.question_text(question), soft_wrap=True)
+        while True:
+            reply = self._read(self._prompt(question, default, can_go_back))
+            if reply == TEXT_HELP:
+                self.console.print(
+                    summary.help_panel(question, self.catalogue, boxed=False), soft_wrap=True
+                )
+                continue
+            if reply == TEXT_BACK and can_go_back:
+                return GO_BACK
+            answer = self._parse(question, reply, default)
+            if isinstance(answer, str) and answer.startswith("\x00"):
+                self._say(answer[1:])
+                continue
+            return answer
+
+    @staticmethod
+    def _prompt(question: Question, default: Answer | None, can_go_back: bool) -> str:
+        keys = [f"{TEXT_HELP} help"] + ([f"{TEXT_BACK} back"] if can_go_back else [])
+        if question.type == "multi":
+            what = "Numbers or words, separated by commas"
+        elif question.choices:
+            what = "Number or word"
+        else:
+            what = "Type your answer"
+        if default not in (None, "", ()):
+            keys.append(f"Enter keeps: {question.label_of(default or '')}")
+        elif question.type == "text" and not question.required:
+            keys.append("Enter to skip")
+        return f"{what} ({', '.join(keys)}):"
+
+    def _parse(self, question: Question, reply: str, default: Answer | None) -> Answer:
+        """The answer typed, or a message (starting with NUL) saying why it cannot stand."""
+        if reply == "" and default not in (None, "", ()):
+            return default or ""
+        if question.type == "text":
+            try:
+                engine.check_answer(question, reply)
+            except AnswersError as exc:
+                return "\x00Not accepted: " + exc.message
+            return reply
+        if reply == "":
+            return "\x00Enter alone does not answer this question: type a number or a word."
+        words = reply.replace(",", " ").split() if question.type == "multi" else [reply]
+        values = []
+        for word in words:
+            value = _match(question, word)
+            if value is None:
+                return (
+                    f"\x00Not one of the choices: {word}. Type a number (1 to "
+                    f"{len(question.choices)}) or a word."
+                )
+            values.append(value)
+        if question.type != "multi":
+            return values[0]
+        chosen = tuple(c.value for c in question.choices if c.value in values)
+        try:
+            engine.check_answer(question, list(chosen))
+        except AnswersError as exc:
+            return "\x00Not accepted: " + exc.message
+        return chosen
+
+    def review(self, items: list[ReviewItem]) -> int | None:
+        """List every answer, numbered; a number changes that answer, Enter writes the record."""
+        self._say("", "Check your answers")
+        for index, item in enumerate(items, 1):
+            shown = "—" if item.answer in (None, "") else item.question.label_of(item.answer)
+            part = PART_LABELS[item.part]
+            name = item.question.label if item.in_record_form else item.question.text
+            text = f"{part}: {name or item.question.text}" if part else item.question.text
+            self._say(f"  {index}. {text}  →  {shown}")
+        while True:
+            reply = self._read("Number of an answer to change, or Enter if these are right:")
+            if reply.lower() in ("", "ok", "yes", "y"):
+                return None
+            if reply.isdigit() and 1 <= int(reply) <= len(items):
+                return int(reply) - 1
+            self._say(f"Type a number from 1 to {len(items)}, or press Enter.")
+
+    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | None:
+        """Show where the answers lead; offer to go back before the record questions."""
+        term = self.catalogue.record_form.decisions.get(outcome.decision)
+        self._say("")
+        self.console.print(
+            summary.outcome_panel(outcome, term.label if term else "", boxed=False), soft_wrap=True
+        )
+        go_on = "Finish the practice run" if self.practice else "Go on: record the decision"
+        self._say("What next?", f"  1. {go_on}", "  2. Back: change an answer")
+        while True:
+            reply = self._read("Number (Enter goes on, < back):").lower()
+            if reply in ("", "1", "go", "go on", "yes", "y"):
+                return None
+            if reply in ("2", TEXT_BACK, "back"):
+                return GO_BACK
+            self._say("Type 1 to go on or 2 to go back.")
+
+    def begin(self, flow: Flow) -> None:
+        """A header naming the flow and the FAQ question it implements."""
+        self._say("")
+        self.console.print(summary.flow_heading(flow, boxed=False), soft_wrap=True)
+
+    def reject(self, question: Question, message: str) -> None:
+        """Say why the answer cannot stand; the question is asked again."""
+        self._say(f"Not accepted: {message}")
+
+
+def _match(question: Question, word: str) -> str | None:
+    """The choice a typed word means: its number, its value or its label (any case); y and n."""
+    choices = question.choices
+    if word.isdigit():
+        return choices[int(word) - 1].value if 1 <= int(word) <= len(choices) else None
+    folded = word.casefold()
+    for choice in choices:
+        if folded in (choice.value.casefold(), choice.label.casefold()):
+            return choice.value
+    short = {"y": YES, "n": NO}.get(folded)
+    if short is not None and question.choice(short) is not None:
+        return short
+    return None

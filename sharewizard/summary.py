@@ -14,8 +14,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sharewizard.model import Catalogue, Outcome, Question
-from sharewizard.text import strip_controls
+from sharewizard.model import Catalogue, Flow, Outcome, Question
+from sharewizard.text import for_screen
 
 #: Colours for decisions; a decision not listed is shown plain. Colour is never the only signal:
 #: every panel states the decision in words.
@@ -38,8 +38,8 @@ DECISION_STYLE = {
 
 
 def plain(value: Any) -> Text:
-    """User or flow text as an inert Rich Text (control characters removed)."""
-    return Text(strip_controls("" if value is None else str(value)))
+    """User or flow text as an inert Rich Text (controls removed, invisible characters shown)."""
+    return Text(for_screen("" if value is None else str(value)))
 
 
 def _bullets(lines: Iterable[str]) -> Text:
@@ -55,24 +55,69 @@ def _bullets(lines: Iterable[str]) -> Text:
 def _citation(quote: str, title: str, section: str, url: str = "") -> Text:
     text = Text()
     text.append("“")
-    text.append(strip_controls(quote), style="italic")
+    text.append(for_screen(quote), style="italic")
     text.append("”\n  — ")
     text.append(plain(f"{title}, {section}"))
     if url:
         text.append("\n  ")
-        text.append(strip_controls(url), style="dim")
+        text.append(for_screen(url), style="dim")
     return text
 
 
-def outcome_panel(outcome: Outcome, decision_label: str = "") -> Panel:
+def _box(parts: list[Any], style: str, boxed: bool, title: str = "") -> Any:
+    """A panel in rich mode; in plain mode the same lines with no box (screen readers)."""
+    if not boxed:
+        head = [Text(title.upper())] if title else []
+        return Group(*head, *parts, Text())
+    return Panel(Group(*parts), title=title or None, border_style=style, title_align="left")
+
+
+def _outcome_parts(
+    title: str, decision_label: str, summary: str | None, actions: Iterable[str], style: str
+) -> list[Any]:
+    # The title and the decision are in the body, in words, so nothing clips them and nothing
+    # depends on colour: a panel title is cut short on a narrow terminal.
+    parts: list[Any] = [
+        Text.assemble(("Outcome: ", "bold"), (plain(title).plain, f"bold {style}")),
+        Text.assemble(("Decision: ", "bold"), plain(decision_label)),
+    ]
+    if summary:
+        parts += [Text(), plain(summary)]
+    listed = list(actions)
+    if listed:  # at the end of a walk (no summary) every line counts: no blank line
+        parts += [Text()] if summary else []
+        parts += [Text("What to do", style="bold"), _bullets(listed)]
+    return parts
+
+
+def outcome_panel(outcome: Outcome, decision_label: str = "", *, boxed: bool = True) -> Any:
     """The outcome as shown the moment the answers reach it; the decision is said in words."""
     style = DECISION_STYLE.get(outcome.decision, "white")
-    said = Text.assemble(("Decision: ", "bold"), plain(decision_label or outcome.decision))
-    body = Group(said, Text(), plain(outcome.summary), Text(), _bullets(outcome.actions))
-    return Panel(body, title=plain(outcome.title), border_style=style, title_align="left")
+    label = decision_label or outcome.decision
+    parts = _outcome_parts(outcome.title, label, outcome.summary, outcome.actions, style)
+    return _box(parts, style, boxed)
 
 
-def help_panel(question: Question, catalogue: Catalogue) -> Panel:
+def flow_heading(flow: Flow, *, boxed: bool = True) -> Text:
+    """The header naming a flow by its FAQ question, wrapped rather than cut (not a Rule)."""
+    faq = f"FAQ {flow.faq.number}: " if flow.faq.number else ""
+    line = plain(f"{faq}{flow.faq.question}")
+    if not boxed:
+        return Text.assemble("== ", line, " ==")
+    line.stylize("bold")
+    return Text.assemble(("━━ ", "dim"), line)
+
+
+def question_text(question: Question) -> Text:
+    """A question and its numbered choices, one line each (plain mode asks this way)."""
+    text = plain(question.text)
+    for number, choice in enumerate(question.choices, 1):
+        text.append(f"\n  {number}. ")
+        text.append(plain(choice.label))
+    return text
+
+
+def help_panel(question: Question, catalogue: Catalogue, *, boxed: bool = True) -> Any:
     """A question's help text and the guidance it rests on."""
     parts: list[Any] = []
     if question.help:
@@ -82,47 +127,65 @@ def help_panel(question: Question, catalogue: Catalogue) -> Panel:
         parts.append(_citation(cite.quote, source.title if source else cite.source, cite.section))
     if not parts:
         parts.append(Text("No further help for this question."))
-    return Panel(Group(*parts), title="Help", border_style="cyan", title_align="left")
+    return _box(parts, "cyan", boxed, "Help")
 
 
-def record_summary(record: Mapping[str, Any]) -> Group:
-    """The end-of-walk summary: the decision, what goes on record, and the guidance."""
+def _answer_lines(record: Mapping[str, Any]) -> Text:
+    rows = [row for segment in record["route"] for row in segment["answers"]]
+    rows += record["answers"]
+    return _bullets(f"{row['text']}  →  {row['answer_label']}" for row in rows)
+
+
+def record_summary(
+    record: Mapping[str, Any], *, verbose: bool = False, boxed: bool = True
+) -> Group:
+    """The end of a walk, to fit one screen: details folded, then the outcome, last.
+
+    With `verbose`, first the path of answers, the record fields, the changes and the guidance;
+    without it one line says where they are. The record's location is printed after this.
+    """
     outcome = record["outcome"]
     style = DECISION_STYLE.get(outcome["decision"], "white")
-    head = Panel(
-        Group(
-            Text.assemble(("Decision: ", "bold"), plain(outcome["decision_label"])),
-            Text(),
-            plain(outcome["summary"]),
-            Text(),
-            Text("Actions", style="bold"),
-            _bullets(outcome["actions"]),
-        ),
-        title=plain(outcome["title"]),
-        border_style=style,
-        title_align="left",
-    )
-    fields = Table(title="For the record", title_justify="left", show_header=False, expand=True)
-    fields.add_column("Field", style="dim")
-    fields.add_column("Value")
-    for row in record["fields"]:
-        fields.add_row(plain(row["label"]), plain(row["text"] if row["text"] else "—"))
-    parts: list[Any] = [head, fields]
-    if record["changes"]:
-        parts.append(
-            Panel(
-                _bullets(record["changes"]),
-                title="Answers you changed",
-                title_align="left",
-                border_style="dim",
+    parts: list[Any] = []
+    if verbose:
+        parts.append(_box([_answer_lines(record)], "dim", boxed, "Your answers"))
+        fields = _table(boxed, show_header=False, expand=True)
+        fields.add_column("Field", style="dim", ratio=1)
+        fields.add_column("Value", ratio=2)
+        for row in record["fields"]:
+            fields.add_row(plain(row["label"]), plain(row["text"] if row["text"] else "—"))
+        parts.append(_box([fields], "dim", boxed, "For the record"))
+        if record["changes"]:
+            parts.append(_box([_bullets(record["changes"])], "dim", boxed, "Answers you changed"))
+        cites = [_citation(c["quote"], c["title"], c["section"]) for c in outcome["citations"]]
+        parts.append(_box(cites, "dim", boxed, "Guidance"))
+    else:
+        answered = len(record["answers"]) + sum(len(s["answers"]) for s in record["route"])
+        changed = f", {len(record['changes'])} changes" if record["changes"] else ""
+        parts.append(  # one line at 80 columns: the end of a walk must fit one screen
+            Text(
+                f"{answered} answers, {len(record['fields'])} fields{changed} and the guidance "
+                "are in the record; --verbose shows them.",
+                style="dim",
             )
         )
     if record.get("missing"):
         from sharewizard.render import incomplete_sentence
 
         parts.append(Text.assemble(("! ", "bold yellow"), plain(incomplete_sentence(record))))
-    cites = [_citation(c["quote"], c["title"], c["section"]) for c in outcome["citations"]]
-    parts.append(Panel(Group(*cites), title="Guidance", title_align="left", border_style="dim"))
+    if record.get("flows") == "custom":
+        from sharewizard.render import FLOWS_WORDS
+
+        parts.append(Text.assemble(("! Flows: ", "bold yellow"), plain(FLOWS_WORDS["custom"])))
+    parts.append(
+        _box(
+            _outcome_parts(
+                outcome["title"], outcome["decision_label"], None, outcome["actions"], style
+            ),
+            style,
+            boxed,
+        )
+    )
     return Group(*parts)
 
 
@@ -147,6 +210,11 @@ def written_lines(written: list[Any], prog: str, *, practice: bool = False) -> l
     return lines
 
 
+def _table(boxed: bool, **options: Any) -> Table:
+    """A table; in plain mode without lines, its columns apart by spaces (screen readers)."""
+    return Table(**options) if boxed else Table(box=None, **options)
+
+
 def flows_json(catalogue: Catalogue) -> list[dict[str, Any]]:
     """`list --json`."""
     return [
@@ -166,9 +234,9 @@ def _by_faq(catalogue: Catalogue) -> list[Any]:
     return sorted(catalogue.flows.values(), key=lambda f: (f.faq.number or 0, f.id))
 
 
-def flow_table(catalogue: Catalogue) -> Table:
+def flow_table(catalogue: Catalogue, *, boxed: bool = True) -> Table:
     """`list`: FAQ number, id and title."""
-    table = Table(show_edge=False)
+    table = _table(boxed, show_edge=False)
     table.add_column("FAQ", justify="right")
     table.add_column("Flow id", no_wrap=True)
     table.add_column("Title")
@@ -194,16 +262,19 @@ def drafts_json(found: list[Any]) -> list[dict[str, Any]]:
 
 
 def drafts_table(found: list[Any], prog: str) -> Group:
-    """`drafts`: one row a draft, and how to resume one."""
-    table = Table(show_edge=False)
-    table.add_column("Draft id")
-    table.add_column("Flow")
-    table.add_column("Started (UTC)")
-    table.add_column("Answered", justify="right")
+    """`drafts`: each draft's id on a line of its own (to copy whole), then what it holds.
+
+    A list rather than a table: at 80 columns a table would cut the ids short.
+    """
+    lines: list[Text] = []
     for d in found:
         flow = " → ".join([*d.route, d.flow])
-        table.add_row(plain(d.id), plain(flow), plain(d.started_at or "?"), str(d.answered))
-    return Group(table, plain(f"Continue one with: {prog} decide --resume ID"))
+        lines.append(Text.assemble((for_screen(d.id), "bold")))
+        lines.append(
+            plain(f"    {flow}; started {d.started_at or '?'} (UTC); {d.answered} answered")
+        )
+    lines.append(plain(f"Continue one with: {prog} decide --resume ID"))
+    return Group(*lines)
 
 
 def print_error(console: Console, message: str) -> None:
@@ -237,9 +308,11 @@ def replay_json(results: list[Any], check: bool) -> dict[str, Any]:
     }
 
 
-def replay_report(results: list[Any], check: bool) -> tuple[Table, list[Text]]:
+def replay_report(
+    results: list[Any], check: bool, *, boxed: bool = True
+) -> tuple[Table, list[Text]]:
     """The replay summary table, and one line per error and per unmet expectation."""
-    table = Table(title="Replay", title_justify="left", show_header=False)
+    table = _table(boxed, title="Replay", title_justify="left", show_header=False)
     table.add_column("What", style="dim")
     table.add_column("Count", justify="right")
     table.add_row("Files", str(len(results)))

@@ -1,4 +1,4 @@
-"""Making user text safe to show: control characters out, Markdown neutralised."""
+"""Making user text safe to show: controls out, invisible characters shown, Markdown neutralised."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import re
 
 # C0 controls but tab and newline, DEL and C1 controls: ANSI escape sequences start with these.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Characters that reorder or hide text without showing themselves: bidi embeddings, overrides and
+# isolates (the "Trojan Source" trick), zero-width spaces and joiners, the word joiner and BOM.
+_INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|#~!&{}])")
 _MD_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
 
@@ -13,6 +16,15 @@ _MD_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
 def strip_controls(text: str) -> str:
     """Remove terminal control characters (ESC and friends) so text cannot restyle a terminal."""
     return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def for_screen(text: str) -> str:
+    """Text for a terminal: controls removed, bidi and zero-width characters shown as `<U+202E>`.
+
+    On screen a reader must see exactly what was typed; in files (records, answers) the text is
+    kept as typed.
+    """
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", strip_controls(text))
 
 
 def md_escape(text: str) -> str:

@@ -216,14 +216,16 @@ def _pipe_walk(
         )
 
 
+# A choice not answered yet starts on "no answer yet" (Enter alone does nothing): a digit points
+# at the choice, then Enter.
 SHARE_KEYS = (
-    ENTER  # at risk: yes
-    + DOWN + ENTER  # telling would put at risk: no -> share and tell
+    "1" + ENTER  # at risk: yes
+    + "2" + ENTER  # telling would put at risk: no -> share and tell
     + ENTER  # what next: go on
     + "Attendance and injury\r" + "CSC front door\r" + "Phone\r" + "2026-11-23 14:30\r"
-    + ENTER  # lawful basis: public task
+    + "1" + ENTER  # lawful basis: public task
     + "Necessary to protect the child.\r"
-    + ENTER  # family told: yes
+    + "1" + ENTER  # family told: yes
     + "\r\r\r"  # case reference, role, organisation skipped
 )  # fmt: skip
 
@@ -255,8 +257,8 @@ def test_changing_an_answer_at_review_so_nothing_is_shared_clears_the_sharing_fi
 
 def test_consent_is_refused_at_the_prompt_with_the_reason_then_asked_again(tmp_path, flows, data):
     keys = SHARE_KEYS.replace(
-        "2026-11-23 14:30\r" + ENTER,
-        "2026-11-23 14:30\r" + DOWN * 4 + ENTER + ENTER,  # consent (refused), then public task
+        "2026-11-23 14:30\r" + "1" + ENTER,
+        "2026-11-23 14:30\r" + "5" + ENTER + "1" + ENTER,  # consent (refused), then public task
     )
     written = _pipe_walk(flows, keys + ENTER, tmp_path)
     rows = {row["id"]: row["value"] for row in written[0].record["fields"]}
@@ -297,7 +299,7 @@ def test_when_nothing_is_writable_the_answers_go_to_standard_error(
 ):
     monkeypatch.setenv("SHAREWIZARD_DATA_DIR", "/proc/no-such-place")
     with pytest.raises(Interrupted) as stopped:
-        _pipe_walk(flows, ENTER + "\x04", tmp_path)
+        _pipe_walk(flows, "1" + ENTER + "\x04", tmp_path)
     assert stopped.value.saved_to is None
     assert "concern: 'yes'" in stopped.value.text
     from sharewizard.console import Env
@@ -418,17 +420,17 @@ def test_a_bad_signing_key_stops_decide_before_anything(tmp_path, flows, capsys)
 
 def test_changing_the_triage_answer_at_review_re_routes_to_another_flow(tmp_path, flows, data):
     keys = (
-        DOWN + ENTER  # immediate danger: no
+        "2" + ENTER  # immediate danger: no
         + " " + ENTER  # situations: a concern
         + SHARE_KEYS
         + DOWN + DOWN + ENTER  # review: change "Which situations fit?"
         + " " + DOWN + " " + ENTER  # untick the concern, tick telling the family
-        + ENTER  # could telling compromise an investigation? yes: do not tell for now
+        + "1" + ENTER  # could telling compromise an investigation? yes: do not tell for now
         + ENTER  # what next: go on
         + "What the police asked for\r" + "Police\r" + "Phone\r"
-        + ENTER  # lawful basis: public task
+        + "1" + ENTER  # lawful basis: public task
         + "Telling them could compromise the investigation.\r"
-        + DOWN + ENTER  # family told: not yet
+        + "2" + ENTER  # family told: not yet
         + "A police investigation is under way.\r"
         + ENTER  # review: write the record
     )  # fmt: skip

@@ -21,11 +21,15 @@ from rich.console import Console
 from sharewizard import decide, drafts, records
 from sharewizard.answers import load_answers
 from sharewizard.cli import main
+from sharewizard.console import Env
 from sharewizard.errors import Interrupted
 from sharewizard.prompts import QuestionaryAsker
 
 CATALOGUE = Path(__file__).parents[1] / "fixtures" / "catalogue"
 ENTER, DOWN, SPACE, CTRL_C = "\r", "\x1b[B", " ", "\x03"
+# A choice not answered yet starts on "no answer yet", where Enter alone does nothing: a digit
+# points at that choice, then Enter answers.
+FIRST, SECOND, THIRD = "1\r", "2\r", "3\r"
 GO_ON = ENTER  # "What next?" after the outcome: "Go on: record the decision" is first
 CONFIRM = ENTER  # the review: "These are right: write the record" is first
 
@@ -37,9 +41,9 @@ SHARED_KEYS = [
     "Children's Social Care\r",
     "Phone call\r",
     "2026-11-23 10:00\r",
-    ENTER,
+    FIRST,
     "Needed to protect the child\r",
-    ENTER,
+    FIRST,
     "CASE-7\r",
     ENTER,
     ENTER,
@@ -114,6 +118,8 @@ class _Terminal:
 
 def run_decide(keys: list[str], *args: str, monkeypatch, capsys) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "stdin", _Terminal())
+    # capsys is not a terminal, which would choose plain mode: these tests drive the menus
+    monkeypatch.setattr(Env, "plain", property(lambda self: False))
     with create_pipe_input() as pipe:
         pipe.send_text("".join(keys))
         pipe.close()
@@ -126,7 +132,7 @@ def run_decide(keys: list[str], *args: str, monkeypatch, capsys) -> tuple[int, s
 
 def test_decide_walks_to_a_record_and_saves_the_answers(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    keys = [ENTER, SPACE + ENTER, "nothing else\r", GO_ON, *NOT_SHARED_KEYS, CONFIRM]
+    keys = [FIRST, SPACE + ENTER, "nothing else\r", GO_ON, *NOT_SHARED_KEYS, CONFIRM]
     code, out, _ = run_decide(keys, "--out", "case.json", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0
     record = json.loads((tmp_path / "case.json").read_text())
@@ -162,9 +168,9 @@ def test_back_and_a_review_change_that_moves_the_outcome_asks_the_record_again(
     tmp_path, demo_catalogue, data_folder
 ):
     keys = [
-        ENTER,  # concern: yes
+        FIRST,  # concern: yes
         DOWN + SPACE + ENTER,  # kinds: injury
-        ENTER,  # urgency: high
+        FIRST,  # urgency: high
         "<\r",  # note: go back to urgency (high preselected)
         DOWN + ENTER,  # urgency: low
         "n\r",  # note
@@ -204,7 +210,7 @@ def test_back_and_a_review_change_that_moves_the_outcome_asks_the_record_again(
 
 def test_a_review_change_without_a_new_outcome_is_logged(tmp_path, demo_catalogue):
     keys = [
-        DOWN + ENTER,  # concern: no
+        SECOND,  # concern: no
         GO_ON,
         *NOT_SHARED_KEYS,
         DOWN * 2 + ENTER,  # review: concern, then "What was not shared"
@@ -222,7 +228,7 @@ def test_a_review_change_without_a_new_outcome_is_logged(tmp_path, demo_catalogu
 
 def test_back_from_the_outcome_changes_an_answer_before_the_record(tmp_path, demo_catalogue):
     keys = [
-        DOWN + ENTER,  # concern: no -> do not share
+        SECOND,  # concern: no -> do not share
         DOWN + ENTER,  # "What next?": back to the last question (concern, "no" preselected)
         "\x1b[A" + ENTER,  # up to yes
         DOWN * 2 + SPACE + ENTER,  # kinds: online harm
@@ -241,8 +247,8 @@ def test_back_from_the_outcome_changes_an_answer_before_the_record(tmp_path, dem
 def test_help_shows_the_help_text_and_guidance(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     keys = [
-        DOWN * 3 + ENTER,  # concern: "? Help and guidance" (after yes, no, not sure; no back)
-        DOWN + DOWN + ENTER,  # then: not sure
+        "?",  # concern: help and guidance
+        THIRD,  # then: not sure
         GO_ON,
         *NOT_SHARED_KEYS,
         CONFIRM,
@@ -258,7 +264,7 @@ def test_help_shows_the_help_text_and_guidance(tmp_path, monkeypatch, capsys):
 
 def test_ctrl_c_asks_then_saves_a_draft_that_resumes(tmp_path, monkeypatch, capsys, data_folder):
     monkeypatch.chdir(tmp_path)
-    code, _, err = run_decide([ENTER, CTRL_C, ENTER], monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_decide([FIRST, CTRL_C, ENTER], monkeypatch=monkeypatch, capsys=capsys)
     assert code == 130
     saved = list((data_folder / "drafts").glob("demo-*.answers.yaml"))
     assert len(saved) == 1
@@ -280,7 +286,7 @@ def test_ctrl_c_asks_then_saves_a_draft_that_resumes(tmp_path, monkeypatch, caps
 
 def test_running_out_of_input_mid_record_keeps_the_record_fields(tmp_path, demo_catalogue):
     # Ctrl-D (end of input) at a record question: the draft holds the walk and the fields typed
-    keys = [DOWN + ENTER, GO_ON, "Details of the home visit\r"]
+    keys = [SECOND, GO_ON, "Details of the home visit\r"]
     with pytest.raises(Interrupted) as stopped:
         decide_with_keys(
             demo_catalogue, keys, decide.Outputs(out=tmp_path / "r.json"), may_stop=True
@@ -299,7 +305,7 @@ def test_ctrl_c_then_no_carries_on(tmp_path, monkeypatch, capsys):
     keys = [
         CTRL_C,
         "n",  # Ctrl-C, then "n" (do not quit): the question is asked again
-        DOWN + ENTER,  # concern: no
+        SECOND,  # concern: no
         GO_ON,
         *NOT_SHARED_KEYS,
         CONFIRM,
@@ -330,7 +336,7 @@ def test_existing_answers_file_is_refused_before_any_question(tmp_path, monkeypa
 
 def test_interactive_answers_replay_to_the_same_outcome_and_fields(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    keys = [ENTER, DOWN + SPACE + ENTER, DOWN + ENTER, "n\r", GO_ON, *SHARED_KEYS, CONFIRM]
+    keys = [FIRST, DOWN + SPACE + ENTER, SECOND, "n\r", GO_ON, *SHARED_KEYS, CONFIRM]
     code, _, _ = run_decide(keys, "--out", "live.json", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0
     (tmp_path / "out").mkdir()
@@ -361,14 +367,14 @@ def test_consent_is_refused_as_the_basis_after_an_outcome_reached_without_it(
     tmp_path, demo_catalogue
 ):
     keys = [
-        ENTER,  # concern: yes
+        FIRST,  # concern: yes
         DOWN + SPACE + ENTER,  # kinds: injury
-        ENTER,  # urgency: high
+        FIRST,  # urgency: high
         "\r",  # note: nothing -> refer, reached without the family's consent
         GO_ON,
         *SHARED_KEYS[:4],
-        DOWN * 4 + ENTER,  # lawful basis: consent -> refused, asked again
-        ENTER,  # public task
+        "5\r",  # lawful basis: consent -> refused, asked again
+        FIRST,  # public task
         *SHARED_KEYS[5:],
         CONFIRM,
     ]

@@ -43,9 +43,9 @@ def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
 
 def test_decide_in_a_terminal_writes_a_markdown_record(tmp_path):
     child = spawn(tmp_path, "decide", "demo", "--format", "md", "--out", "case.md")
-    answer(child, "Concern?", "\r")
+    answer(child, "Concern?", "1\r")  # a digit, then Enter
     answer(child, "Which kinds?", "\x1b[B \r")  # injury
-    answer(child, "How urgent?", "\r")  # high
+    answer(child, "How urgent?", "1\r")  # high
     answer(child, "Anything else?", "*urgent* <b>\r")
     child.expect_exact("Make the referral")  # the outcome panel names the decision
     answer(child, "What next?", "\r")  # go on: record the decision
@@ -53,9 +53,9 @@ def test_decide_in_a_terminal_writes_a_markdown_record(tmp_path):
     answer(child, "With whom", "MASH\r")
     answer(child, "How was it shared", "Phone\r")
     answer(child, "When was this decided", "2026-11-23 09:30\r")
-    answer(child, "lawful basis", "\r")
+    answer(child, "lawful basis", "1\r")
     answer(child, "rationale", "Child at risk of significant harm\r")
-    answer(child, "Has the family been told", "\x1b[B\r")  # no
+    answer(child, "Has the family been told", "2\r")  # no
     answer(child, "Why has the family not been told", "Could compromise a police investigation\r")
     answer(child, "Case reference", "LOG-99\r")
     answer(child, "Your role", "\r")
@@ -80,7 +80,7 @@ def test_decide_in_a_terminal_writes_a_markdown_record(tmp_path):
 
 def test_ctrl_c_in_a_terminal_saves_a_draft(tmp_path):
     child = spawn(tmp_path, "decide", "demo")
-    answer(child, "Concern?", "\r")
+    answer(child, "Concern?", "1\r")  # a digit, then Enter
     child.expect_exact("Which kinds?")
     child.sendcontrol("c")
     answer(child, "Quit now?", "y")
@@ -115,18 +115,18 @@ def test_decide_refuses_to_prompt_without_a_terminal(tmp_path):
 
 # One walk of the demo flow to `refer`, prompt by prompt: what the screen shows, what is typed.
 WALK = [
-    ("Concern?", "\r"),  # 0 a yes/no choice: yes
+    ("Concern?", "1\r"),  # 0 a yes/no choice: yes (a digit, then Enter)
     ("Which kinds?", "\x1b[B \r"),  # 1 a multi choice: injury
-    ("How urgent?", "\r"),  # 2 a choice: high
+    ("How urgent?", "1\r"),  # 2 a choice: high
     ("Anything else?", "\r"),  # 3 an optional text: nothing
     ("What next?", "\r"),  # 4 after the outcome: go on
     ("What information was shared", "Injury seen on arm\r"),  # 5
     ("With whom", "MASH\r"),  # 6
     ("How was it shared", "Phone\r"),  # 7
     ("When was this decided", "2026-11-23 09:30\r"),  # 8
-    ("lawful basis", "\r"),  # 9 public task
+    ("lawful basis", "1\r"),  # 9 public task
     ("rationale", "Child at risk of significant harm\r"),  # 10
-    ("Has the family been told", "\x1b[B\r"),  # 11 not yet
+    ("Has the family been told", "2\r"),  # 11 not yet
     ("Why has the family not been told", "Could compromise a police investigation\r"),  # 12
     ("Case reference", "LOG-99\r"),  # 13
     ("Your role", "\r"),  # 14

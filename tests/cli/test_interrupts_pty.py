@@ -19,22 +19,23 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.sittingkit import CTRL_C, CTRL_D, DOWN, ENTER, answer, finish, make_catalogue, spawn
+from tests.sittingkit import CTRL_C, CTRL_D, ENTER, answer, finish, make_catalogue, spawn
 
-#: What to type at each prompt to finish the walk at "share, and tell the family".
+#: What to type at each prompt to finish the walk at "share, and tell the family". A choice not
+#: answered yet takes a digit, then Enter (Enter alone does not answer it).
 TO_SHARE = [
-    ("Is a child in immediate danger?", DOWN + ENTER),
+    ("Is a child in immediate danger?", "2" + ENTER),
     ("Which situations fit?", " " + ENTER),
-    ("Is a child at risk of harm?", ENTER),
-    ("Would telling the family put", DOWN + ENTER),
+    ("Is a child at risk of harm?", "1" + ENTER),
+    ("Would telling the family put", "2" + ENTER),
     ("What next?", ENTER),
     ("What information was shared", "Attendance and an injury\r"),
     ("With whom", "CSC front door\r"),
     ("How was it shared", "Phone\r"),
     ("When was this decided", "2026-11-23 14:30\r"),
-    ("What is the lawful basis", ENTER),
+    ("What is the lawful basis", "1" + ENTER),
     ("Why did you decide this?", "Necessary to protect the child.\r"),
-    ("Has the family been told", ENTER),
+    ("Has the family been told", "1" + ENTER),
     ("Case reference", "LOG-1\r"),
     ("Your role", ENTER),
     ("Your organisation", ENTER),

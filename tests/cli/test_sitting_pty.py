@@ -13,20 +13,20 @@ CTRL_U = "\x15"  # clears the line: the offered answer
 def test_two_situations_in_one_sitting_give_two_linked_records(tmp_path):
     flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
     child = spawn(tmp_path, flows, data, "decide")
-    answer(child, "Is a child in immediate danger?", DOWN + ENTER)
+    answer(child, "Is a child in immediate danger?", "2" + ENTER)
     answer(child, "Which situations fit?", " " + DOWN + " " + ENTER)  # both
-    answer(child, "Is a child at risk of harm?", ENTER)
-    answer(child, "Would telling the family put", ENTER)  # yes: do not tell for now
+    answer(child, "Is a child at risk of harm?", "1" + ENTER)
+    answer(child, "Would telling the family put", "1" + ENTER)  # yes: do not tell for now
     answer(child, "What next?", ENTER)
     answer(child, "What information was shared", "Disclosure made on 12 Nov\r")
     answer(child, "With whom", "Police child abuse team\r")
     answer(child, "How was it shared", "Phone, then secure email\r")
     answer(child, "When was this decided", "2026-11-23 09:30\r")
-    answer(child, "What is the lawful basis", ENTER)
+    answer(child, "What is the lawful basis", "1" + ENTER)
     answer(child, "Why did you decide this?", "Child at risk of significant harm.\r")
-    answer(child, "Has the family been told", ENTER)  # "yes" is refused here
+    answer(child, "Has the family been told", "1" + ENTER)  # "yes" is refused here
     child.expect_exact("Not accepted")
-    answer(child, "Has the family been told", DOWN + ENTER)  # not yet
+    answer(child, "Has the family been told", "2" + ENTER)  # not yet
     answer(child, "Why has the family not been told", "Could put the child at further risk.\r")
     answer(child, "Case reference", "LOG-7\r")
     answer(child, "Your role", "DSL\r")
@@ -34,7 +34,7 @@ def test_two_situations_in_one_sitting_give_two_linked_records(tmp_path):
     answer(child, "Check your answers", ENTER)
     child.expect_exact("Record written to")
     # the second situation, with the case details carried over
-    answer(child, "Could telling them compromise a police investigation?", ENTER)
+    answer(child, "Could telling them compromise a police investigation?", "1" + ENTER)
     answer(child, "What next?", ENTER)
     # the first decision's answers are offered: Ctrl-U clears one, Enter keeps another
     answer(child, "What information was shared", CTRL_U + "That the police are investigating\r")
@@ -71,7 +71,7 @@ def test_two_situations_in_one_sitting_give_two_linked_records(tmp_path):
 def test_immediate_danger_is_asked_first_and_ends_at_call_999(tmp_path):
     flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
     child = spawn(tmp_path, flows, data, "decide", "--practice")
-    answer(child, "Is a child in immediate danger?", ENTER)
+    answer(child, "Is a child in immediate danger?", "1" + ENTER)
     child.expect_exact("Call 999")
     answer(child, "What next?", ENTER)
     child.expect_exact("Practice run: nothing was written.")
@@ -93,7 +93,7 @@ def test_decide_with_no_arguments_asks_about_immediate_danger_first(tmp_path):
     )  # fmt: skip
     child.expect_exact("Is a child in immediate danger")
     assert "Which of these" not in child.before  # no situation is asked before it
-    child.send(ENTER)  # yes, or I think a child may be
+    child.send("1" + ENTER)  # yes, or I think a child may be (Enter alone answers nothing)
     child.expect_exact("What next?")  # the outcome: call 999, no further questions first
     assert "Call 999 or the police now" in child.before
     child.sendcontrol("d")

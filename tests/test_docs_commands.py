@@ -1,0 +1,58 @@
+"""docs/commands/*.md are transcripts of real runs: the test fails when one is stale."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("gen_commands", ROOT / "docs" / "gen_commands.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["gen_commands"] = module  # its dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+gen = _generator()
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    return gen.generate()
+
+
+def test_every_command_page_matches_a_fresh_run(pages):
+    assert gen.stale(pages) == [], "run python3 docs/gen_commands.py and commit docs/commands"
+
+
+def test_every_top_level_command_has_a_page(pages):
+    import typer
+
+    from sharewizard.cli import app
+
+    commands = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert {name.removesuffix(".md") for name in pages} == commands
+
+
+def test_the_stale_check_sees_an_edited_a_missing_and_an_extra_page(pages, tmp_path):
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text)
+    assert gen.stale(pages, tmp_path) == []
+    (tmp_path / "decide.md").write_text(pages["decide.md"].replace("Decision:", "Decided:"))
+    (tmp_path / "list.md").unlink()
+    (tmp_path / "gone.md").write_text("# sharewizard gone\n")
+    assert gen.stale(pages, tmp_path) == ["decide.md", "gone.md", "list.md"]
+
+
+def test_the_pages_show_real_sessions(pages):
+    decide = pages["decide.md"]
+    assert "Number or word (? help, < back): yes" in decide  # answers typed, shown in place
+    assert "Record written to decision.json" in decide
+    assert "\x1b" not in "".join(pages.values())

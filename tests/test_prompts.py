@@ -1,0 +1,206 @@
+"""Asking a person: Enter alone never answers an unanswered choice; plain mode reads typed lines."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from sharewizard.prompts import PlainAsker, QuestionaryAsker
+from sharewizard.session import GO_BACK
+
+ENTER, DOWN = "\r", "\x1b[B"
+
+
+def ask_rich(catalogue, question_id: str, keys: str, default=None, can_go_back=False):
+    """QuestionaryAsker.ask with `keys` typed; running out of keys is end of input."""
+    question = catalogue.flows["demo"].questions[question_id]
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()
+        asker = QuestionaryAsker(
+            catalogue,
+            Console(file=io.StringIO(), width=80, color_system=None, emoji=False),
+            input=pipe,
+            output=DummyOutput(),
+        )
+        return asker.ask(question, default, can_go_back)
+
+
+def test_enter_alone_does_not_answer_a_question_without_a_default(demo):
+    with pytest.raises(EOFError):  # three Enters, then the keys ran out: still unanswered
+        ask_rich(demo, "concern", ENTER * 3)
+
+
+def test_the_enter_check_would_see_a_preselected_answer(demo):
+    # the broken behaviour the test above guards against: with an answer already there, Enter
+    # keeps it (that is the person's own earlier answer, not one chosen for them)
+    assert ask_rich(demo, "concern", ENTER, default="no") == "no"
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [("1" + ENTER, "yes"), ("2" + ENTER, "no"), ("3" + ENTER, "not-sure"), (DOWN + ENTER, "yes")],
+)
+def test_a_digit_or_an_arrow_then_enter_answers(demo, keys, expected):
+    assert ask_rich(demo, "concern", ENTER + keys) == expected
+
+
+def test_a_multiple_choice_takes_numbers_to_point_then_space_to_tick(demo):
+    assert ask_rich(demo, "kinds", "3 1 " + ENTER) == ("neglect", "online")
+
+
+def test_question_mark_shows_help_in_a_multiple_choice_too(demo):
+    with pytest.raises(EOFError):  # help shown, then asked again until the keys run out
+        ask_rich(demo, "kinds", "?")
+
+
+def test_less_than_goes_back_in_rich_mode(demo):
+    assert ask_rich(demo, "urgency", "<", can_go_back=True) is GO_BACK
+
+
+# --- plain mode ----------------------------------------------------------------------------------
+
+
+def plain(catalogue, lines: str) -> tuple[PlainAsker, io.StringIO]:
+    shown = io.StringIO()
+    console = Console(file=shown, width=80, color_system=None, emoji=False, soft_wrap=True)
+    return PlainAsker(catalogue, console, io.StringIO(lines)), shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("1\n", "yes"),
+        ("yes\n", "yes"),
+        ("Y\n", "yes"),
+        ("n\n", "no"),
+        ("not-sure\n", "not-sure"),
+        ("Not sure\n", "not-sure"),
+        ("3\n", "not-sure"),
+        ("\n4\nno\n", "no"),  # Enter alone and a number out of range are refused, then "no"
+    ],
+)
+def test_plain_mode_takes_a_number_a_value_or_a_label(demo, typed, expected):
+    asker, _ = plain(demo, typed)
+    assert asker.ask(demo.flows["demo"].questions["concern"], None, False) == expected
+
+
+def test_plain_mode_says_why_an_answer_is_refused_and_asks_again(demo):
+    asker, shown = plain(demo, "\nmaybe\n2\n")
+    assert asker.ask(demo.flows["demo"].questions["concern"], None, False) == "no"
+    text = shown.getvalue()
+    assert "Enter alone does not answer this question: type a number or a word." in text
+    assert "Not one of the choices: maybe. Type a number (1 to 3) or a word." in text
+
+
+def test_plain_mode_multi_takes_several_and_refuses_none(demo):
+    asker, shown = plain(demo, "\n1, online\n")
+    assert asker.ask(demo.flows["demo"].questions["kinds"], None, True) == ("neglect", "online")
+    assert "Enter alone does not answer" in shown.getvalue()
+
+
+def test_plain_mode_enter_keeps_an_earlier_answer_and_less_than_goes_back(demo):
+    question = demo.flows["demo"].questions["urgency"]
+    asker, shown = plain(demo, "\n<\n")
+    assert asker.ask(question, "low", True) == "low"
+    assert "Enter keeps: Low" in shown.getvalue()
+    assert asker.ask(question, "low", True) is GO_BACK
+
+
+def test_plain_mode_question_mark_prints_the_help_without_a_box(demo):
+    asker, shown = plain(demo, "?\nyes\n")
+    assert asker.ask(demo.flows["demo"].questions["concern"], None, False) == "yes"
+    text = shown.getvalue()
+    assert "Help for concern." in text and "“Yes you can.”" in text
+    assert "╭" not in text and "\x1b" not in text
+
+
+def test_plain_mode_end_of_input_is_eof(demo):
+    asker, _ = plain(demo, "")
+    with pytest.raises(EOFError):
+        asker.ask(demo.flows["demo"].questions["concern"], None, False)
+
+
+def test_plain_mode_text_is_checked_and_optional_text_may_be_skipped(demo):
+    asker, _ = plain(demo, "\n")
+    assert asker.ask(demo.flows["demo"].questions["note"], None, True) == ""
+    asker, shown = plain(demo, "x" * 51 + "\nshort\n")
+    assert asker.ask(demo.flows["demo"].questions["note"], None, True) == "short"
+    assert "Not accepted:" in shown.getvalue()
+
+
+def test_plain_review_takes_a_number_or_enter(demo):
+    from sharewizard.session import ReviewItem
+
+    items = [ReviewItem(demo.flows["demo"].questions["concern"], "yes")]
+    asker, shown = plain(demo, "7\n1\n\n")
+    assert asker.review(items) == 0
+    assert asker.review(items) is None
+    assert "1. Concern?  →  Yes" in shown.getvalue()
+    assert "Type a number from 1 to 1, or press Enter." in shown.getvalue()
+
+
+# --- what a menu shows at 80x24 ------------------------------------------------------------------
+
+
+def draw_menu(catalogue, question, *, wrap: bool = True) -> list[str]:
+    """The rows a 80x24 terminal shows for a question's menu, before any key is pressed."""
+    import asyncio
+
+    from prompt_toolkit.application.current import set_app
+    from prompt_toolkit.filters import to_filter
+    from prompt_toolkit.layout.mouse_handlers import MouseHandlers
+    from prompt_toolkit.layout.screen import Screen, WritePosition
+
+    from sharewizard.prompts import _menu_of
+
+    with create_pipe_input() as pipe:
+        asker = QuestionaryAsker(
+            catalogue, Console(file=io.StringIO()), input=pipe, output=DummyOutput()
+        )
+        question_app = asker._build(question, None, True)
+        if not wrap:  # what questionary does by itself
+            _menu_of(question_app).wrap_lines = to_filter(False)
+        app = question_app.application
+
+        async def draw() -> Screen:
+            with set_app(app):
+                screen = Screen()
+                app.layout.container.write_to_screen(
+                    screen, MouseHandlers(), WritePosition(0, 0, 80, 24), "", False, None
+                )
+                return screen
+
+        screen = asyncio.run(draw())
+    return ["".join(screen.data_buffer[y][x].char for x in range(80)) for y in range(24)]
+
+
+def shows_whole(rows: list[str], label: str) -> bool:
+    """Whether `label` can be read on the screen, wrapped over rows or not."""
+    return " ".join(label.split()) in " ".join("".join(rows).split())
+
+
+def test_every_menu_of_every_flow_shows_each_label_whole_at_80x24(catalogue):
+    for flow in catalogue.flows.values():
+        for question in flow.questions.values():
+            if not question.choices:
+                continue
+            rows = draw_menu(catalogue, question)
+            for number, choice in enumerate(question.choices, 1):
+                assert shows_whole(rows, f"{number}. {choice.label}"), (flow.id, question.id)
+            assert shows_whole(rows, "? Help and guidance"), (flow.id, question.id)  # all fit
+
+
+def test_the_menu_check_sees_a_label_cut_at_the_edge(demo):
+    from dataclasses import replace
+
+    from sharewizard.model import Choice
+
+    label = "A choice label long enough to reach past the right-hand edge of an 80 column screen"
+    long = replace(demo.flows["demo"].questions["urgency"], choices=(Choice("long", label),))
+    assert not shows_whole(draw_menu(demo, long, wrap=False), f"1. {label}")
+    assert shows_whole(draw_menu(demo, long), f"1. {label}")
