@@ -280,8 +280,10 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI; every error becomes one message and an exit code, never a traceback."""
     import sys
 
+    from sharewizard.console import tolerate_narrow_encodings
     from sharewizard.exits import exit_status_of
 
+    tolerate_narrow_encodings()
     args = _bare_resume(sys.argv[1:] if argv is None else argv)
     if args in (["--version"], ["-V"]):  # the answer needs no command tree (Typer builds it all)
         print(f"sharewizard {__version__}")

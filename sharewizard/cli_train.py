@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sharewizard.cli_common import HelpCommand, JsonOption, catalogue_of, command, env_of
+from sharewizard.console import Env
 from sharewizard.errors import Location, UsageError
 from sharewizard.model import Answer, Catalogue, Citation, Flow, Outcome, Question
 from sharewizard.summary import DECISION_STYLE, plain
@@ -230,16 +231,18 @@ def train_command(
                 Location(record),
                 "Choose another --record path.",
             )
-    if not env.stdin_is_tty:
+    if not env.stdin_is_tty and not env.plain_requested:
         raise UsageError(
             "`sharewizard train` reads key presses, so it needs a terminal, and standard input "
             "is not one.",
-            hint="To check cases without a terminal, use `sharewizard replay --check PATH`.",
+            hint="Give --plain to type each key as a line, or check cases without a terminal "
+            "with `sharewizard replay --check PATH`.",
         )
     console = env.out()
     # A flow id needs no case studies read (so a broken case cannot stop a flow being trained).
     found = [] if name in catalogue.flows else _cases(catalogue, cases_dir)
-    name = name or _choose(console, catalogue, found)
+    reader = _line_reader(env) if env.plain else _key_reader()
+    name = name or _choose(console, catalogue, found, reader if env.plain else None)
     case = find_case(found, name)
     if case is None and name not in catalogue.flows:
         raise UsageError(
@@ -248,7 +251,7 @@ def train_command(
             "See `sharewizard cases` and `sharewizard list`.",
         )
     walk = start_walk(catalogue, case=case, flow_id=name)
-    done = run_training(console, walk, _key_reader())
+    done = run_training(console, walk, reader)
     if done is None:
         console.print("Stopped. Nothing was written.", markup=False)
         return 0
@@ -261,7 +264,9 @@ def train_command(
     return 0
 
 
-def _choose(console: Console, catalogue: Catalogue, found: list[Case]) -> str:
+def _choose(
+    console: Console, catalogue: Catalogue, found: list[Case], read_line: KeyReader | None
+) -> str:
     from prompt_toolkit import prompt
 
     options = [c.id for c in found] + sorted(catalogue.flows)
@@ -275,12 +280,32 @@ def _choose(console: Console, catalogue: Catalogue, found: list[Case]) -> str:
         table.add_row(str(number), plain(flow_id), plain(catalogue.flows[flow_id].title))
     console.print(table)
     while True:
-        reply = prompt("Number or name (Ctrl-C to quit): ").strip()
+        if read_line is None:
+            reply = prompt("Number or name (Ctrl-C to quit): ").strip()
+        else:  # plain mode: one line, no cursor movement
+            console.print("Number or name (Ctrl-D to quit): ", end="", markup=False)
+            reply = read_line()
+            if reply == "ctrl-c":
+                raise KeyboardInterrupt
+        reply = "" if reply == "enter" else reply
         if reply.isdigit() and 1 <= int(reply) <= len(options):
             return options[int(reply) - 1]
         if reply in options:
             return reply
         console.print("Please type one of the numbers above.", markup=False)
+
+
+def _line_reader(env: Env) -> KeyReader:
+    """Plain mode: each key is typed as a line (Enter alone is Enter), for screen readers."""
+
+    def read() -> str:
+        line = env.stdin.readline()
+        if not line:
+            return "ctrl-c"  # end of input: stop, as Ctrl-C does
+        word = line.strip().lower()
+        return word if word else "enter"
+
+    return read
 
 
 def _key_reader() -> KeyReader:

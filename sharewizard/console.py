@@ -117,3 +117,18 @@ def _isatty(stream: IO[str]) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError, OSError):
         return False
+
+
+def tolerate_narrow_encodings() -> None:
+    """On a terminal that cannot show a character (an ASCII-only one), show `?` instead of failing.
+
+    Typographic quotes, arrows and box lines are decoration: losing them must never stop a
+    command, let alone turn into "a bug".
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass

@@ -415,3 +415,17 @@ def test_a_control_character_in_yaml_is_one_located_line(tmp_path, text, where, 
         f"{path}:{where}: not valid YAML: the control character U+{code} is not allowed. "
         "Remove it, or write it as an escape inside double quotes."
     )
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "triage"], ["cases"]])
+def test_an_ascii_only_terminal_gets_question_marks_not_a_crash(args):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", *args], capture_output=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    done.stdout.decode("ascii")  # every byte is ASCII
+    assert b"bug" not in done.stderr

@@ -340,7 +340,7 @@ def test_a_training_record_is_refused_as_a_real_decision_unless_allowed(tmp_path
 
     def verify(*extra: str) -> tuple[int, str]:
         with pytest.raises(SystemExit) as stopped:
-            main(["verify", "--allow-incomplete", *extra, str(path)])
+            main(["verify", *extra, str(path)])
         return int(stopped.value.code or 0), capsys.readouterr().out
 
     code, out = verify()

@@ -233,3 +233,22 @@ def test_ctrl_c_stops_train_with_exit_130_and_writes_nothing(tmp_path):
     child.close()
     assert child.exitstatus == 130
     assert list(tmp_path.iterdir()) == []
+
+
+def test_train_in_plain_mode_reads_a_line_per_key_and_prints_no_escape_codes(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--plain", "train", "16-immediate-danger"],
+        input="\n\nw\n\n\n",  # start, reveal, what-if, go on, finish
+        capture_output=True,
+        text=True,
+        cwd=str(tmp_path),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout
+    assert "Is a child in immediate danger" in done.stdout
+    assert "Call 999 or the police now" in done.stdout
+    assert list(tmp_path.iterdir()) == []  # nothing written without --record
