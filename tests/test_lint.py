@@ -202,9 +202,20 @@ def test_every_flow_the_loader_refuses_has_a_lint_error(fixture, tmp_path):
 
 
 def test_packaged_flows_have_no_lint_errors_and_quotes_check_out():
-    if not SHARED_GUIDANCE.is_dir():
-        pytest.fail(f"the guidance folder {SHARED_GUIDANCE} is missing")
-    result = lint_paths([REPO / "flows"], SHARED_GUIDANCE)
+    import os
+
+    from sharewizard.guidance import GUIDANCE_ENV
+
+    named = os.environ.get(GUIDANCE_ENV)
+    guidance = Path(named) if named else SHARED_GUIDANCE
+    if not guidance.is_dir():
+        if named:  # CI names the folder: it must be there
+            pytest.fail(f"{GUIDANCE_ENV} names {guidance}, which is missing")
+        pytest.skip(
+            f"the guidance texts are not here: put them in {SHARED_GUIDANCE} (next to the "
+            f"repository), or set {GUIDANCE_ENV} to the folder that holds them"
+        )
+    result = lint_paths([REPO / "flows"], guidance)
     assert result.errors == 0, "\n".join(map(str, result.findings))
     assert not [f for f in result.findings if f.code in ("SW401", "SW402")]
 
