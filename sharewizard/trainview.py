@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 from rich.console import Console, Group, RenderableType
@@ -16,14 +16,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sharewizard.cli_common import JsonOption, catalogue_of, env_of
-from sharewizard.cli_train import (  # noqa: F401 - the options live there
-    CASES_OPTION_HELP,
-    CasesOption,
-    FlowArgument,
-    GraphFormat,
-    KeyReader,
-)
+from sharewizard.cli_common import catalogue_of, env_of
+from sharewizard.cli_train import GraphFormat, KeyReader
 from sharewizard.console import Env
 from sharewizard.errors import Location, UsageError
 from sharewizard.model import Answer, Catalogue, Citation, Flow, Outcome, Question
@@ -56,11 +50,7 @@ def _cases(catalogue: Catalogue, extra: Path | None) -> list[Case]:
 # --- cases --------------------------------------------------------------------------------------
 
 
-def cases_command(
-    ctx: typer.Context,
-    as_json: JsonOption = False,
-    cases_dir: CasesOption = None,
-) -> int:
+def cases_command(ctx: typer.Context, as_json: bool, cases_dir: Path | None) -> int:
     """List the case studies for training: id, flow, FAQ questions and teaching point.
 
     Example: sharewizard cases --cases my-cases/
@@ -123,7 +113,7 @@ def _flow(catalogue: Catalogue, flow_id: str) -> Flow:
     return flow
 
 
-def show_command(ctx: typer.Context, flow: FlowArgument) -> int:
+def show_command(ctx: typer.Context, flow: str) -> int:
     """Show a flow as a tree: each question, where each answer goes, and the outcomes.
 
     Example: sharewizard show share-without-consent
@@ -135,24 +125,7 @@ def show_command(ctx: typer.Context, flow: FlowArgument) -> int:
     return 0
 
 
-def graph_command(
-    ctx: typer.Context,
-    flow: FlowArgument,
-    fmt: Annotated[
-        GraphFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="mermaid (default), dot (Graphviz source) or svg (needs Graphviz's `dot`).",
-        ),
-    ] = GraphFormat.mermaid,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", metavar="PATH", help="Write the diagram to PATH instead of printing it."
-        ),
-    ] = None,
-) -> int:
+def graph_command(ctx: typer.Context, flow: str, fmt: GraphFormat, out: Path | None) -> int:
     """Draw a flow as a diagram, with outcomes coloured by decision.
 
     Example: sharewizard graph share-without-consent --format svg --out swc.svg
@@ -177,23 +150,7 @@ def graph_command(
 
 
 def train_command(
-    ctx: typer.Context,
-    name: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="CASE|FLOW",
-            help="A case study (see `sharewizard cases`) or a flow id; without it, choose one.",
-        ),
-    ] = None,
-    record: Annotated[
-        Path | None,
-        typer.Option(
-            "--record",
-            metavar="PATH",
-            help="Write the room's decision as a record marked `training: true` (else nothing).",
-        ),
-    ] = None,
-    cases_dir: CasesOption = None,
+    ctx: typer.Context, name: str | None, record: Path | None, cases_dir: Path | None
 ) -> int:
     """Step through a case study or a flow in front of a room, with the what-if of every answer.
 
