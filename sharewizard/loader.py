@@ -666,8 +666,35 @@ def _check_catalogue(directory: Path) -> Catalogue:
         doc.data["id"]: parse_flow(doc, set(sources), set(owners), decisions, schema_checked=True)
         for doc in docs
     }
+    _refuse_forced_handoff_loops(flows, {doc.data["id"]: doc for doc in docs})
     triage = TRIAGE_FLOW if TRIAGE_FLOW in flows else None
     return Catalogue(directory, sources, flows, record_form, triage)
+
+
+def _refuse_forced_handoff_loops(flows: dict[str, Flow], docs: dict[str, YamlDocument]) -> None:
+    """Refuse hand-offs that loop whatever is answered: no command may spin on them.
+
+    A flow with no outcomes always hands over; when it can only hand over to one flow, that
+    hand-off is forced. A loop of forced hand-offs (A to B to A, or A to itself) has no way out.
+    A loop that some answer avoids is allowed (lint notes it as SW204): a walk that comes back
+    returns to the answer that led away, so it never goes round.
+    """
+    forced: dict[str, str] = {}
+    for flow_id, flow in flows.items():
+        targets = {target for _, _, target in handoff_edges(flow)}
+        if not flow.outcomes and len(targets) == 1:
+            forced[flow_id] = targets.pop()
+    for start in forced:
+        seen = [start]
+        while seen[-1] in forced and forced[seen[-1]] not in seen:
+            seen.append(forced[seen[-1]])
+        if seen[-1] in forced and forced[seen[-1]] == start:
+            loop = " to ".join(repr(f) for f in [*seen, start])
+            raise docs[start].error(
+                ("questions",),
+                f"this flow hands over {loop} whatever is answered, so a walk could never end.",
+                "Give one of these flows an outcome, or hand over to a flow that has one.",
+            )
 
 
 def handoff_edges(flow: Flow) -> Iterator[tuple[int, int, str]]:

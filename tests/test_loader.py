@@ -137,3 +137,24 @@ def test_dates_stay_text_as_typed():
 
     doc = parse_yaml("when: 2026-11-23\nanswer: yes\nflag: true\n", Path("a.yaml"))
     assert doc.data == {"when": "2026-11-23", "answer": "yes", "flag": True}
+
+
+def test_hand_offs_that_loop_whatever_is_answered_are_refused_at_load(tmp_path):
+    import shutil
+
+    from sharewizard.errors import FlowError
+    from sharewizard.loader import load_catalogue
+
+    for name in ("sources.yaml", "record.yaml"):
+        shutil.copy(Path(__file__).parents[1] / "flows" / name, tmp_path / name)
+    for name, other in (("a", "b"), ("b", "a")):
+        (tmp_path / f"{name}.yaml").write_text(
+            f"id: {name}\nversion: 1\ntitle: {name}\ndescription: d\nfaq: {{question: q?}}\n"
+            "start: q\nquestions:\n  - id: q\n    text: Anything?\n    type: yesno\n"
+            "    guidance: [{source: sscp-faq, section: FAQ 1, quote: Yes you can.}]\n"
+            f"    next: 'flow:{other}'\noutcomes: []\n"
+        )
+    with pytest.raises(FlowError) as refused:
+        load_catalogue(tmp_path)
+    assert "hands over 'a' to 'b' to 'a' whatever is answered" in str(refused.value)
+    assert str(refused.value).startswith(str(tmp_path / "a.yaml"))
