@@ -29,7 +29,13 @@ def pages() -> dict[str, str]:
 
 
 def test_every_command_page_matches_a_fresh_run(pages):
-    assert gen.stale(pages) == [], "run python3 docs/gen_commands.py and commit docs/commands"
+    from sharewizard.guidance import find_guidance
+
+    stale = gen.stale(pages)
+    if find_guidance(repo=ROOT) is None:
+        # `lint` reads the guidance texts beside the repository; without them its page differs
+        stale = [name for name in stale if name != "lint.md"]
+    assert stale == [], "run python3 docs/gen_commands.py and commit docs/commands"
 
 
 def test_every_top_level_command_has_a_page(pages):
