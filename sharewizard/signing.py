@@ -123,22 +123,28 @@ def _read_key_file(path: Path) -> bytes:
     return read_regular(path, Limits("a key file", 16 * 1024, aliases=False), KeyFileError)
 
 
+def _parse_pem(path: Path, parse: Any, not_a_key: str, hint: str) -> Any:
+    """A key file read within its size limit and parsed; any failure names the file."""
+    data = _read_key_file(path)
+    try:
+        return parse(data)
+    except (ValueError, TypeError):
+        raise KeyFileError(not_a_key, Location(path), hint) from None
+    except Exception as exc:  # cryptography raises its own types for some damaged files
+        raise KeyFileError(f"cannot read the key: {type(exc).__name__}.", Location(path)) from None
+
+
 def load_private_key(path: Path) -> Ed25519PrivateKey:
     """The Ed25519 private key in a PEM file written by `sharewizard keys new`."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    data = _read_key_file(path)
-    try:
-        key = serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError):
-        raise KeyFileError(
-            "is not an unencrypted PEM private key.",
-            Location(path),
-            "Give the private key file written by `sharewizard keys new` (not the .pub file).",
-        ) from None
-    except Exception as exc:  # cryptography raises its own types for some damaged files
-        raise KeyFileError(f"cannot read the key: {type(exc).__name__}.", Location(path)) from None
+    key = _parse_pem(
+        path,
+        lambda data: serialization.load_pem_private_key(data, password=None),
+        "is not an unencrypted PEM private key.",
+        "Give the private key file written by `sharewizard keys new` (not the .pub file).",
+    )
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyFileError("is not an Ed25519 key.", Location(path))
     if os.stat(path).st_mode & 0o077:
@@ -155,17 +161,12 @@ def load_public_key(path: Path) -> TrustedKey:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    data = _read_key_file(path)
-    try:
-        key = serialization.load_pem_public_key(data)
-    except (ValueError, TypeError):
-        raise KeyFileError(
-            "is not a PEM public key.",
-            Location(path),
-            "Give the .pub file written by `sharewizard keys new`.",
-        ) from None
-    except Exception as exc:  # cryptography raises its own types for some damaged files
-        raise KeyFileError(f"cannot read the key: {type(exc).__name__}.", Location(path)) from None
+    key = _parse_pem(
+        path,
+        serialization.load_pem_public_key,
+        "is not a PEM public key.",
+        "Give the .pub file written by `sharewizard keys new`.",
+    )
     if not isinstance(key, Ed25519PublicKey):
         raise KeyFileError("is not an Ed25519 key.", Location(path))
     return TrustedKey(fingerprint(key), key, path)
