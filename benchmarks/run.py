@@ -75,7 +75,9 @@ class Row:
 def environment(scratch: Path) -> dict[str, str]:
     """The working tree's sharewizard, its own caches and data folders, no user settings."""
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith("SHAREWIZARD_") and k != "NO_COLOR"
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SHAREWIZARD_") and k not in ("NO_COLOR", "PYTHONDONTWRITEBYTECODE")
     }
     env["PYTHONPATH"] = str(ROOT)
     env["SHAREWIZARD_CACHE_DIR"] = str(scratch / "cache")
@@ -196,6 +198,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sharewizard-bench-") as tmp:
         scratch = Path(tmp)
         env = environment(scratch)
+        # An installed sharewizard has its bytecode compiled (pip does it): so should this one,
+        # or every run would compile our changed modules again while Typer's are ready.
+        subprocess.run([py, "-m", "compileall", "-q", str(ROOT / "sharewizard")], check=True)
         sys.path.insert(0, str(ROOT))
         from sharewizard.loader import load_catalogue
 

@@ -18,15 +18,18 @@ the user's shell start-up files.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 import stat
 import sys
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sharewizard import __version__
-from sharewizard.model import Catalogue
+
+if TYPE_CHECKING:
+    from sharewizard.model import Catalogue
 
 CACHE_ENV = "SHAREWIZARD_CACHE_DIR"
 ENTRY_FORMAT = 1
@@ -76,9 +79,13 @@ def catalogue_key(directory: Path) -> str | None:
     return digest.hexdigest()
 
 
-def _entry_path(directory: Path) -> Path:
+def _entry_path(directory: Path, kind: str = "catalogue", suffix: str = "pickle") -> Path:
     name = hashlib.sha256(str(directory).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return cache_dir() / f"catalogue-{name}.pickle"
+    return cache_dir() / f"{kind}-{name}.{suffix}"
+
+
+def _rows_path(directory: Path) -> Path:
+    return _entry_path(directory, "list", "json")
 
 
 def _trusted(fd: int) -> bool:
@@ -89,17 +96,30 @@ def _trusted(fd: int) -> bool:
     return not hasattr(os, "getuid") or info.st_uid == os.getuid()
 
 
-def load(directory: Path, key: str) -> Catalogue | None:
-    """The catalogue stored for `directory` under `key`, or None (never raises)."""
+def _read_trusted(path: Path) -> bytes | None:
+    """The bytes of a cache entry we can trust (see `_trusted`), or None (never raises)."""
     try:
-        fd = os.open(_entry_path(directory), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except (OSError, ValueError):
         return None
     try:
         with os.fdopen(fd, "rb") as handle:
-            if not _trusted(handle.fileno()):
-                return None
-            stored_key, catalogue = pickle.load(handle)  # noqa: S301 (see the module docstring)
+            return handle.read() if _trusted(handle.fileno()) else None
+    except OSError:
+        return None
+
+
+def load(directory: Path, key: str) -> Catalogue | None:
+    """The catalogue stored for `directory` under `key`, or None (never raises)."""
+    import pickle
+
+    from sharewizard.model import Catalogue
+
+    data = _read_trusted(_entry_path(directory))
+    if data is None:
+        return None
+    try:
+        stored_key, catalogue = pickle.loads(data)  # noqa: S301 (see the module docstring)
     except Exception:  # noqa: BLE001 a corrupt or stale entry is a miss, whatever it raises
         return None
     if stored_key != key or not isinstance(catalogue, Catalogue):
@@ -107,18 +127,53 @@ def load(directory: Path, key: str) -> Catalogue | None:
     return catalogue
 
 
+def load_rows(directory: Path) -> list[dict[str, Any]] | None:
+    """The `list` rows stored for a flows folder still as it was checked, or None (never raises).
+
+    Plain JSON, read without loading the flows loader: `list` of known-good flows stays as quick
+    as starting Python.
+    """
+    data = _read_trusted(_rows_path(directory))
+    if data is None:
+        return None
+    try:
+        stored = json.loads(data)
+        key = catalogue_key(directory)
+    except (ValueError, OSError):
+        return None
+    if not isinstance(stored, dict) or key is None or stored.get("key") != key:
+        return None
+    rows = stored.get("rows")
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        return None
+    return rows
+
+
 def save(directory: Path, key: str, catalogue: Catalogue) -> None:
-    """Store a checked catalogue; any failure (read-only disk, no home folder) is ignored."""
+    """Store a checked catalogue and its `list` rows; a failure (a full disk) is ignored."""
+    import pickle
+
+    from sharewizard.listing import rows_of
+
+    rows = json.dumps({"key": key, "rows": rows_of(catalogue)}, ensure_ascii=False)
+    _store(_entry_path(directory), lambda: pickle.dumps((key, catalogue), pickle.HIGHEST_PROTOCOL))
+    _store(_rows_path(directory), lambda: rows.encode("utf-8"))
+
+
+def _store(path: Path, content: Callable[[], bytes]) -> None:
+    """Write a cache entry atomically, owner-only; any failure leaves no entry and is ignored."""
+    import tempfile
+
     try:
         folder = cache_dir()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".catalogue-", suffix=".tmp")
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}-", suffix=".tmp")
     except (OSError, ValueError):
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump((key, catalogue), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, _entry_path(directory))
+            handle.write(content())
+        os.replace(temporary, path)
     except Exception:  # noqa: BLE001 an object that will not pickle, a full disk: no cache
         try:
             os.unlink(temporary)

@@ -24,6 +24,7 @@ from sharewizard.cli_common import (
     QuietOption,
     SignKeyOption,
     VerboseOption,
+    app_for,
     catalogue_of,
     command,
     env_of,
@@ -84,13 +85,9 @@ def list_flows(ctx: typer.Context, as_json: JsonOption = False) -> int:
 
     Example: sharewizard list --json
     """
-    from sharewizard.summary import flow_table, flows_json
+    from sharewizard.listing import flow_rows, show_rows
 
-    catalogue = catalogue_of(ctx)
-    if as_json:
-        typer.echo(json.dumps(flows_json(catalogue), indent=2, ensure_ascii=False))
-    else:
-        env_of(ctx).out().print(flow_table(catalogue, boxed=not env_of(ctx).plain))
+    show_rows(flow_rows((ctx.find_root().obj or {}).get("flows")), env_of(ctx), as_json=as_json)
     return 0
 
 
@@ -290,7 +287,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(0)
 
     def run() -> int:
-        app(args=args, prog_name="sharewizard")
+        app_for(app, args)(args=args, prog_name="sharewizard")
         return 0
 
     sys.exit(exit_status_of(run, Env(), "--traceback" in args))

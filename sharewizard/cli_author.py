@@ -58,9 +58,9 @@ def lint(
 
     Example: sharewizard lint --strict --guidance ../shared/guidance flows/
     """
+    from sharewizard.flowsdir import default_flows_dir
     from sharewizard.guidance import find_guidance
     from sharewizard.lint import lint_paths
-    from sharewizard.loader import default_flows_dir
     from sharewizard.text import strip_controls
 
     env = env_of(ctx)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 from collections.abc import Callable
@@ -291,3 +292,42 @@ class HelpGroup(TyperGroup):
     def format_help_text(self, ctx: Any, formatter: Any) -> None:
         """The description, then the example on its own line."""
         HelpCommand.format_help_text(self, ctx, formatter)  # type: ignore[arg-type]
+
+
+# --- building only the command that runs -------------------------------------------------------
+
+ROOT_OPTIONS_WITH_VALUE = ("--flows",)
+
+
+def command_word(args: list[str]) -> str | None:
+    """The command a command line names: its first argument that is not a root option."""
+    index = 0
+    while index < len(args) and args[index] != "--":
+        if not args[index].startswith("-"):
+            return args[index]
+        index += 2 if args[index] in ROOT_OPTIONS_WITH_VALUE else 1
+    return None
+
+
+def app_for(app: typer.Typer, args: list[str]) -> typer.Typer:
+    """`app` with only the command (or group of commands) that `args` name, when they name one.
+
+    Typer turns the signature of every command into a Click command before it parses anything
+    (about 9 ms for ours), and a run needs one of them. Without a known command word (`-h`, a
+    mistyped name, shell completion) the whole app is used, so help and errors are unchanged.
+    """
+    from typer.main import get_command_name
+
+    word = command_word(args)
+    commands = [
+        c
+        for c in app.registered_commands
+        if c.callback and (c.name or get_command_name(c.callback.__name__)) == word
+    ]
+    groups = [g for g in app.registered_groups if g.name == word]
+    if not commands and not groups:
+        return app
+    only = copy.copy(app)
+    only.registered_commands = commands
+    only.registered_groups = groups
+    return only

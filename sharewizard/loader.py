@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sharewizard.errors import FlowError, Location, SharewizardError
+from sharewizard.flowsdir import FLOWS_ENV, default_flows_dir
 from sharewizard.model import (
     HANDOFF_PREFIX,
     NO,
@@ -42,7 +42,6 @@ from sharewizard.yamldoc import read_yaml as read_yaml
 SOURCES_FILE = "sources.yaml"
 RECORD_FORM_FILE = "record.yaml"
 TRIAGE_FLOW = "triage"
-FLOWS_ENV = "SHAREWIZARD_FLOWS"
 CONDITION_WORDS = ("all", "any", "not")
 
 
@@ -606,14 +605,6 @@ def flow_files(directory: Path) -> list[Path]:
     """The flow files of a directory, in name order (sources and record form excluded)."""
     names = {SOURCES_FILE, RECORD_FORM_FILE}
     return sorted(p for p in directory.glob("*.y*ml") if p.name not in names and p.is_file())
-
-
-def default_flows_dir() -> Path:
-    """`$SHAREWIZARD_FLOWS`, else the flows shipped in the package, else the source tree's."""
-    if os.environ.get(FLOWS_ENV):
-        return Path(os.environ[FLOWS_ENV])
-    packaged = Path(__file__).parent / "flows"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "flows"
 
 
 def load_catalogue(directory: Path | None = None) -> Catalogue:

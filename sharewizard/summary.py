@@ -215,33 +215,14 @@ def _table(boxed: bool, **options: Any) -> Table:
     return Table(**options) if boxed else Table(box=None, **options)
 
 
-def flows_json(catalogue: Catalogue) -> list[dict[str, Any]]:
-    """`list --json`."""
-    return [
-        {
-            "id": f.id,
-            "version": f.version,
-            "title": f.title,
-            "faq": f.faq.number,
-            "faq_question": f.faq.question,
-            "path": str(f.path),
-        }
-        for f in _by_faq(catalogue)
-    ]
-
-
-def _by_faq(catalogue: Catalogue) -> list[Any]:
-    return sorted(catalogue.flows.values(), key=lambda f: (f.faq.number or 0, f.id))
-
-
-def flow_table(catalogue: Catalogue, *, boxed: bool = True) -> Table:
-    """`list`: FAQ number, id and title."""
-    table = _table(boxed, show_edge=False)
+def flow_table(rows: list[dict[str, Any]]) -> Table:
+    """`list` on a terminal: FAQ number, id and title (plain mode: `listing.text_table`)."""
+    table = Table(show_edge=False)
     table.add_column("FAQ", justify="right")
     table.add_column("Flow id", no_wrap=True)
     table.add_column("Title")
-    for f in _by_faq(catalogue):
-        table.add_row(str(f.faq.number or "–"), plain(f.id), plain(f.title))
+    for row in rows:
+        table.add_row(str(row["faq"] or "–"), plain(row["id"]), plain(row["title"]))
     return table
 
 

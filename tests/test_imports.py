@@ -24,20 +24,24 @@ HEAVY = PROMPTING | {"jsonschema", "pydantic"}
 PROBE = """
 import atexit, json, sys
 atexit.register(lambda: sys.__stderr__.write(
-    "\\nIMPORTED " + json.dumps(sorted({m.split(".")[0] for m in sys.modules})) + "\\n"))
+    "\\nIMPORTED " + json.dumps(sorted(sys.modules)) + "\\n"))
 from sharewizard.cli import main
 main(sys.argv[1:])
 """
 
 
-def imported(*args: str, cache: Path, cwd: Path | None = None) -> tuple[set[str], int]:
-    """The top-level packages imported by `sharewizard ARGS` in a fresh interpreter."""
+def imported(
+    *args: str, cache: Path, cwd: Path | None = None, modules: bool = False
+) -> tuple[set[str], int]:
+    """The top-level packages (or, with `modules`, every module) imported by `sharewizard ARGS`
+    in a fresh interpreter."""
     env = {**os.environ, "SHAREWIZARD_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args], env=env, cwd=cwd, capture_output=True, text=True
     )
     line = [x for x in done.stderr.splitlines() if x.startswith("IMPORTED ")][-1]
-    return set(json.loads(line.removeprefix("IMPORTED "))), done.returncode
+    names = set(json.loads(line.removeprefix("IMPORTED ")))
+    return (names if modules else {name.split(".")[0] for name in names}), done.returncode
 
 
 @pytest.fixture
@@ -63,6 +67,13 @@ def test_version_and_list_import_neither_prompts_nor_schemas_nor_pydantic(cache,
     assert code == 0
     assert not loaded & HEAVY
     assert "cryptography" not in loaded
+
+
+@pytest.mark.parametrize("args", [["list"], ["list", "--json"]])
+def test_list_of_known_good_flows_reads_neither_flows_nor_yaml_nor_rich(cache, args):
+    loaded, code = imported("--flows", str(CATALOGUE), *args, cache=cache, modules=True)
+    assert code == 0
+    assert not loaded & {"yaml", "rich", "sharewizard.loader", "sharewizard.model", "pickle"}
 
 
 def test_a_changed_flow_is_checked_again(tmp_path, cache):
