@@ -43,17 +43,19 @@ def holds(condition: Condition | None, answers: Answers) -> bool:
     """Whether a condition holds for these answers; an unanswered question matches nothing."""
     if condition is None:
         return True
-    if condition.kind == "all":
+    kind = condition.kind
+    if kind == "all":
         return all(holds(part, answers) for part in condition.parts)
-    if condition.kind == "any":
+    if kind == "any":
         return any(holds(part, answers) for part in condition.parts)
-    if condition.kind == "not":
+    if kind == "not":
         return not holds(condition.parts[0], answers)
     given = answers.get(condition.question)
     if given is None:
         return False
-    chosen = given if isinstance(given, tuple) else (given,)
-    return any(value in condition.values for value in chosen)
+    if isinstance(given, tuple):
+        return any(value in condition.values for value in given)
+    return given in condition.values
 
 
 def route(flow: Flow, question: Question, answers: Answers) -> Step:

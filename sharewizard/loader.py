@@ -765,6 +765,12 @@ def route_path(doc: YamlDocument, question_index: int, route_index: int) -> Json
 
 def flows_origin(catalogue: Catalogue) -> str:
     """`packaged` when the catalogue is the flows shipped with sharewizard, else `custom`."""
+    return _flows_origin(catalogue.directory)
+
+
+@functools.lru_cache(maxsize=8)
+def _flows_origin(directory: Path) -> str:
+    # Once per folder: a replay asks for every record, and resolving paths means system calls.
     shipped = (Path(__file__).parent / "flows", Path(__file__).parent.parent / "flows")
-    here = catalogue.directory.resolve()
+    here = directory.resolve()
     return "packaged" if any(here == p.resolve() for p in shipped if p.is_dir()) else "custom"

@@ -108,6 +108,11 @@ class Session:
     changes: list[str] = field(default_factory=list)
     stash: dict[str, Mapping[str, Answer]] = field(default_factory=dict)
     defaults: dict[str, Answer] = field(default_factory=dict)  # offered, not yet answered
+    # The record fields that apply, by outcome facts and field values: filling the form asks
+    # for them after every answer, and the answer usually changes nothing they depend on.
+    _forms: dict[tuple[object, ...], list[Question]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def run(self, *, review: bool = True, record_fields: bool = True) -> Decision:
         """Walk to an outcome, fill the record form, let the user review; return the decision.
@@ -255,8 +260,13 @@ class Session:
         return engine.outcome_facts(outcome, self.catalogue.record_form.decisions)
 
     def _applicable(self, outcome: Outcome) -> list[Question]:
-        form = self.catalogue.record_form.fields
-        return engine.form_fields(form, self.fields, self._facts(outcome))
+        facts = self._facts(outcome)
+        key = (*facts.items(), *self.fields.items())
+        found = self._forms.get(key)
+        if found is None:
+            form = self.catalogue.record_form.fields
+            found = self._forms[key] = engine.form_fields(form, self.fields, facts)
+        return list(found)
 
     def _take_given_fields(self, outcome: Outcome) -> None:
         """Fields from an answers file or a draft, checked now that the outcome is known."""
