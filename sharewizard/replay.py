@@ -61,18 +61,64 @@ def expand_paths(
             continue
         path = Path(raw)
         if path.is_dir():
-            inside = skipped if skipped and skipped != path.resolve() else None
-            found += sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in ANSWERS_SUFFIXES
-                and p.is_file()
-                and not p.name.endswith(RECORD_SUFFIX + p.suffix)
-                and not (inside and inside in p.resolve().parents)
-            )
+            real = path.resolve()
+            inside = skipped if skipped and skipped != real else None
+            found += sorted(_answers_files(path, real, inside))
         else:
             found.append(path)
     return list(dict.fromkeys(found))  # the same file named twice is replayed once
+
+
+def _answers_files(folder: Path, real: Path, skip: Path | None) -> Iterator[Path]:
+    """The answers files under `folder` (whose resolved path is `real`), not under `skip`.
+
+    As `folder.rglob("*")` finds them (symbolic links to folders are not followed, unreadable
+    folders are passed over), but with one directory listing per folder and no system call per
+    file but for symbolic links: a file that is not a link lies where its folder lies.
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except PermissionError:
+        return
+    skipped_here = skip is not None and (real == skip or skip in real.parents)
+    for entry in entries:
+        path = folder / entry.name
+        if _is(entry.is_dir, follow_symlinks=False):
+            yield from _answers_files(path, real / entry.name, skip)
+        elif (
+            path.suffix in ANSWERS_SUFFIXES
+            and not path.name.endswith(RECORD_SUFFIX + path.suffix)
+            and _is(entry.is_file)
+        ):
+            link = _is(entry.is_symlink)
+            if skip is None or not (skip in path.resolve().parents if link else skipped_here):
+                yield path
+
+
+def _is(test: Callable[..., bool], **options: bool) -> bool:
+    try:
+        return test(**options)
+    except OSError:  # as Path.is_file: a file that cannot be looked at is not one
+        return False
+
+
+def resolve_all(paths: list[Path]) -> list[Path]:
+    """`[p.resolve() for p in paths]`, resolving each folder once rather than every file's path.
+
+    A file that is not a symbolic link resolves to its resolved folder joined with its name.
+    """
+    folders: dict[Path, Path] = {}
+    resolved = []
+    for path in paths:
+        if path.name in ("", ".", "..") or os.path.islink(path):
+            resolved.append(path.resolve())
+            continue
+        folder = folders.get(path.parent)
+        if folder is None:
+            folder = folders[path.parent] = path.parent.resolve()
+        resolved.append(folder / path.name)
+    return resolved
 
 
 @dataclass
@@ -177,7 +223,7 @@ def replay_all(
     Two inputs that would be written to one record name (`a.yaml` and `a.json`) are both
     refused rather than one silently replacing the other.
     """
-    resolved = [p.resolve() for p in paths]
+    resolved = resolve_all(paths)
     root = common_root(resolved)
     names = [output_name(p, root, fmt) for p in resolved]
     counts = Counter(names)

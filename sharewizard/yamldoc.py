@@ -137,8 +137,12 @@ def read_regular(path: Path, limits: Limits, kind: type[SharewizardError]) -> by
             raise kind(too_big, Location(path))
         chunks: list[bytes] = []
         total = 0
+        # The size it has now (and one byte more, to see the end): reading into a megabyte
+        # buffer costs a memory mapping per file, which a replay of thousands notices.
+        want = info.st_size + 1
         while True:
-            chunk = os.read(fd, min(MB, limits.max_bytes + 1 - total))
+            chunk = os.read(fd, min(want, MB, limits.max_bytes + 1 - total))
+            want = MB
             if not chunk:
                 break
             chunks.append(chunk)
