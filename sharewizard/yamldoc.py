@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import os
 import re
@@ -264,15 +265,20 @@ def _too_large(where: Location, limits: Limits, kind: type[SharewizardError]) ->
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
-def _check_events(text: str, path: Path, kind: type[SharewizardError], limits: Limits) -> None:
+def _check_events(
+    text: str, path: Path, kind: type[SharewizardError], limits: Limits
+) -> _Builder | None:
     """Walk the YAML event stream once, refusing what is past the limits before building it.
 
     Sizes of anchored values are remembered, so an alias adds the size it would expand to
     without being expanded; an alias to a value still being read (a cycle) is refused.
+    A plain document (see `_Builder`) is built on the way and returned; None means it must be
+    composed and constructed as usual (which also reports a syntax error, with its position).
     """
     loader = _Loader(text)
     stack: list[tuple[str | None, int]] = []  # open collections: (anchor, size so far)
     sizes: dict[str, int] = {}
+    built = _Builder(loader)
 
     def at(event: Any) -> Location:
         return Location(path, event.start_mark.line + 1, event.start_mark.column + 1)
@@ -290,6 +296,8 @@ def _check_events(text: str, path: Path, kind: type[SharewizardError], limits: L
             event = loader.get_event()
             if event is None or isinstance(event, yaml.StreamEndEvent):
                 break
+            if built.plain:
+                built.take(event)
             if isinstance(event, yaml.AliasEvent):
                 if not limits.aliases:
                     raise kind(
@@ -307,7 +315,9 @@ def _check_events(text: str, path: Path, kind: type[SharewizardError], limits: L
                     raise kind(f"the alias *{event.anchor} names no anchor before it.", at(event))
                 add(sizes[event.anchor], event)
             elif isinstance(event, yaml.ScalarEvent):
-                _check_text(event.value, at(event), limits, kind)
+                value = event.value
+                if len(value) > limits.max_text or not value.isascii():  # else nothing to see
+                    _check_text(value, at(event), limits, kind)
                 if (
                     len(event.value) > limits.max_number
                     and event.implicit[0]
@@ -328,9 +338,143 @@ def _check_events(text: str, path: Path, kind: type[SharewizardError], limits: L
                     sizes[anchor] = size
                 add(size, event)
     except yaml.YAMLError:
-        pass  # a syntax error: parse_yaml reports it with its position
+        return None  # a syntax error: parse_yaml reports it with its position
     finally:
         loader.dispose()
+    return built if built.plain else None
+
+
+_STR = "tag:yaml.org,2002:str"
+_PLAIN_TAGS = (
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+)
+_NOTHING: Any = object()
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_scalar_tag(value: str, implicit: tuple[bool, bool]) -> str:
+    """`_Loader.resolve` for a scalar (its tables never change, so neither does the answer)."""
+    return str(_TAGS.resolve(yaml.ScalarNode, value, implicit))  # type: ignore[no-untyped-call]
+
+
+class _Tags(yaml.resolver.BaseResolver):
+    """The tag resolution of `_Loader`, without a parser."""
+
+    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+_TAGS = _Tags()
+
+
+class _Frame:
+    """A mapping or sequence being built: its value, its path, and a key waiting for its value."""
+
+    __slots__ = ("value", "path", "key", "raw_key", "seen")
+
+    def __init__(self, value: Any, path: JsonPath) -> None:
+        self.value = value
+        self.path = path
+        self.key: Any = _NOTHING
+        self.raw_key = ""
+        self.seen: set[str] = set()
+
+
+class _Builder:
+    """Builds a plain document from its events, as composing and constructing it would.
+
+    Plain: one document of mappings, sequences and untagged scalars resolving to text,
+    numbers, booleans or null, with scalar keys given once each. Anything else (a tag, an
+    alias, a merge key `<<`, a repeated key, a second document) clears `plain`, and the
+    document is composed and constructed as before, which builds it or says what is wrong.
+    Positions are keyed as `_index_nodes` keys them: by each key's text as written.
+    """
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.plain = True
+        self.data: Any = None
+        self.values: dict[JsonPath, tuple[int, int]] = {}
+        self.keys: dict[JsonPath, tuple[int, int]] = {}
+        self.frames: list[_Frame] = []
+        self.documents = 0
+
+    def take(self, event: Any) -> None:
+        """Add one event to the document (once not plain, nothing more is done)."""
+        try:
+            self._take(event)
+        except Exception:  # whatever the constructors would make of it, they say it best
+            self.plain = False
+
+    def _take(self, event: Any) -> None:
+        kind = type(event)
+        if getattr(event, "anchor", None) is not None:
+            self.plain = False  # anchors are for aliases (and a repeated one is an error)
+            return
+        if kind is yaml.ScalarEvent:
+            if event.tag is not None:
+                self.plain = False
+                return
+            tag = self.resolve(event.value, event.implicit)
+            if tag == _STR:
+                value: Any = event.value
+            elif tag in _PLAIN_TAGS:
+                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+                value = self.loader.yaml_constructors[tag](self.loader, node)
+            else:
+                self.plain = False
+                return
+            self._place(value, event, event.value)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.tag is not None:
+                self.plain = False
+                return
+            value = {} if kind is yaml.MappingStartEvent else []
+            path = self._place(value, event, None)
+            if self.plain:
+                self.frames.append(_Frame(value, path))
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self.frames.pop()
+        elif kind is yaml.DocumentStartEvent:
+            self.documents += 1
+            self.plain = self.documents == 1
+        elif kind is yaml.AliasEvent:
+            self.plain = False
+
+    def resolve(self, value: str, implicit: tuple[bool, bool]) -> str:
+        """The tag the composer would give an untagged scalar (remembered for short ones)."""
+        if len(value) <= 32:  # answers such as `yes` and `not-sure` come back again and again
+            return _short_scalar_tag(value, implicit)
+        return str(self.loader.resolve(yaml.ScalarNode, value, implicit))
+
+    def _place(self, value: Any, event: Any, raw: str | None) -> JsonPath:
+        """Put a value where the document is at; return its path."""
+        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if not self.frames:
+            self.data = value
+            self.values[()] = mark
+            return ()
+        frame = self.frames[-1]
+        if type(frame.value) is list:
+            path = (*frame.path, len(frame.value))
+            frame.value.append(value)
+        elif frame.key is _NOTHING:  # a key
+            if raw is None or raw in frame.seen:
+                self.plain = False  # a mapping or list as a key, or a key given twice
+                return ()
+            frame.seen.add(raw)
+            frame.key, frame.raw_key = value, raw
+            self.keys[(*frame.path, raw)] = mark
+            return ()
+        else:
+            path = (*frame.path, frame.raw_key)
+            frame.value[frame.key] = value
+            frame.key = _NOTHING
+        self.values[path] = mark
+        return path
 
 
 def _index_nodes(
@@ -374,7 +518,14 @@ def parse_yaml(
 ) -> YamlDocument:
     """Parse YAML text safely within `limits`, keeping positions; errors name line and column."""
     limits = limits or limits_for(kind)
-    _check_events(text, path, kind, limits)
+    built = _check_events(text, path, kind, limits)
+    if built is not None:
+        return YamlDocument(path, built.data, built.values, built.keys, text)
+    return _composed(text, path, kind)
+
+
+def _composed(text: str, path: Path, kind: type[SharewizardError]) -> YamlDocument:
+    """Compose and construct a document already checked against the limits, with positions."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
