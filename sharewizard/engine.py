@@ -43,11 +43,18 @@ def holds(condition: Condition | None, answers: Answers) -> bool:
     """Whether a condition holds for these answers; an unanswered question matches nothing."""
     if condition is None:
         return True
+    # Loops rather than all()/any() over generators: replay tests thousands of conditions.
     kind = condition.kind
     if kind == "all":
-        return all(holds(part, answers) for part in condition.parts)
+        for part in condition.parts:
+            if not holds(part, answers):
+                return False
+        return True
     if kind == "any":
-        return any(holds(part, answers) for part in condition.parts)
+        for part in condition.parts:
+            if holds(part, answers):
+                return True
+        return False
     if kind == "not":
         return not holds(condition.parts[0], answers)
     given = answers.get(condition.question)
