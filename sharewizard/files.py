@@ -7,6 +7,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import IO
 
 from sharewizard.errors import Location, RecordError
 
@@ -16,6 +17,15 @@ def write_private(path: Path, text: str, *, force: bool = False) -> Path:
 
     The text goes to a temporary file in the same directory first, so a reader (or a crash)
     never sees half a record; linking it into place fails if the name is taken.
+    """
+    return start_private_write(path, text, force=force).finish()
+
+
+def start_private_write(path: Path, text: str, *, force: bool = False) -> PendingWrite:
+    """The first half of `write_private`: checks, and the text in a temporary file beside `path`.
+
+    `finish()` makes it durable and puts it in place; replay hands that half (the wait for
+    the disk) to another thread while it works on the next file.
     """
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
@@ -31,33 +41,64 @@ def write_private(path: Path, text: str, *, force: bool = False) -> Path:
         raise RecordError(
             f"cannot write in this folder: {exc.strerror}.", Location(directory)
         ) from None
+    pending = PendingWrite(path, tmp, os.fdopen(fd, "w", encoding="utf-8"), force)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        if force:
-            os.replace(tmp, path)
-        else:
-            os.link(tmp, path)  # fails if another process took the name meanwhile
-    except FileExistsError:
-        raise RecordError(
-            "already exists; nothing was written.",
-            Location(path),
-            "Choose another --out, or pass --force to replace it.",
-        ) from None
-    except OSError as exc:
-        raise RecordError(f"cannot write the file: {exc.strerror}.", Location(path)) from None
-    except UnicodeEncodeError:  # a lone surrogate the readers should already have refused
-        raise RecordError(
-            "cannot write the file: the text holds a lone surrogate, which is not a character.",
-            Location(path),
-        ) from None
-    finally:
+        pending.handle.write(text)
+        pending.handle.flush()
+    except BaseException as exc:
+        pending.discard()
+        raise pending.failure(exc) from None
+    return pending
+
+
+class PendingWrite:
+    """A text written to its temporary file, not yet synced to the disk nor in place."""
+
+    def __init__(self, path: Path, tmp: str, handle: IO[str], force: bool) -> None:
+        self.path = path
+        self.tmp = tmp
+        self.handle = handle
+        self.force = force
+
+    def finish(self) -> Path:
+        """Sync the file to the disk, make it owner-only and put it in place."""
+        try:
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.chmod(self.tmp, 0o600)
+            if self.force:
+                os.replace(self.tmp, self.path)
+            else:
+                os.link(self.tmp, self.path)  # fails if another process took the name meanwhile
+        except BaseException as exc:
+            raise self.failure(exc) from None
+        finally:
+            self.discard()
+        return self.path
+
+    def discard(self) -> None:
+        """Remove the temporary file (once in place, only its second name goes)."""
+        with contextlib.suppress(OSError):
+            self.handle.close()
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    return path
+            os.unlink(self.tmp)
+
+    def failure(self, exc: BaseException) -> BaseException:
+        """The error to raise for what went wrong while writing (other exceptions as they are)."""
+        if isinstance(exc, FileExistsError):
+            return RecordError(
+                "already exists; nothing was written.",
+                Location(self.path),
+                "Choose another --out, or pass --force to replace it.",
+            )
+        if isinstance(exc, OSError):
+            return RecordError(f"cannot write the file: {exc.strerror}.", Location(self.path))
+        if isinstance(exc, UnicodeEncodeError):  # a lone surrogate the readers should have refused
+            return RecordError(
+                "cannot write the file: the text holds a lone surrogate, which is not a character.",
+                Location(self.path),
+            )
+        return exc
 
 
 def check_target(

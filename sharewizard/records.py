@@ -11,7 +11,7 @@ from typing import Any, TypedDict, cast
 
 from sharewizard import __version__, engine
 from sharewizard.errors import Location, RecordError, TamperedRecord
-from sharewizard.files import write_private
+from sharewizard.files import PendingWrite, start_private_write
 from sharewizard.loader import flows_origin
 from sharewizard.model import Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.session import Decision
@@ -346,9 +346,16 @@ def load_record(path: Path) -> Record:
 
 def write_record(record: Mapping[str, Any], path: Path, fmt: str, *, force: bool = False) -> Path:
     """Write atomically, owner-only, refusing to overwrite unless `force`."""
+    return start_record_write(record, path, fmt, force=force).finish()
+
+
+def start_record_write(
+    record: Mapping[str, Any], path: Path, fmt: str, *, force: bool = False
+) -> PendingWrite:
+    """`write_record` up to the wait for the disk, which `finish()` on the result does."""
     from sharewizard.render import render
 
-    return write_private(path, render(record, fmt), force=force)
+    return start_private_write(path, render(record, fmt), force=force)
 
 
 # --- canonical form and timestamps ----------------------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -15,13 +15,14 @@ from typing import Any, cast
 from sharewizard.answers import AnswersFile, Part, load_answers
 from sharewizard.decide import decide_file
 from sharewizard.errors import SharewizardError
+from sharewizard.files import PendingWrite
 from sharewizard.model import Catalogue
-from sharewizard.records import Record, write_record
+from sharewizard.records import Record, start_record_write
 
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
 RECORD_SUFFIX = ".record"  # replay's own outputs are *.record.json: never inputs
 RECORD_NAMESPACE = uuid.UUID("6f0c8d3e-3c1f-4c8e-9a53-6b1f5e0f4a11")
-FILES_IN_FLIGHT = 2  # per process: one record waits for the disk while the next is decided
+FILES_IN_FLIGHT = 8  # per process: records waiting for the disk while the next file is decided
 
 
 def deterministic_ids(answers: AnswersFile, created_at: str) -> Callable[[int], str]:
@@ -168,7 +169,32 @@ def replay_one(
     `name` is its record's file name in `out_dir` (see `output_name`); `sign_with` (an Ed25519
     private key) signs each record before it is written.
     """
+    return start_one(
+        catalogue,
+        path,
+        created_at=created_at,
+        out_dir=out_dir,
+        fmt=fmt,
+        force=force,
+        name=name,
+        sign_with=sign_with,
+    ).finish()
+
+
+def start_one(
+    catalogue: Catalogue,
+    path: Path,
+    *,
+    created_at: str,
+    out_dir: Path | None,
+    fmt: str,
+    force: bool,
+    name: str,
+    sign_with: Any = None,
+) -> Started:
+    """`replay_one` up to the wait for the disk: decided, its records in temporary files."""
     result = FileResult(path)
+    writes: list[PendingWrite] = []
     try:
         answers = load_answers(path)
         found = decide_file(
@@ -193,11 +219,38 @@ def replay_one(
                     from sharewizard.signing import sign
 
                     record = cast(Record, sign(record, sign_with))
-                result.record_paths.append(write_record(record, target, fmt, force=force))
-            result.record_path = result.record_paths[0]
+                writes.append(start_record_write(record, target, fmt, force=force))
     except SharewizardError as exc:
-        result.error = str(exc)
-    return result
+        result.error = str(exc)  # the records started before it are still written, in order
+    except BaseException:
+        for pending in writes:
+            pending.discard()
+        raise
+    return Started(result, writes)
+
+
+@dataclass
+class Started:
+    """A file replayed up to the wait for the disk: its result and its records' pending writes."""
+
+    result: FileResult
+    writes: list[PendingWrite]
+
+    def finish(self) -> FileResult:
+        """Put the records in place, in order; the first that cannot be stops the others."""
+        done = 0
+        try:
+            for pending in self.writes:
+                self.result.record_paths.append(pending.finish())
+                done += 1
+        except SharewizardError as exc:
+            self.result.error = str(exc)
+        finally:
+            for pending in self.writes[done + 1 :]:
+                pending.discard()
+        if self.writes and self.result.error is None:
+            self.result.record_path = self.result.record_paths[0]
+        return self.result
 
 
 def replay_all(
@@ -217,8 +270,8 @@ def replay_all(
     Each worker process receives the catalogue and loads the signing key (`sign_key`, a private
     key file) once, then replays its share of the files: processes, not threads, because
     walking flows and building records is Python work that threads would take turns at. Within
-    a process, `FILES_IN_FLIGHT` threads overlap one file's wait for the disk (fsync) with the
-    next file's work.
+    a process, one thread waits for the disk (fsync) while the next files are worked on, up to
+    `FILES_IN_FLIGHT` of them waiting.
 
     Two inputs that would be written to one record name (`a.yaml` and `a.json`) are both
     refused rather than one silently replacing the other.
@@ -316,19 +369,33 @@ class _Task:
     def each(
         self, catalogue: Catalogue, items: list[tuple[Path, str]], sign_with: Any
     ) -> Iterator[FileResult]:
-        """Replay `items` in order, a few at once so that disk waits overlap the work."""
-        with ThreadPoolExecutor(max_workers=FILES_IN_FLIGHT) as threads:
-            yield from threads.map(lambda item: self.run(catalogue, item, sign_with), items)
+        """Replay `items` in order; one thread waits for the disk while this one works on.
 
-    def run(self, catalogue: Catalogue, item: tuple[Path, str], sign_with: Any) -> FileResult:
+        The work on a file is Python (it holds the interpreter); the wait for the disk is not.
+        A second thread doing both would contend for the interpreter at every system call.
+        """
+        with ThreadPoolExecutor(max_workers=1) as disk:
+            waiting: deque[Future[FileResult]] = deque()
+            for item in items:
+                waiting.append(disk.submit(self.start(catalogue, item, sign_with).finish))
+                while len(waiting) > FILES_IN_FLIGHT:
+                    yield waiting.popleft().result()
+            while waiting:
+                yield waiting.popleft().result()
+
+    def start(self, catalogue: Catalogue, item: tuple[Path, str], sign_with: Any) -> Started:
         """Replay a file unless another input would be written to the same record."""
         path, name = item
         if name in self.clashing:
-            return FileResult(
-                path,
-                error=f"{path}: another input would also be written to {name}; rename one of them.",
+            return Started(
+                FileResult(
+                    path,
+                    error=f"{path}: another input would also be written to {name}; "
+                    "rename one of them.",
+                ),
+                [],
             )
-        return replay_one(
+        return start_one(
             catalogue,
             path,
             created_at=self.created_at,

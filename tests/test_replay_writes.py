@@ -1,0 +1,87 @@
+"""Replay writes each record while working on the next file: what a user finds on disk after."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from sharewizard import files
+from sharewizard.model import Catalogue
+from sharewizard.replay import replay_all, replay_one
+
+ROOT = Path(__file__).resolve().parents[1]
+STAMP = "2026-11-23T09:00:00Z"
+SITTING = ROOT / "tests/answers/share-without-consent/sitting-share-tell-how-much.yaml"
+ANSWERS = sorted((ROOT / "tests/answers").rglob("*.yaml"))[:12]
+
+
+def replay(catalogue: Catalogue, paths: list[Path], out: Path, jobs: int = 1) -> list:
+    return replay_all(
+        catalogue, paths, created_at=STAMP, out_dir=out, fmt="json", force=False, jobs=jobs
+    )
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_record_is_in_place_when_replay_returns_in_input_order(
+    catalogue: Catalogue, tmp_path: Path, jobs: int
+) -> None:
+    results = replay(catalogue, ANSWERS, tmp_path, jobs)
+    assert [r.path for r in results] == ANSWERS
+    assert all(r.error is None for r in results)
+    for result in results:
+        assert result.record_path is not None and result.record_path.is_file()
+        assert result.record_paths[0] == result.record_path
+        assert oct(result.record_path.stat().st_mode & 0o777) == "0o600"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_taken_name_for_a_later_part_keeps_the_earlier_ones_and_says_which(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    taken = tmp_path / "sitting.part2.record.json"
+    taken.write_text("someone else's\n", encoding="utf-8")
+    result = replay_one(
+        catalogue,
+        SITTING,
+        created_at=STAMP,
+        out_dir=tmp_path,
+        fmt="json",
+        force=False,
+        name="sitting.record.json",
+    )
+    assert result.error == (
+        f"{taken}: already exists; nothing was written. Choose another --out, or pass --force "
+        "to replace it."
+    )
+    assert result.record_paths == [tmp_path / "sitting.record.json"]  # the first part, as before
+    assert result.record_path is None
+    assert taken.read_text(encoding="utf-8") == "someone else's\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failing_disk_is_reported_for_its_file_and_the_others_are_written(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_link = os.link
+    failed: list[str] = []
+
+    def link(source: str, target: str) -> None:
+        if not failed:
+            failed.append(str(target))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_link(source, target)
+
+    monkeypatch.setattr(files.os, "link", link)
+    results = replay(catalogue, ANSWERS[:4], tmp_path)
+    assert results[0].error == f"{failed[0]}: cannot write the file: No space left on device."
+    assert results[0].record_path is None and results[0].record_paths == []
+    assert not Path(failed[0]).exists()
+    assert all(r.error is None and r.record_path and r.record_path.is_file() for r in results[1:])
+    assert leftovers(tmp_path) == []
