@@ -59,11 +59,25 @@ class PendingWrite:
         self.tmp = tmp
         self.handle = handle
         self.force = force
+        self.synced = False
+        self.sync_error: OSError | None = None
 
-    def finish(self) -> Path:
-        """Sync the file to the disk, make it owner-only and put it in place."""
+    def sync(self) -> None:
+        """Wait for the text to be on the disk (another thread may); `finish()` reports errors."""
         try:
             os.fsync(self.handle.fileno())
+        except OSError as exc:
+            self.sync_error = exc
+        else:
+            self.synced = True
+
+    def finish(self) -> Path:
+        """Sync the file to the disk (unless done), make it owner-only and put it in place."""
+        try:
+            if self.sync_error is not None:
+                raise self.sync_error
+            if not self.synced:
+                os.fsync(self.handle.fileno())
             self.handle.close()
             os.chmod(self.tmp, 0o600)
             if self.force:

@@ -236,6 +236,11 @@ class Started:
     result: FileResult
     writes: list[PendingWrite]
 
+    def sync(self) -> None:
+        """Wait for the records to be on the disk (the one step worth another thread)."""
+        for pending in self.writes:
+            pending.sync()
+
     def finish(self) -> FileResult:
         """Put the records in place, in order; the first that cannot be stops the others."""
         done = 0
@@ -353,6 +358,11 @@ def _start_worker(catalogue: Catalogue, sign_key: Path | None) -> None:
     _worker["sign_with"] = _load_key(sign_key)
 
 
+def _finished(started: Started, synced: Future[None]) -> FileResult:
+    synced.result()
+    return started.finish()
+
+
 @dataclass(frozen=True)
 class _Task:
     """Replay one (path, record name) with the settings of a run (picklable, for workers)."""
@@ -371,17 +381,19 @@ class _Task:
     ) -> Iterator[FileResult]:
         """Replay `items` in order; one thread waits for the disk while this one works on.
 
-        The work on a file is Python (it holds the interpreter); the wait for the disk is not.
-        A second thread doing both would contend for the interpreter at every system call.
+        The work on a file is Python (it holds the interpreter); the wait for the disk (fsync)
+        is not, so only that is handed over: a thread doing more would contend for the
+        interpreter at every system call. A file is put in place `FILES_IN_FLIGHT` files later.
         """
         with ThreadPoolExecutor(max_workers=1) as disk:
-            waiting: deque[Future[FileResult]] = deque()
+            waiting: deque[tuple[Started, Future[None]]] = deque()
             for item in items:
-                waiting.append(disk.submit(self.start(catalogue, item, sign_with).finish))
+                started = self.start(catalogue, item, sign_with)
+                waiting.append((started, disk.submit(started.sync)))
                 while len(waiting) > FILES_IN_FLIGHT:
-                    yield waiting.popleft().result()
+                    yield _finished(*waiting.popleft())
             while waiting:
-                yield waiting.popleft().result()
+                yield _finished(*waiting.popleft())
 
     def start(self, catalogue: Catalogue, item: tuple[Path, str], sign_with: Any) -> Started:
         """Replay a file unless another input would be written to the same record."""

@@ -85,3 +85,27 @@ def test_a_failing_disk_is_reported_for_its_file_and_the_others_are_written(
     assert not Path(failed[0]).exists()
     assert all(r.error is None and r.record_path and r.record_path.is_file() for r in results[1:])
     assert leftovers(tmp_path) == []
+
+
+def test_a_failed_fsync_is_reported_for_its_file(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_fsync = os.fsync
+    calls: list[int] = []
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:  # the second file's record, synced by the disk thread
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_fsync(fd)
+
+    monkeypatch.setattr(files.os, "fsync", fsync)
+    results = replay(catalogue, ANSWERS[:3], tmp_path)
+    assert [r.error is None for r in results] == [True, False, True]
+    assert results[1].error == (
+        f"{tmp_path / results[1].path.name.replace('.yaml', '.record.json')}: cannot write the "
+        "file: Input/output error."
+    )
+    assert results[1].record_path is None
+    assert len(list(tmp_path.glob("*.record.json"))) == 2
+    assert leftovers(tmp_path) == []
