@@ -385,15 +385,20 @@ class _Task:
         is not, so only that is handed over: a thread doing more would contend for the
         interpreter at every system call. A file is put in place `FILES_IN_FLIGHT` files later.
         """
-        with ThreadPoolExecutor(max_workers=1) as disk:
-            waiting: deque[tuple[Started, Future[None]]] = deque()
-            for item in items:
-                started = self.start(catalogue, item, sign_with)
-                waiting.append((started, disk.submit(started.sync)))
-                while len(waiting) > FILES_IN_FLIGHT:
+        waiting: deque[tuple[Started, Future[None]]] = deque()
+        try:
+            with ThreadPoolExecutor(max_workers=1) as disk:
+                for item in items:
+                    started = self.start(catalogue, item, sign_with)
+                    waiting.append((started, disk.submit(started.sync)))
+                    while len(waiting) > FILES_IN_FLIGHT:
+                        yield _finished(*waiting.popleft())
+                while waiting:
                     yield _finished(*waiting.popleft())
-            while waiting:
-                yield _finished(*waiting.popleft())
+        finally:  # interrupted (Ctrl-C, or the caller stopped): no temporary file is left behind
+            for started, _ in waiting:
+                for pending in started.writes:
+                    pending.discard()
 
     def start(self, catalogue: Catalogue, item: tuple[Path, str], sign_with: Any) -> Started:
         """Replay a file unless another input would be written to the same record."""

@@ -109,3 +109,24 @@ def test_a_failed_fsync_is_reported_for_its_file(
     assert results[1].record_path is None
     assert len(list(tmp_path.glob("*.record.json"))) == 2
     assert leftovers(tmp_path) == []
+
+
+def test_an_interrupted_replay_leaves_no_temporary_file(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sharewizard.replay as replay_module
+
+    real = replay_module.load_answers
+    seen: list[Path] = []
+
+    def load_answers(path: Path):  # Ctrl-C while the sixth file is read
+        seen.append(path)
+        if len(seen) == 6:
+            raise KeyboardInterrupt
+        return real(path)
+
+    monkeypatch.setattr(replay_module, "load_answers", load_answers)
+    with pytest.raises(KeyboardInterrupt):
+        replay(catalogue, ANSWERS, tmp_path)
+    assert leftovers(tmp_path) == []
+    assert len(list(tmp_path.glob("*.record.json"))) <= 5
