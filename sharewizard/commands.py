@@ -10,13 +10,15 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sharewizard import decide as facade
-from sharewizard.answers import AnswersFile, load_answers
 from sharewizard.console import Env
 from sharewizard.errors import ExitStatus, Location, UsageError
 from sharewizard.model import Catalogue
+
+if TYPE_CHECKING:  # answers files are read only with --answers or --resume (YAML is not needed)
+    from sharewizard.answers import AnswersFile
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,8 @@ def plan_decide(
             Location(field="--practice"),
         )
     resume_path = _pick_draft(resume, env) if resume is not None else None
-    given = load_answers(answers) if answers is not None else None
-    resumed = load_answers(resume_path) if resume_path is not None else None
+    given = _load_answers(answers) if answers is not None else None
+    resumed = _load_answers(resume_path) if resume_path is not None else None
     source = given or resumed
     flow_id = _flow_id(catalogue, flow, source)
     outputs = facade.Outputs(
@@ -71,6 +73,12 @@ def plan_decide(
     )
     facade.precheck(outputs)
     return DecidePlan(catalogue, flow_id, outputs, given, resumed, resume_path, detail)
+
+
+def _load_answers(path: Path) -> AnswersFile:
+    from sharewizard.answers import load_answers
+
+    return load_answers(path)
 
 
 def _flow_id(catalogue: Catalogue, flow: str | None, source: AnswersFile | None) -> str:
@@ -152,7 +160,7 @@ def _asker(plan: DecidePlan, env: Env) -> Any:
         )
     from sharewizard.prompts import QuestionaryAsker
 
-    return QuestionaryAsker(plan.catalogue, env.out(), practice=practice)
+    return QuestionaryAsker(plan.catalogue, env.out, practice=practice)  # Rich when first needed
 
 
 def _from_file(plan: DecidePlan, env: Env) -> list[facade.Written]:

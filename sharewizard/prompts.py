@@ -5,22 +5,25 @@ prints one line per prompt and reads typed lines. In both, choices are numbered,
 `<` goes back; Enter alone never answers a question not yet answered. Ctrl-C asks whether to quit;
 Ctrl-D (end of input) quits at once, as it does in a shell. Either way the session turns the
 interrupt into a saved draft.
+
+Rich and `summary` are imported where they are used: in rich mode prompt_toolkit draws everything
+up to the first question, which then appears without waiting for Rich (issue 14).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.text import Text
-
-from sharewizard import engine, summary
+from sharewizard import engine
 from sharewizard.errors import AnswersError, SignalInterrupt
 from sharewizard.model import NO, YES, Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.session import GO_BACK, GoBack, ReviewItem
 from sharewizard.text import for_screen
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 BACK_LABEL = "< Back to the previous question"
 HELP_LABEL = "? Help and guidance"
@@ -97,21 +100,32 @@ def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any
 
 
 class QuestionaryAsker:
-    """Asks with questionary. `input` and `output` are prompt_toolkit objects, for tests."""
+    """Asks with questionary. `input` and `output` are prompt_toolkit objects, for tests.
+
+    `console` (for help and outcome panels) may be a function making it: it is then made when
+    first needed, so that the first question does not wait for Rich.
+    """
 
     def __init__(
         self,
         catalogue: Catalogue,
-        console: Console,
+        console: Console | Callable[[], Console],
         *,
         practice: bool = False,
         input: Any = None,
         output: Any = None,
     ) -> None:
         self.catalogue = catalogue
-        self.console = console
+        self._console = console
         self.practice = practice
         self.io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
+
+    @property
+    def console(self) -> Console:
+        """Where panels are printed (help, outcomes)."""
+        if callable(self._console):
+            self._console = self._console()
+        return self._console
 
     def _run(self, build: Callable[[], Any]) -> Any:
         """Ask; Ctrl-C confirms before quitting, Ctrl-D quits (both end in a saved draft)."""
@@ -134,7 +148,9 @@ class QuestionaryAsker:
                 specials = [r for r in reply if r in (_BACK, _HELP)]
                 reply = specials[0] if specials else tuple(reply)
             if reply == _HELP:
-                self.console.print(summary.help_panel(question, self.catalogue))
+                from sharewizard.summary import help_panel
+
+                self.console.print(help_panel(question, self.catalogue))
                 continue
             if reply == _NONE:  # only if the Enter guard was bypassed: ask again
                 continue
@@ -255,12 +271,35 @@ class QuestionaryAsker:
             return True
 
     def begin(self, flow: Flow) -> None:
-        """A header naming the flow and the FAQ question it implements."""
-        self.console.print(summary.flow_heading(flow, boxed=True))
+        """A header naming the flow and the FAQ question it implements, wrapped at words.
+
+        Drawn by prompt_toolkit, like the question that follows it, rather than by Rich.
+        """
+        import textwrap
+
+        from prompt_toolkit import print_formatted_text
+        from prompt_toolkit.application.current import get_app_session
+        from prompt_toolkit.formatted_text import FormattedText
+
+        output = self.io.get("output") or get_app_session().output
+        first, *rest = textwrap.wrap(
+            for_screen(flow.faq.heading),
+            width=max(output.get_size().columns, 20),
+            initial_indent="━━ ",
+            break_on_hyphens=False,
+        ) or ["━━ "]
+        shown = [("dim", "━━ "), ("bold", first[3:])]
+        for line in rest:
+            shown += [("", "\n"), ("bold", line)]
+        print_formatted_text(FormattedText(shown), output=output)
 
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""
-        self.console.print(Text.assemble(("Not accepted: ", "bold yellow"), summary.plain(message)))
+        from rich.text import Text
+
+        from sharewizard.summary import plain
+
+        self.console.print(Text.assemble(("Not accepted: ", "bold yellow"), plain(message)))
 
     def review(self, items: list[ReviewItem]) -> int | None:
         """List every answer; pick one to change, or confirm."""
@@ -290,8 +329,10 @@ class QuestionaryAsker:
         """Show where the answers lead; offer to go back before the record questions."""
         import questionary
 
+        from sharewizard.summary import outcome_panel
+
         term = self.catalogue.record_form.decisions.get(outcome.decision)
-        self.console.print(summary.outcome_panel(outcome, term.label if term else ""))
+        self.console.print(outcome_panel(outcome, term.label if term else ""))
         go_on = "Finish the practice run" if self.practice else "Go on: record the decision"
         reply = self._run(
             lambda: _quits_on_ctrl_d(
@@ -330,6 +371,8 @@ def choose_draft(
 
 
 def _choose_draft_typed(found: list[Any], console: Console, stdin: IO[str]) -> Path:
+    from rich.text import Text
+
     console.print(Text("Which draft?"))
     for number, d in enumerate(found, 1):
         route = " → ".join([*d.route, d.flow])
@@ -377,11 +420,15 @@ class PlainAsker:
     # --- lines in, lines out ----------------------------------------------------------------
 
     def _say(self, *lines: str) -> None:
+        from rich.text import Text
+
         for line in lines:
             self.console.print(Text(for_screen(line)), soft_wrap=True)
 
     def _read(self, prompt: str) -> str:
         """One typed line; end of input is EOFError, Ctrl-C confirms before quitting."""
+        from rich.text import Text
+
         while True:
             self.console.print(Text(for_screen(prompt) + " "), end="", soft_wrap=True)
             self.console.file.flush()
@@ -413,13 +460,15 @@ class PlainAsker:
 
     def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
         """Ask until the person gives an answer that stands, or goes back."""
+        from sharewizard.summary import help_panel, question_text
+
         self._say("")
-        self.console.print(summary.question_text(question), soft_wrap=True)
+        self.console.print(question_text(question), soft_wrap=True)
         while True:
             reply = self._read(self._prompt(question, default, can_go_back))
             if reply == TEXT_HELP:
                 self.console.print(
-                    summary.help_panel(question, self.catalogue, boxed=False), soft_wrap=True
+                    help_panel(question, self.catalogue, boxed=False), soft_wrap=True
                 )
                 continue
             if reply == TEXT_BACK and can_go_back:
@@ -495,10 +544,12 @@ class PlainAsker:
 
     def announce(self, flow: Flow, outcome: Outcome) -> GoBack | None:
         """Show where the answers lead; offer to go back before the record questions."""
+        from sharewizard.summary import outcome_panel
+
         term = self.catalogue.record_form.decisions.get(outcome.decision)
         self._say("")
         self.console.print(
-            summary.outcome_panel(outcome, term.label if term else "", boxed=False), soft_wrap=True
+            outcome_panel(outcome, term.label if term else "", boxed=False), soft_wrap=True
         )
         go_on = "Finish the practice run" if self.practice else "Go on: record the decision"
         self._say("What next?", f"  1. {go_on}", "  2. Back: change an answer")
@@ -512,8 +563,10 @@ class PlainAsker:
 
     def begin(self, flow: Flow) -> None:
         """A header naming the flow and the FAQ question it implements."""
+        from sharewizard.summary import flow_heading
+
         self._say("")
-        self.console.print(summary.flow_heading(flow, boxed=False), soft_wrap=True)
+        self.console.print(flow_heading(flow, boxed=False), soft_wrap=True)
 
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""
