@@ -273,25 +273,28 @@ class QuestionaryAsker:
     def begin(self, flow: Flow) -> None:
         """A header naming the flow and the FAQ question it implements, wrapped at words.
 
-        Drawn by prompt_toolkit, like the question that follows it, rather than by Rich.
+        Written to prompt_toolkit's output, like the question that follows it, not with Rich.
         """
         import textwrap
 
-        from prompt_toolkit import print_formatted_text
         from prompt_toolkit.application.current import get_app_session
-        from prompt_toolkit.formatted_text import FormattedText
+        from prompt_toolkit.styles import DEFAULT_ATTRS
 
         output = self.io.get("output") or get_app_session().output
-        first, *rest = textwrap.wrap(
+        lines = textwrap.wrap(
             for_screen(flow.faq.heading),
             width=max(output.get_size().columns, 20),
             initial_indent="━━ ",
             break_on_hyphens=False,
-        ) or ["━━ "]
-        shown = [("dim", "━━ "), ("bold", first[3:])]
-        for line in rest:
-            shown += [("", "\n"), ("bold", line)]
-        print_formatted_text(FormattedText(shown), output=output)
+        )
+        depth = output.get_default_color_depth()
+        output.set_attributes(DEFAULT_ATTRS._replace(dim=True), depth)
+        output.write("━━ ")
+        output.set_attributes(DEFAULT_ATTRS._replace(bold=True), depth)
+        output.write("\n".join(lines).removeprefix("━━ "))
+        output.reset_attributes()
+        output.write("\n")
+        output.flush()
 
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""
