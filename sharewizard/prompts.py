@@ -569,7 +569,7 @@ class PlainAsker:
         from sharewizard.summary import flow_heading
 
         self._say("")
-        self.console.print(flow_heading(flow, boxed=False), soft_wrap=True)
+        self.console.print(flow_heading(flow), soft_wrap=True)
 
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""
