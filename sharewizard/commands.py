@@ -230,22 +230,35 @@ def run_replay(
     if out_dir is not None:
         _make_out_dir(out_dir)
     show_bar = not (quiet or as_json) and env.stderr_is_tty
-    results = _with_progress(
-        env,
-        show_bar,
-        len(files),
-        lambda tick: replay_all(
-            catalogue,
-            files,
-            created_at=created_at,
-            out_dir=out_dir,
-            fmt=fmt,
-            force=force,
-            jobs=jobs or os.cpu_count() or 1,
-            progress=tick,
-            sign_key=sign_key,
-        ),
-    )
+    try:
+        results = _with_progress(
+            env,
+            show_bar,
+            len(files),
+            lambda tick: replay_all(
+                catalogue,
+                files,
+                created_at=created_at,
+                out_dir=out_dir,
+                fmt=fmt,
+                force=force,
+                jobs=jobs or os.cpu_count() or 1,
+                progress=tick,
+                sign_key=sign_key,
+            ),
+        )
+    except KeyboardInterrupt:
+        if out_dir is None:
+            raise  # nothing was written: the usual message says so
+        from sharewizard.summary import print_error
+
+        print_error(
+            env.err(),
+            f"interrupted: some answers files were not replayed. Each record in {out_dir} is "
+            "complete (a record is written whole or not at all); to replay every file again, "
+            "run the same command with --force.",
+        )
+        return ExitStatus.INTERRUPTED
     if as_json:
         env.stdout.write(json.dumps(replay_json(results, check), indent=2, ensure_ascii=False))
         env.stdout.write("\n")
