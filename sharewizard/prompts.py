@@ -63,8 +63,34 @@ def _menu_of(question: Any) -> Any:
     return window
 
 
+class _TypedNumber:
+    """The choice number typed so far: `1` then `2` is 12, when there are 12 choices.
+
+    A digit that would make a number past the last choice starts a new number, so with 12
+    choices `2` then `1` is 1, not 21; so do any other key in between and a pause of a second.
+    """
+
+    PAUSE = 1.0
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.text = ""
+        self.last = 0.0
+
+    def add(self, digit: str, *, after_digit: bool) -> int | None:
+        """The choice now pointed at (1 = the first), or None if the digits name none."""
+        import time
+
+        now = time.monotonic()
+        joined = self.text + digit if after_digit and now - self.last < self.PAUSE else digit
+        self.last = now
+        self.text = joined if 1 <= int(joined) <= self.count else digit
+        number = int(self.text)
+        return number if 1 <= number <= self.count else None
+
+
 def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any:
-    """A menu answered like plain mode: digits 1-9 point at a choice, `?` is help, `<` is back.
+    """A menu answered like plain mode: a choice's number points at it, `?` is help, `<` is back.
 
     Enter on the "no answer yet" entry does nothing: Enter alone must not answer a question
     whose answer can change the outcome (questionary always points at something). Long labels
@@ -84,14 +110,19 @@ def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any
     def _no_answer(event: Any) -> None:
         event.app.output.bell()
 
-    def point_at(index: int) -> Callable[[Any], None]:
-        def move(_event: Any) -> None:
-            control.pointed_at = index
+    typed = _TypedNumber(numbered)
+
+    def point_at(digit: str) -> Callable[[Any], None]:
+        def move(event: Any) -> None:
+            before = event.previous_key_sequence
+            number = typed.add(digit, after_digit=bool(before) and before[-1].data.isdigit())
+            if number is not None:
+                control.pointed_at = number - 1 + offset
 
         return move
 
-    for n in range(1, min(numbered, 9) + 1):
-        keys.add(str(n), eager=True)(point_at(n - 1 + offset))
+    for digit in "0123456789"[: numbered + 1]:
+        keys.add(digit, eager=True)(point_at(digit))
     keys.add("?", eager=True)(lambda event: event.app.exit(result=_HELP))
     if can_go_back:
         keys.add("<", eager=True)(lambda event: event.app.exit(result=_BACK))
