@@ -11,7 +11,6 @@ changes from run to run is made stable: the temporary folder, draft ids and time
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -22,6 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pagegen  # noqa: E402
+
 OUTPUT = REPO / "docs" / "commands"
 PINNED = "2026-01-01T09:00:00Z"  # replay's --timestamp, so records and notes are the same each run
 
@@ -278,31 +281,8 @@ def generate() -> dict[str, str]:
 
 def stale(pages: dict[str, str], folder: Path = OUTPUT) -> list[str]:
     """Pages in `folder` that differ from `pages`, are missing, or belong to no command."""
-    found = {p.name for p in folder.glob("*.md")} if folder.is_dir() else set()
-    wrong = [
-        n
-        for n, text in pages.items()
-        if not (folder / n).is_file() or (folder / n).read_text() != text
-    ]
-    return sorted(wrong + sorted(found - set(pages)))
-
-
-def main() -> int:
-    """Write the pages, or with --check report the stale ones."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if a page is out of date")
-    options = parser.parse_args()
-    pages = generate()
-    if options.check:
-        wrong = stale(pages)
-        for name in wrong:
-            print(f"docs/commands/{name} is out of date: run python3 docs/gen_commands.py")
-        return 1 if wrong else 0
-    OUTPUT.mkdir(exist_ok=True)
-    for name, text in pages.items():
-        (OUTPUT / name).write_text(text)
-    return 0
+    return list(pagegen.differences(pages, folder))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(pagegen.main(__doc__, generate, OUTPUT, __file__))

@@ -10,13 +10,15 @@ when one is out of date, so rerun this after changing a flow.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pagegen  # noqa: E402
 
 from sharewizard.graph import to_mermaid  # noqa: E402
 from sharewizard.loader import load_catalogue  # noqa: E402
@@ -48,38 +50,8 @@ def pages(flows_dir: Path = FLOWS_DIR) -> dict[str, str]:
 
 def problems(output: Path = OUTPUT_DIR) -> list[str]:
     """What is missing, stale or left over in `output`."""
-    wanted = pages()
-    found = {p.name for p in output.glob("*.md")} if output.is_dir() else set()
-    out = [f"{name}: missing" for name in sorted(set(wanted) - found)]
-    out += [f"{name}: no such flow any more" for name in sorted(found - set(wanted))]
-    out += [
-        f"{name}: out of date"
-        for name in sorted(set(wanted) & found)
-        if (output / name).read_text(encoding="utf-8") != wanted[name]
-    ]
-    return out
-
-
-def main() -> int:
-    """Write (or with --check, compare) the pages."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if out of date")
-    args = parser.parse_args()
-    if args.check:
-        found = problems()
-        for line in found:
-            print(f"docs/flows/{line}", file=sys.stderr)
-        return 1 if found else 0
-    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-    wanted = pages()
-    for stale in OUTPUT_DIR.glob("*.md"):
-        if stale.name not in wanted:
-            stale.unlink()
-    for name, text in wanted.items():
-        (OUTPUT_DIR / name).write_text(text, encoding="utf-8")
-    print(f"wrote {len(wanted)} diagrams to {OUTPUT_DIR.relative_to(REPO)}")
-    return 0
+    return [f"{name}: {problem}" for name, problem in pagegen.differences(pages(), output).items()]
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(pagegen.main(__doc__, pages, OUTPUT_DIR, __file__))

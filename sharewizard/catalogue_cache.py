@@ -127,6 +127,23 @@ def load(directory: Path, key: str) -> Catalogue | None:
     return catalogue
 
 
+def load_known_good(directory: Path) -> Catalogue | None:
+    """The catalogue of a flows folder checked before and unchanged since, or None (never raises).
+
+    Read without importing the flows loader (YAML, JSON Schema): `decide` of known-good flows
+    reaches its first question sooner. `None` leaves the folder to `loader.load_catalogue`, which
+    checks it (and says what is wrong with it).
+    """
+    try:
+        resolved = directory.resolve()
+        if not resolved.is_dir():
+            return None
+        key = catalogue_key(resolved)
+    except (OSError, ValueError):
+        return None
+    return load(resolved, key) if key else None
+
+
 def load_rows(directory: Path) -> list[dict[str, Any]] | None:
     """The `list` rows stored for a flows folder still as it was checked, or None (never raises).
 

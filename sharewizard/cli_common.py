@@ -80,10 +80,21 @@ def env_of(ctx: typer.Context) -> Env:
 
 
 def catalogue_of(ctx: typer.Context) -> Any:
-    """The flows of this run (`--flows DIR` or the packaged ones)."""
+    """The flows of this run (`--flows DIR` or the packaged ones).
+
+    Flows already checked come from the cache without importing the loader (YAML, JSON Schema);
+    any other folder is loaded and checked.
+    """
+    from sharewizard.catalogue_cache import load_known_good
+    from sharewizard.flowsdir import default_flows_dir
+
+    directory = (ctx.find_root().obj or {}).get("flows") or default_flows_dir()
+    known = load_known_good(directory)
+    if known is not None:
+        return known
     from sharewizard.loader import load_catalogue
 
-    return load_catalogue((ctx.find_root().obj or {}).get("flows"))
+    return load_catalogue(directory)
 
 
 SignKeyOption = Annotated[

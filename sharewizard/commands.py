@@ -10,13 +10,15 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sharewizard import decide as facade
-from sharewizard.answers import AnswersFile, load_answers
 from sharewizard.console import Env
 from sharewizard.errors import ExitStatus, Location, UsageError
 from sharewizard.model import Catalogue
+
+if TYPE_CHECKING:  # answers files are read only with --answers or --resume (YAML is not needed)
+    from sharewizard.answers import AnswersFile
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,8 @@ def plan_decide(
             Location(field="--practice"),
         )
     resume_path = _pick_draft(resume, env) if resume is not None else None
-    given = load_answers(answers) if answers is not None else None
-    resumed = load_answers(resume_path) if resume_path is not None else None
+    given = _load_answers(answers) if answers is not None else None
+    resumed = _load_answers(resume_path) if resume_path is not None else None
     source = given or resumed
     flow_id = _flow_id(catalogue, flow, source)
     outputs = facade.Outputs(
@@ -71,6 +73,12 @@ def plan_decide(
     )
     facade.precheck(outputs)
     return DecidePlan(catalogue, flow_id, outputs, given, resumed, resume_path, detail)
+
+
+def _load_answers(path: Path) -> AnswersFile:
+    from sharewizard.answers import load_answers
+
+    return load_answers(path)
 
 
 def _flow_id(catalogue: Catalogue, flow: str | None, source: AnswersFile | None) -> str:
@@ -152,7 +160,7 @@ def _asker(plan: DecidePlan, env: Env) -> Any:
         )
     from sharewizard.prompts import QuestionaryAsker
 
-    return QuestionaryAsker(plan.catalogue, env.out(), practice=practice)
+    return QuestionaryAsker(plan.catalogue, env.out, practice=practice)  # Rich when first needed
 
 
 def _from_file(plan: DecidePlan, env: Env) -> list[facade.Written]:
@@ -222,22 +230,35 @@ def run_replay(
     if out_dir is not None:
         _make_out_dir(out_dir)
     show_bar = not (quiet or as_json) and env.stderr_is_tty
-    results = _with_progress(
-        env,
-        show_bar,
-        len(files),
-        lambda tick: replay_all(
-            catalogue,
-            files,
-            created_at=created_at,
-            out_dir=out_dir,
-            fmt=fmt,
-            force=force,
-            jobs=jobs or os.cpu_count() or 1,
-            progress=tick,
-            sign_key=sign_key,
-        ),
-    )
+    try:
+        results = _with_progress(
+            env,
+            show_bar,
+            len(files),
+            lambda tick: replay_all(
+                catalogue,
+                files,
+                created_at=created_at,
+                out_dir=out_dir,
+                fmt=fmt,
+                force=force,
+                jobs=jobs or os.cpu_count() or 1,
+                progress=tick,
+                sign_key=sign_key,
+            ),
+        )
+    except KeyboardInterrupt:
+        if out_dir is None:
+            raise  # nothing was written: the usual message says so
+        from sharewizard.summary import print_error
+
+        print_error(
+            env.err(),
+            f"interrupted: some answers files were not replayed. Each record in {out_dir} is "
+            "complete (a record is written whole or not at all); to replay every file again, "
+            "run the same command with --force.",
+        )
+        return ExitStatus.INTERRUPTED
     if as_json:
         env.stdout.write(json.dumps(replay_json(results, check), indent=2, ensure_ascii=False))
         env.stdout.write("\n")

@@ -15,14 +15,16 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sharewizard import drafts
-from sharewizard.answers import AnswersFile, Part, dump_answers, resolve_flow, write_answers
 from sharewizard.errors import AnswersError, Interrupted, Location, SignalInterrupt, UsageError
 from sharewizard.model import Answer, Catalogue
 from sharewizard.records import Record, Sitting, build_record, utc_timestamp, write_record
 from sharewizard.session import Asker, Decision, Draft, ScriptedAsker, Session, start_session
+
+if TYPE_CHECKING:  # answers files are read and written through YAML, not needed to start asking
+    from sharewizard.answers import AnswersFile, Part
 
 FORMAT_SUFFIXES = {"json": (".json",), "md": (".md", ".markdown"), "text": (".txt", ".text")}
 
@@ -145,6 +147,8 @@ def answers_text(
     prog: str = "sharewizard",
 ) -> str:
     """A draft or a finished decision as an answers file."""
+    from sharewizard.answers import dump_answers
+
     flows = catalogue.flows
     return dump_answers(
         flows[draft.flow_id],
@@ -171,6 +175,8 @@ def write_outputs(
     catalogue: Catalogue, decision: Decision, record: Record, outputs: Outputs, part: int, prog: str
 ) -> Written:
     """The record first, then its answers file; either failing raises a located error."""
+    from sharewizard.answers import write_answers
+
     if not outputs.write:
         return Written(record)
     if outputs.sign_with is not None:
@@ -321,7 +327,9 @@ def _run_sitting(
     written: list[Written] = []
     while True:
         session.on_change = box.save
-        box.save(session.snapshot())
+        snapshot = session.snapshot()
+        if snapshot.answers or snapshot.fields or snapshot.route or snapshot.queue:
+            box.save(snapshot)  # a new walk has nothing to keep until its first answer saves it
         decision = session.run(record_fields=outputs.write)
         sitting: Sitting = {
             "id": sitting_id,
@@ -388,6 +396,8 @@ def decide_file(
 
 
 def _decide_part(catalogue: Catalogue, answers: AnswersFile, part: Part) -> Decision:
+    from sharewizard.answers import resolve_flow
+
     flow = resolve_flow(catalogue, answers, part)
     prefix = f"{part.where}." if part.where else ""
     form_ids = {f.id for f in catalogue.record_form.fields}

@@ -136,6 +136,11 @@ class Faq:
     number: int | None
     question: str
 
+    @property
+    def heading(self) -> str:
+        """`FAQ 4: Do I need consent...?`, or the question alone (triage has no number)."""
+        return f"FAQ {self.number}: {self.question}" if self.number else self.question
+
 
 @dataclass(frozen=True)
 class Flow:

@@ -5,22 +5,25 @@ prints one line per prompt and reads typed lines. In both, choices are numbered,
 `<` goes back; Enter alone never answers a question not yet answered. Ctrl-C asks whether to quit;
 Ctrl-D (end of input) quits at once, as it does in a shell. Either way the session turns the
 interrupt into a saved draft.
+
+Rich and `summary` are imported where they are used: in rich mode prompt_toolkit draws everything
+up to the first question, which then appears without waiting for Rich (issue 14).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.text import Text
-
-from sharewizard import engine, summary
+from sharewizard import engine
 from sharewizard.errors import AnswersError, SignalInterrupt
 from sharewizard.model import NO, YES, Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.session import GO_BACK, GoBack, ReviewItem
 from sharewizard.text import for_screen
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 BACK_LABEL = "< Back to the previous question"
 HELP_LABEL = "? Help and guidance"
@@ -60,8 +63,34 @@ def _menu_of(question: Any) -> Any:
     return window
 
 
+class _TypedNumber:
+    """The choice number typed so far: `1` then `2` is 12, when there are 12 choices.
+
+    A digit that would make a number past the last choice starts a new number, so with 12
+    choices `2` then `1` is 1, not 21; so do any other key in between and a pause of a second.
+    """
+
+    PAUSE = 1.0
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.text = ""
+        self.last = 0.0
+
+    def add(self, digit: str, *, after_digit: bool) -> int | None:
+        """The choice now pointed at (1 = the first), or None if the digits name none."""
+        import time
+
+        now = time.monotonic()
+        joined = self.text + digit if after_digit and now - self.last < self.PAUSE else digit
+        self.last = now
+        self.text = joined if 1 <= int(joined) <= self.count else digit
+        number = int(self.text)
+        return number if 1 <= number <= self.count else None
+
+
 def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any:
-    """A menu answered like plain mode: digits 1-9 point at a choice, `?` is help, `<` is back.
+    """A menu answered like plain mode: a choice's number points at it, `?` is help, `<` is back.
 
     Enter on the "no answer yet" entry does nothing: Enter alone must not answer a question
     whose answer can change the outcome (questionary always points at something). Long labels
@@ -81,14 +110,19 @@ def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any
     def _no_answer(event: Any) -> None:
         event.app.output.bell()
 
-    def point_at(index: int) -> Callable[[Any], None]:
-        def move(_event: Any) -> None:
-            control.pointed_at = index
+    typed = _TypedNumber(numbered)
+
+    def point_at(digit: str) -> Callable[[Any], None]:
+        def move(event: Any) -> None:
+            before = event.previous_key_sequence
+            number = typed.add(digit, after_digit=bool(before) and before[-1].data.isdigit())
+            if number is not None:
+                control.pointed_at = number - 1 + offset
 
         return move
 
-    for n in range(1, min(numbered, 9) + 1):
-        keys.add(str(n), eager=True)(point_at(n - 1 + offset))
+    for digit in "0123456789"[: numbered + 1]:
+        keys.add(digit, eager=True)(point_at(digit))
     keys.add("?", eager=True)(lambda event: event.app.exit(result=_HELP))
     if can_go_back:
         keys.add("<", eager=True)(lambda event: event.app.exit(result=_BACK))
@@ -97,21 +131,32 @@ def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any
 
 
 class QuestionaryAsker:
-    """Asks with questionary. `input` and `output` are prompt_toolkit objects, for tests."""
+    """Asks with questionary. `input` and `output` are prompt_toolkit objects, for tests.
+
+    `console` (for help and outcome panels) may be a function making it: it is then made when
+    first needed, so that the first question does not wait for Rich.
+    """
 
     def __init__(
         self,
         catalogue: Catalogue,
-        console: Console,
+        console: Console | Callable[[], Console],
         *,
         practice: bool = False,
         input: Any = None,
         output: Any = None,
     ) -> None:
         self.catalogue = catalogue
-        self.console = console
+        self._console = console
         self.practice = practice
         self.io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
+
+    @property
+    def console(self) -> Console:
+        """Where panels are printed (help, outcomes)."""
+        if callable(self._console):
+            self._console = self._console()
+        return self._console
 
     def _run(self, build: Callable[[], Any]) -> Any:
         """Ask; Ctrl-C confirms before quitting, Ctrl-D quits (both end in a saved draft)."""
@@ -134,7 +179,9 @@ class QuestionaryAsker:
                 specials = [r for r in reply if r in (_BACK, _HELP)]
                 reply = specials[0] if specials else tuple(reply)
             if reply == _HELP:
-                self.console.print(summary.help_panel(question, self.catalogue))
+                from sharewizard.summary import help_panel
+
+                self.console.print(help_panel(question, self.catalogue))
                 continue
             if reply == _NONE:  # only if the Enter guard was bypassed: ask again
                 continue
@@ -255,12 +302,38 @@ class QuestionaryAsker:
             return True
 
     def begin(self, flow: Flow) -> None:
-        """A header naming the flow and the FAQ question it implements."""
-        self.console.print(summary.flow_heading(flow, boxed=True))
+        """A header naming the flow and the FAQ question it implements, wrapped at words.
+
+        Written to prompt_toolkit's output, like the question that follows it, not with Rich.
+        """
+        import textwrap
+
+        from prompt_toolkit.application.current import get_app_session
+        from prompt_toolkit.styles import DEFAULT_ATTRS
+
+        output = self.io.get("output") or get_app_session().output
+        lines = textwrap.wrap(
+            for_screen(flow.faq.heading),
+            width=max(output.get_size().columns, 20),
+            initial_indent="━━ ",
+            break_on_hyphens=False,
+        )
+        depth = output.get_default_color_depth()
+        output.set_attributes(DEFAULT_ATTRS._replace(dim=True), depth)
+        output.write("━━ ")
+        output.set_attributes(DEFAULT_ATTRS._replace(bold=True), depth)
+        output.write("\n".join(lines).removeprefix("━━ "))
+        output.reset_attributes()
+        output.write("\n")
+        output.flush()
 
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""
-        self.console.print(Text.assemble(("Not accepted: ", "bold yellow"), summary.plain(message)))
+        from rich.text import Text
+
+        from sharewizard.summary import plain
+
+        self.console.print(Text.assemble(("Not accepted: ", "bold yellow"), plain(message)))
 
     def review(self, items: list[ReviewItem]) -> int | None:
         """List every answer; pick one to change, or confirm."""
@@ -290,8 +363,10 @@ class QuestionaryAsker:
         """Show where the answers lead; offer to go back before the record questions."""
         import questionary
 
+        from sharewizard.summary import outcome_panel
+
         term = self.catalogue.record_form.decisions.get(outcome.decision)
-        self.console.print(summary.outcome_panel(outcome, term.label if term else ""))
+        self.console.print(outcome_panel(outcome, term.label if term else ""))
         go_on = "Finish the practice run" if self.practice else "Go on: record the decision"
         reply = self._run(
             lambda: _quits_on_ctrl_d(
@@ -330,6 +405,8 @@ def choose_draft(
 
 
 def _choose_draft_typed(found: list[Any], console: Console, stdin: IO[str]) -> Path:
+    from rich.text import Text
+
     console.print(Text("Which draft?"))
     for number, d in enumerate(found, 1):
         route = " → ".join([*d.route, d.flow])
@@ -377,11 +454,15 @@ class PlainAsker:
     # --- lines in, lines out ----------------------------------------------------------------
 
     def _say(self, *lines: str) -> None:
+        from rich.text import Text
+
         for line in lines:
             self.console.print(Text(for_screen(line)), soft_wrap=True)
 
     def _read(self, prompt: str) -> str:
         """One typed line; end of input is EOFError, Ctrl-C confirms before quitting."""
+        from rich.text import Text
+
         while True:
             self.console.print(Text(for_screen(prompt) + " "), end="", soft_wrap=True)
             self.console.file.flush()
@@ -413,13 +494,15 @@ class PlainAsker:
 
     def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
         """Ask until the person gives an answer that stands, or goes back."""
+        from sharewizard.summary import help_panel, question_text
+
         self._say("")
-        self.console.print(summary.question_text(question), soft_wrap=True)
+        self.console.print(question_text(question), soft_wrap=True)
         while True:
             reply = self._read(self._prompt(question, default, can_go_back))
             if reply == TEXT_HELP:
                 self.console.print(
-                    summary.help_panel(question, self.catalogue, boxed=False), soft_wrap=True
+                    help_panel(question, self.catalogue, boxed=False), soft_wrap=True
                 )
                 continue
             if reply == TEXT_BACK and can_go_back:
@@ -495,10 +578,12 @@ class PlainAsker:
 
     def announce(self, flow: Flow, outcome: Outcome) -> GoBack | None:
         """Show where the answers lead; offer to go back before the record questions."""
+        from sharewizard.summary import outcome_panel
+
         term = self.catalogue.record_form.decisions.get(outcome.decision)
         self._say("")
         self.console.print(
-            summary.outcome_panel(outcome, term.label if term else "", boxed=False), soft_wrap=True
+            outcome_panel(outcome, term.label if term else "", boxed=False), soft_wrap=True
         )
         go_on = "Finish the practice run" if self.practice else "Go on: record the decision"
         self._say("What next?", f"  1. {go_on}", "  2. Back: change an answer")
@@ -512,8 +597,10 @@ class PlainAsker:
 
     def begin(self, flow: Flow) -> None:
         """A header naming the flow and the FAQ question it implements."""
+        from sharewizard.summary import flow_heading
+
         self._say("")
-        self.console.print(summary.flow_heading(flow, boxed=False), soft_wrap=True)
+        self.console.print(flow_heading(flow), soft_wrap=True)
 
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""

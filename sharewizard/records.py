@@ -12,7 +12,6 @@ from typing import Any, TypedDict, cast
 from sharewizard import __version__, engine
 from sharewizard.errors import Location, RecordError, TamperedRecord
 from sharewizard.files import PendingWrite, start_private_write
-from sharewizard.loader import flows_origin
 from sharewizard.model import Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.session import Decision
 
@@ -198,6 +197,8 @@ def build_record(
     training: bool = False,
 ) -> Record:
     """The decision as a record, checksummed; `training` marks practice, not a real decision."""
+    from sharewizard.loader import flows_origin  # lazily: the loader brings YAML (issue 14)
+
     outcome = decision.outcome
     term = catalogue.record_form.decisions[outcome.decision]
     fields, missing = _field_rows(catalogue, decision)

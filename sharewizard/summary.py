@@ -98,14 +98,9 @@ def outcome_panel(outcome: Outcome, decision_label: str = "", *, boxed: bool = T
     return _box(parts, style, boxed)
 
 
-def flow_heading(flow: Flow, *, boxed: bool = True) -> Text:
-    """The header naming a flow by its FAQ question, wrapped rather than cut (not a Rule)."""
-    faq = f"FAQ {flow.faq.number}: " if flow.faq.number else ""
-    line = plain(f"{faq}{flow.faq.question}")
-    if not boxed:
-        return Text.assemble("== ", line, " ==")
-    line.stylize("bold")
-    return Text.assemble(("━━ ", "dim"), line)
+def flow_heading(flow: Flow) -> Text:
+    """Plain mode's header naming a flow by its FAQ question (rich mode: `prompts`)."""
+    return Text.assemble("== ", plain(flow.faq.heading), " ==")
 
 
 def question_text(question: Question) -> Text:

@@ -188,7 +188,7 @@ def train_command(
             "See `sharewizard cases` and `sharewizard list`.",
         )
     walk = start_walk(catalogue, case=case, flow_id=name)
-    done = run_training(console, walk, reader)
+    done = run_training(console, walk, reader, boxed=not env.plain)
     if done is None:
         console.print("Stopped. Nothing was written.", markup=False)
         return 0
@@ -208,6 +208,8 @@ def _choose(
 
     options = [c.id for c in found] + sorted(catalogue.flows)
     table = Table(show_edge=False, title="Choose a case study or a flow", title_justify="left")
+    if read_line is not None:  # plain mode: no lines
+        table.box = None
     table.add_column("#", justify="right")
     table.add_column("Case or flow", no_wrap=True)
     table.add_column("Title")
@@ -283,9 +285,14 @@ def _key_reader() -> KeyReader:
 # --- the training screens -----------------------------------------------------------------------
 
 
-def run_training(console: Console, walk: Walk, read_key: KeyReader) -> Walk | None:
-    """Show the narrative, then each question, until the end screen; None if the room quits."""
-    _show(console, intro_screen(walk))
+def run_training(
+    console: Console, walk: Walk, read_key: KeyReader, *, boxed: bool = True
+) -> Walk | None:
+    """Show the narrative, then each question, until the end screen; None if the room quits.
+
+    Not `boxed` (plain mode): the same screens without box lines (see `unboxed`).
+    """
+    _show(console, intro_screen(walk), boxed)
     while True:
         key = read_key()
         if key == "ctrl-c":
@@ -297,7 +304,7 @@ def run_training(console: Console, walk: Walk, read_key: KeyReader) -> Walk | No
     what_if_open = all_guidance = False
     while True:
         fit = None if all_guidance else console.size
-        _show(console, walk_screen(walk, what_if_open=what_if_open, fit=fit))
+        _show(console, walk_screen(walk, what_if_open=what_if_open, fit=fit), boxed)
         key = read_key()
         if key == "ctrl-c":
             raise KeyboardInterrupt  # the CLI's one handler says nothing was written; exit 130
@@ -342,10 +349,26 @@ def choice_keys(count: int) -> list[str]:
     return ([str(n) for n in range(1, 10)] + letters)[:count]
 
 
-def _show(console: Console, screen: RenderableType) -> None:
+def _show(console: Console, screen: RenderableType, boxed: bool = True) -> None:
     if console.is_terminal:
         console.clear()
-    console.print(screen)
+    console.print(screen if boxed else unboxed(screen))
+
+
+def unboxed(screen: RenderableType) -> RenderableType:
+    """A screen for plain mode (screen readers, `TERM=dumb`): the same words, no box lines.
+
+    Every panel becomes its title, its body and its subtitle on lines of their own; every table
+    loses its lines.
+    """
+    if isinstance(screen, Group):
+        return Group(*(unboxed(part) for part in screen.renderables))
+    if isinstance(screen, Panel):
+        parts = [screen.title, unboxed(screen.renderable), screen.subtitle]
+        return Group(*(Text(p) if isinstance(p, str) else p for p in parts if p), Text())
+    if isinstance(screen, Table):
+        screen.box = None  # each screen is built afresh, so changing it here is safe
+    return screen
 
 
 def _keys(*pairs: tuple[str, str]) -> Text:

@@ -267,8 +267,8 @@ def test_the_staleness_check_notices_an_edited_diagram(tmp_path):
     victim.write_text(victim.read_text().replace("-->", "---", 1))
     (tmp_path / "gone.md").write_text("old")
     assert generator.problems(tmp_path) == [
-        "gone.md: no such flow any more",
         f"{victim.name}: out of date",
+        "gone.md: left over: nothing generates it any more",
     ]
 
 

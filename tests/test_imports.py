@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +30,31 @@ atexit.register(lambda: sys.__stderr__.write(
 from sharewizard.cli import main
 main(sys.argv[1:])
 """
+
+
+# The modules loaded at the moment a signal arrives, written to the file named by argv[1].
+SNAPSHOT_PROBE = """
+import json, os, signal, sys
+def snapshot(*_):
+    with open(sys.argv[1] + ".tmp", "w") as handle:
+        json.dump(sorted(sys.modules), handle)
+    os.replace(sys.argv[1] + ".tmp", sys.argv[1])
+signal.signal(signal.SIGUSR1, snapshot)
+from sharewizard.cli import main
+main(sys.argv[2:])
+"""
+# What `decide` of known-good flows needs only after its first question: reading and checking
+# YAML (the flows come from the cache; answers files and drafts are written after the first
+# answer) and Rich (the heading before the first question is drawn by prompt_toolkit).
+NOT_BEFORE_FIRST_QUESTION = {
+    "yaml",
+    "jsonschema",
+    "rich",
+    "sharewizard.loader",
+    "sharewizard.yamldoc",
+    "sharewizard.answers",
+    "sharewizard.summary",
+}
 
 
 def imported(
@@ -104,3 +131,57 @@ def test_replay_and_verify_import_no_prompting_library(tmp_path, cache):
     loaded, code = imported("verify", "--allow-incomplete", *records, cache=cache)
     assert code == 0
     assert not loaded & PROMPTING
+
+
+def modules_at_first_question(tmp_path: Path, cache: Path, *args: str) -> set[str]:
+    """Every module loaded when `sharewizard ARGS` shows its first question in a terminal.
+
+    The question on screen, the test asks the process which modules it has loaded (SIGUSR1),
+    then quits it with Ctrl-C as a person would.
+    """
+    snapshot = tmp_path / "modules.json"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+        "SHAREWIZARD_CACHE_DIR": str(cache),
+        "SHAREWIZARD_DATA_DIR": str(tmp_path / "data"),
+    }
+    child = pexpect.spawn(
+        sys.executable,
+        ["-c", SNAPSHOT_PROBE, str(snapshot), *args],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 100),
+    )
+    try:
+        child.expect_exact("Concern?")
+        child.kill(signal.SIGUSR1)
+        for _ in range(400):  # the handler runs as soon as the prompt's loop wakes
+            if snapshot.exists() or not child.isalive():
+                break
+            child.expect([pexpect.TIMEOUT, pexpect.EOF], timeout=0.05)
+        assert snapshot.exists(), f"no snapshot; the screen showed:\n{child.before}"
+        child.sendcontrol("c")
+        child.expect_exact("Quit now?")
+        child.send("\r")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 130  # stopped by the person: a draft was kept
+    return set(json.loads(snapshot.read_text(encoding="utf-8")))
+
+
+def test_decide_shows_its_first_question_before_loading_yaml_schemas_or_rich(tmp_path, cache):
+    loaded = modules_at_first_question(tmp_path, cache, "--flows", str(CATALOGUE), "decide", "demo")
+    assert "questionary" in loaded  # the snapshot was taken with the question on screen
+    assert sorted(loaded & NOT_BEFORE_FIRST_QUESTION) == []
+
+
+def test_decide_of_flows_not_yet_checked_loads_and_checks_them_first(tmp_path):
+    loaded = modules_at_first_question(
+        tmp_path, tmp_path / "empty-cache", "--flows", str(CATALOGUE), "decide", "demo"
+    )
+    assert {"yaml", "jsonschema", "sharewizard.loader"} <= loaded

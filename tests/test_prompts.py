@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from prompt_toolkit.input import create_pipe_input
@@ -12,6 +13,7 @@ from rich.console import Console
 from sharewizard.prompts import PlainAsker, QuestionaryAsker
 from sharewizard.session import GO_BACK
 
+ROOT = Path(__file__).resolve().parents[1]
 ENTER, DOWN = "\r", "\x1b[B"
 
 
@@ -204,3 +206,35 @@ def test_the_menu_check_sees_a_label_cut_at_the_edge(demo):
     long = replace(demo.flows["demo"].questions["urgency"], choices=(Choice("long", label),))
     assert not shows_whole(draw_menu(demo, long, wrap=False), f"1. {label}")
     assert shows_whole(draw_menu(demo, long), f"1. {label}")
+
+
+def ask_triage(keys: str):
+    from sharewizard.loader import load_catalogue
+
+    catalogue = load_catalogue(ROOT / "flows")
+    question = catalogue.flows["triage"].questions["situation"]
+    assert len(question.choices) > 9  # the case this is about: more choices than digits
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()
+        asker = QuestionaryAsker(
+            catalogue, Console(file=io.StringIO()), input=pipe, output=DummyOutput()
+        )
+        return asker.ask(question, None, False)
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ("12 ", ("not-sure",)),  # two digits at once: the twelfth choice
+        ("10 2 ", ("social-care", "not-sharing")),
+        ("21 ", ("concern-no-consent",)),  # no 21st choice: the 1 starts again
+        ("1 1 ", ()),  # the first ticked, then unticked: a space between numbers
+    ],
+)
+def test_choices_past_nine_are_reached_by_typing_their_number(keys, expected):
+    if not expected:
+        with pytest.raises(EOFError):  # nothing ticked: Enter does not answer; keys run out
+            ask_triage(keys + ENTER)
+        return
+    assert ask_triage(keys + ENTER) == expected

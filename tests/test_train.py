@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import itertools
 import json
 import os
 import re
@@ -475,3 +476,25 @@ def test_between_two_flows_of_a_sitting_the_screen_shows_the_outcome_and_what_co
     assert "Outcome  Demo flow" in text and "Decision: Do not share" in text
     assert "Next: Other flow" in text
     assert "Enter go on · b back · q quit" in text
+
+
+BOX_LINES = set("─│╭╮╰╯┃━┏┓┗┛┡┩╇┬┴┼├┤")
+
+
+@pytest.mark.parametrize("boxed", [True, False])
+def test_plain_mode_shows_the_same_words_without_box_lines(boxed):
+    # start, what-if, reveal and take Q1, reveal and take Q2, low at Q3, case's answer, go on,
+    # reveal and take Q4, finish
+    keys = iter(["enter", "w", "enter", "enter", "enter", "enter", "2", "enter", "enter"])
+    keys = itertools.chain(keys, ["enter"] * 3)
+    out = io.StringIO()
+    cli_train.run_training(
+        Console(file=out, width=80, color_system=None),
+        train.start_walk(DEMO, case=demo_case()),
+        lambda: next(keys),
+        boxed=boxed,
+    )
+    shown = out.getvalue()
+    assert bool(set(shown) & BOX_LINES) is boxed
+    for words in ("Question 1", "Concern?", "Teaching point", "Where the room's path differed"):
+        assert words in shown

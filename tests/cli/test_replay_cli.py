@@ -555,3 +555,37 @@ def test_jobs_1_and_jobs_2_give_the_same_report_and_the_same_signed_records(tmp_
         capsys, "verify", "--allow-incomplete", "--trust", str(public), *records
     )
     assert code == 0, stdout
+
+
+def test_an_interrupted_replay_says_its_records_are_whole_and_how_to_redo_them(
+    capsys, tmp_path, monkeypatch
+):
+    from sharewizard import replay
+
+    real = replay.replay_all
+
+    def stopped_after_the_first_file(catalogue, files, **options):
+        real(catalogue, files[:1], **options)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(replay, "replay_all", stopped_after_the_first_file)
+    out = tmp_path / "records"
+    code, _, err = sharewizard(capsys, "replay", str(GOOD), "--out-dir", str(out), "--jobs", "1")
+    assert code == 130
+    assert "interrupted: some answers files were not replayed" in err
+    assert "nothing was written" not in err
+    assert "--force" in " ".join(err.split())
+    assert len(list(out.iterdir())) == 1  # the one record is there, whole
+    json.loads(next(out.iterdir()).read_text("utf-8"))
+
+
+def test_an_interrupted_replay_without_out_dir_wrote_nothing(capsys, monkeypatch):
+    from sharewizard import replay
+
+    def interrupted(*_args, **_options):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(replay, "replay_all", interrupted)
+    code, _, err = sharewizard(capsys, "replay", str(GOOD))
+    assert code == 130
+    assert "interrupted; nothing was written." in err
