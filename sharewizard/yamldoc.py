@@ -272,13 +272,16 @@ def _check_events(
 
     Sizes of anchored values are remembered, so an alias adds the size it would expand to
     without being expanded; an alias to a value still being read (a cycle) is refused.
-    A plain document (see `_Builder`) is built on the way and returned; None means it must be
-    composed and constructed as usual (which also reports a syntax error, with its position).
+    A plain document (see `_Builder`) of a kind that may hold no aliases is built on the way
+    and returned; None means it must be composed and constructed as usual (which also reports
+    a syntax error, with its position).
     """
     loader = _Loader(text)
     stack: list[tuple[str | None, int]] = []  # open collections: (anchor, size so far)
     sizes: dict[str, int] = {}
-    built = _Builder(loader)
+    # Files that may not hold aliases (answers files, read by the thousand in a replay) are built
+    # on the way; flows, which may, are composed as before (and are cached once checked).
+    built = None if limits.aliases else _Builder(loader)
 
     def at(event: Any) -> Location:
         return Location(path, event.start_mark.line + 1, event.start_mark.column + 1)
@@ -296,7 +299,7 @@ def _check_events(
             event = loader.get_event()
             if event is None or isinstance(event, yaml.StreamEndEvent):
                 break
-            if built.plain:
+            if built is not None and built.plain:
                 built.take(event)
             if isinstance(event, yaml.AliasEvent):
                 if not limits.aliases:
@@ -341,7 +344,7 @@ def _check_events(
         return None  # a syntax error: parse_yaml reports it with its position
     finally:
         loader.dispose()
-    return built if built.plain else None
+    return built if built is not None and built.plain else None
 
 
 _STR = "tag:yaml.org,2002:str"

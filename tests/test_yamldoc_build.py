@@ -23,7 +23,7 @@ YAML_FILES = sorted(
 WHERE = Path("doc.yaml")
 
 
-def both_ways(text: str, kind: type[SharewizardError] = FlowError) -> tuple[Any, Any]:
+def both_ways(text: str, kind: type[SharewizardError] = AnswersError) -> tuple[Any, Any]:
     """(built from events or None, composed document or the error composing gave)."""
     limits = yamldoc.limits_for(kind)
     try:
@@ -43,6 +43,13 @@ def assert_same(built: Any, composed: Any) -> None:
     assert built.keys == composed.key_positions
     # repr, not ==: it tells true from 1 and 1 from 1.0, and .nan from nothing else
     assert repr(built.data) == repr(composed.data)
+
+
+def test_flows_may_hold_aliases_so_they_are_composed_as_before() -> None:
+    text = "a: &x 1\nb: *x\nc: plain\n"
+    built, composed = both_ways("c: plain\n", FlowError)
+    assert built is None and composed.data == {"c": "plain"}
+    assert yamldoc.parse_yaml(text, WHERE).data == {"a": 1, "b": 1, "c": "plain"}
 
 
 def test_every_yaml_file_of_the_repository_builds_as_composed() -> None:
@@ -165,4 +172,4 @@ def test_what_is_not_plain_is_left_to_the_composer(text: str) -> None:
     assert built is None
     if isinstance(composed, SharewizardError):
         with pytest.raises(SharewizardError, match=str(composed.message)[:30].replace("(", ".")):
-            yamldoc.parse_yaml(text, WHERE)
+            yamldoc.parse_yaml(text, WHERE, AnswersError)
