@@ -385,6 +385,10 @@ class _Task:
         is not, so only that is handed over: a thread doing more would contend for the
         interpreter at every system call. A file is put in place `FILES_IN_FLIGHT` files later.
         """
+        if self.out_dir is None:  # nothing to write: nothing to wait for
+            for item in items:
+                yield self.start(catalogue, item, sign_with).finish()
+            return
         waiting: deque[tuple[Started, Future[None]]] = deque()
         try:
             with ThreadPoolExecutor(max_workers=1) as disk:

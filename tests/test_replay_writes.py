@@ -130,3 +130,15 @@ def test_an_interrupted_replay_leaves_no_temporary_file(
         replay(catalogue, ANSWERS, tmp_path)
     assert leftovers(tmp_path) == []
     assert len(list(tmp_path.glob("*.record.json"))) <= 5
+
+
+def test_without_an_out_dir_nothing_is_written_and_results_keep_their_order(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    results = replay_all(
+        catalogue, ANSWERS, created_at=STAMP, out_dir=None, fmt="json", force=False, jobs=1
+    )
+    assert [r.path for r in results] == ANSWERS
+    assert all(r.error is None and r.outcome and r.record_path is None for r in results)
+    assert list(tmp_path.iterdir()) == []
