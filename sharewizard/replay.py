@@ -23,6 +23,8 @@ ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
 RECORD_SUFFIX = ".record"  # replay's own outputs are *.record.json: never inputs
 RECORD_NAMESPACE = uuid.UUID("6f0c8d3e-3c1f-4c8e-9a53-6b1f5e0f4a11")
 FILES_IN_FLIGHT = 8  # per process: records waiting for the disk while the next file is decided
+CHUNK_MIN, CHUNK_MAX = 8, 128  # files handed to a worker process at once
+_Item = tuple[Path, str]  # an answers file and the name of its record
 
 
 def deterministic_ids(answers: AnswersFile, created_at: str) -> Callable[[int], str]:
@@ -298,16 +300,28 @@ def replay_all(
         initargs=(catalogue, sign_key),
     )
     try:
-        # Chunks big enough to amortise the hand-over, small enough to keep every worker busy
-        # to the end and the progress bar moving.
-        size = max(1, min(32, len(paths) // (workers * 8)))
-        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        chunks = _chunks(items, workers)
         results = _collect((r for done in pool.map(task, chunks) for r in done), progress)
     except BaseException:  # Ctrl-C or a bug: do not replay the files still waiting
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
     return results
+
+
+def _chunks(items: list[_Item], workers: int) -> list[list[_Item]]:
+    """Shares of the work for the worker processes, shrinking towards the end.
+
+    Each chunk costs its worker a wait for its last records to reach the disk, so a few big
+    ones come first; small ones last keep every worker busy to the end (and the bar moving).
+    """
+    chunks = []
+    start = 0
+    while start < len(items):
+        size = max(CHUNK_MIN, min(CHUNK_MAX, (len(items) - start) // (workers * 2)))
+        chunks.append(items[start : start + size])
+        start += size
+    return chunks
 
 
 def _collect(

@@ -142,3 +142,17 @@ def test_without_an_out_dir_nothing_is_written_and_results_keep_their_order(
     assert [r.path for r in results] == ANSWERS
     assert all(r.error is None and r.outcome and r.record_path is None for r in results)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("count", "workers"), [(1, 2), (30, 2), (2000, 2), (2001, 3), (500, 8)])
+def test_work_is_shared_in_order_in_chunks_that_shrink_towards_the_end(
+    count: int, workers: int
+) -> None:
+    from sharewizard.replay import CHUNK_MAX, _chunks
+
+    items = [(Path(f"{n}.yaml"), f"{n}.record.json") for n in range(count)]
+    chunks = _chunks(items, workers)
+    assert [item for chunk in chunks for item in chunk] == items
+    sizes = [len(chunk) for chunk in chunks]
+    assert max(sizes) <= CHUNK_MAX
+    assert sizes == sorted(sizes, reverse=True)
