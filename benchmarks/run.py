@@ -36,8 +36,9 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]")
 BASELINE_REPLAY = """
 import json, os, sys, tempfile, yaml
 source, out = sys.argv[1], sys.argv[2]
+part, parts = (int(n) for n in (sys.argv[3] if len(sys.argv) > 3 else "0/1").split("/"))
 paths = sorted(os.path.join(d, n) for d, _, names in os.walk(source) for n in names
-               if n.endswith((".yaml", ".yml", ".json")))
+               if n.endswith((".yaml", ".yml", ".json")))[part::parts]
 for index, path in enumerate(paths):
     with open(path, encoding="utf-8") as handle:
         data = yaml.load(handle.read(), Loader=yaml.CSafeLoader)
@@ -48,7 +49,7 @@ for index, path in enumerate(paths):
         handle.flush()
         os.fsync(handle.fileno())
     os.chmod(temporary, 0o600)
-    os.replace(temporary, os.path.join(out, f"{index}.record.json"))
+    os.replace(temporary, os.path.join(out, f"{part}-{index}.record.json"))
 """
 
 
@@ -170,6 +171,28 @@ def replay_rate(command: list[str], env: dict[str, str], scratch: Path, count: i
     return count / elapsed
 
 
+def baseline_pair_rate(
+    script: Path, source: Path, env: dict[str, str], scratch: Path, count: int
+) -> float:
+    """Files per second of two baseline processes at once, each on every other file: how far
+    this disk lets two writers that fsync every file go (it bounds what `--jobs 2` can gain)."""
+    out = Path(tempfile.mkdtemp(dir=scratch, prefix="out-"))
+    started = time.perf_counter()
+    both = [
+        subprocess.Popen([sys.executable, str(script), str(source), str(out), f"{n}/2"], env=env)
+        for n in (0, 1)
+    ]
+    if any(p.wait() for p in both):
+        sys.exit("the baseline failed")
+    elapsed = time.perf_counter() - started
+    written = sum(1 for p in out.iterdir() if p.name.endswith(".json"))
+    shutil.rmtree(out)
+    os.sync()
+    if written < count:
+        sys.exit(f"two baselines wrote {written} records for {count} files")
+    return count / elapsed
+
+
 def imported(args: list[str], env: dict[str, str], cwd: Path) -> set[str]:
     """Which heavy packages a command imports (run in a subprocess, `sys.modules` at exit)."""
     probe = (
@@ -238,6 +261,11 @@ def main() -> None:
                     [*replay, "--jobs", "2", "--out-dir"], env, scratch, count
                 ),
                 "default": lambda: replay_rate([*replay, "--out-dir"], env, scratch, count),
+                "nowrite1": lambda: count / wall([*replay, "--jobs", "1"], env, scratch),
+                "nowrite2": lambda: count / wall([*replay, "--jobs", "2"], env, scratch),
+                "baseline2": lambda: baseline_pair_rate(
+                    script, scratch / "answers", env, scratch, count
+                ),
             },
             args.replay_runs,
         )
@@ -263,6 +291,10 @@ def main() -> None:
             rates["baseline"], "rec/s", 0.0, True),
         Row(f"replay {count} files, --jobs 2 (vs --jobs 1)", rates["jobs2"], rates["jobs1"],
             "rec/s", 1.6, True),
+        Row(f"replay {count} files, no records written, --jobs 2 (vs --jobs 1)", rates["nowrite2"],
+            rates["nowrite1"], "files/s", 0.0, True),
+        Row("the baseline, 2 processes at once (vs 1): what the disk allows two writers",
+            rates["baseline2"], rates["baseline"], "rec/s", 0.0, True),
     ]  # fmt: skip
     print(
         f"sharewizard benchmarks: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "

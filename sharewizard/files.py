@@ -7,7 +7,6 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import IO
 
 from sharewizard.errors import Location, RecordError
 
@@ -41,10 +40,11 @@ def start_private_write(path: Path, text: str, *, force: bool = False) -> Pendin
         raise RecordError(
             f"cannot write in this folder: {exc.strerror}.", Location(directory)
         ) from None
-    pending = PendingWrite(path, tmp, os.fdopen(fd, "w", encoding="utf-8"), force)
+    pending = PendingWrite(path, tmp, fd, force)  # mkstemp made it owner-only (mode 0600)
     try:
-        pending.handle.write(text)
-        pending.handle.flush()
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            data = data[os.write(fd, data) :]
     except BaseException as exc:
         pending.discard()
         raise pending.failure(exc) from None
@@ -54,10 +54,10 @@ def start_private_write(path: Path, text: str, *, force: bool = False) -> Pendin
 class PendingWrite:
     """A text written to its temporary file, not yet synced to the disk nor in place."""
 
-    def __init__(self, path: Path, tmp: str, handle: IO[str], force: bool) -> None:
+    def __init__(self, path: Path, tmp: str, fd: int, force: bool) -> None:
         self.path = path
         self.tmp = tmp
-        self.handle = handle
+        self.fd = fd
         self.force = force
         self.synced = False
         self.sync_error: OSError | None = None
@@ -65,21 +65,19 @@ class PendingWrite:
     def sync(self) -> None:
         """Wait for the text to be on the disk (another thread may); `finish()` reports errors."""
         try:
-            os.fsync(self.handle.fileno())
+            os.fsync(self.fd)
         except OSError as exc:
             self.sync_error = exc
         else:
             self.synced = True
 
     def finish(self) -> Path:
-        """Sync the file to the disk (unless done), make it owner-only and put it in place."""
+        """Sync the file to the disk (unless done) and put it in place (it is owner-only)."""
         try:
             if self.sync_error is not None:
                 raise self.sync_error
             if not self.synced:
-                os.fsync(self.handle.fileno())
-            self.handle.close()
-            os.chmod(self.tmp, 0o600)
+                os.fsync(self.fd)
             if self.force:
                 os.replace(self.tmp, self.path)
             else:
@@ -93,7 +91,8 @@ class PendingWrite:
     def discard(self) -> None:
         """Remove the temporary file (once in place, only its second name goes)."""
         with contextlib.suppress(OSError):
-            self.handle.close()
+            os.close(self.fd)  # closed once: the descriptor is forgotten
+        self.fd = -1
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.tmp)
 
