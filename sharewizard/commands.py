@@ -296,11 +296,23 @@ def pinned_time(value: str | None) -> str:
 def _with_progress(env: Env, show: bool, total: int, work: Any) -> Any:
     if not show:
         return work(None)
+    import time
+
     from rich.progress import Progress
 
-    with Progress(console=env.err(), transient=True) as bar:
+    # No refresh thread: replay forks its workers, and forking a process that runs threads can
+    # deadlock the child (so replay would fall back to a forkserver, which Ctrl-C hurts).
+    with Progress(console=env.err(), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("Replaying", total=total)
-        return work(lambda _result: bar.advance(task))
+        shown = [0.0]
+
+        def tick(_result: Any) -> None:
+            bar.advance(task)
+            if time.monotonic() - shown[0] > 0.1:
+                shown[0] = time.monotonic()
+                bar.refresh()
+
+        return work(tick)
 
 
 def _signing_key(option: Path | None) -> Any:

@@ -303,10 +303,22 @@ def replay_all(
         chunks = _chunks(items, workers)
         results = _collect((r for done in pool.map(task, chunks) for r in done), progress)
     except BaseException:  # Ctrl-C or a bug: do not replay the files still waiting
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(pool)
         raise
     pool.shutdown()
     return results
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the files not started; let each worker finish the ones it is writing.
+
+    Workers ignore Ctrl-C, so every record they started is put in place or discarded, and no
+    temporary file is left behind. A second Ctrl-C while they finish stops waiting.
+    """
+    try:
+        pool.shutdown(wait=True, cancel_futures=True)
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _chunks(items: list[_Item], workers: int) -> list[list[_Item]]:

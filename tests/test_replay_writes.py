@@ -156,3 +156,31 @@ def test_work_is_shared_in_order_in_chunks_that_shrink_towards_the_end(
     sizes = [len(chunk) for chunk in chunks]
     assert max(sizes) <= CHUNK_MAX
     assert sizes == sorted(sizes, reverse=True)
+
+
+def test_ctrl_c_in_the_parent_lets_the_workers_finish_what_they_started(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    many = [p for _ in range(40) for p in ANSWERS]  # 480 files: chunks still being written
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    paths = []
+    for index, source in enumerate(many):
+        paths.append(inputs / f"{index:03d}-{source.name}")
+        paths[-1].write_bytes(source.read_bytes())
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def interrupt(_result: object) -> None:  # Ctrl-C as the first result comes back
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        replay_all(
+            catalogue, paths, created_at=STAMP, out_dir=out, fmt="json", force=False, jobs=2,
+            progress=interrupt,
+        )  # fmt: skip
+    assert leftovers(out) == []  # nothing half-written, now or later
+    written = list(out.glob("*.record.json"))
+    assert 0 < len(written) < len(paths) + 1
+    for record in written:
+        assert record.read_text("utf-8").endswith("}\n")
