@@ -20,7 +20,9 @@ def write_private(path: Path, text: str, *, force: bool = False) -> Path:
     return start_private_write(path, text, force=force).finish()
 
 
-def start_private_write(path: Path, text: str, *, force: bool = False) -> PendingWrite:
+def start_private_write(
+    path: Path, text: str, *, force: bool = False, option: str = "--out"
+) -> PendingWrite:
     """The first half of `write_private`: checks, and the text in a temporary file beside `path`.
 
     `finish()` makes it durable and puts it in place; replay hands that half (the wait for
@@ -33,14 +35,14 @@ def start_private_write(path: Path, text: str, *, force: bool = False) -> Pendin
             Location(directory),
             "Create it first, or choose another --out.",
         )
-    check_target(path, force=force)
+    check_target(path, force=force, option=option)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise RecordError(
             f"cannot write in this folder: {exc.strerror}.", Location(directory)
         ) from None
-    pending = PendingWrite(path, tmp, fd, force)  # mkstemp made it owner-only (mode 0600)
+    pending = PendingWrite(path, tmp, fd, force, option)  # mkstemp made it owner-only (mode 0600)
     try:
         data = memoryview(text.encode("utf-8"))
         while data:
@@ -54,8 +56,9 @@ def start_private_write(path: Path, text: str, *, force: bool = False) -> Pendin
 class PendingWrite:
     """A text written to its temporary file, not yet synced to the disk nor in place."""
 
-    def __init__(self, path: Path, tmp: str, fd: int, force: bool) -> None:
+    def __init__(self, path: Path, tmp: str, fd: int, force: bool, option: str = "--out") -> None:
         self.path = path
+        self.option = option  # named in the hint when the name is taken
         self.tmp = tmp
         self.fd = fd
         self.force = force
@@ -102,7 +105,7 @@ class PendingWrite:
             return RecordError(
                 "already exists; nothing was written.",
                 Location(self.path),
-                "Choose another --out, or pass --force to replace it.",
+                f"Choose another {self.option}, or pass --force to replace it.",
             )
         if isinstance(exc, OSError):
             return RecordError(f"cannot write the file: {exc.strerror}.", Location(self.path))

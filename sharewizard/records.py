@@ -351,12 +351,15 @@ def write_record(record: Mapping[str, Any], path: Path, fmt: str, *, force: bool
 
 
 def start_record_write(
-    record: Mapping[str, Any], path: Path, fmt: str, *, force: bool = False
+    record: Mapping[str, Any], path: Path, fmt: str, *, force: bool = False, option: str = "--out"
 ) -> PendingWrite:
-    """`write_record` up to the wait for the disk, which `finish()` on the result does."""
+    """`write_record` up to the wait for the disk, which `finish()` on the result does.
+
+    `option` is the one a refusal's hint names (replay's records go to `--out-dir`).
+    """
     from sharewizard.render import render
 
-    return start_private_write(path, render(record, fmt), force=force)
+    return start_private_write(path, render(record, fmt), force=force, option=option)
 
 
 # --- canonical form and timestamps ----------------------------------------------------------

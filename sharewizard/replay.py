@@ -221,7 +221,9 @@ def start_one(
                     from sharewizard.signing import sign
 
                     record = cast(Record, sign(record, sign_with))
-                writes.append(start_record_write(record, target, fmt, force=force))
+                writes.append(
+                    start_record_write(record, target, fmt, force=force, option="--out-dir")
+                )
     except SharewizardError as exc:
         result.error = str(exc)  # the records started before it are still written, in order
     except BaseException:

@@ -57,7 +57,7 @@ def test_a_taken_name_for_a_later_part_keeps_the_earlier_ones_and_says_which(
         name="sitting.record.json",
     )
     assert result.error == (
-        f"{taken}: already exists; nothing was written. Choose another --out, or pass --force "
+        f"{taken}: already exists; nothing was written. Choose another --out-dir, or pass --force "
         "to replace it."
     )
     assert result.record_paths == [tmp_path / "sitting.record.json"]  # the first part, as before

@@ -145,7 +145,7 @@ def test_an_existing_record_is_not_replaced_without_force(tmp_path, capsys):
     assert code == 2
     errors = lines_starting(stderr, "error ")
     assert sorted(errors) == sorted(
-        f"error {out / name}: already exists; nothing was written. Choose another --out, or "
+        f"error {out / name}: already exists; nothing was written. Choose another --out-dir, or "
         "pass --force to replace it."
         for name in before
     )
