@@ -79,7 +79,7 @@ def text_table(rows: list[FlowRow], width: int) -> str:
     ids = [for_screen(str(r["id"])) for r in rows]
     faq_width = max(len("FAQ"), *map(len, faq))
     id_width = max(len("Flow id"), *map(len, ids))
-    title_width = max(20, width - faq_width - id_width - 2 * len(GAP) - 1)
+    title_width = max(10, width - faq_width - id_width - 2 * len(GAP) - 1)
     lead = " " * (faq_width + len(GAP) + id_width + len(GAP))
     lines = [f"{'FAQ':>{faq_width}}{GAP}{'Flow id':<{id_width}}{GAP}Title"]
     for number, flow_id, row in zip(faq, ids, rows, strict=True):

@@ -107,3 +107,10 @@ def test_control_characters_in_a_title_are_shown_not_obeyed():
     table = text_table([row("x", "Red\x1b[31m alert\u202e")], 80)
     assert "\x1b" not in table and "\u202e" not in table
     assert "<U+202E>" in table
+
+
+def test_a_narrow_screen_still_gets_lines_that_fit_beside_a_long_flow_id():
+    rows = [row("social-care-without-consent", "Requesting Children's Social Care involvement", 2)]
+    lines = text_table(rows, 50).splitlines()
+    assert max(map(len, lines)) <= 50
+    assert " ".join(line[34:].strip() for line in lines[1:]) == rows[0]["title"]
