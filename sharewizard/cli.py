@@ -145,7 +145,8 @@ def decide(
         typer.Option("--save-answers", metavar="PATH", help="Where to save the answers file."),
     ] = None,
     practice: Annotated[
-        bool, typer.Option("--practice", help="Walk a flow to learn the tool: nothing is written.")
+        bool,
+        typer.Option("--practice", help="Learn the tool: no record (a stopped walk is a draft)."),
     ] = False,
     force: ForceOption = False,
     sign_key: SignKeyOption = None,
