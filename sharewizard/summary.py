@@ -186,8 +186,8 @@ def record_summary(
 
 def written_lines(written: list[Any], prog: str, *, practice: bool = False) -> list[Text]:
     """Where each record and answers file went, and how to replay it."""
-    if practice:
-        return [plain("Practice run: nothing was written.")]
+    if practice:  # said once per decision, as it is made (the end adds nothing)
+        return [plain("Practice run: nothing was written.")] if written else []
     lines = []
     for item in written:
         if item.path is not None:
