@@ -483,7 +483,10 @@ class PlainAsker:
             return line.strip()
 
     def _really_quit(self) -> bool:
-        self._say("Quit now? Your answers so far will be saved as a draft you can resume.")
+        self._say(
+            "Quit now? Your answers so far will be saved as a draft you can resume. "
+            "(Enter or y: quit; n: go on)"
+        )
         try:
             reply = self.stdin.readline()
         except (KeyboardInterrupt, EOFError):
