@@ -20,24 +20,6 @@ Check = Callable[[Any], bool]
 _ANNOTATIONS = frozenset(
     ("$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples")
 )
-_KEYWORDS = frozenset(
-    (
-        "type",
-        "const",
-        "enum",
-        "required",
-        "properties",
-        "additionalProperties",
-        "minProperties",
-        "items",
-        "minItems",
-        "minLength",
-        "minimum",
-        "pattern",
-        "oneOf",
-        "$ref",
-    )
-)
 
 # The JSON types of a value, as jsonschema's Draft 2020-12 type checker sees them. Values of
 # other Python types (bytes, sets, dates from explicit YAML tags) get no fast answer.
@@ -126,9 +108,7 @@ class _Compiler:
         return None
 
     def keyword(self, name: str, arg: Any, schema: dict[str, Any]) -> Check:
-        handler = getattr(self, "kw_" + name.lstrip("$"))
-        check: Check = handler(arg, schema)
-        return check
+        return _HANDLERS[name](self, arg, schema)
 
     def kw_ref(self, arg: Any, schema: dict[str, Any]) -> Check:
         return self.ref(arg)
@@ -223,3 +203,24 @@ class _Compiler:
             return accepted == 1
 
         return check
+
+
+#: Keywords with a check of their own, and the method that compiles each; any other keyword
+#: (not an annotation) means no fast answer for that schema.
+_HANDLERS: dict[str, Callable[[_Compiler, Any, dict[str, Any]], Check]] = {
+    "type": _Compiler.kw_type,
+    "const": _Compiler.kw_const,
+    "enum": _Compiler.kw_enum,
+    "required": _Compiler.kw_required,
+    "properties": _Compiler.kw_properties,
+    "additionalProperties": _Compiler.kw_additionalProperties,
+    "minProperties": _Compiler.kw_minProperties,
+    "items": _Compiler.kw_items,
+    "minItems": _Compiler.kw_minItems,
+    "minLength": _Compiler.kw_minLength,
+    "minimum": _Compiler.kw_minimum,
+    "pattern": _Compiler.kw_pattern,
+    "oneOf": _Compiler.kw_oneOf,
+    "$ref": _Compiler.kw_ref,
+}
+_KEYWORDS = frozenset(_HANDLERS)
