@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sharewizard import loader
 from sharewizard.engine import holds
 from sharewizard.errors import FlowError, Location, SharewizardError
 from sharewizard.guidance import GuidanceText
 from sharewizard.loader import JsonPath, YamlDocument, iter_conditions
 from sharewizard.model import HANDOFF_PREFIX, Answer, Condition, Flow, Question
+from sharewizard.yamldoc import not_regular
 
 ERROR, WARNING, NOTE = "error", "warning", "note"  # notes never fail a run
 
@@ -206,53 +205,17 @@ class _Report:
 # --- reading --------------------------------------------------------------------------------
 
 
-def _duplicate_keys(path: Path, text: str) -> list[Finding]:
-    """Every duplicated mapping key of a YAML text (PyYAML would silently keep the last)."""
-    try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return []
-    found = []
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, value_node in node.value:
-                if key_node.value in seen:
-                    found.append(
-                        Finding(
-                            path,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                            "SW002",
-                            f"duplicate key {key_node.value!r} (first given at line "
-                            f"{seen[key_node.value]}).",
-                            "Remove one of them: YAML would silently keep only the last.",
-                        )
-                    )
-                else:
-                    seen[key_node.value] = key_node.start_mark.line + 1
-                stack.append(value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return sorted(found, key=lambda f: (f.line or 0, f.column or 0))
-
-
 def _read(path: Path, report: _Report) -> YamlDocument | None:
-    """The parsed document, or None after reporting duplicate keys; unreadable input raises."""
-    try:
-        return loader.read_yaml(path)
-    except FlowError:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            raise FlowError(f"cannot read {path}.", Location(path)) from None
-        duplicates = _duplicate_keys(path, text)
-        if not duplicates:
-            raise
-        report.findings.extend(duplicates)
-        return None
+    """The parsed document, or None after reporting every key given twice; bad input raises.
+
+    Read by the loader's own reader, within its limits: an alias bomb or a value that contains
+    itself is refused at once, as everywhere else.
+    """
+    duplicates: list[SharewizardError] = []
+    doc = loader.read_yaml(path, duplicates=duplicates)
+    for error in duplicates:
+        report.add_error(error, "SW002")
+    return None if duplicates else doc
 
 
 def _schema_ok(doc: YamlDocument, name: str, report: _Report) -> bool:
@@ -916,7 +879,7 @@ def lint_paths(paths: Sequence[Path], guidance: Path | None = None) -> LintResul
             if chosen is not None:
                 chosen.add(path.resolve())
         else:
-            raise FlowError("no such file or folder.", Location(path))
+            raise FlowError(_not_a_flow_file(path), Location(path))
     findings: list[Finding] = []
     files = 0
     for folder, chosen in wanted.items():
@@ -924,6 +887,15 @@ def lint_paths(paths: Sequence[Path], guidance: Path | None = None) -> LintResul
         findings.extend(found)
         files += count
     return LintResult(tuple(findings), files, guidance)
+
+
+def _not_a_flow_file(path: Path) -> str:
+    """Why a path that is neither a file nor a folder cannot be linted (a FIFO, a device)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "no such file or folder."
+    return not_regular(mode) or "cannot be read."
 
 
 def _lint_folder(

@@ -625,9 +625,23 @@ def outcome_fact_questions(decisions: dict[str, DecisionTerm]) -> list[Question]
 
 
 def flow_files(directory: Path) -> list[Path]:
-    """The flow files of a directory, in name order (sources and record form excluded)."""
+    """The flow files of a directory, in name order (sources and record form excluded).
+
+    A folder, FIFO or device named `*.yaml` is no flow and is passed over; a symbolic link to
+    nothing is refused, naming it, since it was surely meant to be one.
+    """
     names = {SOURCES_FILE, RECORD_FORM_FILE}
-    return sorted(p for p in directory.glob("*.y*ml") if p.name not in names and p.is_file())
+    found = []
+    for path in sorted(directory.glob("*.y*ml")):
+        if path.is_symlink() and not path.exists():
+            raise FlowError(
+                "is a symbolic link to a file that does not exist.",
+                Location(path),
+                "Remove the link, or put back the flow it points to.",
+            )
+        if path.name not in names and path.is_file():
+            found.append(path)
+    return found
 
 
 def load_catalogue(directory: Path | None = None) -> Catalogue:
@@ -641,7 +655,14 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
 
 
 def _mtimes(directory: Path) -> tuple[tuple[str, int], ...]:
-    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.y*ml")))
+    return tuple((p.name, _mtime(p)) for p in sorted(directory.glob("*.y*ml")))
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:  # a link to nothing: reading the folder says which file it is
+        return -1
 
 
 @functools.lru_cache(maxsize=8)

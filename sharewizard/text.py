@@ -13,6 +13,20 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>|#~!&{}])")
 _MD_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
 
 
+#: How much of a value an error message quotes (the README promises at most this).
+PREVIEW_CHARS = 80
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """At most `limit` characters of a value, quoted with control characters escaped.
+
+    Every message that quotes something a user typed or a file holds quotes it through this, so
+    no message repeats a whole value (a 20,000-character key, a 9,000-item list).
+    """
+    shown = repr(text[:limit])
+    return shown + ("…" if len(text) > limit else "")
+
+
 def strip_controls(text: str) -> str:
     """Remove terminal control characters (ESC and friends) so text cannot restyle a terminal."""
     return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from sharewizard.errors import AnswersError, FlowError, Location, RecordError, SharewizardError
+from sharewizard.text import preview
 
 JsonPath = tuple[Any, ...]
 
@@ -68,7 +69,6 @@ FLOW_LIMITS = Limits(
     "a flow file", 5 * MB, aliases=True, max_size=1_000_000
 )  # 10,000 questions fit
 RECORD_LIMITS = Limits("a record", 5 * MB, aliases=False)
-PREVIEW_CHARS = 80
 
 
 def limits_for(kind: type[SharewizardError]) -> Limits:
@@ -78,12 +78,6 @@ def limits_for(kind: type[SharewizardError]) -> Limits:
     if issubclass(kind, RecordError):
         return RECORD_LIMITS
     return FLOW_LIMITS
-
-
-def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
-    """At most `limit` characters of a value, quoted with control characters escaped."""
-    shown = repr(text[:limit])
-    return shown + ("…" if len(text) > limit else "")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -96,7 +90,8 @@ def _size_words(n: int) -> str:
 # --- reading only regular files ------------------------------------------------------------------
 
 
-def _not_regular(mode: int) -> str | None:
+def not_regular(mode: int) -> str | None:
+    """What a file of this mode is, when it is not a regular file ("is a folder, …"), else None."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
@@ -121,7 +116,7 @@ def read_regular(path: Path, limits: Limits, kind: type[SharewizardError]) -> by
         "nothing was read."
     )
     try:
-        problem = _not_regular(os.stat(path).st_mode)
+        problem = not_regular(os.stat(path).st_mode)
         if problem:
             raise kind(problem, Location(path))
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -131,7 +126,7 @@ def read_regular(path: Path, limits: Limits, kind: type[SharewizardError]) -> by
         raise kind(f"cannot read the file: {exc.strerror}.", Location(path)) from None
     try:
         info = os.fstat(fd)
-        problem = _not_regular(info.st_mode)
+        problem = not_regular(info.st_mode)
         if problem:
             raise kind(problem, Location(path))
         if info.st_size > limits.max_bytes:
@@ -262,6 +257,17 @@ def _too_large(where: Location, limits: Limits, kind: type[SharewizardError]) ->
     )
 
 
+def _tagged(
+    tag: str, where: Location, limits: Limits, kind: type[SharewizardError]
+) -> SharewizardError:
+    shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
+    return kind(
+        f"the YAML tag {preview(shown, 40)} is not allowed in {limits.what}.",
+        where,
+        "Remove the tag and write the value plainly (in quotes if it is text).",
+    )
+
+
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
@@ -270,6 +276,9 @@ def _check_events(
 ) -> _Builder | None:
     """Walk the YAML event stream once, refusing what is past the limits before building it.
 
+    No value may carry an explicit tag (`!!int`, `!!timestamp`, `!!binary`, `!foo`): PyYAML's
+    constructors for them take no limits and fail in ways no check here foresees, and no
+    sharewizard file needs one, so every number is read as written, under `max_number`.
     Sizes of anchored values are remembered, so an alias adds the size it would expand to
     without being expanded; an alias to a value still being read (a cycle) is refused.
     A plain document (see `_Builder`) of a kind that may hold no aliases is built on the way
@@ -299,6 +308,8 @@ def _check_events(
             event = loader.get_event()
             if event is None or isinstance(event, yaml.StreamEndEvent):
                 break
+            if getattr(event, "tag", None) is not None:
+                raise _tagged(event.tag, at(event), limits, kind)
             if built is not None and built.plain:
                 built.take(event)
             if isinstance(event, yaml.AliasEvent):
@@ -487,8 +498,9 @@ def _index_nodes(
     values: dict[JsonPath, tuple[int, int]],
     keys: dict[JsonPath, tuple[int, int]],
     kind: type[SharewizardError],
+    duplicates: list[SharewizardError] | None = None,
 ) -> None:
-    """Record positions of every node and reject duplicate mapping keys."""
+    """Record positions of every node; a key given twice is raised, or added to `duplicates`."""
     values[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, tuple[int, int]] = {}
@@ -496,17 +508,20 @@ def _index_nodes(
             key = key_node.value
             if key in seen:
                 line, col = _mark(key_node)
-                raise kind(
-                    f"duplicate key {key!r} (first given at line {seen[key][0]}).",
+                error = kind(
+                    f"duplicate key {preview(str(key))} (first given at line {seen[key][0]}).",
                     Location(doc_path, line, col, format_path(path + (key,))),
                     "Remove one of them: YAML would silently keep only the last.",
                 )
+                if duplicates is None:
+                    raise error
+                duplicates.append(error)
             seen[key] = _mark(key_node)
             keys[path + (key,)] = _mark(key_node)
-            _index_nodes(value_node, path + (key,), doc_path, values, keys, kind)
+            _index_nodes(value_node, path + (key,), doc_path, values, keys, kind, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _index_nodes(item, path + (index,), doc_path, values, keys, kind)
+            _index_nodes(item, path + (index,), doc_path, values, keys, kind, duplicates)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -518,16 +533,27 @@ def parse_yaml(
     path: Path,
     kind: type[SharewizardError] = FlowError,
     limits: Limits | None = None,
+    *,
+    duplicates: list[SharewizardError] | None = None,
 ) -> YamlDocument:
-    """Parse YAML text safely within `limits`, keeping positions; errors name line and column."""
+    """Parse YAML text safely within `limits`, keeping positions; errors name line and column.
+
+    A key given twice is an error, unless `duplicates` is a list: then each is added to it and
+    the last value is kept (so `lint` can report them all).
+    """
     limits = limits or limits_for(kind)
     built = _check_events(text, path, kind, limits)
     if built is not None:
         return YamlDocument(path, built.data, built.values, built.keys, text)
-    return _composed(text, path, kind)
+    return _composed(text, path, kind, duplicates)
 
 
-def _composed(text: str, path: Path, kind: type[SharewizardError]) -> YamlDocument:
+def _composed(
+    text: str,
+    path: Path,
+    kind: type[SharewizardError],
+    duplicates: list[SharewizardError] | None = None,
+) -> YamlDocument:
     """Compose and construct a document already checked against the limits, with positions."""
     loader = _Loader(text)
     try:
@@ -562,7 +588,7 @@ def _composed(text: str, path: Path, kind: type[SharewizardError]) -> YamlDocume
     values: dict[JsonPath, tuple[int, int]] = {}
     keys: dict[JsonPath, tuple[int, int]] = {}
     if node is not None:
-        _index_nodes(node, (), path, values, keys, kind)
+        _index_nodes(node, (), path, values, keys, kind, duplicates)
     return YamlDocument(path, data, values, keys, text)
 
 
@@ -704,11 +730,19 @@ def parse_json(
 
 
 def read_yaml(
-    path: Path, kind: type[SharewizardError] = FlowError, limits: Limits | None = None
+    path: Path,
+    kind: type[SharewizardError] = FlowError,
+    limits: Limits | None = None,
+    *,
+    duplicates: list[SharewizardError] | None = None,
 ) -> YamlDocument:
-    """Read and parse a YAML file (JSON when it ends in `.json`) within the limits for `kind`."""
+    """Read and parse a YAML file (JSON when it ends in `.json`) within the limits for `kind`.
+
+    This is the one reader of YAML files; `duplicates` is as for `parse_yaml` (YAML only: JSON
+    keys given twice are always an error).
+    """
     limits = limits or limits_for(kind)
     text = decode_text(read_regular(path, limits, kind), path, kind)
     if path.suffix.lower() == ".json":
         return parse_json(text, path, kind, limits)
-    return parse_yaml(text, path, kind, limits)
+    return parse_yaml(text, path, kind, limits, duplicates=duplicates)

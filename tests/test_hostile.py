@@ -316,6 +316,102 @@ def test_replay_force_over_a_fifo_is_one_error_line(tmp_path, capsys):
     assert f"{out / 'refer.record.json'}: is a named pipe (FIFO)" in stderr
 
 
+# --- explicit YAML tags ------------------------------------------------------------------------
+
+TAGGED = [
+    ("!!int 0x" + "F" * 4000, "!!int"),
+    ("!!int 0b" + "1" * 15000, "!!int"),
+    ("!!int " + ":".join(["59"] * 3000), "!!int"),
+    ("!!int " + "1" * 4301, "!!int"),
+    ("!!timestamp nope", "!!timestamp"),
+    ("!!bool maybe", "!!bool"),
+    ("!!bool ''", "!!bool"),
+    ("!!float 1e999", "!!float"),
+    ("!!binary aGk=", "!!binary"),
+    ("!!set {a}", "!!set"),
+    ("!!str 'yes'", "!!str"),
+    ("!foo yes", "!foo"),
+    ("!!python/object/apply:os.system ['true']", "!!python/object/apply:os.system"),
+]
+
+
+@pytest.mark.parametrize(("value", "tag"), TAGGED, ids=[t for _, t in TAGGED])
+def test_an_explicit_tag_in_an_answers_file_is_refused_at_its_line(tmp_path, capsys, value, tag):
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f"flow: demo\nanswers:\n  concern: {value}\n")
+    code, out, err = run(
+        capsys, "decide", "--answers", str(answers), "--out", str(tmp_path / "r.json")
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        f"Error: {answers}:3:12: the YAML tag {tag!r} is not allowed in an answers file. "
+        "Remove the tag and write the value plainly (in quotes if it is text).\n"
+    )
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_one_tagged_file_among_twenty_stops_no_replay(tmp_path, capsys):
+    """The review's R7: one file with `!!bool maybe` aborted the whole batch with exit 70."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    for n in range(20):
+        shutil.copy(GOOD, inputs / f"f{n:02}.yaml")
+    (inputs / "f10.yaml").write_text("flow: demo\nanswers:\n  concern: !!bool maybe\n")
+    code, stdout, _ = run(capsys, "replay", str(inputs), "--out-dir", str(out), "--json")
+    report = json.loads(stdout)
+    assert code == 2
+    assert report["records_written"] == 19
+    [error] = [r["error"] for r in report["results"] if r["error"]]
+    assert error.startswith(f"{inputs / 'f10.yaml'}:3:12: the YAML tag '!!bool'")
+
+
+def test_a_tagged_draft_is_listed_and_refused_with_its_line(tmp_path, capsys, monkeypatch):
+    drafts = tmp_path / "data" / "drafts"
+    drafts.mkdir(parents=True)
+    monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(tmp_path / "data"))
+    draft = drafts / "demo-x.answers.yaml"
+    draft.write_text("flow: demo\nanswers:\n  concern: !!int 0x" + "F" * 4000 + "\n")
+    code, out, _ = run(capsys, "drafts")
+    assert code == 0 and "demo-x" in out
+    code, _, err = run(capsys, "--plain", "decide", "--resume", "demo-x")
+    assert code == 2
+    assert err.startswith(f"Error: {draft}:3:12: the YAML tag '!!int' is not allowed")
+
+
+@pytest.mark.parametrize(
+    ("name", "edit"),
+    [
+        ("demo.yaml", lambda text: text.replace("version: 3", "version: !!int 0x" + "F" * 4000)),
+        ("sources.yaml", lambda text: text.replace("title: ", "title: !!timestamp nope #", 1)),
+        ("record.yaml", lambda text: text.replace("shares: true", "shares: !!bool maybe", 1)),
+    ],
+)
+def test_an_explicit_tag_in_a_flows_folder_is_refused_at_its_line(tmp_path, capsys, name, edit):
+    flows = tmp_path / "flows"
+    shutil.copytree(CATALOGUE, flows)
+    path = flows / name
+    path.write_text(edit(path.read_text()))
+    for command in (["list"], ["lint"]):
+        args = ["--flows", str(flows), *command] if command == ["list"] else ["lint", str(flows)]
+        with pytest.raises(SystemExit) as stopped:
+            main(args)
+        _, err = capsys.readouterr()
+        assert stopped.value.code == 2
+        assert err.startswith(f"Error: {path}:") and "the YAML tag '!!" in err, err
+        assert "is not allowed in a flow file" in err
+
+
+def test_an_explicit_tag_in_a_case_study_is_named(tmp_path, capsys):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    case = cases / "tagged.yaml"
+    text = (FIXTURES / "cases" / "demo-injury.yaml").read_text()
+    case.write_text(text.replace("faq: [9]", "faq: [!!int 0b" + "1" * 15000 + "]"))
+    code, out, err = run(capsys, "cases", "--cases", str(cases))
+    assert code in (0, 2), err
+    assert f"{case}:12:9: the YAML tag '!!int' is not allowed" in out + err
+
+
 # --- replay carries on ---------------------------------------------------------------------------
 
 
