@@ -22,6 +22,7 @@ from sharewizard.console import Env
 from sharewizard.errors import Location, UsageError
 from sharewizard.model import Answer, Catalogue, Citation, Flow, Outcome, Question
 from sharewizard.summary import DECISION_STYLE, plain
+from sharewizard.text import typed_number
 from sharewizard.train import (
     Case,
     Walk,
@@ -227,8 +228,9 @@ def _choose(
             if reply == "ctrl-c":
                 raise KeyboardInterrupt
         reply = "" if reply == "enter" else reply
-        if reply.isdigit() and 1 <= int(reply) <= len(options):
-            return options[int(reply) - 1]
+        number = typed_number(reply, len(options))
+        if number is not None:
+            return options[number - 1]
         if reply in options:
             return reply
         console.print("Please type one of the numbers above.", markup=False)

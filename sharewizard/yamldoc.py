@@ -81,6 +81,8 @@ def limits_for(kind: type[SharewizardError]) -> Limits:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Bytes that were not UTF-8, read with `surrogateescape`, become such escapes when written out.
+_LONE_SURROGATE = "a text holds a lone surrogate escape (such as \\ud800), which is not a character"
 
 
 def _size_words(n: int) -> str:
@@ -221,12 +223,7 @@ def _check_text(value: str, where: Location, limits: Limits, kind: type[Sharewiz
             where,
         )
     if not value.isascii() and _SURROGATE.search(value):
-        raise kind(
-            f"a text holds a lone surrogate escape (such as \\ud800), which is not a character: "
-            f"{preview(value)}.",
-            where,
-            "Remove the escape.",
-        )
+        raise kind(f"{_LONE_SURROGATE}: {preview(value)}.", where, "Remove the escape.")
 
 
 def _too_long_number(
@@ -563,6 +560,8 @@ def _composed(
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         problem = exc.problem or exc.context or "not valid YAML"
+        if "invalid Unicode character escape" in problem:  # PyYAML's words for `"\\udca3"`
+            raise kind(f"{_LONE_SURROGATE}.", where, "Remove the escape.") from None
         if exc.context and exc.context_mark and exc.problem:
             cm = exc.context_mark
             problem = f"{exc.context} (line {cm.line + 1}, column {cm.column + 1}): {exc.problem}"

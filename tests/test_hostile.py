@@ -412,6 +412,66 @@ def test_an_explicit_tag_in_a_case_study_is_named(tmp_path, capsys):
     assert f"{case}:12:9: the YAML tag '!!int' is not allowed" in out + err
 
 
+# --- typed lines ---------------------------------------------------------------------------------
+
+WALK = b"1\nyes\nyes\nno\nyes\nno\nno\n\n"  # share-without-consent, to its outcome
+RECORD = b"CSC\nphone\n2026-11-23\npublic-task\nBecause TYPED\nyes\nCASE-1\nRole\n\n\n"
+
+
+def plain_decide(tmp_path, typed: bytes, **env: str) -> subprocess.CompletedProcess[bytes]:
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--plain", "decide", "share-without-consent"]
+        + ["--out", str(tmp_path / "r.json")],
+        input=typed,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "SHAREWIZARD_DATA_DIR": str(tmp_path / "data"), **env},
+    )
+
+
+def test_a_typed_line_that_is_not_utf8_is_refused_and_the_walk_goes_on(tmp_path):
+    """The review's R2: "£" from a Latin-1 terminal ended in exit 70 and an unreadable draft."""
+    done = plain_decide(tmp_path, WALK + b"\xa3 500 TYPED\nWhat TYPED\n" + RECORD)
+    assert done.returncode == 0, done.stderr
+    assert b"the line holds bytes that are not UTF-8 text, so none of it was kept" in done.stdout
+    record = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [f["value"] for f in record["fields"] if f["id"] == "what"] == ["What TYPED"]
+    assert not list((tmp_path / "data" / "drafts").glob("*"))  # done: no draft left
+
+
+def test_an_ascii_standard_input_with_non_ascii_answers_is_no_crash(tmp_path):
+    done = plain_decide(
+        tmp_path, WALK + "£ 500\nWhat\n".encode() + RECORD, PYTHONIOENCODING="ascii"
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"the line holds bytes that are not ASCII text" in done.stdout
+
+
+@pytest.mark.parametrize("typed", ["\u00b2", "\u2460", "9" * 4301])
+def test_a_digit_that_names_no_choice_is_asked_again_not_a_crash(tmp_path, typed):
+    """The review's R10: `²` or 4,301 digits at a choice exited 70."""
+    done = plain_decide(tmp_path, typed.encode() + b"\n")
+    assert done.returncode == 130, done.stderr  # asked again, then end of input: a draft
+    assert b"Not one of the choices" in done.stdout
+
+
+def test_a_draft_holding_a_lone_surrogate_is_refused_naming_its_line(tmp_path, capsys, monkeypatch):
+    """Drafts written before typed lines were checked hold `"\\udca3"`: exit 2, located."""
+    monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(tmp_path / "data"))
+    drafts = tmp_path / "data" / "drafts"
+    drafts.mkdir(parents=True)
+    draft = drafts / "demo-x.answers.yaml"
+    draft.write_text('flow: demo\nanswers:\n  concern: "yes"\n  note: "\\udca3 500"\n')
+    code, _, err = run(capsys, "--plain", "decide", "--resume", "demo-x")
+    assert code == 2
+    assert err == (
+        f"Error: {draft}:4:12: a text holds a lone surrogate escape (such as \\ud800), which is "
+        "not a character. Remove the escape.\n"
+    )
+
+
 # --- replay carries on ---------------------------------------------------------------------------
 
 
