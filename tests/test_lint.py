@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -435,7 +436,8 @@ def test_every_key_given_twice_is_listed_not_only_the_first(tmp_path):
         (
             "a: &a [x,x,x,x,x,x,x,x,x]\n"
             + "".join(
-                f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefghi", "bcdefghij")
+                f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n"
+                for a, b in itertools.pairwise("abcdefghij")
             ),
             ":7:11: too large: more than 1,000,000 values once its aliases (*name) are expanded",
         ),
