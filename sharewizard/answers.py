@@ -17,6 +17,7 @@ from sharewizard.errors import AnswersError, Location
 from sharewizard.files import write_private
 from sharewizard.loader import YamlDocument, check_schema, read_yaml
 from sharewizard.model import Answer, Catalogue, Flow
+from sharewizard.text import preview
 
 SCHEMA_VERSION = 1
 
@@ -126,13 +127,13 @@ def resolve_flow(catalogue: Catalogue, answers: AnswersFile, part: Part | None =
     flow = catalogue.flows.get(part.flow_id)
     if flow is None:
         raise AnswersError(
-            f"unknown flow {part.flow_id!r}.",
+            f"unknown flow {preview(part.flow_id)}.",
             answers.locate(f"{prefix}flow"),
             f"Flows: {', '.join(sorted(catalogue.flows))}.",
         )
     if part.flow_version is not None and part.flow_version != flow.version:
         raise AnswersError(
-            f"recorded against version {part.flow_version} of {flow.id!r}, "
+            f"recorded against version {preview(part.flow_version)} of {preview(flow.id)}, "
             f"but the flow is now version {flow.version}.",
             answers.locate(f"{prefix}flow.version"),
             "Check the answers still fit the changed flow, then update the version.",

@@ -11,6 +11,7 @@ import typer
 
 from sharewizard.cli_common import HelpCommand, command, env_of
 from sharewizard.errors import ExitStatus, Location, UsageError
+from sharewizard.text import preview
 
 
 class FactcheckFormat(str, Enum):
@@ -124,7 +125,7 @@ def factcheck(
         catalogue = load_catalogue(_flows_option(ctx))
         if flow not in catalogue.flows:
             raise UsageError(
-                f"no flow {flow!r}.",
+                f"no flow {preview(flow)}.",
                 Location(field="FLOW"),
                 f"Flows: {', '.join(sorted(catalogue.flows))}.",
             )

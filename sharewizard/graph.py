@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sharewizard.errors import SharewizardError, UsageError
 from sharewizard.model import HANDOFF_PREFIX, Condition, DecisionTerm, Flow, Question
+from sharewizard.text import preview
 
 if TYPE_CHECKING:
     from rich.tree import Tree
@@ -248,7 +249,9 @@ def render(flow: Flow, fmt: str, decisions: Mapping[str, DecisionTerm] | None = 
         return to_dot(flow, decisions)
     if fmt == "svg":
         return to_svg(to_dot(flow, decisions))
-    raise UsageError(f"unknown diagram format {fmt!r}.", hint=f"Use one of: {', '.join(FORMATS)}.")
+    raise UsageError(
+        f"unknown diagram format {preview(fmt)}.", hint=f"Use one of: {', '.join(FORMATS)}."
+    )
 
 
 # --- Rich tree ---------------------------------------------------------------------------------

@@ -427,9 +427,9 @@ def _choose_draft_typed(found: list[Any], console: Console, stdin: IO[str]) -> P
         line = stdin.readline()
         if not line:
             raise EOFError
-        number = typed_number(line.strip(), len(found))
-        if number is not None:
-            return Path(found[number - 1].path)
+        chosen = typed_number(line.strip(), len(found))
+        if chosen is not None:
+            return Path(found[chosen - 1].path)
         console.print(Text(f"Type a number from 1 to {len(found)}."))
 
 

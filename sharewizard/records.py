@@ -14,6 +14,7 @@ from sharewizard.errors import Location, RecordError, TamperedRecord
 from sharewizard.files import PendingWrite, start_private_write
 from sharewizard.model import Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.session import Decision
+from sharewizard.text import preview
 
 SCHEMA_VERSION = 2
 FORMATS = ("json", "md", "text")
@@ -325,7 +326,7 @@ def _parse_record(text: str, path: Path) -> Record:
     if not isinstance(record, dict) or record.get("schema_version") != SCHEMA_VERSION:
         found = record.get("schema_version") if isinstance(record, dict) else None
         raise RecordError(
-            f"schema_version is {_shorten(repr(found))}; this sharewizard reads {SCHEMA_VERSION}.",
+            f"schema_version is {preview(found)}; this sharewizard reads {SCHEMA_VERSION}.",
             Location(path, field="schema_version"),
         )
     return cast(Record, record)
@@ -386,7 +387,7 @@ def parse_timestamp(text: str) -> str:
     """
     from sharewizard.errors import UsageError
 
-    shown = repr(text[:80])
+    shown = preview(text)
     given = text.strip()
     if given.endswith(("z", "Z")):
         given = given[:-1] + "+00:00"

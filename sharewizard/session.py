@@ -9,6 +9,7 @@ from typing import Protocol
 from sharewizard import engine
 from sharewizard.errors import AnswersError, Interrupted, Location
 from sharewizard.model import Answer, Catalogue, Flow, Handoff, Outcome, Question, Step
+from sharewizard.text import preview
 
 
 class GoBack:
@@ -410,7 +411,7 @@ class ScriptedAsker:
         if question.type == "text" and not question.required:
             return ""
         raise AnswersError(
-            f"no answer to {question.id!r} ({question.text}), which this path needs.",
+            f"no answer to {preview(question.id)} ({question.text}), which this path needs.",
             Location(self.source, field=f"answers.{question.id}"),
             "Add it to the answers file.",
         )
@@ -467,13 +468,14 @@ def _route_segments(
         flow = catalogue.flows.get(segment_id)
         where = Location(field=f"route.{segment_id}")
         if flow is None:
-            raise AnswersError(f"{segment_id!r} names no flow.", where)
+            raise AnswersError(f"{preview(segment_id)} names no flow.", where)
         progress = engine.start(flow, answers, f"route.{segment_id}")
         step = engine.next_step(flow, progress.answers)
         following = route[index + 1][0] if index + 1 < len(route) else flow_id
         if not isinstance(step, Handoff) or following not in step.flow_ids:
             raise AnswersError(
-                f"these answers to {segment_id!r} do not lead to the flow {following!r}.",
+                f"these answers to {preview(segment_id)} do not lead to the flow "
+                f"{preview(following)}.",
                 where,
                 "Check the route's answers, or leave `route` out.",
             )

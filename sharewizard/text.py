@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import reprlib
 
 # C0 controls but tab and newline, DEL and C1 controls: ANSI escape sequences start with these.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -20,14 +21,23 @@ _MD_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
 PREVIEW_CHARS = 80
 
 
-def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
-    """At most `limit` characters of a value, quoted with control characters escaped.
+def preview(value: object, limit: int = PREVIEW_CHARS) -> str:
+    """At most `limit` characters of a value as Python writes it: text quoted, controls escaped.
 
     Every message that quotes something a user typed or a file holds quotes it through this, so
     no message repeats a whole value (a 20,000-character key, a 9,000-item list).
     """
-    shown = repr(text[:limit])
-    return shown + ("…" if len(text) > limit else "")
+    if isinstance(value, str):
+        return repr(value[:limit]) + ("…" if len(value) > limit else "")
+    try:
+        shown = _SHORT.repr(value)  # a list shows its first few items, each of them cut short
+    except ValueError:  # an int of more digits than Python will write out
+        return "a number of thousands of digits"
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 40
 
 
 def typed_number(reply: str, count: int) -> int | None:

@@ -472,6 +472,47 @@ def test_a_draft_holding_a_lone_surrogate_is_refused_naming_its_line(tmp_path, c
     )
 
 
+# --- messages quote values short -----------------------------------------------------------------
+
+LONG = "k" * 19_000  # a key this long must be written `? key` (YAML keys are else 1,024 at most)
+ECHOES = {
+    "a list as a single answer": "answers:\n  concern: [" + ",".join(["y" * 100] * 9000) + "]\n",
+    "an unknown question id": f"answers:\n  ? {LONG}\n  : 'yes'\n",
+    "an unknown record field": f"answers: {{concern: 'no'}}\nrecord:\n  ? {LONG}\n  : x\n",
+    "an unknown top-level key": f"answers: {{concern: 'no'}}\n? {LONG}\n: x\n",
+    "a route through no flow": f"route:\n  ? {LONG}\n  : {{}}\nanswers: {{concern: 'no'}}\n",
+    "a bad choice": f"answers:\n  concern: {LONG}\n",
+}
+
+
+@pytest.mark.parametrize("body", ECHOES.values(), ids=ECHOES.keys())
+def test_an_error_quotes_at_most_80_characters_of_a_value(tmp_path, capsys, body):
+    """The review's R15: a 9,000-item answer was echoed in 936,076 bytes."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text("flow: demo\n" + body)
+    code, _, err = run(
+        capsys, "decide", "--answers", str(answers), "--out", str(tmp_path / "r.json")
+    )
+    assert code == 2
+    assert err.startswith(f"Error: {answers}:") and "not valid YAML" not in err
+    assert len(err) < 600, err[:600]
+
+
+def test_a_long_flow_version_or_expectation_is_quoted_short(tmp_path, capsys):
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f"flow: {{id: demo, version: '{LONG}'}}\nanswers: {{concern: 'no'}}\n")
+    code, _, err = run(
+        capsys, "decide", "--answers", str(answers), "--out", str(tmp_path / "r.json")
+    )
+    assert code == 2 and "recorded against version 'kkkk" in err and len(err) < 600
+    answers.write_text(f"flow: demo\nanswers: {{concern: 'no'}}\nexpect: {{outcome: {LONG}}}\n")
+    code, out, err = run(
+        capsys, "replay", str(answers), "--check", "--out-dir", str(tmp_path / "o")
+    )
+    assert code == 1 and "outcome: expected 'kkkk" in out + err
+    assert len(out + err) < 1000
+
+
 # --- replay carries on ---------------------------------------------------------------------------
 
 
