@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from sharewizard.errors import SharewizardError, UsageError
 from sharewizard.model import HANDOFF_PREFIX, Condition, DecisionTerm, Flow, Question
-from sharewizard.text import preview
+from sharewizard.text import for_screen, preview
 
 if TYPE_CHECKING:
     from rich.tree import Tree
@@ -143,8 +143,8 @@ _MERMAID_ENTITIES = {
 
 
 def mermaid_text(text: str) -> str:
-    """Text safe inside a double-quoted Mermaid label."""
-    return "".join(_MERMAID_ENTITIES.get(char, char) for char in text)
+    """Text safe inside a double-quoted Mermaid label (and on a terminal: no controls)."""
+    return "".join(_MERMAID_ENTITIES.get(char, char) for char in for_screen(text))
 
 
 def _mermaid_id(node: str) -> str:
@@ -187,8 +187,8 @@ def to_mermaid(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) 
 
 
 def dot_text(text: str, width: int = 32) -> str:
-    """Text as the inside of a double-quoted dot string, wrapped into centred lines."""
-    lines = textwrap.wrap(" ".join(text.split()), width) or [""]
+    """Text as the inside of a double-quoted dot string, wrapped into centred lines, no controls."""
+    lines = textwrap.wrap(" ".join(for_screen(text).split()), width) or [""]
     escaped = [line.replace("\\", "\\\\").replace('"', '\\"') for line in lines]
     return "\\n".join(escaped)
 
