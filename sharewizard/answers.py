@@ -65,6 +65,28 @@ class AnswersFile:
         path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
         return self.doc.locate(path)
 
+    def places(self, part: Part | None = None) -> dict[str, str]:
+        """Where each flow's answers sit in the file, for a part: its own, and the route's."""
+        part = part or self.parts[0]
+        own = f"{part.where}.answers" if part.where else "answers"
+        return {**{flow_id: f"route.{flow_id}" for flow_id, _ in self.route}, part.flow_id: own}
+
+    def located(self, error: AnswersError, part: Part | None = None) -> AnswersError:
+        """`error` (naming a field such as `answers.concern`) placed at its line in this file.
+
+        Errors about other files come back as they are. `part` is the decision the error is
+        about, whose record fields sit under its own place in the file.
+        """
+        if error.location.path not in (None, str(self.path)):
+            return error
+        field_name = error.location.field or ""
+        if part is not None and part.where and field_name.startswith("record."):
+            field_name = f"{part.where}.{field_name}"
+        where = self.locate(field_name)
+        return AnswersError(
+            error.message, Location(where.path, where.line, where.column, field_name), error.hint
+        )
+
 
 def _flow_ref(raw: Any) -> tuple[str, str | None]:
     if isinstance(raw, str):

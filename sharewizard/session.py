@@ -221,6 +221,7 @@ class Session:
         if handoff.flow_id != self.flow.id:
             self._back_to_segment(visited.index(handoff.flow_id))
             self.stash.pop(leaving.id, None)  # ask that flow afresh if it is reached again
+            self.asker.begin(self.flow)  # back in that flow: say so before saying why
         question = self._last_question()
         answer = self.progress.answers[question.id]
         self.asker.reject(
@@ -398,11 +399,24 @@ class Session:
 
 
 class ScriptedAsker:
-    """Answers nothing by itself: every answer comes from the file; a missing one is an error."""
+    """Answers nothing by itself: every answer comes from the file; a missing one is an error.
 
-    def __init__(self, source: str, record_fields: set[str]) -> None:
+    `places` says where each flow's answers sit in the file (`route.triage`; `answers` when a
+    flow is not named), so that an error names the field as the file has it.
+    """
+
+    def __init__(
+        self, source: str, record_fields: set[str], places: Mapping[str, str] | None = None
+    ) -> None:
         self.source = source
         self.record_fields = record_fields
+        self.places = dict(places or {})
+        self.flow_id = ""  # the flow being asked (see `begin`)
+
+    def _field(self, question: Question) -> str:
+        if question.id in self.record_fields:
+            return f"record.{question.id}"
+        return f"{self.places.get(self.flow_id, 'answers')}.{question.id}"
 
     def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
         """Record fields and optional text may be left out; other questions on the path may not."""
@@ -412,7 +426,7 @@ class ScriptedAsker:
             return ""
         raise AnswersError(
             f"no answer to {preview(question.id)} ({question.text}), which this path needs.",
-            Location(self.source, field=f"answers.{question.id}"),
+            Location(self.source, field=self._field(question)),
             "Add it to the answers file.",
         )
 
@@ -425,11 +439,12 @@ class ScriptedAsker:
         return None
 
     def begin(self, flow: Flow) -> None:
-        """Nobody to tell."""
+        """Nobody to tell; the questions that follow are this flow's."""
+        self.flow_id = flow.id
 
     def reject(self, question: Question, message: str) -> None:
         """A file cannot be asked again: the refusal is an error naming the field."""
-        raise AnswersError(message, Location(self.source, field=f"record.{question.id}"))
+        raise AnswersError(message, Location(self.source, field=self._field(question)))
 
 
 def start_session(

@@ -513,6 +513,44 @@ def test_a_long_flow_version_or_expectation_is_quoted_short(tmp_path, capsys):
     assert len(out + err) < 1000
 
 
+# --- messages name the file ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answers", "where"),
+    [
+        (
+            "gone-question: 'yes'",
+            "3:18: answers.gone-question: 'gone-question' is not a question",
+        ),
+        ("concern: gone-choice", "3:12: answers.concern: 'gone-choice' is not an answer"),
+    ],
+)
+def test_resuming_a_draft_the_flow_has_outgrown_names_the_draft(
+    tmp_path, capsys, monkeypatch, answers, where
+):
+    monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "data" / "drafts").mkdir(parents=True)
+    draft = tmp_path / "data" / "drafts" / "demo-x.answers.yaml"
+    draft.write_text(f"flow: demo\nanswers:\n  {answers}\n")
+    code, _, err = run(capsys, "--plain", "decide", "--resume", "demo-x")
+    assert code == 2
+    assert err.startswith(f"Error: {draft}:{where}"), err
+
+
+def test_a_full_standard_output_is_named(tmp_path):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "sharewizard", "--flows", str(CATALOGUE), "list"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert done.stderr == "Error: cannot write to standard output: No space left on device.\n"
+
+
 # --- replay carries on ---------------------------------------------------------------------------
 
 
