@@ -10,12 +10,10 @@ import typer
 
 from sharewizard.cli_common import HelpCommand, HelpGroup, JsonOption, command, env_of
 from sharewizard.console import Env
-from sharewizard.text import for_screen
 
 
 def _say(env: Env, line: str) -> None:
-    """One line on standard output: controls out, bidi shown, escaped where it cannot be shown."""
-    line = for_screen(line)
+    """One line on standard output, escaped where its encoding cannot show a character."""
     encoding = getattr(env.stdout, "encoding", None) or "utf-8"
     try:
         shown = line.encode(encoding, errors="backslashreplace").decode(encoding)
