@@ -18,6 +18,7 @@ from sharewizard.files import write_private
 from sharewizard.loader import YamlDocument, check_schema, read_yaml
 from sharewizard.model import Answer, Catalogue, Flow
 from sharewizard.text import preview
+from sharewizard.yamldoc import dotted_path
 
 SCHEMA_VERSION = 1
 
@@ -62,8 +63,7 @@ class AnswersFile:
         """The file position of a field such as `answers.concern`, when known."""
         if self.doc is None or not dotted:
             return Location(self.path, field=dotted)
-        path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
-        return self.doc.locate(path)
+        return self.doc.locate(dotted_path(dotted))
 
     def places(self, part: Part | None = None) -> dict[str, str]:
         """Where each flow's answers sit in the file, for a part: its own, and the route's."""

@@ -23,6 +23,7 @@ from sharewizard.model import (
     Step,
 )
 from sharewizard.text import preview
+from sharewizard.yamldoc import dotted_path
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -137,7 +138,7 @@ def _located(file: AnswersFile, dotted: str, *, key: bool = False) -> Location:
     """Where `then.0.answers.x` sits in the file: its value, or with `key` its key."""
     if file.doc is None or not key:
         return file.locate(dotted)
-    return file.doc.locate(tuple(int(p) if p.isdigit() else p for p in dotted.split(".")), key=True)
+    return file.doc.locate(dotted_path(dotted), key=True)
 
 
 def load_cases(catalogue: Catalogue, directories: Iterable[Path]) -> list[Case]:

@@ -206,6 +206,17 @@ class YamlDocument:
         return kind(message, self.locate(path, key=key), hint)
 
 
+def dotted_path(dotted: str) -> JsonPath:
+    """`then.0.answers.x` as a JSON path: a part of (at most nine) ASCII digits is a list index.
+
+    The parts are keys from a file, so `²` or 4,301 digits stay keys rather than reach `int`.
+    """
+    return tuple(
+        int(part) if part.isascii() and part.isdigit() and len(part) <= 9 else part
+        for part in dotted.split(".")
+    )
+
+
 def format_path(path: JsonPath) -> str:
     """Render a JSON path as `questions[2].next`."""
     out = ""

@@ -513,6 +513,19 @@ def test_a_long_flow_version_or_expectation_is_quoted_short(tmp_path, capsys):
     assert len(out + err) < 1000
 
 
+@pytest.mark.parametrize("key", ["\u00b2", "9" * 4301], ids=["superscript", "4301-digits"])
+def test_a_key_of_digits_that_are_no_index_is_located_not_a_crash(tmp_path, capsys, key):
+    """A key read back from an error's field as a list index: `int('²')` exited 70."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f'flow: demo\nanswers:\n  ? "{key}"\n  : "yes"\n')
+    code, _, err = run(
+        capsys, "decide", "--answers", str(answers), "--out", str(tmp_path / "r.json")
+    )
+    assert code == 2
+    assert err.startswith(f"Error: {answers}:4:5: answers.{key[:80]}")
+    assert "is not a question of the flow 'demo'" in err
+
+
 # --- messages name the file ----------------------------------------------------------------------
 
 
