@@ -449,6 +449,21 @@ def test_an_ascii_standard_input_with_non_ascii_answers_is_no_crash(tmp_path):
     assert b"the line holds bytes that are not ASCII text" in done.stdout
 
 
+def test_replay_reads_a_non_ascii_path_from_an_ascii_standard_input(tmp_path):
+    import sys
+
+    shutil.copy(GOOD, tmp_path / "\u00e9.yaml")
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--flows", str(CATALOGUE), "replay", "-"],
+        input="\u00e9.yaml\n".encode(),
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    assert done.returncode == 0, done.stderr
+
+
 @pytest.mark.parametrize("typed", ["\u00b2", "\u2460", "9" * 4301])
 def test_a_digit_that_names_no_choice_is_asked_again_not_a_crash(tmp_path, typed):
     """The review's R10: `²` or 4,301 digits at a choice exited 70."""
