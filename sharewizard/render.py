@@ -19,14 +19,14 @@ MD_DATA_START = "<!-- sharewizard-record-data (the JSON record, for `sharewizard
 MD_DATA_END = "\n-->\n"
 MD_WIDTH = 100  # no line of a Markdown record is longer: it must read well with `cat`
 TEXT_WIDTH = 80  # a case note pasted into a case management system
-_CONTINUED = "\\"
-# A training record says so at its top, in every format (the JSON carries `training: true`).
-TRAINING_HEADING = "Training record: not a real decision."
-TRAINING_WORDS = "Made in practice with `sharewizard train`; do not file it as a decision."
+_CONTINUED = "\\"  # ends a wrapped line of embedded JSON (no pretty JSON line ends with it)
 FLOWS_WORDS = {
     "packaged": "packaged (the flows shipped with sharewizard)",
     "custom": "custom (flows from --flows, not the ones shipped with sharewizard)",
-}  # ends a wrapped line of embedded JSON (no pretty JSON line ends with it)
+}
+# A training record says so at its top, in every format (the JSON carries `training: true`).
+TRAINING_HEADING = "Training record: not a real decision."
+TRAINING_WORDS = "Made in practice with `sharewizard train`; do not file it as a decision."
 
 
 def to_json(record: Mapping[str, Any]) -> str:

@@ -19,6 +19,8 @@ _MD_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
 
 #: How much of a value an error message quotes (the README promises at most this).
 PREVIEW_CHARS = 80
+_SHORT = reprlib.Repr()  # values other than text: a few items of a list, each cut short
+_SHORT.maxstring = _SHORT.maxother = 40
 
 
 def preview(value: object, limit: int = PREVIEW_CHARS) -> str:
@@ -34,10 +36,6 @@ def preview(value: object, limit: int = PREVIEW_CHARS) -> str:
     except ValueError:  # an int of more digits than Python will write out
         return "a number of thousands of digits"
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
-
-
-_SHORT = reprlib.Repr()
-_SHORT.maxstring = _SHORT.maxother = 40
 
 
 def typed_number(reply: str, count: int) -> int | None:
