@@ -75,6 +75,11 @@ def for_screen(text: str) -> str:
     return _UNDECODED.sub(lambda m: f"<U+{ord(m.group()):04X}>", shown)
 
 
+def for_screen_line(text: str) -> str:
+    r"""`for_screen` for one line of a report: a line break in the text is shown as `\n`."""
+    return for_screen(text).replace("\n", "\\n")
+
+
 def md_escape(text: str) -> str:
     """Escape text so Markdown shows it literally: no emphasis, links, HTML, headings or lists."""
     escaped = _MD_INLINE.sub(r"\\\1", strip_controls(text))

@@ -10,7 +10,7 @@ from typing import Any
 
 from sharewizard.errors import ExitStatus, Location, RecordError, TamperedRecord
 from sharewizard.signing import TrustedKey
-from sharewizard.text import for_screen
+from sharewizard.text import for_screen_line
 
 
 class State(Enum):
@@ -166,8 +166,8 @@ def exit_status(verdicts: Sequence[Verdict]) -> ExitStatus:
 
 def report_line(verdict: Verdict) -> str:
     """`r.json: OK (checksum verifies)` or `r.json: TAMPERED: checksum does not match: ...`."""
-    name = for_screen(str(verdict.path))  # as the walk shows text: controls out, bidi shown
-    details = for_screen("; ".join(verdict.details))
+    name = for_screen_line(str(verdict.path))  # as the walk shows text: controls out, bidi shown
+    details = for_screen_line("; ".join(verdict.details))
     if verdict.state is State.OK:
         return f"{name}: OK ({details})"
     return f"{name}: {verdict.state.label}: {details}"
