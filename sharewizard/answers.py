@@ -17,6 +17,8 @@ from sharewizard.errors import AnswersError, Location
 from sharewizard.files import write_private
 from sharewizard.loader import YamlDocument, check_schema, read_yaml
 from sharewizard.model import Answer, Catalogue, Flow
+from sharewizard.text import preview
+from sharewizard.yamldoc import dotted_path
 
 SCHEMA_VERSION = 1
 
@@ -61,8 +63,29 @@ class AnswersFile:
         """The file position of a field such as `answers.concern`, when known."""
         if self.doc is None or not dotted:
             return Location(self.path, field=dotted)
-        path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
-        return self.doc.locate(path)
+        return self.doc.locate(dotted_path(dotted))
+
+    def places(self, part: Part | None = None) -> dict[str, str]:
+        """Where each flow's answers sit in the file, for a part: its own, and the route's."""
+        part = part or self.parts[0]
+        own = f"{part.where}.answers" if part.where else "answers"
+        return {**{flow_id: f"route.{flow_id}" for flow_id, _ in self.route}, part.flow_id: own}
+
+    def located(self, error: AnswersError, part: Part | None = None) -> AnswersError:
+        """`error` (naming a field such as `answers.concern`) placed at its line in this file.
+
+        Errors about other files come back as they are. `part` is the decision the error is
+        about, whose record fields sit under its own place in the file.
+        """
+        if error.location.path not in (None, str(self.path)):
+            return error
+        field_name = error.location.field or ""
+        if part is not None and part.where and field_name.startswith("record."):
+            field_name = f"{part.where}.{field_name}"
+        where = self.locate(field_name)
+        return AnswersError(
+            error.message, Location(where.path, where.line, where.column, field_name), error.hint
+        )
 
 
 def _flow_ref(raw: Any) -> tuple[str, str | None]:
@@ -126,13 +149,13 @@ def resolve_flow(catalogue: Catalogue, answers: AnswersFile, part: Part | None =
     flow = catalogue.flows.get(part.flow_id)
     if flow is None:
         raise AnswersError(
-            f"unknown flow {part.flow_id!r}.",
+            f"unknown flow {preview(part.flow_id)}.",
             answers.locate(f"{prefix}flow"),
             f"Flows: {', '.join(sorted(catalogue.flows))}.",
         )
     if part.flow_version is not None and part.flow_version != flow.version:
         raise AnswersError(
-            f"recorded against version {part.flow_version} of {flow.id!r}, "
+            f"recorded against version {preview(part.flow_version)} of {preview(flow.id)}, "
             f"but the flow is now version {flow.version}.",
             answers.locate(f"{prefix}flow.version"),
             "Check the answers still fit the changed flow, then update the version.",

@@ -185,10 +185,11 @@ def note(
     """
     from sharewizard.errors import Location, TamperedRecord
     from sharewizard.files import write_private
-    from sharewizard.records import load_record, verify
+    from sharewizard.records import load_valid_record, verify
     from sharewizard.render import to_text
+    from sharewizard.text import for_screen
 
-    loaded = load_record(record)
+    loaded = load_valid_record(record)
     if not verify(loaded):
         raise TamperedRecord(
             "the checksum does not match: the record was changed after it was written, so no "
@@ -198,7 +199,7 @@ def note(
         )
     text = to_text(loaded)
     if out is None:
-        typer.echo(text, nl=False)
+        typer.echo(for_screen(text), nl=False)  # bidi overrides shown, as in every summary
     else:
         write_private(out, text, force=force)
         env_of(ctx).err().print(f"Case note written to {out}", markup=False, soft_wrap=True)

@@ -11,6 +11,7 @@ import typer
 
 from sharewizard.cli_common import HelpCommand, command, env_of
 from sharewizard.errors import ExitStatus, Location, UsageError
+from sharewizard.text import preview
 
 
 class FactcheckFormat(str, Enum):
@@ -61,7 +62,7 @@ def lint(
     from sharewizard.flowsdir import default_flows_dir
     from sharewizard.guidance import find_guidance
     from sharewizard.lint import lint_paths
-    from sharewizard.text import strip_controls
+    from sharewizard.text import for_screen
 
     env = env_of(ctx)
     folder = find_guidance(guidance)
@@ -77,7 +78,7 @@ def lint(
         env.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     else:
         for finding in result.findings:
-            env.stdout.write(strip_controls(str(finding)) + "\n")
+            env.stdout.write(for_screen(str(finding)) + "\n")
         env.stdout.write(_summary(result.errors, result.warnings, result.files) + "\n")
         if folder is None:
             env.stderr.write(
@@ -124,7 +125,7 @@ def factcheck(
         catalogue = load_catalogue(_flows_option(ctx))
         if flow not in catalogue.flows:
             raise UsageError(
-                f"no flow {flow!r}.",
+                f"no flow {preview(flow)}.",
                 Location(field="FLOW"),
                 f"Flows: {', '.join(sorted(catalogue.flows))}.",
             )

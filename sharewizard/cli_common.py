@@ -16,6 +16,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from sharewizard.console import Env
+from sharewizard.text import preview
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -126,7 +127,7 @@ def _flag(value: Any) -> bool:
         return bool(value)
     word = str(value).strip().lower()
     if word not in _TRUE | _FALSE:
-        raise ValueError(f"{value!r} is not true or false.")
+        raise ValueError(f"{preview(value)} is not true or false.")
     return word in _TRUE
 
 
@@ -144,7 +145,7 @@ def _convert(annotation: Any) -> Callable[[Any], Any] | None:
             try:
                 return int(str(value).strip())
             except ValueError:
-                raise ValueError(f"{value!r} is not a whole number.") from None
+                raise ValueError(f"{preview(value)} is not a whole number.") from None
 
         return whole_number
     if isinstance(annotation, type) and issubclass(annotation, Enum):
@@ -155,7 +156,7 @@ def _convert(annotation: Any) -> Callable[[Any], Any] | None:
                 return value
             if str(value) not in members:
                 allowed = ", ".join(repr(v) for v in members)
-                raise ValueError(f"{value!r} is not one of {allowed}.")
+                raise ValueError(f"{preview(value)} is not one of {allowed}.")
             return members[str(value)]
 
         return member

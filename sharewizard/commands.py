@@ -16,6 +16,7 @@ from sharewizard import decide as facade
 from sharewizard.console import Env
 from sharewizard.errors import ExitStatus, Location, UsageError
 from sharewizard.model import Catalogue
+from sharewizard.text import preview
 
 if TYPE_CHECKING:  # answers files are read only with --answers or --resume (YAML is not needed)
     from sharewizard.answers import AnswersFile
@@ -84,11 +85,13 @@ def _load_answers(path: Path) -> AnswersFile:
 def _flow_id(catalogue: Catalogue, flow: str | None, source: AnswersFile | None) -> str:
     flows = ", ".join(sorted(catalogue.flows))
     if flow is not None and flow not in catalogue.flows:
-        raise UsageError(f"unknown flow {flow!r}.", Location(field="FLOW"), f"Flows: {flows}.")
+        raise UsageError(
+            f"unknown flow {preview(flow)}.", Location(field="FLOW"), f"Flows: {flows}."
+        )
     if source is not None:
         if flow is not None and flow != source.flow_id:
             raise UsageError(
-                f"the answers file is for {source.flow_id!r}, not {flow!r}.",
+                f"the answers file is for {preview(source.flow_id)}, not {preview(flow)}.",
                 source.locate("flow"),
                 "Leave FLOW out: the file names its flow.",
             )

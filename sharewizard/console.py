@@ -123,12 +123,18 @@ def tolerate_narrow_encodings() -> None:
     """On a terminal that cannot show a character (an ASCII-only one), show `?` instead of failing.
 
     Typographic quotes, arrows and box lines are decoration: losing them must never stop a
-    command, let alone turn into "a bug".
+    command, let alone turn into "a bug". Bytes typed that are not text in the terminal's
+    encoding are read as lone surrogates (as prompt_toolkit reads them), so that whoever reads
+    the line can refuse it with a message (`text.undecoded`) instead of crashing.
     """
-    for stream in (sys.stdout, sys.stderr):
+    for stream, errors in (
+        (sys.stdin, "surrogateescape"),
+        (sys.stdout, "replace"),
+        (sys.stderr, "replace"),
+    ):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             try:
-                reconfigure(errors="replace")
+                reconfigure(errors=errors)
             except (ValueError, OSError):
                 pass

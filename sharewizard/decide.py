@@ -301,15 +301,18 @@ def _first_session(
 ) -> Session:
     if resume is None:
         return start_session(catalogue, flow_id, asker)
-    return start_session(
-        catalogue,
-        resume.flow_id,
-        asker,
-        resume.answers,
-        resume.record,
-        route=resume.route,
-        queue=tuple(p.flow_id for p in resume.then),
-    )
+    try:
+        return start_session(
+            catalogue,
+            resume.flow_id,
+            asker,
+            resume.answers,
+            resume.record,
+            route=resume.route,
+            queue=tuple(p.flow_id for p in resume.then),
+        )
+    except AnswersError as exc:  # a question or answer the flow no longer has: say where
+        raise resume.located(exc) from None
 
 
 def _run_sitting(
@@ -405,7 +408,7 @@ def _decide_part(catalogue: Catalogue, answers: AnswersFile, part: Part) -> Deci
         session = start_session(
             catalogue,
             flow.id,
-            ScriptedAsker(str(answers.path), form_ids),
+            ScriptedAsker(str(answers.path), form_ids, answers.places(part)),
             part.answers,
             part.record,
             route=answers.route,
@@ -414,12 +417,4 @@ def _decide_part(catalogue: Catalogue, answers: AnswersFile, part: Part) -> Deci
         )
         return session.run(review=False)
     except AnswersError as exc:
-        field_name = exc.location.field or ""
-        if part.where and field_name.startswith("record."):
-            field_name = prefix + field_name
-        if exc.location.path not in (None, str(answers.path)):
-            raise
-        located = answers.locate(field_name)
-        raise AnswersError(
-            exc.message, Location(located.path, located.line, located.column, field_name), exc.hint
-        ) from None
+        raise answers.located(exc, part) from None

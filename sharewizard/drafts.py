@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sharewizard.errors import AnswersError, Location, SharewizardError, UsageError
 from sharewizard.files import write_private
+from sharewizard.text import preview
 
 DATA_ENV = "SHAREWIZARD_DATA_DIR"
 SUFFIX = ".answers.yaml"
@@ -53,7 +54,7 @@ def resolve(reference: str) -> Path:
     candidate = draft_path(reference)
     if not candidate.is_file():
         raise UsageError(
-            f"no draft {reference!r}.",
+            f"no draft {preview(reference)}.",
             Location(field="DRAFT"),
             "List the drafts with `sharewizard drafts`.",
         )

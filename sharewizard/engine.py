@@ -19,6 +19,7 @@ from sharewizard.model import (
     Question,
     Step,
 )
+from sharewizard.text import preview
 
 Answers = Mapping[str, Answer]
 
@@ -107,7 +108,7 @@ def check_answer(question: Question, value: object, where: Location | None = Non
     if isinstance(value, bool) and question.type == "yesno":
         value = YES if value else NO  # JSON answers files naturally say true/false
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise AnswersError(f"expected a single answer, got {value!r}.", where)
+        raise AnswersError(f"expected a single answer, got {preview(value)}.", where)
     text = str(value).strip()
     if question.choices:
         if question.choice(text) is None:
@@ -118,8 +119,10 @@ def check_answer(question: Question, value: object, where: Location | None = Non
 
 def _bad_choice(question: Question, value: str, where: Location) -> AnswersError:
     allowed = ", ".join(c.value for c in question.choices)
-    said = f"{value!r} is not an answer to" if value else "no answer given to"
-    return AnswersError(f"{said} {question.id!r} ({question.text}).", where, f"Answers: {allowed}.")
+    said = f"{preview(value)} is not an answer to" if value else "no answer given to"
+    return AnswersError(
+        f"{said} {preview(question.id)} ({question.text}).", where, f"Answers: {allowed}."
+    )
 
 
 def _check_text(question: Question, text: str, where: Location) -> str:
@@ -183,7 +186,7 @@ def start(flow: Flow, answers: Mapping[str, object], where: str = "answers") -> 
     for qid in answers:
         if qid not in flow.questions:
             raise AnswersError(
-                f"{qid!r} is not a question of the flow {flow.id!r}.",
+                f"{preview(qid)} is not a question of the flow {preview(flow.id)}.",
                 Location(field=f"{where}.{qid}"),
                 f"Questions: {', '.join(flow.questions)}.",
             )
@@ -272,7 +275,7 @@ def check_field(
     checked = check_answer(field, value, where)
     message = refusal(field, checked, context)
     if message is not None:
-        raise AnswersError(f"{checked!r} is refused here: {message}", where)
+        raise AnswersError(f"{preview(checked)} is refused here: {message}", where)
     return checked
 
 
@@ -288,7 +291,7 @@ def check_fields(
     for key in values:
         if key not in known:
             raise AnswersError(
-                f"{key!r} is not a record field.",
+                f"{preview(key)} is not a record field.",
                 Location(field=f"record.{key}"),
                 f"Fields: {', '.join(known)}.",
             )
@@ -304,8 +307,8 @@ def check_fields(
     for key in [f.id for f in fields if f.id in given]:
         if key not in checked:
             raise AnswersError(
-                f"{key!r} does not apply to the outcome {facts.get('outcome')!r} "
-                f"(decision {facts.get('decision')!r}), so it would contradict the record.",
+                f"{preview(key)} does not apply to the outcome {preview(facts.get('outcome'))} "
+                f"(decision {preview(facts.get('decision'))}), so it would contradict the record.",
                 Location(field=f"record.{key}"),
                 "Remove it, or check the answers lead to the outcome you meant.",
             )

@@ -18,6 +18,10 @@ class ExitStatus(IntEnum):
     INTERRUPTED = 130
 
 
+# A field's name may hold a key from the file (`answers.<key>`): a 20,000-character key is cut.
+_FIELD_CHARS = 120
+
+
 @dataclass
 class Location:
     """Where in which file something is wrong; any part may be unknown."""
@@ -35,7 +39,10 @@ class Location:
                 parts.append(str(self.column))
         where = ":".join(parts)
         if self.field:
-            where = f"{where}: {self.field}" if where else self.field
+            field = (
+                self.field if len(self.field) <= _FIELD_CHARS else self.field[:_FIELD_CHARS] + "…"
+            )
+            where = f"{where}: {field}" if where else field
         return where
 
 

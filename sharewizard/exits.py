@@ -37,7 +37,7 @@ def exit_status_of(body: Callable[[], int | None], env: Env, traceback: bool = F
             raise
         if exc.errno == errno.EPIPE:  # the reader went away (`| head`): not our failure
             return ExitStatus.OK
-        _say(_error, env, f"{exc.strerror or exc}.")
+        _say(_error, env, _os_error_message(exc))
         return ExitStatus.BAD_INPUT
     except Exception as exc:  # the last net: a bug must still not print a traceback
         if traceback:
@@ -48,6 +48,19 @@ def exit_status_of(body: Callable[[], int | None], env: Env, traceback: bool = F
         )
         _say(_error, env, message)
         return ExitStatus.INTERNAL
+
+
+# Every file sharewizard writes is named in its own errors, so a failed write that names no
+# file is a failed write to standard output (`> /dev/full`, a full disk, a closed terminal).
+_FAILED_WRITES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _os_error_message(exc: OSError) -> str:
+    """An operating-system error in words, naming standard output when it is what failed."""
+    reason = f"{exc.strerror or exc}."
+    if exc.filename is None and exc.errno in _FAILED_WRITES:
+        return f"cannot write to standard output: {reason}"
+    return reason
 
 
 def _say(show: Callable[[Env, Any], None], env: Env, what: Any) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sharewizard.errors import SharewizardError, UsageError
 from sharewizard.model import HANDOFF_PREFIX, Condition, DecisionTerm, Flow, Question
+from sharewizard.text import for_screen, preview
 
 if TYPE_CHECKING:
     from rich.tree import Tree
@@ -142,8 +143,8 @@ _MERMAID_ENTITIES = {
 
 
 def mermaid_text(text: str) -> str:
-    """Text safe inside a double-quoted Mermaid label."""
-    return "".join(_MERMAID_ENTITIES.get(char, char) for char in text)
+    """Text safe inside a double-quoted Mermaid label (and on a terminal: no controls)."""
+    return "".join(_MERMAID_ENTITIES.get(char, char) for char in for_screen(text))
 
 
 def _mermaid_id(node: str) -> str:
@@ -186,8 +187,8 @@ def to_mermaid(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) 
 
 
 def dot_text(text: str, width: int = 32) -> str:
-    """Text as the inside of a double-quoted dot string, wrapped into centred lines."""
-    lines = textwrap.wrap(" ".join(text.split()), width) or [""]
+    """Text as the inside of a double-quoted dot string, wrapped into centred lines, no controls."""
+    lines = textwrap.wrap(" ".join(for_screen(text).split()), width) or [""]
     escaped = [line.replace("\\", "\\\\").replace('"', '\\"') for line in lines]
     return "\\n".join(escaped)
 
@@ -248,7 +249,9 @@ def render(flow: Flow, fmt: str, decisions: Mapping[str, DecisionTerm] | None = 
         return to_dot(flow, decisions)
     if fmt == "svg":
         return to_svg(to_dot(flow, decisions))
-    raise UsageError(f"unknown diagram format {fmt!r}.", hint=f"Use one of: {', '.join(FORMATS)}.")
+    raise UsageError(
+        f"unknown diagram format {preview(fmt)}.", hint=f"Use one of: {', '.join(FORMATS)}."
+    )
 
 
 # --- Rich tree ---------------------------------------------------------------------------------

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sharewizard import loader
 from sharewizard.engine import holds
 from sharewizard.errors import FlowError, Location, SharewizardError
 from sharewizard.guidance import GuidanceText
 from sharewizard.loader import JsonPath, YamlDocument, iter_conditions
 from sharewizard.model import HANDOFF_PREFIX, Answer, Condition, Flow, Question
+from sharewizard.text import preview
+from sharewizard.yamldoc import not_regular
 
 ERROR, WARNING, NOTE = "error", "warning", "note"  # notes never fail a run
 
@@ -206,53 +206,17 @@ class _Report:
 # --- reading --------------------------------------------------------------------------------
 
 
-def _duplicate_keys(path: Path, text: str) -> list[Finding]:
-    """Every duplicated mapping key of a YAML text (PyYAML would silently keep the last)."""
-    try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return []
-    found = []
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, value_node in node.value:
-                if key_node.value in seen:
-                    found.append(
-                        Finding(
-                            path,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                            "SW002",
-                            f"duplicate key {key_node.value!r} (first given at line "
-                            f"{seen[key_node.value]}).",
-                            "Remove one of them: YAML would silently keep only the last.",
-                        )
-                    )
-                else:
-                    seen[key_node.value] = key_node.start_mark.line + 1
-                stack.append(value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return sorted(found, key=lambda f: (f.line or 0, f.column or 0))
-
-
 def _read(path: Path, report: _Report) -> YamlDocument | None:
-    """The parsed document, or None after reporting duplicate keys; unreadable input raises."""
-    try:
-        return loader.read_yaml(path)
-    except FlowError:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            raise FlowError(f"cannot read {path}.", Location(path)) from None
-        duplicates = _duplicate_keys(path, text)
-        if not duplicates:
-            raise
-        report.findings.extend(duplicates)
-        return None
+    """The parsed document, or None after reporting every key given twice; bad input raises.
+
+    Read by the loader's own reader, within its limits: an alias bomb or a value that contains
+    itself is refused at once, as everywhere else.
+    """
+    duplicates: list[SharewizardError] = []
+    doc = loader.read_yaml(path, duplicates=duplicates)
+    for error in duplicates:
+        report.add_error(error, "SW002")
+    return None if duplicates else doc
 
 
 def _schema_ok(doc: YamlDocument, name: str, report: _Report) -> bool:
@@ -296,14 +260,14 @@ def _check_ids(doc: YamlDocument, report: _Report) -> bool:
         for i, item in enumerate(doc.data[section]):
             here = (section, i, "id")
             if item["id"] in loader.CONDITION_WORDS:
-                report.add(doc, here, "SW105", f"{item['id']!r} is reserved for conditions.")
+                report.add(doc, here, "SW105", f"{preview(item['id'])} is reserved for conditions.")
                 ok = False
             elif item["id"] in seen:
                 report.add(
                     doc,
                     here,
                     "SW003",
-                    f"duplicate id {item['id']!r} (first used at line {seen[item['id']]}).",
+                    f"duplicate id {preview(item['id'])} (first used at line {seen[item['id']]}).",
                     "Every question and outcome in a flow needs its own id.",
                 )
                 ok = False
@@ -354,7 +318,9 @@ def _check_routes(
 ) -> bool:
     ok = True
     if doc.data["start"] not in questions:
-        report.add(doc, ("start",), "SW101", f"{doc.data['start']!r} names no question here.")
+        report.add(
+            doc, ("start",), "SW101", f"{preview(doc.data['start'])} names no question here."
+        )
         ok = False
     answer_sets = {q.id: {c.value for c in q.choices} for q in questions.values() if q.choices}
     for qid, question in questions.items():
@@ -372,7 +338,7 @@ def _check_routes(
                         doc,
                         goto_at,
                         "SW101",
-                        f"{target!r} names no flow.",
+                        f"{preview(target)} names no flow.",
                         f"Flows: {', '.join(sorted(flow_ids))}.",
                     )
                     ok = False
@@ -381,7 +347,7 @@ def _check_routes(
                     doc,
                     goto_at,
                     "SW101",
-                    f"{target!r} names no question or outcome in this flow.",
+                    f"{preview(target)} names no question or outcome in this flow.",
                     "Fix the id, or add the question or outcome it should lead to.",
                 )
                 ok = False
@@ -406,7 +372,10 @@ def _check_leaves(
     for leaf in iter_conditions(when):
         if leaf.question not in questions:
             report.add(
-                doc, path, "SW102", f"the condition names {leaf.question!r}, not a question here."
+                doc,
+                path,
+                "SW102",
+                f"the condition names {preview(leaf.question)}, not a question here.",
             )
             ok = False
             continue
@@ -417,7 +386,7 @@ def _check_leaves(
                     doc,
                     path,
                     "SW102",
-                    f"{value!r} is not an answer to {leaf.question!r}.",
+                    f"{preview(value)} is not an answer to {preview(leaf.question)}.",
                     f"Answers: {', '.join(sorted(allowed))}.",
                 )
                 ok = False
@@ -440,7 +409,8 @@ def _check_fan_out(doc: YamlDocument, question: Question, base: JsonPath, report
                 doc,
                 base,
                 "SW105",
-                f"a fan-out question leads only to flows, but {route.goto!r} is not `flow:<id>`.",
+                f"a fan-out question leads only to flows, but {preview(route.goto)} is not "
+                "`flow:<id>`.",
                 "Hand over to a flow for each answer.",
             )
             return False
@@ -468,7 +438,7 @@ def _check_answer_map(
                 doc,
                 base + (key,),
                 "SW102",
-                f"{key!r} is not an answer to this question.",
+                f"{preview(key)} is not an answer to this question.",
                 f"Answers: {', '.join(values)}.",
                 key=True,
             )
@@ -482,7 +452,7 @@ def _check_answer_map(
                 doc,
                 at,
                 "SW103",
-                f"the answer {value!r} has no route: `next` does not say where it leads.",
+                f"the answer {preview(value)} has no route: `next` does not say where it leads.",
                 "Add it to the answer map under `next`.",
             )
             ok = False
@@ -502,7 +472,7 @@ def _check_references(
                 doc,
                 ("outcomes", i, "decision"),
                 "SW106",
-                f"{item['decision']!r} is not a decision declared in record.yaml.",
+                f"{preview(item['decision'])} is not a decision declared in record.yaml.",
                 f"Use one of: {', '.join(sorted(decisions))}.",
             )
         for r, related in enumerate(item.get("related_flows", ())):
@@ -511,7 +481,7 @@ def _check_references(
                     doc,
                     ("outcomes", i, "related_flows", r),
                     "SW107",
-                    f"{related!r} names no flow.",
+                    f"{preview(related)} names no flow.",
                     f"Flows: {', '.join(sorted(flow_ids))}.",
                 )
     if sources is None:
@@ -522,7 +492,7 @@ def _check_references(
                 doc,
                 (section, i, key, c, "source"),
                 "SW302",
-                f"the source {cite['source']!r} is not declared in sources.yaml.",
+                f"the source {preview(cite['source'])} is not declared in sources.yaml.",
                 f"Declared: {', '.join(sorted(sources))}.",
             )
 
@@ -557,7 +527,7 @@ def _check_graph(flow: _FlowLint, report: _Report) -> bool:
                     doc,
                     (section, i, "id"),
                     "SW201",
-                    f"{node_id!r} can never be reached from start.",
+                    f"{preview(node_id)} can never be reached from start.",
                     "Lead to it from a question, or remove it.",
                 )
                 ok = False
@@ -568,7 +538,7 @@ def _check_graph(flow: _FlowLint, report: _Report) -> bool:
                 doc,
                 ("questions", flow.index[qid], "id"),
                 "SW202",
-                f"no answer to {qid!r} ever reaches an outcome or a hand-off.",
+                f"no answer to {preview(qid)} ever reaches an outcome or a hand-off.",
                 "Lead at least one way out of the loop to an outcome.",
             )
             ok = False
@@ -617,7 +587,7 @@ def _check_cycles(flow: _FlowLint, start: str, ends: set[str], report: _Report) 
                 flow.doc,
                 loader.route_path(flow.doc, flow.index[qid], r),
                 "SW203",
-                f"this leads back to {target!r}, so the walk could loop forever.",
+                f"this leads back to {preview(target)}, so the walk could loop forever.",
                 "Flows must always move forward.",
             )
             ok = False
@@ -690,7 +660,8 @@ def _check_conditions(flow: _FlowLint, report: _Report) -> None:
                     doc,
                     paths[r][1],
                     "SW206",
-                    f"the condition tests {name!r}, which is never asked before {qid!r}.",
+                    f"the condition tests {preview(name)}, which is never asked before "
+                    f"{preview(qid)}.",
                     "Test only questions that every way to this one asks first.",
                 )
             if taken is not None and not taken[r] and not unasked:
@@ -698,7 +669,8 @@ def _check_conditions(flow: _FlowLint, report: _Report) -> None:
                     doc,
                     paths[r][1],
                     "SW205",
-                    f"this route to {route.goto!r} is never taken: on every way to {qid!r}, "
+                    f"this route to {preview(route.goto)} is never taken: on every way to "
+                    f"{preview(qid)}, "
                     "an earlier rule matches first or its condition cannot hold.",
                     "Fix the condition, reorder the rules, or remove the route.",
                 )
@@ -831,7 +803,7 @@ def _check_text(doc: YamlDocument, report: _Report) -> None:
                 doc,
                 path,
                 "SW505",
-                f"HTML in text people read: {html.group(0)!r}.",
+                f"HTML in text people read: {preview(html.group(0))}.",
                 "The terminal shows it as typed: write plain text.",
             )
         if path[0] == "questions" and path[2:] == ("help",):
@@ -864,13 +836,14 @@ def _check_quotes(doc: YamlDocument, texts: dict[str, GuidanceText | str], repor
                     doc,
                     here,
                     "SW401",
-                    f"this quote is not word for word in {cite['source']!r} ({text.path.name}).",
+                    f"this quote is not word for word in {preview(cite['source'])} "
+                    f"({text.path.name}).",
                     f"Nearest passage: “{text.nearest(cite['quote'])}”.",
                 )
         elif isinstance(text, str) and cite["source"] not in flagged:
             flagged.add(cite["source"])
             report.add(
-                doc, here, "SW402", f"quotes of {cite['source']!r} cannot be checked: {text}"
+                doc, here, "SW402", f"quotes of {preview(cite['source'])} cannot be checked: {text}"
             )
 
 
@@ -916,7 +889,7 @@ def lint_paths(paths: Sequence[Path], guidance: Path | None = None) -> LintResul
             if chosen is not None:
                 chosen.add(path.resolve())
         else:
-            raise FlowError("no such file or folder.", Location(path))
+            raise FlowError(_not_a_flow_file(path), Location(path))
     findings: list[Finding] = []
     files = 0
     for folder, chosen in wanted.items():
@@ -924,6 +897,15 @@ def lint_paths(paths: Sequence[Path], guidance: Path | None = None) -> LintResul
         findings.extend(found)
         files += count
     return LintResult(tuple(findings), files, guidance)
+
+
+def _not_a_flow_file(path: Path) -> str:
+    """Why a path that is neither a file nor a folder cannot be linted (a FIFO, a device)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "no such file or folder."
+    return not_regular(mode) or "cannot be read."
 
 
 def _lint_folder(
@@ -953,7 +935,7 @@ def _lint_folder(
                 doc,
                 ("id",),
                 "SW003",
-                f"flow id {doc.data['id']!r} is also used by {owners[doc.data['id']].name}.",
+                f"flow id {preview(doc.data['id'])} is also used by {owners[doc.data['id']].name}.",
                 "Each flow needs its own id.",
             )
             continue
@@ -1006,7 +988,11 @@ def _lint_flow(
 
 def _check_handoffs(flows: dict[str, Flow], docs: dict[str, YamlDocument], report: _Report) -> None:
     for flow_id, q, r, target in loader.handoff_cycles(flows):
-        loop = "itself" if target == flow_id else f"{target!r}, which leads back to {flow_id!r}"
+        loop = (
+            "itself"
+            if target == flow_id
+            else f"{preview(target)}, which leads back to {preview(flow_id)}"
+        )
         report.add(
             docs[flow_id],
             loader.route_path(docs[flow_id], q, r),
@@ -1031,7 +1017,9 @@ def _lint_sources(
     ids: set[str] = set()
     for i, raw in enumerate(doc.data["sources"]):
         if raw["id"] in ids:
-            report.add(doc, ("sources", i, "id"), "SW003", f"duplicate source id {raw['id']!r}.")
+            report.add(
+                doc, ("sources", i, "id"), "SW003", f"duplicate source id {preview(raw['id'])}."
+            )
         ids.add(raw["id"])
     if guidance is None:
         return ids, None
@@ -1043,7 +1031,7 @@ def _lint_sources(
         if name is None:
             texts[raw["id"]] = "sources.yaml names no local `text` for it."
         elif not (guidance / name).is_file():
-            texts[raw["id"]] = f"its text {name!r} is not in {guidance}."
+            texts[raw["id"]] = f"its text {preview(name)} is not in {guidance}."
         else:
             texts[raw["id"]] = GuidanceText.read(guidance / name)
     return ids, texts
@@ -1069,6 +1057,6 @@ def _check_unused_sources(path: Path, docs: Iterable[YamlDocument], report: _Rep
                 doc,
                 ("sources", i, "id"),
                 "SW303",
-                f"no flow cites {raw['id']!r}.",
+                f"no flow cites {preview(raw['id'])}.",
                 "Cite it where it supports a question or outcome, or remove it.",
             )

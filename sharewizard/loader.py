@@ -31,6 +31,7 @@ from sharewizard.model import (
     Route,
     Source,
 )
+from sharewizard.text import preview
 from sharewizard.yamldoc import JsonPath as JsonPath  # re-exported: imported from here too
 from sharewizard.yamldoc import YamlDocument as YamlDocument
 from sharewizard.yamldoc import _index_nodes as _index_nodes
@@ -119,7 +120,7 @@ def check_schema(doc: YamlDocument, name: str, kind: type[SharewizardError] = Fl
         extra = sorted(str(k) for k in error.instance if k not in allowed)
         raise doc.error(
             path + (extra[0],),
-            f"unknown field {extra[0]!r}.",
+            f"unknown field {preview(extra[0])}.",
             f"Allowed here: {', '.join(sorted(allowed))}.",
             key=True,
             kind=kind,
@@ -136,7 +137,10 @@ def check_schema(doc: YamlDocument, name: str, kind: type[SharewizardError] = Fl
     if error.validator == "enum":
         choices = ", ".join(map(str, error.validator_value))
         raise doc.error(
-            path, f"{error.instance!r} is not allowed here.", f"Use one of: {choices}.", kind=kind
+            path,
+            f"{preview(error.instance)} is not allowed here.",
+            f"Use one of: {choices}.",
+            kind=kind,
         )
     if error.validator == "type":
         value = error.validator_value
@@ -258,7 +262,7 @@ def _choices(doc: YamlDocument, raw: dict[str, Any], path: JsonPath) -> tuple[Ch
     for index, choice in enumerate(given):
         if choice.value in seen:
             raise doc.error(
-                path + ("choices", index, "value"), f"duplicate choice {choice.value!r}."
+                path + ("choices", index, "value"), f"duplicate choice {preview(choice.value)}."
             )
         seen.add(choice.value)
     return given
@@ -320,12 +324,14 @@ def _check_unique_ids(doc: YamlDocument) -> None:
         for index, item in enumerate(doc.data[section]):
             here = (section, index, "id")
             if item["id"] in CONDITION_WORDS:
-                raise doc.error(here, f"{item['id']!r} is reserved for conditions.", "Rename it.")
+                raise doc.error(
+                    here, f"{preview(item['id'])} is reserved for conditions.", "Rename it."
+                )
             if item["id"] in seen:
                 first = doc.locate(seen[item["id"]])
                 raise doc.error(
                     here,
-                    f"duplicate id {item['id']!r} (first used at line {first.line}).",
+                    f"duplicate id {preview(item['id'])} (first used at line {first.line}).",
                     "Every question and outcome in a flow needs its own id.",
                 )
             seen[item["id"]] = here
@@ -349,7 +355,7 @@ def _check_routes(doc: YamlDocument, questions: dict[str, Question], outcome_ids
             if target not in questions and target not in outcome_ids:
                 raise doc.error(
                     here,
-                    f"{target!r} names no question or outcome in this flow.",
+                    f"{preview(target)} names no question or outcome in this flow.",
                     "Fix the id, or add the question or outcome it should lead to.",
                 )
             when_at = base + (r, "when") if isinstance(raw_next, list) else here
@@ -371,7 +377,8 @@ def _check_fan_out(doc: YamlDocument, question: Question, path: JsonPath) -> Non
         if not route.goto.startswith(HANDOFF_PREFIX):
             raise doc.error(
                 path,
-                f"a fan-out question leads only to flows, but {route.goto!r} is not `flow:<id>`.",
+                f"a fan-out question leads only to flows, but {preview(route.goto)} is not "
+                "`flow:<id>`.",
                 "Hand over to a flow for each answer.",
             )
 
@@ -391,7 +398,7 @@ def _check_answer_map(
         if str(key) not in allowed:
             raise doc.error(
                 path + (key,),
-                f"{key!r} is not an answer to this question.",
+                f"{preview(key)} is not an answer to this question.",
                 f"Answers: {', '.join(values)}.",
                 key=True,
             )
@@ -415,7 +422,7 @@ def _check_condition(
     target = questions.get(cond.question)
     if target is None:
         raise doc.error(
-            path, f"the condition names {cond.question!r}, which is not a question here."
+            path, f"the condition names {preview(cond.question)}, which is not a question here."
         )
     if target.choices:
         cache = {} if answer_sets is None else answer_sets
@@ -426,7 +433,7 @@ def _check_condition(
             if value not in allowed:
                 raise doc.error(
                     path,
-                    f"{value!r} is not an answer to {cond.question!r}.",
+                    f"{preview(value)} is not an answer to {preview(cond.question)}.",
                     f"Answers: {', '.join(sorted(allowed))}.",
                 )
 
@@ -436,7 +443,7 @@ def _check_graph(
 ) -> None:
     """Every node reachable from `start`; no cycles (a walk must always end)."""
     if flow_start not in questions:
-        raise doc.error(("start",), f"{flow_start!r} names no question in this flow.")
+        raise doc.error(("start",), f"{preview(flow_start)} names no question in this flow.")
     index = {qid: i for i, qid in enumerate(questions)}
     state: dict[str, int] = {flow_start: 1}  # 1 = on the current path, 2 = done
     # An explicit stack, not recursion: a chain of thousands of questions must load.
@@ -453,7 +460,7 @@ def _check_graph(
             if state.get(target) == 1:
                 raise doc.error(
                     ("questions", index[qid], "next"),
-                    f"this leads back to {target!r}, so the walk could loop forever.",
+                    f"this leads back to {preview(target)}, so the walk could loop forever.",
                     "Flows must always move forward.",
                 )
             if target not in state:
@@ -466,7 +473,7 @@ def _check_graph(
             if item["id"] not in state:
                 raise doc.error(
                     (section, i, "id"),
-                    f"{item['id']!r} can never be reached from start.",
+                    f"{preview(item['id'])} can never be reached from start.",
                     "Lead to it from a question, or remove it.",
                 )
 
@@ -479,7 +486,7 @@ def _check_references(
         if item["decision"] not in decisions:
             raise doc.error(
                 ("outcomes", i, "decision"),
-                f"{item['decision']!r} is not a decision declared in record.yaml.",
+                f"{preview(item['decision'])} is not a decision declared in record.yaml.",
                 f"Use one of: {', '.join(sorted(decisions))}.",
             )
     for section, cite_key in (("questions", "guidance"), ("outcomes", "citations")):
@@ -488,7 +495,7 @@ def _check_references(
                 if cite["source"] not in sources:
                     raise doc.error(
                         (section, i, cite_key, c, "source"),
-                        f"the source {cite['source']!r} is not declared in sources.yaml.",
+                        f"the source {preview(cite['source'])} is not declared in sources.yaml.",
                         f"Declared: {', '.join(sorted(sources))}.",
                     )
     for i, item in enumerate(doc.data["outcomes"]):
@@ -496,7 +503,7 @@ def _check_references(
             if related not in flow_ids:
                 raise doc.error(
                     ("outcomes", i, "related_flows", r),
-                    f"{related!r} names no flow.",
+                    f"{preview(related)} names no flow.",
                     f"Flows: {', '.join(sorted(flow_ids))}.",
                 )
     for i, item in enumerate(doc.data["questions"]):
@@ -512,7 +519,7 @@ def _check_references(
             if target.startswith(HANDOFF_PREFIX) and target[len(HANDOFF_PREFIX) :] not in flow_ids:
                 raise doc.error(
                     ("questions", i, "next") + sub,
-                    f"{target!r} names no flow.",
+                    f"{preview(target)} names no flow.",
                     f"Flows: {', '.join(sorted(flow_ids))}.",
                 )
 
@@ -577,7 +584,7 @@ def load_sources(path: Path) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     for index, raw in enumerate(doc.data["sources"]):
         if raw["id"] in sources:
-            raise doc.error(("sources", index, "id"), f"duplicate source id {raw['id']!r}.")
+            raise doc.error(("sources", index, "id"), f"duplicate source id {preview(raw['id'])}.")
         sources[raw["id"]] = Source(
             raw["id"], raw["title"], raw["publisher"], str(raw["edition"]), raw["url"]
         )
@@ -591,7 +598,7 @@ def load_record_form(path: Path) -> RecordForm:
     decisions: dict[str, DecisionTerm] = {}
     for index, raw in enumerate(doc.data["decisions"]):
         if raw["id"] in decisions:
-            raise doc.error(("decisions", index, "id"), f"duplicate decision {raw['id']!r}.")
+            raise doc.error(("decisions", index, "id"), f"duplicate decision {preview(raw['id'])}.")
         decisions[raw["id"]] = DecisionTerm(raw["id"], raw["label"].strip(), raw["shares"])
     fields = tuple(
         parse_question(doc, raw, ("fields", i)) for i, raw in enumerate(doc.data["fields"])
@@ -601,7 +608,9 @@ def load_record_form(path: Path) -> RecordForm:
         known[fact.id] = fact
     for index, field in enumerate(fields):
         if field.id in known:
-            raise doc.error(("fields", index, "id"), f"duplicate or reserved id {field.id!r}.")
+            raise doc.error(
+                ("fields", index, "id"), f"duplicate or reserved id {preview(field.id)}."
+            )
         known[field.id] = field  # a condition may only test fields asked before it
         for cond in iter_conditions(field.when):
             _check_condition(doc, cond, known, ("fields", index, "when"))
@@ -625,9 +634,23 @@ def outcome_fact_questions(decisions: dict[str, DecisionTerm]) -> list[Question]
 
 
 def flow_files(directory: Path) -> list[Path]:
-    """The flow files of a directory, in name order (sources and record form excluded)."""
+    """The flow files of a directory, in name order (sources and record form excluded).
+
+    A folder, FIFO or device named `*.yaml` is no flow and is passed over; a symbolic link to
+    nothing is refused, naming it, since it was surely meant to be one.
+    """
     names = {SOURCES_FILE, RECORD_FORM_FILE}
-    return sorted(p for p in directory.glob("*.y*ml") if p.name not in names and p.is_file())
+    found = []
+    for path in sorted(directory.glob("*.y*ml")):
+        if path.is_symlink() and not path.exists():
+            raise FlowError(
+                "is a symbolic link to a file that does not exist.",
+                Location(path),
+                "Remove the link, or put back the flow it points to.",
+            )
+        if path.name not in names and path.is_file():
+            found.append(path)
+    return found
 
 
 def load_catalogue(directory: Path | None = None) -> Catalogue:
@@ -641,7 +664,14 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
 
 
 def _mtimes(directory: Path) -> tuple[tuple[str, int], ...]:
-    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.y*ml")))
+    return tuple((p.name, _mtime(p)) for p in sorted(directory.glob("*.y*ml")))
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:  # a link to nothing: reading the folder says which file it is
+        return -1
 
 
 @functools.lru_cache(maxsize=8)
@@ -671,7 +701,7 @@ def _check_catalogue(directory: Path) -> Catalogue:
         if flow_id in owners:
             raise doc.error(
                 ("id",),
-                f"flow id {flow_id!r} is also used by {owners[flow_id].name}.",
+                f"flow id {preview(flow_id)} is also used by {owners[flow_id].name}.",
                 "Each flow needs its own id.",
             )
         owners[flow_id] = doc.path

@@ -20,7 +20,7 @@ from sharewizard import engine
 from sharewizard.errors import AnswersError, SignalInterrupt
 from sharewizard.model import NO, YES, Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.session import GO_BACK, GoBack, ReviewItem
-from sharewizard.text import for_screen
+from sharewizard.text import for_screen, preview, typed_number, undecoded
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,6 +32,14 @@ TEXT_BACK, TEXT_HELP = "<", "?"
 _BACK, _HELP, _CONFIRM, _GO_ON = "\x00back", "\x00help", "\x00confirm", "\x00go-on"
 _NONE = "\x00none"
 PART_LABELS = {"route": "Triage", "flow": "", "record": "Record"}
+
+
+def _not_text(encoding: str | None) -> str:
+    """Why a typed line with bytes that are not text is refused (nothing of it is kept)."""
+    return (
+        f"the line holds bytes that are not {(encoding or 'UTF-8').upper()} text, so none of it "
+        "was kept. Type it again."
+    )
 
 
 def _quits_on_ctrl_d(question: Any) -> Any:
@@ -257,6 +265,8 @@ class QuestionaryAsker:
         import questionary
 
         def valid(text: str) -> bool | str:
+            if undecoded(text):  # prompt_toolkit reads bytes as UTF-8, keeping bad ones
+                return "Not accepted: " + _not_text("UTF-8")
             if text.strip() == TEXT_HELP or (can_go_back and text.strip() == TEXT_BACK):
                 return True
             try:
@@ -417,9 +427,9 @@ def _choose_draft_typed(found: list[Any], console: Console, stdin: IO[str]) -> P
         line = stdin.readline()
         if not line:
             raise EOFError
-        reply = line.strip()
-        if reply.isdigit() and 1 <= int(reply) <= len(found):
-            return Path(found[int(reply) - 1].path)
+        chosen = typed_number(line.strip(), len(found))
+        if chosen is not None:
+            return Path(found[chosen - 1].path)
         console.print(Text(f"Type a number from 1 to {len(found)}."))
 
 
@@ -480,6 +490,9 @@ class PlainAsker:
                 raise EOFError
             if self.echo:
                 self.console.print(Text(for_screen(line.rstrip("\n"))), soft_wrap=True)
+            if undecoded(line):
+                self._say("Not accepted: " + _not_text(getattr(self.stdin, "encoding", None)))
+                continue
             return line.strip()
 
     def _really_quit(self) -> bool:
@@ -549,7 +562,7 @@ class PlainAsker:
             value = _match(question, word)
             if value is None:
                 return (
-                    f"\x00Not one of the choices: {word}. Type a number (1 to "
+                    f"\x00Not one of the choices: {preview(word)}. Type a number (1 to "
                     f"{len(question.choices)}) or a word."
                 )
             values.append(value)
@@ -575,8 +588,9 @@ class PlainAsker:
             reply = self._read("Number of an answer to change, or Enter if these are right:")
             if reply.lower() in ("", "ok", "yes", "y"):
                 return None
-            if reply.isdigit() and 1 <= int(reply) <= len(items):
-                return int(reply) - 1
+            number = typed_number(reply, len(items))
+            if number is not None:
+                return number - 1
             self._say(f"Type a number from 1 to {len(items)}, or press Enter.")
 
     def announce(self, flow: Flow, outcome: Outcome) -> GoBack | None:
@@ -613,8 +627,9 @@ class PlainAsker:
 def _match(question: Question, word: str) -> str | None:
     """The choice a typed word means: its number, its value or its label (any case); y and n."""
     choices = question.choices
-    if word.isdigit():
-        return choices[int(word) - 1].value if 1 <= int(word) <= len(choices) else None
+    number = typed_number(word, len(choices))
+    if number is not None:
+        return choices[number - 1].value
     folded = word.casefold()
     for choice in choices:
         if folded in (choice.value.casefold(), choice.label.casefold()):

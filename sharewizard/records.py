@@ -14,6 +14,7 @@ from sharewizard.errors import Location, RecordError, TamperedRecord
 from sharewizard.files import PendingWrite, start_private_write
 from sharewizard.model import Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.session import Decision
+from sharewizard.text import preview
 
 SCHEMA_VERSION = 2
 FORMATS = ("json", "md", "text")
@@ -281,14 +282,26 @@ def schema_problems(record: Any) -> list[str]:
 
 
 def _embedded(text: str, path: Path) -> Record:
-    """The record a Markdown record carries, checking its visible text was not edited.
+    """The record a Markdown record carries, checking no text a viewer shows was edited.
 
+    The whole file must be what sharewizard writes for the record it carries, but for its line
+    ends and trailing newlines (mail and editors on other systems change those): the readable
+    text, and the data comment too, since data written differently (a `>` put back in place of
+    its escape) could close the comment early and show text that no check sees.
     Never crashes on crafted data: the data must parse (within the limits) and match the record
-    schema before the readable text is rebuilt from it and compared.
+    schema before anything is rebuilt from it and compared.
     """
-    from sharewizard.render import MD_DATA_START, embedded_json, markdown_body
+    from sharewizard.render import MD_DATA_START, data_comment, embedded_json, markdown_body
 
+    text = text.replace("\r\n", "\n").rstrip("\n") + "\n"
     data = embedded_json(text)
+    if data is None and MD_DATA_START in text:
+        raise TamperedRecord(
+            "this Markdown record does not end with its record data: text was added after it, "
+            "or the file was cut short.",
+            Location(path),
+            "Compare it with the original.",
+        )
     if data is None:
         raise RecordError("this Markdown file carries no sharewizard record data.", Location(path))
     try:
@@ -315,6 +328,13 @@ def _embedded(text: str, path: Path) -> Record:
             Location(path),
             "Compare it with the original.",
         )
+    if text[len(body) :] != data_comment(record):
+        raise TamperedRecord(
+            "the record data at the end of this Markdown record is not written as sharewizard "
+            "writes it (a `>` in it, say), so a Markdown viewer could show text no check sees.",
+            Location(path),
+            "Compare it with the original.",
+        )
     return record
 
 
@@ -325,7 +345,7 @@ def _parse_record(text: str, path: Path) -> Record:
     if not isinstance(record, dict) or record.get("schema_version") != SCHEMA_VERSION:
         found = record.get("schema_version") if isinstance(record, dict) else None
         raise RecordError(
-            f"schema_version is {_shorten(repr(found))}; this sharewizard reads {SCHEMA_VERSION}.",
+            f"schema_version is {preview(found)}; this sharewizard reads {SCHEMA_VERSION}.",
             Location(path, field="schema_version"),
         )
     return cast(Record, record)
@@ -343,6 +363,22 @@ def load_record(path: Path) -> Record:
     if path.suffix.lower() in (".md", ".markdown"):
         return _embedded(text, path)
     return _parse_record(text, path)
+
+
+def load_valid_record(path: Path) -> Record:
+    """`load_record`, refusing a record that breaks the record schema (exit 2), as `verify` does.
+
+    What is rendered from a record (a case note) may then rely on its shape.
+    """
+    record = load_record(path)
+    problems = schema_problems(record)
+    if problems:
+        raise RecordError(
+            f"not a valid sharewizard record: {_shorten(problems[0])}.",
+            Location(path),
+            "Check it with `sharewizard verify`.",
+        )
+    return record
 
 
 def write_record(record: Mapping[str, Any], path: Path, fmt: str, *, force: bool = False) -> Path:
@@ -386,7 +422,7 @@ def parse_timestamp(text: str) -> str:
     """
     from sharewizard.errors import UsageError
 
-    shown = repr(text[:80])
+    shown = preview(text)
     given = text.strip()
     if given.endswith(("z", "Z")):
         given = given[:-1] + "+00:00"

@@ -19,11 +19,14 @@ MD_DATA_START = "<!-- sharewizard-record-data (the JSON record, for `sharewizard
 MD_DATA_END = "\n-->\n"
 MD_WIDTH = 100  # no line of a Markdown record is longer: it must read well with `cat`
 TEXT_WIDTH = 80  # a case note pasted into a case management system
-_CONTINUED = "\\"
+_CONTINUED = "\\"  # ends a wrapped line of embedded JSON (no pretty JSON line ends with it)
 FLOWS_WORDS = {
     "packaged": "packaged (the flows shipped with sharewizard)",
     "custom": "custom (flows from --flows, not the ones shipped with sharewizard)",
-}  # ends a wrapped line of embedded JSON (no pretty JSON line ends with it)
+}
+# A training record says so at its top, in every format (the JSON carries `training: true`).
+TRAINING_HEADING = "Training record: not a real decision."
+TRAINING_WORDS = "Made in practice with `sharewizard train`; do not file it as a decision."
 
 
 def to_json(record: Mapping[str, Any]) -> str:
@@ -128,8 +131,16 @@ def _embed(record: Mapping[str, Any]) -> str:
     return "\n".join(out)
 
 
+def data_comment(record: Mapping[str, Any]) -> str:
+    """The end of a Markdown record: its JSON form in an HTML comment (see `_embed`)."""
+    return MD_DATA_START + _embed(record) + MD_DATA_END
+
+
 def embedded_json(text: str) -> str | None:
-    """The JSON a Markdown record carries (see `_embed`), or None if there is none."""
+    """The JSON a Markdown record carries (see `_embed`), or None if there is none.
+
+    The text is taken as the record's whole file: it must end with the comment.
+    """
     start = text.find(MD_DATA_START)
     if start < 0 or not text.endswith(MD_DATA_END):
         return None
@@ -141,6 +152,8 @@ def markdown_body(record: Mapping[str, Any]) -> str:
     """The readable part of a Markdown record (what `verify` checks was not edited)."""
     outcome = record["outcome"]
     out = ["# Information sharing decision record", ""]
+    if record.get("training") is True:
+        out += [*_wrap(f"**{TRAINING_HEADING}** {TRAINING_WORDS}", MD_WIDTH), ""]
     out += _md_para(record["disclaimer"], "> ")
     out += ["", *_md_item("Record", record["record_id"])]
     out += _md_item("Created (UTC)", record["created_at"])
@@ -192,25 +205,34 @@ def markdown_body(record: Mapping[str, Any]) -> str:
 
 def to_markdown(record: Mapping[str, Any]) -> str:
     """The record for people and printers; the JSON form rides along in a trailing comment."""
-    return markdown_body(record) + MD_DATA_START + _embed(record) + MD_DATA_END
+    return markdown_body(record) + data_comment(record)
 
 
 # --- a plain-text case note ----------------------------------------------------------------
 
 
+def _note_lines(text: str, first: str = "", rest: str = "") -> list[str]:
+    """Lines of the case note: every piece of it comes from the record, so controls go first."""
+    return _wrap(strip_controls(text), TEXT_WIDTH, first, rest)
+
+
 def _note_item(label: str, value: Any) -> list[str]:
-    shown = "-" if value in (None, "") else strip_controls(str(value))
-    return _wrap(f"{label}: {shown}", TEXT_WIDTH, "", "    ")
+    shown = "-" if value in (None, "") else str(value)
+    return _note_lines(f"{label}: {shown}", "", "    ")
 
 
 def to_text(record: Mapping[str, Any]) -> str:
     """A plain-text case note for an agency's own recording system: no markup, 80 columns.
 
     FAQ 3: "Information sharing, and actions from it, must be recorded on your own agency or
-    organisation's recording system."
+    organisation's recording system." A training record says so first, so that it is never
+    filed as a real decision.
     """
     outcome = record["outcome"]
-    out = ["INFORMATION SHARING DECISION", ""]
+    out = []
+    if record.get("training") is True:
+        out += [*_note_lines(f"{TRAINING_HEADING.upper()} {TRAINING_WORDS}"), ""]
+    out += ["INFORMATION SHARING DECISION", ""]
     out += _note_item("Date (UTC)", record["created_at"])
     for row in _fields(record, "case"):
         out += _note_item(row["label"], row["text"])
@@ -222,23 +244,23 @@ def to_text(record: Mapping[str, Any]) -> str:
     out += _note_item("Flows", FLOWS_WORDS.get(record["flows"], record["flows"]))
     out += _note_item("Record id", record["record_id"])
     if record["missing"]:
-        out += ["", *_wrap(incomplete_sentence(record), TEXT_WIDTH)]
+        out += ["", *_note_lines(incomplete_sentence(record))]
     out += ["", "WHAT WAS OR WAS NOT SHARED"]
     for row in _fields(record, "sharing"):
         out += _note_item(row["label"], row["text"])
     out += ["", "WHY (what the guidance says)"]
-    out += _wrap(strip_controls(outcome["summary"]), TEXT_WIDTH)
+    out += _note_lines(outcome["summary"])
     out += ["", "ACTIONS"]
     for action in outcome["actions"]:
-        out += _wrap(strip_controls(action), TEXT_WIDTH, "- ", "  ")
+        out += _note_lines(action, "- ", "  ")
     if record["changes"]:
         out += ["", "ANSWERS CHANGED BEFORE RECORDING"]
         for change in record["changes"]:
-            out += _wrap(strip_controls(change), TEXT_WIDTH, "- ", "  ")
+            out += _note_lines(change, "- ", "  ")
     out += ["", "GUIDANCE"]
     for c in outcome["citations"]:
-        out += _wrap(f'{c["title"]}, {c["section"]}: "{c["quote"]}"', TEXT_WIDTH, "- ", "  ")
-    out += ["", *_wrap(f"Checksum: {record['checksum']}", TEXT_WIDTH)]
+        out += _note_lines(f'{c["title"]}, {c["section"]}: "{c["quote"]}"', "- ", "  ")
+    out += ["", *_note_lines(f"Checksum: {record['checksum']}")]
     return "\n".join(out) + "\n"
 
 

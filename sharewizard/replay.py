@@ -18,6 +18,7 @@ from sharewizard.errors import SharewizardError
 from sharewizard.files import PendingWrite
 from sharewizard.model import Catalogue
 from sharewizard.records import Record, start_record_write
+from sharewizard.text import preview
 
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
 RECORD_SUFFIX = ".record"  # replay's own outputs are *.record.json: never inputs
@@ -41,7 +42,7 @@ def expectation_diff(part: Part, record: Record) -> list[str]:
     got = {"outcome": record["outcome"]["id"], "decision": record["outcome"]["decision"]}
     where = f"{part.where}: " if part.where else ""
     return [
-        f"{where}{key}: expected {want!r}, got {got[key]!r}"
+        f"{where}{key}: expected {preview(want)}, got {preview(got[key])}"
         for key, want in part.expect.items()
         if got.get(key) != want
     ]

@@ -9,6 +9,7 @@ from typing import Protocol
 from sharewizard import engine
 from sharewizard.errors import AnswersError, Interrupted, Location
 from sharewizard.model import Answer, Catalogue, Flow, Handoff, Outcome, Question, Step
+from sharewizard.text import preview
 
 
 class GoBack:
@@ -220,6 +221,7 @@ class Session:
         if handoff.flow_id != self.flow.id:
             self._back_to_segment(visited.index(handoff.flow_id))
             self.stash.pop(leaving.id, None)  # ask that flow afresh if it is reached again
+            self.asker.begin(self.flow)  # back in that flow: say so before saying why
         question = self._last_question()
         answer = self.progress.answers[question.id]
         self.asker.reject(
@@ -397,11 +399,24 @@ class Session:
 
 
 class ScriptedAsker:
-    """Answers nothing by itself: every answer comes from the file; a missing one is an error."""
+    """Answers nothing by itself: every answer comes from the file; a missing one is an error.
 
-    def __init__(self, source: str, record_fields: set[str]) -> None:
+    `places` says where each flow's answers sit in the file (`route.triage`; `answers` when a
+    flow is not named), so that an error names the field as the file has it.
+    """
+
+    def __init__(
+        self, source: str, record_fields: set[str], places: Mapping[str, str] | None = None
+    ) -> None:
         self.source = source
         self.record_fields = record_fields
+        self.places = dict(places or {})
+        self.flow_id = ""  # the flow being asked (see `begin`)
+
+    def _field(self, question: Question) -> str:
+        if question.id in self.record_fields:
+            return f"record.{question.id}"
+        return f"{self.places.get(self.flow_id, 'answers')}.{question.id}"
 
     def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
         """Record fields and optional text may be left out; other questions on the path may not."""
@@ -410,8 +425,8 @@ class ScriptedAsker:
         if question.type == "text" and not question.required:
             return ""
         raise AnswersError(
-            f"no answer to {question.id!r} ({question.text}), which this path needs.",
-            Location(self.source, field=f"answers.{question.id}"),
+            f"no answer to {preview(question.id)} ({question.text}), which this path needs.",
+            Location(self.source, field=self._field(question)),
             "Add it to the answers file.",
         )
 
@@ -424,11 +439,12 @@ class ScriptedAsker:
         return None
 
     def begin(self, flow: Flow) -> None:
-        """Nobody to tell."""
+        """Nobody to tell; the questions that follow are this flow's."""
+        self.flow_id = flow.id
 
     def reject(self, question: Question, message: str) -> None:
         """A file cannot be asked again: the refusal is an error naming the field."""
-        raise AnswersError(message, Location(self.source, field=f"record.{question.id}"))
+        raise AnswersError(message, Location(self.source, field=self._field(question)))
 
 
 def start_session(
@@ -467,13 +483,14 @@ def _route_segments(
         flow = catalogue.flows.get(segment_id)
         where = Location(field=f"route.{segment_id}")
         if flow is None:
-            raise AnswersError(f"{segment_id!r} names no flow.", where)
+            raise AnswersError(f"{preview(segment_id)} names no flow.", where)
         progress = engine.start(flow, answers, f"route.{segment_id}")
         step = engine.next_step(flow, progress.answers)
         following = route[index + 1][0] if index + 1 < len(route) else flow_id
         if not isinstance(step, Handoff) or following not in step.flow_ids:
             raise AnswersError(
-                f"these answers to {segment_id!r} do not lead to the flow {following!r}.",
+                f"these answers to {preview(segment_id)} do not lead to the flow "
+                f"{preview(following)}.",
                 where,
                 "Check the route's answers, or leave `route` out.",
             )

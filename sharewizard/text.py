@@ -1,16 +1,61 @@
-"""Making user text safe to show: controls out, invisible characters shown, Markdown neutralised."""
+"""User text made safe: controls out, Markdown neutralised, quoted short."""
 
 from __future__ import annotations
 
 import re
+import reprlib
 
 # C0 controls but tab and newline, DEL and C1 controls: ANSI escape sequences start with these.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Characters that reorder or hide text without showing themselves: bidi embeddings, overrides and
 # isolates (the "Trojan Source" trick), zero-width spaces and joiners, the word joiner and BOM.
 _INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Bytes that are not text in the terminal's encoding, read with `surrogateescape` (as Python's
+# standard input and prompt_toolkit read them), arrive as lone surrogates.
+_UNDECODED = re.compile("[\ud800-\udfff]")
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|#~!&{}])")
 _MD_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
+
+
+#: How much of a value an error message quotes (the README promises at most this).
+PREVIEW_CHARS = 80
+_SHORT = reprlib.Repr()  # values other than text: a few items of a list, each cut short
+_SHORT.maxstring = _SHORT.maxother = 40
+
+
+def preview(value: object, limit: int = PREVIEW_CHARS) -> str:
+    """At most `limit` characters of a value as Python writes it: text quoted, controls escaped.
+
+    Every message that quotes something a user typed or a file holds quotes it through this, so
+    no message repeats a whole value (a 20,000-character key, a 9,000-item list).
+    """
+    if isinstance(value, str):
+        return repr(value[:limit]) + ("…" if len(value) > limit else "")
+    try:
+        shown = _SHORT.repr(value)  # a list shows its first few items, each of them cut short
+    except ValueError:  # an int of more digits than Python will write out
+        return "a number of thousands of digits"
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def typed_number(reply: str, count: int) -> int | None:
+    """The number from 1 to `count` that a typed reply is, or None if it is no such number.
+
+    Only decimal digits make a number (`²` and `①` are digits to `str.isdigit`, yet `int` refuses
+    them), and no more digits than `count` has: 4,301 of them are simply not a choice.
+    """
+    if not reply.isdecimal() or len(reply) > len(str(count)):
+        return None
+    number = int(reply)
+    return number if 1 <= number <= count else None
+
+
+def undecoded(text: str) -> bool:
+    """Whether typed text held bytes that are not text (they arrive as lone surrogates).
+
+    Such text can be neither saved nor checksummed, so it is refused where it is typed.
+    """
+    return not text.isascii() and _UNDECODED.search(text) is not None
 
 
 def strip_controls(text: str) -> str:
@@ -21,10 +66,18 @@ def strip_controls(text: str) -> str:
 def for_screen(text: str) -> str:
     """Text for a terminal: controls removed, bidi and zero-width characters shown as `<U+202E>`.
 
+    Bytes typed that were not text (lone surrogates) are shown the same way, never written raw.
+
     On screen a reader must see exactly what was typed; in files (records, answers) the text is
     kept as typed.
     """
-    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", strip_controls(text))
+    shown = _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", strip_controls(text))
+    return _UNDECODED.sub(lambda m: f"<U+{ord(m.group()):04X}>", shown)
+
+
+def for_screen_line(text: str) -> str:
+    r"""`for_screen` for one line of a report: a line break in the text is shown as `\n`."""
+    return for_screen(text).replace("\n", "\\n")
 
 
 def md_escape(text: str) -> str:

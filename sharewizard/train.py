@@ -22,6 +22,8 @@ from sharewizard.model import (
     Question,
     Step,
 )
+from sharewizard.text import preview
+from sharewizard.yamldoc import dotted_path
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -112,7 +114,7 @@ def _checked(
     flow = catalogue.flows.get(flow_id)
     if flow is None:
         raise AnswersError(
-            f"unknown flow {flow_id!r}.",
+            f"unknown flow {preview(flow_id)}.",
             _located(file, at, key=True),
             f"Flows: {', '.join(sorted(catalogue.flows))}.",
         )
@@ -121,7 +123,7 @@ def _checked(
         question = flow.questions.get(qid)
         if question is None:
             raise AnswersError(
-                f"{qid!r} is not a question of the flow {flow_id!r}.",
+                f"{preview(qid)} is not a question of the flow {preview(flow_id)}.",
                 _located(file, f"{at}.{qid}", key=True),
                 f"Questions: {', '.join(flow.questions)}.",
             )
@@ -136,7 +138,7 @@ def _located(file: AnswersFile, dotted: str, *, key: bool = False) -> Location:
     """Where `then.0.answers.x` sits in the file: its value, or with `key` its key."""
     if file.doc is None or not key:
         return file.locate(dotted)
-    return file.doc.locate(tuple(int(p) if p.isdigit() else p for p in dotted.split(".")), key=True)
+    return file.doc.locate(dotted_path(dotted), key=True)
 
 
 def load_cases(catalogue: Catalogue, directories: Iterable[Path]) -> list[Case]:
@@ -155,7 +157,7 @@ def find_case(cases: list[Case], name: str) -> Case | None:
     matches = [c for c in cases if name in (c.id, str(c.path)) or Path(name).resolve() == c.path]
     if len(matches) > 1:
         raise UsageError(
-            f"{name!r} names more than one case: {', '.join(str(c.path) for c in matches)}.",
+            f"{preview(name)} names more than one case: {', '.join(str(c.path) for c in matches)}.",
             Location(field="CASE"),
             "Give the path of the one you mean.",
         )
@@ -343,7 +345,7 @@ def start_walk(catalogue: Catalogue, *, case: Case | None = None, flow_id: str =
     first = case.start_flow if case is not None else flow_id
     if first not in catalogue.flows:
         raise UsageError(
-            f"unknown flow {first!r}.",
+            f"unknown flow {preview(first)}.",
             Location(field="FLOW"),
             f"Flows: {', '.join(sorted(catalogue.flows))}.",
         )

@@ -22,6 +22,7 @@ from sharewizard.console import Env
 from sharewizard.errors import Location, UsageError
 from sharewizard.model import Answer, Catalogue, Citation, Flow, Outcome, Question
 from sharewizard.summary import DECISION_STYLE, plain
+from sharewizard.text import preview, typed_number
 from sharewizard.train import (
     Case,
     Walk,
@@ -106,7 +107,7 @@ def _flow(catalogue: Catalogue, flow_id: str) -> Flow:
     flow = catalogue.flows.get(flow_id)
     if flow is None:
         raise UsageError(
-            f"unknown flow {flow_id!r}.",
+            f"unknown flow {preview(flow_id)}.",
             Location(field="FLOW"),
             f"Flows: {', '.join(sorted(catalogue.flows))}.",
         )
@@ -183,7 +184,7 @@ def train_command(
     case = find_case(found, name)
     if case is None and name not in catalogue.flows:
         raise UsageError(
-            f"{name!r} is neither a case study nor a flow.",
+            f"{preview(name)} is neither a case study nor a flow.",
             Location(field="CASE|FLOW"),
             "See `sharewizard cases` and `sharewizard list`.",
         )
@@ -227,8 +228,9 @@ def _choose(
             if reply == "ctrl-c":
                 raise KeyboardInterrupt
         reply = "" if reply == "enter" else reply
-        if reply.isdigit() and 1 <= int(reply) <= len(options):
-            return options[int(reply) - 1]
+        chosen = typed_number(reply, len(options))
+        if chosen is not None:
+            return options[chosen - 1]
         if reply in options:
             return reply
         console.print("Please type one of the numbers above.", markup=False)

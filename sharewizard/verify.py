@@ -10,6 +10,7 @@ from typing import Any
 
 from sharewizard.errors import ExitStatus, Location, RecordError, TamperedRecord
 from sharewizard.signing import TrustedKey
+from sharewizard.text import for_screen_line
 
 
 class State(Enum):
@@ -163,15 +164,10 @@ def exit_status(verdicts: Sequence[Verdict]) -> ExitStatus:
     return worst(verdicts).exit_status
 
 
-def printable(text: str) -> str:
-    """Text safe to print on a terminal: control, bidi and other invisible characters escaped."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
-
-
 def report_line(verdict: Verdict) -> str:
     """`r.json: OK (checksum verifies)` or `r.json: TAMPERED: checksum does not match: ...`."""
-    name = printable(str(verdict.path))
-    details = printable("; ".join(verdict.details))
+    name = for_screen_line(str(verdict.path))  # as the walk shows text: controls out, bidi shown
+    details = for_screen_line("; ".join(verdict.details))
     if verdict.state is State.OK:
         return f"{name}: OK ({details})"
     return f"{name}: {verdict.state.label}: {details}"

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from sharewizard.errors import AnswersError, FlowError, Location, RecordError, SharewizardError
+from sharewizard.text import preview
 
 JsonPath = tuple[Any, ...]
 
@@ -68,7 +69,6 @@ FLOW_LIMITS = Limits(
     "a flow file", 5 * MB, aliases=True, max_size=1_000_000
 )  # 10,000 questions fit
 RECORD_LIMITS = Limits("a record", 5 * MB, aliases=False)
-PREVIEW_CHARS = 80
 
 
 def limits_for(kind: type[SharewizardError]) -> Limits:
@@ -80,13 +80,9 @@ def limits_for(kind: type[SharewizardError]) -> Limits:
     return FLOW_LIMITS
 
 
-def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
-    """At most `limit` characters of a value, quoted with control characters escaped."""
-    shown = repr(text[:limit])
-    return shown + ("…" if len(text) > limit else "")
-
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Bytes that were not UTF-8, read with `surrogateescape`, become such escapes when written out.
+_LONE_SURROGATE = "a text holds a lone surrogate escape (such as \\ud800), which is not a character"
 
 
 def _size_words(n: int) -> str:
@@ -96,7 +92,8 @@ def _size_words(n: int) -> str:
 # --- reading only regular files ------------------------------------------------------------------
 
 
-def _not_regular(mode: int) -> str | None:
+def not_regular(mode: int) -> str | None:
+    """What a file of this mode is, when it is not a regular file ("is a folder, …"), else None."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
@@ -121,7 +118,7 @@ def read_regular(path: Path, limits: Limits, kind: type[SharewizardError]) -> by
         "nothing was read."
     )
     try:
-        problem = _not_regular(os.stat(path).st_mode)
+        problem = not_regular(os.stat(path).st_mode)
         if problem:
             raise kind(problem, Location(path))
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -131,7 +128,7 @@ def read_regular(path: Path, limits: Limits, kind: type[SharewizardError]) -> by
         raise kind(f"cannot read the file: {exc.strerror}.", Location(path)) from None
     try:
         info = os.fstat(fd)
-        problem = _not_regular(info.st_mode)
+        problem = not_regular(info.st_mode)
         if problem:
             raise kind(problem, Location(path))
         if info.st_size > limits.max_bytes:
@@ -209,6 +206,17 @@ class YamlDocument:
         return kind(message, self.locate(path, key=key), hint)
 
 
+def dotted_path(dotted: str) -> JsonPath:
+    """`then.0.answers.x` as a JSON path: a part of (at most nine) ASCII digits is a list index.
+
+    The parts are keys from a file, so `²` or 4,301 digits stay keys rather than reach `int`.
+    """
+    return tuple(
+        int(part) if part.isascii() and part.isdigit() and len(part) <= 9 else part
+        for part in dotted.split(".")
+    )
+
+
 def format_path(path: JsonPath) -> str:
     """Render a JSON path as `questions[2].next`."""
     out = ""
@@ -226,12 +234,7 @@ def _check_text(value: str, where: Location, limits: Limits, kind: type[Sharewiz
             where,
         )
     if not value.isascii() and _SURROGATE.search(value):
-        raise kind(
-            f"a text holds a lone surrogate escape (such as \\ud800), which is not a character: "
-            f"{preview(value)}.",
-            where,
-            "Remove the escape.",
-        )
+        raise kind(f"{_LONE_SURROGATE}: {preview(value)}.", where, "Remove the escape.")
 
 
 def _too_long_number(
@@ -262,6 +265,17 @@ def _too_large(where: Location, limits: Limits, kind: type[SharewizardError]) ->
     )
 
 
+def _tagged(
+    tag: str, where: Location, limits: Limits, kind: type[SharewizardError]
+) -> SharewizardError:
+    shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
+    return kind(
+        f"the YAML tag {preview(shown, 40)} is not allowed in {limits.what}.",
+        where,
+        "Remove the tag and write the value plainly (in quotes if it is text).",
+    )
+
+
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
@@ -270,6 +284,9 @@ def _check_events(
 ) -> _Builder | None:
     """Walk the YAML event stream once, refusing what is past the limits before building it.
 
+    No value may carry an explicit tag (`!!int`, `!!timestamp`, `!!binary`, `!foo`): PyYAML's
+    constructors for them take no limits and fail in ways no check here foresees, and no
+    sharewizard file needs one, so every number is read as written, under `max_number`.
     Sizes of anchored values are remembered, so an alias adds the size it would expand to
     without being expanded; an alias to a value still being read (a cycle) is refused.
     A plain document (see `_Builder`) of a kind that may hold no aliases is built on the way
@@ -299,6 +316,8 @@ def _check_events(
             event = loader.get_event()
             if event is None or isinstance(event, yaml.StreamEndEvent):
                 break
+            if getattr(event, "tag", None) is not None:
+                raise _tagged(event.tag, at(event), limits, kind)
             if built is not None and built.plain:
                 built.take(event)
             if isinstance(event, yaml.AliasEvent):
@@ -487,8 +506,9 @@ def _index_nodes(
     values: dict[JsonPath, tuple[int, int]],
     keys: dict[JsonPath, tuple[int, int]],
     kind: type[SharewizardError],
+    duplicates: list[SharewizardError] | None = None,
 ) -> None:
-    """Record positions of every node and reject duplicate mapping keys."""
+    """Record positions of every node; a key given twice is raised, or added to `duplicates`."""
     values[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, tuple[int, int]] = {}
@@ -496,17 +516,20 @@ def _index_nodes(
             key = key_node.value
             if key in seen:
                 line, col = _mark(key_node)
-                raise kind(
-                    f"duplicate key {key!r} (first given at line {seen[key][0]}).",
+                error = kind(
+                    f"duplicate key {preview(str(key))} (first given at line {seen[key][0]}).",
                     Location(doc_path, line, col, format_path(path + (key,))),
                     "Remove one of them: YAML would silently keep only the last.",
                 )
+                if duplicates is None:
+                    raise error
+                duplicates.append(error)
             seen[key] = _mark(key_node)
             keys[path + (key,)] = _mark(key_node)
-            _index_nodes(value_node, path + (key,), doc_path, values, keys, kind)
+            _index_nodes(value_node, path + (key,), doc_path, values, keys, kind, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _index_nodes(item, path + (index,), doc_path, values, keys, kind)
+            _index_nodes(item, path + (index,), doc_path, values, keys, kind, duplicates)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -518,16 +541,27 @@ def parse_yaml(
     path: Path,
     kind: type[SharewizardError] = FlowError,
     limits: Limits | None = None,
+    *,
+    duplicates: list[SharewizardError] | None = None,
 ) -> YamlDocument:
-    """Parse YAML text safely within `limits`, keeping positions; errors name line and column."""
+    """Parse YAML text safely within `limits`, keeping positions; errors name line and column.
+
+    A key given twice is an error, unless `duplicates` is a list: then each is added to it and
+    the last value is kept (so `lint` can report them all).
+    """
     limits = limits or limits_for(kind)
     built = _check_events(text, path, kind, limits)
     if built is not None:
         return YamlDocument(path, built.data, built.values, built.keys, text)
-    return _composed(text, path, kind)
+    return _composed(text, path, kind, duplicates)
 
 
-def _composed(text: str, path: Path, kind: type[SharewizardError]) -> YamlDocument:
+def _composed(
+    text: str,
+    path: Path,
+    kind: type[SharewizardError],
+    duplicates: list[SharewizardError] | None = None,
+) -> YamlDocument:
     """Compose and construct a document already checked against the limits, with positions."""
     loader = _Loader(text)
     try:
@@ -537,6 +571,8 @@ def _composed(text: str, path: Path, kind: type[SharewizardError]) -> YamlDocume
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         problem = exc.problem or exc.context or "not valid YAML"
+        if "invalid Unicode character escape" in problem:  # PyYAML's words for `"\\udca3"`
+            raise kind(f"{_LONE_SURROGATE}.", where, "Remove the escape.") from None
         if exc.context and exc.context_mark and exc.problem:
             cm = exc.context_mark
             problem = f"{exc.context} (line {cm.line + 1}, column {cm.column + 1}): {exc.problem}"
@@ -562,7 +598,7 @@ def _composed(text: str, path: Path, kind: type[SharewizardError]) -> YamlDocume
     values: dict[JsonPath, tuple[int, int]] = {}
     keys: dict[JsonPath, tuple[int, int]] = {}
     if node is not None:
-        _index_nodes(node, (), path, values, keys, kind)
+        _index_nodes(node, (), path, values, keys, kind, duplicates)
     return YamlDocument(path, data, values, keys, text)
 
 
@@ -704,11 +740,19 @@ def parse_json(
 
 
 def read_yaml(
-    path: Path, kind: type[SharewizardError] = FlowError, limits: Limits | None = None
+    path: Path,
+    kind: type[SharewizardError] = FlowError,
+    limits: Limits | None = None,
+    *,
+    duplicates: list[SharewizardError] | None = None,
 ) -> YamlDocument:
-    """Read and parse a YAML file (JSON when it ends in `.json`) within the limits for `kind`."""
+    """Read and parse a YAML file (JSON when it ends in `.json`) within the limits for `kind`.
+
+    This is the one reader of YAML files; `duplicates` is as for `parse_yaml` (YAML only: JSON
+    keys given twice are always an error).
+    """
     limits = limits or limits_for(kind)
     text = decode_text(read_regular(path, limits, kind), path, kind)
     if path.suffix.lower() == ".json":
         return parse_json(text, path, kind, limits)
-    return parse_yaml(text, path, kind, limits)
+    return parse_yaml(text, path, kind, limits, duplicates=duplicates)

@@ -127,6 +127,17 @@ def test_dot_labels_are_escaped():
     assert "\n" not in label.group(1)
 
 
+@pytest.mark.parametrize("render", [graph.to_mermaid, graph.to_dot])
+def test_terminal_controls_in_flow_text_never_reach_the_diagram(render):
+    """The review's F-20: `graph` printed ESC from flow text (pane title, colours) raw."""
+    demo = DEMO.flows["demo"]
+    text = "Title\x1b]0;PWNED\x07 \x1b[31mred\x9b \u202eevil"
+    concern = dataclasses.replace(demo.questions["concern"], text=text)
+    shown = render(dataclasses.replace(demo, questions={**demo.questions, "concern": concern}))
+    assert not any(char in shown for char in "\x1b\x07\x9b\u202e")
+    assert "U+202E#gt;evil" in shown or "<U+202E>evil" in shown  # shown, as the walk shows it
+
+
 def test_svg_without_graphviz_names_the_package(monkeypatch):
     monkeypatch.setattr(graph.shutil, "which", lambda name: None)
     with pytest.raises(UsageError) as caught:

@@ -316,6 +316,269 @@ def test_replay_force_over_a_fifo_is_one_error_line(tmp_path, capsys):
     assert f"{out / 'refer.record.json'}: is a named pipe (FIFO)" in stderr
 
 
+# --- explicit YAML tags ------------------------------------------------------------------------
+
+TAGGED = [
+    ("!!int 0x" + "F" * 4000, "!!int"),
+    ("!!int 0b" + "1" * 15000, "!!int"),
+    ("!!int " + ":".join(["59"] * 3000), "!!int"),
+    ("!!int " + "1" * 4301, "!!int"),
+    ("!!timestamp nope", "!!timestamp"),
+    ("!!bool maybe", "!!bool"),
+    ("!!bool ''", "!!bool"),
+    ("!!float 1e999", "!!float"),
+    ("!!binary aGk=", "!!binary"),
+    ("!!set {a}", "!!set"),
+    ("!!str 'yes'", "!!str"),
+    ("!foo yes", "!foo"),
+    ("!!python/object/apply:os.system ['true']", "!!python/object/apply:os.system"),
+]
+
+
+@pytest.mark.parametrize(("value", "tag"), TAGGED, ids=[t for _, t in TAGGED])
+def test_an_explicit_tag_in_an_answers_file_is_refused_at_its_line(tmp_path, capsys, value, tag):
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f"flow: demo\nanswers:\n  concern: {value}\n")
+    code, out, err = run(
+        capsys, "decide", "--answers", str(answers), "--out", str(tmp_path / "r.json")
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        f"Error: {answers}:3:12: the YAML tag {tag!r} is not allowed in an answers file. "
+        "Remove the tag and write the value plainly (in quotes if it is text).\n"
+    )
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_one_tagged_file_among_twenty_stops_no_replay(tmp_path, capsys):
+    """The review's R7: one file with `!!bool maybe` aborted the whole batch with exit 70."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    for n in range(20):
+        shutil.copy(GOOD, inputs / f"f{n:02}.yaml")
+    (inputs / "f10.yaml").write_text("flow: demo\nanswers:\n  concern: !!bool maybe\n")
+    code, stdout, _ = run(capsys, "replay", str(inputs), "--out-dir", str(out), "--json")
+    report = json.loads(stdout)
+    assert code == 2
+    assert report["records_written"] == 19
+    [error] = [r["error"] for r in report["results"] if r["error"]]
+    assert error.startswith(f"{inputs / 'f10.yaml'}:3:12: the YAML tag '!!bool'")
+
+
+def test_a_tagged_draft_is_listed_and_refused_with_its_line(tmp_path, capsys, monkeypatch):
+    drafts = tmp_path / "data" / "drafts"
+    drafts.mkdir(parents=True)
+    monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(tmp_path / "data"))
+    draft = drafts / "demo-x.answers.yaml"
+    draft.write_text("flow: demo\nanswers:\n  concern: !!int 0x" + "F" * 4000 + "\n")
+    code, out, _ = run(capsys, "drafts")
+    assert code == 0 and "demo-x" in out
+    code, _, err = run(capsys, "--plain", "decide", "--resume", "demo-x")
+    assert code == 2
+    assert err.startswith(f"Error: {draft}:3:12: the YAML tag '!!int' is not allowed")
+
+
+@pytest.mark.parametrize(
+    ("name", "edit"),
+    [
+        ("demo.yaml", lambda text: text.replace("version: 3", "version: !!int 0x" + "F" * 4000)),
+        ("sources.yaml", lambda text: text.replace("title: ", "title: !!timestamp nope #", 1)),
+        ("record.yaml", lambda text: text.replace("shares: true", "shares: !!bool maybe", 1)),
+    ],
+)
+def test_an_explicit_tag_in_a_flows_folder_is_refused_at_its_line(tmp_path, capsys, name, edit):
+    flows = tmp_path / "flows"
+    shutil.copytree(CATALOGUE, flows)
+    path = flows / name
+    path.write_text(edit(path.read_text()))
+    for command in (["list"], ["lint"]):
+        args = ["--flows", str(flows), *command] if command == ["list"] else ["lint", str(flows)]
+        with pytest.raises(SystemExit) as stopped:
+            main(args)
+        _, err = capsys.readouterr()
+        assert stopped.value.code == 2
+        assert err.startswith(f"Error: {path}:") and "the YAML tag '!!" in err, err
+        assert "is not allowed in a flow file" in err
+
+
+def test_an_explicit_tag_in_a_case_study_is_named(tmp_path, capsys):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    case = cases / "tagged.yaml"
+    text = (FIXTURES / "cases" / "demo-injury.yaml").read_text()
+    case.write_text(text.replace("faq: [9]", "faq: [!!int 0b" + "1" * 15000 + "]"))
+    code, out, err = run(capsys, "cases", "--cases", str(cases))
+    assert code in (0, 2), err
+    assert f"{case}:12:9: the YAML tag '!!int' is not allowed" in out + err
+
+
+# --- typed lines ---------------------------------------------------------------------------------
+
+WALK = b"1\nyes\nyes\nno\nyes\nno\nno\n\n"  # share-without-consent, to its outcome
+RECORD = b"CSC\nphone\n2026-11-23\npublic-task\nBecause TYPED\nyes\nCASE-1\nRole\n\n\n"
+
+
+def plain_decide(tmp_path, typed: bytes, **env: str) -> subprocess.CompletedProcess[bytes]:
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--plain", "decide", "share-without-consent"]
+        + ["--out", str(tmp_path / "r.json")],
+        input=typed,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "SHAREWIZARD_DATA_DIR": str(tmp_path / "data"), **env},
+    )
+
+
+def test_a_typed_line_that_is_not_utf8_is_refused_and_the_walk_goes_on(tmp_path):
+    """The review's R2: "£" from a Latin-1 terminal ended in exit 70 and an unreadable draft."""
+    done = plain_decide(tmp_path, WALK + b"\xa3 500 TYPED\nWhat TYPED\n" + RECORD)
+    assert done.returncode == 0, done.stderr
+    assert b"the line holds bytes that are not UTF-8 text, so none of it was kept" in done.stdout
+    record = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [f["value"] for f in record["fields"] if f["id"] == "what"] == ["What TYPED"]
+    assert not list((tmp_path / "data" / "drafts").glob("*"))  # done: no draft left
+
+
+def test_an_ascii_standard_input_with_non_ascii_answers_is_no_crash(tmp_path):
+    done = plain_decide(
+        tmp_path, WALK + "£ 500\nWhat\n".encode() + RECORD, PYTHONIOENCODING="ascii"
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"the line holds bytes that are not ASCII text" in done.stdout
+
+
+def test_replay_reads_a_non_ascii_path_from_an_ascii_standard_input(tmp_path):
+    import sys
+
+    shutil.copy(GOOD, tmp_path / "\u00e9.yaml")
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--flows", str(CATALOGUE), "replay", "-"],
+        input="\u00e9.yaml\n".encode(),
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("typed", ["\u00b2", "\u2460", "9" * 4301])
+def test_a_digit_that_names_no_choice_is_asked_again_not_a_crash(tmp_path, typed):
+    """The review's R10: `²` or 4,301 digits at a choice exited 70."""
+    done = plain_decide(tmp_path, typed.encode() + b"\n")
+    assert done.returncode == 130, done.stderr  # asked again, then end of input: a draft
+    assert b"Not one of the choices" in done.stdout
+
+
+def test_a_draft_holding_a_lone_surrogate_is_refused_naming_its_line(tmp_path, capsys, monkeypatch):
+    """Drafts written before typed lines were checked hold `"\\udca3"`: exit 2, located."""
+    monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(tmp_path / "data"))
+    drafts = tmp_path / "data" / "drafts"
+    drafts.mkdir(parents=True)
+    draft = drafts / "demo-x.answers.yaml"
+    draft.write_text('flow: demo\nanswers:\n  concern: "yes"\n  note: "\\udca3 500"\n')
+    code, _, err = run(capsys, "--plain", "decide", "--resume", "demo-x")
+    assert code == 2
+    assert err == (
+        f"Error: {draft}:4:12: a text holds a lone surrogate escape (such as \\ud800), which is "
+        "not a character. Remove the escape.\n"
+    )
+
+
+# --- messages quote values short -----------------------------------------------------------------
+
+LONG = "k" * 19_000  # a key this long must be written `? key` (YAML keys are else 1,024 at most)
+ECHOES = {
+    "a list as a single answer": "answers:\n  concern: [" + ",".join(["y" * 100] * 9000) + "]\n",
+    "an unknown question id": f"answers:\n  ? {LONG}\n  : 'yes'\n",
+    "an unknown record field": f"answers: {{concern: 'no'}}\nrecord:\n  ? {LONG}\n  : x\n",
+    "an unknown top-level key": f"answers: {{concern: 'no'}}\n? {LONG}\n: x\n",
+    "a route through no flow": f"route:\n  ? {LONG}\n  : {{}}\nanswers: {{concern: 'no'}}\n",
+    "a bad choice": f"answers:\n  concern: {LONG}\n",
+}
+
+
+@pytest.mark.parametrize("body", ECHOES.values(), ids=ECHOES.keys())
+def test_an_error_quotes_at_most_80_characters_of_a_value(tmp_path, capsys, body):
+    """The review's R15: a 9,000-item answer was echoed in 936,076 bytes."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text("flow: demo\n" + body)
+    code, _, err = run(
+        capsys, "decide", "--answers", str(answers), "--out", str(tmp_path / "r.json")
+    )
+    assert code == 2
+    assert err.startswith(f"Error: {answers}:") and "not valid YAML" not in err
+    assert len(err) < 600, err[:600]
+
+
+def test_a_long_flow_version_or_expectation_is_quoted_short(tmp_path, capsys):
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f"flow: {{id: demo, version: '{LONG}'}}\nanswers: {{concern: 'no'}}\n")
+    code, _, err = run(
+        capsys, "decide", "--answers", str(answers), "--out", str(tmp_path / "r.json")
+    )
+    assert code == 2 and "recorded against version 'kkkk" in err and len(err) < 600
+    answers.write_text(f"flow: demo\nanswers: {{concern: 'no'}}\nexpect: {{outcome: {LONG}}}\n")
+    code, out, err = run(
+        capsys, "replay", str(answers), "--check", "--out-dir", str(tmp_path / "o")
+    )
+    assert code == 1 and "outcome: expected 'kkkk" in out + err
+    assert len(out + err) < 1000
+
+
+@pytest.mark.parametrize("key", ["\u00b2", "9" * 4301], ids=["superscript", "4301-digits"])
+def test_a_key_of_digits_that_are_no_index_is_located_not_a_crash(tmp_path, capsys, key):
+    """A key read back from an error's field as a list index: `int('²')` exited 70."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f'flow: demo\nanswers:\n  ? "{key}"\n  : "yes"\n')
+    code, _, err = run(
+        capsys, "decide", "--answers", str(answers), "--out", str(tmp_path / "r.json")
+    )
+    assert code == 2
+    assert err.startswith(f"Error: {answers}:4:5: answers.{key[:80]}")
+    assert "is not a question of the flow 'demo'" in err
+
+
+# --- messages name the file ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answers", "where"),
+    [
+        (
+            "gone-question: 'yes'",
+            "3:18: answers.gone-question: 'gone-question' is not a question",
+        ),
+        ("concern: gone-choice", "3:12: answers.concern: 'gone-choice' is not an answer"),
+    ],
+)
+def test_resuming_a_draft_the_flow_has_outgrown_names_the_draft(
+    tmp_path, capsys, monkeypatch, answers, where
+):
+    monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "data" / "drafts").mkdir(parents=True)
+    draft = tmp_path / "data" / "drafts" / "demo-x.answers.yaml"
+    draft.write_text(f"flow: demo\nanswers:\n  {answers}\n")
+    code, _, err = run(capsys, "--plain", "decide", "--resume", "demo-x")
+    assert code == 2
+    assert err.startswith(f"Error: {draft}:{where}"), err
+
+
+def test_a_full_standard_output_is_named(tmp_path):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "sharewizard", "--flows", str(CATALOGUE), "list"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert done.stderr == "Error: cannot write to standard output: No space left on device.\n"
+
+
 # --- replay carries on ---------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -418,3 +419,70 @@ def test_a_handoff_cycle_cannot_make_decide_spin(tmp_path):
     )
     assert "note SW204 handoff-cycle" in lint.stdout
     assert "0 errors, 1 warning" in lint.stdout  # the unused source: a note is never counted
+
+
+def test_every_key_given_twice_is_listed_not_only_the_first(tmp_path):
+    flow = tmp_path / "twice.yaml"
+    text = (FIXTURES / "duplicate_key.yaml").read_text()
+    flow.write_text(text.replace("version: 1", "version: 1\nversion: 2"))
+    found = [(f.code, f.line) for f in lint_paths([flow], GUIDE).findings]
+    assert found == [("SW002", 4), ("SW002", 13)]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("id: x\nfoo: &a\n  x: *a\n", ":3:6: the alias *a refers to a value that contains it."),
+        (
+            "a: &a [x,x,x,x,x,x,x,x,x]\n"
+            + "".join(
+                f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n"
+                for a, b in itertools.pairwise("abcdefghij")
+            ),
+            ":7:11: too large: more than 1,000,000 values once its aliases (*name) are expanded",
+        ),
+    ],
+    ids=["self-alias", "alias-bomb"],
+)
+def test_lint_refuses_a_self_alias_or_an_alias_bomb_as_every_command_does(tmp_path, text, message):
+    """The review's F-16: lint fell back to an unlimited parse, looping or taking minutes."""
+    import subprocess
+    import sys
+
+    flows = tmp_path / "flows"
+    shutil.copytree(REPO / "flows", flows)
+    (flows / "zz.yaml").write_text(text)
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "lint", str(flows)],
+        capture_output=True,
+        text=True,
+        timeout=60,  # a hang guard: the old lint never returned from the self-alias
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith(f"Error: {flows / 'zz.yaml'}{message}")
+
+
+def test_lint_of_a_fifo_or_a_device_says_what_it_is(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    code, out, err = run(capsys, "lint", str(fifo))
+    assert (code, out) == (2, "")
+    assert err == f"Error: {fifo}: is a named pipe (FIFO), not a regular file; nothing was read.\n"
+    code, _, err = run(capsys, "lint", "/dev/zero")
+    assert err == "Error: /dev/zero: is a device, not a regular file; nothing was read.\n"
+
+
+def test_a_link_to_nothing_in_a_flows_folder_is_named(tmp_path, capsys):
+    flows = tmp_path / "flows"
+    shutil.copytree(REPO / "tests" / "fixtures" / "catalogue", flows)
+    (flows / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    expected = (
+        f"Error: {flows / 'gone.yaml'}: is a symbolic link to a file that does not exist. "
+        "Remove the link, or put back the flow it points to.\n"
+    )
+    for args in (["--flows", str(flows), "list"], ["lint", str(flows)]):
+        code, out, err = run(capsys, *args)
+        assert (code, out, err) == (2, "", expected)

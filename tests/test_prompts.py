@@ -96,7 +96,7 @@ def test_plain_mode_says_why_an_answer_is_refused_and_asks_again(demo):
     assert asker.ask(demo.flows["demo"].questions["concern"], None, False) == "no"
     text = shown.getvalue()
     assert "Enter alone does not answer this question: type a number or a word." in text
-    assert "Not one of the choices: maybe. Type a number (1 to 3) or a word." in text
+    assert "Not one of the choices: 'maybe'. Type a number (1 to 3) or a word." in text
 
 
 def test_plain_mode_multi_takes_several_and_refuses_none(demo):
@@ -144,6 +144,70 @@ def test_plain_review_takes_a_number_or_enter(demo):
     assert asker.review(items) is None
     assert "1. Concern?  →  Yes" in shown.getvalue()
     assert "Type a number from 1 to 1, or press Enter." in shown.getvalue()
+
+
+@pytest.mark.parametrize("typed", ["\u00b2", "\u2460", "\u00bd", "9" * 4301, "0", "-1"])
+def test_a_digit_that_is_no_choice_number_is_not_one_of_the_choices(demo, typed):
+    """`²`, `①` and 4,301 digits crashed plain mode (exit 70); now they are asked again."""
+    asker, shown = plain(demo, f"{typed}\n2\n")
+    assert asker.ask(demo.flows["demo"].questions["concern"], None, False) == "no"
+    assert "Not one of the choices: " in shown.getvalue()
+    assert len(shown.getvalue()) < 2000  # the 4,301 digits are not repeated
+
+
+def test_decimal_digits_of_any_script_still_pick_a_choice(demo):
+    asker, _ = plain(demo, "\u0662\n")  # Arabic-Indic two
+    assert asker.ask(demo.flows["demo"].questions["concern"], None, False) == "no"
+
+
+@pytest.mark.parametrize("typed", ["\u00b2", "9" * 4301])
+def test_the_review_and_the_draft_chooser_ask_again_for_such_digits(demo, typed):
+    from sharewizard.prompts import choose_draft
+    from sharewizard.session import ReviewItem
+
+    items = [ReviewItem(demo.flows["demo"].questions["concern"], "yes")]
+    asker, shown = plain(demo, f"{typed}\n1\n")
+    assert asker.review(items) == 0
+    assert "Type a number from 1 to 1, or press Enter." in shown.getvalue()
+
+    class Found:
+        id, route, flow, answered, path = "d", [], "demo", 1, "/drafts/d.answers.yaml"
+
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    chosen = choose_draft([Found()], console=console, stdin=io.StringIO(f"{typed}\n1\n"))
+    assert chosen == Path("/drafts/d.answers.yaml")
+    assert "Type a number from 1 to 1." in console.file.getvalue()
+
+
+NOT_UTF8 = "\udca3 500"  # "£ 500" typed on a Latin-1 terminal, read with surrogateescape
+
+
+def test_plain_mode_refuses_a_line_that_is_not_text_and_asks_again(demo):
+    """Such a line once reached the draft (unreadable after) and the checksum (exit 70)."""
+    asker, shown = plain(demo, f"{NOT_UTF8}\nGBP 500\n")
+    assert asker.ask(demo.flows["demo"].questions["note"], None, True) == "GBP 500"
+    assert (
+        "Not accepted: the line holds bytes that are not UTF-8 text, so none of it was kept. "
+        "Type it again." in shown.getvalue()
+    )
+    asker, shown = plain(demo, f"{NOT_UTF8}\n1\n")  # at a choice too, and shown inertly
+    assert asker.ask(demo.flows["demo"].questions["concern"], None, False) == "yes"
+    assert "Not accepted: the line holds bytes" in shown.getvalue()
+
+
+def test_a_rich_text_prompt_refuses_bytes_that_are_not_utf8(demo):
+    question = demo.flows["demo"].questions["note"]
+    with create_pipe_input() as pipe:
+        pipe.send_bytes(b"\xa3 500\r")  # refused: the line stays, so clear it and retype
+        pipe.send_text("\x7f" * 5 + "GBP 500\r")
+        pipe.close()
+        asker = QuestionaryAsker(
+            demo,
+            Console(file=io.StringIO(), width=80, color_system=None, emoji=False),
+            input=pipe,
+            output=DummyOutput(),
+        )
+        assert asker.ask(question, None, False) == "GBP 500"
 
 
 # --- what a menu shows at 80x24 ------------------------------------------------------------------

@@ -325,10 +325,9 @@ def test_crafted_records_are_reported_never_a_crash(edits, recompute, fmt):
         else:
             path = Path(folder) / "r.md"
             body = render.to_markdown(GOOD_RECORD)
-            if fmt == "md":  # the real readable text, crafted data
-                data = json.dumps(record, indent=1)
+            if fmt == "md":  # the real readable text, crafted data written as sharewizard would
                 start = body.find(render.MD_DATA_START)
-                body = body[:start] + render.MD_DATA_START + data + render.MD_DATA_END
+                body = body[:start] + render.data_comment(record)
             else:  # crafted readable text, the real data
                 body = json.dumps(edits, default=repr) + body
             path.write_text(body, encoding="utf-8")

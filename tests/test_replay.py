@@ -38,7 +38,7 @@ BAD_ERRORS = {
     "(Which kinds?). Answers: neglect, injury, online.",
     "missing_answer.yaml": "4:3: answers.kinds: no answer to 'kinds' (Which kinds?), which this "
     "path needs. Add it to the answers file.",
-    "version_mismatch.yaml": "4:12: flow.version: recorded against version 2 of 'demo', but the "
+    "version_mismatch.yaml": "4:12: flow.version: recorded against version '2' of 'demo', but the "
     "flow is now version 3. Check the answers still fit the changed flow, then update the "
     "version.",
 }

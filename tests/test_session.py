@@ -88,3 +88,5 @@ def test_answers_that_lead_back_to_a_walked_flow_are_an_error_not_a_loop(catalog
     with pytest.raises(AnswersError) as refused:
         decide_file(catalogue, load_answers(path), created_at="t", record_id=str)
     assert "lead back here" in str(refused.value)
+    # the answer to change is in the route, where the file has it (not `record.risk-of-harm`)
+    assert str(refused.value.location) == f"{path}:2:70: route.share-without-consent.risk-of-harm"

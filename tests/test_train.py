@@ -498,3 +498,36 @@ def test_plain_mode_shows_the_same_words_without_box_lines(boxed):
     assert bool(set(shown) & BOX_LINES) is boxed
     for words in ("Question 1", "Concern?", "Teaching point", "Where the room's path differed"):
         assert words in shown
+
+
+def train_with_record(tmp_path: Path, name: str) -> Path:
+    """A training run in plain mode, Enter at every step, writing `--record name`."""
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--flows", str(FIXTURES / "catalogue"), "--plain"]
+        + ["train", "--cases", str(CASES), "demo-injury", "--record", name],
+        input="\n" * 40,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return tmp_path / name
+
+
+@pytest.mark.parametrize("name", ["t.txt", "t.md"])
+def test_a_training_record_as_text_or_markdown_says_so_at_its_top(tmp_path, name):
+    """The review's R3: `train --record t.txt` read like a real decision, no sign of training."""
+    top = train_with_record(tmp_path, name).read_text(encoding="utf-8").split("\n\n")[:2]
+    assert any(
+        "Training record: not a real decision." in part.replace("\n", " ")
+        or "TRAINING RECORD: NOT A REAL DECISION." in part
+        for part in top
+    ), top
+
+
+def test_the_case_note_of_a_training_record_says_it_is_no_real_decision(tmp_path):
+    record = train_with_record(tmp_path, "t.json")
+    done = run_cli(tmp_path, "note", str(record))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("TRAINING RECORD: NOT A REAL DECISION. Made in practice with")

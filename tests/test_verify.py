@@ -305,7 +305,7 @@ def test_control_characters_in_a_file_name_are_escaped(tmp_path, capsys):
     code, out, _ = run(capsys, "verify", str(path))
     assert code == 2
     assert "\x1b" not in out and "\u202e" not in out
-    assert "r\\x1b[2J\\u202e.json: UNREADABLE: no such file." in out
+    assert "r[2J<U+202E>.json: UNREADABLE: no such file." in out  # as the walk shows text
 
 
 def test_an_ascii_only_terminal_gets_escapes_not_a_crash(made):
@@ -347,3 +347,117 @@ def test_a_training_record_is_refused_as_a_real_decision_unless_allowed(tmp_path
     assert code == 1 and "TRAINING" in out and "not a real decision" in out
     code, out = verify("--allow-training")
     assert code == 0 and "OK" in out
+
+
+# --- Markdown as mail and editors leave it, and as an insider might rewrite it -------------------
+
+
+def test_a_markdown_record_with_crlf_line_ends_or_an_extra_newline_still_verifies(made, capsys):
+    """The review's R16: both were UNREADABLE ("carries no sharewizard record data")."""
+    text = made["complete.md"].read_text(encoding="utf-8")
+    crlf = made["complete.md"].with_name("crlf.md")
+    crlf.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    extra = made["complete.md"].with_name("extra.md")
+    extra.write_text(text + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "verify", str(crlf), str(extra))
+    assert (code, out) == (
+        0,
+        f"{crlf}: OK (checksum verifies)\n{extra}: OK (checksum verifies)\n2 records: 2 OK.\n",
+    )
+
+
+def test_a_gt_put_back_in_the_data_comment_cannot_show_unchecked_text(made, capsys, tmp_path):
+    """The review's F-9: `\\u003e` written back as `>` closes the comment early, so a viewer shows
+    the text between `-->` and `<!--`; checksum and signature still hold, so only the layout
+    of the data tells."""
+    answers = tmp_path / "insider.yaml"
+    answers.write_text(
+        COMPLETE.read_text().replace(
+            "what: Concerns", "what: 'x --> **Decision: DO NOT SHARE** <!-- y'\n  # was: Concerns"
+        )
+    )
+    signed = tmp_path / "signed.md"
+    code, _, err = run(
+        capsys,
+        "decide",
+        "--answers",
+        str(answers),
+        "--out",
+        str(signed),
+        "--sign-key",
+        str(made["key"]),
+    )
+    assert code == 0, err
+    code, out, _ = run(capsys, "verify", "--trust", str(made["pub"]), str(signed))
+    assert code == 0, out
+    signed.write_text(signed.read_text().replace("\\u003e", ">"))
+    assert "--> **Decision: DO NOT SHARE** <!--" in signed.read_text()
+    code, out, _ = run(capsys, "verify", "--trust", str(made["pub"]), str(signed))
+    assert (code, out) == (
+        1,
+        f"{signed}: TAMPERED: the record data at the end of this Markdown record is not written "
+        "as sharewizard writes it (a `>` in it, say), so a Markdown viewer could show text no "
+        "check sees. Compare it with the original.\n",
+    )
+
+
+def test_text_after_the_data_comment_is_refused(made, capsys):
+    path = made["complete.md"]
+    path.write_text(path.read_text() + "\n**Decision: DO NOT SHARE**\n")
+    code, out, _ = run(capsys, "verify", str(path))
+    assert (code, out) == (
+        1,
+        f"{path}: TAMPERED: this Markdown record does not end with its record data: text was "
+        "added after it, or the file was cut short. Compare it with the original.\n",
+    )
+
+
+# --- nothing from a record reaches the terminal raw -----------------------------------------------
+
+ESCAPES = "\x1b]0;PWNED\x07\x1b[31mRED\x1b]52;c;cm0gLXJmIH4=\x07\x9b2J\u202e"
+
+
+def recomputed(path: Path, edit) -> Path:
+    record = records.load_record(path)
+    edit(record)
+    record["checksum"] = records.checksum(record)
+    return rewrite(path, record)
+
+
+def test_note_shows_escape_sequences_from_a_record_inertly(made, capsys):
+    """The review's R9: a citation quote with OSC and CSI sequences changed the pane title."""
+
+    def plant(record: dict) -> None:
+        citation = record["outcome"]["citations"][0]
+        for key in ("quote", "title", "section"):
+            citation[key] += ESCAPES
+        record["fields"][0]["text"] += ESCAPES
+        record["flow"]["title"] += ESCAPES
+
+    path = recomputed(made["complete.json"], plant)
+    code, out, err = run(capsys, "note", str(path))
+    assert (code, err) == (0, "")
+    assert not any(char in out for char in "\x1b\x07\x9b\u202e")
+    assert "<U+202E>" in out  # a bidi override is shown, as the walk shows it
+
+
+def test_verify_shows_a_file_name_with_escapes_inertly(made, capsys):
+    path = made["complete.json"].rename(made["complete.json"].with_name(f"r{ESCAPES}.json"))
+    code, out, _ = run(capsys, "verify", str(path))
+    assert code == 0
+    assert not any(char in out for char in "\x1b\x07\x9b\u202e")
+    assert "<U+202E>.json: OK" in out  # a bidi override is shown, not obeyed
+
+
+def test_note_of_a_structurally_broken_record_is_exit_2_not_a_crash(tmp_path, capsys):
+    """The review's R8: `{"schema_version": 2}` with its checksum gave KeyError, exit 70."""
+    path = tmp_path / "r8.json"
+    record: dict = {"schema_version": 2}
+    record["checksum"] = records.checksum(record)
+    path.write_text(json.dumps(record))
+    code, out, err = run(capsys, "note", str(path))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"Error: {path}: not a valid sharewizard record: (top level): 'record_id' is a required "
+        "property. Check it with `sharewizard verify`.\n"
+    )

@@ -115,7 +115,7 @@ def test_enter_alone_a_wrong_word_and_back_are_handled_in_plain_mode(tmp_path):
     type_at(child, "Concern?", "")
     child.expect_exact("Enter alone does not answer this question")
     child.sendline("maybe")
-    child.expect_exact("Not one of the choices: maybe. Type a number (1 to 3) or a word.")
+    child.expect_exact("Not one of the choices: 'maybe'. Type a number (1 to 3) or a word.")
     child.sendline("y")
     type_at(child, "Which kinds?", "<")  # back to the first question, its answer kept
     child.expect_exact("Concern?")

@@ -35,7 +35,7 @@ BAD_STARTS = {
     "not_a_multi_choice.yaml": "5:10: answers.kinds: 'burns' is not an answer to 'kinds'",
     "missing_answer.yaml": "4:3: answers.kinds: no answer to 'kinds' (Which kinds?), which this "
     "path needs.",
-    "version_mismatch.yaml": "4:12: flow.version: recorded against version 2 of 'demo', but the "
+    "version_mismatch.yaml": "4:12: flow.version: recorded against version '2' of 'demo', but the "
     "flow is now version 3.",
 }
 # Records a replay of the whole fixture folder writes: the good files and the changed outcome.
