@@ -160,14 +160,8 @@ def train_command(
 
     catalogue = catalogue_of(ctx)
     env = env_of(ctx)
-    if record is not None:
-        check_target(record, True, "--record")  # a regular file in a folder we can write in
-        if record.exists():
-            raise UsageError(
-                "already exists; nothing was asked or written.",
-                Location(record),
-                "Choose another --record path.",
-            )
+    if record is not None:  # a new regular file in a folder we can write in (train has no --force)
+        check_target(record, False, "--record", can_force=False)
     if not env.stdin_is_tty and not env.plain_requested:
         raise UsageError(
             "`sharewizard train` reads key presses, so it needs a terminal, and standard input "

@@ -80,7 +80,9 @@ def test_a_failing_disk_is_reported_for_its_file_and_the_others_are_written(
 
     monkeypatch.setattr(files.os, "link", link)
     results = replay(catalogue, ANSWERS[:4], tmp_path)
-    assert results[0].error == f"{failed[0]}: cannot write the file: No space left on device."
+    assert results[0].error == (
+        f"{failed[0]}: cannot write the file: No space left on device; nothing was written."
+    )
     assert results[0].record_path is None and results[0].record_paths == []
     assert not Path(failed[0]).exists()
     assert all(r.error is None and r.record_path and r.record_path.is_file() for r in results[1:])
@@ -104,7 +106,7 @@ def test_a_failed_fsync_is_reported_for_its_file(
     assert [r.error is None for r in results] == [True, False, True]
     assert results[1].error == (
         f"{tmp_path / results[1].path.name.replace('.yaml', '.record.json')}: cannot write the "
-        "file: Input/output error."
+        "file: Input/output error; nothing was written."
     )
     assert results[1].record_path is None
     assert len(list(tmp_path.glob("*.record.json"))) == 2
