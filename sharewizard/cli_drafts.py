@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -35,12 +34,13 @@ def register(app: typer.Typer) -> None:
         """
         from sharewizard.drafts import list_drafts
         from sharewizard.summary import drafts_json, drafts_table
+        from sharewizard.text import json_for_screen
 
         if ctx.invoked_subcommand is not None:
             return 0
         found = list_drafts()
         if as_json:
-            typer.echo(json.dumps(drafts_json(found), indent=2, ensure_ascii=False))
+            typer.echo(json_for_screen(drafts_json(found)))
         elif not found:
             env_of(ctx).err().print("No drafts.", markup=False)
         else:

@@ -6,7 +6,6 @@ facade never prints.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sharewizard import decide as facade
 from sharewizard.console import Env
-from sharewizard.errors import ExitStatus, Location, UsageError
+from sharewizard.errors import ExitStatus, Location, UsageError, interrupted_status
 from sharewizard.model import Catalogue
 
 if TYPE_CHECKING:  # answers files are read only with --answers or --resume (YAML is not needed)
@@ -229,6 +228,7 @@ def run_replay(
     """Replay answers files; exit 2 if any could not be replayed, 1 if an expectation failed."""
     from sharewizard.replay import expand_paths, replay_all
     from sharewizard.summary import replay_json, replay_report
+    from sharewizard.text import json_for_screen
 
     created_at = pinned_time(timestamp)
     _signing_key(sign_key)  # a bad key stops everything before any file (workers load their own)
@@ -244,24 +244,27 @@ def run_replay(
     if out_dir is not None:
         _make_out_dir(out_dir)
     show_bar = not (quiet or as_json) and env.stderr_is_tty
-    try:
-        results = _with_progress(
-            env,
-            show_bar,
-            len(files),
-            lambda tick: replay_all(
-                catalogue,
-                files,
-                created_at=created_at,
-                out_dir=out_dir,
-                fmt=fmt,
-                force=force,
-                jobs=jobs or os.cpu_count() or 1,
-                progress=tick,
-                sign_key=sign_key,
-            ),
+
+    def replay(tick: Any) -> Any:
+        return replay_all(
+            catalogue,
+            files,
+            created_at=created_at,
+            out_dir=out_dir,
+            fmt=fmt,
+            force=force,
+            jobs=jobs or os.cpu_count() or 1,
+            progress=tick,
+            sign_key=sign_key,
         )
-    except KeyboardInterrupt:
+
+    try:
+        with facade.signals_as_interrupts():  # SIGTERM and SIGHUP stop it as Ctrl-C does
+            results = _with_progress(env, show_bar, len(files), replay)
+    except KeyboardInterrupt as stop:
+        from sharewizard.files import remove_unfinished
+
+        remove_unfinished()  # whatever line the interrupt reached, no temporary record stays
         if out_dir is None:
             raise  # nothing was written: the usual message says so
         from sharewizard.summary import print_error
@@ -272,9 +275,9 @@ def run_replay(
             "complete (a record is written whole or not at all); to replay every file again, "
             "run the same command with --force.",
         )
-        return ExitStatus.INTERRUPTED
+        return interrupted_status(stop)
     if as_json:
-        env.stdout.write(json.dumps(replay_json(results, check), indent=2, ensure_ascii=False))
+        env.stdout.write(json_for_screen(replay_json(results, check)))
         env.stdout.write("\n")
     else:
         table, lines = replay_report(results, check, boxed=not env.plain)

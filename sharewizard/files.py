@@ -13,6 +13,25 @@ from sharewizard.errors import Location, RecordError
 NAME_MAX = 255  # bytes in one file name on the usual file systems (ext4, APFS, NTFS)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
+# The temporary files this process has named and not yet put in place or removed. A signal that
+# ends the process (replay's workers, or anything that cannot unwind) calls `remove_unfinished`,
+# so no half-written record is left behind whatever line was running. Names are added before the
+# file exists. Only the main thread adds and removes them, and signal handlers run there too.
+_UNFINISHED: set[str] = set()
+
+
+def remove_unfinished() -> None:
+    """Remove every temporary file this process has not finished (an interrupt's last step)."""
+    for name in list(_UNFINISHED):
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        _UNFINISHED.discard(name)
+
+
+def forget_unfinished() -> None:
+    """A new process (a forked worker) owns none of its parent's temporary files."""
+    _UNFINISHED.clear()
+
 
 def write_private(
     path: Path,
@@ -95,14 +114,18 @@ class PendingWrite:
         """
         flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
         for _attempt in range(100):
-            self.tmp = str(self.directory / f".{self.path.name}.{secrets.token_hex(4)}.tmp")
+            name = str(self.directory / f".{self.path.name}.{secrets.token_hex(4)}.tmp")
+            _UNFINISHED.add(name)
+            self.tmp = name
             try:
-                self.fd = os.open(self.tmp, flags, 0o600)
-            except FileExistsError:
+                self.fd = os.open(name, flags, 0o600)
+            except FileExistsError:  # someone else's: neither kept nor removed
                 self.tmp = ""
+                _UNFINISHED.discard(name)
                 continue
             except OSError as exc:
                 self.tmp = ""
+                _UNFINISHED.discard(name)
                 raise RecordError(
                     f"cannot write in this folder: {exc.strerror}.", Location(self.directory)
                 ) from None
@@ -145,6 +168,7 @@ class PendingWrite:
         if self.tmp:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.tmp)
+            _UNFINISHED.discard(self.tmp)
 
     def failure(self, exc: BaseException) -> BaseException:
         """The error to raise for what went wrong while writing (other exceptions as they are)."""

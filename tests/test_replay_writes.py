@@ -45,7 +45,7 @@ def test_every_record_is_in_place_when_replay_returns_in_input_order(
 def test_a_taken_name_for_a_later_part_keeps_the_earlier_ones_and_says_which(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
-    taken = tmp_path / "sitting.part2.record.json"
+    taken = tmp_path / "sitting.record.part2.json"
     taken.write_text("someone else's\n", encoding="utf-8")
     result = replay_one(
         catalogue,
@@ -56,9 +56,9 @@ def test_a_taken_name_for_a_later_part_keeps_the_earlier_ones_and_says_which(
         force=False,
         name="sitting.record.json",
     )
-    assert result.error == (
-        f"{taken}: already exists; nothing was written. Choose another --out-dir, or pass --force "
-        "to replace it."
+    assert result.error == (  # it said "nothing was written", though the first part was
+        f"{taken}: already exists; this record was not written. Choose another --out-dir, or pass "
+        f"--force to replace it. Already written: {tmp_path / 'sitting.record.json'}."
     )
     assert result.record_paths == [tmp_path / "sitting.record.json"]  # the first part, as before
     assert result.record_path is None
