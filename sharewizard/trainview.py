@@ -125,23 +125,25 @@ def show_command(ctx: typer.Context, flow: str) -> int:
     return 0
 
 
-def graph_command(ctx: typer.Context, flow: str, fmt: GraphFormat, out: Path | None) -> int:
+def graph_command(
+    ctx: typer.Context, flow: str, fmt: GraphFormat, out: Path | None, force: bool = False
+) -> int:
     """Draw a flow as a diagram, with outcomes coloured by decision.
 
     Example: sharewizard graph share-without-consent --format svg --out swc.svg
     """
+    from sharewizard.files import check_target, write_private
     from sharewizard.graph import render
 
     catalogue = catalogue_of(ctx)
+    if out is not None:  # as every writer: never a link, a FIFO, nor a file without --force
+        check_target(out, force=force)
     text = render(_flow(catalogue, flow), fmt.value, catalogue.record_form.decisions)
     env = env_of(ctx)
     if out is None:
         env.stdout.write(text)
         return 0
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write the diagram: {exc.strerror}.", Location(out)) from None
+    write_private(out, text, force=force)
     env.out().print(f"Diagram written to {out}", markup=False, soft_wrap=True)
     return 0
 
