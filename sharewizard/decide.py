@@ -296,22 +296,29 @@ def _adding(exc: SharewizardError, sentence: str) -> SharewizardError:
 
 
 @contextlib.contextmanager
-def signals_as_interrupts() -> Iterator[None]:
-    """SIGTERM and SIGHUP stop a walk the way Ctrl-C does, so its draft is saved."""
+def signals_as_interrupts() -> Iterator[Callable[[], None]]:
+    """SIGTERM and SIGHUP stop a walk the way Ctrl-C does, so its draft is saved.
+
+    Gives a function that ignores them from then on: a walk that stopped some other way (Ctrl-D,
+    or the end of input when a terminal closes, just before its SIGHUP) saves its draft in peace.
+    """
     caught = (signal.SIGTERM, signal.SIGHUP)
 
-    def stop(number: int, _frame: FrameType | None) -> None:
-        for sig in caught:  # one stop is enough: let the draft be saved in peace
+    def settle() -> None:
+        for sig in caught:
             signal.signal(sig, signal.SIG_IGN)
+
+    def stop(number: int, _frame: FrameType | None) -> None:
+        settle()  # one stop is enough
         raise SignalInterrupt(number)
 
     try:
         previous = {sig: signal.signal(sig, stop) for sig in caught}
     except ValueError:  # not the main thread: leave signals alone
-        yield
+        yield lambda: None
         return
     try:
-        yield
+        yield settle
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -461,10 +468,11 @@ def decide_interactive(
         lambda d: sitting_text(catalogue, d, started_at=started, prog=prog),  # type: ignore[arg-type]
     )
     sitting.box = box
-    with signals_as_interrupts():
+    with signals_as_interrupts() as settle:
         try:
             written = sitting.run()
         except Interrupted as stop:
+            settle()
             whole = sitting.whole(stop.draft)
             if whole.worth_keeping or box.saved:
                 box.save(whole)
@@ -475,6 +483,7 @@ def decide_interactive(
                 text=box.text if whole.worth_keeping else "",
             ) from None
         except Exception as exc:
+            settle()
             whole = sitting.whole()
             if whole.worth_keeping or box.saved:
                 box.save(whole)

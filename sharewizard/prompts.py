@@ -34,6 +34,40 @@ _NONE = "\x00none"
 PART_LABELS = {"route": "Triage", "flow": "", "record": "Record"}
 
 
+def quiet_closed_terminal() -> None:
+    """Keep asyncio's reports of prompt_toolkit's failing teardown off standard error.
+
+    When the terminal closes at a prompt (SIGHUP, then EIO on every write), prompt_toolkit's
+    event loop fails while it shuts down, and asyncio logs each failure with its traceback
+    ("unhandled exception during asyncio.run() shutdown", "Task was destroyed but it is
+    pending!"). The walk has stopped and kept its draft by then; nothing else in sharewizard uses
+    asyncio, so its logger is silenced rather than let tracebacks reach a log of stderr.
+    """
+    import logging
+
+    log = logging.getLogger("asyncio")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
+    log.propagate = False
+
+
+def _answer(question: Any) -> Any:
+    """A questionary prompt's answer; a terminal that went away (EIO) stops as a hang-up does.
+
+    Closing the terminal sends SIGHUP, but prompt_toolkit may meet the dead terminal first: the
+    walk then stops the same way, keeping its draft, whichever comes first.
+    """
+    import errno
+    import signal
+
+    try:
+        return question.unsafe_ask()
+    except OSError as exc:
+        if exc.errno != errno.EIO:
+            raise
+        raise SignalInterrupt(signal.SIGHUP) from None
+
+
 def _quits_on_ctrl_d(question: Any) -> Any:
     """Bind Ctrl-D to end-of-input on a questionary prompt that does not already do so."""
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
@@ -150,6 +184,7 @@ class QuestionaryAsker:
         self._console = console
         self.practice = practice
         self.io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
+        quiet_closed_terminal()
 
     @property
     def console(self) -> Console:
@@ -162,7 +197,7 @@ class QuestionaryAsker:
         """Ask; Ctrl-C confirms before quitting, Ctrl-D quits (both end in a saved draft)."""
         while True:
             try:
-                return build().unsafe_ask()
+                return _answer(build())
             except SignalInterrupt:
                 raise  # `kill` or a closed terminal: nobody to ask
             except KeyboardInterrupt:
@@ -290,13 +325,16 @@ class QuestionaryAsker:
 
         try:
             return bool(
-                _quits_on_ctrl_d(
-                    questionary.confirm(
-                        "Quit now? Your answers so far will be saved as a draft you can resume.",
-                        default=True,
-                        **self.io,
+                _answer(
+                    _quits_on_ctrl_d(
+                        questionary.confirm(
+                            "Quit now? Your answers so far will be saved as a draft you can "
+                            "resume.",
+                            default=True,
+                            **self.io,
+                        )
                     )
-                ).unsafe_ask()
+                )
             )
         except (KeyboardInterrupt, EOFError):
             return True
@@ -392,15 +430,19 @@ def choose_draft(
         return _choose_draft_typed(found, console, stdin)
     import questionary
 
+    quiet_closed_terminal()
+
     choices = [
         questionary.Choice(
             f"{d.id}  ({' → '.join([*d.route, d.flow])}, {d.answered} answered)", value=str(d.path)
         )
         for d in found
     ]
-    reply = _quits_on_ctrl_d(
-        questionary.select("Which draft?", choices=choices, instruction="(↑/↓ and Enter)")
-    ).unsafe_ask()
+    reply = _answer(
+        _quits_on_ctrl_d(
+            questionary.select("Which draft?", choices=choices, instruction="(↑/↓ and Enter)")
+        )
+    )
     return Path(reply)
 
 

@@ -246,6 +246,10 @@ def _line_reader(env: Env) -> KeyReader:
 def _key_reader() -> KeyReader:
     """Read one key press at a time with prompt_toolkit: enter, a letter or digit, or ctrl-c."""
     from prompt_toolkit.application import Application
+
+    from sharewizard.prompts import quiet_closed_terminal
+
+    quiet_closed_terminal()
     from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.keys import Keys
     from prompt_toolkit.layout import Layout

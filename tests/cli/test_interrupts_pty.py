@@ -9,6 +9,7 @@ tests/test_exit_status.py: one case per phase).
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import stat
@@ -167,3 +168,30 @@ def test_resume_without_a_value_offers_the_drafts_to_choose_from(tmp_path):
     child.send(CTRL_D)
     assert finish(child) == 130
     assert len(drafts_json(flows, data)) == 1  # the same draft, not a second one
+
+
+def test_closing_the_terminal_at_a_prompt_prints_no_traceback(tmp_path):
+    # F-15: in 7 of 19 closed terminals prompt_toolkit/asyncio tracebacks reached stderr (the
+    # race between SIGHUP and EIO decides, so the terminal is closed several times)
+    data = tmp_path / "data"
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "SHAREWIZARD_DATA_DIR": str(data)}
+    env.pop("SHAREWIZARD_FLOWS", None)
+    for attempt in range(6):
+        err = tmp_path / f"err{attempt}"
+        child = pexpect.spawn(
+            "/bin/sh",
+            ["-c", 'exec "$0" -m sharewizard decide share-without-consent 2>"$1"',
+             sys.executable, str(err)],
+            env=env,
+            encoding="utf-8",
+            timeout=20,
+            dimensions=(30, 100),
+        )  # fmt: skip
+        answer(child, "Help and guidance", "1" + ENTER)
+        child.expect_exact("Help and guidance")  # the second question
+        child.close(force=False)  # the terminal goes away: SIGHUP, and EIO on every read
+        assert not child.isalive()
+        shown = err.read_text()
+        assert "Traceback" not in shown and "Task was destroyed" not in shown, shown
+        assert "Error" not in shown, shown
+    assert len(list((data / "drafts").glob("*.answers.yaml"))) == 6  # each walk kept its draft
