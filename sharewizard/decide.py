@@ -241,12 +241,11 @@ def write_outputs(
     if kept is not None:
         expect = {"outcome": decision.outcome.id, "decision": decision.outcome.decision}
         text = answers_text(catalogue, _draft_of(decision), expect=expect, prog=prog)
-        option = "--save-answers" if outputs.save_answers is not None else "--out"
         write_answers(
             kept,
             text,
             force=outputs.force,
-            option=option,
+            option="--save-answers",  # as the check before the first question names it
             done=f"the record was written to {path}, but not its answers file",
         )
     return Written(record, path, kept)
@@ -698,8 +697,16 @@ def decide_file(
 ) -> list[tuple[Part, Decision, Record]]:
     """Every decision an answers file holds, with no prompts; errors name the file and field.
 
-    `record_id(n)` gives the id of part n (1, 2, ...); `record_id(0)` the sitting's id.
+    `record_id(n)` gives the id of part n (1, 2, ...); `record_id(0)` the sitting's id. The
+    draft of a sitting whose first decisions are recorded is refused: it would record them again.
     """
+    if answers.recorded:
+        raise AnswersError(
+            f"this is the draft of a sitting whose first decisions are recorded already "
+            f"({', '.join(answers.recorded)}); replaying it would record them again.",
+            answers.locate("sitting.recorded"),
+            "Continue it with `decide --resume FILE`, which asks and records only the others.",
+        )
     parts = answers.parts
     flows = [p.flow_id for p in parts]
     found = []

@@ -239,3 +239,26 @@ def test_decide_answers_names_what_it_wrote_before_a_part_failed(tmp_path, flows
     assert done.returncode == 2
     assert "r-2.json: already exists; nothing was asked or written." in done.stderr
     assert not (tmp_path / "r.json").exists()  # checked before anything was written
+
+
+def test_replaying_a_draft_with_recorded_decisions_is_refused(tmp_path, flows, data, capsys):
+    def taken_meanwhile(written: facade.Written) -> None:
+        (tmp_path / "r-2.json").write_text("{}")
+
+    with pytest.raises(RecordError):
+        sitting(
+            flows,
+            TRIAGE + PART_ONE + PART_TWO,
+            facade.Outputs(out=tmp_path / "r.json"),
+            on_written=taken_meanwhile,
+        )
+    draft = str(only_draft(data))
+    for command in (
+        ["decide", "--answers", draft, "--out", "again.json"],
+        ["replay", draft, "--out-dir", "again"],
+    ):
+        done = cli(tmp_path, flows, data, *command)
+        assert done.returncode == 2
+        assert "replaying it would record them again" in " ".join(done.stderr.split())
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == ["r-2.json", "r.json"]
+    assert not list(tmp_path.glob("again*/*"))
