@@ -245,7 +245,7 @@ def run_replay(
         _make_out_dir(out_dir)
     show_bar = not (quiet or as_json) and env.stderr_is_tty
 
-    def replay(tick: Any) -> Any:
+    def replay_files(tick: Any) -> Any:
         return replay_all(
             catalogue,
             files,
@@ -260,7 +260,7 @@ def run_replay(
 
     try:
         with facade.signals_as_interrupts():  # SIGTERM and SIGHUP stop it as Ctrl-C does
-            results = _with_progress(env, show_bar, len(files), replay)
+            results = _with_progress(env, show_bar, len(files), replay_files)
     except KeyboardInterrupt as stop:
         from sharewizard.files import remove_unfinished
 
