@@ -226,7 +226,7 @@ def run_replay(
     env: Env,
 ) -> int:
     """Replay answers files; exit 2 if any could not be replayed, 1 if an expectation failed."""
-    from sharewizard.replay import expand_paths, replay_all
+    from sharewizard.replay import Stops, expand_paths, replay_all
     from sharewizard.summary import replay_json, replay_report
     from sharewizard.text import json_for_screen
 
@@ -244,6 +244,7 @@ def run_replay(
     if out_dir is not None:
         _make_out_dir(out_dir)
     show_bar = not (quiet or as_json) and env.stderr_is_tty
+    stops = Stops()  # Ctrl-C, SIGTERM and SIGHUP stop it between two files
 
     def replay_files(tick: Any) -> Any:
         return replay_all(
@@ -256,10 +257,11 @@ def run_replay(
             jobs=jobs or os.cpu_count() or 1,
             progress=tick,
             sign_key=sign_key,
+            stops=stops,
         )
 
     try:
-        with facade.signals_as_interrupts():  # SIGTERM and SIGHUP stop it as Ctrl-C does
+        with stops.noted():
             results = _with_progress(env, show_bar, len(files), replay_files)
     except KeyboardInterrupt as stop:
         from sharewizard.files import remove_unfinished

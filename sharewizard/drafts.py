@@ -7,10 +7,12 @@ never hidden in HOME. `SHAREWIZARD_DATA_DIR` moves the data folder (tests and lo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import signal
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,6 +110,34 @@ def delete(path: Path) -> None:
         raise UsageError(f"cannot delete the draft: {exc.strerror}.", Location(path)) from None
 
 
+@contextlib.contextmanager
+def _stops_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP while a draft is saved, then deliver the first one.
+
+    A stop in the middle of a save would lose the answer just given; in the first save, which
+    imports YAML, it would also leave that import half done, so that every later save failed.
+    The held signal is raised again once the draft is written, for the handler that was there
+    (the walk's, which stops it and saves the draft again).
+    """
+    held: list[int] = []
+    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    try:
+        previous = {
+            sig: signal.signal(sig, lambda number, _frame: held.append(number)) for sig in stops
+        }
+    except ValueError:  # not the main thread: signals are not ours to hold
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            if handler is not None:
+                signal.signal(sig, handler)
+    if held:
+        signal.raise_signal(held[0])
+
+
 @dataclass
 class DraftBox:
     """Keeps one walk's draft up to date: saved after every answer, deleted at the end.
@@ -123,16 +153,20 @@ class DraftBox:
     saved: bool = field(default=False)
 
     def save(self, draft: object) -> None:
-        """Write the draft now (atomically, mode 0600); remember a failure."""
-        self.text = self.render(draft)
-        try:
-            make_private_folder(self.path.parent)
-            write_private(self.path, self.text, force=True)
-        except (OSError, SharewizardError) as exc:
-            self.error = str(exc)
-            self.saved = False
-        else:
-            self.error, self.saved = "", True
+        """Write the draft now (atomically, mode 0600); remember a failure.
+
+        Ctrl-C, SIGTERM and SIGHUP wait until it is written (see `_stops_held`).
+        """
+        with _stops_held():
+            self.text = self.render(draft)
+            try:
+                make_private_folder(self.path.parent)
+                write_private(self.path, self.text, force=True)
+            except (OSError, SharewizardError) as exc:
+                self.error = str(exc)
+                self.saved = False
+            else:
+                self.error, self.saved = "", True
 
     def discard(self) -> None:
         """The record is written: the draft is no longer needed."""

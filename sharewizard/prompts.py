@@ -52,20 +52,49 @@ def quiet_closed_terminal() -> None:
 
 
 def _answer(question: Any) -> Any:
-    """A questionary prompt's answer; a terminal that went away (EIO) stops as a hang-up does.
+    """A questionary prompt's answer; SIGTERM, SIGHUP or a dead terminal stop it cleanly.
 
-    Closing the terminal sends SIGHUP, but prompt_toolkit may meet the dead terminal first: the
-    walk then stops the same way, keeping its draft, whichever comes first.
+    A signal (`kill`, a closed terminal) ends the prompt the way prompt_toolkit ends one, with
+    `SignalInterrupt` as its result: an exception raised from the signal handler in the middle of
+    prompt_toolkit's event loop could leave tasks that never finish, and asyncio then waits for
+    them for ever. prompt_toolkit may meet the dead terminal (EIO) before its SIGHUP: the walk
+    stops the same way. The application runs as questionary's `unsafe_ask` runs it, but without
+    prompt_toolkit's handler of failed tasks, which shows the error and waits for Enter.
     """
     import errno
     import signal
 
+    app = question.application
+    stops = (signal.SIGTERM, signal.SIGHUP)
+    stopped: list[int] = []
+
+    def stop(number: int, _frame: Any) -> None:
+        stopped.append(number)
+        for sig in stops:  # one stop is enough: the draft is saved in peace
+            signal.signal(sig, signal.SIG_IGN)
+        if not (app.is_running and app.loop is not None):
+            raise SignalInterrupt(number)
+        app.loop.call_soon_threadsafe(
+            lambda: app.future.done() or app.exit(exception=SignalInterrupt(number))
+        )
+
     try:
-        return question.unsafe_ask()
+        previous = {sig: signal.signal(sig, stop) for sig in stops}
+    except ValueError:  # not the main thread: signals are not ours to handle
+        previous = {}
+    try:
+        return app.run(set_exception_handler=False)
+    except EOFError:  # Ctrl-D, or a closed terminal's input ending before its SIGHUP comes
+        stopped.append(0)
+        raise
     except OSError as exc:
         if exc.errno != errno.EIO:
             raise
+        stopped.append(signal.SIGHUP)
         raise SignalInterrupt(signal.SIGHUP) from None
+    finally:  # the walk goes on, or stops: then the signals that follow are ignored
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_IGN if stopped else handler)
 
 
 def _quits_on_ctrl_d(question: Any) -> Any:

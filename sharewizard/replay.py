@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any, cast
 
 from sharewizard.answers import AnswersFile, Part, load_answers
 from sharewizard.decide import already_written, decide_file
-from sharewizard.errors import Location, SharewizardError, UsageError
+from sharewizard.errors import Location, SharewizardError, SignalInterrupt, UsageError
 from sharewizard.files import PendingWrite, name_inside
 from sharewizard.model import Catalogue
 from sharewizard.records import Record, start_record_write
@@ -270,6 +271,10 @@ def start_one(
                         record, target, fmt, force=force, option="--out-dir", done=done
                     )
                 )
+    except KeyboardInterrupt:  # Ctrl-C or a signal (`Interrupted` too): the run stops here
+        for pending in writes:
+            pending.discard()
+        raise
     except SharewizardError as exc:
         result.error = str(exc)  # the records started before it are still written, in order
     except Exception as exc:  # a bug must cost this file its record, never the whole run
@@ -336,8 +341,11 @@ def replay_all(
     jobs: int,
     progress: Callable[[FileResult], None] | None = None,
     sign_key: Path | None = None,
+    stops: Stops | None = None,
 ) -> list[FileResult]:
     """Replay many files, in `jobs` processes; results come back in input order.
+
+    `stops` (Ctrl-C, SIGTERM, SIGHUP noted while it runs) is acted on between files.
 
     Each worker process receives the catalogue and loads the signing key (`sign_key`, a private
     key file) once, then replays its share of the files: processes, not threads, because
@@ -355,9 +363,14 @@ def replay_all(
     clashing = _clashes(paths, names) if out_dir else {}
     task = _Task(created_at, out_dir, fmt, force, clashing)
     items = list(zip(paths, names, strict=True))
+    stops = stops or Stops()
     workers = min(max(1, jobs), len(paths))
     if workers <= 1:
-        return _collect(task.each(catalogue, items, _load_key(sign_key)), progress)
+        each = task.each(catalogue, items, _load_key(sign_key))
+        try:
+            return _collect(each, progress, stops)
+        finally:
+            each.close()  # stopped: its records waiting for the disk are discarded
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_process_context(),
@@ -366,12 +379,55 @@ def replay_all(
     )
     try:
         chunks = _chunks(items, workers)
-        results = _collect((r for done in pool.map(task, chunks) for r in done), progress)
-    except BaseException:  # Ctrl-C or a bug: do not replay the files still waiting
+        results = _collect((r for d in pool.map(task, chunks) for r in d), progress, stops)
+    except BaseException:  # stopped, or a bug: do not replay the files still waiting
         _stop(pool)
+        stops.check()  # workers the same signal ended (a closed terminal signals them all)
         raise
     pool.shutdown()
     return results
+
+
+class Stops:
+    """Ctrl-C, SIGTERM and SIGHUP during a replay: noted by their handler, acted on between files.
+
+    An exception raised by a signal handler can land inside the thread pool's locks and leave
+    one held, so that the replay then waits for ever; a second Ctrl-C still stops at once.
+    """
+
+    def __init__(self) -> None:
+        self.number: int | None = None
+
+    @contextlib.contextmanager
+    def noted(self) -> Iterator[None]:
+        """Note the signals while the replay runs (in the main thread; elsewhere, nothing)."""
+        import signal
+
+        def note(number: int, _frame: Any) -> None:
+            if number == signal.SIGINT and self.number is not None:
+                raise KeyboardInterrupt  # Ctrl-C again: stop waiting
+            self.number = self.number or number
+
+        caught = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        try:
+            previous = {sig: signal.signal(sig, note) for sig in caught}
+        except ValueError:
+            yield
+            return
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def check(self) -> None:
+        """Stop here if a signal came: KeyboardInterrupt for Ctrl-C, else `SignalInterrupt`."""
+        import signal
+
+        if self.number == signal.SIGINT:
+            raise KeyboardInterrupt
+        if self.number is not None:
+            raise SignalInterrupt(self.number)
 
 
 def _clashes(paths: list[Path], names: list[str]) -> dict[str, list[Path]]:
@@ -412,13 +468,14 @@ def _chunks(items: list[_Item], workers: int) -> list[list[_Item]]:
 
 
 def _collect(
-    results: Iterable[FileResult], progress: Callable[[FileResult], None] | None
+    results: Iterable[FileResult], progress: Callable[[FileResult], None] | None, stops: Stops
 ) -> list[FileResult]:
     collected = []
     for result in results:
         if progress:
             progress(result)
         collected.append(result)
+        stops.check()
     return collected
 
 
@@ -509,7 +566,7 @@ class _Task:
 
     def each(
         self, catalogue: Catalogue, items: list[tuple[Path, str]], sign_with: Any
-    ) -> Iterator[FileResult]:
+    ) -> Generator[FileResult, None, None]:
         """Replay `items` in order; one thread waits for the disk while this one works on.
 
         The work on a file is Python (it holds the interpreter); the wait for the disk (fsync)

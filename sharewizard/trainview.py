@@ -277,7 +277,7 @@ def _key_reader() -> KeyReader:
             key_bindings=bindings,
             erase_when_done=True,
         )
-        return app.run()
+        return app.run(set_exception_handler=False)  # never wait for Enter on a dead terminal
 
     return read
 
