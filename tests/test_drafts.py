@@ -180,3 +180,27 @@ def test_resume_refuses_a_draft_of_another_flow_version(tmp_path, capsys, folder
         "version to 3, and resume it."
     )
     assert "version: 0" in (folder / "demo-1.answers.yaml").read_text()  # left as it was
+
+
+def test_a_signal_during_a_draft_save_waits_until_the_draft_is_written(tmp_path):
+    # a SIGHUP in the middle of the first save left YAML half imported and the answer unsaved
+    import signal
+
+    from sharewizard.errors import SignalInterrupt
+
+    def stop(number, _frame):
+        raise SignalInterrupt(number)
+
+    def render(_draft):
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives in the middle of the save
+        return GOOD_DRAFT
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        box = drafts.DraftBox(tmp_path / "d.answers.yaml", render)
+        with pytest.raises(SignalInterrupt):
+            box.save(None)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert box.saved
+    assert (tmp_path / "d.answers.yaml").read_text() == GOOD_DRAFT
