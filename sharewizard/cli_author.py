@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,7 @@ import typer
 
 from sharewizard.cli_common import HelpCommand, command, env_of
 from sharewizard.errors import ExitStatus, Location, UsageError
-from sharewizard.text import preview
+from sharewizard.text import json_for_screen, preview
 
 
 class FactcheckFormat(str, Enum):
@@ -75,7 +74,7 @@ def lint(
             "warnings": result.warnings,
             "findings": [f.to_json() for f in result.findings],
         }
-        env.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        env.stdout.write(json_for_screen(report) + "\n")
     else:
         for finding in result.findings:
             env.stdout.write(for_screen(str(finding)) + "\n")

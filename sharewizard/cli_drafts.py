@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from sharewizard.cli_common import HelpCommand, HelpGroup, JsonOption, command, env_of
+from sharewizard.text import for_screen, json_for_screen
 
 DraftId = Annotated[str, typer.Argument(metavar="ID", help="A draft id, as `drafts` lists it.")]
 
@@ -34,7 +35,6 @@ def register(app: typer.Typer) -> None:
         """
         from sharewizard.drafts import list_drafts
         from sharewizard.summary import drafts_json, drafts_table
-        from sharewizard.text import json_for_screen
 
         if ctx.invoked_subcommand is not None:
             return 0
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         """
         from sharewizard.drafts import find, read_draft
 
-        typer.echo(read_draft(find(draft)), nl=False)
+        typer.echo(for_screen(read_draft(find(draft))), nl=False)
         return 0
 
     @drafts_app.command("delete", cls=HelpCommand)

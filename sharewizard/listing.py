@@ -8,13 +8,12 @@ and, in plain mode (a pipe, a file, `--plain`), printed without Rich.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sharewizard.text import for_screen
+from sharewizard.text import for_screen, json_for_screen
 
 if TYPE_CHECKING:
     from sharewizard.console import Env
@@ -61,7 +60,7 @@ def flow_rows(directory: Path | None) -> list[FlowRow]:
 def show_rows(rows: list[FlowRow], env: Env, *, as_json: bool) -> None:
     """Print the rows: JSON, a plain table (a pipe, a log, a screen reader) or a Rich one."""
     if as_json:
-        env.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        env.stdout.write(json_for_screen(rows) + "\n")
     elif env.plain:  # no Rich needed, nor its start-up time
         env.stdout.write(text_table(rows, screen_width(env.environ, env.stdout_is_tty)))
     else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,7 +21,7 @@ from sharewizard.console import Env
 from sharewizard.errors import Location, UsageError
 from sharewizard.model import Answer, Catalogue, Citation, Flow, Outcome, Question
 from sharewizard.summary import DECISION_STYLE, plain
-from sharewizard.text import preview, typed_number
+from sharewizard.text import json_for_screen, preview, typed_number
 from sharewizard.train import (
     Case,
     Walk,
@@ -73,7 +72,7 @@ def cases_command(ctx: typer.Context, as_json: bool, cases_dir: Path | None) -> 
             }
             for c in found
         ]
-        env_of(ctx).stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        env_of(ctx).stdout.write(json_for_screen(rows) + "\n")
         return 0
     # One block per case rather than a table: ids are long, and the teaching point needs room.
     console = env_of(ctx).out()

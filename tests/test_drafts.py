@@ -204,3 +204,15 @@ def test_a_signal_during_a_draft_save_waits_until_the_draft_is_written(tmp_path)
         signal.signal(signal.SIGTERM, previous)
     assert box.saved
     assert (tmp_path / "d.answers.yaml").read_text() == GOOD_DRAFT
+
+
+def test_drafts_show_prints_escape_sequences_from_a_draft_inertly(folder, capsys):
+    # item 5: nothing from a file reaches the terminal raw (a pane title, colours, OSC 52)
+    hostile = "\x1b]0;PWNED\x07\x1b[31mRED\u202e"
+    (folder / "demo-x.answers.yaml").write_text(
+        f"# {hostile}\nflow: {{id: demo, version: 1}}\nanswers: {{concern: 'yes'}}\n"
+    )
+    code, out, _ = run(capsys, "drafts", "show", "demo-x")
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert "RED<U+202E>" in out
