@@ -252,12 +252,13 @@ def replay(
 
 def _register_commands() -> None:
     """Commands that live in modules of their own."""
-    from sharewizard import cli_author, cli_drafts, cli_integrity, cli_train
+    from sharewizard import cli_author, cli_drafts, cli_integrity, cli_register, cli_train
 
     cli_drafts.register(app)
     cli_integrity.register(app)  # verify, keys new
     cli_author.register(app)  # lint, factcheck
     cli_train.register(app)  # cases, train, show, graph
+    cli_register.register(app)  # register add, report, export, check, forget
 
 
 _register_commands()
