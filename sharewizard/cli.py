@@ -236,6 +236,14 @@ def replay(
     ] = None,
     force: ForceOption = False,
     sign_key: SignKeyOption = None,
+    register: Annotated[
+        str | None,
+        typer.Option(
+            "--register",
+            metavar="DB",
+            help="Also add the records to the register DB (a file or postgresql://...).",
+        ),
+    ] = None,
 ) -> int:
     """Replay recorded answers files into decision records, in bulk.
 
@@ -246,7 +254,7 @@ def replay(
     return run_replay(
         catalogue_of(ctx), paths, out_dir=out_dir, fmt=fmt.value if fmt else "json",
         jobs=jobs, check=check, as_json=as_json, quiet=quiet, timestamp=timestamp,
-        force=force, sign_key=sign_key, env=env_of(ctx),
+        force=force, sign_key=sign_key, register=register, env=env_of(ctx),
     )  # fmt: skip
 
 

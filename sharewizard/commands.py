@@ -210,9 +210,13 @@ def run_replay(
     timestamp: str | None,
     force: bool,
     sign_key: Path | None = None,
+    register: str | None = None,
     env: Env,
 ) -> int:
-    """Replay answers files; exit 2 if any could not be replayed, 1 if an expectation failed."""
+    """Replay answers files; exit 2 if any could not be replayed, 1 if an expectation failed.
+
+    With `register` (a register database), the records made are added to it as they come.
+    """
     from sharewizard.replay import expand_paths, replay_all
     from sharewizard.summary import replay_json, replay_report
 
@@ -229,6 +233,7 @@ def run_replay(
         )
     if out_dir is not None:
         _make_out_dir(out_dir)
+    into = _register_into(register)
     show_bar = not (quiet or as_json) and env.stderr_is_tty
     try:
         results = _with_progress(
@@ -245,6 +250,7 @@ def run_replay(
                 jobs=jobs or os.cpu_count() or 1,
                 progress=tick,
                 sign_key=sign_key,
+                **_handing_over(into),
             ),
         )
     except KeyboardInterrupt:
@@ -267,11 +273,32 @@ def run_replay(
         env.out().print(table)
         for line in lines:
             env.err().print(line, soft_wrap=True)
+    if into is not None:
+        env.err().print(into.summary(), markup=False, soft_wrap=True)
+        into.close()
     if any(r.error for r in results):
         return ExitStatus.BAD_INPUT
     if check and any(r.expectation == "failed" for r in results):
         return ExitStatus.CHECK_FAILED
     return ExitStatus.OK
+
+
+def _register_into(register: str | None) -> Any:
+    """The register `replay --register` adds to, opened before anything is replayed."""
+    if register is None:
+        return None
+    from sharewizard.register.facade import ReplayInto
+
+    return ReplayInto(register)
+
+
+def _handing_over(into: Any) -> dict[str, Any]:
+    """replay_all's arguments that hand each record over to the register (none without one)."""
+    if into is None:
+        return {}
+    from sharewizard.register.rows import entry_of
+
+    return {"hand_over": entry_of, "on_batch": into}
 
 
 def _make_out_dir(out_dir: Path) -> None:

@@ -24,6 +24,7 @@ RECORD_SUFFIX = ".record"  # replay's own outputs are *.record.json: never input
 RECORD_NAMESPACE = uuid.UUID("6f0c8d3e-3c1f-4c8e-9a53-6b1f5e0f4a11")
 FILES_IN_FLIGHT = 8  # per process: records waiting for the disk while the next file is decided
 CHUNK_MIN, CHUNK_MAX = 8, 128  # files handed to a worker process at once
+HAND_OVER_BATCH = 1000  # records given to `on_batch` at once
 _Item = tuple[Path, str]  # an answers file and the name of its record
 
 
@@ -136,6 +137,7 @@ class FileResult:
     expectation: str = "none"  # none | met | failed
     diff: list[str] = field(default_factory=list)
     error: str | None = None
+    handed: list[Any] = field(default_factory=list)  # `hand_over(record)` of each record made
 
 
 def output_name(path: Path, inputs_root: Path | None, fmt: str) -> str:
@@ -193,8 +195,13 @@ def start_one(
     force: bool,
     name: str,
     sign_with: Any = None,
+    hand_over: Callable[[Record], Any] | None = None,
 ) -> Started:
-    """`replay_one` up to the wait for the disk: decided, its records in temporary files."""
+    """`replay_one` up to the wait for the disk: decided, its records in temporary files.
+
+    `hand_over`, when given, is called with each record (signed, if it is) and what it returns
+    is kept in the result's `handed`, for the caller's `on_batch` (the register's entries).
+    """
     result = FileResult(path)
     writes: list[PendingWrite] = []
     try:
@@ -210,17 +217,21 @@ def start_one(
         if any(part.expect for part, _, _ in found):
             result.diff = [line for part, _, rec in found for line in expectation_diff(part, rec)]
             result.expectation = "failed" if result.diff else "met"
-        if out_dir is not None:
+        if out_dir is not None or hand_over is not None:
             for index, (_, _, record) in enumerate(found, 1):
+                if sign_with is not None:
+                    from sharewizard.signing import sign
+
+                    record = cast(Record, sign(record, sign_with))
+                if hand_over is not None:
+                    result.handed.append(hand_over(record))
+                if out_dir is None:
+                    continue
                 target = out_dir / (
                     name
                     if index == 1
                     else name.replace(RECORD_SUFFIX, f".part{index}{RECORD_SUFFIX}")
                 )
-                if sign_with is not None:
-                    from sharewizard.signing import sign
-
-                    record = cast(Record, sign(record, sign_with))
                 writes.append(
                     start_record_write(record, target, fmt, force=force, option="--out-dir")
                 )
@@ -273,8 +284,15 @@ def replay_all(
     jobs: int,
     progress: Callable[[FileResult], None] | None = None,
     sign_key: Path | None = None,
+    hand_over: Callable[[Record], Any] | None = None,
+    on_batch: Callable[[list[Any]], None] | None = None,
 ) -> list[FileResult]:
     """Replay many files, in `jobs` processes; results come back in input order.
+
+    With `hand_over` (a module-level function, so worker processes can be given it), each
+    record made is passed to it where it is made, and `on_batch` receives what it returned,
+    `HAND_OVER_BATCH` records at a time, in input order, from the files replayed without an
+    error (the register adds each batch in one transaction).
 
     Each worker process receives the catalogue and loads the signing key (`sign_key`, a private
     key file) once, then replays its share of the files: processes, not threads, because
@@ -290,11 +308,11 @@ def replay_all(
     names = [output_name(p, root, fmt) for p in resolved]
     counts = Counter(names)
     clashing = {name for name, count in counts.items() if count > 1} if out_dir else set()
-    task = _Task(created_at, out_dir, fmt, force, clashing)
+    task = _Task(created_at, out_dir, fmt, force, clashing, hand_over)
     items = list(zip(paths, names, strict=True))
     workers = min(max(1, jobs), len(paths))
     if workers <= 1:
-        return _collect(task.each(catalogue, items, _load_key(sign_key)), progress)
+        return _collect(task.each(catalogue, items, _load_key(sign_key)), progress, on_batch)
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_process_context(),
@@ -303,7 +321,8 @@ def replay_all(
     )
     try:
         chunks = _chunks(items, workers)
-        results = _collect((r for done in pool.map(task, chunks) for r in done), progress)
+        done = (r for chunk in pool.map(task, chunks) for r in chunk)
+        results = _collect(done, progress, on_batch)
     except BaseException:  # Ctrl-C or a bug: do not replay the files still waiting
         _stop(pool)
         raise
@@ -339,13 +358,24 @@ def _chunks(items: list[_Item], workers: int) -> list[list[_Item]]:
 
 
 def _collect(
-    results: Iterable[FileResult], progress: Callable[[FileResult], None] | None
+    results: Iterable[FileResult],
+    progress: Callable[[FileResult], None] | None,
+    on_batch: Callable[[list[Any]], None] | None = None,
 ) -> list[FileResult]:
     collected = []
+    batch: list[Any] = []
     for result in results:
+        if result.error is None:
+            batch += result.handed
+        result.handed = []  # handed on (or dropped with the file's error): not kept in memory
+        if on_batch and len(batch) >= HAND_OVER_BATCH:
+            on_batch(batch)
+            batch = []
         if progress:
             progress(result)
         collected.append(result)
+    if on_batch and batch:
+        on_batch(batch)
     return collected
 
 
@@ -400,6 +430,7 @@ class _Task:
     fmt: str
     force: bool
     clashing: set[str]
+    hand_over: Callable[[Record], Any] | None = None
 
     def __call__(self, chunk: list[tuple[Path, str]]) -> list[FileResult]:
         return list(self.each(_worker["catalogue"], chunk, _worker["sign_with"]))
@@ -413,7 +444,7 @@ class _Task:
         is not, so only that is handed over: a thread doing more would contend for the
         interpreter at every system call. A file is put in place `FILES_IN_FLIGHT` files later.
         """
-        if self.out_dir is None:  # nothing to write: nothing to wait for
+        if self.out_dir is None:  # no file to write: nothing to wait for
             for item in items:
                 yield self.start(catalogue, item, sign_with).finish()
             return
@@ -453,4 +484,5 @@ class _Task:
             force=self.force,
             name=name,
             sign_with=sign_with,
+            hand_over=self.hand_over,
         )

@@ -22,6 +22,7 @@ DB_ENV = "SHAREWIZARD_DB"
 DEFAULT_FILE = "register.sqlite3"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 BUSY_SECONDS = 30  # how long a writer waits for another one (SQLite) before giving up
+CACHE_KIB = 65536  # SQLite's page cache (its default, 2 MB, thrashes on a register of millions)
 
 
 def target_of(option: str | None) -> str:
@@ -176,6 +177,7 @@ def _connect_sqlite(path: Path) -> Database:
         )
         connection.execute("PRAGMA journal_mode=WAL")  # reading "not a database" happens here
         connection.execute("PRAGMA synchronous=FULL")  # a committed batch survives a power cut
+        connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # ids are random: indexes need it
     except sqlite3.Error as exc:
         raise database_error(exc, name) from None
     return Database(connection, "sqlite", name, (sqlite3.Error,))

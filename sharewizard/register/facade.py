@@ -121,3 +121,31 @@ def parse_moment(text: str) -> str:
             Location(field="--as-of"),
             "For example 2026-07-31 or 2026-07-31T17:00:00Z.",
         ) from None
+
+
+class ReplayInto:
+    """`replay --register DB`: the records replay makes, added a batch per transaction.
+
+    Opened before the first file is replayed, so a register that cannot be opened stops the
+    replay before it starts. Call it with each batch of entries (`rows.entry_of` of each record).
+    """
+
+    def __init__(self, db: str) -> None:
+        self.register = Register.open(target_of(db))
+        self.added = Added()
+        self.at = now()
+
+    def __call__(self, entries: list[Any]) -> None:
+        """Add one batch, in one transaction."""
+        self.added.include(self.register.add(entries, ["replay"] * len(entries), self.at))
+
+    def summary(self) -> str:
+        """One line: how many records went into which register."""
+        already = f"; {self.added.already} already there" if self.added.already else ""
+        clash = len(self.added.quarantined)
+        held = f"; {clash} quarantined (another record has the same id)" if clash else ""
+        return f"Added {self.added.added} records to {self.register.db.name}{already}{held}."
+
+    def close(self) -> None:
+        """Close the register."""
+        self.register.close()

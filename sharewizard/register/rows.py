@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Mapping
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sharewizard.errors import RecordError
@@ -74,7 +74,7 @@ class Entry:
 
     def values(self) -> tuple[Any, ...]:
         """The row's values in `COLUMNS` order."""
-        return astuple(self.row)
+        return tuple(getattr(self.row, name) for name in COLUMNS)  # astuple would deep-copy
 
 
 def register_row(record: Mapping[str, Any]) -> RegisterRow:
