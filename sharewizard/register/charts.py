@@ -51,7 +51,9 @@ def _svg(figure: Any) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    text = text[text.index("<svg") :]
+    start, end = text.find("<metadata>"), text.find("</metadata>")
+    return text[:start] + text[end + len("</metadata>") :] if start >= 0 < end else text
 
 
 def _label(text: str, limit: int = 48) -> str:
@@ -82,7 +84,8 @@ def _months(report: Report) -> Any:
         edgecolor="white", label="does not share (yet)",
     )  # fmt: skip
     for x, (yes, no) in enumerate(zip(shares, others, strict=True)):
-        axes.annotate(str(yes + no), (x, yes + no), ha="center", va="bottom", fontsize=8)
+        if len(names) <= 12:  # more labels would run into each other: the table has them
+            axes.annotate(str(yes + no), (x, yes + no), ha="center", va="bottom", fontsize=8)
     axes.set_ylabel("decisions")
     axes.tick_params(axis="x", labelrotation=90 if len(names) > 12 else 0)
     axes.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
@@ -131,9 +134,9 @@ def _completeness(report: Report) -> Any:
         axes,
         [row.field for row in rows],
         [100 * row.share_missing for row in rows],
-        [f"{row.share_missing:.0%} of {row.asked}" for row in rows],
+        [f"{row.share_missing:.1%} of {row.asked}" for row in rows],
     )
-    axes.set_xlim(0, 100)
+    axes.set_xlim(0, min(100, max(5, 120 * max(row.share_missing for row in rows))))
     axes.set_xlabel("% of the records it applies to that leave it empty (required fields)")
     return figure
 

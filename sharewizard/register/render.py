@@ -258,11 +258,16 @@ def _summary(report: Report) -> str:
 
 def _html_sections(report: Report) -> Iterator[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]:
     for name, counts in report.counts.items():
+        labelled = any(c.label for c in counts)
         yield (
             TITLES[name],
-            (name.capitalize(), "", "Records", "%"),
-            [(c.value, c.label, c.records, _share(c.records, report.records)) for c in counts],
-        )
+            (name.capitalize(), *(("",) if labelled else ()), "Records", "%"),
+            [
+                (c.value, *((c.label,) if labelled else ()), c.records,
+                 _share(c.records, report.records))
+                for c in counts
+            ],
+        )  # fmt: skip
     yield (
         "Completeness: required fields left empty",
         ("Field", "Asked", "Missing", "%", "Left empty (optional)"),
