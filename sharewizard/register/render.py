@@ -33,10 +33,10 @@ TITLES = {
 def headline(report: Report) -> str:
     """One sentence: how many decisions, and what was left out of the counts."""
     aside = [
-        f"{n} {what} not counted"
+        f"{n} {what}{'' if n == 1 else 's'} not counted"
         for n, what in (
-            (report.training, "training records"),
-            (report.forgotten, "forgotten records"),
+            (report.training, "training record"),
+            (report.forgotten, "forgotten record"),
         )
         if n
     ]
@@ -129,30 +129,39 @@ def _csv_rows(report: Report) -> Iterator[tuple[Any, ...]]:
 
 
 def to_table(report: Report, *, boxed: bool) -> list[Any]:
-    """Rich renderables, one per part of the report (plain mode: no lines, for screen readers)."""
-    from rich.text import Text
-
-    parts: list[Any] = [Text(for_screen(headline(report)))]
+    """Rich renderables: each part's heading, then its table (plain mode: no lines)."""
+    parts: list[Any] = [_heading(headline(report), bold=False)]
     for name, counts in report.counts.items():
         labelled = any(c.label for c in counts)
-        table = _table(TITLES[name], boxed, name.capitalize(), *(("",) if labelled else ()))
+        table = _table(boxed, name.capitalize(), *(("",) if labelled else ()))
         for c in counts:
             cells = [c.value, *([c.label] if labelled else [])]
             table.add_row(*_cells(cells), str(c.records), _share(c.records, report.records))
-        parts.append(table)
-    completeness = _table(
-        "Completeness: required fields left empty",
-        boxed,
-        "Field",
-        numbers=("Asked", "Missing", "%"),
-    )
+        parts += [_heading(TITLES[name]), table]
+    completeness = _table(boxed, "Field", numbers=("Asked", "Missing", "%"))
     for field in report.completeness:
         completeness.add_row(
-            Text(field.field), str(field.asked), str(field.missing), f"{field.share_missing:.0%}"
-        )
-    parts.append(completeness)
-    parts += _loop_tables(report, boxed)
-    return parts
+            *_cells([field.field]), str(field.asked), str(field.missing),
+            f"{field.share_missing:.0%}",
+        )  # fmt: skip
+    parts += [_heading("Completeness: required fields left empty"), completeness]
+    loops = _table(boxed, "Record", "For now", "Case", numbers=("Days",))
+    for loop in report.open_loops:
+        loops.add_row(*_cells([loop.record_id, loop.kind, loop.case_reference or ""]),
+                      str(loop.age_days))  # fmt: skip
+    parts += [
+        _heading(f"Open loops: decisions for now older than {report.due_days} days, nothing "
+                 f"later in the case ({report.open_loop_count})"),
+        loops,
+    ]  # fmt: skip
+    sittings = _table(boxed, "Sitting", "Missing parts", numbers=("Parts",))
+    for s in report.broken_sittings:
+        sittings.add_row(*_cells([s.sitting_id, ", ".join(map(str, s.missing))]), str(s.parts))
+    parts += [_heading(f"Sittings with a missing part ({report.broken_sitting_count})"), sittings]
+    held = _table(boxed, "File", "State", "Reason", numbers=())
+    for q in report.quarantined:
+        held.add_row(*_cells([q.source, q.state, q.reason]))
+    return [*parts, _heading(f"Quarantined ({report.quarantined_count})"), held]
 
 
 def as_text(parts: list[Any], width: int = 100) -> str:
@@ -166,37 +175,20 @@ def as_text(parts: list[Any], width: int = 100) -> str:
     return captured.get()
 
 
-def _loop_tables(report: Report, boxed: bool) -> list[Any]:
+def _heading(text: str, *, bold: bool = True) -> Any:
     from rich.text import Text
 
-    loops = _table(
-        f"Open loops: decisions for now older than {report.due_days} days, nothing later in "
-        f"the case ({report.open_loop_count})",
-        boxed, "Record", "For now", "Case", numbers=("Days",),
-    )  # fmt: skip
-    for loop in report.open_loops:
-        loops.add_row(*_cells([loop.record_id, loop.kind, loop.case_reference or ""]),
-                      str(loop.age_days))  # fmt: skip
-    sittings = _table(
-        f"Sittings with a missing part ({report.broken_sitting_count})",
-        boxed, "Sitting", "Missing parts", numbers=("Parts",),
-    )  # fmt: skip
-    for s in report.broken_sittings:
-        sittings.add_row(Text(s.sitting_id), Text(", ".join(map(str, s.missing))), str(s.parts))
-    held = _table(f"Quarantined ({report.quarantined_count})", boxed, "File", "State", "Reason")
-    for q in report.quarantined:
-        held.add_row(*_cells([q.source, q.state, q.reason]))
-    return [loops, sittings, held]
+    return Text(("\n" if bold else "") + for_screen(text), style="bold" if bold else "")
 
 
-def _table(title: str, boxed: bool, *columns: str, numbers: tuple[str, ...] = ()) -> Any:
+def _table(boxed: bool, *columns: str, numbers: tuple[str, ...] = ("Records", "%")) -> Any:
     from rich import box
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", box=box.HEAVY_HEAD if boxed else None)
+    table = Table(box=box.HEAVY_HEAD if boxed else None)
     for column in columns:
         table.add_column(column, overflow="fold")
-    for column in numbers or ("Records", "%"):
+    for column in numbers:
         table.add_column(column, justify="right", no_wrap=True)
     return table
 
