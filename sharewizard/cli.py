@@ -22,6 +22,7 @@ from sharewizard.cli_common import (
     JsonOption,
     PlainOption,
     QuietOption,
+    RegisterOption,
     SignKeyOption,
     VerboseOption,
     app_for,
@@ -236,14 +237,7 @@ def replay(
     ] = None,
     force: ForceOption = False,
     sign_key: SignKeyOption = None,
-    register: Annotated[
-        str | None,
-        typer.Option(
-            "--register",
-            metavar="DB",
-            help="Also add the records to the register DB (a file or postgresql://...).",
-        ),
-    ] = None,
+    register: RegisterOption = None,
 ) -> int:
     """Replay recorded answers files into decision records, in bulk.
 

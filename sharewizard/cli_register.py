@@ -134,7 +134,7 @@ def report(
     due: Annotated[
         int,
         typer.Option(
-            "--due", metavar="DAYS", help="A decision for now is an open loop after DAYS (14)."
+            "--due", metavar="DAYS", help="A decision for now is an open loop after DAYS."
         ),
     ] = 14,
     as_of: Annotated[

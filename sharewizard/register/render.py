@@ -41,7 +41,8 @@ def headline(report: Report) -> str:
         if n
     ]
     extra = f" ({'; '.join(aside)})" if aside else ""
-    return f"Register {report.register}, as of {report.as_of}: {report.records} decisions{extra}."
+    when = report.as_of.replace("T", " ")[:16] + " UTC"
+    return f"Register {report.register}, as of {when}: {report.records} decisions{extra}."
 
 
 def _share(part: int, whole: int) -> str:
