@@ -254,17 +254,29 @@ def run_replay(
             ),
         )
     except KeyboardInterrupt:
-        if out_dir is None:
+        if into is not None:
+            into.close()
+        if out_dir is None and into is None:
             raise  # nothing was written: the usual message says so
         from sharewizard.summary import print_error
 
+        kept = [f"Each record in {out_dir} is complete (a record is written whole or not at "
+                "all)."] if out_dir else []  # fmt: skip
+        if into is not None:
+            kept.append(
+                f"{into.added.added} records were added to the register (a batch at a time, "
+                "each whole or not at all); running the same command again adds the rest."
+            )
         print_error(
             env.err(),
-            f"interrupted: some answers files were not replayed. Each record in {out_dir} is "
-            "complete (a record is written whole or not at all); to replay every file again, "
-            "run the same command with --force.",
+            f"interrupted: some answers files were not replayed. {' '.join(kept)}"
+            + (" To replay every file again, add --force." if out_dir else ""),
         )
         return ExitStatus.INTERRUPTED
+    except BaseException:
+        if into is not None:
+            into.close()
+        raise
     if as_json:
         env.stdout.write(json.dumps(replay_json(results, check), indent=2, ensure_ascii=False))
         env.stdout.write("\n")
