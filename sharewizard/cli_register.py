@@ -110,18 +110,10 @@ def add(
         _line(env, f"quarantined {item.source}: {item.state.upper()}: {item.reason}")
     for path in done.not_found:
         _line(env, f"error {path}: no such file or folder.", err=True)
-    a = done.added
-    notes = [
-        f"{a.training} of them training records (kept apart)" if a.training else "",
-        f"{a.already} already there" if a.already else "",
-        f"{a.forgotten} forgotten earlier (not added again)" if a.forgotten else "",
-        f"{len(a.quarantined)} quarantined" if a.quarantined else "",
-    ]
-    aside = "; ".join(n for n in notes if n)
-    _line(env, f"Added {a.added} records to {done.register}{f'; {aside}' if aside else ''}.")
+    _line(env, done.added.summary(done.register))
     if done.not_found:
         return ExitStatus.BAD_INPUT
-    return ExitStatus.CHECK_FAILED if a.quarantined else ExitStatus.OK
+    return ExitStatus.CHECK_FAILED if done.added.quarantined else ExitStatus.OK
 
 
 def report(

@@ -141,10 +141,7 @@ class ReplayInto:
 
     def summary(self) -> str:
         """One line: how many records went into which register."""
-        already = f"; {self.added.already} already there" if self.added.already else ""
-        clash = len(self.added.quarantined)
-        held = f"; {clash} quarantined (another record has the same id)" if clash else ""
-        return f"Added {self.added.added} records to {self.register.db.name}{already}{held}."
+        return self.added.summary(self.register.db.name)
 
     def close(self) -> None:
         """Close the register."""

@@ -48,6 +48,18 @@ class Added:
     forgotten: int = 0  # forgotten earlier: not added again
     quarantined: list[Quarantined] = field(default_factory=list)
 
+    def summary(self, register: str) -> str:
+        """One line: what was added to `register`, and what was not."""
+        notes = [
+            f"{self.training} of them training records (kept apart)" if self.training else "",
+            f"{self.already} already there" if self.already else "",
+            f"{self.forgotten} forgotten earlier (not added again)" if self.forgotten else "",
+            f"{len(self.quarantined)} quarantined" if self.quarantined else "",
+        ]
+        aside = "".join(f"; {note}" for note in notes if note)
+        records = "record" if self.added == 1 else "records"
+        return f"Added {self.added} {records} to {register}{aside}."
+
     def include(self, other: Added) -> None:
         """Add another batch's counts to these."""
         self.added += other.added

@@ -156,7 +156,7 @@ def test_replay_register_leaves_out_a_file_that_fails(capsys, tmp_path):
     db = str(tmp_path / "r.sqlite3")
     code, _, err = run(capsys, "replay", str(good), str(bad), "--register", db)
     assert code == 2
-    assert err.splitlines()[-1] == f"Added 1 records to {db}."
+    assert err.splitlines()[-1] == f"Added 1 record to {db}."
 
 
 def test_replay_register_stops_before_replaying_when_the_register_cannot_open(capsys, tmp_path):

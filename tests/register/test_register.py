@@ -68,7 +68,7 @@ def test_a_path_that_names_nothing_is_an_error(capsys, target, record_files):
     )
     assert code == 2
     assert err == "error nope.json: no such file or folder.\n"
-    assert out.startswith("Added 1 records")
+    assert out.startswith("Added 1 record to")
 
 
 def test_a_tampered_record_goes_to_the_quarantine_with_its_reason(
