@@ -1,4 +1,4 @@
-"""Every performance target of issue 14, each measured beside its baseline in the same run.
+"""Every performance target (issues 14 and 25), each measured beside its baseline in the same run.
 
 Run from a clone with the dependencies installed: `python3 benchmarks/run.py` (see README.md).
 Plain Python: subprocesses, a pseudo-terminal (so POSIX only) and medians; nothing to install.
@@ -51,6 +51,32 @@ for index, path in enumerate(paths):
     os.chmod(temporary, 0o600)
     os.replace(temporary, os.path.join(out, f"{part}-{index}.record.json"))
 """
+
+
+# The baseline of `register report`: the same counts, by one hand-written SQL query (a GROUP BY
+# for each count, joined with UNION ALL) over the same database, through the sqlite3 module.
+BASELINE_REPORT = """
+import sqlite3, sys
+counted = "training = 0 AND forgotten_at IS NULL"
+parts = [f"SELECT '{c}', {c}, COUNT(*) FROM register_records WHERE {counted} GROUP BY {c}"
+         for c in ("decision", "outcome", "flow", "organisation", "role", "month")]
+parts += [
+    f"SELECT 'shares', month || shares, COUNT(*) FROM register_records WHERE {counted} "
+    "GROUP BY month, shares",
+    "SELECT 'field', field || state, COUNT(*) FROM register_fields GROUP BY field, state",
+    "SELECT 'open', '', COUNT(*) FROM register_records r WHERE r.for_now IS NOT NULL "
+    f"AND r.{counted.replace(' AND ', ' AND r.')} AND r.created_at < '2026-12-18T00:00:00Z' "
+    "AND NOT EXISTS (SELECT 1 FROM register_records l WHERE l.case_key = r.case_key "
+    "AND l.training = 0 AND l.record_id <> r.record_id AND (l.created_at > r.created_at "
+    "OR (l.sitting_id = r.sitting_id AND l.sitting_part > r.sitting_part)))",
+    "SELECT 'sittings', '', COUNT(*) FROM (SELECT sitting_id FROM register_records "
+    "WHERE training = 0 GROUP BY sitting_id "
+    "HAVING COUNT(DISTINCT sitting_part) < MAX(sitting_parts)) s",
+    "SELECT 'quarantined', '', COUNT(*) FROM register_quarantine",
+]
+print(len(sqlite3.connect(sys.argv[1]).execute(" UNION ALL ".join(parts)).fetchall()))
+"""
+REPORT_AS_OF = "2027-01-01"  # 14 days after the cut-off the baseline's open-loop query names
 
 
 @dataclass
@@ -151,10 +177,12 @@ def answers_corpus(folder: Path, count: int) -> int:
     sources = sorted(
         p for base in ("tests/answers", "examples/cases") for p in (ROOT / base).rglob("*.y*ml")
     )
+    texts = [p.read_text(encoding="utf-8") for p in sources]
     for n in range(count):
         target = folder / f"team-{n % 5}" / f"2026-{1 + n % 12:02d}" / f"case-{n:05d}.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(sources[n % len(sources)], target)
+        # a line of its own makes each copy a file of its own: its records get ids of their own
+        target.write_text(f"{texts[n % len(texts)]}\n# copy {n}\n", encoding="utf-8")
     return count
 
 
@@ -193,6 +221,62 @@ def baseline_pair_rate(
     return count / elapsed
 
 
+def register_rate(command: list[str], env: dict[str, str], scratch: Path, count: int) -> float:
+    """Answers files per second of `replay --register` into a new SQLite register (then gone)."""
+    db = Path(tempfile.mkdtemp(dir=scratch, prefix="reg-")) / "register.sqlite3"
+    elapsed = wall([*command, "--register", str(db)], env, scratch)
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        added = connection.execute("SELECT COUNT(*) FROM register_records").fetchone()[0]
+    shutil.rmtree(db.parent)
+    os.sync()
+    if added < count:
+        sys.exit(f"{' '.join(command)} --register added {added} records for {count} files")
+    return count / elapsed
+
+
+def register_rows(args: argparse.Namespace, py: str, cli: list[str], scratch: Path,
+                  env: dict[str, str], script: Path) -> list[Row]:  # fmt: skip
+    """`replay --register` against the baseline replay; `register report` against one query."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from register_corpus import generate
+
+    files = answers_corpus(scratch / "register-answers", args.register_files)
+    os.sync()
+    replay = [*cli, "replay", str(scratch / "register-answers"), "--quiet", "--timestamp", STAMP]
+    rates = medians(
+        {
+            "baseline": lambda: replay_rate(
+                [py, str(script), str(scratch / "register-answers")], env, scratch, files
+            ),
+            "register": lambda: register_rate(replay, env, scratch, files),
+        },
+        args.register_runs,
+    )
+    shutil.rmtree(scratch / "register-answers")
+    count = 1_000_000 if args.large else args.report_records
+    db = scratch / "report.sqlite3"
+    generate(str(db), count)
+    query = scratch / "baseline_report.py"
+    query.write_text(BASELINE_REPORT, encoding="utf-8")
+    report = [*cli, "register", "report", "--db", str(db), "--format", "json", "--as-of",
+              REPORT_AS_OF]  # fmt: skip
+    times = medians(
+        {
+            "query": lambda: wall([py, str(query), str(db)], env, scratch),
+            "report": lambda: wall(report, env, scratch),
+        },
+        args.register_runs,
+    )
+    return [
+        Row(f"replay --register of {files} files into SQLite (vs libyaml+fsync script)",
+            rates["register"], rates["baseline"], "rec/s", 5.0, True),
+        Row(f"register report over {count:,} records (vs one hand-written SQL query)",
+            times["report"] * 1000, times["query"] * 1000, "ms", 3.0, False),
+    ]  # fmt: skip
+
+
 def imported(args: list[str], env: dict[str, str], cwd: Path) -> set[str]:
     """Which heavy packages a command imports (run in a subprocess, `sys.modules` at exit)."""
     probe = (
@@ -215,6 +299,15 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=2000, help="answers files to replay (2000)")
     parser.add_argument("--replay-runs", type=int, default=5, help="runs of each replay (5)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON too")
+    parser.add_argument("--register-files", type=int, default=20000,
+                        help="answers files for replay --register (20000)")  # fmt: skip
+    parser.add_argument("--report-records", type=int, default=100_000,
+                        help="records in the register for the report (100000)")  # fmt: skip
+    parser.add_argument("--large", action="store_true",
+                        help="report over 1,000,000 records (minutes to generate)")  # fmt: skip
+    parser.add_argument("--register-runs", type=int, default=3,
+                        help="runs of each register measure (3)")  # fmt: skip
+    parser.add_argument("--no-register", action="store_true", help="leave out the register rows")
     args = parser.parse_args()
 
     py = sys.executable
@@ -269,6 +362,7 @@ def main() -> None:
             },
             args.replay_runs,
         )
+        register = [] if args.no_register else register_rows(args, py, cli, scratch, env, script)
         verify_target = scratch / "verify-me"
         verify_target.mkdir()
         imports = {
@@ -295,6 +389,7 @@ def main() -> None:
             rates["nowrite1"], "files/s", 0.0, True),
         Row("the baseline, 2 processes at once (vs 1): what the disk allows two writers",
             rates["baseline2"], rates["baseline"], "rec/s", 0.0, True),
+        *register,
     ]  # fmt: skip
     print(
         f"sharewizard benchmarks: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "

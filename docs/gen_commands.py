@@ -178,6 +178,25 @@ PAGES = (
         (Step(("train", "01-bruising-no-consent"), ""),),
     ),
     Page(
+        "register",
+        "Keeps many records in one register (an SQLite file in your data folder, or PostgreSQL "
+        "with `--db postgresql://...`): `add` verifies each record and adds it once, `report` "
+        "counts decisions and finds open loops (`--format table|json|csv|html`), `export` gives "
+        "CSV or JSON Lines, `check` recomputes the ledger, `forget` erases a record and says so "
+        "in the ledger. The HTML report looks like [this](../register-report.png).",
+        (
+            Step(("register", "add", "records"), note="The records of the case studies."),
+            Step(("register", "report", "--as-of", "2026-03-01", "--limit", "3"), max_lines=None),
+            Step(
+                (
+                    "register",
+                    "check",
+                )
+            ),
+        ),
+        setup=(Step(REPLAY),),
+    ),
+    Page(
         "keys",
         "Makes an organisation's signing key pair; `decide --sign-key` and `replay --sign-key` "
         "sign records with it, and `verify --trust` checks the signature.",

@@ -22,6 +22,7 @@ from sharewizard.cli_common import (
     JsonOption,
     PlainOption,
     QuietOption,
+    RegisterOption,
     SignKeyOption,
     VerboseOption,
     app_for,
@@ -237,6 +238,7 @@ def replay(
     ] = None,
     force: ForceOption = False,
     sign_key: SignKeyOption = None,
+    register: RegisterOption = None,
 ) -> int:
     """Replay recorded answers files into decision records, in bulk.
 
@@ -247,18 +249,17 @@ def replay(
     return run_replay(
         catalogue_of(ctx), paths, out_dir=out_dir, fmt=fmt.value if fmt else "json",
         jobs=jobs, check=check, as_json=as_json, quiet=quiet, timestamp=timestamp,
-        force=force, sign_key=sign_key, env=env_of(ctx),
+        force=force, sign_key=sign_key, register=register, env=env_of(ctx),
     )  # fmt: skip
 
 
 def _register_commands() -> None:
     """Commands that live in modules of their own."""
-    from sharewizard import cli_author, cli_drafts, cli_integrity, cli_train
+    from sharewizard import cli_author, cli_drafts, cli_integrity, cli_register, cli_train
 
-    cli_drafts.register(app)
-    cli_integrity.register(app)  # verify, keys new
-    cli_author.register(app)  # lint, factcheck
-    cli_train.register(app)  # cases, train, show, graph
+    # drafts; verify, keys new; lint, factcheck; cases, train, show, graph; register ...
+    for module in (cli_drafts, cli_integrity, cli_author, cli_train, cli_register):
+        module.register(app)
 
 
 _register_commands()

@@ -108,6 +108,15 @@ SignKeyOption = Annotated[
     ),
 ]
 
+RegisterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--register",
+        metavar="DB",
+        help="Also add the records to the register DB (a file or postgresql://...), in batches.",
+    ),
+]
+
 
 # --- parameter coercion without pydantic -------------------------------------------------------
 # Typer (0.2x) converts every non-flag parameter through a pydantic TypeAdapter, even one left at

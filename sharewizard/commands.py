@@ -226,9 +226,13 @@ def run_replay(
     timestamp: str | None,
     force: bool,
     sign_key: Path | None = None,
+    register: str | None = None,
     env: Env,
 ) -> int:
-    """Replay answers files; exit 2 if any could not be replayed, 1 if an expectation failed."""
+    """Replay answers files; exit 2 if any could not be replayed, 1 if an expectation failed.
+
+    With `register` (a register database), the records made are added to it as they come.
+    """
     from sharewizard.replay import Stops, expand_paths, replay_all
     from sharewizard.summary import replay_json, replay_report
     from sharewizard.text import json_for_screen
@@ -246,6 +250,7 @@ def run_replay(
         )
     if out_dir is not None:
         _make_out_dir(out_dir)
+    into = _register_into(register)
     show_bar = not (quiet or as_json) and env.stderr_is_tty
     stops = Stops()  # Ctrl-C, SIGTERM and SIGHUP stop it between two files
 
@@ -261,6 +266,7 @@ def run_replay(
             progress=tick,
             sign_key=sign_key,
             stops=stops,
+            **_handing_over(into),
         )
 
     try:
@@ -270,17 +276,29 @@ def run_replay(
         from sharewizard.files import remove_unfinished
 
         remove_unfinished()  # whatever line the interrupt reached, no temporary record stays
-        if out_dir is None:
+        if into is not None:
+            into.close()
+        if out_dir is None and into is None:
             raise  # nothing was written: the usual message says so
         from sharewizard.summary import print_error
 
+        kept = [f"Each record in {out_dir} is complete (a record is written whole or not at "
+                "all)."] if out_dir else []  # fmt: skip
+        if into is not None:
+            kept.append(
+                f"{into.added.added} records were added to the register (a batch at a time, "
+                "each whole or not at all); running the same command again adds the rest."
+            )
         print_error(
             env.err(),
-            f"interrupted: some answers files were not replayed. Each record in {out_dir} is "
-            "complete (a record is written whole or not at all); to replay every file again, "
-            "run the same command with --force.",
+            f"interrupted: some answers files were not replayed. {' '.join(kept)}"
+            + (" To replay every file again, add --force." if out_dir else ""),
         )
         return interrupted_status(stop)
+    except BaseException:
+        if into is not None:
+            into.close()
+        raise
     if as_json:
         env.stdout.write(json_for_screen(replay_json(results, check)))
         env.stdout.write("\n")
@@ -289,11 +307,32 @@ def run_replay(
         env.out().print(table)
         for line in lines:
             env.err().print(line, soft_wrap=True)
+    if into is not None:
+        env.err().print(into.summary(), markup=False, soft_wrap=True)
+        into.close()
     if any(r.error for r in results):
         return ExitStatus.BAD_INPUT
     if check and any(r.expectation == "failed" for r in results):
         return ExitStatus.CHECK_FAILED
     return ExitStatus.OK
+
+
+def _register_into(register: str | None) -> Any:
+    """The register `replay --register` adds to, opened before anything is replayed."""
+    if register is None:
+        return None
+    from sharewizard.register.facade import ReplayInto
+
+    return ReplayInto(register)
+
+
+def _handing_over(into: Any) -> dict[str, Any]:
+    """replay_all's arguments that hand each record over to the register (none without one)."""
+    if into is None:
+        return {}
+    from sharewizard.register.rows import entry_of
+
+    return {"hand_over": entry_of, "on_batch": into}
 
 
 def _make_out_dir(out_dir: Path) -> None:

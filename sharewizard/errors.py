@@ -83,6 +83,10 @@ class TamperedRecord(RecordError):
     exit_status: int = ExitStatus.CHECK_FAILED
 
 
+class RegisterError(SharewizardError):
+    """The register's database cannot be opened, read or written, or refuses what was asked."""
+
+
 class UsageError(SharewizardError):
     """The command line asks for something impossible (for example prompts without a terminal)."""
 

@@ -21,7 +21,7 @@ from sharewizard.model import (
     Outcome,
     Question,
 )
-from sharewizard.text import md_escape, strip_controls
+from sharewizard.text import csv_cell, md_escape, strip_controls
 
 FORMATS = ("md", "csv", "html")
 
@@ -167,12 +167,6 @@ def to_markdown(flow: Flow, table: list[Row]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _csv_safe(text: str) -> str:
-    """Spreadsheets run cells that start with = + - or @: make them plain text."""
-    clean = strip_controls(text)
-    return "'" + clean if clean[:1] in ("=", "+", "-", "@") else clean
-
-
 def to_csv(flow: Flow, table: list[Row]) -> str:
     """CSV with a header row; multi-line cells hold one answer or citation per line."""
     buffer = io.StringIO()
@@ -182,11 +176,11 @@ def to_csv(flow: Flow, table: list[Row]) -> str:
         writer.writerow(
             [
                 str(n),
-                _csv_safe("\n".join(_answers_text(row))),
-                _csv_safe(row.outcome),
-                _csv_safe(row.outcome_id),
-                _csv_safe(row.decision),
-                _csv_safe("\n".join(_citation_text(c) for c in row.citations)),
+                csv_cell("\n".join(_answers_text(row))),
+                csv_cell(row.outcome),
+                csv_cell(row.outcome_id),
+                csv_cell(row.decision),
+                csv_cell("\n".join(_citation_text(c) for c in row.citations)),
             ]
         )
     return buffer.getvalue()

@@ -27,6 +27,7 @@ RECORD_SUFFIX = ".record"  # replay's own outputs are *.record.json: never input
 RECORD_NAMESPACE = uuid.UUID("6f0c8d3e-3c1f-4c8e-9a53-6b1f5e0f4a11")
 FILES_IN_FLIGHT = 8  # per process: records waiting for the disk while the next file is decided
 CHUNK_MIN, CHUNK_MAX = 8, 128  # files handed to a worker process at once
+HAND_OVER_BATCH = 1000  # records given to `on_batch` at once
 _Item = tuple[Path, str]  # an answers file and the name of its record
 
 
@@ -164,6 +165,7 @@ class FileResult:
     expectation: str = "none"  # none | met | failed
     diff: list[str] = field(default_factory=list)
     error: str | None = None
+    handed: list[Any] = field(default_factory=list)  # `hand_over(record)` of each record made
 
 
 def output_name(path: Path, inputs_root: Path | None, fmt: str) -> str:
@@ -242,8 +244,13 @@ def start_one(
     force: bool,
     name: str,
     sign_with: Any = None,
+    hand_over: Callable[[Record], Any] | None = None,
 ) -> Started:
-    """`replay_one` up to the wait for the disk: decided, its records in temporary files."""
+    """`replay_one` up to the wait for the disk: decided, its records in temporary files.
+
+    `hand_over`, when given, is called with each record (signed, if it is) and what it returns
+    is kept in the result's `handed`, for the caller's `on_batch` (the register's entries).
+    """
     result = FileResult(path)
     writes: list[PendingWrite] = []
     try:
@@ -259,13 +266,17 @@ def start_one(
         if any(part.expect for part, _, _ in found):
             result.diff = [line for part, _, rec in found for line in expectation_diff(part, rec)]
             result.expectation = "failed" if result.diff else "met"
-        if out_dir is not None:
+        if out_dir is not None or hand_over is not None:
             for index, (_, _, record) in enumerate(found, 1):
-                target = name_inside(out_dir, part_name(name, index))
                 if sign_with is not None:
                     from sharewizard.signing import sign
 
                     record = cast(Record, sign(record, sign_with))
+                if hand_over is not None:
+                    result.handed.append(hand_over(record))
+                if out_dir is None:
+                    continue
+                target = name_inside(out_dir, part_name(name, index))
                 done = "nothing was written" if index == 1 else "this record was not written"
                 writes.append(
                     start_record_write(
@@ -343,10 +354,17 @@ def replay_all(
     progress: Callable[[FileResult], None] | None = None,
     sign_key: Path | None = None,
     stops: Stops | None = None,
+    hand_over: Callable[[Record], Any] | None = None,
+    on_batch: Callable[[list[Any]], None] | None = None,
 ) -> list[FileResult]:
     """Replay many files, in `jobs` processes; results come back in input order.
 
     `stops` (Ctrl-C, SIGTERM, SIGHUP noted while it runs) is acted on between files.
+
+    With `hand_over` (a module-level function, so worker processes can be given it), each
+    record made is passed to it where it is made, and `on_batch` receives what it returned,
+    `HAND_OVER_BATCH` records at a time, in input order, from the files replayed without an
+    error (the register adds each batch in one transaction).
 
     Each worker process receives the catalogue and loads the signing key (`sign_key`, a private
     key file) once, then replays its share of the files: processes, not threads, because
@@ -362,14 +380,14 @@ def replay_all(
     root = common_root(resolved)
     names = [output_name(p, root, fmt) for p in resolved]
     clashing = _clashes(paths, names) if out_dir else {}
-    task = _Task(created_at, out_dir, fmt, force, clashing)
+    task = _Task(created_at, out_dir, fmt, force, clashing, hand_over)
     items = list(zip(paths, names, strict=True))
     stops = stops or Stops()
     workers = min(max(1, jobs), len(paths))
     if workers <= 1:
         each = task.each(catalogue, items, _load_key(sign_key))
         try:
-            return _collect(each, progress, stops)
+            return _collect(each, progress, stops, on_batch)
         finally:
             each.close()  # stopped: its records waiting for the disk are discarded
     pool = ProcessPoolExecutor(
@@ -380,7 +398,8 @@ def replay_all(
     )
     try:
         chunks = _chunks(items, workers)
-        results = _collect((r for d in pool.map(task, chunks) for r in d), progress, stops)
+        done = (r for chunk in pool.map(task, chunks) for r in chunk)
+        results = _collect(done, progress, stops, on_batch)
     except BaseException:  # stopped, or a bug: do not replay the files still waiting
         _stop(pool)
         stops.check()  # workers the same signal ended (a closed terminal signals them all)
@@ -469,14 +488,26 @@ def _chunks(items: list[_Item], workers: int) -> list[list[_Item]]:
 
 
 def _collect(
-    results: Iterable[FileResult], progress: Callable[[FileResult], None] | None, stops: Stops
+    results: Iterable[FileResult],
+    progress: Callable[[FileResult], None] | None,
+    stops: Stops,
+    on_batch: Callable[[list[Any]], None] | None = None,
 ) -> list[FileResult]:
     collected = []
+    batch: list[Any] = []
     for result in results:
+        if result.error is None:
+            batch += result.handed
+        result.handed = []  # handed on (or dropped with the file's error): not kept in memory
+        if on_batch and len(batch) >= HAND_OVER_BATCH:
+            on_batch(batch)
+            batch = []
         if progress:
             progress(result)
         collected.append(result)
         stops.check()
+    if on_batch and batch:
+        on_batch(batch)
     return collected
 
 
@@ -561,6 +592,7 @@ class _Task:
     fmt: str
     force: bool
     clashing: dict[str, list[Path]]  # record names (case folded) that inputs would share
+    hand_over: Callable[[Record], Any] | None = None
 
     def __call__(self, chunk: list[tuple[Path, str]]) -> list[FileResult]:
         return list(self.each(_worker["catalogue"], chunk, _worker["sign_with"]))
@@ -574,7 +606,7 @@ class _Task:
         is not, so only that is handed over: a thread doing more would contend for the
         interpreter at every system call. A file is put in place `FILES_IN_FLIGHT` files later.
         """
-        if self.out_dir is None:  # nothing to write: nothing to wait for
+        if self.out_dir is None:  # no file to write: nothing to wait for
             for item in items:
                 yield self.start(catalogue, item, sign_with).finish()
             return
@@ -616,4 +648,5 @@ class _Task:
             force=self.force,
             name=name,
             sign_with=sign_with,
+            hand_over=self.hand_over,
         )

@@ -80,6 +80,15 @@ def for_screen_line(text: str) -> str:
     return for_screen(text).replace("\n", "\\n")
 
 
+def csv_cell(text: str) -> str:
+    """Text for a CSV cell: controls out, and a leading = + - or @ made plain text.
+
+    Spreadsheets run a cell that starts with one of those as a formula.
+    """
+    clean = strip_controls(text)
+    return "'" + clean if clean[:1] in ("=", "+", "-", "@") else clean
+
+
 def md_escape(text: str) -> str:
     """Escape text so Markdown shows it literally: no emphasis, links, HTML, headings or lists."""
     escaped = _MD_INLINE.sub(r"\\\1", strip_controls(text))

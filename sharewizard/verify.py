@@ -6,11 +6,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sharewizard.errors import ExitStatus, Location, RecordError, TamperedRecord
 from sharewizard.signing import TrustedKey
 from sharewizard.text import for_screen_line
+
+if TYPE_CHECKING:
+    from sharewizard.records import Record
 
 
 class State(Enum):
@@ -69,9 +72,7 @@ def verify_file(
     allow_training: bool = False,
 ) -> Verdict:
     """Check one record file: readable, schema, checksum, signature (with `trusted`), missing."""
-    from sharewizard.records import load_record, schema_problems
-    from sharewizard.records import verify as checksum_matches
-    from sharewizard.signing import check
+    from sharewizard.records import load_record
 
     try:
         record = load_record(path)
@@ -79,6 +80,28 @@ def verify_file(
         return Verdict(path, State.TAMPERED, (_said(exc),))
     except RecordError as exc:
         return Verdict(path, State.UNREADABLE, (_said(exc),))
+    return check_record(
+        path,
+        record,
+        trusted=trusted,
+        allow_incomplete=allow_incomplete,
+        allow_training=allow_training,
+    )
+
+
+def check_record(
+    path: Path,
+    record: Record,
+    *,
+    trusted: Sequence[TrustedKey] = (),
+    allow_incomplete: bool = False,
+    allow_training: bool = False,
+) -> Verdict:
+    """Check a record already read from `path`: schema, checksum, signature, training, missing."""
+    from sharewizard.records import schema_problems
+    from sharewizard.records import verify as checksum_matches
+    from sharewizard.signing import check
+
     signature = record.get("signature")
     named = signature.get("key") if isinstance(signature, dict) else None
     signed_by = named if isinstance(named, str) else None
