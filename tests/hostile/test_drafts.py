@@ -17,7 +17,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hostile.inputs import mangled, mutated, partial_walks, serialise, structural
+from hostile.inputs import (
+    STARTED_AT,
+    mangled,
+    mutated,
+    partial_walks,
+    serialise,
+    structural,
+)
 from hostile.sandbox import Sandbox, hostile_settings
 from sharewizard.drafts import SUFFIX
 
@@ -40,6 +47,8 @@ def draft_files(draw: Any) -> tuple[str, bytes]:
     walk = draw(partial_walks())
     doc = walk.document()
     doc["started_at"] = "2026-11-23T09:00:00Z"
+    if draw(st.integers(0, 99)) < 30:  # the start time named the draft a resumed file keeps
+        doc["started_at"] = draw(st.one_of(st.just(STARTED_AT[0]), st.sampled_from(STARTED_AT)))
     draft_id = f"{walk.flow_id}-20261123T090000Z-{draw(st.integers(0, 0xFFFF)):04x}"
     if draw(st.integers(0, 99)) < 10:
         draft_id = draw(st.sampled_from(ODD_IDS))
