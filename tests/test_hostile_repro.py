@@ -426,19 +426,41 @@ def test_r13_a_signal_mid_replay_leaves_no_temporary_file_and_no_worker(here, si
 # --- R14 (F-3): two inputs never write one record ------------------------------------------------
 
 
+def _replay_json(here: Folder, folder: str, *force: str) -> tuple[Ran, dict, list[Path]]:
+    ran = here.run("replay", folder, "--out-dir", "out", "--json", "--jobs", "1", *force)
+    out = here.root / "out"
+    return ran, json.loads(ran.out), sorted(out.iterdir()) if out.exists() else []
+
+
 @pytest.mark.parametrize("force", [(), ("--force",)], ids=["plain", "force"])
-def test_r14_a_collision_is_refused_naming_both_inputs(here, force):
+def test_r14_a_sittings_later_parts_never_replace_another_inputs_record(here, force):
     folder = here.root / "r14"
     folder.mkdir()
-    shutil.copy(SITTING, folder / "a.yaml")
+    shutil.copy(SITTING, folder / "a.yaml")  # three decisions
     shutil.copy(ANSWERS / "how-much" / "no-role.yaml", folder / "a.part2.yaml")
-    ran = here.run("replay", "r14", "--out-dir", "r14out", "--json", "--jobs", "1", *force)
+    ran, report, written = _replay_json(here, "r14", *force)
+    listed = [here.root / p for result in report["results"] for p in result["records"]]
+    assert report["records_written"] == len(written) == len(set(listed)), ran
+    assert sorted(listed) == written, ran
+    if ran.code == 0:  # every decision of both inputs has a record of its own
+        assert len(written) == 4, ran
+    else:  # or the clash is refused, naming both inputs
+        assert ran.code == 2, ran
+        errors = [r["error"] for r in report["results"] if r["error"]]
+        assert any("a.yaml" in e and "a.part2.yaml" in e for e in errors), errors
+
+
+@pytest.mark.parametrize("force", [(), ("--force",)], ids=["plain", "force"])
+def test_r14_inputs_that_would_share_a_record_are_refused_naming_both(here, force):
+    folder = here.root / "r14"
+    folder.mkdir()
+    shutil.copy(G, folder / "a.yaml")
+    shutil.copy(G, folder / "a.json")  # YAML is not JSON, but the clash is found before reading
+    ran, report, written = _replay_json(here, "r14", *force)
     assert ran.code == 2, ran
-    report = json.loads(ran.out)
-    written = sorted((here.root / "r14out").iterdir()) if (here.root / "r14out").exists() else []
-    assert report["records_written"] == len(written)
-    errors = [r["error"] for r in report["results"] if r["error"]]
-    assert any("a.yaml" in e and "a.part2.yaml" in e for e in errors), errors
+    assert written == []
+    errors = {Path(r["path"]).name: r["error"] or "" for r in report["results"]}
+    assert "a.json" in errors["a.yaml"] and "a.yaml" in errors["a.json"], errors
 
 
 # --- R15 (F-17): error messages do not repeat whole values ---------------------------------------
