@@ -123,6 +123,9 @@ def test_r2_bytes_that_are_not_utf8_leave_a_draft_that_resumes(here):
     )
     ran = here.run("--plain", "decide", "share-without-consent", "--out", "r.json", stdin=typed)
     assert_no_bug(ran)
+    if ran.code == 0:  # the line was asked again and the later lines finished the walk
+        assert records.verify(records.load_record(here.root / "r.json"))
+        return
     assert ran.code in (2, 130), ran
     [draft] = here.drafts()
     load_answers(draft)  # readable: the draft keeps what can be kept
@@ -139,10 +142,10 @@ def test_r2_bytes_that_are_not_utf8_leave_a_draft_that_resumes(here):
 def test_r3_a_training_record_says_so_at_the_top(here, name):
     ran = here.run("--plain", "train", "01-bruising-no-consent", "--record", name, stdin=b"\n" * 40)
     assert ran.code == 0, ran
-    head = "\n".join((here.root / name).read_text().splitlines()[:3]).lower()
+    head = "\n".join((here.root / name).read_text().splitlines()[:5]).lower()
     assert "training" in head
     noted = here.run("note", name)
-    assert "training" in "\n".join(noted.out.splitlines()[:3]).lower(), noted
+    assert "training" in "\n".join(noted.out.splitlines()[:5]).lower(), noted
 
 
 # --- R4 (F-5) and R12 (F-14): drafts are named by id, never by path -------------------------------
