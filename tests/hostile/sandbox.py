@@ -108,6 +108,10 @@ def report_line() -> str | None:
     return f"hostile-input suite: {total} examples ({each}; {children} in child processes)"
 
 
+#: Every path under a sandbox with its type, size, inode and modification time.
+Snapshot = dict[Path, tuple[int, int, int, int]]
+
+
 class Hung(BaseException):
     """A command ran past HANG_LIMIT (a BaseException, so no `except Exception` swallows it)."""
 
@@ -289,16 +293,17 @@ class Sandbox:
         run = run_child if self.child else run_here
         ran = run(args, env=self.env, cwd=self.cwd, stdin=stdin, encoding=encoding)
         check_ran(ran, CHILD_CPU_LIMIT if self.child else CPU_LIMIT)
-        changed = changes(before, self.snapshot())
+        after = self.snapshot()
+        changed = changes(before, after)
         stray = [p for p in changed if not any(p.is_relative_to(m) for m in may_write)]
         assert not stray, f"written outside {[str(m) for m in may_write]}: {stray}\n{ran}"
-        self.check_left_behind(ran, changed)
+        self.check_left_behind(ran, after, changed)
         return ran
 
     # --- what a run left ------------------------------------------------------------------------
 
-    def snapshot(self) -> dict[Path, tuple[int, int, int, int]]:
-        """Every path under the sandbox with its type, size, inode and modification time."""
+    def snapshot(self) -> Snapshot:
+        """Every path under the sandbox, as it is now."""
         found = {}
         for folder, names, files in os.walk(self.root):
             for name in names + files:
@@ -312,9 +317,9 @@ class Sandbox:
                 )
         return found
 
-    def check_left_behind(self, ran: Ran, changed: list[Path]) -> None:
+    def check_left_behind(self, ran: Ran, after: Snapshot, changed: list[Path]) -> None:
         """No temporary file anywhere; records complete and owner-only; drafts readable."""
-        temporary = [p for p in self.snapshot() if p.name.endswith(".tmp")]
+        temporary = [p for p in after if p.name.endswith(".tmp")]
         assert not temporary, f"temporary files left: {temporary}\n{ran}"
         for path in changed:
             if not path.is_file() or path.is_symlink():
@@ -338,9 +343,7 @@ class Sandbox:
             raise AssertionError(f"{path} was written but cannot be read: {exc}\n{ran}") from None
 
 
-def changes(
-    before: dict[Path, tuple[int, int, int, int]], after: dict[Path, tuple[int, int, int, int]]
-) -> list[Path]:
+def changes(before: Snapshot, after: Snapshot) -> list[Path]:
     """Paths added, removed or changed between two snapshots."""
     return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
