@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from hostile.sandbox import Ran, run_child, run_here
 
 from sharewizard import records
@@ -468,25 +469,30 @@ def test_r14_inputs_that_would_share_a_record_are_refused_naming_both(here, forc
 
 # --- R15 (F-17): error messages do not repeat whole values ---------------------------------------
 
-LONG = "k" * 19_000  # YAML allows a key this long only in the `? key` form
+LONG = "k" * 19_000
+
+
+def _g_with(change) -> str:
+    """G (a complete walk) with one change, so the check that meets it is the one tested."""
+    doc = yaml.safe_load(G.read_text())
+    change(doc)
+    return yaml.safe_dump(doc, width=1_000_000)  # a key this long is written as `? key`
 
 
 @pytest.mark.parametrize(
-    "body",
+    "change",
     [
-        "answers:\n  whose-consent: family\n  risk-of-harm: ["
-        + ",".join(["y" * 100] * 9000)
-        + "]\n",
-        f"answers:\n  ? {LONG}\n  : 'yes'\n",
-        f"answers:\n  whose-consent: {LONG}\n",
-        f"answers: {{whose-consent: family}}\nrecord:\n  ? {LONG}\n  : x\n",
-        f"answers: {{whose-consent: family}}\n? {LONG}\n: x\n",
-        f"answers: {{whose-consent: family}}\nroute:\n  ? {LONG}\n  : {{}}\n",
+        lambda d: d["answers"].update({"risk-of-harm": ["y" * 100] * 9000}),
+        lambda d: d["answers"].update({LONG: "yes"}),
+        lambda d: d["answers"].update({"whose-consent": LONG}),
+        lambda d: d["record"].update({LONG: "x"}),
+        lambda d: d.update({LONG: "x"}),
+        lambda d: d.update({"route": {LONG: {}}}),
     ],
     ids=["list-answer", "question-id", "choice", "record-field", "top-level-key", "route-flow"],
 )
-def test_r15_an_error_shows_at_most_80_characters_of_a_value(here, body):
-    (here.root / "r15.yaml").write_text("flow: share-without-consent\n" + body)
+def test_r15_an_error_shows_at_most_80_characters_of_a_value(here, change):
+    (here.root / "r15.yaml").write_text(_g_with(change))
     ran = here.run("decide", "--answers", "r15.yaml", "--out", "r15.json")
     assert ran.code == 2, ran
     assert len(ran.err) < 1000, f"{len(ran.err)} characters: {ran.err[:300]}"
