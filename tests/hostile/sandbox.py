@@ -9,7 +9,9 @@ CPU time (`lint` included), with a wall-clock guard against a hang.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import gc
 import io
 import os
@@ -61,15 +63,16 @@ RAW_CONTROL = re.compile(
 )
 
 
-def _scratch() -> Path:
-    """Where the sandboxes go: a memory file system when there is one (creating and removing
-    thousands of folders and syncing records on a disk costs more than the runs themselves)."""
+@functools.cache
+def scratch() -> Path:
+    """Where this run's sandboxes go, removed when it ends: a memory file system when there is
+    one (creating and removing thousands of folders and syncing records on a disk costs more
+    than the runs themselves)."""
     shm = Path("/dev/shm")
     base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
-    return Path(tempfile.mkdtemp(prefix="sharewizard-hostile-", dir=base))
-
-
-SCRATCH = _scratch()
+    folder = Path(tempfile.mkdtemp(prefix="sharewizard-hostile-", dir=base))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def hostile_settings(examples: int) -> settings:
@@ -247,7 +250,7 @@ class Sandbox:
         if child:
             IN_CHILD[family] += 1
         self.child = child
-        self.root = Path(tempfile.mkdtemp(prefix=f"{family}-", dir=SCRATCH))
+        self.root = Path(tempfile.mkdtemp(prefix=f"{family}-", dir=scratch()))
         self.inputs = self.root / "in"
         self.out = self.root / "out"
         self.data = self.root / "data"

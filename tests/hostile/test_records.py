@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hostile.inputs import JUNK_VALUES, ROOT, STAMP, hostile_text
-from hostile.sandbox import SCRATCH, Sandbox, hostile_settings
+from hostile.sandbox import Sandbox, hostile_settings, scratch
 from sharewizard import records, render, signing
 from sharewizard.cli import main
 
@@ -43,15 +43,15 @@ class Keys:
 
 @functools.cache
 def keys() -> Keys:
-    private, public = signing.new_key_pair(SCRATCH / "keys")
-    stranger, _ = signing.new_key_pair(SCRATCH / "stranger")
+    private, public = signing.new_key_pair(scratch() / "keys")
+    stranger, _ = signing.new_key_pair(scratch() / "stranger")
     return Keys(private, public, signing.load_private_key(stranger))
 
 
 @functools.cache
 def base_records() -> tuple[dict[str, Any], ...]:
     """Signed, complete records: each passes `verify --trust` as written."""
-    out = SCRATCH / "base-records"
+    out = scratch() / "base-records"
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         with contextlib.suppress(SystemExit):
             main(
