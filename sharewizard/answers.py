@@ -49,6 +49,8 @@ class AnswersFile:
     then: tuple[Part, ...] = ()
     case: dict[str, Any] | None = None
     started_at: str | None = None
+    sitting_id: str | None = None  # drafts of a sitting: its id...
+    recorded: tuple[str, ...] = ()  # ...and the records already written, of its first parts
     doc: YamlDocument | None = None
 
     @property
@@ -110,6 +112,8 @@ def parse_answers(doc: YamlDocument) -> AnswersFile:
         then=then,
         case=data.get("case"),
         started_at=data.get("started_at"),
+        sitting_id=(data.get("sitting") or {}).get("id"),
+        recorded=tuple((data.get("sitting") or {}).get("recorded") or ()),
         doc=doc,
     )
 
@@ -144,6 +148,9 @@ def _plain(value: object) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+ThenPart = tuple[Flow, Mapping[str, Answer], Mapping[str, object]]  # a flow, answers, record
+
+
 def dump_answers(
     flow: Flow,
     answers: Mapping[str, Answer],
@@ -151,11 +158,16 @@ def dump_answers(
     expect: Mapping[str, str] | None = None,
     *,
     route: tuple[tuple[Flow, Mapping[str, Answer]], ...] = (),
-    then: tuple[Flow, ...] = (),
+    then: tuple[ThenPart, ...] = (),
+    sitting: tuple[str, tuple[str, ...]] | None = None,
     started_at: str | None = None,
     prog: str = "sharewizard",
 ) -> str:
-    """An answers file as YAML text, in the order the questions were asked."""
+    """An answers file as YAML text, in the order the questions were asked.
+
+    `then` are the sitting's further decisions; `sitting` (drafts only) its id and the records
+    already written, which `decide --resume` neither asks nor writes again.
+    """
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "flow": {"id": flow.id, "version": flow.version},
@@ -168,7 +180,9 @@ def dump_answers(
     if expect:
         data["expect"] = dict(expect)
     if then:
-        data["then"] = [{"flow": {"id": f.id, "version": f.version}, "answers": {}} for f in then]
+        data["then"] = [_then_part(*part) for part in then]
+    if sitting is not None:
+        data["sitting"] = {"id": sitting[0], "recorded": list(sitting[1])}
     if started_at:
         data["started_at"] = started_at
     header = (
@@ -178,6 +192,23 @@ def dump_answers(
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def write_answers(path: Path, text: str, *, force: bool = False) -> Path:
+def _then_part(
+    flow: Flow, answers: Mapping[str, Answer], record: Mapping[str, object]
+) -> dict[str, Any]:
+    part: dict[str, Any] = {"flow": {"id": flow.id, "version": flow.version}}
+    part["answers"] = {k: _plain(v) for k, v in answers.items()}
+    if record:
+        part["record"] = {k: _plain(v) for k, v in record.items()}
+    return part
+
+
+def write_answers(
+    path: Path,
+    text: str,
+    *,
+    force: bool = False,
+    option: str = "--save-answers",
+    done: str = "nothing was written",
+) -> Path:
     """Write an answers file atomically and owner-only (it may hold case details)."""
-    return write_private(path, text, force=force)
+    return write_private(path, text, force=force, option=option, done=done)

@@ -181,9 +181,11 @@ def _store(path: Path, content: Callable[[], bytes]) -> None:
     """Write a cache entry atomically, owner-only; any failure leaves no entry and is ignored."""
     import tempfile
 
+    from sharewizard.files import make_private_folder
+
     try:
         folder = cache_dir()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_folder(folder)
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}-", suffix=".tmp")
     except (OSError, ValueError):
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -35,12 +34,13 @@ def register(app: typer.Typer) -> None:
         """
         from sharewizard.drafts import list_drafts
         from sharewizard.summary import drafts_json, drafts_table
+        from sharewizard.text import json_for_screen
 
         if ctx.invoked_subcommand is not None:
             return 0
         found = list_drafts()
         if as_json:
-            typer.echo(json.dumps(drafts_json(found), indent=2, ensure_ascii=False))
+            typer.echo(json_for_screen(drafts_json(found)))
         elif not found:
             env_of(ctx).err().print("No drafts.", markup=False)
         else:
@@ -54,10 +54,9 @@ def register(app: typer.Typer) -> None:
 
         Example: sharewizard drafts show share-without-consent-20261123T143000Z-1a2b
         """
-        from sharewizard.drafts import resolve
-        from sharewizard.files import read_text
+        from sharewizard.drafts import find, read_draft
 
-        typer.echo(read_text(resolve(draft)), nl=False)
+        typer.echo(read_draft(find(draft)), nl=False)
         return 0
 
     @drafts_app.command("delete", cls=HelpCommand)
@@ -67,9 +66,9 @@ def register(app: typer.Typer) -> None:
 
         Example: sharewizard drafts delete share-without-consent-20261123T143000Z-1a2b
         """
-        from sharewizard.drafts import delete, resolve
+        from sharewizard.drafts import delete, find
 
-        path = resolve(draft)
+        path = find(draft)
         delete(path)
         env_of(ctx).err().print(f"Deleted {path}", markup=False, soft_wrap=True)
         return 0

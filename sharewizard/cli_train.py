@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sharewizard.cli_common import HelpCommand, JsonOption, command
+from sharewizard.cli_common import ForceOption, HelpCommand, JsonOption, command
 
 KeyReader = Callable[[], str]
 
@@ -83,6 +83,7 @@ def graph_command(
             "--out", "-o", metavar="PATH", help="Write the diagram to PATH instead of printing it."
         ),
     ] = None,
+    force: ForceOption = False,
 ) -> int:
     """Draw a flow as a diagram, with outcomes coloured by decision.
 
@@ -90,7 +91,7 @@ def graph_command(
     """
     from sharewizard import trainview
 
-    return trainview.graph_command(ctx, flow=flow, fmt=fmt, out=out)
+    return trainview.graph_command(ctx, flow=flow, fmt=fmt, out=out, force=force)
 
 
 def train_command(

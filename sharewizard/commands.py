@@ -6,7 +6,6 @@ facade never prints.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sharewizard import decide as facade
 from sharewizard.console import Env
-from sharewizard.errors import ExitStatus, Location, UsageError
+from sharewizard.errors import ExitStatus, Location, UsageError, interrupted_status
 from sharewizard.model import Catalogue
 
 if TYPE_CHECKING:  # answers files are read only with --answers or --resume (YAML is not needed)
@@ -62,6 +61,8 @@ def plan_decide(
     resumed = _load_answers(resume_path) if resume_path is not None else None
     source = given or resumed
     flow_id = _flow_id(catalogue, flow, source)
+    if resumed is not None:
+        facade.check_resume(catalogue, resumed)
     outputs = facade.Outputs(
         fmt=facade.record_format(fmt, out),
         out=out,
@@ -71,8 +72,18 @@ def plan_decide(
         keep_answers=given is None,
         sign_with=None if practice else _signing_key(sign_key),
     )
-    facade.precheck(outputs)
+    facade.precheck(outputs, _parts(given or resumed))
     return DecidePlan(catalogue, flow_id, outputs, given, resumed, resume_path, detail)
+
+
+def _parts(source: AnswersFile | None) -> range:
+    """The decisions a run will write: those of an answers file not yet recorded; else the first.
+
+    (The triage may pick more: the walk checks their outputs once it has.)
+    """
+    if source is None:
+        return range(1, 2)
+    return range(len(source.recorded) + 1, len(source.parts) + 1)
 
 
 def _load_answers(path: Path) -> AnswersFile:
@@ -107,7 +118,9 @@ def _pick_draft(reference: str, env: Env) -> Path:
     from sharewizard import drafts
 
     if reference not in ("", "?"):
-        return drafts.resolve(reference)
+        as_path = Path(reference)  # a file (`--resume FILE`) is read; only its answers are taken
+        looks_like_a_file = os.sep in reference or as_path.suffix in (".yaml", ".yml", ".json")
+        return as_path if looks_like_a_file else drafts.find(reference, "--resume")
     found = [d for d in drafts.list_drafts() if not d.error]
     if not found:
         raise UsageError("there are no drafts to resume.", Location(field="--resume"))
@@ -169,14 +182,14 @@ def _from_file(plan: DecidePlan, env: Env) -> list[facade.Written]:
     from sharewizard.records import utc_timestamp
 
     assert plan.given is not None
-    created_at = utc_timestamp()
-    found = facade.decide_file(
-        plan.catalogue, plan.given, created_at=created_at, record_id=lambda _: str(uuid.uuid4())
+    return facade.record_answers_file(
+        plan.catalogue,
+        plan.given,
+        plan.outputs,
+        created_at=utc_timestamp(),
+        record_id=lambda _: str(uuid.uuid4()),
+        prog=env.prog,
     )
-    return [
-        facade.write_outputs(plan.catalogue, decision, record, plan.outputs, index, env.prog)
-        for index, (_, decision, record) in enumerate(found, 1)
-    ]
 
 
 def render_written(written: list[facade.Written], plan: DecidePlan, env: Env) -> None:
@@ -213,8 +226,9 @@ def run_replay(
     env: Env,
 ) -> int:
     """Replay answers files; exit 2 if any could not be replayed, 1 if an expectation failed."""
-    from sharewizard.replay import expand_paths, replay_all
+    from sharewizard.replay import Stops, expand_paths, replay_all
     from sharewizard.summary import replay_json, replay_report
+    from sharewizard.text import json_for_screen
 
     created_at = pinned_time(timestamp)
     _signing_key(sign_key)  # a bad key stops everything before any file (workers load their own)
@@ -230,24 +244,29 @@ def run_replay(
     if out_dir is not None:
         _make_out_dir(out_dir)
     show_bar = not (quiet or as_json) and env.stderr_is_tty
-    try:
-        results = _with_progress(
-            env,
-            show_bar,
-            len(files),
-            lambda tick: replay_all(
-                catalogue,
-                files,
-                created_at=created_at,
-                out_dir=out_dir,
-                fmt=fmt,
-                force=force,
-                jobs=jobs or os.cpu_count() or 1,
-                progress=tick,
-                sign_key=sign_key,
-            ),
+    stops = Stops()  # Ctrl-C, SIGTERM and SIGHUP stop it between two files
+
+    def replay_files(tick: Any) -> Any:
+        return replay_all(
+            catalogue,
+            files,
+            created_at=created_at,
+            out_dir=out_dir,
+            fmt=fmt,
+            force=force,
+            jobs=jobs or os.cpu_count() or 1,
+            progress=tick,
+            sign_key=sign_key,
+            stops=stops,
         )
-    except KeyboardInterrupt:
+
+    try:
+        with stops.noted():
+            results = _with_progress(env, show_bar, len(files), replay_files)
+    except KeyboardInterrupt as stop:
+        from sharewizard.files import remove_unfinished
+
+        remove_unfinished()  # whatever line the interrupt reached, no temporary record stays
         if out_dir is None:
             raise  # nothing was written: the usual message says so
         from sharewizard.summary import print_error
@@ -258,9 +277,9 @@ def run_replay(
             "complete (a record is written whole or not at all); to replay every file again, "
             "run the same command with --force.",
         )
-        return ExitStatus.INTERRUPTED
+        return interrupted_status(stop)
     if as_json:
-        env.stdout.write(json.dumps(replay_json(results, check), indent=2, ensure_ascii=False))
+        env.stdout.write(json_for_screen(replay_json(results, check)))
         env.stdout.write("\n")
     else:
         table, lines = replay_report(results, check, boxed=not env.plain)
@@ -276,10 +295,12 @@ def run_replay(
 
 def _make_out_dir(out_dir: Path) -> None:
     """`--out-dir` is created (owner-only) when missing, as `mkdir -p` would."""
+    from sharewizard.files import make_private_folder
+
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError("is not a folder.", Location(out_dir, field="--out-dir"))
     try:
-        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_folder(out_dir)
     except OSError as exc:
         raise UsageError(
             f"cannot create the folder: {exc.strerror}.", Location(out_dir, field="--out-dir")

@@ -18,7 +18,14 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, cast
 
 from sharewizard import drafts
-from sharewizard.errors import AnswersError, Interrupted, Location, SignalInterrupt, UsageError
+from sharewizard.errors import (
+    AnswersError,
+    Interrupted,
+    Location,
+    SharewizardError,
+    SignalInterrupt,
+    UsageError,
+)
 from sharewizard.model import Answer, Catalogue
 from sharewizard.records import Record, Sitting, build_record, utc_timestamp, write_record
 from sharewizard.session import Asker, Decision, Draft, ScriptedAsker, Session, start_session
@@ -63,8 +70,12 @@ def record_format(fmt: str | None, out: Path | None) -> str:
 # --- checking outputs before the first question ----------------------------------------------
 
 
-def precheck(outputs: Outputs) -> None:
-    """Refuse, before anything is asked, any output that could not be written."""
+def precheck(outputs: Outputs, parts: range = range(1, 2)) -> None:
+    """Refuse, before anything is asked, any output of decisions `parts` that could not be written.
+
+    A sitting's later decisions go to numbered names (`x-2.json`): they are checked here when
+    their number is known (`--answers`, `--resume`), else as soon as the triage picks them.
+    """
     if not outputs.write:
         return
     if outputs.out is not None:
@@ -76,32 +87,51 @@ def precheck(outputs: Outputs) -> None:
                 Location(outputs.out),
                 "Make the extension and --format agree, or leave --format out.",
             )
-        check_target(outputs.out, outputs.force, "--out")
     else:
-        check_folder(outputs.folder, "the current folder")
-    if outputs.keep_answers:
-        answers = outputs.save_answers or (
-            answers_beside(outputs.out) if outputs.out is not None else None
-        )
+        check_folder(outputs.folder, None)
+    check_parts(outputs, parts, "nothing was asked or written")
+
+
+def check_parts(outputs: Outputs, parts: range, done: str) -> None:
+    """Refuse any record or answers file name of decisions `parts` that is taken or not a file."""
+    if not outputs.write:
+        return
+    for part in parts:
+        record = _numbered(outputs.out, part) if outputs.out is not None else None
+        if record is not None:
+            check_target(record, outputs.force, "--out", done)
+        answers = answers_path(outputs, record, part)
         if answers is not None:
-            check_target(answers, outputs.force, "--save-answers")
+            check_target(answers, outputs.force, "--save-answers", done)
 
 
-def check_target(path: Path, force: bool, option: str) -> None:
+def check_target(
+    path: Path,
+    force: bool,
+    option: str,
+    done: str = "nothing was asked or written",
+    *,
+    can_force: bool = True,
+) -> None:
     """A file sharewizard may create, or replace with `force` (a regular file only)."""
     from sharewizard.files import check_target as check_file
 
-    check_file(path, force=force, option=option, done="nothing was asked or written")
+    check_file(path, force=force, option=option, done=done, can_force=can_force)
     check_folder(path.parent if str(path.parent) else Path("."), option)
 
 
-def check_folder(folder: Path, what: str) -> None:
-    """A folder that exists and that we may create files in."""
+def check_folder(folder: Path, option: str | None) -> None:
+    """A folder that exists and that we may create files in; `option` None: the current folder."""
+    another = (
+        f"choose another {option}"
+        if option
+        else "give --out PATH in another folder, or run sharewizard from one"
+    )
     if not folder.exists():
         raise UsageError(
             "the folder does not exist; nothing was asked.",
             Location(folder),
-            f"Create it first, or choose another {what}.",
+            f"Create it first, or {another}." if option else f"{another[0].upper()}{another[1:]}.",
         )
     if not folder.is_dir():
         raise UsageError("is not a folder; nothing was asked.", Location(folder))
@@ -109,7 +139,7 @@ def check_folder(folder: Path, what: str) -> None:
         raise UsageError(
             "you cannot write in this folder; nothing was asked.",
             Location(folder),
-            f"Choose another {what}.",
+            f"{another[0].upper()}{another[1:]}.",
         )
 
 
@@ -118,20 +148,31 @@ def answers_beside(record_path: Path) -> Path:
     return record_path.with_name(record_path.stem + ".answers.yaml")
 
 
+def answers_path(outputs: Outputs, record: Path | None, part: int) -> Path | None:
+    """Where decision `part`'s answers file goes: `--save-answers` (numbered), else beside."""
+    if not outputs.keep_answers:
+        return None
+    if outputs.save_answers is not None:
+        return _numbered(outputs.save_answers, part)
+    return answers_beside(record) if record is not None else None
+
+
 def _numbered(path: Path, part: int) -> Path:
     return path if part == 1 else path.with_name(f"{path.stem}-{part}{path.suffix}")
 
 
 def record_path(outputs: Outputs, flow_id: str, created_at: str, part: int) -> Path:
     """Where part `part` of a sitting goes: `--out` (numbered after the first) or a new name."""
+    from sharewizard.files import name_inside
+
     if outputs.out is not None:
         return _numbered(outputs.out, part)
     stamp = created_at.replace("-", "").replace(":", "")
     suffix = FORMAT_SUFFIXES[outputs.fmt][0]
-    base = outputs.folder / f"sharewizard-{flow_id}-{stamp}"
-    candidate, n = base.with_suffix(suffix), 2
+    base = f"sharewizard-{flow_id}-{stamp}"
+    candidate, n = name_inside(outputs.folder, base + suffix), 2
     while candidate.exists() or candidate.is_symlink():
-        candidate, n = base.with_name(f"{base.name}-{n}{suffix}"), n + 1
+        candidate, n = name_inside(outputs.folder, f"{base}-{n}{suffix}"), n + 1
     return candidate
 
 
@@ -143,10 +184,9 @@ def answers_text(
     draft: Draft,
     *,
     expect: Mapping[str, str] | None = None,
-    started_at: str | None = None,
     prog: str = "sharewizard",
 ) -> str:
-    """A draft or a finished decision as an answers file."""
+    """A finished decision as an answers file."""
     from sharewizard.answers import dump_answers
 
     flows = catalogue.flows
@@ -156,8 +196,6 @@ def answers_text(
         draft.fields,
         expect,
         route=tuple((flows[f], a) for f, a in draft.route),
-        then=tuple(flows[f] for f in draft.queue),
-        started_at=started_at,
         prog=prog,
     )
 
@@ -172,9 +210,21 @@ def _draft_of(decision: Decision) -> Draft:
 
 
 def write_outputs(
-    catalogue: Catalogue, decision: Decision, record: Record, outputs: Outputs, part: int, prog: str
+    catalogue: Catalogue,
+    decision: Decision,
+    record: Record,
+    outputs: Outputs,
+    part: int,
+    prog: str,
+    *,
+    on_recorded: Callable[[Path], None] | None = None,
+    done: str = "nothing was written",
 ) -> Written:
-    """The record first, then its answers file; either failing raises a located error."""
+    """The record first, then its answers file; either failing raises a located error.
+
+    `on_recorded` hears of the record as soon as it is in place, before its answers file is
+    written; `done` is what a failure to write the record leaves written.
+    """
     from sharewizard.answers import write_answers
 
     if not outputs.write:
@@ -184,37 +234,90 @@ def write_outputs(
 
         record = cast(Record, sign(record, outputs.sign_with))
     path = record_path(outputs, decision.flow.id, record["created_at"], part)
-    write_record(record, path, outputs.fmt, force=outputs.force)
-    kept = None
-    if outputs.keep_answers:
-        kept = _numbered(outputs.save_answers, part) if outputs.save_answers else None
-        kept = kept or answers_beside(path)
+    write_record(record, path, outputs.fmt, force=outputs.force, done=done)
+    if on_recorded is not None:
+        on_recorded(path)
+    kept = answers_path(outputs, path, part)
+    if kept is not None:
         expect = {"outcome": decision.outcome.id, "decision": decision.outcome.decision}
         text = answers_text(catalogue, _draft_of(decision), expect=expect, prog=prog)
-        write_answers(kept, text, force=outputs.force)
+        write_answers(
+            kept,
+            text,
+            force=outputs.force,
+            option="--save-answers",  # as the check before the first question names it
+            done=f"the record was written to {path}, but not its answers file",
+        )
     return Written(record, path, kept)
+
+
+def record_answers_file(
+    catalogue: Catalogue,
+    answers: AnswersFile,
+    outputs: Outputs,
+    *,
+    created_at: str,
+    record_id: Callable[[int], str],
+    prog: str = "sharewizard",
+) -> list[Written]:
+    """`decide --answers`: every decision of the file, written in order.
+
+    When one cannot be written, the error says which records were written before it.
+    """
+    found = decide_file(catalogue, answers, created_at=created_at, record_id=record_id)
+    written: list[Written] = []
+    for index, (_, decision, record) in enumerate(found, 1):
+        done = "this record was not written" if written else "nothing was written"
+        try:
+            written.append(
+                write_outputs(catalogue, decision, record, outputs, index, prog, done=done)
+            )
+        except SharewizardError as exc:
+            raise _adding(exc, already_written([str(w.path) for w in written])) from None
+    return written
+
+
+def already_written(paths: list[str]) -> str:
+    """The sentence saying which records of a sitting were written before a failure."""
+    if not paths:
+        return ""
+    return f"Already written: {', '.join(paths)}."
+
+
+def _adding(exc: SharewizardError, sentence: str) -> SharewizardError:
+    """The same error with a sentence added to its hint (errors are not mutated)."""
+    if not sentence:
+        return exc
+    return type(exc)(exc.message, exc.location, f"{exc.hint} {sentence}".strip())
 
 
 # --- interrupts --------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
-def signals_as_interrupts() -> Iterator[None]:
-    """SIGTERM and SIGHUP stop a walk the way Ctrl-C does, so its draft is saved."""
+def signals_as_interrupts() -> Iterator[Callable[[], None]]:
+    """SIGTERM and SIGHUP stop a walk the way Ctrl-C does, so its draft is saved.
+
+    Gives a function that ignores them from then on: a walk that stopped some other way (Ctrl-D,
+    or the end of input when a terminal closes, just before its SIGHUP) saves its draft in peace.
+    """
     caught = (signal.SIGTERM, signal.SIGHUP)
 
-    def stop(number: int, _frame: FrameType | None) -> None:
-        for sig in caught:  # one stop is enough: let the draft be saved in peace
+    def settle() -> None:
+        for sig in caught:
             signal.signal(sig, signal.SIG_IGN)
+
+    def stop(number: int, _frame: FrameType | None) -> None:
+        settle()  # one stop is enough
         raise SignalInterrupt(number)
 
     try:
         previous = {sig: signal.signal(sig, stop) for sig in caught}
     except ValueError:  # not the main thread: leave signals alone
-        yield
+        yield lambda: None
         return
     try:
-        yield
+        yield settle
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -229,6 +332,107 @@ class Sittings:
 
     now: Callable[[], str] = utc_timestamp
     new_id: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A decision of the sitting already made, and where its record went (None: practice)."""
+
+    draft: Draft
+    record: str | None = None
+
+
+@dataclass(frozen=True)
+class SittingDraft:
+    """What a sitting's draft holds: every decision made, the one under way, the ones to come.
+
+    It is kept until every record of the sitting is written, so a failure at the second
+    decision loses nothing; the records already written are listed, so that resuming neither
+    asks nor records those decisions again.
+    """
+
+    sitting_id: str
+    decided: tuple[Decided, ...]
+    current: Draft | None  # None between two decisions
+    queue: tuple[str, ...] = ()  # the flows still to walk after `current`
+    pending: Mapping[str, Draft] = field(default_factory=dict)  # their answers, from a file
+
+    @property
+    def worth_keeping(self) -> bool:
+        """Whether anything was answered or decided (a walk stopped at once keeps no draft)."""
+        current = self.current
+        return bool(
+            self.decided
+            or self.pending
+            or (current and (current.answers or current.fields or current.route or current.queue))
+        )
+
+    @property
+    def recorded(self) -> tuple[str, ...]:
+        """The records written, in order."""
+        return tuple(d.record for d in self.decided if d.record is not None)
+
+
+def sitting_text(
+    catalogue: Catalogue, whole: SittingDraft, *, started_at: str, prog: str = "sharewizard"
+) -> str:
+    """A sitting's draft as an answers file: its decisions in order, the first one's route."""
+    from sharewizard.answers import dump_answers
+
+    flows = catalogue.flows
+    current = [whole.current] if whole.current is not None else []
+    later = [whole.pending.get(f) or Draft(f, {}, {}) for f in whole.queue]
+    parts = [d.draft for d in whole.decided] + current + later
+    first = parts[0]
+    return dump_answers(
+        flows[first.flow_id],
+        first.answers,
+        first.fields,
+        route=tuple((flows[f], a) for f, a in first.route),
+        then=tuple((flows[p.flow_id], p.answers, p.fields) for p in parts[1:]),
+        sitting=(whole.sitting_id, whole.recorded) if whole.recorded else None,
+        started_at=started_at,
+        prog=prog,
+    )
+
+
+def check_resume(catalogue: Catalogue, resume: AnswersFile) -> None:
+    """Refuse a draft that cannot be resumed as it stands: a flow changed, nothing left to ask.
+
+    A flow whose version changed since the draft was saved may ask other questions, lead
+    elsewhere or cite other guidance, so its answers are not applied to it silently (as
+    `--answers` and `replay` refuse them too). Decisions already recorded are not asked again,
+    so only the existence of their flow matters.
+    """
+    from sharewizard.answers import resolve_flow
+
+    parts = resume.parts
+    if len(resume.recorded) >= len(parts):
+        raise AnswersError(
+            f"every decision of this draft is recorded already ({', '.join(resume.recorded)}); "
+            "there is nothing left to ask.",
+            resume.locate("sitting.recorded"),
+            "Its answers stay in the draft: keep a copy if you need one, then delete it.",
+        )
+    for index, part in enumerate(parts):
+        recorded = index < len(resume.recorded)
+        if recorded and part.flow_id in catalogue.flows:
+            continue
+        try:
+            resolve_flow(catalogue, resume, part)
+        except AnswersError as exc:
+            if part.flow_version is None or part.flow_id not in catalogue.flows:
+                raise
+            flow = catalogue.flows[part.flow_id]
+            raise AnswersError(
+                f"this draft was saved with version {part.flow_version} of the flow "
+                f"{flow.id!r}, which is now version {flow.version}: its questions, outcomes "
+                "or guidance may have changed, so the draft is not resumed.",
+                exc.location,
+                f"Start the decision again with `decide {flow.id}`; or check that the draft's "
+                f"answers still fit version {flow.version}, change its version to "
+                f"{flow.version}, and resume it.",
+            ) from None
 
 
 def decide_interactive(
@@ -252,122 +456,235 @@ def decide_interactive(
     `SharewizardError` when an output cannot be written (the draft then holds every answer).
     """
     clock = clock or Sittings()
-    precheck(outputs)
+    sitting = _Sitting.start(catalogue, flow_id, asker, outputs, resume, clock, prog, on_written)
+    precheck(outputs, range(len(sitting.decided) + 1, sitting.checked + 1))
     started = (resume.started_at if resume else None) or clock.now()
     reuse = resume_path is not None and drafts.is_draft(resume_path)
     box = drafts.DraftBox(
-        resume_path
+        drafts.draft_path(drafts.id_of(resume_path))
         if reuse and resume_path
-        else drafts.draft_path(drafts.new_draft_id(flow_id, started)),
-        lambda d: answers_text(catalogue, d, started_at=started, prog=prog),  # type: ignore[arg-type]
+        else drafts.draft_path(drafts.new_draft_id(flow_id, clock.now())),
+        lambda d: sitting_text(catalogue, d, started_at=started, prog=prog),  # type: ignore[arg-type]
     )
-    session = _first_session(catalogue, flow_id, asker, resume)
-    with signals_as_interrupts():
+    sitting.box = box
+    with signals_as_interrupts() as settle:
         try:
-            written = _run_sitting(catalogue, session, asker, outputs, box, clock, prog, on_written)
+            written = sitting.run()
         except Interrupted as stop:
-            box.save(stop.draft)
+            settle()
+            whole = sitting.whole(stop.draft)
+            if whole.worth_keeping or box.saved:
+                box.save(whole)
             raise Interrupted(
                 stop.draft,
                 signal_number=stop.signal_number,
                 saved_to=box.path if box.saved else None,
-                text=box.text,
+                text=box.text if whole.worth_keeping else "",
             ) from None
         except Exception as exc:
-            box.save(session.snapshot())
-            raise _with_draft(exc, box) from None
+            settle()
+            whole = sitting.whole()
+            if whole.worth_keeping or box.saved:
+                box.save(whole)
+            raise _with_draft(exc, box, whole, prog) from None
     box.discard()
     return written
 
 
-def _with_draft(exc: Exception, box: drafts.DraftBox) -> Exception:
-    """The same error, saying where the answers were kept (errors are not mutated)."""
-    from sharewizard.errors import SharewizardError
-
+def _with_draft(exc: Exception, box: drafts.DraftBox, whole: SittingDraft, prog: str) -> Exception:
+    """The same error, saying what was written and where the answers were kept."""
     if not isinstance(exc, SharewizardError):
         return exc
+    said = already_written(list(whole.recorded))
+    if whole.recorded and (whole.current is not None or whole.queue):
+        said += " Resuming the draft does not ask or record those decisions again."
     if box.saved:
         kept = f"Your answers are kept as a draft: {box.path}."
-    else:  # the last resort: the person can copy them from the screen
+        if whole.current is not None or whole.queue:
+            draft_id = drafts.id_of(box.path)
+            kept += f" Continue with `{prog} decide --resume {draft_id}`."
+    elif box.text:  # the last resort: the person can copy them from the screen
         kept = (
             "Your answers could not be saved anywhere either, so here they are; copy them into "
             f"a file and continue with `decide --resume FILE`:\n\n{box.text}"
         )
-    return type(exc)(exc.message, exc.location, f"{exc.hint} {kept}".strip())
+    else:
+        kept = ""
+    return _adding(exc, f"{said} {kept}".strip())
 
 
-def _first_session(
-    catalogue: Catalogue, flow_id: str, asker: Asker, resume: AnswersFile | None
-) -> Session:
-    if resume is None:
-        return start_session(catalogue, flow_id, asker)
-    return start_session(
-        catalogue,
-        resume.flow_id,
-        asker,
-        resume.answers,
-        resume.record,
-        route=resume.route,
-        queue=tuple(p.flow_id for p in resume.then),
-    )
+@dataclass
+class _Sitting:
+    """One sitting under way: the decisions made so far and the session asking the next one."""
 
+    catalogue: Catalogue
+    asker: Asker
+    outputs: Outputs
+    clock: Sittings
+    prog: str
+    on_written: Callable[[Written], None] | None
+    sitting_id: str
+    session: Session | None  # None between two decisions
+    decided: list[Decided] = field(default_factory=list)
+    queue: tuple[str, ...] = ()  # between two decisions: the flows still to walk
+    pending: dict[str, Draft] = field(default_factory=dict)
+    checked: int = 1  # the decisions whose output names are checked (1 to `checked`)
+    box: drafts.DraftBox | None = None
 
-def _run_sitting(
-    catalogue: Catalogue,
-    session: Session,
-    asker: Asker,
-    outputs: Outputs,
-    box: drafts.DraftBox,
-    clock: Sittings,
-    prog: str,
-    on_written: Callable[[Written], None] | None,
-) -> list[Written]:
-    sitting_id = clock.new_id()
-    done: list[str] = []
-    written: list[Written] = []
-    while True:
-        session.on_change = box.save
-        snapshot = session.snapshot()
-        if snapshot.answers or snapshot.fields or snapshot.route or snapshot.queue:
-            box.save(snapshot)  # a new walk has nothing to keep until its first answer saves it
-        decision = session.run(record_fields=outputs.write)
-        sitting: Sitting = {
-            "id": sitting_id,
-            "part": len(done) + 1,
-            "flows": [*done, decision.flow.id, *decision.queue],
-        }
-        record = build_record(
-            decision, catalogue, created_at=clock.now(), record_id=clock.new_id(), sitting=sitting
+    @classmethod
+    def start(
+        cls,
+        catalogue: Catalogue,
+        flow_id: str,
+        asker: Asker,
+        outputs: Outputs,
+        resume: AnswersFile | None,
+        clock: Sittings,
+        prog: str,
+        on_written: Callable[[Written], None] | None,
+    ) -> _Sitting:
+        """A new sitting on `flow_id`, or the one `resume` holds, at its first open decision.
+
+        A decision is open when its record is not written yet.
+        """
+        common = (catalogue, asker, outputs, clock, prog, on_written)
+        if resume is None:
+            return cls(*common, clock.new_id(), start_session(catalogue, flow_id, asker))
+        parts = [Draft(p.flow_id, p.answers, p.record, resume.route) for p in resume.parts]
+        done = len(resume.recorded)
+        decided = [Decided(parts[i], resume.recorded[i]) for i in range(done)]
+        current, later = parts[done], parts[done + 1 :]
+        queue = tuple(p.flow_id for p in later)
+        session = _part_session(
+            catalogue, asker, current, queue, decided[-1].draft.fields if decided else None
         )
-        written.append(write_outputs(catalogue, decision, record, outputs, len(done) + 1, prog))
-        if on_written is not None:
-            on_written(written[-1])
-        if not decision.queue:
-            return written
-        done.append(decision.flow.id)
-        session = _next_session(catalogue, decision, asker)
+        return cls(
+            *common,
+            resume.sitting_id or clock.new_id(),
+            session,
+            decided,
+            pending={p.flow_id: p for p in later if p.answers or p.fields},
+            checked=len(parts),
+        )
+
+    def whole(self, current: Draft | None = None) -> SittingDraft:
+        """Everything the draft should hold now (`current`: the walk as an interrupt left it)."""
+        if current is None and self.session is not None:
+            current = self.session.snapshot()
+        queue = current.queue if current is not None else self.queue
+        pending = {f: d for f, d in self.pending.items() if f in queue}
+        return SittingDraft(self.sitting_id, tuple(self.decided), current, queue, pending)
+
+    def changed(self, current: Draft) -> None:
+        """After every answer: save the draft; check the output names of newly picked flows."""
+        assert self.box is not None
+        self.box.save(self.whole(current))
+        parts = len(self.decided) + 1 + len(current.queue)
+        if parts > self.checked:
+            check_parts(self.outputs, range(self.checked + 1, parts + 1), self._done())
+            self.checked = parts
+
+    def _done(self) -> str:
+        """What a failure to write now leaves written, as the error will say it."""
+        if any(d.record for d in self.decided):
+            return "this record was not written"
+        return "nothing was written"
+
+    def run(self) -> list[Written]:
+        """Ask each decision in turn and write its record as soon as it is made."""
+        assert self.box is not None and self.session is not None
+        written: list[Written] = []
+        while True:
+            session = self.session
+            session.on_change = self.changed
+            if self.whole().worth_keeping:  # a new walk has nothing to keep until its first answer
+                self.box.save(self.whole())
+            decision = session.run(record_fields=self.outputs.write)
+            part = len(self.decided) + 1
+            self.changed(session.snapshot())  # the flows picked are checked before any write
+            flows = [d.draft.flow_id for d in self.decided]
+            sitting: Sitting = {
+                "id": self.sitting_id,
+                "part": part,
+                "flows": [*flows, decision.flow.id, *decision.queue],
+            }
+            record = build_record(
+                decision,
+                self.catalogue,
+                created_at=self.clock.now(),
+                record_id=self.clock.new_id(),
+                sitting=sitting,
+            )
+            written.append(self._write(decision, record, part))
+            if self.on_written is not None:
+                self.on_written(written[-1])
+            if not decision.queue:
+                return written
+            self.session = self._next_session(decision)
+            self.queue = ()
+
+    def _write(self, decision: Decision, record: Record, part: int) -> Written:
+        """Write the record; from then on the draft lists it (also if its answers file fails)."""
+
+        def recorded(path: Path) -> None:
+            self.decided.append(Decided(_draft_of(decision), str(path)))
+            self.session, self.queue = None, decision.queue
+            assert self.box is not None
+            self.box.save(self.whole())  # at once: a resume must never write this record again
+
+        item = write_outputs(
+            self.catalogue,
+            decision,
+            record,
+            self.outputs,
+            part,
+            self.prog,
+            on_recorded=recorded,
+            done=self._done(),
+        )
+        if not self.outputs.write:  # practice: nothing recorded, the decision is made all the same
+            self.decided.append(Decided(_draft_of(decision)))
+            self.session, self.queue = None, decision.queue
+        return item
+
+    def _next_session(self, decision: Decision) -> Session:
+        """The next flow chosen in the same sitting, with the answers a resumed file held."""
+        flow_id = decision.queue[0]
+        given = self.pending.pop(flow_id, None) or Draft(flow_id, {}, {})
+        current = Draft(flow_id, given.answers, given.fields, _draft_of(decision).route)
+        return _part_session(
+            self.catalogue, self.asker, current, decision.queue[1:], decision.fields
+        )
 
 
-def _next_session(catalogue: Catalogue, decision: Decision, asker: Asker) -> Session:
-    """The next flow chosen in the same sitting.
+def _part_session(
+    catalogue: Catalogue,
+    asker: Asker,
+    part: Draft,
+    queue: tuple[str, ...],
+    previous: Mapping[str, Answer] | None,
+) -> Session:
+    """A session on one decision of a sitting, after `previous` (the last decision's fields).
 
     The case details are carried over; the last decision's other record answers are offered
     as defaults (Enter keeps one), not taken.
     """
+    previous = previous or {}
     case: dict[str, Answer] = {
-        f.id: decision.fields[f.id]
+        f.id: previous[f.id]
         for f in catalogue.record_form.fields
-        if f.group == "case" and f.id in decision.fields
+        if f.group == "case" and f.id in previous
     }
     session = start_session(
         catalogue,
-        decision.queue[0],
+        part.flow_id,
         asker,
-        fields=case,
-        route=tuple((s.flow.id, s.answers) for s in decision.route),
-        queue=decision.queue[1:],
+        part.answers,
+        {**case, **part.fields},
+        route=part.route,
+        queue=queue,
     )
-    session.defaults = {k: v for k, v in decision.fields.items() if k not in case}
+    session.defaults = {k: v for k, v in previous.items() if k not in case}
     return session
 
 
@@ -380,8 +697,16 @@ def decide_file(
 ) -> list[tuple[Part, Decision, Record]]:
     """Every decision an answers file holds, with no prompts; errors name the file and field.
 
-    `record_id(n)` gives the id of part n (1, 2, ...); `record_id(0)` the sitting's id.
+    `record_id(n)` gives the id of part n (1, 2, ...); `record_id(0)` the sitting's id. The
+    draft of a sitting whose first decisions are recorded is refused: it would record them again.
     """
+    if answers.recorded:
+        raise AnswersError(
+            f"this is the draft of a sitting whose first decisions are recorded already "
+            f"({', '.join(answers.recorded)}); replaying it would record them again.",
+            answers.locate("sitting.recorded"),
+            "Continue it with `decide --resume FILE`, which asks and records only the others.",
+        )
     parts = answers.parts
     flows = [p.flow_id for p in parts]
     found = []

@@ -113,3 +113,9 @@ class SignalInterrupt(KeyboardInterrupt):
     def __init__(self, signal_number: int) -> None:
         super().__init__(f"signal {signal_number}")
         self.signal_number = signal_number
+
+
+def interrupted_status(stop: BaseException) -> int:
+    """The exit status of an interrupt: 128 + N for signal N (SIGTERM, SIGHUP), else 130."""
+    number = getattr(stop, "signal_number", None)
+    return ExitStatus.INTERRUPTED if number is None else 128 + number

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sharewizard.console import Env
-from sharewizard.errors import ExitStatus, Interrupted, SharewizardError
+from sharewizard.errors import ExitStatus, Interrupted, SharewizardError, interrupted_status
+from sharewizard.files import remove_unfinished
 
 
 def exit_status_of(body: Callable[[], int | None], env: Env, traceback: bool = False) -> int:
@@ -22,6 +23,7 @@ def exit_status_of(body: Callable[[], int | None], env: Env, traceback: bool = F
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else ExitStatus.BAD_INPUT)
     except Interrupted as stop:
+        remove_unfinished()
         _say(_stopped, env, stop)
         return stop.exit_status
     except SharewizardError as exc:
@@ -29,9 +31,10 @@ def exit_status_of(body: Callable[[], int | None], env: Env, traceback: bool = F
             raise
         _say(_error, env, str(exc))
         return exc.exit_status
-    except (KeyboardInterrupt, EOFError):
+    except (KeyboardInterrupt, EOFError) as stop:
+        remove_unfinished()
         _say(_error, env, "interrupted; nothing was written.")
-        return ExitStatus.INTERRUPTED
+        return interrupted_status(stop)
     except OSError as exc:
         if traceback:
             raise

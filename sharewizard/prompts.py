@@ -34,6 +34,69 @@ _NONE = "\x00none"
 PART_LABELS = {"route": "Triage", "flow": "", "record": "Record"}
 
 
+def quiet_closed_terminal() -> None:
+    """Keep asyncio's reports of prompt_toolkit's failing teardown off standard error.
+
+    When the terminal closes at a prompt (SIGHUP, then EIO on every write), prompt_toolkit's
+    event loop fails while it shuts down, and asyncio logs each failure with its traceback
+    ("unhandled exception during asyncio.run() shutdown", "Task was destroyed but it is
+    pending!"). The walk has stopped and kept its draft by then; nothing else in sharewizard uses
+    asyncio, so its logger is silenced rather than let tracebacks reach a log of stderr.
+    """
+    import logging
+
+    log = logging.getLogger("asyncio")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
+    log.propagate = False
+
+
+def _answer(question: Any) -> Any:
+    """A questionary prompt's answer; SIGTERM, SIGHUP or a dead terminal stop it cleanly.
+
+    A signal (`kill`, a closed terminal) ends the prompt the way prompt_toolkit ends one, with
+    `SignalInterrupt` as its result: an exception raised from the signal handler in the middle of
+    prompt_toolkit's event loop could leave tasks that never finish, and asyncio then waits for
+    them for ever. prompt_toolkit may meet the dead terminal (EIO) before its SIGHUP: the walk
+    stops the same way. The application runs as questionary's `unsafe_ask` runs it, but without
+    prompt_toolkit's handler of failed tasks, which shows the error and waits for Enter.
+    """
+    import errno
+    import signal
+
+    app = question.application
+    stops = (signal.SIGTERM, signal.SIGHUP)
+    stopped: list[int] = []
+
+    def stop(number: int, _frame: Any) -> None:
+        stopped.append(number)
+        for sig in stops:  # one stop is enough: the draft is saved in peace
+            signal.signal(sig, signal.SIG_IGN)
+        if not (app.is_running and app.loop is not None):
+            raise SignalInterrupt(number)
+        app.loop.call_soon_threadsafe(
+            lambda: app.future.done() or app.exit(exception=SignalInterrupt(number))
+        )
+
+    try:
+        previous = {sig: signal.signal(sig, stop) for sig in stops}
+    except ValueError:  # not the main thread: signals are not ours to handle
+        previous = {}
+    try:
+        return app.run(set_exception_handler=False)
+    except EOFError:  # Ctrl-D, or a closed terminal's input ending before its SIGHUP comes
+        stopped.append(0)
+        raise
+    except OSError as exc:
+        if exc.errno != errno.EIO:
+            raise
+        stopped.append(signal.SIGHUP)
+        raise SignalInterrupt(signal.SIGHUP) from None
+    finally:  # the walk goes on, or stops: then the signals that follow are ignored
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_IGN if stopped else handler)
+
+
 def _quits_on_ctrl_d(question: Any) -> Any:
     """Bind Ctrl-D to end-of-input on a questionary prompt that does not already do so."""
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
@@ -150,6 +213,7 @@ class QuestionaryAsker:
         self._console = console
         self.practice = practice
         self.io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
+        quiet_closed_terminal()
 
     @property
     def console(self) -> Console:
@@ -162,7 +226,7 @@ class QuestionaryAsker:
         """Ask; Ctrl-C confirms before quitting, Ctrl-D quits (both end in a saved draft)."""
         while True:
             try:
-                return build().unsafe_ask()
+                return _answer(build())
             except SignalInterrupt:
                 raise  # `kill` or a closed terminal: nobody to ask
             except KeyboardInterrupt:
@@ -290,13 +354,16 @@ class QuestionaryAsker:
 
         try:
             return bool(
-                _quits_on_ctrl_d(
-                    questionary.confirm(
-                        "Quit now? Your answers so far will be saved as a draft you can resume.",
-                        default=True,
-                        **self.io,
+                _answer(
+                    _quits_on_ctrl_d(
+                        questionary.confirm(
+                            "Quit now? Your answers so far will be saved as a draft you can "
+                            "resume.",
+                            default=True,
+                            **self.io,
+                        )
                     )
-                ).unsafe_ask()
+                )
             )
         except (KeyboardInterrupt, EOFError):
             return True
@@ -392,15 +459,19 @@ def choose_draft(
         return _choose_draft_typed(found, console, stdin)
     import questionary
 
+    quiet_closed_terminal()
+
     choices = [
         questionary.Choice(
             f"{d.id}  ({' → '.join([*d.route, d.flow])}, {d.answered} answered)", value=str(d.path)
         )
         for d in found
     ]
-    reply = _quits_on_ctrl_d(
-        questionary.select("Which draft?", choices=choices, instruction="(↑/↓ and Enter)")
-    ).unsafe_ask()
+    reply = _answer(
+        _quits_on_ctrl_d(
+            questionary.select("Which draft?", choices=choices, instruction="(↑/↓ and Enter)")
+        )
+    )
     return Path(reply)
 
 

@@ -345,21 +345,35 @@ def load_record(path: Path) -> Record:
     return _parse_record(text, path)
 
 
-def write_record(record: Mapping[str, Any], path: Path, fmt: str, *, force: bool = False) -> Path:
+def write_record(
+    record: Mapping[str, Any],
+    path: Path,
+    fmt: str,
+    *,
+    force: bool = False,
+    done: str = "nothing was written",
+) -> Path:
     """Write atomically, owner-only, refusing to overwrite unless `force`."""
-    return start_record_write(record, path, fmt, force=force).finish()
+    return start_record_write(record, path, fmt, force=force, done=done).finish()
 
 
 def start_record_write(
-    record: Mapping[str, Any], path: Path, fmt: str, *, force: bool = False, option: str = "--out"
+    record: Mapping[str, Any],
+    path: Path,
+    fmt: str,
+    *,
+    force: bool = False,
+    option: str = "--out",
+    done: str = "nothing was written",
 ) -> PendingWrite:
     """`write_record` up to the wait for the disk, which `finish()` on the result does.
 
-    `option` is the one a refusal's hint names (replay's records go to `--out-dir`).
+    `option` is the one a refusal's hint names (replay's records go to `--out-dir`); `done`
+    says what a failure leaves written.
     """
     from sharewizard.render import render
 
-    return start_private_write(path, render(record, fmt), force=force, option=option)
+    return start_private_write(path, render(record, fmt), force=force, option=option, done=done)
 
 
 # --- canonical form and timestamps ----------------------------------------------------------

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sys
 import uuid
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
 from sharewizard.answers import AnswersFile, Part, load_answers
-from sharewizard.decide import decide_file
-from sharewizard.errors import SharewizardError
-from sharewizard.files import PendingWrite
+from sharewizard.decide import already_written, decide_file
+from sharewizard.errors import Location, SharewizardError, SignalInterrupt, UsageError
+from sharewizard.files import PendingWrite, name_inside
 from sharewizard.model import Catalogue
 from sharewizard.records import Record, start_record_write
 
@@ -60,8 +62,13 @@ def expand_paths(
     for raw in paths:
         if raw == "-":
             lines = stdin if stdin is not None else sys.stdin
-            found += expand_paths([line.strip() for line in lines if line.strip()], skip=skip)
+            found += expand_paths(_paths_read(lines), skip=skip)
             continue
+        if "\0" in raw:
+            raise UsageError(
+                f"{raw[:80]!r} holds a NUL character, which no file name can.",
+                Location(field="PATH"),
+            )
         path = Path(raw)
         if path.is_dir():
             real = path.resolve()
@@ -72,31 +79,51 @@ def expand_paths(
     return list(dict.fromkeys(found))  # the same file named twice is replayed once
 
 
+def _paths_read(lines: Iterable[str]) -> list[str]:
+    """The paths standard input gives, one a line; a NUL (no file name holds one) is refused."""
+    paths = []
+    for number, line in enumerate(lines, 1):
+        if "\0" in line:
+            raise UsageError(
+                f"line {number} of standard input holds a NUL character, which no file name can.",
+                Location(field="PATH -"),
+            )
+        if line.strip():
+            paths.append(line.strip())
+    return paths
+
+
 def _answers_files(folder: Path, real: Path, skip: Path | None) -> Iterator[Path]:
     """The answers files under `folder` (whose resolved path is `real`), not under `skip`.
 
     As `folder.rglob("*")` finds them (symbolic links to folders are not followed, unreadable
     folders are passed over), but with one directory listing per folder and no system call per
-    file but for symbolic links: a file that is not a link lies where its folder lies.
+    file but for symbolic links: a file that is not a link lies where its folder lies. Folders
+    wait in a list rather than on the call stack, so any depth is walked.
     """
-    try:
-        with os.scandir(folder) as listing:
-            entries = list(listing)
-    except PermissionError:
-        return
-    skipped_here = skip is not None and (real == skip or skip in real.parents)
-    for entry in entries:
-        path = folder / entry.name
-        if _is(entry.is_dir, follow_symlinks=False):
-            yield from _answers_files(path, real / entry.name, skip)
-        elif (
-            path.suffix in ANSWERS_SUFFIXES
-            and not path.name.endswith(RECORD_SUFFIX + path.suffix)
-            and _is(entry.is_file)
-        ):
-            link = _is(entry.is_symlink)
-            if skip is None or not (skip in path.resolve().parents if link else skipped_here):
-                yield path
+    folders = [(folder, real)]
+    while folders:
+        here, here_real = folders.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = list(listing)
+        except PermissionError:
+            continue
+        except OSError as exc:
+            raise UsageError(
+                f"cannot read this folder: {exc.strerror}.", Location(here, field="PATH")
+            ) from None
+        skipped_here = skip is not None and (here_real == skip or skip in here_real.parents)
+        for entry in entries:
+            path = here / entry.name
+            if _is(entry.is_dir, follow_symlinks=False):
+                folders.append((path, here_real / entry.name))
+            elif path.suffix in ANSWERS_SUFFIXES and not is_record_name(path.name):
+                if not _is(entry.is_file):
+                    continue
+                link = _is(entry.is_symlink)
+                if skip is None or not (skip in path.resolve().parents if link else skipped_here):
+                    yield path
 
 
 def _is(test: Callable[..., bool], **options: bool) -> bool:
@@ -143,6 +170,27 @@ def output_name(path: Path, inputs_root: Path | None, fmt: str) -> str:
     relative = path.relative_to(inputs_root) if inputs_root else Path(path.name)
     stem = "__".join(relative.with_suffix("").parts)
     return f"{stem}{RECORD_SUFFIX}.{fmt}"
+
+
+def part_name(name: str, part: int) -> str:
+    """The record name of decision `part` of an input whose first record is `name`.
+
+    `a.record.json`, `a.record.part2.json`, ...: the part comes after `.record`, where no
+    input's first record name can have it, so no two inputs' records can share a name (it was
+    `a.part2.record.json`, which is also the first record of an input `a.part2.yaml`).
+    """
+    if part == 1:
+        return name
+    stem, _, fmt = name.rpartition(".")
+    return f"{stem}.part{part}.{fmt}"
+
+
+_RECORD_NAME = re.compile(r"\.record(\.part[0-9]+)?\.[^.]+$")
+
+
+def is_record_name(name: str) -> bool:
+    """Whether a file name is one replay writes (`*.record.json`, `*.record.part2.json`)."""
+    return _RECORD_NAME.search(name) is not None
 
 
 def common_root(resolved: list[Path]) -> Path | None:
@@ -212,20 +260,25 @@ def start_one(
             result.expectation = "failed" if result.diff else "met"
         if out_dir is not None:
             for index, (_, _, record) in enumerate(found, 1):
-                target = out_dir / (
-                    name
-                    if index == 1
-                    else name.replace(RECORD_SUFFIX, f".part{index}{RECORD_SUFFIX}")
-                )
+                target = name_inside(out_dir, part_name(name, index))
                 if sign_with is not None:
                     from sharewizard.signing import sign
 
                     record = cast(Record, sign(record, sign_with))
+                done = "nothing was written" if index == 1 else "this record was not written"
                 writes.append(
-                    start_record_write(record, target, fmt, force=force, option="--out-dir")
+                    start_record_write(
+                        record, target, fmt, force=force, option="--out-dir", done=done
+                    )
                 )
+    except KeyboardInterrupt:  # Ctrl-C or a signal (`Interrupted` too): the run stops here
+        for pending in writes:
+            pending.discard()
+        raise
     except SharewizardError as exc:
         result.error = str(exc)  # the records started before it are still written, in order
+    except Exception as exc:  # a bug must cost this file its record, never the whole run
+        result.error = unexpected(path, exc)
     except BaseException:
         for pending in writes:
             pending.discard()
@@ -254,12 +307,27 @@ class Started:
                 done += 1
         except SharewizardError as exc:
             self.result.error = str(exc)
+        except Exception as exc:  # a bug: this file's error, and the run goes on
+            self.result.error = unexpected(self.result.path, exc)
         finally:
             for pending in self.writes[done + 1 :]:
                 pending.discard()
+        if self.result.error is not None and self.result.record_paths:  # say what is on disk
+            written = already_written([str(p) for p in self.result.record_paths])
+            self.result.error = f"{self.result.error} {written}"
         if self.writes and self.result.error is None:
             self.result.record_path = self.result.record_paths[0]
         return self.result
+
+
+def unexpected(path: Path, exc: Exception) -> str:
+    """The error line of a file that met a bug in sharewizard (the other files still replay)."""
+    said = str(exc)
+    said = said if len(said) <= 200 else said[:199] + "…"
+    return (
+        f"{path}: unexpected {type(exc).__name__}: {said}. This is a bug in sharewizard; please "
+        "report it with this file."
+    )
 
 
 def replay_all(
@@ -273,8 +341,11 @@ def replay_all(
     jobs: int,
     progress: Callable[[FileResult], None] | None = None,
     sign_key: Path | None = None,
+    stops: Stops | None = None,
 ) -> list[FileResult]:
     """Replay many files, in `jobs` processes; results come back in input order.
+
+    `stops` (Ctrl-C, SIGTERM, SIGHUP noted while it runs) is acted on between files.
 
     Each worker process receives the catalogue and loads the signing key (`sign_key`, a private
     key file) once, then replays its share of the files: processes, not threads, because
@@ -282,40 +353,98 @@ def replay_all(
     a process, one thread waits for the disk (fsync) while the next files are worked on, up to
     `FILES_IN_FLIGHT` of them waiting.
 
-    Two inputs that would be written to one record name (`a.yaml` and `a.json`) are both
-    refused rather than one silently replacing the other.
+    Two inputs that would be written to one record name (`a.yaml` and `a.json`; `A.yaml` and
+    `a.yaml`, on a file system that ignores case) are both refused, even with `--force`, rather
+    than one silently replacing the other; each error names the other input.
     """
     resolved = resolve_all(paths)
     root = common_root(resolved)
     names = [output_name(p, root, fmt) for p in resolved]
-    counts = Counter(names)
-    clashing = {name for name, count in counts.items() if count > 1} if out_dir else set()
+    clashing = _clashes(paths, names) if out_dir else {}
     task = _Task(created_at, out_dir, fmt, force, clashing)
     items = list(zip(paths, names, strict=True))
+    stops = stops or Stops()
     workers = min(max(1, jobs), len(paths))
     if workers <= 1:
-        return _collect(task.each(catalogue, items, _load_key(sign_key)), progress)
+        each = task.each(catalogue, items, _load_key(sign_key))
+        try:
+            return _collect(each, progress, stops)
+        finally:
+            each.close()  # stopped: its records waiting for the disk are discarded
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_process_context(),
         initializer=_start_worker,
-        initargs=(catalogue, sign_key),
+        initargs=(catalogue, sign_key, os.getpid()),
     )
     try:
         chunks = _chunks(items, workers)
-        results = _collect((r for done in pool.map(task, chunks) for r in done), progress)
-    except BaseException:  # Ctrl-C or a bug: do not replay the files still waiting
+        results = _collect((r for d in pool.map(task, chunks) for r in d), progress, stops)
+    except BaseException:  # stopped, or a bug: do not replay the files still waiting
         _stop(pool)
+        stops.check()  # workers the same signal ended (a closed terminal signals them all)
         raise
     pool.shutdown()
     return results
+
+
+class Stops:
+    """Ctrl-C, SIGTERM and SIGHUP during a replay: noted by their handler, acted on between files.
+
+    An exception raised by a signal handler can land inside the thread pool's locks and leave
+    one held, so that the replay then waits for ever; a second Ctrl-C still stops at once.
+    """
+
+    def __init__(self) -> None:
+        self.number: int | None = None
+
+    @contextlib.contextmanager
+    def noted(self) -> Iterator[None]:
+        """Note the signals while the replay runs (in the main thread; elsewhere, nothing)."""
+        import signal
+
+        def note(number: int, _frame: Any) -> None:
+            if number == signal.SIGINT and self.number is not None:
+                raise KeyboardInterrupt  # Ctrl-C again: stop waiting
+            self.number = self.number or number
+
+        caught = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        try:
+            previous = {sig: signal.signal(sig, note) for sig in caught}
+        except ValueError:
+            yield
+            return
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def check(self) -> None:
+        """Stop here if a signal came: KeyboardInterrupt for Ctrl-C, else `SignalInterrupt`."""
+        import signal
+
+        if self.number == signal.SIGINT:
+            raise KeyboardInterrupt
+        if self.number is not None:
+            raise SignalInterrupt(self.number)
+
+
+def _clashes(paths: list[Path], names: list[str]) -> dict[str, list[Path]]:
+    """The record names two or more inputs would share (ignoring case), with those inputs."""
+    by_name: dict[str, list[Path]] = {}
+    for path, name in zip(paths, names, strict=True):
+        by_name.setdefault(name.casefold(), []).append(path)
+    return {key: inputs for key, inputs in by_name.items() if len(inputs) > 1}
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel the files not started; let each worker finish the ones it is writing.
 
     Workers ignore Ctrl-C, so every record they started is put in place or discarded, and no
-    temporary file is left behind. A second Ctrl-C while they finish stops waiting.
+    temporary file is left behind; a worker that was sent SIGTERM or SIGHUP too (a closed
+    terminal signals the whole group) has removed its temporary files and exited. A second
+    Ctrl-C while they finish stops waiting.
     """
     try:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -339,13 +468,14 @@ def _chunks(items: list[_Item], workers: int) -> list[list[_Item]]:
 
 
 def _collect(
-    results: Iterable[FileResult], progress: Callable[[FileResult], None] | None
+    results: Iterable[FileResult], progress: Callable[[FileResult], None] | None, stops: Stops
 ) -> list[FileResult]:
     collected = []
     for result in results:
         if progress:
             progress(result)
         collected.append(result)
+        stops.check()
     return collected
 
 
@@ -377,13 +507,43 @@ def _load_key(sign_key: Path | None) -> Any:
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(catalogue: Catalogue, sign_key: Path | None) -> None:
-    """Keep the catalogue and load the signing key once for this worker process."""
-    import signal
+def _start_worker(catalogue: Catalogue, sign_key: Path | None, parent: int) -> None:
+    """Keep the catalogue and load the signing key once for this worker process.
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    Ctrl-C is the parent's to handle (it lets the workers finish their records). SIGTERM or
+    SIGHUP ends a worker at once, without a temporary file; so does its parent's death, which a
+    watching thread turns into a SIGTERM (a worker left alone would wait for work for ever).
+    """
+    import signal
+    import threading
+
+    from sharewizard.files import forget_unfinished
+
+    forget_unfinished()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _end_worker)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     _worker["catalogue"] = catalogue
     _worker["sign_with"] = _load_key(sign_key)
+
+
+def _end_worker(number: int, _frame: Any) -> None:
+    """A worker told to stop: its temporary records go, and it exits (128 + the signal)."""
+    from sharewizard.files import remove_unfinished
+
+    remove_unfinished()
+    os._exit(128 + number)
+
+
+def _watch_parent(parent: int) -> None:
+    """Stop this worker (as SIGTERM would) once the process that started it is gone."""
+    import signal
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _finished(started: Started, synced: Future[None]) -> FileResult:
@@ -399,14 +559,14 @@ class _Task:
     out_dir: Path | None
     fmt: str
     force: bool
-    clashing: set[str]
+    clashing: dict[str, list[Path]]  # record names (case folded) that inputs would share
 
     def __call__(self, chunk: list[tuple[Path, str]]) -> list[FileResult]:
         return list(self.each(_worker["catalogue"], chunk, _worker["sign_with"]))
 
     def each(
         self, catalogue: Catalogue, items: list[tuple[Path, str]], sign_with: Any
-    ) -> Iterator[FileResult]:
+    ) -> Generator[FileResult, None, None]:
         """Replay `items` in order; one thread waits for the disk while this one works on.
 
         The work on a file is Python (it holds the interpreter); the wait for the disk (fsync)
@@ -435,12 +595,14 @@ class _Task:
     def start(self, catalogue: Catalogue, item: tuple[Path, str], sign_with: Any) -> Started:
         """Replay a file unless another input would be written to the same record."""
         path, name = item
-        if name in self.clashing:
+        sharing = self.clashing.get(name.casefold())
+        if sharing is not None:
+            others = ", ".join(str(p) for p in sharing if p != path)
             return Started(
                 FileResult(
                     path,
-                    error=f"{path}: another input would also be written to {name}; "
-                    "rename one of them.",
+                    error=f"{path}: {others} would be written to the same record, {name}, so "
+                    "neither was replayed (not even with --force); rename one of them.",
                 ),
                 [],
             )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sharewizard.errors import Location, SharewizardError
+from sharewizard.files import make_private_folder
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -72,7 +73,7 @@ def new_key_pair(directory: Path) -> tuple[Path, Path]:
 
     private_path, public_path = directory / PRIVATE_FILE, directory / PUBLIC_FILE
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_folder(directory)
     except OSError as exc:
         raise KeyFileError(
             f"cannot create the folder: {exc.strerror}.", Location(directory)
@@ -93,28 +94,29 @@ def new_key_pair(directory: Path) -> tuple[Path, Path]:
     public_pem = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    _write_new(private_path, private_pem, 0o600)
+    _write_new(private_path, private_pem)
     try:
-        _write_new(public_path, public_pem, 0o644)
-    except KeyFileError:
+        _write_new(public_path, public_pem)
+        os.chmod(public_path, 0o644)  # for anyone who checks records
+    except (KeyFileError, OSError):
         os.unlink(private_path)  # a private key without its public half is no use to anyone
         raise
     return private_path, public_path
 
 
-def _write_new(path: Path, data: bytes, mode: int) -> None:
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a key whole or not at all (a full disk leaves no empty key), never replacing one.
+
+    Through the records' writer: a temporary file, owner-only whatever the umask, linked into
+    place only once complete.
+    """
+    from sharewizard.errors import RecordError
+    from sharewizard.files import write_private
+
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
-    except FileExistsError:
-        raise KeyFileError("already exists; no key was written.", Location(path)) from None
-    except OSError as exc:
-        raise KeyFileError(f"cannot write the key: {exc.strerror}.", Location(path)) from None
-    try:
-        os.fchmod(fd, mode)  # the umask must not widen or narrow what was asked for
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        write_private(path, data.decode("ascii"), done="no key was written")
+    except RecordError as exc:
+        raise KeyFileError(exc.message, exc.location) from None
 
 
 def _read_key_file(path: Path) -> bytes:

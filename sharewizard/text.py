@@ -36,3 +36,21 @@ def md_escape(text: str) -> str:
 def md_block(text: str, indent: str = "  ") -> str:
     """Escaped text whose later lines are indented, so it stays inside a list item."""
     return md_escape(text).replace("\n", "\n" + indent)
+
+
+# What JSON leaves as it is but a terminal acts on (DEL and C1 controls, and `_INVISIBLE`), or
+# cannot print (the lone surrogates of a file name that is not UTF-8).
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f\ud800-\udfff]|{_INVISIBLE.pattern}")
+
+
+def json_for_screen(data: object) -> str:
+    """JSON (indented, UTF-8) whose text cannot restyle a terminal or reorder what it shows.
+
+    `json.dumps` escapes C0 controls but leaves DEL, C1 controls (U+009B starts an ANSI escape
+    on many terminals) and bidi characters as they are; here they are escaped (U+009B becomes
+    the six characters backslash, u, 0, 0, 9, b), the same value to any JSON reader.
+    """
+    import json
+
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

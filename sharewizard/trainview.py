@@ -125,23 +125,25 @@ def show_command(ctx: typer.Context, flow: str) -> int:
     return 0
 
 
-def graph_command(ctx: typer.Context, flow: str, fmt: GraphFormat, out: Path | None) -> int:
+def graph_command(
+    ctx: typer.Context, flow: str, fmt: GraphFormat, out: Path | None, force: bool = False
+) -> int:
     """Draw a flow as a diagram, with outcomes coloured by decision.
 
     Example: sharewizard graph share-without-consent --format svg --out swc.svg
     """
+    from sharewizard.files import check_target, write_private
     from sharewizard.graph import render
 
     catalogue = catalogue_of(ctx)
+    if out is not None:  # as every writer: never a link, a FIFO, nor a file without --force
+        check_target(out, force=force)
     text = render(_flow(catalogue, flow), fmt.value, catalogue.record_form.decisions)
     env = env_of(ctx)
     if out is None:
         env.stdout.write(text)
         return 0
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write the diagram: {exc.strerror}.", Location(out)) from None
+    write_private(out, text, force=force)
     env.out().print(f"Diagram written to {out}", markup=False, soft_wrap=True)
     return 0
 
@@ -160,14 +162,8 @@ def train_command(
 
     catalogue = catalogue_of(ctx)
     env = env_of(ctx)
-    if record is not None:
-        check_target(record, True, "--record")  # a regular file in a folder we can write in
-        if record.exists():
-            raise UsageError(
-                "already exists; nothing was asked or written.",
-                Location(record),
-                "Choose another --record path.",
-            )
+    if record is not None:  # a new regular file in a folder we can write in (train has no --force)
+        check_target(record, False, "--record", can_force=False)
     if not env.stdin_is_tty and not env.plain_requested:
         raise UsageError(
             "`sharewizard train` reads key presses, so it needs a terminal, and standard input "
@@ -250,6 +246,10 @@ def _line_reader(env: Env) -> KeyReader:
 def _key_reader() -> KeyReader:
     """Read one key press at a time with prompt_toolkit: enter, a letter or digit, or ctrl-c."""
     from prompt_toolkit.application import Application
+
+    from sharewizard.prompts import quiet_closed_terminal
+
+    quiet_closed_terminal()
     from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.keys import Keys
     from prompt_toolkit.layout import Layout
@@ -277,7 +277,7 @@ def _key_reader() -> KeyReader:
             key_bindings=bindings,
             erase_when_done=True,
         )
-        return app.run()
+        return app.run(set_exception_handler=False)  # never wait for Enter on a dead terminal
 
     return read
 

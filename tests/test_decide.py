@@ -546,3 +546,22 @@ def test_records_say_whether_they_came_from_the_packaged_flows(tmp_path, flows, 
         "md",
     )
     assert "**Flows:** custom (flows from --flows" in next((out / "m").glob("*.md")).read_text()
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda t: t / "gone", "the folder does not exist; nothing was asked."),
+        (lambda t: t, "you cannot write in this folder; nothing was asked."),
+    ],
+    ids=["missing", "unwritable"],
+)
+def test_a_current_folder_that_cannot_take_the_record_says_what_to_do(
+    make, said, tmp_path, monkeypatch
+):
+    # F-23: the hint read "Choose another the current folder."
+    monkeypatch.setattr(facade.os, "access", lambda *_args: False)
+    with pytest.raises(Exception) as refused:
+        facade.precheck(facade.Outputs(folder=make(tmp_path)))
+    assert refused.value.message == said
+    assert refused.value.hint == "Give --out PATH in another folder, or run sharewizard from one."

@@ -280,3 +280,45 @@ def test_an_outcome_only_reachable_by_a_handoff_flow_still_counts():
     flow = dataclasses.replace(demo, outcomes={**demo.outcomes, "extra": extra})
     assert mermaid_counts(graph.to_mermaid(flow)) == expected_counts(flow)
     assert isinstance(flow.questions["concern"], Question)
+
+
+# --- graph --out writes as every writer does (review 2026-12-06: F-6) ----------------------------
+
+
+def _graph_out(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "sharewizard", "--flows", str(FIXTURES / "catalogue")]
+    return subprocess.run(
+        [*command, "graph", "demo", "--out", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=20,  # a FIFO hung it for ever
+    )
+
+
+def test_graph_out_never_replaces_a_file_without_force(tmp_path):
+    (tmp_path / "decision.json").write_text("precious")
+    done = _graph_out(tmp_path, "decision.json")
+    assert done.returncode == 2
+    assert " ".join(done.stderr.split()) == (
+        "Error: decision.json: already exists; nothing was written. Choose another --out, or "
+        "pass --force to replace it."
+    )
+    assert (tmp_path / "decision.json").read_text() == "precious"
+    assert _graph_out(tmp_path, "decision.json", "--force").returncode == 0
+    assert (tmp_path / "decision.json").read_text().startswith("flowchart TD")
+    assert oct((tmp_path / "decision.json").stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["", "--force"])
+def test_graph_out_never_writes_through_a_link_nor_waits_on_a_fifo(force, tmp_path):
+    # R5: `graph --out link.mmd` wrote through the link into victim.json; a FIFO hung
+    (tmp_path / "victim.json").write_text("precious")
+    (tmp_path / "link.mmd").symlink_to(tmp_path / "victim.json")
+    os.mkfifo(tmp_path / "pipe.mmd")
+    for name, kind in (("link.mmd", "a symbolic link"), ("pipe.mmd", "a named pipe (FIFO)")):
+        done = _graph_out(tmp_path, name, *force)
+        assert done.returncode == 2
+        assert f"{name}: is {kind}, not a regular file" in " ".join(done.stderr.split())
+    assert (tmp_path / "victim.json").read_text() == "precious"
+    assert (tmp_path / "link.mmd").is_symlink()

@@ -276,6 +276,7 @@ def test_inputs_sharing_a_record_name_never_replace_each_other(demo, tmp_path):
         case = json.loads(result.path.read_text())["record"]["case_reference"]
         assert json.loads(result.record_path.read_text())["case_reference"] == case
     assert [r.error for r in results] == [
-        f"{inputs / n}: another input would also be written to a.record.json; rename one of them."
-        for n in ("a.json", "a.yaml")
+        f"{inputs / n}: {inputs / other} would be written to the same record, a.record.json, so "
+        "neither was replayed (not even with --force); rename one of them."
+        for n, other in (("a.json", "a.yaml"), ("a.yaml", "a.json"))
     ]

@@ -45,7 +45,7 @@ def test_every_record_is_in_place_when_replay_returns_in_input_order(
 def test_a_taken_name_for_a_later_part_keeps_the_earlier_ones_and_says_which(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
-    taken = tmp_path / "sitting.part2.record.json"
+    taken = tmp_path / "sitting.record.part2.json"
     taken.write_text("someone else's\n", encoding="utf-8")
     result = replay_one(
         catalogue,
@@ -56,9 +56,9 @@ def test_a_taken_name_for_a_later_part_keeps_the_earlier_ones_and_says_which(
         force=False,
         name="sitting.record.json",
     )
-    assert result.error == (
-        f"{taken}: already exists; nothing was written. Choose another --out-dir, or pass --force "
-        "to replace it."
+    assert result.error == (  # it said "nothing was written", though the first part was
+        f"{taken}: already exists; this record was not written. Choose another --out-dir, or pass "
+        f"--force to replace it. Already written: {tmp_path / 'sitting.record.json'}."
     )
     assert result.record_paths == [tmp_path / "sitting.record.json"]  # the first part, as before
     assert result.record_path is None
@@ -80,7 +80,9 @@ def test_a_failing_disk_is_reported_for_its_file_and_the_others_are_written(
 
     monkeypatch.setattr(files.os, "link", link)
     results = replay(catalogue, ANSWERS[:4], tmp_path)
-    assert results[0].error == f"{failed[0]}: cannot write the file: No space left on device."
+    assert results[0].error == (
+        f"{failed[0]}: cannot write the file: No space left on device; nothing was written."
+    )
     assert results[0].record_path is None and results[0].record_paths == []
     assert not Path(failed[0]).exists()
     assert all(r.error is None and r.record_path and r.record_path.is_file() for r in results[1:])
@@ -104,7 +106,7 @@ def test_a_failed_fsync_is_reported_for_its_file(
     assert [r.error is None for r in results] == [True, False, True]
     assert results[1].error == (
         f"{tmp_path / results[1].path.name.replace('.yaml', '.record.json')}: cannot write the "
-        "file: Input/output error."
+        "file: Input/output error; nothing was written."
     )
     assert results[1].record_path is None
     assert len(list(tmp_path.glob("*.record.json"))) == 2

@@ -379,10 +379,18 @@ def test_train_without_a_terminal_is_exit_2_and_writes_nothing(tmp_path):
 
 def test_train_refuses_an_existing_record_before_anything_else(tmp_path):
     (tmp_path / "r.json").write_text("{}")
+    os.mkfifo(tmp_path / "p.json")
     done = run_cli(tmp_path, "train", "demo", "--record", "r.json")
     assert done.returncode == 2
-    assert "r.json: already exists; nothing was asked or written." in done.stderr
+    assert " ".join(done.stderr.split()) == (  # train has no --force, so it offers none (F-23)
+        "Error: r.json: already exists; nothing was asked or written. Choose another --record."
+    )
     assert (tmp_path / "r.json").read_text() == "{}"
+    done = run_cli(tmp_path, "train", "demo", "--record", "p.json")
+    assert " ".join(done.stderr.split()) == (
+        "Error: p.json: is a named pipe (FIFO), not a regular file; nothing was asked or "
+        "written. Choose another --record."
+    )
 
 
 def test_cases_command_lists_the_cases_in_dir(tmp_path):

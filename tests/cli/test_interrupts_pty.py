@@ -9,6 +9,7 @@ tests/test_exit_status.py: one case per phase).
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import stat
@@ -138,20 +139,59 @@ def test_every_way_of_stopping_keeps_a_draft_that_resumes_to_the_same_decision(p
 def test_the_stop_message_says_how_to_resume(tmp_path):
     flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
     child = spawn(tmp_path, flows, data, "decide", "mini")
-    answer(child, "Is a child at risk of harm?", CTRL_D)
+    answer(child, "Is a child at risk of harm?", "1" + ENTER)
+    answer(child, "Would telling the family put", CTRL_D)
     child.expect_exact("Your answers so far are saved as draft mini-")
     child.expect(r"Continue with: \S*(sharewizard|python -m sharewizard) decide --resume mini-")
     assert finish(child) == 130
 
 
-def test_resume_without_a_value_offers_the_drafts_to_choose_from(tmp_path):
+def test_a_walk_stopped_at_its_first_question_keeps_no_empty_draft(tmp_path):
     flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
     child = spawn(tmp_path, flows, data, "decide", "mini")
     answer(child, "Is a child at risk of harm?", CTRL_D)
+    child.expect_exact("Stopped before anything was answered; nothing to save.")
+    assert "saved" not in child.before
+    assert finish(child) == 130
+    assert not list(data.glob("drafts/*"))
+
+
+def test_resume_without_a_value_offers_the_drafts_to_choose_from(tmp_path):
+    flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
+    child = spawn(tmp_path, flows, data, "decide", "mini")
+    answer(child, "Is a child at risk of harm?", "1" + ENTER)
+    answer(child, "Would telling the family put", CTRL_D)
     assert finish(child) == 130
     child = spawn(tmp_path, flows, data, "decide", "--resume")
     answer(child, "Which draft?", ENTER)
-    child.expect_exact("Is a child at risk of harm?")  # the walk carries on where it stopped
+    child.expect_exact("Would telling the family put")  # the walk carries on where it stopped
     child.send(CTRL_D)
     assert finish(child) == 130
     assert len(drafts_json(flows, data)) == 1  # the same draft, not a second one
+
+
+def test_closing_the_terminal_at_a_prompt_prints_no_traceback(tmp_path):
+    # F-15: in 7 of 19 closed terminals prompt_toolkit/asyncio tracebacks reached stderr (the
+    # race between SIGHUP and EIO decides, so the terminal is closed several times)
+    data = tmp_path / "data"
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "SHAREWIZARD_DATA_DIR": str(data)}
+    env.pop("SHAREWIZARD_FLOWS", None)
+    for attempt in range(6):
+        err = tmp_path / f"err{attempt}"
+        child = pexpect.spawn(
+            "/bin/sh",
+            ["-c", 'exec "$0" -m sharewizard decide share-without-consent 2>"$1"',
+             sys.executable, str(err)],
+            env=env,
+            encoding="utf-8",
+            timeout=20,
+            dimensions=(30, 100),
+        )  # fmt: skip
+        answer(child, "Help and guidance", "1" + ENTER)
+        child.expect_exact("Help and guidance")  # the second question
+        child.close(force=False)  # the terminal goes away: SIGHUP, and EIO on every read
+        assert not child.isalive()
+        shown = err.read_text()
+        assert "Traceback" not in shown and "Task was destroyed" not in shown, shown
+        assert "Error" not in shown, shown
+    assert len(list((data / "drafts").glob("*.answers.yaml"))) == 6  # each walk kept its draft

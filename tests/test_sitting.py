@@ -1,0 +1,264 @@
+"""A sitting of several decisions loses nothing: the draft holds every decision until all of its
+records are written, later outputs are checked as soon as they are known, errors say what was
+written, and resuming never records a decision twice (review 2026-12-06, F-1 and F-23)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from rich.console import Console
+
+from sharewizard import decide as facade
+from sharewizard.answers import load_answers
+from sharewizard.errors import AnswersError, RecordError
+from sharewizard.loader import load_catalogue
+from sharewizard.prompts import PlainAsker
+from tests.sittingkit import make_catalogue
+
+# Typed lines of a sitting where the triage picks both situations (plain mode). Part one ends
+# at "share, without telling the family"; part two ("tell") at "do not tell the family for now".
+TRIAGE = ["2", "1,2"]
+PART_ONE = [
+    "1", "1", "",  # at risk: yes; telling would put at risk: yes; what next
+    "What P1", "Police", "Phone", "2026-11-23 09:30", "1", "Rationale part one",
+    "2", "Why not told P1",  # family told: not yet, and why
+    "LOG-7", "DSL", "",  # case reference, role, organisation
+    "",  # review: write the record
+]  # fmt: skip
+PART_TWO = [
+    "1", "",  # could compromise a police investigation: yes; what next
+    "PART TWO what TYPED", "", "", "", "", "PART TWO rationale TYPED", "", "",
+    "",  # review
+]  # fmt: skip
+
+
+@pytest.fixture
+def flows(tmp_path: Path) -> Path:
+    return make_catalogue(tmp_path / "flows")
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(folder))
+    return folder
+
+
+def sitting(flows: Path, lines: list[str], outputs: facade.Outputs, **options) -> list:
+    """Run `decide` in plain mode, in-process, on the typed `lines`."""
+    catalogue = load_catalogue(flows)
+    stdin = io.StringIO("".join(line + "\n" for line in lines))
+    asker = PlainAsker(catalogue, Console(file=io.StringIO()), stdin)
+    return facade.decide_interactive(
+        catalogue, flow_id="triage", asker=asker, outputs=outputs, **options
+    )
+
+
+def only_draft(data: Path) -> Path:
+    [draft] = (data / "drafts").glob("*.answers.yaml")
+    return draft
+
+
+def draft_id(data: Path) -> str:
+    return only_draft(data).name.removesuffix(".answers.yaml")
+
+
+def cli(tmp_path: Path, flows: Path, data: Path, *args: str, lines: list[str] = ()):
+    return subprocess.run(
+        [sys.executable, "-m", "sharewizard", "--flows", str(flows), "--plain", *args],
+        input="".join(line + "\n" for line in lines),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "SHAREWIZARD_DATA_DIR": str(data)},
+        timeout=60,
+    )
+
+
+# --- part two cannot be written: nothing of it is lost -------------------------------------------
+
+
+def test_when_part_two_cannot_be_written_the_draft_holds_both_decisions(tmp_path, flows, data):
+    out = tmp_path / "r.json"
+
+    def taken_meanwhile(written: facade.Written) -> None:  # after part one, before part two
+        (tmp_path / "r-2.json").write_text("{}")
+
+    with pytest.raises(RecordError) as failed:
+        sitting(
+            flows,
+            TRIAGE + PART_ONE + PART_TWO,
+            facade.Outputs(out=out),
+            on_written=taken_meanwhile,
+        )
+    message = str(failed.value)
+    assert message.startswith(f"{tmp_path / 'r-2.json'}: already exists; this record was not")
+    assert f"Already written: {out}." in message
+    assert "does not ask or record those decisions again" in message
+    assert f"Your answers are kept as a draft: {only_draft(data)}" in message
+    assert "decide --resume triage-" in message
+
+    draft = yaml.safe_load(only_draft(data).read_text())
+    assert draft["sitting"]["recorded"] == [str(out)]
+    assert draft["sitting"]["id"] == json.loads(out.read_text())["sitting"]["id"]
+    assert draft["flow"]["id"] == "mini" and draft["record"]["what"] == "What P1"
+    [part_two] = draft["then"]
+    assert part_two["flow"]["id"] == "tell"
+    assert part_two["record"]["what"] == "PART TWO what TYPED"
+    assert part_two["record"]["rationale"] == "PART TWO rationale TYPED"
+    assert part_two["record"]["case_reference"] == "LOG-7"
+
+
+def test_resuming_it_writes_part_two_once_and_never_part_one_again(tmp_path, flows, data):
+    first = tmp_path / "r.json"
+
+    def taken_meanwhile(written: facade.Written) -> None:
+        (tmp_path / "r-2.json").write_text("{}")
+
+    with pytest.raises(RecordError):
+        sitting(
+            flows,
+            TRIAGE + PART_ONE + PART_TWO,
+            facade.Outputs(out=first),
+            on_written=taken_meanwhile,
+        )
+    before = first.read_text()
+    draft = only_draft(data)
+
+    resume = ["decide", "--resume", draft_id(data), "--out", "again.json"]
+    done = cli(tmp_path, flows, data, *resume, lines=["", ""])  # what next; review
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == ["again-2.json", "r-2.json", "r.json"]
+    assert first.read_text() == before
+    second = json.loads((tmp_path / "again-2.json").read_text())
+    first_record = json.loads(before)
+    assert second["flow"]["id"] == "tell"
+    assert second["sitting"] == {**first_record["sitting"], "part": 2}
+    fields = {row["id"]: row["value"] for row in second["fields"]}
+    assert fields["what"] == "PART TWO what TYPED" and fields["case_reference"] == "LOG-7"
+    assert not draft.exists()
+
+
+def test_a_failing_answers_file_says_the_record_exists_and_resuming_adds_no_record(
+    tmp_path, flows, data, monkeypatch
+):
+    import errno
+
+    from sharewizard import files
+
+    real_link = os.link
+
+    def full_for_answers(source, target):
+        if str(target).endswith(".answers.yaml"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_link(source, target)
+
+    monkeypatch.setattr(files.os, "link", full_for_answers)
+    out = tmp_path / "r.json"
+    with pytest.raises(RecordError) as failed:
+        sitting(flows, TRIAGE[:1] + ["1"] + PART_ONE, facade.Outputs(out=out))
+    assert str(failed.value).startswith(
+        f"{tmp_path / 'r.answers.yaml'}: cannot write the file: No space left on device; the "
+        f"record was written to {out}, but not its answers file."
+    )
+    assert out.exists()
+    assert "Continue with" not in str(failed.value)  # nothing is left to ask
+    draft = load_answers(only_draft(data))
+    assert draft.recorded == (str(out),)  # its answers are kept, marked as recorded
+
+    catalogue = load_catalogue(flows)
+    with pytest.raises(AnswersError, match="every decision of this draft is recorded already"):
+        facade.check_resume(catalogue, draft)
+    monkeypatch.undo()
+    done = cli(tmp_path, flows, data, "decide", "--resume", draft_id(data))
+    assert done.returncode == 2 and "is recorded already" in done.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == ["r.json"]
+
+
+# --- later parts' names are checked as soon as they are known ------------------------------------
+
+LATER_TAKEN = {
+    "record": (["--out", "r.json"], "r-2.json", "--out"),
+    "answers beside the record": (["--out", "r.json"], "r-2.answers.yaml", "--save-answers"),
+    "--save-answers": (["--out", "r.json", "--save-answers", "a.yaml"], "a-2.yaml",
+                       "--save-answers"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", LATER_TAKEN, ids=list(LATER_TAKEN))
+def test_a_later_decisions_taken_name_is_refused_as_soon_as_the_triage_picks_it(
+    case, tmp_path, flows, data
+):
+    options, taken, option = LATER_TAKEN[case]
+    (tmp_path / taken).write_text("precious")
+    done = cli(tmp_path, flows, data, "decide", *options, lines=TRIAGE + PART_ONE + PART_TWO)
+    assert done.returncode == 2
+    error = " ".join(done.stderr.split())
+    assert f"Error: {taken}: already exists; nothing was written. Choose another {option}" in error
+    assert "Is a child at risk of harm?" not in done.stdout  # refused before part one's questions
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [taken]
+    assert (tmp_path / taken).read_text() == "precious"
+    draft = yaml.safe_load(only_draft(data).read_text())
+    assert draft["route"]["triage"]["situations"] == ["concern", "telling"]
+
+
+def test_resuming_a_sitting_checks_every_name_it_will_write_before_asking(tmp_path, flows, data):
+    done = cli(tmp_path, flows, data, "decide", "--out", "r.json", lines=TRIAGE)
+    assert done.returncode == 130
+    (tmp_path / "r-2.answers.yaml").write_text("precious")
+    done = cli(tmp_path, flows, data, "decide", "--resume", draft_id(data), "--out", "r.json")
+    assert done.returncode == 2
+    assert "r-2.answers.yaml: already exists; nothing was asked or written." in done.stderr
+    assert "Is a child at risk of harm?" not in done.stdout
+
+
+def test_decide_answers_names_what_it_wrote_before_a_part_failed(tmp_path, flows, data, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "flow": "mini",
+                "answers": {"concern": "no"},
+                "record": {"what_not_shared": "Notes", "requested_by": "A relative",
+                           "when": "2026-11-23", "rationale": "No role in safeguarding."},
+                "then": [{"flow": "mini", "answers": {"concern": "no"},
+                          "record": {"what_not_shared": "Notes", "requested_by": "A relative",
+                                     "when": "2026-11-23", "rationale": "No role at all here."}}],
+            }
+        )
+    )  # fmt: skip
+    (tmp_path / "r-2.json").write_text("{}")
+    done = cli(tmp_path, flows, data, "decide", "--answers", str(path), "--out", "r.json")
+    assert done.returncode == 2
+    assert "r-2.json: already exists; nothing was asked or written." in done.stderr
+    assert not (tmp_path / "r.json").exists()  # checked before anything was written
+
+
+def test_replaying_a_draft_with_recorded_decisions_is_refused(tmp_path, flows, data, capsys):
+    def taken_meanwhile(written: facade.Written) -> None:
+        (tmp_path / "r-2.json").write_text("{}")
+
+    with pytest.raises(RecordError):
+        sitting(
+            flows,
+            TRIAGE + PART_ONE + PART_TWO,
+            facade.Outputs(out=tmp_path / "r.json"),
+            on_written=taken_meanwhile,
+        )
+    draft = str(only_draft(data))
+    for command in (
+        ["decide", "--answers", draft, "--out", "again.json"],
+        ["replay", draft, "--out-dir", "again"],
+    ):
+        done = cli(tmp_path, flows, data, *command)
+        assert done.returncode == 2
+        assert "replaying it would record them again" in " ".join(done.stderr.split())
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == ["r-2.json", "r.json"]
+    assert not list(tmp_path.glob("again*/*"))
