@@ -50,7 +50,7 @@ def draft_files(draw: Any) -> tuple[str, bytes]:
     if draw(st.integers(0, 99)) < 30:  # the start time named the draft a resumed file keeps
         doc["started_at"] = draw(st.one_of(st.just(STARTED_AT[0]), st.sampled_from(STARTED_AT)))
     draft_id = f"{walk.flow_id}-20261123T090000Z-{draw(st.integers(0, 0xFFFF)):04x}"
-    if draw(st.integers(0, 99)) < 10:
+    if draw(st.integers(0, 99)) < 20:  # names from a shared or synced data folder
         draft_id = draw(st.sampled_from(ODD_IDS))
     how = draw(st.sampled_from(["saved", "saved", "mutated", "mutated", "mangled", "structural"]))
     if how == "mutated":
