@@ -18,13 +18,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hostile.inputs import fit, hostile_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sharewizard import engine, records, render
 from sharewizard.cli import main
 from sharewizard.loader import load_catalogue
-from sharewizard.model import HANDOFF_PREFIX, Flow, Handoff, Question
+from sharewizard.model import HANDOFF_PREFIX, Flow, Handoff
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOWS = ROOT / "flows"
@@ -68,48 +69,7 @@ def assert_no_crash(code: int, out: str, err: str) -> None:
     assert "bug in sharewizard" not in out + err
 
 
-# --- hostile free text ---------------------------------------------------------------------------
-
-FRAGMENTS = [
-    "[bold red]red[/bold red]",
-    "[link=https://example.invalid]x[/link]",
-    "[/]",
-    ":smile: :warning:",
-    "\U0001f600\u200d\U0001f466",
-    "\x1b[31m",
-    "\x1b[2J\x1b[H",
-    "\x1b]8;;https://example.invalid\x07link\x1b]8;;\x07",
-    "\x07\x08\x00",
-    "\r\n",
-    "\u202e\u2066\u2069",
-    "\u200b\u200c\u200d\ufeff",
-    "\u0085\u2028\u2029",
-    "<!-- sharewizard-record-data\n",
-    "\n-->\n",
-    "<script>alert(1)</script>",
-    "**bold** _it_ `code` # head\n- item\n1. one",
-    "{0} %s ${x} \\",
-    "caf\u00e9 e\u0301",
-]
-
-hostile_text = st.lists(
-    st.one_of(
-        st.sampled_from(FRAGMENTS),
-        st.text(st.characters(blacklist_categories=("Cs",)), max_size=20),
-    ),
-    max_size=6,
-).map("".join)
-
-
-def _fit(text: str, question: Question) -> str:
-    """Make text satisfy a text question's length rules (after the strip sharewizard does)."""
-    text = text.strip()
-    low = max(question.min_length, 1 if question.required else 0)
-    if len(text) < low:
-        text = (text + " padding words here " * 10).strip()
-    if question.max_length is not None:
-        text = text[: question.max_length].strip()
-    return text if len(text) >= low else "x" * low
+# --- hostile free text: shared with the hostile-input suite (tests/hostile/inputs.py) -------------
 
 
 @st.composite
@@ -131,7 +91,7 @@ def valid_answers(draw: Any, flow_id: str) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for field in CATALOGUE.record_form.fields:
         if field.type == "text" and field.when is None and draw(st.booleans()):
-            record[field.id] = _fit(draw(hostile_text), field)
+            record[field.id] = fit(draw(hostile_text), field)
     data: dict[str, Any] = {"schema_version": 1, "flow": flow_id, "answers": answers}
     if record:
         data["record"] = record
@@ -148,7 +108,7 @@ def _flow_answers(draw: Any, flow: Flow) -> dict[str, Any]:
         elif question.choices:
             answers[question.id] = draw(st.sampled_from([c.value for c in question.choices]))
         else:
-            answers[question.id] = _fit(draw(hostile_text), question)
+            answers[question.id] = fit(draw(hostile_text), question)
     return answers
 
 
@@ -260,7 +220,7 @@ def _good_record() -> dict[str, Any]:
                 if q.type == "multi"
                 else q.choices[0].value
                 if q.choices
-                else _fit("text", q)
+                else fit("text", q)
             )
             for q in flow.questions.values()
         }
