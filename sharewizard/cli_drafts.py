@@ -70,5 +70,5 @@ def register(app: typer.Typer) -> None:
 
         path = find(draft)
         delete(path)
-        env_of(ctx).err().print(f"Deleted {path}", markup=False, soft_wrap=True)
+        env_of(ctx).err().print(f"Deleted {for_screen(str(path))}", markup=False, soft_wrap=True)
         return 0
