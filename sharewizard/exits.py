@@ -81,14 +81,18 @@ def _error(env: Env, message: str) -> None:
 
 
 def _stopped(env: Env, stop: Interrupted) -> None:
+    from sharewizard.text import for_screen
+
     console = env.err()
     # the command to continue is printed the way this one was run, --plain included
     prog = f"{env.prog} --plain" if env.plain_requested else env.prog
     if stop.saved_to is not None:
         draft_id = stop.saved_to.name.removesuffix(".answers.yaml")
         console.print(
-            f"Stopped. Your answers so far are saved as draft {draft_id} ({stop.saved_to}).\n"
-            f"Continue with: {prog} decide --resume {draft_id}",
+            for_screen(
+                f"Stopped. Your answers so far are saved as draft {draft_id} ({stop.saved_to}).\n"
+                f"Continue with: {prog} decide --resume {draft_id}"
+            ),
             markup=False,
             soft_wrap=True,
         )
