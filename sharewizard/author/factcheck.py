@@ -9,9 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import combinations
 
-from sharewizard.engine import holds, route
-from sharewizard.loader import iter_conditions
-from sharewizard.model import (
+from sharewizard.core.engine import holds, route
+from sharewizard.core.model import (
     HANDOFF_PREFIX,
     Answer,
     Citation,
@@ -21,7 +20,8 @@ from sharewizard.model import (
     Outcome,
     Question,
 )
-from sharewizard.text import csv_cell, md_escape, strip_controls
+from sharewizard.core.text import csv_cell, md_escape, strip_controls
+from sharewizard.flowfiles.loader import iter_conditions
 
 FORMATS = ("md", "csv", "html")
 

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sharewizard.errors import SharewizardError, UsageError
-from sharewizard.model import HANDOFF_PREFIX, Condition, DecisionTerm, Flow, Question
-from sharewizard.text import for_screen, preview
+from sharewizard.core.errors import SharewizardError, UsageError
+from sharewizard.core.model import HANDOFF_PREFIX, Condition, DecisionTerm, Flow, Question
+from sharewizard.core.text import for_screen, preview
 
 if TYPE_CHECKING:
     from rich.tree import Tree
@@ -276,7 +276,7 @@ def tree(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) -> Tre
     from rich.text import Text
     from rich.tree import Tree
 
-    from sharewizard.summary import DECISION_STYLE, plain
+    from sharewizard.walk.summary import DECISION_STYLE, plain
 
     faq = f"FAQ {flow.faq.number}: " if flow.faq.number else ""
     root = Tree(Text.assemble((faq, "bold"), (plain(flow.title).plain, "bold")), guide_style="dim")

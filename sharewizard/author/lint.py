@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sharewizard import loader
-from sharewizard.engine import holds
-from sharewizard.errors import FlowError, Location, SharewizardError
-from sharewizard.guidance import GuidanceText
-from sharewizard.loader import JsonPath, YamlDocument, iter_conditions
-from sharewizard.model import HANDOFF_PREFIX, Answer, Condition, Flow, Question
-from sharewizard.text import preview
-from sharewizard.yamldoc import not_regular
+from sharewizard.core.engine import holds
+from sharewizard.core.errors import FlowError, Location, SharewizardError
+from sharewizard.core.model import HANDOFF_PREFIX, Answer, Condition, Flow, Question
+from sharewizard.core.text import preview
+from sharewizard.flowfiles import loader
+from sharewizard.flowfiles.guidance import GuidanceText
+from sharewizard.flowfiles.loader import JsonPath, YamlDocument, iter_conditions
+from sharewizard.flowfiles.yamldoc import not_regular
 
 ERROR, WARNING, NOTE = "error", "warning", "note"  # notes never fail a run
 

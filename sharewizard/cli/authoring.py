@@ -1,16 +1,18 @@
-"""The authoring commands, `lint` and `factcheck`: parse options, call the library, render."""
+"""The authoring commands, `lint`, `factcheck` and `schema`: parse, call the library, render."""
 
 from __future__ import annotations
 
+import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from sharewizard.cli_common import HelpCommand, command, env_of
-from sharewizard.errors import ExitStatus, Location, UsageError
-from sharewizard.text import json_for_screen, preview
+from sharewizard.cli._typer import HelpCommand, command_app
+from sharewizard.cli.options import command, env_of, settings_of
+from sharewizard.core.errors import ExitStatus, Location, UsageError
+from sharewizard.core.text import json_for_screen, preview
 
 
 class FactcheckFormat(str, Enum):
@@ -21,17 +23,35 @@ class FactcheckFormat(str, Enum):
     html = "html"
 
 
-def register(app: typer.Typer) -> None:
-    """Add `lint` and `factcheck` to the command line, run like every other command."""
-    app.command("lint", cls=HelpCommand)(command(lint))
-    app.command("factcheck", cls=HelpCommand)(command(factcheck))
+app = command_app()
 
 
-def _flows_option(ctx: typer.Context) -> Path | None:
-    flows = (ctx.find_root().obj or {}).get("flows")
-    return Path(flows) if flows else None
+class SchemaName(str, Enum):
+    """Published schemas."""
+
+    flow = "flow"
+    record = "record"
+    answers = "answers"
 
 
+@app.command(cls=HelpCommand)
+@command
+def schema(
+    ctx: typer.Context,
+    name: Annotated[SchemaName, typer.Argument(help="flow, record or answers.")],
+) -> int:
+    """Print the JSON Schema of a flow file, a decision record or an answers file.
+
+    Example: sharewizard schema answers
+    """
+    from sharewizard.flowfiles.loader import schema as published
+
+    typer.echo(json.dumps(published(name.value), indent=2, ensure_ascii=False))
+    return 0
+
+
+@app.command("lint", cls=HelpCommand)
+@command
 def lint(
     ctx: typer.Context,
     paths: Annotated[
@@ -58,14 +78,14 @@ def lint(
 
     Example: sharewizard lint --strict --guidance ../shared/guidance flows/
     """
-    from sharewizard.flowsdir import default_flows_dir
-    from sharewizard.guidance import find_guidance
-    from sharewizard.lint import lint_paths
-    from sharewizard.text import for_screen
+    from sharewizard.author.lint import lint_paths
+    from sharewizard.core.text import for_screen
+    from sharewizard.flowfiles.flowsdir import default_flows_dir
+    from sharewizard.flowfiles.guidance import find_guidance
 
     env = env_of(ctx)
     folder = find_guidance(guidance)
-    result = lint_paths(paths or [_flows_option(ctx) or default_flows_dir()], folder)
+    result = lint_paths(paths or [settings_of(ctx).flows or default_flows_dir()], folder)
     if as_json:
         report = {
             "files": result.files,
@@ -96,6 +116,8 @@ def _summary(errors: int, warnings: int, files: int) -> str:
     return f"{count(errors, 'error')}, {count(warnings, 'warning')} in {count(files, 'flow file')}."
 
 
+@app.command("factcheck", cls=HelpCommand)
+@command
 def factcheck(
     ctx: typer.Context,
     flow: Annotated[
@@ -111,8 +133,13 @@ def factcheck(
 
     Example: sharewizard factcheck how-much --format html > how-much.html
     """
-    from sharewizard.factcheck import render
-    from sharewizard.loader import RECORD_FORM_FILE, load_catalogue, load_flow, load_record_form
+    from sharewizard.author.factcheck import render
+    from sharewizard.flowfiles.loader import (
+        RECORD_FORM_FILE,
+        load_catalogue,
+        load_flow,
+        load_record_form,
+    )
 
     as_file = Path(flow)
     if as_file.suffix in (".yaml", ".yml") and as_file.is_file():
@@ -121,7 +148,7 @@ def factcheck(
         decisions = load_record_form(form).decisions if form.is_file() else {}
         titles: dict[str, str] = {}
     else:
-        catalogue = load_catalogue(_flows_option(ctx))
+        catalogue = load_catalogue(settings_of(ctx).flows)
         if flow not in catalogue.flows:
             raise UsageError(
                 f"no flow {preview(flow)}.",

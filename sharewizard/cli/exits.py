@@ -10,9 +10,9 @@ import errno
 from collections.abc import Callable
 from typing import Any
 
-from sharewizard.console import Env
-from sharewizard.errors import ExitStatus, Interrupted, SharewizardError, interrupted_status
-from sharewizard.files import remove_unfinished
+from sharewizard.core.errors import ExitStatus, Interrupted, SharewizardError, interrupted_status
+from sharewizard.disk.files import remove_unfinished
+from sharewizard.walk.console import Env
 
 
 def exit_status_of(body: Callable[[], int | None], env: Env, traceback: bool = False) -> int:
@@ -75,13 +75,13 @@ def _say(show: Callable[[Env, Any], None], env: Env, what: Any) -> None:
 
 
 def _error(env: Env, message: str) -> None:
-    from sharewizard.summary import print_error
+    from sharewizard.walk.summary import print_error
 
     print_error(env.err(), message)
 
 
 def _stopped(env: Env, stop: Interrupted) -> None:
-    from sharewizard.text import for_screen
+    from sharewizard.core.text import for_screen
 
     console = env.err()
     # the command to continue is printed the way this one was run, --plain included

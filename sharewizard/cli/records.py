@@ -1,4 +1,4 @@
-"""The `verify` and `keys new` commands, added to the main app by `register`."""
+"""The record commands: `note` (a case note from a record), `verify` and `keys new`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,17 @@ from typing import Annotated
 
 import typer
 
-from sharewizard.cli_common import HelpCommand, HelpGroup, JsonOption, command, env_of
-from sharewizard.console import Env
+from sharewizard.cli._typer import HelpCommand, command_app, group_app
+from sharewizard.cli.options import ForceOption, JsonOption, command, env_of
+from sharewizard.walk.console import Env
+
+app = command_app()
+keys_app = group_app(
+    "Organisation signing keys (Ed25519) for signed records.\n\n"
+    "Example: sharewizard keys new ~/.sharewizard-keys",
+    no_args_is_help=True,
+)
+app.add_typer(keys_app, name="keys")
 
 
 def _say(env: Env, line: str) -> None:
@@ -22,6 +31,45 @@ def _say(env: Env, line: str) -> None:
     env.out().print(shown, markup=False, soft_wrap=True, highlight=False)
 
 
+@app.command(cls=HelpCommand)
+@command
+def note(
+    ctx: typer.Context,
+    record: Annotated[Path, typer.Argument(metavar="RECORD", help="A JSON or Markdown record.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", metavar="PATH", help="Write the note to PATH.")
+    ] = None,
+    force: ForceOption = False,
+) -> int:
+    """Turn a record into a plain-text case note for your agency's own recording system.
+
+    Example: sharewizard note decision.json > note.txt
+    """
+    from sharewizard.core.errors import Location, TamperedRecord
+    from sharewizard.core.text import for_screen
+    from sharewizard.disk.files import write_private
+    from sharewizard.records.record import load_valid_record, verify
+    from sharewizard.records.render import to_text
+
+    loaded = load_valid_record(record)
+    if not verify(loaded):
+        raise TamperedRecord(
+            "the checksum does not match: the record was changed after it was written, so no "
+            "case note was made from it.",
+            Location(record),
+            "Check it with `verify`, and make the note from the original.",
+        )
+    text = to_text(loaded)
+    if out is None:
+        typer.echo(for_screen(text), nl=False)  # bidi overrides shown, as in every summary
+    else:
+        write_private(out, text, force=force)
+        env_of(ctx).err().print(f"Case note written to {out}", markup=False, soft_wrap=True)
+    return 0
+
+
+@app.command("verify", cls=HelpCommand)
+@command
 def verify(
     ctx: typer.Context,
     records: Annotated[
@@ -60,8 +108,8 @@ def verify(
 
     Example: sharewizard verify --trust org.pub records/*.json
     """
-    from sharewizard.signing import load_public_key
-    from sharewizard.verify import (
+    from sharewizard.records.signing import load_public_key
+    from sharewizard.records.verify import (
         exit_status,
         report_json,
         report_line,
@@ -87,6 +135,8 @@ def verify(
     return exit_status(verdicts)
 
 
+@keys_app.command("new", cls=HelpCommand)
+@command
 def keys_new(
     ctx: typer.Context,
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the key pair.")],
@@ -98,7 +148,7 @@ def keys_new(
 
     Example: sharewizard keys new ~/.sharewizard-keys
     """
-    from sharewizard.signing import load_public_key, new_key_pair
+    from sharewizard.records.signing import load_public_key, new_key_pair
 
     private_path, public_path = new_key_pair(directory)
     env = env_of(ctx)
@@ -106,17 +156,3 @@ def keys_new(
     _say(env, f"Public key (give it to checkers; verify --trust): {public_path}")
     _say(env, f"Fingerprint: {load_public_key(public_path).fingerprint}")
     return 0
-
-
-def register(app: typer.Typer) -> None:
-    """Add `verify` and `keys new` to the main app, inside its one error-handling wrapper."""
-    app.command("verify", cls=HelpCommand)(command(verify))
-    keys_app = typer.Typer(
-        cls=HelpGroup,
-        help="Organisation signing keys (Ed25519) for signed records.\n\n"
-        "Example: sharewizard keys new ~/.sharewizard-keys",
-        no_args_is_help=True,
-        rich_markup_mode=None,
-    )
-    keys_app.command("new", cls=HelpCommand)(command(keys_new))
-    app.add_typer(keys_app, name="keys")

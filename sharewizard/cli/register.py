@@ -13,9 +13,19 @@ from typing import Annotated
 
 import typer
 
-from sharewizard.cli_common import ForceOption, HelpCommand, HelpGroup, command, env_of
-from sharewizard.console import Env
-from sharewizard.errors import ExitStatus
+from sharewizard.cli._typer import HelpCommand, command_app, group_app
+from sharewizard.cli.options import ForceOption, command, env_of
+from sharewizard.core.errors import ExitStatus
+from sharewizard.walk.console import Env
+
+app = command_app()
+register_app = group_app(
+    "A register of many decision records: add, report, export, check, forget. An SQLite file in "
+    "your data folder, or a PostgreSQL server for a partnership.\n\n"
+    "Example: sharewizard register add records/ && sharewizard register report",
+    no_args_is_help=True,
+)
+app.add_typer(register_app, name="register")
 
 DbOption = Annotated[
     str | None,
@@ -49,7 +59,7 @@ class ExportFormat(str, Enum):
 
 
 def _line(env: Env, text: str, *, err: bool = False) -> None:
-    from sharewizard.text import for_screen
+    from sharewizard.core.text import for_screen
 
     console = env.err() if err else env.out()
     console.print(for_screen(text), markup=False, highlight=False, soft_wrap=True)
@@ -61,7 +71,7 @@ def _write(env: Env, chunks: Iterable[str], out: Path | None, force: bool) -> No
         for chunk in chunks:
             env.stdout.write(chunk)
         return
-    from sharewizard.files import start_private_write
+    from sharewizard.disk.files import start_private_write
 
     pending = start_private_write(out, "", force=force)
     try:
@@ -76,6 +86,8 @@ def _write(env: Env, chunks: Iterable[str], out: Path | None, force: bool) -> No
     _line(env, f"Written to {out}", err=True)
 
 
+@register_app.command("add", cls=HelpCommand)
+@command
 def add(
     ctx: typer.Context,
     paths: Annotated[
@@ -116,6 +128,8 @@ def add(
     return ExitStatus.CHECK_FAILED if done.added.quarantined else ExitStatus.OK
 
 
+@register_app.command("report", cls=HelpCommand)
+@command
 def report(
     ctx: typer.Context,
     db: DbOption = None,
@@ -165,6 +179,8 @@ def report(
     return 0
 
 
+@register_app.command("export", cls=HelpCommand)
+@command
 def export(
     ctx: typer.Context,
     db: DbOption = None,
@@ -187,6 +203,8 @@ def export(
     return 0
 
 
+@register_app.command("check", cls=HelpCommand)
+@command
 def check(ctx: typer.Context, db: DbOption = None) -> int:
     """Recompute the ledger and compare it with every record in the register.
 
@@ -210,6 +228,8 @@ def check(ctx: typer.Context, db: DbOption = None) -> int:
     return ExitStatus.CHECK_FAILED if found.problems else ExitStatus.OK
 
 
+@register_app.command("forget", cls=HelpCommand)
+@command
 def forget(
     ctx: typer.Context,
     record_id: Annotated[str, typer.Argument(metavar="RECORD_ID", help="The record's id.")],
@@ -236,19 +256,3 @@ def forget(
         f"{entry.seq} keeps when ({entry.at}) and why.",
     )
     return 0
-
-
-def register(app: typer.Typer) -> None:
-    """Add the `register` group to the main app, every command inside its error wrapper."""
-    group = typer.Typer(
-        cls=HelpGroup,
-        help="A register of many decision records: add, report, export, check, forget. An "
-        "SQLite file in your data folder, or a PostgreSQL server for a partnership.\n\n"
-        "Example: sharewizard register add records/ && sharewizard register report",
-        no_args_is_help=True,
-        rich_markup_mode=None,
-    )
-    for name, body in (("add", add), ("report", report), ("export", export), ("check", check),
-                       ("forget", forget)):  # fmt: skip
-        group.command(name, cls=HelpCommand)(command(body))
-    app.add_typer(group, name="register")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sharewizard.errors import AnswersError, Location
-from sharewizard.model import (
+from sharewizard.core.errors import AnswersError, Location
+from sharewizard.core.model import (
     HANDOFF_PREFIX,
     NO,
     YES,
@@ -16,20 +16,13 @@ from sharewizard.model import (
     Flow,
     Handoff,
     Outcome,
+    Progress,
     Question,
     Step,
 )
-from sharewizard.text import preview
+from sharewizard.core.text import preview
 
 Answers = Mapping[str, Answer]
-
-
-@dataclass(frozen=True)
-class Progress:
-    """The answers given so far (in the order the path asks them) and the audit of changes."""
-
-    answers: Mapping[str, Answer]
-    changes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,3 +190,48 @@ class Catalogue:
     flows: dict[str, Flow]
     record_form: RecordForm
     triage: str | None = None
+
+
+# --- the walk: what a session has answered, and what it hands on --------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The answers given so far (in the order the path asks them) and the audit of changes."""
+
+    answers: Mapping[str, Answer]
+    changes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A flow walked before a hand-off (the triage), kept in the record for audit."""
+
+    flow: Flow
+    answers: Mapping[str, Answer]
+    queue: tuple[str, ...] = ()  # the flows still to walk when this segment handed over
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A walk stopped part way: enough to resume it, and the shape of an answers file."""
+
+    flow_id: str
+    answers: Mapping[str, Answer]
+    fields: Mapping[str, Answer]
+    route: tuple[tuple[str, Mapping[str, Answer]], ...] = ()
+    queue: tuple[str, ...] = ()
+    last_question: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A finished walk: the flow, its answers, the outcome, the record fields and the audit."""
+
+    flow: Flow
+    progress: Progress
+    outcome: Outcome
+    fields: Mapping[str, Answer]
+    route: tuple[Segment, ...] = ()
+    changes: tuple[str, ...] = ()
+    queue: tuple[str, ...] = ()  # flows chosen in the same sitting, still to walk

@@ -8,7 +8,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from sharewizard.errors import Location, RecordError
+from sharewizard.core.errors import Location, RecordError
 
 NAME_MAX = 255  # bytes in one file name on the usual file systems (ext4, APFS, NTFS)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)

@@ -13,12 +13,12 @@ from typing import Any
 
 import yaml
 
-from sharewizard.errors import AnswersError, Location
-from sharewizard.files import write_private
-from sharewizard.loader import YamlDocument, check_schema, read_yaml
-from sharewizard.model import Answer, Catalogue, Flow
-from sharewizard.text import preview
-from sharewizard.yamldoc import dotted_path
+from sharewizard.core.errors import AnswersError, Location
+from sharewizard.core.model import Answer, Catalogue, Flow
+from sharewizard.core.text import preview
+from sharewizard.disk.files import write_private
+from sharewizard.flowfiles.loader import YamlDocument, check_schema, read_yaml
+from sharewizard.flowfiles.yamldoc import dotted_path
 
 SCHEMA_VERSION = 1
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from sharewizard import __version__
 
 if TYPE_CHECKING:
-    from sharewizard.model import Catalogue
+    from sharewizard.core.model import Catalogue
 
 CACHE_ENV = "SHAREWIZARD_CACHE_DIR"
 ENTRY_FORMAT = 1
@@ -46,15 +46,19 @@ def cache_dir() -> Path:
 
 
 def _code_stamp() -> bytes:
-    """What identifies the checking code: version, Python, and each module's size and mtime."""
-    package = Path(__file__).parent
+    """What identifies the checking code: version, Python, and each module's size and mtime.
+
+    Every module of the package counts (the loader, the model it pickles, and what they import),
+    and the schemas.
+    """
+    package = Path(__file__).parent.parent
     parts = [f"{ENTRY_FORMAT} {__version__} {sys.version}"]
-    for path in sorted([*package.glob("*.py"), *package.glob("schemas/*.json")]):
+    for path in sorted([*package.rglob("*.py"), *package.glob("flowfiles/schemas/*.json")]):
         try:
             info = path.stat()
         except OSError:
             continue
-        parts.append(f"{path.name} {info.st_size} {info.st_mtime_ns}")
+        parts.append(f"{path.relative_to(package)} {info.st_size} {info.st_mtime_ns}")
     return "\n".join(parts).encode()
 
 
@@ -113,7 +117,7 @@ def load(directory: Path, key: str) -> Catalogue | None:
     """The catalogue stored for `directory` under `key`, or None (never raises)."""
     import pickle
 
-    from sharewizard.model import Catalogue
+    from sharewizard.core.model import Catalogue
 
     data = _read_trusted(_entry_path(directory))
     if data is None:
@@ -170,7 +174,7 @@ def save(directory: Path, key: str, catalogue: Catalogue) -> None:
     """Store a checked catalogue and its `list` rows; a failure (a full disk) is ignored."""
     import pickle
 
-    from sharewizard.listing import rows_of
+    from sharewizard.flowfiles.listing import rows_of
 
     rows = json.dumps({"key": key, "rows": rows_of(catalogue)}, ensure_ascii=False)
     _store(_entry_path(directory), lambda: pickle.dumps((key, catalogue), pickle.HIGHEST_PROTOCOL))
@@ -181,7 +185,7 @@ def _store(path: Path, content: Callable[[], bytes]) -> None:
     """Write a cache entry atomically, owner-only; any failure leaves no entry and is ignored."""
     import tempfile
 
-    from sharewizard.files import make_private_folder
+    from sharewizard.disk.files import make_private_folder
 
     try:
         folder = cache_dir()

@@ -16,5 +16,6 @@ def default_flows_dir() -> Path:
     """`$SHAREWIZARD_FLOWS`, else the flows shipped in the package, else the source tree's."""
     if os.environ.get(FLOWS_ENV):
         return Path(os.environ[FLOWS_ENV])
-    packaged = Path(__file__).parent / "flows"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "flows"
+    package = Path(__file__).parent.parent  # sharewizard/
+    packaged = package / "flows"
+    return packaged if packaged.is_dir() else package.parent / "flows"

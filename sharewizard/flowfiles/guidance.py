@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sharewizard.errors import Location, UsageError
+from sharewizard.core.errors import Location, UsageError
 
 GUIDANCE_ENV = "SHAREWIZARD_GUIDANCE"
 
@@ -55,7 +55,7 @@ def find_guidance(given: Path | None = None, repo: Path | None = None) -> Path |
                 f"Pass --guidance DIR or set {GUIDANCE_ENV} to the folder holding the texts.",
             )
         return named
-    repo = repo or Path(__file__).resolve().parents[1]
+    repo = repo or Path(__file__).resolve().parents[2]
     beside = repo.parent / "shared" / "guidance"
     return beside if beside.is_dir() else None
 

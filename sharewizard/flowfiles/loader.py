@@ -10,9 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sharewizard.errors import FlowError, Location, SharewizardError
-from sharewizard.flowsdir import FLOWS_ENV, default_flows_dir
-from sharewizard.model import (
+from sharewizard.core.errors import FlowError, Location, SharewizardError
+from sharewizard.core.model import (
     HANDOFF_PREFIX,
     NO,
     NOT_SURE,
@@ -31,14 +30,17 @@ from sharewizard.model import (
     Route,
     Source,
 )
-from sharewizard.text import preview
-from sharewizard.yamldoc import JsonPath as JsonPath  # re-exported: imported from here too
-from sharewizard.yamldoc import YamlDocument as YamlDocument
-from sharewizard.yamldoc import _index_nodes as _index_nodes
-from sharewizard.yamldoc import _Loader as _Loader
-from sharewizard.yamldoc import format_path as format_path
-from sharewizard.yamldoc import parse_yaml as parse_yaml
-from sharewizard.yamldoc import read_yaml as read_yaml
+from sharewizard.core.text import preview
+from sharewizard.flowfiles.flowsdir import FLOWS_ENV, default_flows_dir
+from sharewizard.flowfiles.yamldoc import (
+    JsonPath as JsonPath,  # re-exported: imported from here too
+)
+from sharewizard.flowfiles.yamldoc import YamlDocument as YamlDocument
+from sharewizard.flowfiles.yamldoc import _index_nodes as _index_nodes
+from sharewizard.flowfiles.yamldoc import _Loader as _Loader
+from sharewizard.flowfiles.yamldoc import format_path as format_path
+from sharewizard.flowfiles.yamldoc import parse_yaml as parse_yaml
+from sharewizard.flowfiles.yamldoc import read_yaml as read_yaml
 
 SOURCES_FILE = "sources.yaml"
 RECORD_FORM_FILE = "record.yaml"
@@ -49,7 +51,11 @@ CONDITION_WORDS = ("all", "any", "not")
 @functools.cache
 def schema(name: str) -> dict[str, Any]:
     """One of the published JSON Schemas: `flow`, `record` or `answers`."""
-    text = resources.files("sharewizard").joinpath("schemas", f"{name}.schema.json").read_text()
+    text = (
+        resources.files("sharewizard.flowfiles")
+        .joinpath("schemas", f"{name}.schema.json")
+        .read_text()
+    )
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
@@ -96,7 +102,7 @@ def fast_accept(name: str) -> Callable[[Any], bool] | None:
     """A quick check true only for data the schema accepts (None: no fast check for it)."""
     if name not in FAST_CHECKED:
         return None
-    from sharewizard.schemacheck import compile_accept
+    from sharewizard.flowfiles.schemacheck import compile_accept
 
     return compile_accept(schema(name))
 
@@ -677,7 +683,7 @@ def _mtime(path: Path) -> int:
 @functools.lru_cache(maxsize=8)
 def _load_catalogue_cached(directory: Path, _mtimes: tuple[tuple[str, int], ...]) -> Catalogue:
     """The catalogue of a folder: from the user cache when its files are known good."""
-    from sharewizard import catalogue_cache
+    from sharewizard.flowfiles import catalogue_cache
 
     key = catalogue_cache.catalogue_key(directory)
     cached = catalogue_cache.load(directory, key) if key else None
@@ -801,6 +807,7 @@ def flows_origin(catalogue: Catalogue) -> str:
 @functools.lru_cache(maxsize=8)
 def _flows_origin(directory: Path) -> str:
     # Once per folder: a replay asks for every record, and resolving paths means system calls.
-    shipped = (Path(__file__).parent / "flows", Path(__file__).parent.parent / "flows")
+    package = Path(__file__).parent.parent  # sharewizard/
+    shipped = (package / "flows", package.parent / "flows")
     here = directory.resolve()
     return "packaged" if any(here == p.resolve() for p in shipped if p.is_dir()) else "custom"

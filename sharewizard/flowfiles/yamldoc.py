@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from sharewizard.errors import AnswersError, FlowError, Location, RecordError, SharewizardError
-from sharewizard.text import preview
+from sharewizard.core.errors import AnswersError, FlowError, Location, RecordError, SharewizardError
+from sharewizard.core.text import preview
 
 JsonPath = tuple[Any, ...]
 

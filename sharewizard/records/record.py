@@ -9,12 +9,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
-from sharewizard import __version__, engine
-from sharewizard.errors import Location, RecordError, TamperedRecord
-from sharewizard.files import PendingWrite, start_private_write
-from sharewizard.model import Answer, Catalogue, Flow, Outcome, Question
-from sharewizard.session import Decision
-from sharewizard.text import preview
+from sharewizard import __version__
+from sharewizard.core import engine
+from sharewizard.core.errors import Location, RecordError, TamperedRecord
+from sharewizard.core.model import Answer, Catalogue, Decision, Flow, Outcome, Progress, Question
+from sharewizard.core.text import preview
+from sharewizard.disk.files import PendingWrite, start_private_write
 
 SCHEMA_VERSION = 2
 FORMATS = ("json", "md", "text")
@@ -198,7 +198,9 @@ def build_record(
     training: bool = False,
 ) -> Record:
     """The decision as a record, checksummed; `training` marks practice, not a real decision."""
-    from sharewizard.loader import flows_origin  # lazily: the loader brings YAML (issue 14)
+    from sharewizard.flowfiles.loader import (
+        flows_origin,  # lazily: the loader brings YAML (issue 14)
+    )
 
     outcome = decision.outcome
     term = catalogue.record_form.decisions[outcome.decision]
@@ -215,9 +217,7 @@ def build_record(
         "route": [
             {
                 "flow": _flow_ref(seg.flow),
-                "answers": _answer_rows(
-                    engine.path_answers(seg.flow, engine.Progress(seg.answers))
-                ),
+                "answers": _answer_rows(engine.path_answers(seg.flow, Progress(seg.answers))),
             }
             for seg in decision.route
         ],
@@ -273,7 +273,7 @@ def verify(record: Mapping[str, Any]) -> bool:
 
 def schema_problems(record: Any) -> list[str]:
     """Ways the record breaks the published record schema (empty when it conforms)."""
-    from sharewizard.loader import schema_errors
+    from sharewizard.flowfiles.loader import schema_errors
 
     return [
         f"{'.'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}"
@@ -291,7 +291,7 @@ def _embedded(text: str, path: Path) -> Record:
     Never crashes on crafted data: the data must parse (within the limits) and match the record
     schema before anything is rebuilt from it and compared.
     """
-    from sharewizard.render import MD_DATA_START, data_comment, embedded_json, markdown_body
+    from sharewizard.records.render import MD_DATA_START, data_comment, embedded_json, markdown_body
 
     text = text.replace("\r\n", "\n").rstrip("\n") + "\n"
     data = embedded_json(text)
@@ -339,7 +339,7 @@ def _embedded(text: str, path: Path) -> Record:
 
 
 def _parse_record(text: str, path: Path) -> Record:
-    from sharewizard.yamldoc import RECORD_LIMITS, parse_json
+    from sharewizard.flowfiles.yamldoc import RECORD_LIMITS, parse_json
 
     record = parse_json(text, path, RecordError, RECORD_LIMITS).data
     if not isinstance(record, dict) or record.get("schema_version") != SCHEMA_VERSION:
@@ -357,7 +357,7 @@ def load_record(path: Path) -> Record:
     Every problem is a `RecordError` (a `TamperedRecord` for edited Markdown text): only regular
     files up to 5 MB are read, and the JSON is strict, within the limits in `yamldoc`.
     """
-    from sharewizard.yamldoc import RECORD_LIMITS, decode_text, read_regular
+    from sharewizard.flowfiles.yamldoc import RECORD_LIMITS, decode_text, read_regular
 
     text = decode_text(read_regular(path, RECORD_LIMITS, RecordError), path, RecordError)
     if path.suffix.lower() in (".md", ".markdown"):
@@ -407,7 +407,7 @@ def start_record_write(
     `option` is the one a refusal's hint names (replay's records go to `--out-dir`); `done`
     says what a failure leaves written.
     """
-    from sharewizard.render import render
+    from sharewizard.records.render import render
 
     return start_private_write(path, render(record, fmt), force=force, option=option, done=done)
 
@@ -434,7 +434,7 @@ def parse_timestamp(text: str) -> str:
 
     A time without an offset is taken as UTC. Raises `UsageError` (exit 2) naming --timestamp.
     """
-    from sharewizard.errors import UsageError
+    from sharewizard.core.errors import UsageError
 
     shown = preview(text)
     given = text.strip()

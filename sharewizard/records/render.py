@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from json.encoder import encode_basestring as _encode_text
 from typing import Any
 
-from sharewizard.text import md_escape, strip_controls
+from sharewizard.core.text import md_escape, strip_controls
 
 MD_DATA_START = "<!-- sharewizard-record-data (the JSON record, for `sharewizard verify`)\n"
 MD_DATA_END = "\n-->\n"

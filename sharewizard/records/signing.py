@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sharewizard.errors import Location, SharewizardError
-from sharewizard.files import make_private_folder
+from sharewizard.core.errors import Location, SharewizardError
+from sharewizard.disk.files import make_private_folder
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -110,8 +110,8 @@ def _write_new(path: Path, data: bytes) -> None:
     Through the records' writer: a temporary file, owner-only whatever the umask, linked into
     place only once complete.
     """
-    from sharewizard.errors import RecordError
-    from sharewizard.files import write_private
+    from sharewizard.core.errors import RecordError
+    from sharewizard.disk.files import write_private
 
     try:
         write_private(path, data.decode("ascii"), done="no key was written")
@@ -120,7 +120,7 @@ def _write_new(path: Path, data: bytes) -> None:
 
 
 def _read_key_file(path: Path) -> bytes:
-    from sharewizard.yamldoc import Limits, read_regular
+    from sharewizard.flowfiles.yamldoc import Limits, read_regular
 
     return read_regular(path, Limits("a key file", 16 * 1024, aliases=False), KeyFileError)
 
@@ -175,7 +175,7 @@ def load_public_key(path: Path) -> TrustedKey:
 
 
 def _signed_bytes(record: Mapping[str, Any]) -> bytes:
-    from sharewizard.records import canonical_json
+    from sharewizard.records.record import canonical_json
 
     return canonical_json(record, (SIGNATURE_FIELD,))
 

@@ -8,12 +8,12 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sharewizard.errors import ExitStatus, Location, RecordError, TamperedRecord
-from sharewizard.signing import TrustedKey
-from sharewizard.text import for_screen_line
+from sharewizard.core.errors import ExitStatus, Location, RecordError, TamperedRecord
+from sharewizard.core.text import for_screen_line
+from sharewizard.records.signing import TrustedKey
 
 if TYPE_CHECKING:
-    from sharewizard.records import Record
+    from sharewizard.records.record import Record
 
 
 class State(Enum):
@@ -72,7 +72,7 @@ def verify_file(
     allow_training: bool = False,
 ) -> Verdict:
     """Check one record file: readable, schema, checksum, signature (with `trusted`), missing."""
-    from sharewizard.records import load_record
+    from sharewizard.records.record import load_record
 
     try:
         record = load_record(path)
@@ -98,9 +98,9 @@ def check_record(
     allow_training: bool = False,
 ) -> Verdict:
     """Check a record already read from `path`: schema, checksum, signature, training, missing."""
-    from sharewizard.records import schema_problems
-    from sharewizard.records import verify as checksum_matches
-    from sharewizard.signing import check
+    from sharewizard.records.record import schema_problems
+    from sharewizard.records.record import verify as checksum_matches
+    from sharewizard.records.signing import check
 
     signature = record.get("signature")
     named = signature.get("key") if isinstance(signature, dict) else None

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sharewizard.answers import AnswersFile, Part, load_answers
-from sharewizard.decide import already_written, decide_file
-from sharewizard.errors import Location, SharewizardError, SignalInterrupt, UsageError
-from sharewizard.files import PendingWrite, name_inside
-from sharewizard.model import Catalogue
-from sharewizard.records import Record, start_record_write
-from sharewizard.text import preview
+from sharewizard.core.errors import Location, SharewizardError, SignalInterrupt, UsageError
+from sharewizard.core.model import Catalogue
+from sharewizard.core.text import preview
+from sharewizard.disk.files import PendingWrite, name_inside
+from sharewizard.flowfiles.answers import AnswersFile, Part, load_answers
+from sharewizard.records.record import Record, start_record_write
+from sharewizard.walk.decide import already_written, decide_file
 
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
 RECORD_SUFFIX = ".record"  # replay's own outputs are *.record.json: never inputs
@@ -269,7 +269,7 @@ def start_one(
         if out_dir is not None or hand_over is not None:
             for index, (_, _, record) in enumerate(found, 1):
                 if sign_with is not None:
-                    from sharewizard.signing import sign
+                    from sharewizard.records.signing import sign
 
                     record = cast(Record, sign(record, sign_with))
                 if hand_over is not None:
@@ -529,7 +529,7 @@ def _process_context() -> Any:
 def _load_key(sign_key: Path | None) -> Any:
     if sign_key is None:
         return None
-    from sharewizard.signing import load_private_key
+    from sharewizard.records.signing import load_private_key
 
     return load_private_key(sign_key)
 
@@ -549,7 +549,7 @@ def _start_worker(catalogue: Catalogue, sign_key: Path | None, parent: int) -> N
     import signal
     import threading
 
-    from sharewizard.files import forget_unfinished
+    from sharewizard.disk.files import forget_unfinished
 
     forget_unfinished()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -562,7 +562,7 @@ def _start_worker(catalogue: Catalogue, sign_key: Path | None, parent: int) -> N
 
 def _end_worker(number: int, _frame: Any) -> None:
     """A worker told to stop: its temporary records go, and it exits (128 + the signal)."""
-    from sharewizard.files import remove_unfinished
+    from sharewizard.disk.files import remove_unfinished
 
     remove_unfinished()
     os._exit(128 + number)

@@ -8,22 +8,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sharewizard import engine
-from sharewizard.answers import AnswersFile, load_answers, resolve_flow
-from sharewizard.errors import AnswersError, Location, SharewizardError, UsageError
-from sharewizard.model import (
+from sharewizard.core import engine
+from sharewizard.core.errors import AnswersError, Location, SharewizardError, UsageError
+from sharewizard.core.model import (
     Answer,
     Catalogue,
     Citation,
+    Decision,
     DecisionTerm,
     Flow,
     Handoff,
     Outcome,
+    Progress,
     Question,
+    Segment,
     Step,
 )
-from sharewizard.text import preview
-from sharewizard.yamldoc import dotted_path
+from sharewizard.core.text import preview
+from sharewizard.flowfiles.answers import AnswersFile, load_answers, resolve_flow
+from sharewizard.flowfiles.yamldoc import dotted_path
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -64,8 +67,9 @@ class Case:
 
 def packaged_cases_dir() -> Path:
     """The case studies shipped in the package, else the source tree's `examples/cases`."""
-    packaged = Path(__file__).parent / "cases"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "examples" / "cases"
+    package = Path(__file__).parent.parent  # sharewizard/
+    packaged = package / "cases"
+    return packaged if packaged.is_dir() else package.parent / "examples" / "cases"
 
 
 def case_files(directory: Path) -> list[Path]:
@@ -435,14 +439,12 @@ def training_decisions(walk: Walk) -> list[Any]:
 
     As in `decide`, every decision of a sitting carries the flows that handed over to it.
     """
-    from sharewizard.session import Decision, Segment
-
     route: list[Segment] = []
     decisions = []
     for leg in walk.legs:
         step = leg.step
         if isinstance(step, Outcome):
-            progress = engine.Progress(dict(leg.answers))
+            progress = Progress(dict(leg.answers))
             decisions.append(Decision(leg.flow, progress, step, {}, tuple(route)))
         elif isinstance(step, Handoff):
             route.append(Segment(leg.flow, dict(leg.answers)))

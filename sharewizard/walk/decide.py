@@ -17,8 +17,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, cast
 
-from sharewizard import drafts
-from sharewizard.errors import (
+from sharewizard.core.errors import (
     AnswersError,
     Interrupted,
     Location,
@@ -26,12 +25,13 @@ from sharewizard.errors import (
     SignalInterrupt,
     UsageError,
 )
-from sharewizard.model import Answer, Catalogue
-from sharewizard.records import Record, Sitting, build_record, utc_timestamp, write_record
-from sharewizard.session import Asker, Decision, Draft, ScriptedAsker, Session, start_session
+from sharewizard.core.model import Answer, Catalogue, Decision, Draft
+from sharewizard.records.record import Record, Sitting, build_record, utc_timestamp, write_record
+from sharewizard.walk import drafts
+from sharewizard.walk.session import Asker, ScriptedAsker, Session, start_session
 
 if TYPE_CHECKING:  # answers files are read and written through YAML, not needed to start asking
-    from sharewizard.answers import AnswersFile, Part
+    from sharewizard.flowfiles.answers import AnswersFile, Part
 
 FORMAT_SUFFIXES = {"json": (".json",), "md": (".md", ".markdown"), "text": (".txt", ".text")}
 
@@ -114,7 +114,7 @@ def check_target(
     can_force: bool = True,
 ) -> None:
     """A file sharewizard may create, or replace with `force` (a regular file only)."""
-    from sharewizard.files import check_target as check_file
+    from sharewizard.disk.files import check_target as check_file
 
     check_file(path, force=force, option=option, done=done, can_force=can_force)
     check_folder(path.parent if str(path.parent) else Path("."), option)
@@ -163,7 +163,7 @@ def _numbered(path: Path, part: int) -> Path:
 
 def record_path(outputs: Outputs, flow_id: str, created_at: str, part: int) -> Path:
     """Where part `part` of a sitting goes: `--out` (numbered after the first) or a new name."""
-    from sharewizard.files import name_inside
+    from sharewizard.disk.files import name_inside
 
     if outputs.out is not None:
         return _numbered(outputs.out, part)
@@ -187,7 +187,7 @@ def answers_text(
     prog: str = "sharewizard",
 ) -> str:
     """A finished decision as an answers file."""
-    from sharewizard.answers import dump_answers
+    from sharewizard.flowfiles.answers import dump_answers
 
     flows = catalogue.flows
     return dump_answers(
@@ -225,12 +225,12 @@ def write_outputs(
     `on_recorded` hears of the record as soon as it is in place, before its answers file is
     written; `done` is what a failure to write the record leaves written.
     """
-    from sharewizard.answers import write_answers
+    from sharewizard.flowfiles.answers import write_answers
 
     if not outputs.write:
         return Written(record)
     if outputs.sign_with is not None:
-        from sharewizard.signing import sign
+        from sharewizard.records.signing import sign
 
         record = cast(Record, sign(record, outputs.sign_with))
     path = record_path(outputs, decision.flow.id, record["created_at"], part)
@@ -377,7 +377,7 @@ def sitting_text(
     catalogue: Catalogue, whole: SittingDraft, *, started_at: str, prog: str = "sharewizard"
 ) -> str:
     """A sitting's draft as an answers file: its decisions in order, the first one's route."""
-    from sharewizard.answers import dump_answers
+    from sharewizard.flowfiles.answers import dump_answers
 
     flows = catalogue.flows
     current = [whole.current] if whole.current is not None else []
@@ -404,7 +404,7 @@ def check_resume(catalogue: Catalogue, resume: AnswersFile) -> None:
     `--answers` and `replay` refuse them too). Decisions already recorded are not asked again,
     so only the existence of their flow matters.
     """
-    from sharewizard.answers import resolve_flow
+    from sharewizard.flowfiles.answers import resolve_flow
 
     parts = resume.parts
     if len(resume.recorded) >= len(parts):
@@ -724,7 +724,7 @@ def decide_file(
 
 
 def _decide_part(catalogue: Catalogue, answers: AnswersFile, part: Part) -> Decision:
-    from sharewizard.answers import resolve_flow
+    from sharewizard.flowfiles.answers import resolve_flow
 
     flow = resolve_flow(catalogue, answers, part)
     prefix = f"{part.where}." if part.where else ""

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sharewizard.errors import AnswersError, Location, SharewizardError, UsageError
-from sharewizard.files import make_private_folder, name_inside, name_problem, write_private
-from sharewizard.text import preview
+from sharewizard.core.errors import AnswersError, Location, SharewizardError, UsageError
+from sharewizard.core.text import preview
+from sharewizard.disk.files import make_private_folder, name_inside, name_problem, write_private
 
 DATA_ENV = "SHAREWIZARD_DATA_DIR"
 SUFFIX = ".answers.yaml"
@@ -84,7 +84,7 @@ def find(draft_id: str, option: str = "ID") -> Path:
 
 def read_draft(path: Path) -> str:
     """The text of a draft: a regular file of at most an answers file's size, never a FIFO."""
-    from sharewizard.yamldoc import ANSWERS_LIMITS, decode_text, read_regular
+    from sharewizard.flowfiles.yamldoc import ANSWERS_LIMITS, decode_text, read_regular
 
     return decode_text(read_regular(path, ANSWERS_LIMITS, UsageError), path, UsageError)
 
@@ -194,7 +194,7 @@ def _mtime(path: Path) -> float:
 
 def list_drafts() -> list[DraftInfo]:
     """Every draft in the data folder, newest first; unreadable ones are listed with the error."""
-    from sharewizard.answers import load_answers
+    from sharewizard.flowfiles.answers import load_answers
 
     folder = drafts_dir()
     if not folder.is_dir():

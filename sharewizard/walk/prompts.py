@@ -1,4 +1,4 @@
-"""The only module that talks to questionary: asks a person at a terminal, in rich or plain mode.
+"""The only module that talks to questionary and prompt_toolkit: asks a person at a terminal.
 
 Rich mode draws menus (questionary); plain mode (`PlainAsker`, for screen readers and `TERM=dumb`)
 prints one line per prompt and reads typed lines. In both, choices are numbered, `?` is help and
@@ -16,11 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from sharewizard import engine
-from sharewizard.errors import AnswersError, SignalInterrupt
-from sharewizard.model import NO, YES, Answer, Catalogue, Flow, Outcome, Question
-from sharewizard.session import GO_BACK, GoBack, ReviewItem
-from sharewizard.text import for_screen, preview, typed_number, undecoded
+from sharewizard.core import engine
+from sharewizard.core.errors import AnswersError, SignalInterrupt
+from sharewizard.core.model import NO, YES, Answer, Catalogue, Flow, Outcome, Question
+from sharewizard.core.text import for_screen, preview, typed_number, undecoded
+from sharewizard.walk.session import GO_BACK, GoBack, ReviewItem
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -251,7 +251,7 @@ class QuestionaryAsker:
                 specials = [r for r in reply if r in (_BACK, _HELP)]
                 reply = specials[0] if specials else tuple(reply)
             if reply == _HELP:
-                from sharewizard.summary import help_panel
+                from sharewizard.walk.summary import help_panel
 
                 self.console.print(help_panel(question, self.catalogue))
                 continue
@@ -408,7 +408,7 @@ class QuestionaryAsker:
         """Say why the answer cannot stand; the question is asked again."""
         from rich.text import Text
 
-        from sharewizard.summary import plain
+        from sharewizard.walk.summary import plain
 
         self.console.print(Text.assemble(("Not accepted: ", "bold yellow"), plain(message)))
 
@@ -440,7 +440,7 @@ class QuestionaryAsker:
         """Show where the answers lead; offer to go back before the record questions."""
         import questionary
 
-        from sharewizard.summary import outcome_panel
+        from sharewizard.walk.summary import outcome_panel
 
         term = self.catalogue.record_form.decisions.get(outcome.decision)
         self.console.print(outcome_panel(outcome, term.label if term else ""))
@@ -581,7 +581,7 @@ class PlainAsker:
 
     def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
         """Ask until the person gives an answer that stands, or goes back."""
-        from sharewizard.summary import help_panel, question_text
+        from sharewizard.walk.summary import help_panel, question_text
 
         self._say("")
         self.console.print(question_text(question), soft_wrap=True)
@@ -666,7 +666,7 @@ class PlainAsker:
 
     def announce(self, flow: Flow, outcome: Outcome) -> GoBack | None:
         """Show where the answers lead; offer to go back before the record questions."""
-        from sharewizard.summary import outcome_panel
+        from sharewizard.walk.summary import outcome_panel
 
         term = self.catalogue.record_form.decisions.get(outcome.decision)
         self._say("")
@@ -685,7 +685,7 @@ class PlainAsker:
 
     def begin(self, flow: Flow) -> None:
         """A header naming the flow and the FAQ question it implements."""
-        from sharewizard.summary import flow_heading
+        from sharewizard.walk.summary import flow_heading
 
         self._say("")
         self.console.print(flow_heading(flow), soft_wrap=True)
@@ -709,3 +709,65 @@ def _match(question: Question, word: str) -> str | None:
     if short is not None and question.choice(short) is not None:
         return short
     return None
+
+
+# --- the trainer's keys -------------------------------------------------------------------------
+
+KeyReader = Callable[[], str]  # one key press: "enter", "ctrl-c", or a lower-case letter or digit
+
+
+def line_reader(stdin: IO[str]) -> KeyReader:
+    """Plain mode: each key is typed as a line (Enter alone is Enter), for screen readers."""
+
+    def read() -> str:
+        line = stdin.readline()
+        if not line:
+            return "ctrl-c"  # end of input: stop, as Ctrl-C does
+        word = line.strip().lower()
+        return word if word else "enter"
+
+    return read
+
+
+def key_reader() -> KeyReader:
+    """Read one key press at a time with prompt_toolkit: enter, a letter or digit, or ctrl-c."""
+    from prompt_toolkit.application import Application
+
+    quiet_closed_terminal()
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.keys import Keys
+    from prompt_toolkit.layout import Layout
+    from prompt_toolkit.layout.containers import Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.Any)
+    def _any(event: Any) -> None:
+        event.app.exit(result=event.data.lower())
+
+    @bindings.add("enter")
+    def _enter(event: Any) -> None:
+        event.app.exit(result="enter")
+
+    @bindings.add("c-c")
+    @bindings.add("c-d")
+    def _stop(event: Any) -> None:
+        event.app.exit(result="ctrl-c")
+
+    def read() -> str:
+        app: Application[str] = Application(
+            layout=Layout(Window(FormattedTextControl(""), height=1)),
+            key_bindings=bindings,
+            erase_when_done=True,
+        )
+        return app.run(set_exception_handler=False)  # never wait for Enter on a dead terminal
+
+    return read
+
+
+def ask_line(message: str) -> str:
+    """One line typed at a prompt_toolkit prompt (Ctrl-C raises KeyboardInterrupt)."""
+    from prompt_toolkit import prompt
+
+    return prompt(message)

@@ -6,10 +6,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sharewizard import engine
-from sharewizard.errors import AnswersError, Interrupted, Location
-from sharewizard.model import Answer, Catalogue, Flow, Handoff, Outcome, Question, Step
-from sharewizard.text import preview
+from sharewizard.core import engine
+from sharewizard.core.errors import AnswersError, Interrupted, Location
+from sharewizard.core.model import (
+    Answer,
+    Catalogue,
+    Decision,
+    Draft,
+    Flow,
+    Handoff,
+    Outcome,
+    Progress,
+    Question,
+    Segment,
+    Step,
+)
+from sharewizard.core.text import preview
 
 
 class GoBack:
@@ -57,40 +69,6 @@ class Asker(Protocol):
         """A flow starts (the first, or one handed over to): say which."""
 
 
-@dataclass(frozen=True)
-class Segment:
-    """A flow walked before a hand-off (the triage), kept in the record for audit."""
-
-    flow: Flow
-    answers: Mapping[str, Answer]
-    queue: tuple[str, ...] = ()  # the flows still to walk when this segment handed over
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A walk stopped part way: enough to resume it, and the shape of an answers file."""
-
-    flow_id: str
-    answers: Mapping[str, Answer]
-    fields: Mapping[str, Answer]
-    route: tuple[tuple[str, Mapping[str, Answer]], ...] = ()
-    queue: tuple[str, ...] = ()
-    last_question: str | None = None
-
-
-@dataclass(frozen=True)
-class Decision:
-    """A finished walk: the flow, its answers, the outcome, the record fields and the audit."""
-
-    flow: Flow
-    progress: engine.Progress
-    outcome: Outcome
-    fields: Mapping[str, Answer]
-    route: tuple[Segment, ...] = ()
-    changes: tuple[str, ...] = ()
-    queue: tuple[str, ...] = ()  # flows chosen in the same sitting, still to walk
-
-
 @dataclass
 class Session:
     """One decision: holds the state so an interrupt can hand it back as a draft."""
@@ -98,7 +76,7 @@ class Session:
     catalogue: Catalogue
     asker: Asker
     flow: Flow
-    progress: engine.Progress = field(default_factory=lambda: engine.Progress({}))
+    progress: Progress = field(default_factory=lambda: Progress({}))
     fields: dict[str, Answer] = field(default_factory=dict)
     route: list[Segment] = field(default_factory=list)
     queue: list[str] = field(default_factory=list)
@@ -203,7 +181,7 @@ class Session:
         self.queue = [*handoff.flow_ids[1:], *self.queue]
         self.flow = self.catalogue.flows[handoff.flow_id]
         kept = self.stash.pop(self.flow.id, {})
-        self.progress = engine.start(self.flow, kept) if kept else engine.Progress({})
+        self.progress = engine.start(self.flow, kept) if kept else Progress({})
         self._saved()
         self.asker.begin(self.flow)
 
@@ -241,7 +219,7 @@ class Session:
         self.stash[self.flow.id] = dict(self.progress.answers)
         segment = self.route.pop()
         self.flow = segment.flow
-        self.progress = engine.Progress(segment.answers)
+        self.progress = Progress(segment.answers)
         self.queue = list(segment.queue)
         return self._last_question()
 
@@ -253,7 +231,7 @@ class Session:
         segment = self.route[index]
         del self.route[index:]
         self.flow = segment.flow
-        self.progress = engine.Progress(segment.answers)
+        self.progress = Progress(segment.answers)
         self.queue = list(segment.queue)
 
     # --- the record form ------------------------------------------------------------------
@@ -362,7 +340,7 @@ class Session:
         items = [
             ReviewItem(q, a, "route", index)
             for index, segment in enumerate(self.route)
-            for q, a in engine.path_answers(segment.flow, engine.Progress(segment.answers))
+            for q, a in engine.path_answers(segment.flow, Progress(segment.answers))
         ]
         items += [ReviewItem(q, a) for q, a in engine.path_answers(self.flow, self.progress)]
         items += [ReviewItem(f, self.fields.get(f.id), "record") for f in self._applicable(outcome)]

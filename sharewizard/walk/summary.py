@@ -14,8 +14,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sharewizard.model import Catalogue, Flow, Outcome, Question
-from sharewizard.text import for_screen
+from sharewizard.core.model import Catalogue, Flow, Outcome, Question
+from sharewizard.core.text import for_screen
 
 #: Colours for decisions; a decision not listed is shown plain. Colour is never the only signal:
 #: every panel states the decision in words.
@@ -165,11 +165,11 @@ def record_summary(
             )
         )
     if record.get("missing"):
-        from sharewizard.render import incomplete_sentence
+        from sharewizard.records.render import incomplete_sentence
 
         parts.append(Text.assemble(("! ", "bold yellow"), plain(incomplete_sentence(record))))
     if record.get("flows") == "custom":
-        from sharewizard.render import FLOWS_WORDS
+        from sharewizard.records.render import FLOWS_WORDS
 
         parts.append(Text.assemble(("! Flows: ", "bold yellow"), plain(FLOWS_WORDS["custom"])))
     parts.append(
