@@ -17,10 +17,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # Benchmark the working tree, not whichever sharewizard happens to be installed.
 sys.path.insert(0, str(ROOT))
 
-from sharewizard import yamldoc  # noqa: E402
-from sharewizard.errors import FlowError  # noqa: E402
-from sharewizard.lint import lint_paths  # noqa: E402
-from sharewizard.loader import _load_catalogue_cached, load_catalogue, read_yaml  # noqa: E402
+from sharewizard.author.lint import lint_paths  # noqa: E402
+from sharewizard.core.errors import FlowError  # noqa: E402
+from sharewizard.flowfiles import yamldoc  # noqa: E402
+from sharewizard.flowfiles.loader import _load_catalogue_cached, load_catalogue, read_yaml  # noqa: E402
 
 CATALOGUE = ROOT / "tests" / "fixtures" / "catalogue"
 LIMIT = 3.0  # the bound: load and lint in at most 3x the time of parsing the YAML

@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sharewizard import records  # noqa: E402
+from sharewizard.records import record as records  # noqa: E402
 from sharewizard.register.rows import Entry, entry_of  # noqa: E402
 from sharewizard.register.store import Register  # noqa: E402
 
@@ -43,9 +43,9 @@ _templates: list[str] = []
 
 def templates() -> list[str]:
     """The record of every recorded answers file, as JSON text."""
-    from sharewizard.answers import load_answers
-    from sharewizard.decide import decide_file
-    from sharewizard.loader import load_catalogue
+    from sharewizard.flowfiles.answers import load_answers
+    from sharewizard.flowfiles.loader import load_catalogue
+    from sharewizard.walk.decide import decide_file
 
     catalogue = load_catalogue(ROOT / "flows")
     found = []

@@ -318,7 +318,7 @@ def main() -> None:
         # or every run would compile our changed modules again while Typer's are ready.
         subprocess.run([py, "-m", "compileall", "-q", str(ROOT / "sharewizard")], check=True)
         sys.path.insert(0, str(ROOT))
-        from sharewizard.loader import load_catalogue
+        from sharewizard.flowfiles.loader import load_catalogue
 
         flow = load_catalogue(ROOT / "flows").flows[FLOW]
         marker = " ".join(flow.questions[flow.start].text.split())[:40]

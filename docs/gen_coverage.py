@@ -25,9 +25,9 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from sharewizard.guidance import normalise  # noqa: E402
-from sharewizard.loader import load_catalogue  # noqa: E402
-from sharewizard.model import Catalogue  # noqa: E402
+from sharewizard.core.model import Catalogue  # noqa: E402
+from sharewizard.flowfiles.guidance import normalise  # noqa: E402
+from sharewizard.flowfiles.loader import load_catalogue  # noqa: E402
 
 GUIDANCE_DIR = Path(os.environ.get("SHAREWIZARD_GUIDANCE") or REPO.parent / "shared" / "guidance")
 FAQ_FILE = GUIDANCE_DIR / "000_ebbe6bb347f5b21a.txt"

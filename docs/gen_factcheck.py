@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pagegen  # noqa: E402
 
-from sharewizard.factcheck import render  # noqa: E402
-from sharewizard.loader import load_catalogue  # noqa: E402
+from sharewizard.author.factcheck import render  # noqa: E402
+from sharewizard.flowfiles.loader import load_catalogue  # noqa: E402
 
 FLOWS_DIR = REPO / "flows"
 OUTPUT = REPO / "docs" / "factcheck"

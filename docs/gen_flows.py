@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pagegen  # noqa: E402
 
-from sharewizard.graph import to_mermaid  # noqa: E402
-from sharewizard.loader import load_catalogue  # noqa: E402
-from sharewizard.model import Catalogue, Flow  # noqa: E402
+from sharewizard.author.graph import to_mermaid  # noqa: E402
+from sharewizard.core.model import Catalogue, Flow  # noqa: E402
+from sharewizard.flowfiles.loader import load_catalogue  # noqa: E402
 
 FLOWS_DIR = REPO / "flows"
 OUTPUT_DIR = REPO / "docs" / "flows"

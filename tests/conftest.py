@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard.loader import load_catalogue
-from sharewizard.model import Catalogue
+from sharewizard.core.model import Catalogue
+from sharewizard.flowfiles.loader import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

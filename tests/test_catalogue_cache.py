@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard import catalogue_cache, loader
-from sharewizard.errors import FlowError
+from sharewizard.core.errors import FlowError
+from sharewizard.flowfiles import catalogue_cache, loader
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue"
 

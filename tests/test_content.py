@@ -20,12 +20,8 @@ from typing import Any
 
 import pytest
 
-from sharewizard import engine
-from sharewizard.answers import load_answers
-from sharewizard.decide import decide_file
-from sharewizard.guidance import normalise
-from sharewizard.loader import load_catalogue, load_flow, read_yaml
-from sharewizard.model import (
+from sharewizard.core import engine
+from sharewizard.core.model import (
     NOT_SURE,
     Catalogue,
     Citation,
@@ -34,6 +30,10 @@ from sharewizard.model import (
     Outcome,
     Question,
 )
+from sharewizard.flowfiles.answers import load_answers
+from sharewizard.flowfiles.guidance import normalise
+from sharewizard.flowfiles.loader import load_catalogue, load_flow, read_yaml
+from sharewizard.walk.decide import decide_file
 
 REPO = Path(__file__).resolve().parents[1]
 FLOWS = REPO / "flows"

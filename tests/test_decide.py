@@ -15,11 +15,11 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from sharewizard import decide as facade
 from sharewizard.cli import main
-from sharewizard.errors import AnswersError, Interrupted, Location, RecordError
-from sharewizard.loader import load_catalogue
-from sharewizard.prompts import QuestionaryAsker
+from sharewizard.core.errors import AnswersError, Interrupted, Location, RecordError
+from sharewizard.flowfiles.loader import load_catalogue
+from sharewizard.walk import decide as facade
+from sharewizard.walk.prompts import QuestionaryAsker
 from tests.sittingkit import DOWN, ENTER, make_catalogue
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -285,7 +285,7 @@ def test_a_full_disk_shows_the_answers_when_not_even_the_draft_can_be_saved(
     def full_disk(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("sharewizard.files.os.fsync", full_disk)
+    monkeypatch.setattr("sharewizard.disk.files.os.fsync", full_disk)
     with pytest.raises(RecordError) as failed:
         _pipe_walk(flows, SHARE_KEYS + ENTER, tmp_path)
     message = str(failed.value)
@@ -302,8 +302,8 @@ def test_when_nothing_is_writable_the_answers_go_to_standard_error(
         _pipe_walk(flows, "1" + ENTER + "\x04", tmp_path)
     assert stopped.value.saved_to is None
     assert "concern: 'yes'" in stopped.value.text
-    from sharewizard.console import Env
-    from sharewizard.exits import exit_status_of
+    from sharewizard.cli.exits import exit_status_of
+    from sharewizard.walk.console import Env
 
     class Stop:
         def __call__(self) -> int:
@@ -365,8 +365,8 @@ def test_note_turns_an_existing_record_into_the_same_case_note(tmp_path, flows, 
 
 def test_scripted_answers_that_contradict_name_the_field_not_the_prompt(flows):
     catalogue = load_catalogue(flows)
-    from sharewizard.answers import parse_answers
-    from sharewizard.loader import parse_yaml
+    from sharewizard.flowfiles.answers import parse_answers
+    from sharewizard.flowfiles.loader import parse_yaml
 
     doc = parse_yaml(
         "flow: mini\nanswers: {concern: 'yes', risky: 'yes'}\nrecord: {family_informed: 'yes'}\n",
@@ -468,7 +468,7 @@ def test_note_refuses_a_record_changed_after_it_was_written(tmp_path, flows, cap
 
 
 def test_changing_the_family_permission_at_review_asks_the_rationale_again(tmp_path, flows, data):
-    from sharewizard.session import ReviewItem
+    from sharewizard.walk.session import ReviewItem
 
     catalogue = load_catalogue(flows)
     outcome = catalogue.flows["mini"].outcomes["no-share"]
@@ -514,7 +514,7 @@ def test_changing_the_family_permission_at_review_asks_the_rationale_again(tmp_p
     seek = replace(outcome, decision="seek-consent")
     flow = catalogue.flows["mini"]
     flow.outcomes["no-share"] = seek
-    from sharewizard.session import Session
+    from sharewizard.walk.session import Session
 
     decision = Session(catalogue, Asker(), flow).run()
     assert decision.fields["family_permission"] == "refused"

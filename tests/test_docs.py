@@ -7,24 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard.cli import app
+from sharewizard.cli import COMMANDS, app
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 
 
-def _commands() -> list[str]:
-    import typer
-
-    group = typer.main.get_command(app)
-    return sorted(group.commands)  # type: ignore[attr-defined]
-
-
-@pytest.mark.parametrize("name", _commands())
+@pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_command_is_in_the_readme_and_has_help(name):
     import typer
 
-    command = typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
+    group = typer.main.get_command(app)
+    command = group.get_command(typer.Context(group), name)  # type: ignore[attr-defined]
     assert f"sharewizard {name}" in README
     assert (command.help or "").strip()
 

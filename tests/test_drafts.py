@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sharewizard import drafts
 from sharewizard.cli import main
+from sharewizard.walk import drafts
 from tests.sittingkit import make_catalogue
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue"
@@ -186,7 +186,7 @@ def test_a_signal_during_a_draft_save_waits_until_the_draft_is_written(tmp_path)
     # a SIGHUP in the middle of the first save left YAML half imported and the answer unsaved
     import signal
 
-    from sharewizard.errors import SignalInterrupt
+    from sharewizard.core.errors import SignalInterrupt
 
     def stop(number, _frame):
         raise SignalInterrupt(number)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from sharewizard import engine
-from sharewizard.errors import AnswersError
-from sharewizard.model import Outcome, Question
+from sharewizard.core import engine
+from sharewizard.core.errors import AnswersError
+from sharewizard.core.model import Outcome, Question
 
 
 def walk(flow, answers):

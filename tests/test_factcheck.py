@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from sharewizard.author.factcheck import render, rows
 from sharewizard.cli import main
-from sharewizard.factcheck import render, rows
-from sharewizard.loader import load_catalogue
+from sharewizard.flowfiles.loader import load_catalogue
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOGUE = REPO / "tests" / "fixtures" / "catalogue"
@@ -54,7 +54,7 @@ def test_every_path_is_a_row_with_its_outcome_and_decision(demo):
 
 
 def test_answers_that_lead_alike_share_a_row():
-    from sharewizard.loader import load_flow
+    from sharewizard.flowfiles.loader import load_flow
 
     flow = load_flow(REPO / "tests" / "fixtures" / "flows" / "uncovered_path.yaml")
     table = rows(flow)
@@ -65,7 +65,7 @@ def test_answers_that_lead_alike_share_a_row():
 
 
 def test_a_hand_off_row_names_the_flow_and_has_no_decision():
-    from sharewizard.loader import load_flow
+    from sharewizard.flowfiles.loader import load_flow
 
     flow = load_flow(LINT_FIXTURES / "handoff_cycle.yaml")
     (first, second) = rows(flow, titles={"handoff-cycle": "Itself"})

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard import files, signing
 from sharewizard.cli import main
-from sharewizard.errors import RecordError
-from sharewizard.files import write_private
+from sharewizard.core.errors import RecordError
+from sharewizard.disk import files
+from sharewizard.disk.files import write_private
+from sharewizard.records import signing
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue"
 GOOD = Path(__file__).parent / "fixtures" / "answers" / "good" / "refer.yaml"
@@ -56,7 +57,7 @@ def test_records_answers_drafts_and_folders_are_owner_only_under_umask_777(
     write_private(tmp_path / "a.answers.yaml", "flow: demo\nanswers: {}\n")
     assert mode(tmp_path / "a.answers.yaml") == 0o600
 
-    from sharewizard.drafts import DraftBox, data_dir, draft_path
+    from sharewizard.walk.drafts import DraftBox, data_dir, draft_path
 
     box = DraftBox(draft_path("demo-1"), str)
     box.save("flow: demo\nanswers: {}\n")

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from sharewizard import graph
-from sharewizard.errors import ExitStatus, UsageError
-from sharewizard.loader import load_catalogue
-from sharewizard.model import HANDOFF_PREFIX, Choice, Flow, Outcome, Question
+from sharewizard.author import graph
+from sharewizard.core.errors import ExitStatus, UsageError
+from sharewizard.core.model import HANDOFF_PREFIX, Choice, Flow, Outcome, Question
+from sharewizard.flowfiles.loader import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

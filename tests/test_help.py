@@ -15,7 +15,7 @@ import typer
 from typer.testing import CliRunner
 
 from sharewizard.cli import app
-from sharewizard.cli_common import HelpCommand
+from sharewizard.cli._typer import HelpCommand
 
 GOLDEN = Path(__file__).parent / "golden" / "help"
 #: What Typer shows for Python types when left to itself; none of it may reach a person.
@@ -26,11 +26,17 @@ def _command_paths() -> list[tuple[str, ...]]:
     """(), ("decide",), ("drafts",), ("drafts", "show"), ...: every command and group."""
     found: list[tuple[str, ...]] = []
 
-    def walk(command: object, path: tuple[str, ...]) -> None:
+    def walk(
+        command: typer.core.TyperCommand | typer.core.TyperGroup, path: tuple[str, ...]
+    ) -> None:
         found.append(path)
-        for name, sub in sorted(getattr(command, "commands", {}).items()):
-            if not getattr(sub, "hidden", False):
-                walk(sub, (*path, name))
+        if not isinstance(command, typer.core.TyperGroup):
+            return
+        context = typer.Context(command)
+        for name in sorted(command.list_commands(context)):  # the root's are built when asked for
+            sub = command.get_command(context, name)
+            if sub is not None and not sub.hidden:
+                walk(sub, (*path, name))  # type: ignore[arg-type]
 
     walk(typer.main.get_command(app), ())
     return found

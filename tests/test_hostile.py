@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard.answers import load_answers
 from sharewizard.cli import main
-from sharewizard.errors import AnswersError, FlowError, RecordError, UsageError
-from sharewizard.files import write_private
-from sharewizard.loader import load_catalogue, read_yaml
-from sharewizard.records import parse_timestamp
+from sharewizard.core.errors import AnswersError, FlowError, RecordError, UsageError
+from sharewizard.disk.files import write_private
+from sharewizard.flowfiles.answers import load_answers
+from sharewizard.flowfiles.loader import load_catalogue, read_yaml
+from sharewizard.records.record import parse_timestamp
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CATALOGUE = FIXTURES / "catalogue"

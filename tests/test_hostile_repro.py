@@ -21,8 +21,8 @@ import pytest
 import yaml
 from hostile.sandbox import Ran, run_child, run_here
 
-from sharewizard import records
-from sharewizard.answers import load_answers
+from sharewizard.flowfiles.answers import load_answers
+from sharewizard.records import record as records
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWERS = ROOT / "tests" / "answers"

@@ -50,10 +50,10 @@ NOT_BEFORE_FIRST_QUESTION = {
     "yaml",
     "jsonschema",
     "rich",
-    "sharewizard.loader",
-    "sharewizard.yamldoc",
-    "sharewizard.answers",
-    "sharewizard.summary",
+    "sharewizard.flowfiles.loader",
+    "sharewizard.flowfiles.yamldoc",
+    "sharewizard.flowfiles.answers",
+    "sharewizard.walk.summary",
 }
 
 
@@ -100,7 +100,25 @@ def test_version_and_list_import_neither_prompts_nor_schemas_nor_pydantic(cache,
 def test_list_of_known_good_flows_reads_neither_flows_nor_yaml_nor_rich(cache, args):
     loaded, code = imported("--flows", str(CATALOGUE), *args, cache=cache, modules=True)
     assert code == 0
-    assert not loaded & {"yaml", "rich", "sharewizard.loader", "sharewizard.model", "pickle"}
+    assert not loaded & {
+        "yaml",
+        "rich",
+        "sharewizard.flowfiles.loader",
+        "sharewizard.core.model",
+        "pickle",
+    }
+
+
+def test_a_command_imports_only_its_own_module_of_the_command_line(cache):
+    loaded, code = imported("--flows", str(CATALOGUE), "list", cache=cache, modules=True)
+    assert code == 0
+    commands = {name for name in loaded if name.startswith("sharewizard.cli.")}
+    assert commands == {
+        "sharewizard.cli._typer",
+        "sharewizard.cli.exits",
+        "sharewizard.cli.flows",  # `list`, from the table of commands
+        "sharewizard.cli.options",
+    }
 
 
 def test_a_changed_flow_is_checked_again(tmp_path, cache):
@@ -184,4 +202,4 @@ def test_decide_of_flows_not_yet_checked_loads_and_checks_them_first(tmp_path):
     loaded = modules_at_first_question(
         tmp_path, tmp_path / "empty-cache", "--flows", str(CATALOGUE), "decide", "demo"
     )
-    assert {"yaml", "jsonschema", "sharewizard.loader"} <= loaded
+    assert {"yaml", "jsonschema", "sharewizard.flowfiles.loader"} <= loaded

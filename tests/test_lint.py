@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from sharewizard.author.lint import RULES, lint_paths
 from sharewizard.cli import main
-from sharewizard.errors import FlowError
-from sharewizard.lint import RULES, lint_paths
+from sharewizard.core.errors import FlowError
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "lint"
@@ -184,7 +184,7 @@ def test_warnings_pass_unless_strict(capsys):
 @pytest.mark.parametrize("fixture", sorted(LOADER_FIXTURES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_flow_the_loader_refuses_has_a_lint_error(fixture, tmp_path):
     """Lint never calls clean a flow that `decide` would refuse to load."""
-    from sharewizard.loader import load_catalogue
+    from sharewizard.flowfiles.loader import load_catalogue
 
     for name in ("sources.yaml", "record.yaml"):
         shutil.copy(REPO / "tests" / "fixtures" / "catalogue" / name, tmp_path / name)
@@ -205,7 +205,7 @@ def test_every_flow_the_loader_refuses_has_a_lint_error(fixture, tmp_path):
 def test_packaged_flows_have_no_lint_errors_and_quotes_check_out():
     import os
 
-    from sharewizard.guidance import GUIDANCE_ENV
+    from sharewizard.flowfiles.guidance import GUIDANCE_ENV
 
     named = os.environ.get(GUIDANCE_ENV)
     guidance = Path(named) if named else SHARED_GUIDANCE
@@ -228,7 +228,7 @@ def test_loader_handles_a_long_chain(tmp_path):
     sys.path.insert(0, str(REPO / "benchmarks"))
     from load_scale import chain
 
-    from sharewizard.loader import load_catalogue
+    from sharewizard.flowfiles.loader import load_catalogue
 
     folder = folder_with(tmp_path, ("chain.yaml", chain(2000).replace("sscp-faq", "guide")))
     assert len(load_catalogue(folder).flows["chain"].questions) == 2000
@@ -236,7 +236,7 @@ def test_loader_handles_a_long_chain(tmp_path):
 
 
 def test_authoring_guide_lists_every_rule_and_the_limits():
-    from sharewizard.lint import LABEL_COLUMNS, QUESTION_COLUMNS
+    from sharewizard.author.lint import LABEL_COLUMNS, QUESTION_COLUMNS
 
     guide = (REPO / "docs" / "authoring.md").read_text()
     for rule in RULES.values():
@@ -258,7 +258,7 @@ def test_sources_and_record_form_problems_are_findings(tmp_path):
 
 
 def test_flows_origin_tells_packaged_from_custom(tmp_path):
-    from sharewizard.loader import flows_origin, load_catalogue
+    from sharewizard.flowfiles.loader import flows_origin, load_catalogue
 
     assert flows_origin(load_catalogue(REPO / "flows")) == "packaged"
     copy = tmp_path / "flows"
@@ -288,8 +288,8 @@ outcomes: []
 
 
 def test_a_fan_out_question_lints_clean_and_each_hand_off_is_a_factcheck_row(tmp_path):
-    from sharewizard.factcheck import rows
-    from sharewizard.loader import load_catalogue
+    from sharewizard.author.factcheck import rows
+    from sharewizard.flowfiles.loader import load_catalogue
 
     clean = (FIXTURES / "clean.yaml").read_text()
     folder = folder_with(
@@ -360,15 +360,15 @@ def test_guidance_folder_from_the_environment(monkeypatch, capsys):
 
 
 def test_quotes_compare_ignoring_typography_and_spacing_only():
-    from sharewizard.guidance import normalise
+    from sharewizard.flowfiles.guidance import normalise
 
     assert normalise("‘a’  —\n“b”\u00a0c‑d") == "'a' - \"b\" c-d"
     assert normalise("Yes, you can.") != normalise("Yes you can.")
 
 
 def test_guidance_folder_order(tmp_path, monkeypatch):
-    from sharewizard.errors import UsageError
-    from sharewizard.guidance import find_guidance
+    from sharewizard.core.errors import UsageError
+    from sharewizard.flowfiles.guidance import find_guidance
 
     named, env = tmp_path / "named", tmp_path / "env"
     named.mkdir()

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard import catalogue_cache
 from sharewizard.cli import main
-from sharewizard.listing import text_table
+from sharewizard.cli.flows import text_table
+from sharewizard.flowfiles import catalogue_cache
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue"
 
@@ -27,7 +27,7 @@ def flows(tmp_path, monkeypatch):
 
 
 def listed(capsys, folder: Path, *more: str) -> str:
-    from sharewizard import loader
+    from sharewizard.flowfiles import loader
 
     loader._load_catalogue_cached.cache_clear()  # as a new process would: only the disk cache
     with pytest.raises(SystemExit) as stopped:
@@ -80,7 +80,7 @@ def test_a_broken_flow_is_never_listed_from_the_cache(flows, capsys):
     listed(capsys, flows)
     demo = flows / "demo.yaml"
     demo.write_text(demo.read_text("utf-8").replace("start:", "strat:"), "utf-8")
-    from sharewizard import loader
+    from sharewizard.flowfiles import loader
 
     loader._load_catalogue_cached.cache_clear()
     with pytest.raises(SystemExit) as stopped:

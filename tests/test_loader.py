@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard.errors import FlowError
-from sharewizard.loader import load_catalogue, load_flow
+from sharewizard.core.errors import FlowError
+from sharewizard.flowfiles.loader import load_catalogue, load_flow
 
 BROKEN = Path(__file__).parent / "fixtures" / "flows"
 
@@ -133,7 +133,7 @@ def test_missing_flows_directory(tmp_path):
 
 
 def test_dates_stay_text_as_typed():
-    from sharewizard.loader import parse_yaml
+    from sharewizard.flowfiles.loader import parse_yaml
 
     doc = parse_yaml("when: 2026-11-23\nanswer: yes\nflag: true\n", Path("a.yaml"))
     assert doc.data == {"when": "2026-11-23", "answer": "yes", "flag": True}
@@ -142,8 +142,8 @@ def test_dates_stay_text_as_typed():
 def test_hand_offs_that_loop_whatever_is_answered_are_refused_at_load(tmp_path):
     import shutil
 
-    from sharewizard.errors import FlowError
-    from sharewizard.loader import load_catalogue
+    from sharewizard.core.errors import FlowError
+    from sharewizard.flowfiles.loader import load_catalogue
 
     for name in ("sources.yaml", "record.yaml"):
         shutil.copy(Path(__file__).parents[1] / "flows" / name, tmp_path / name)

@@ -10,8 +10,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from sharewizard.prompts import PlainAsker, QuestionaryAsker
-from sharewizard.session import GO_BACK
+from sharewizard.walk.prompts import PlainAsker, QuestionaryAsker
+from sharewizard.walk.session import GO_BACK
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTER, DOWN = "\r", "\x1b[B"
@@ -136,7 +136,7 @@ def test_plain_mode_text_is_checked_and_optional_text_may_be_skipped(demo):
 
 
 def test_plain_review_takes_a_number_or_enter(demo):
-    from sharewizard.session import ReviewItem
+    from sharewizard.walk.session import ReviewItem
 
     items = [ReviewItem(demo.flows["demo"].questions["concern"], "yes")]
     asker, shown = plain(demo, "7\n1\n\n")
@@ -162,8 +162,8 @@ def test_decimal_digits_of_any_script_still_pick_a_choice(demo):
 
 @pytest.mark.parametrize("typed", ["\u00b2", "9" * 4301])
 def test_the_review_and_the_draft_chooser_ask_again_for_such_digits(demo, typed):
-    from sharewizard.prompts import choose_draft
-    from sharewizard.session import ReviewItem
+    from sharewizard.walk.prompts import choose_draft
+    from sharewizard.walk.session import ReviewItem
 
     items = [ReviewItem(demo.flows["demo"].questions["concern"], "yes")]
     asker, shown = plain(demo, f"{typed}\n1\n")
@@ -222,7 +222,7 @@ def draw_menu(catalogue, question, *, wrap: bool = True) -> list[str]:
     from prompt_toolkit.layout.mouse_handlers import MouseHandlers
     from prompt_toolkit.layout.screen import Screen, WritePosition
 
-    from sharewizard.prompts import _menu_of
+    from sharewizard.walk.prompts import _menu_of
 
     with create_pipe_input() as pipe:
         asker = QuestionaryAsker(
@@ -264,7 +264,7 @@ def test_every_menu_of_every_flow_shows_each_label_whole_at_80x24(catalogue):
 def test_the_menu_check_sees_a_label_cut_at_the_edge(demo):
     from dataclasses import replace
 
-    from sharewizard.model import Choice
+    from sharewizard.core.model import Choice
 
     label = "A choice label long enough to reach past the right-hand edge of an 80 column screen"
     long = replace(demo.flows["demo"].questions["urgency"], choices=(Choice("long", label),))
@@ -273,7 +273,7 @@ def test_the_menu_check_sees_a_label_cut_at_the_edge(demo):
 
 
 def ask_triage(keys: str):
-    from sharewizard.loader import load_catalogue
+    from sharewizard.flowfiles.loader import load_catalogue
 
     catalogue = load_catalogue(ROOT / "flows")
     question = catalogue.flows["triage"].questions["situation"]

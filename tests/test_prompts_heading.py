@@ -9,8 +9,8 @@ import re
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from sharewizard.model import Faq
-from sharewizard.prompts import QuestionaryAsker
+from sharewizard.core.model import Faq
+from sharewizard.walk.prompts import QuestionaryAsker
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 QUESTION = "When I have a concern, can I share information where I do not have consent to do so?"

@@ -22,10 +22,12 @@ from hostile.inputs import fit, hostile_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sharewizard import engine, records, render
 from sharewizard.cli import main
-from sharewizard.loader import load_catalogue
-from sharewizard.model import HANDOFF_PREFIX, Flow, Handoff
+from sharewizard.core import engine
+from sharewizard.core.model import HANDOFF_PREFIX, Flow, Handoff
+from sharewizard.flowfiles.loader import load_catalogue
+from sharewizard.records import record as records
+from sharewizard.records import render
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOWS = ROOT / "flows"

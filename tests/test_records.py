@@ -5,9 +5,10 @@ import stat
 
 import pytest
 
-from sharewizard import records, render
-from sharewizard.errors import RecordError, TamperedRecord
-from sharewizard.session import ScriptedAsker, start_session
+from sharewizard.core.errors import RecordError, TamperedRecord
+from sharewizard.records import record as records
+from sharewizard.records import render
+from sharewizard.walk.session import ScriptedAsker, start_session
 
 FIELDS = {
     "what": "Attendance and *injury* concerns",

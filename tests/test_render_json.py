@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sharewizard.answers import load_answers
-from sharewizard.decide import decide_file
-from sharewizard.model import Catalogue
-from sharewizard.render import to_json
+from sharewizard.core.model import Catalogue
+from sharewizard.flowfiles.answers import load_answers
+from sharewizard.records.render import to_json
+from sharewizard.walk.decide import decide_file
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWERS_FILES = sorted(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard import records
-from sharewizard.replay import expand_paths, output_name, replay_all
+from sharewizard.records import record as records
+from sharewizard.replay.batch import expand_paths, output_name, replay_all
 
 ANSWERS = Path(__file__).parent / "fixtures" / "answers"
 GOOD = ANSWERS / "good"

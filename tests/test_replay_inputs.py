@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard import replay as replay_module
 from sharewizard.cli import main
+from sharewizard.replay import batch as replay_module
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = ROOT / "tests" / "answers" / "share-without-consent" / "share-and-inform.yaml"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sharewizard.cli import main
-from sharewizard.replay import is_record_name, part_name
+from sharewizard.replay.batch import is_record_name, part_name
 
 ANSWERS = Path(__file__).parent / "answers"
 SITTING = ANSWERS / "share-without-consent" / "sitting-share-tell-how-much.yaml"

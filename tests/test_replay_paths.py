@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard.replay import expand_paths, resolve_all
+from sharewizard.replay.batch import expand_paths, resolve_all
 
 ANSWERS = "flow: refer\nanswers: {}\n"
 

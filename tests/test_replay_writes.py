@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard import files
-from sharewizard.model import Catalogue
-from sharewizard.replay import replay_all, replay_one
+from sharewizard.core.model import Catalogue
+from sharewizard.disk import files
+from sharewizard.replay.batch import replay_all, replay_one
 
 ROOT = Path(__file__).resolve().parents[1]
 STAMP = "2026-11-23T09:00:00Z"
@@ -116,7 +116,7 @@ def test_a_failed_fsync_is_reported_for_its_file(
 def test_an_interrupted_replay_leaves_no_temporary_file(
     catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sharewizard.replay as replay_module
+    import sharewizard.replay.batch as replay_module
 
     real = replay_module.load_answers
     seen: list[Path] = []
@@ -150,7 +150,7 @@ def test_without_an_out_dir_nothing_is_written_and_results_keep_their_order(
 def test_work_is_shared_in_order_in_chunks_that_shrink_towards_the_end(
     count: int, workers: int
 ) -> None:
-    from sharewizard.replay import CHUNK_MAX, _chunks
+    from sharewizard.replay.batch import CHUNK_MAX, _chunks
 
     items = [(Path(f"{n}.yaml"), f"{n}.record.json") for n in range(count)]
     chunks = _chunks(items, workers)

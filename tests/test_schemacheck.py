@@ -11,11 +11,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sharewizard import loader
-from sharewizard.answers import load_answers, parse_answers
-from sharewizard.errors import AnswersError
-from sharewizard.schemacheck import compile_accept
-from sharewizard.yamldoc import parse_yaml
+from sharewizard.core.errors import AnswersError
+from sharewizard.flowfiles import loader
+from sharewizard.flowfiles.answers import load_answers, parse_answers
+from sharewizard.flowfiles.schemacheck import compile_accept
+from sharewizard.flowfiles.yamldoc import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ("answers", "flow", "record", "record-form", "sources")

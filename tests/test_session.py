@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sharewizard.session import GO_BACK, Session
+from sharewizard.walk.session import GO_BACK, Session
 
 
 class Scripted:
@@ -73,9 +73,9 @@ def test_a_hand_off_back_to_a_walked_flow_returns_to_the_answer_that_left_it(cat
 
 
 def test_answers_that_lead_back_to_a_walked_flow_are_an_error_not_a_loop(catalogue, tmp_path):
-    from sharewizard.answers import load_answers
-    from sharewizard.decide import decide_file
-    from sharewizard.errors import AnswersError
+    from sharewizard.core.errors import AnswersError
+    from sharewizard.flowfiles.answers import load_answers
+    from sharewizard.walk.decide import decide_file
 
     path = tmp_path / "loop.yaml"
     path.write_text(

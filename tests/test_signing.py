@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard import records, signing
 from sharewizard.cli import main
+from sharewizard.records import record as records
+from sharewizard.records import signing
 
 RECORD = {
     "schema_version": 2,
@@ -194,10 +195,10 @@ def test_a_key_file_must_be_a_regular_small_file(tmp_path):
 
 
 def test_decide_signs_records_with_the_key_in_its_outputs(tmp_path, capsys):
-    from sharewizard import decide
-    from sharewizard.answers import load_answers
-    from sharewizard.loader import load_catalogue
-    from sharewizard.verify import State, verify_file
+    from sharewizard.flowfiles.answers import load_answers
+    from sharewizard.flowfiles.loader import load_catalogue
+    from sharewizard.records.verify import State, verify_file
+    from sharewizard.walk import decide
 
     fixtures = Path(__file__).parent / "fixtures"
     catalogue = load_catalogue(fixtures / "catalogue")

@@ -15,11 +15,11 @@ import pytest
 import yaml
 from rich.console import Console
 
-from sharewizard import decide as facade
-from sharewizard.answers import load_answers
-from sharewizard.errors import AnswersError, RecordError
-from sharewizard.loader import load_catalogue
-from sharewizard.prompts import PlainAsker
+from sharewizard.core.errors import AnswersError, RecordError
+from sharewizard.flowfiles.answers import load_answers
+from sharewizard.flowfiles.loader import load_catalogue
+from sharewizard.walk import decide as facade
+from sharewizard.walk.prompts import PlainAsker
 from tests.sittingkit import make_catalogue
 
 # Typed lines of a sitting where the triage picks both situations (plain mode). Part one ends
@@ -151,7 +151,7 @@ def test_a_failing_answers_file_says_the_record_exists_and_resuming_adds_no_reco
 ):
     import errno
 
-    from sharewizard import files
+    from sharewizard.disk import files
 
     real_link = os.link
 

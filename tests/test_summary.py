@@ -8,8 +8,8 @@ import re
 import pytest
 from rich.console import Console
 
-from sharewizard import summary
-from sharewizard.console import Env
+from sharewizard.walk import summary
+from sharewizard.walk.console import Env
 
 
 def render(renderable, width: int = 80) -> str:
@@ -169,7 +169,7 @@ def test_plain_mode_is_chosen_by_flag_term_accessible_or_output(
 
 
 def _fake_outcome():
-    from sharewizard.model import Outcome
+    from sharewizard.core.model import Outcome
 
     return Outcome("o", "share", "Share it", "Because.", ("Do it.",), ())
 
@@ -179,7 +179,7 @@ def test_the_summary_says_when_the_flows_are_not_the_packaged_ones():
 
     from rich.console import Console
 
-    from sharewizard.summary import record_summary
+    from sharewizard.walk.summary import record_summary
 
     base = {
         "outcome": {

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from sharewizard import cli_train, train
-from sharewizard.errors import AnswersError, UsageError
-from sharewizard.loader import load_catalogue
-from sharewizard.model import Catalogue, Choice, Condition, Faq, Flow, Outcome, Question, Route
+from sharewizard.core.errors import AnswersError, UsageError
+from sharewizard.core.model import Catalogue, Choice, Condition, Faq, Flow, Outcome, Question, Route
+from sharewizard.flowfiles.loader import load_catalogue
+from sharewizard.train import room as train
+from sharewizard.train import screens, session
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = FIXTURES / "cases"
@@ -78,7 +79,7 @@ def test_the_shipped_cases_load_and_cover_every_faq_question():
 
 
 def test_each_shipped_case_walked_with_its_own_answers_reaches_its_expected_outcomes():
-    from sharewizard.answers import load_answers
+    from sharewizard.flowfiles.answers import load_answers
 
     catalogue = load_catalogue()
     for case in train.load_cases(catalogue, [train.packaged_cases_dir()]):
@@ -299,7 +300,7 @@ def render(screen, width: int = 80) -> str:
 @pytest.mark.parametrize("width", [80, 200])
 def test_question_screen_shows_the_question_why_and_the_keys(width):
     walk = train.start_walk(DEMO, case=demo_case())
-    text = render(cli_train.walk_screen(walk), width)
+    text = render(screens.walk_screen(walk), width)
     assert "Question 1" in text and "Concern?" in text
     assert "Why this question" in text and "“Yes you can.”" in text
     assert "Enter show the case's answer · 1-3 room picks · w what-if · b back · q quit" in text
@@ -309,21 +310,21 @@ def test_question_screen_shows_the_question_why_and_the_keys(width):
 
 def test_what_if_screen_marks_the_pending_answer_and_each_destination():
     walk = train.start_walk(DEMO, case=demo_case()).reveal()
-    text = render(cli_train.walk_screen(walk))
+    text = render(screens.walk_screen(walk))
     assert "what if: where each answer leads" in text
     assert re.search(r"▶ 1 Yes\s+← case → next question: Which kinds\?", text)
     assert re.search(r"  2 No\s+→ Do not share \[Do not share\]", text)
     assert re.search(r"  3 Not sure\s+→ Seek advice \[Seek advice before you act\]", text)
     assert "Enter go on" in text
     room = walk.go_on().reveal().go_on().pick("low").reveal()
-    text = render(cli_train.walk_screen(room))
+    text = render(screens.walk_screen(room))
     assert re.search(r"  1 High ← case → next question: Anything else\?", text)
     assert re.search(r"▶ 2 Low\s+→ next question: Anything else\?", text)
 
 
 def test_end_screen_shows_outcome_differences_teaching_point_and_guidance():
     room = walk_through(train.start_walk(DEMO, case=demo_case()), None, "injury", "low", None)
-    text = render(cli_train.walk_screen(room))
+    text = render(screens.walk_screen(room))
     assert "Outcome  Demo flow" in text and "Decision: Share the information" in text
     assert "Where the room's path differed from the case's" in text
     assert "How urgent?" in text and "Low" in text and "High" in text
@@ -340,7 +341,7 @@ def test_run_training_reads_keys_until_the_end():
         + ["enter", "enter", "enter"]
     )
     out = io.StringIO()
-    done = cli_train.run_training(
+    done = session.run_training(
         Console(file=out, width=80, color_system=None),
         train.start_walk(DEMO, case=demo_case()),
         lambda: next(keys),
@@ -352,7 +353,7 @@ def test_run_training_quits_on_q():
     keys = iter(["enter", "q"])
     out = io.StringIO()
     walk = train.start_walk(DEMO, case=demo_case())
-    assert cli_train.run_training(Console(file=out), walk, lambda: next(keys)) is None
+    assert session.run_training(Console(file=out), walk, lambda: next(keys)) is None
 
 
 def test_an_outcome_flag_is_only_for_outcomes():
@@ -425,8 +426,8 @@ def test_why_this_question_keeps_to_the_screen_and_says_what_it_left_out():
     flow = dataclasses.replace(demo, questions={**demo.questions, "concern": concern})
     catalogue = dataclasses.replace(DEMO, flows={"demo": flow})
     walk = train.start_walk(catalogue, flow_id="demo")
-    everything = render(cli_train.walk_screen(walk))
-    fitted = render(cli_train.walk_screen(walk, fit=(80, 24)))
+    everything = render(screens.walk_screen(walk))
+    fitted = render(screens.walk_screen(walk, fit=(80, 24)))
     assert len(everything.splitlines()) > 24
     assert len(fitted.splitlines()) < 24
     assert "Why this question (+2 more: g shows all)" in fitted
@@ -434,10 +435,10 @@ def test_why_this_question_keeps_to_the_screen_and_says_what_it_left_out():
 
 
 def test_more_than_nine_choices_are_named_by_letters_that_are_not_command_keys():
-    keys = cli_train.choice_keys(13)
+    keys = screens.choice_keys(13)
     assert keys[:9] == [str(n) for n in range(1, 10)]
     assert keys[9:] == ["a", "c", "d", "e"]
-    assert not set(keys) & set(cli_train.COMMAND_KEYS)
+    assert not set(keys) & set(screens.COMMAND_KEYS)
     demo = DEMO.flows["demo"]
     many = tuple(Choice(f"c{n}", f"Choice {n}") for n in range(1, 12))
     routes = (Route("note"),)
@@ -445,11 +446,11 @@ def test_more_than_nine_choices_are_named_by_letters_that_are_not_command_keys()
     flow = dataclasses.replace(demo, start="urgency", questions={**demo.questions, "urgency": big})
     catalogue = dataclasses.replace(DEMO, flows={"demo": flow})
     walk = train.start_walk(catalogue, flow_id="demo")
-    text = render(cli_train.walk_screen(walk))
+    text = render(screens.walk_screen(walk))
     assert "  a Choice 10" in text and "  c Choice 11" in text
     assert "1-9, a, c room picks" in text
-    assert cli_train._move(walk, "c").pending == "c11"
-    assert cli_train._move(walk, "b") is walk  # b is back, never a choice
+    assert session._move(walk, "c").pending == "c11"
+    assert session._move(walk, "b") is walk  # b is back, never a choice
 
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -470,7 +471,7 @@ def test_training_screens_match_the_golden_files(name, answers, width):
         walk = walk.reveal()
     else:
         walk = walk_through(walk, *answers)
-    text = render(cli_train.walk_screen(walk, fit=(width, 24)), width)
+    text = render(screens.walk_screen(walk, fit=(width, 24)), width)
     golden = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(text)
@@ -480,7 +481,7 @@ def test_training_screens_match_the_golden_files(name, answers, width):
 def test_between_two_flows_of_a_sitting_the_screen_shows_the_outcome_and_what_comes_next():
     walk = train.start_walk(fan_out_catalogue(), flow_id="hub")
     walk = walk.pick("a").pick("b").go_on().pick("no").go_on()
-    text = render(cli_train.walk_screen(walk))
+    text = render(screens.walk_screen(walk))
     assert "Outcome  Demo flow" in text and "Decision: Do not share" in text
     assert "Next: Other flow" in text
     assert "Enter go on · b back · q quit" in text
@@ -496,7 +497,7 @@ def test_plain_mode_shows_the_same_words_without_box_lines(boxed):
     keys = iter(["enter", "w", "enter", "enter", "enter", "enter", "2", "enter", "enter"])
     keys = itertools.chain(keys, ["enter"] * 3)
     out = io.StringIO()
-    cli_train.run_training(
+    session.run_training(
         Console(file=out, width=80, color_system=None),
         train.start_walk(DEMO, case=demo_case()),
         lambda: next(keys),

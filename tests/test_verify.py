@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard import records, render, signing
 from sharewizard.cli import main
+from sharewizard.records import record as records
+from sharewizard.records import render, signing
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CATALOGUE = FIXTURES / "catalogue"
@@ -323,9 +324,9 @@ def test_an_ascii_only_terminal_gets_escapes_not_a_crash(made):
 
 def test_a_training_record_is_refused_as_a_real_decision_unless_allowed(tmp_path, capsys):
     from sharewizard.cli import main
-    from sharewizard.loader import load_catalogue
-    from sharewizard.records import build_record, write_record
-    from sharewizard.session import ScriptedAsker, start_session
+    from sharewizard.flowfiles.loader import load_catalogue
+    from sharewizard.records.record import build_record, write_record
+    from sharewizard.walk.session import ScriptedAsker, start_session
 
     catalogue = load_catalogue()
     form = {f.id for f in catalogue.record_form.fields}

@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sharewizard import yamldoc
-from sharewizard.errors import AnswersError, FlowError, SharewizardError
+from sharewizard.core.errors import AnswersError, FlowError, SharewizardError
+from sharewizard.flowfiles import yamldoc
 
 ROOT = Path(__file__).resolve().parents[1]
 YAML_FILES = sorted(

@@ -6,5 +6,5 @@ their checks and the quarantine (`intake`, `store`), the ledger that shows a rem
 the report and its charts (`report`, `render`, `charts`) and the export.
 
 From the rest of sharewizard it takes only record loading and verification, the user's data
-folder, the error classes and safe text; the command line over it is `cli_register`.
+folder, the error classes and safe text; the command line over it is `sharewizard.cli.register`.
 """

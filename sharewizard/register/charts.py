@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 from typing import Any, cast
 
+from sharewizard.core.text import strip_controls
 from sharewizard.register.report import Report
-from sharewizard.text import strip_controls
 
 #: Okabe and Ito's palette, told apart with colour blindness too.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")

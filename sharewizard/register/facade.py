@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sharewizard.errors import Location, UsageError
+from sharewizard.core.errors import Location, UsageError
 from sharewizard.register.database import target_of
 from sharewizard.register.ledger import CheckResult, LedgerEntry
 from sharewizard.register.store import Added, Register
@@ -20,7 +20,7 @@ from sharewizard.register.store import Added, Register
 
 def now() -> str:
     """The time, as records and the ledger write it (UTC, to the second)."""
-    from sharewizard.records import utc_timestamp
+    from sharewizard.records.record import utc_timestamp
 
     return utc_timestamp()
 
@@ -38,8 +38,8 @@ def add_files(
     db: str | None, paths: Sequence[str], stdin: Iterable[str], trust: Sequence[Path] = ()
 ) -> AddOutcome:
     """Verify each record file and add it; quarantine the failures."""
+    from sharewizard.records.signing import load_public_key
     from sharewizard.register.intake import add_paths, record_paths
-    from sharewizard.signing import load_public_key
 
     trusted = [load_public_key(path) for path in trust]
     files, missing = record_paths(paths, stdin)

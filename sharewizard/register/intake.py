@@ -96,9 +96,9 @@ def add_paths(
 
 def _take(path: Path, trusted: Sequence[Any]) -> Entry | Quarantined:
     """The file's register entry, or why it goes to the quarantine."""
-    from sharewizard.errors import RecordError
-    from sharewizard.records import load_record
-    from sharewizard.verify import State, check_record, verify_file
+    from sharewizard.core.errors import RecordError
+    from sharewizard.records.record import load_record
+    from sharewizard.records.verify import State, check_record, verify_file
 
     source = source_name(path)
     try:

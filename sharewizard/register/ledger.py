@@ -235,8 +235,8 @@ def _record_problem(
         return f"its checksum is not the one ledger entry {what.seq} holds."
     if content is None:
         return "its content is missing."
-    from sharewizard.errors import RecordError
-    from sharewizard.records import verify
+    from sharewizard.core.errors import RecordError
+    from sharewizard.records.record import verify
 
     try:
         record = decompress(content)

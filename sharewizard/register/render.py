@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
 
+from sharewizard.core.text import csv_cell, for_screen, strip_controls
 from sharewizard.register.report import Report
 from sharewizard.register.rows import COLUMNS, decompress
-from sharewizard.text import csv_cell, for_screen, strip_controls
 
 REPORT_FORMATS = ("table", "json", "csv", "html")
 EXPORT_FORMATS = ("csv", "jsonl")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sharewizard.errors import RecordError
+from sharewizard.core.errors import RecordError
 
 #: Decisions "for now": each waits for a later decision in the same case. A record's decision is
 #: looked up first, then its record fields (field id, value).

@@ -7,7 +7,7 @@ runs on SQLite and PostgreSQL (`BYTEA` is a blob to both).
 
 from __future__ import annotations
 
-from sharewizard.errors import Location, RegisterError
+from sharewizard.core.errors import Location, RegisterError
 from sharewizard.register.database import Database
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 
-from sharewizard.errors import Location, RegisterError, UsageError
+from sharewizard.core.errors import Location, RegisterError, UsageError
 from sharewizard.register.database import Database, connect
 from sharewizard.register.ledger import LedgerEntry, append, head, lock, new_entry
 from sharewizard.register.rows import COLUMNS, Entry

@@ -120,22 +120,6 @@ def test_usage_error_exit_2():
     assert "No such option: --bogus" in done.stderr
 
 
-@pytest.mark.parametrize(
-    ("args", "word"),
-    [
-        (["list"], "list"),
-        (["--flows", "list", "list", "--json"], "list"),  # a flows folder named like a command
-        (["--flows=x", "--plain", "decide", "demo"], "decide"),
-        (["-h"], None),
-        (["--", "list"], None),
-    ],
-)
-def test_the_command_word_skips_the_root_options(args, word):
-    from sharewizard.cli_common import command_word
-
-    assert command_word(args) == word
-
-
 def test_a_mistyped_command_is_still_matched_against_every_command(capsys):
     code, _, err = run(capsys, "lsit")
     assert code == 2

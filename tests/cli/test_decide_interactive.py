@@ -18,12 +18,13 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from sharewizard import decide, drafts, records
-from sharewizard.answers import load_answers
 from sharewizard.cli import main
-from sharewizard.console import Env
-from sharewizard.errors import Interrupted
-from sharewizard.prompts import QuestionaryAsker
+from sharewizard.core.errors import Interrupted
+from sharewizard.flowfiles.answers import load_answers
+from sharewizard.records import record as records
+from sharewizard.walk import decide, drafts
+from sharewizard.walk.console import Env
+from sharewizard.walk.prompts import QuestionaryAsker
 
 CATALOGUE = Path(__file__).parents[1] / "fixtures" / "catalogue"
 ENTER, DOWN, SPACE, CTRL_C = "\r", "\x1b[B", " ", "\x03"
@@ -71,7 +72,7 @@ def data_folder(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def demo_catalogue():
-    from sharewizard.loader import load_catalogue
+    from sharewizard.flowfiles.loader import load_catalogue
 
     return load_catalogue(CATALOGUE)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pexpect
 
-from sharewizard.answers import load_answers
+from sharewizard.flowfiles.answers import load_answers
 
 CATALOGUE = Path(__file__).parents[1] / "fixtures" / "catalogue"
 ESC = "\x1b"

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard import records, render
 from sharewizard.cli import main
+from sharewizard.records import record as records
+from sharewizard.records import render
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -532,7 +533,7 @@ def test_consent_after_sharing_without_consent_is_refused_in_the_shipped_flows(t
 
 
 def test_jobs_1_and_jobs_2_give_the_same_report_and_the_same_signed_records(tmp_path, capsys):
-    from sharewizard import signing
+    from sharewizard.records import signing
 
     private, public = signing.new_key_pair(tmp_path / "keys")
     runs = {}
@@ -560,7 +561,7 @@ def test_jobs_1_and_jobs_2_give_the_same_report_and_the_same_signed_records(tmp_
 def test_an_interrupted_replay_says_its_records_are_whole_and_how_to_redo_them(
     capsys, tmp_path, monkeypatch
 ):
-    from sharewizard import replay
+    from sharewizard.replay import batch as replay
 
     real = replay.replay_all
 
@@ -580,7 +581,7 @@ def test_an_interrupted_replay_says_its_records_are_whole_and_how_to_redo_them(
 
 
 def test_an_interrupted_replay_without_out_dir_wrote_nothing(capsys, monkeypatch):
-    from sharewizard import replay
+    from sharewizard.replay import batch as replay
 
     def interrupted(*_args, **_options):
         raise KeyboardInterrupt

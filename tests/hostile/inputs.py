@@ -16,10 +16,10 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from sharewizard import engine
-from sharewizard.errors import AnswersError
-from sharewizard.loader import load_catalogue
-from sharewizard.model import Handoff, Outcome, Question
+from sharewizard.core import engine
+from sharewizard.core.errors import AnswersError
+from sharewizard.core.model import Handoff, Outcome, Question
+from sharewizard.flowfiles.loader import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOWS = ROOT / "flows"

@@ -31,11 +31,11 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, settings
 
-from sharewizard import records
-from sharewizard.answers import load_answers
 from sharewizard.cli import main
-from sharewizard.drafts import SUFFIX as DRAFT_SUFFIX
-from sharewizard.errors import AnswersError
+from sharewizard.core.errors import AnswersError
+from sharewizard.flowfiles.answers import load_answers
+from sharewizard.records import record as records
+from sharewizard.walk.drafts import SUFFIX as DRAFT_SUFFIX
 
 #: The exit statuses the README documents for anything a user can type or a file can hold.
 ALLOWED_EXITS = {0, 1, 2, 130}

@@ -26,7 +26,7 @@ from hostile.inputs import (
     structural,
 )
 from hostile.sandbox import Sandbox, hostile_settings
-from sharewizard.drafts import SUFFIX
+from sharewizard.walk.drafts import SUFFIX
 
 pytestmark = pytest.mark.hostile
 

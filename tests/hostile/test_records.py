@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 
 from hostile.inputs import JUNK_VALUES, ROOT, STAMP, hostile_text
 from hostile.sandbox import Sandbox, hostile_settings, scratch
-from sharewizard import records, render, signing
 from sharewizard.cli import main
+from sharewizard.records import record as records
+from sharewizard.records import render, signing
 
 pytestmark = pytest.mark.hostile
 

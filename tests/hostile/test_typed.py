@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from hostile.inputs import typed_streams
 from hostile.sandbox import Sandbox, hostile_settings
-from sharewizard.drafts import SUFFIX
+from sharewizard.walk.drafts import SUFFIX
 
 pytestmark = pytest.mark.hostile
 

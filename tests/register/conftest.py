@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 import pytest
 
-from sharewizard import records
-from sharewizard.replay import replay_all
+from sharewizard.records import record as records
+from sharewizard.replay.batch import replay_all
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES = os.environ.get("SHAREWIZARD_TEST_POSTGRES", "")

@@ -99,7 +99,7 @@ def test_a_tampered_record_goes_to_the_quarantine_with_its_reason(
 def test_unreadable_unsigned_and_clashing_records_are_quarantined(
     capsys, target, tmp_path, base_records, record_files
 ):
-    from sharewizard.signing import new_key_pair
+    from sharewizard.records.signing import new_key_pair
 
     junk = tmp_path / "in" / "notes.json"
     junk.parent.mkdir()

@@ -1,0 +1,1 @@
+"""Tools for flow authors: lint, factcheck tables and graphs of flows."""

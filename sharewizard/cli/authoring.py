@@ -1,0 +1,161 @@
+"""The authoring commands, `lint`, `factcheck` and `schema`: parse, call the library, render."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sharewizard.cli._typer import HelpCommand, command_app
+from sharewizard.cli.options import command, env_of, settings_of
+from sharewizard.core.errors import ExitStatus, Location, UsageError
+from sharewizard.core.text import json_for_screen, preview
+
+
+class FactcheckFormat(str, Enum):
+    """Fact-check table formats."""
+
+    md = "md"
+    csv = "csv"
+    html = "html"
+
+
+app = command_app()
+
+
+class SchemaName(str, Enum):
+    """Published schemas."""
+
+    flow = "flow"
+    record = "record"
+    answers = "answers"
+
+
+@app.command(cls=HelpCommand)
+@command
+def schema(
+    ctx: typer.Context,
+    name: Annotated[SchemaName, typer.Argument(help="flow, record or answers.")],
+) -> int:
+    """Print the JSON Schema of a flow file, a decision record or an answers file.
+
+    Example: sharewizard schema answers
+    """
+    from sharewizard.flowfiles.loader import schema as published
+
+    typer.echo(json.dumps(published(name.value), indent=2, ensure_ascii=False))
+    return 0
+
+
+@app.command("lint", cls=HelpCommand)
+@command
+def lint(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="PATH",
+            help="Flow files or folders of flows (default: the flows in use, see --flows).",
+            show_default=False,
+        ),
+    ] = None,
+    guidance: Annotated[
+        Path | None,
+        typer.Option(
+            "--guidance",
+            metavar="DIR",
+            help="Check every quote against the source texts in DIR "
+            "(default: $SHAREWIZARD_GUIDANCE, else ../shared/guidance beside the repository).",
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for editors and CI.")] = False,
+) -> int:
+    """Check flows for authoring mistakes: exit 0 clean, 1 findings, 2 unreadable input.
+
+    Example: sharewizard lint --strict --guidance ../shared/guidance flows/
+    """
+    from sharewizard.author.lint import lint_paths
+    from sharewizard.core.text import for_screen
+    from sharewizard.flowfiles.flowsdir import default_flows_dir
+    from sharewizard.flowfiles.guidance import find_guidance
+
+    env = env_of(ctx)
+    folder = find_guidance(guidance)
+    result = lint_paths(paths or [settings_of(ctx).flows or default_flows_dir()], folder)
+    if as_json:
+        report = {
+            "files": result.files,
+            "guidance": str(folder) if folder else None,
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "findings": [f.to_json() for f in result.findings],
+        }
+        env.stdout.write(json_for_screen(report) + "\n")
+    else:
+        for finding in result.findings:
+            env.stdout.write(for_screen(str(finding)) + "\n")
+        env.stdout.write(_summary(result.errors, result.warnings, result.files) + "\n")
+        if folder is None:
+            env.stderr.write(
+                "Quotes were not checked: no guidance folder (pass --guidance DIR or set "
+                "SHAREWIZARD_GUIDANCE).\n"
+            )
+    return ExitStatus.CHECK_FAILED if result.failed(strict) else ExitStatus.OK
+
+
+def _summary(errors: int, warnings: int, files: int) -> str:
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    if not errors and not warnings:
+        return f"No problems found in {count(files, 'flow file')}."
+    return f"{count(errors, 'error')}, {count(warnings, 'warning')} in {count(files, 'flow file')}."
+
+
+@app.command("factcheck", cls=HelpCommand)
+@command
+def factcheck(
+    ctx: typer.Context,
+    flow: Annotated[
+        str,
+        typer.Argument(metavar="FLOW", help="A flow id (see `sharewizard list`) or a flow file."),
+    ],
+    fmt: Annotated[
+        FactcheckFormat,
+        typer.Option("--format", "-f", help="Table format: md (Markdown), csv or html."),
+    ] = FactcheckFormat.md,
+) -> int:
+    """Print every path through a flow as one row, to review and sign off without YAML.
+
+    Example: sharewizard factcheck how-much --format html > how-much.html
+    """
+    from sharewizard.author.factcheck import render
+    from sharewizard.flowfiles.loader import (
+        RECORD_FORM_FILE,
+        load_catalogue,
+        load_flow,
+        load_record_form,
+    )
+
+    as_file = Path(flow)
+    if as_file.suffix in (".yaml", ".yml") and as_file.is_file():
+        chosen = load_flow(as_file)  # on its own: its neighbours may be drafts
+        form = as_file.parent / RECORD_FORM_FILE
+        decisions = load_record_form(form).decisions if form.is_file() else {}
+        titles: dict[str, str] = {}
+    else:
+        catalogue = load_catalogue(settings_of(ctx).flows)
+        if flow not in catalogue.flows:
+            raise UsageError(
+                f"no flow {preview(flow)}.",
+                Location(field="FLOW"),
+                f"Flows: {', '.join(sorted(catalogue.flows))}.",
+            )
+        chosen, decisions = catalogue.flows[flow], catalogue.record_form.decisions
+        titles = {fid: f.title for fid, f in catalogue.flows.items()}
+    env_of(ctx).stdout.write(render(chosen, fmt.value, decisions, titles))
+    return ExitStatus.OK

@@ -1,0 +1,158 @@
+"""The record commands: `note` (a case note from a record), `verify` and `keys new`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sharewizard.cli._typer import HelpCommand, command_app, group_app
+from sharewizard.cli.options import ForceOption, JsonOption, command, env_of
+from sharewizard.walk.console import Env
+
+app = command_app()
+keys_app = group_app(
+    "Organisation signing keys (Ed25519) for signed records.\n\n"
+    "Example: sharewizard keys new ~/.sharewizard-keys",
+    no_args_is_help=True,
+)
+app.add_typer(keys_app, name="keys")
+
+
+def _say(env: Env, line: str) -> None:
+    """One line on standard output, escaped where its encoding cannot show a character."""
+    encoding = getattr(env.stdout, "encoding", None) or "utf-8"
+    try:
+        shown = line.encode(encoding, errors="backslashreplace").decode(encoding)
+    except LookupError:  # an encoding Python does not know: ASCII is safe everywhere
+        shown = line.encode("ascii", errors="backslashreplace").decode("ascii")
+    env.out().print(shown, markup=False, soft_wrap=True, highlight=False)
+
+
+@app.command(cls=HelpCommand)
+@command
+def note(
+    ctx: typer.Context,
+    record: Annotated[Path, typer.Argument(metavar="RECORD", help="A JSON or Markdown record.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", metavar="PATH", help="Write the note to PATH.")
+    ] = None,
+    force: ForceOption = False,
+) -> int:
+    """Turn a record into a plain-text case note for your agency's own recording system.
+
+    Example: sharewizard note decision.json > note.txt
+    """
+    from sharewizard.core.errors import Location, TamperedRecord
+    from sharewizard.core.text import for_screen
+    from sharewizard.disk.files import write_private
+    from sharewizard.records.record import load_valid_record, verify
+    from sharewizard.records.render import to_text
+
+    loaded = load_valid_record(record)
+    if not verify(loaded):
+        raise TamperedRecord(
+            "the checksum does not match: the record was changed after it was written, so no "
+            "case note was made from it.",
+            Location(record),
+            "Check it with `verify`, and make the note from the original.",
+        )
+    text = to_text(loaded)
+    if out is None:
+        typer.echo(for_screen(text), nl=False)  # bidi overrides shown, as in every summary
+    else:
+        write_private(out, text, force=force)
+        env_of(ctx).err().print(f"Case note written to {out}", markup=False, soft_wrap=True)
+    return 0
+
+
+@app.command("verify", cls=HelpCommand)
+@command
+def verify(
+    ctx: typer.Context,
+    records: Annotated[
+        list[Path], typer.Argument(metavar="RECORD...", help="Decision records (.json or .md).")
+    ],
+    as_json: JsonOption = False,
+    allow_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--allow-incomplete",
+            help="Pass records that leave out fields the guidance asks for (still reported).",
+        ),
+    ] = False,
+    allow_training: Annotated[
+        bool,
+        typer.Option(
+            "--allow-training",
+            help="Pass records made in training (`train --record`), which are not real decisions.",
+        ),
+    ] = False,
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--trust",
+            metavar="PUBKEY",
+            help="A public key (.pub from `keys new`) whose signatures are trusted; repeat for "
+            "several. With it, unsigned records and records signed by other keys fail.",
+        ),
+    ] = None,
+) -> int:
+    """Check records: schema, checksum, completeness and (with --trust) signature.
+
+    One line per file: OK, TRAINING, INCOMPLETE, UNSIGNED, WRONG KEY, INVALID, TAMPERED or
+    UNREADABLE.
+    Exit 0 if all are OK, 2 if any file cannot be read as a record, else 1.
+
+    Example: sharewizard verify --trust org.pub records/*.json
+    """
+    from sharewizard.records.signing import load_public_key
+    from sharewizard.records.verify import (
+        exit_status,
+        report_json,
+        report_line,
+        summary_line,
+        verify_files,
+    )
+
+    env = env_of(ctx)
+    trusted = [load_public_key(path) for path in trust or ()]
+    verdicts = verify_files(
+        records,
+        trusted=trusted,
+        allow_incomplete=allow_incomplete,
+        allow_training=allow_training,
+    )
+    if as_json:
+        env.stdout.write(json.dumps(report_json(verdicts), indent=2) + "\n")
+    else:
+        for verdict in verdicts:
+            _say(env, report_line(verdict))
+        if len(verdicts) > 1:
+            _say(env, summary_line(verdicts))
+    return exit_status(verdicts)
+
+
+@keys_app.command("new", cls=HelpCommand)
+@command
+def keys_new(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the key pair.")],
+) -> int:
+    """Write a new signing key pair into DIR: the private key (mode 600) and the public key.
+
+    Keep the private key where only the people and machines that sign records can read it;
+    give the public key to whoever checks records. Existing keys are never replaced.
+
+    Example: sharewizard keys new ~/.sharewizard-keys
+    """
+    from sharewizard.records.signing import load_public_key, new_key_pair
+
+    private_path, public_path = new_key_pair(directory)
+    env = env_of(ctx)
+    _say(env, f"Private key (keep it secret; sign with --sign-key): {private_path}")
+    _say(env, f"Public key (give it to checkers; verify --trust): {public_path}")
+    _say(env, f"Fingerprint: {load_public_key(public_path).fingerprint}")
+    return 0

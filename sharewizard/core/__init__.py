@@ -1,0 +1,4 @@
+"""The pure core: frozen model types (the walk's too), the engine, errors and text helpers.
+
+No I/O, no clock, no terminal; imports nothing else of sharewizard.
+"""

@@ -1,0 +1,290 @@
+"""Decision records as text: JSON, Markdown for people and printers, a plain case note.
+
+Pure functions of a record. The Markdown and the case note take every user-typed string through
+an escaper, and both print the record's fields generically, in the order of the record form, so
+a field added to `flows/record.yaml` appears everywhere without a change here.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterable, Mapping
+from json.encoder import encode_basestring as _encode_text
+from typing import Any
+
+from sharewizard.core.text import md_escape, strip_controls
+
+MD_DATA_START = "<!-- sharewizard-record-data (the JSON record, for `sharewizard verify`)\n"
+MD_DATA_END = "\n-->\n"
+MD_WIDTH = 100  # no line of a Markdown record is longer: it must read well with `cat`
+TEXT_WIDTH = 80  # a case note pasted into a case management system
+_CONTINUED = "\\"  # ends a wrapped line of embedded JSON (no pretty JSON line ends with it)
+FLOWS_WORDS = {
+    "packaged": "packaged (the flows shipped with sharewizard)",
+    "custom": "custom (flows from --flows, not the ones shipped with sharewizard)",
+}
+# A training record says so at its top, in every format (the JSON carries `training: true`).
+TRAINING_HEADING = "Training record: not a real decision."
+TRAINING_WORDS = "Made in practice with `sharewizard train`; do not file it as a decision."
+
+
+def to_json(record: Mapping[str, Any]) -> str:
+    """Stable JSON: sorted keys, two-space indent, UTF-8 kept readable.
+
+    The text of `json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True)`, written by a
+    small encoder: with an indent, `json` falls back to its pure-Python encoder, which took
+    longer than everything else replay does to a record but the disk write.
+    """
+    out: list[str] = []
+    try:
+        _indented(record, "\n", out)
+    except _NotPlain:
+        return json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    out.append("\n")
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    """A value `_indented` leaves to `json` (a float, a key that is not text, another type)."""
+
+
+def _indented(value: Any, newline: str, out: list[str]) -> None:
+    """Append `value` as indented JSON; `newline` is a line break plus the current indent."""
+    if isinstance(value, str):
+        out.append(_encode_text(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):  # true and false are handled above
+        out.append(int.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key in sorted(value):
+            if not isinstance(key, str):
+                raise _NotPlain
+            out.append(separator)
+            out.append(_encode_text(key))
+            out.append(": ")
+            _indented(value[key], inner, out)
+            separator = "," + inner
+        out.append(newline + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _indented(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "]")
+    else:
+        raise _NotPlain
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+
+def _wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """Wrap each paragraph of `text`, keeping its line breaks, prefixing lines."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        wrapped = textwrap.wrap(
+            paragraph,
+            width=width,
+            initial_indent=first if not lines else rest,
+            subsequent_indent=rest,
+            break_long_words=True,
+            break_on_hyphens=False,
+        )
+        lines += wrapped or [(first if not lines else rest).rstrip()]
+    return lines
+
+
+def _md_item(label: str, value: Any) -> list[str]:
+    shown = "—" if value in (None, "") else md_escape(str(value))
+    return _wrap(f"**{label}:** {shown}", MD_WIDTH, "- ", "  ")
+
+
+def _md_para(text: str, prefix: str = "") -> list[str]:
+    return _wrap(md_escape(text), MD_WIDTH, prefix, prefix)
+
+
+def _embed(record: Mapping[str, Any]) -> str:
+    """The JSON record inside an HTML comment: ASCII only, no `>`, no line over MD_WIDTH."""
+    data = json.dumps(record, indent=1, ensure_ascii=True, sort_keys=True).replace(">", "\\u003e")
+    out: list[str] = []
+    for line in data.split("\n"):
+        while len(line) > MD_WIDTH - 1:
+            out.append(line[: MD_WIDTH - 1] + _CONTINUED)
+            line = line[MD_WIDTH - 1 :]
+        out.append(line)
+    return "\n".join(out)
+
+
+def data_comment(record: Mapping[str, Any]) -> str:
+    """The end of a Markdown record: its JSON form in an HTML comment (see `_embed`)."""
+    return MD_DATA_START + _embed(record) + MD_DATA_END
+
+
+def embedded_json(text: str) -> str | None:
+    """The JSON a Markdown record carries (see `_embed`), or None if there is none.
+
+    The text is taken as the record's whole file: it must end with the comment.
+    """
+    start = text.find(MD_DATA_START)
+    if start < 0 or not text.endswith(MD_DATA_END):
+        return None
+    body = text[start + len(MD_DATA_START) : -len(MD_DATA_END)]
+    return body.replace(_CONTINUED + "\n", "")
+
+
+def markdown_body(record: Mapping[str, Any]) -> str:
+    """The readable part of a Markdown record (what `verify` checks was not edited)."""
+    outcome = record["outcome"]
+    out = ["# Information sharing decision record", ""]
+    if record.get("training") is True:
+        out += [*_wrap(f"**{TRAINING_HEADING}** {TRAINING_WORDS}", MD_WIDTH), ""]
+    out += _md_para(record["disclaimer"], "> ")
+    out += ["", *_md_item("Record", record["record_id"])]
+    out += _md_item("Created (UTC)", record["created_at"])
+    for row in _fields(record, "case"):
+        out += _md_item(row["label"], row["text"])
+    flow = record["flow"]
+    out += _md_item("Flow", f"{flow['title']} ({flow['id']}, version {flow['version']})")
+    out += _md_item("Flows", FLOWS_WORDS.get(record["flows"], record["flows"]))
+    if len(record["sitting"]["flows"]) > 1:
+        sitting = record["sitting"]
+        out += _md_item(
+            "Sitting",
+            f"{sitting['id']}: decision {sitting['part']} of {len(sitting['flows'])} "
+            f"({', '.join(sitting['flows'])})",
+        )
+    out += _md_item("Tool", f"{record['tool']['name']} {record['tool']['version']}")
+    if record["missing"]:
+        out += ["", *_md_para(incomplete_sentence(record), "> ")]
+    out += ["", *_wrap(f"## Decision: {md_escape(outcome['decision_label'])}", MD_WIDTH), ""]
+    out += _md_item("Outcome", outcome["title"])
+    out += ["", *_md_para(outcome["summary"]), "", "### Actions", ""]
+    for action in outcome["actions"]:
+        out += _wrap(md_escape(action), MD_WIDTH, "- ", "  ")
+    out += ["", "## What was or was not shared", ""]
+    for row in _fields(record, "sharing"):
+        out += _md_item(row["label"], row["text"])
+    out += ["", "## Questions and answers", ""]
+    rows = [a for segment in record["route"] for a in segment["answers"]] + record["answers"]
+    for number, answer in enumerate(rows, 1):
+        line = f"{md_escape(answer['text'])} — **{md_escape(answer['answer_label'])}**"
+        out += _wrap(line, MD_WIDTH, f"{number}. ", "   ")
+    if record["changes"]:
+        out += ["", "### Answers changed during the session", ""]
+        for change in record["changes"]:
+            out += _wrap(md_escape(change), MD_WIDTH, "- ", "  ")
+    out += ["", "## Guidance cited", ""]
+    for c in outcome["citations"]:
+        out += _md_para(c["quote"], "> ")
+        source = f"— {c['title']}, {c['publisher']} ({c['edition']}), {c['section']}. {c['url']}"
+        out += [">", *_md_para(source, "> "), ""]
+    out += ["## Integrity", ""]
+    out += _wrap(
+        f"Checksum of the JSON form: `{record['checksum']}` (check it with `sharewizard verify` "
+        "on this file).",
+        MD_WIDTH,
+    )
+    return "\n".join(out) + "\n\n"
+
+
+def to_markdown(record: Mapping[str, Any]) -> str:
+    """The record for people and printers; the JSON form rides along in a trailing comment."""
+    return markdown_body(record) + data_comment(record)
+
+
+# --- a plain-text case note ----------------------------------------------------------------
+
+
+def _note_lines(text: str, first: str = "", rest: str = "") -> list[str]:
+    """Lines of the case note: every piece of it comes from the record, so controls go first."""
+    return _wrap(strip_controls(text), TEXT_WIDTH, first, rest)
+
+
+def _note_item(label: str, value: Any) -> list[str]:
+    shown = "-" if value in (None, "") else str(value)
+    return _note_lines(f"{label}: {shown}", "", "    ")
+
+
+def to_text(record: Mapping[str, Any]) -> str:
+    """A plain-text case note for an agency's own recording system: no markup, 80 columns.
+
+    FAQ 3: "Information sharing, and actions from it, must be recorded on your own agency or
+    organisation's recording system." A training record says so first, so that it is never
+    filed as a real decision.
+    """
+    outcome = record["outcome"]
+    out = []
+    if record.get("training") is True:
+        out += [*_note_lines(f"{TRAINING_HEADING.upper()} {TRAINING_WORDS}"), ""]
+    out += ["INFORMATION SHARING DECISION", ""]
+    out += _note_item("Date (UTC)", record["created_at"])
+    for row in _fields(record, "case"):
+        out += _note_item(row["label"], row["text"])
+    out += _note_item("Decision", outcome["decision_label"])
+    out += _note_item("Outcome", outcome["title"])
+    out += _note_item(
+        "Question", f"{record['flow']['title']} (version {record['flow']['version']})"
+    )
+    out += _note_item("Flows", FLOWS_WORDS.get(record["flows"], record["flows"]))
+    out += _note_item("Record id", record["record_id"])
+    if record["missing"]:
+        out += ["", *_note_lines(incomplete_sentence(record))]
+    out += ["", "WHAT WAS OR WAS NOT SHARED"]
+    for row in _fields(record, "sharing"):
+        out += _note_item(row["label"], row["text"])
+    out += ["", "WHY (what the guidance says)"]
+    out += _note_lines(outcome["summary"])
+    out += ["", "ACTIONS"]
+    for action in outcome["actions"]:
+        out += _note_lines(action, "- ", "  ")
+    if record["changes"]:
+        out += ["", "ANSWERS CHANGED BEFORE RECORDING"]
+        for change in record["changes"]:
+            out += _note_lines(change, "- ", "  ")
+    out += ["", "GUIDANCE"]
+    for c in outcome["citations"]:
+        out += _note_lines(f'{c["title"]}, {c["section"]}: "{c["quote"]}"', "- ", "  ")
+    out += ["", *_note_lines(f"Checksum: {record['checksum']}")]
+    return "\n".join(out) + "\n"
+
+
+# --- shared --------------------------------------------------------------------------------
+
+
+def _fields(record: Mapping[str, Any], group: str) -> Iterable[Mapping[str, Any]]:
+    return [row for row in record["fields"] if row["group"] == group]
+
+
+def incomplete_sentence(record: Mapping[str, Any]) -> str:
+    """Says a record leaves required fields empty, naming them."""
+    labels = {row["id"]: row["label"] for row in record["fields"]}
+    missing = ", ".join(labels.get(m, m) for m in record["missing"])
+    return (
+        "Incomplete record: the guidance asks for every decision to be recorded with its "
+        f"rationale; missing here: {missing}."
+    )
+
+
+def render(record: Mapping[str, Any], fmt: str) -> str:
+    """The record in the chosen format: json, md or text."""
+    if fmt == "md":
+        return to_markdown(record)
+    if fmt == "text":
+        return to_text(record)
+    return to_json(record)

@@ -1,0 +1,1 @@
+"""Bulk replay: many answers files into records, in parallel, with expectations checked."""

@@ -1,0 +1,221 @@
+"""Drafts: walks stopped part way, kept in the user's data folder until their record is written.
+
+A draft is an answers file (the same format `--answers` and `replay` read), saved after every
+answer, owner-only, in `<user data folder>/sharewizard/drafts/`: never in the current folder and
+never hidden in HOME. `SHAREWIZARD_DATA_DIR` moves the data folder (tests and locked-down machines).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sharewizard.core.errors import AnswersError, Location, SharewizardError, UsageError
+from sharewizard.core.text import preview
+from sharewizard.disk.files import make_private_folder, name_inside, name_problem, write_private
+
+DATA_ENV = "SHAREWIZARD_DATA_DIR"
+SUFFIX = ".answers.yaml"
+
+
+def data_dir() -> Path:
+    """The user's data folder for sharewizard (platformdirs), or `$SHAREWIZARD_DATA_DIR`."""
+    if os.environ.get(DATA_ENV):
+        return Path(os.environ[DATA_ENV])
+    import platformdirs
+
+    return platformdirs.user_data_path("sharewizard", appauthor=False)
+
+
+def drafts_dir() -> Path:
+    """Where drafts are kept."""
+    return data_dir() / "drafts"
+
+
+def new_draft_id(flow_id: str, now: str) -> str:
+    """`share-without-consent-20261123T143000Z-1a2b`: readable, sortable, unique.
+
+    `now` is sharewizard's own clock (never a time read from a file), kept to its letters and
+    digits; `draft_path` checks the whole id again.
+    """
+    stamp = "".join(c for c in now if c.isascii() and c.isalnum())[:16]
+    return f"{flow_id}-{stamp}-{secrets.token_hex(2)}"
+
+
+def draft_path(draft_id: str) -> Path:
+    """The file of a draft id: always directly inside the drafts folder (else RecordError)."""
+    return name_inside(drafts_dir(), f"{draft_id}{SUFFIX}")
+
+
+def id_of(path: Path) -> str:
+    """The id of a draft file (its name without `.answers.yaml`)."""
+    return path.name.removesuffix(SUFFIX)
+
+
+def find(draft_id: str, option: str = "ID") -> Path:
+    """The draft a person names by id, as `sharewizard drafts` lists it; never any other file.
+
+    A path is refused with a hint, and so is an id with no draft: `drafts show` and `drafts
+    delete` must not read or delete a file that is not a draft.
+    """
+    where = Location(field=option)
+    listed = "List the drafts, with their ids, with `sharewizard drafts`."
+    if draft_id.endswith((".yaml", ".yml", ".json")) or name_problem(draft_id + SUFFIX):
+        raise UsageError(
+            f"{preview(draft_id)} is not a draft id: a draft is named by its id, not by a path.",
+            where,
+            listed,
+        )
+    path = draft_path(draft_id)
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is None or not stat.S_ISREG(mode):
+        raise UsageError(f"there is no draft {preview(draft_id)}.", where, listed)
+    return path
+
+
+def read_draft(path: Path) -> str:
+    """The text of a draft: a regular file of at most an answers file's size, never a FIFO."""
+    from sharewizard.flowfiles.yamldoc import ANSWERS_LIMITS, decode_text, read_regular
+
+    return decode_text(read_regular(path, ANSWERS_LIMITS, UsageError), path, UsageError)
+
+
+def is_draft(path: Path) -> bool:
+    """Whether a path is a draft in the drafts folder (and so ours to keep up to date)."""
+    try:
+        return path.resolve().parent == drafts_dir().resolve() and path.name.endswith(SUFFIX)
+    except (OSError, ValueError):
+        return False
+
+
+def delete(path: Path) -> None:
+    """Delete a draft once its record is written (missing already is fine)."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise UsageError(f"cannot delete the draft: {exc.strerror}.", Location(path)) from None
+
+
+@contextlib.contextmanager
+def _stops_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP while a draft is saved, then deliver the first one.
+
+    A stop in the middle of a save would lose the answer just given; in the first save, which
+    imports YAML, it would also leave that import half done, so that every later save failed.
+    The held signal is raised again once the draft is written, for the handler that was there
+    (the walk's, which stops it and saves the draft again).
+    """
+    held: list[int] = []
+    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    try:
+        previous = {
+            sig: signal.signal(sig, lambda number, _frame: held.append(number)) for sig in stops
+        }
+    except ValueError:  # not the main thread: signals are not ours to hold
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            if handler is not None:
+                signal.signal(sig, handler)
+    if held:
+        signal.raise_signal(held[0])
+
+
+@dataclass
+class DraftBox:
+    """Keeps one walk's draft up to date: saved after every answer, deleted at the end.
+
+    A save that fails (full disk, unwritable data folder) is remembered, not raised: the walk goes
+    on, and when it stops the last text is printed on standard error as a last resort.
+    """
+
+    path: Path
+    render: Callable[[object], str]
+    text: str = ""
+    error: str = ""
+    saved: bool = field(default=False)
+
+    def save(self, draft: object) -> None:
+        """Write the draft now (atomically, mode 0600); remember a failure.
+
+        Ctrl-C, SIGTERM and SIGHUP wait until it is written (see `_stops_held`).
+        """
+        with _stops_held():
+            self.text = self.render(draft)
+            try:
+                make_private_folder(self.path.parent)
+                write_private(self.path, self.text, force=True)
+            except (OSError, SharewizardError) as exc:
+                self.error = str(exc)
+                self.saved = False
+            else:
+                self.error, self.saved = "", True
+
+    def discard(self) -> None:
+        """The record is written: the draft is no longer needed."""
+        if self.saved or self.path.exists():
+            delete(self.path)
+        self.saved = False
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    """One line of `sharewizard drafts`."""
+
+    id: str
+    path: Path
+    flow: str
+    route: list[str]
+    started_at: str | None
+    answered: int
+    error: str = ""
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def list_drafts() -> list[DraftInfo]:
+    """Every draft in the data folder, newest first; unreadable ones are listed with the error."""
+    from sharewizard.flowfiles.answers import load_answers
+
+    folder = drafts_dir()
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob(f"*{SUFFIX}"), key=_mtime, reverse=True):
+        draft_id = path.name[: -len(SUFFIX)]
+        try:
+            parsed = load_answers(path)
+        except AnswersError as exc:
+            found.append(DraftInfo(draft_id, path, "?", [], None, 0, str(exc)))
+            continue
+        answered = sum(len(p.answers) for p in parsed.parts) + sum(len(a) for _, a in parsed.route)
+        found.append(
+            DraftInfo(
+                draft_id,
+                path,
+                parsed.flow_id,
+                [flow_id for flow_id, _ in parsed.route],
+                parsed.started_at,
+                answered,
+            )
+        )
+    return found

@@ -1,0 +1,773 @@
+"""The only module that talks to questionary and prompt_toolkit: asks a person at a terminal.
+
+Rich mode draws menus (questionary); plain mode (`PlainAsker`, for screen readers and `TERM=dumb`)
+prints one line per prompt and reads typed lines. In both, choices are numbered, `?` is help and
+`<` goes back; Enter alone never answers a question not yet answered. Ctrl-C asks whether to quit;
+Ctrl-D (end of input) quits at once, as it does in a shell. Either way the session turns the
+interrupt into a saved draft.
+
+Rich and `summary` are imported where they are used: in rich mode prompt_toolkit draws everything
+up to the first question, which then appears without waiting for Rich (issue 14).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from sharewizard.core import engine
+from sharewizard.core.errors import AnswersError, SignalInterrupt
+from sharewizard.core.model import NO, YES, Answer, Catalogue, Flow, Outcome, Question
+from sharewizard.core.text import for_screen, preview, typed_number, undecoded
+from sharewizard.walk.session import GO_BACK, GoBack, ReviewItem
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+BACK_LABEL = "< Back to the previous question"
+HELP_LABEL = "? Help and guidance"
+NO_ANSWER_LABEL = "(no answer yet: ↓ or a number, then Enter)"
+TEXT_BACK, TEXT_HELP = "<", "?"
+_BACK, _HELP, _CONFIRM, _GO_ON = "\x00back", "\x00help", "\x00confirm", "\x00go-on"
+_NONE = "\x00none"
+PART_LABELS = {"route": "Triage", "flow": "", "record": "Record"}
+
+
+def _not_text(encoding: str | None) -> str:
+    """Why a typed line with bytes that are not text is refused (nothing of it is kept)."""
+    return (
+        f"the line holds bytes that are not {(encoding or 'UTF-8').upper()} text, so none of it "
+        "was kept. Type it again."
+    )
+
+
+def quiet_closed_terminal() -> None:
+    """Keep asyncio's reports of prompt_toolkit's failing teardown off standard error.
+
+    When the terminal closes at a prompt (SIGHUP, then EIO on every write), prompt_toolkit's
+    event loop fails while it shuts down, and asyncio logs each failure with its traceback
+    ("unhandled exception during asyncio.run() shutdown", "Task was destroyed but it is
+    pending!"). The walk has stopped and kept its draft by then; nothing else in sharewizard uses
+    asyncio, so its logger is silenced rather than let tracebacks reach a log of stderr.
+    """
+    import logging
+
+    log = logging.getLogger("asyncio")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
+    log.propagate = False
+
+
+def _answer(question: Any) -> Any:
+    """A questionary prompt's answer; SIGTERM, SIGHUP or a dead terminal stop it cleanly.
+
+    A signal (`kill`, a closed terminal) ends the prompt the way prompt_toolkit ends one, with
+    `SignalInterrupt` as its result: an exception raised from the signal handler in the middle of
+    prompt_toolkit's event loop could leave tasks that never finish, and asyncio then waits for
+    them for ever. prompt_toolkit may meet the dead terminal (EIO) before its SIGHUP: the walk
+    stops the same way. The application runs as questionary's `unsafe_ask` runs it, but without
+    prompt_toolkit's handler of failed tasks, which shows the error and waits for Enter.
+    """
+    import errno
+    import signal
+
+    app = question.application
+    stops = (signal.SIGTERM, signal.SIGHUP)
+    stopped: list[int] = []
+
+    def stop(number: int, _frame: Any) -> None:
+        stopped.append(number)
+        for sig in stops:  # one stop is enough: the draft is saved in peace
+            signal.signal(sig, signal.SIG_IGN)
+        if not (app.is_running and app.loop is not None):
+            raise SignalInterrupt(number)
+        app.loop.call_soon_threadsafe(
+            lambda: app.future.done() or app.exit(exception=SignalInterrupt(number))
+        )
+
+    try:
+        previous = {sig: signal.signal(sig, stop) for sig in stops}
+    except ValueError:  # not the main thread: signals are not ours to handle
+        previous = {}
+    try:
+        return app.run(set_exception_handler=False)
+    except EOFError:  # Ctrl-D, or a closed terminal's input ending before its SIGHUP comes
+        stopped.append(0)
+        raise
+    except OSError as exc:
+        if exc.errno != errno.EIO:
+            raise
+        stopped.append(signal.SIGHUP)
+        raise SignalInterrupt(signal.SIGHUP) from None
+    finally:  # the walk goes on, or stops: then the signals that follow are ignored
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_IGN if stopped else handler)
+
+
+def _quits_on_ctrl_d(question: Any) -> Any:
+    """Bind Ctrl-D to end-of-input on a questionary prompt that does not already do so."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    extra = KeyBindings()
+
+    @extra.add("c-d", eager=True)
+    def _eof(event: Any) -> None:
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, extra])
+    return question
+
+
+def _menu_of(question: Any) -> Any:
+    """The window listing a menu's choices, made to wrap long labels instead of cutting them."""
+    from prompt_toolkit.filters import to_filter
+    from questionary.prompts.common import InquirerControl
+
+    window = next(
+        w
+        for w in question.application.layout.find_all_windows()
+        if isinstance(w.content, InquirerControl)
+    )
+    window.wrap_lines = to_filter(True)  # questionary cuts a label at the terminal's edge
+    return window
+
+
+class _TypedNumber:
+    """The choice number typed so far: `1` then `2` is 12, when there are 12 choices.
+
+    A digit that would make a number past the last choice starts a new number, so with 12
+    choices `2` then `1` is 1, not 21; so do any other key in between and a pause of a second.
+    """
+
+    PAUSE = 1.0
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.text = ""
+        self.last = 0.0
+
+    def add(self, digit: str, *, after_digit: bool) -> int | None:
+        """The choice now pointed at (1 = the first), or None if the digits name none."""
+        import time
+
+        now = time.monotonic()
+        joined = self.text + digit if after_digit and now - self.last < self.PAUSE else digit
+        self.last = now
+        self.text = joined if 1 <= int(joined) <= self.count else digit
+        number = int(self.text)
+        return number if 1 <= number <= self.count else None
+
+
+def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any:
+    """A menu answered like plain mode: a choice's number points at it, `?` is help, `<` is back.
+
+    Enter on the "no answer yet" entry does nothing: Enter alone must not answer a question
+    whose answer can change the outcome (questionary always points at something). Long labels
+    wrap instead of being cut.
+    """
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    app = question.application
+    control = _menu_of(question).content
+    offset = 1 if control.choices[0].value == _NONE else 0  # the "no answer yet" entry
+    keys = KeyBindings()
+
+    @keys.add(
+        "enter", eager=True, filter=Condition(lambda: control.get_pointed_at().value == _NONE)
+    )
+    def _no_answer(event: Any) -> None:
+        event.app.output.bell()
+
+    typed = _TypedNumber(numbered)
+
+    def point_at(digit: str) -> Callable[[Any], None]:
+        def move(event: Any) -> None:
+            before = event.previous_key_sequence
+            number = typed.add(digit, after_digit=bool(before) and before[-1].data.isdigit())
+            if number is not None:
+                control.pointed_at = number - 1 + offset
+
+        return move
+
+    for digit in "0123456789"[: numbered + 1]:
+        keys.add(digit, eager=True)(point_at(digit))
+    keys.add("?", eager=True)(lambda event: event.app.exit(result=_HELP))
+    if can_go_back:
+        keys.add("<", eager=True)(lambda event: event.app.exit(result=_BACK))
+    app.key_bindings = merge_key_bindings([app.key_bindings, keys])
+    return question
+
+
+class QuestionaryAsker:
+    """Asks with questionary. `input` and `output` are prompt_toolkit objects, for tests.
+
+    `console` (for help and outcome panels) may be a function making it: it is then made when
+    first needed, so that the first question does not wait for Rich.
+    """
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        console: Console | Callable[[], Console],
+        *,
+        practice: bool = False,
+        input: Any = None,
+        output: Any = None,
+    ) -> None:
+        self.catalogue = catalogue
+        self._console = console
+        self.practice = practice
+        self.io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
+        quiet_closed_terminal()
+
+    @property
+    def console(self) -> Console:
+        """Where panels are printed (help, outcomes)."""
+        if callable(self._console):
+            self._console = self._console()
+        return self._console
+
+    def _run(self, build: Callable[[], Any]) -> Any:
+        """Ask; Ctrl-C confirms before quitting, Ctrl-D quits (both end in a saved draft)."""
+        while True:
+            try:
+                return _answer(build())
+            except SignalInterrupt:
+                raise  # `kill` or a closed terminal: nobody to ask
+            except KeyboardInterrupt:
+                if self._really_quit():
+                    raise
+
+    def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
+        """Ask until the person answers or goes back."""
+        while True:
+            reply = self._run(lambda: self._build(question, default, can_go_back))
+            if question.type == "text":
+                reply = self._text_reply(reply, can_go_back)
+            elif question.type == "multi" and not isinstance(reply, str):  # str: `?` or `<`
+                specials = [r for r in reply if r in (_BACK, _HELP)]
+                reply = specials[0] if specials else tuple(reply)
+            if reply == _HELP:
+                from sharewizard.walk.summary import help_panel
+
+                self.console.print(help_panel(question, self.catalogue))
+                continue
+            if reply == _NONE:  # only if the Enter guard was bypassed: ask again
+                continue
+            return GO_BACK if reply == _BACK else reply
+
+    def _build(self, question: Question, default: Answer | None, can_go_back: bool) -> Any:
+        import questionary
+
+        if question.type == "text":
+            return self._text_question(question, default, can_go_back)
+        extras: list[Any] = [questionary.Separator()]
+        if can_go_back:
+            extras.append(questionary.Choice(BACK_LABEL, value=_BACK))
+        extras.append(questionary.Choice(HELP_LABEL, value=_HELP))
+        if question.type == "multi":
+            chosen = set(default or ())
+            choices: list[Any] = [
+                questionary.Choice(
+                    f"{n}. {for_screen(c.label)}",
+                    value=c.value,
+                    checked=c.value in chosen,
+                    description=for_screen(c.help) or None,
+                )
+                for n, c in enumerate(question.choices, 1)
+            ]
+            return _with_answer_keys(
+                _quits_on_ctrl_d(
+                    questionary.checkbox(
+                        for_screen(question.text),
+                        choices=choices + extras,
+                        instruction="(a number or ↑/↓, space to tick, Enter when done)",
+                        validate=lambda picked: self._multi_valid(question, picked),
+                        **self.io,
+                    )
+                ),
+                numbered=len(question.choices),
+                can_go_back=can_go_back,
+            )
+        options = [
+            questionary.Choice(
+                f"{n}. {for_screen(c.label)}", value=c.value, description=for_screen(c.help) or None
+            )
+            for n, c in enumerate(question.choices, 1)
+        ]
+        picked = default if isinstance(default, str) else None
+        if picked is None:  # nothing answered yet: the pointer starts on no answer at all
+            options.insert(0, questionary.Choice(NO_ANSWER_LABEL, value=_NONE))
+        return _with_answer_keys(
+            _quits_on_ctrl_d(
+                questionary.select(
+                    for_screen(question.text),
+                    choices=options + extras,
+                    default=picked or _NONE,
+                    instruction="(↑/↓ or a number, then Enter; ? help)",
+                    **self.io,
+                )
+            ),
+            numbered=len(question.choices),
+            can_go_back=can_go_back,
+        )
+
+    @staticmethod
+    def _multi_valid(question: Question, picked: list[str]) -> bool | str:
+        if any(p in (_BACK, _HELP) for p in picked):
+            return True
+        try:
+            engine.check_answer(question, picked)
+        except AnswersError:
+            return "Tick at least one."
+        return True
+
+    def _text_question(self, question: Question, default: Answer | None, can_go_back: bool) -> Any:
+        import questionary
+
+        def valid(text: str) -> bool | str:
+            if undecoded(text):  # prompt_toolkit reads bytes as UTF-8, keeping bad ones
+                return "Not accepted: " + _not_text("UTF-8")
+            if text.strip() == TEXT_HELP or (can_go_back and text.strip() == TEXT_BACK):
+                return True
+            try:
+                engine.check_answer(question, text)
+            except AnswersError as exc:
+                return exc.message[:1].upper() + exc.message[1:]
+            return True
+
+        hints = [f"{TEXT_HELP} for help"] + ([f"{TEXT_BACK} to go back"] if can_go_back else [])
+        if not question.required:
+            hints.append("Enter to skip")
+        return questionary.text(
+            for_screen(question.text),
+            default=str(default or ""),
+            validate=valid,
+            instruction=f"({', '.join(hints)})",
+            **self.io,
+        )
+
+    @staticmethod
+    def _text_reply(reply: str, can_go_back: bool) -> str:
+        stripped = reply.strip()
+        if stripped == TEXT_HELP:
+            return _HELP
+        if can_go_back and stripped == TEXT_BACK:
+            return _BACK
+        return stripped
+
+    def _really_quit(self) -> bool:
+        import questionary
+
+        try:
+            return bool(
+                _answer(
+                    _quits_on_ctrl_d(
+                        questionary.confirm(
+                            "Quit now? Your answers so far will be saved as a draft you can "
+                            "resume.",
+                            default=True,
+                            **self.io,
+                        )
+                    )
+                )
+            )
+        except (KeyboardInterrupt, EOFError):
+            return True
+
+    def begin(self, flow: Flow) -> None:
+        """A header naming the flow and the FAQ question it implements, wrapped at words.
+
+        Written to prompt_toolkit's output, like the question that follows it, not with Rich.
+        """
+        import textwrap
+
+        from prompt_toolkit.application.current import get_app_session
+        from prompt_toolkit.styles import DEFAULT_ATTRS
+
+        output = self.io.get("output") or get_app_session().output
+        lines = textwrap.wrap(
+            for_screen(flow.faq.heading),
+            width=max(output.get_size().columns, 20),
+            initial_indent="━━ ",
+            break_on_hyphens=False,
+        )
+        depth = output.get_default_color_depth()
+        output.set_attributes(DEFAULT_ATTRS._replace(dim=True), depth)
+        output.write("━━ ")
+        output.set_attributes(DEFAULT_ATTRS._replace(bold=True), depth)
+        output.write("\n".join(lines).removeprefix("━━ "))
+        output.reset_attributes()
+        output.write("\n")
+        output.flush()
+
+    def reject(self, question: Question, message: str) -> None:
+        """Say why the answer cannot stand; the question is asked again."""
+        from rich.text import Text
+
+        from sharewizard.walk.summary import plain
+
+        self.console.print(Text.assemble(("Not accepted: ", "bold yellow"), plain(message)))
+
+    def review(self, items: list[ReviewItem]) -> int | None:
+        """List every answer; pick one to change, or confirm."""
+        import questionary
+
+        choices: list[Any] = [
+            questionary.Choice("✔ These are right: write the record", value=_CONFIRM),
+            questionary.Separator("── or change an answer ──"),
+        ]
+        for index, item in enumerate(items):
+            shown = "—" if item.answer in (None, "") else item.question.label_of(item.answer)
+            part = PART_LABELS[item.part]
+            name = item.question.label if item.in_record_form else item.question.text
+            text = f"{part}: {name or item.question.text}" if part else item.question.text
+            label = f"{_short(text)}  →  {_short(shown, 30)}"
+            choices.append(questionary.Choice(label, value=str(index)))
+        reply = self._run(
+            lambda: _quits_on_ctrl_d(
+                questionary.select(
+                    "Check your answers", choices=choices, instruction="(↑/↓ and Enter)", **self.io
+                )
+            )
+        )
+        return None if reply == _CONFIRM else int(reply)
+
+    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | None:
+        """Show where the answers lead; offer to go back before the record questions."""
+        import questionary
+
+        from sharewizard.walk.summary import outcome_panel
+
+        term = self.catalogue.record_form.decisions.get(outcome.decision)
+        self.console.print(outcome_panel(outcome, term.label if term else ""))
+        go_on = "Finish the practice run" if self.practice else "Go on: record the decision"
+        reply = self._run(
+            lambda: _quits_on_ctrl_d(
+                questionary.select(
+                    "What next?",
+                    choices=[
+                        questionary.Choice(go_on, value=_GO_ON),
+                        questionary.Choice("← Back: change an answer", value=_BACK),
+                    ],
+                    instruction="(↑/↓ and Enter)",
+                    **self.io,
+                )
+            )
+        )
+        return GO_BACK if reply == _BACK else None
+
+
+def choose_draft(
+    found: list[Any], *, console: Console | None = None, stdin: IO[str] | None = None
+) -> Path:
+    """Pick a draft to resume from the list (`decide --resume ?`); typed, with `stdin` (plain)."""
+    if console is not None and stdin is not None:
+        return _choose_draft_typed(found, console, stdin)
+    import questionary
+
+    quiet_closed_terminal()
+
+    choices = [
+        questionary.Choice(
+            f"{d.id}  ({' → '.join([*d.route, d.flow])}, {d.answered} answered)", value=str(d.path)
+        )
+        for d in found
+    ]
+    reply = _answer(
+        _quits_on_ctrl_d(
+            questionary.select("Which draft?", choices=choices, instruction="(↑/↓ and Enter)")
+        )
+    )
+    return Path(reply)
+
+
+def _choose_draft_typed(found: list[Any], console: Console, stdin: IO[str]) -> Path:
+    from rich.text import Text
+
+    console.print(Text("Which draft?"))
+    for number, d in enumerate(found, 1):
+        route = " → ".join([*d.route, d.flow])
+        console.print(Text(for_screen(f"  {number}. {d.id}  ({route}, {d.answered} answered)")))
+    while True:
+        console.print(Text(f"Number (1 to {len(found)}):"), end=" ")
+        console.file.flush()
+        line = stdin.readline()
+        if not line:
+            raise EOFError
+        chosen = typed_number(line.strip(), len(found))
+        if chosen is not None:
+            return Path(found[chosen - 1].path)
+        console.print(Text(f"Type a number from 1 to {len(found)}."))
+
+
+def _short(text: str, width: int = 60) -> str:
+    one_line = " ".join(for_screen(text).split())
+    return one_line if len(one_line) <= width else one_line[: width - 1] + "…"
+
+
+class PlainAsker:
+    """Plain mode: one line per prompt, answers typed, no escape codes (screen readers, logs).
+
+    Choices are numbered and answered by their number or their word (`1`, `yes`, `not-sure`);
+    `?` prints the help and `<` goes back. End of input (Ctrl-D) raises EOFError, which the session
+    turns into a draft; Ctrl-C asks whether to quit, as in rich mode.
+    """
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        console: Console,
+        stdin: IO[str],
+        *,
+        practice: bool = False,
+        echo: bool = False,
+    ) -> None:
+        self.catalogue = catalogue
+        self.console = console
+        self.stdin = stdin
+        self.practice = practice
+        self.echo = echo  # input is not a terminal: show what was read, so a log reads whole
+
+    # --- lines in, lines out ----------------------------------------------------------------
+
+    def _say(self, *lines: str) -> None:
+        from rich.text import Text
+
+        for line in lines:
+            self.console.print(Text(for_screen(line)), soft_wrap=True)
+
+    def _read(self, prompt: str) -> str:
+        """One typed line; end of input is EOFError, Ctrl-C confirms before quitting."""
+        from rich.text import Text
+
+        while True:
+            self.console.print(Text(for_screen(prompt) + " "), end="", soft_wrap=True)
+            self.console.file.flush()
+            try:
+                line = self.stdin.readline()
+            except SignalInterrupt:
+                raise
+            except KeyboardInterrupt:
+                self.console.print()
+                if self._really_quit():
+                    raise
+                continue
+            if not line:
+                self.console.print()
+                raise EOFError
+            if self.echo:
+                self.console.print(Text(for_screen(line.rstrip("\n"))), soft_wrap=True)
+            if undecoded(line):
+                self._say("Not accepted: " + _not_text(getattr(self.stdin, "encoding", None)))
+                continue
+            return line.strip()
+
+    def _really_quit(self) -> bool:
+        self._say(
+            "Quit now? Your answers so far will be saved as a draft you can resume. "
+            "(Enter or y: quit; n: go on)"
+        )
+        try:
+            reply = self.stdin.readline()
+        except (KeyboardInterrupt, EOFError):
+            return True
+        return reply.strip().lower() not in ("n", "no", "2")
+
+    # --- the Asker protocol -----------------------------------------------------------------
+
+    def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
+        """Ask until the person gives an answer that stands, or goes back."""
+        from sharewizard.walk.summary import help_panel, question_text
+
+        self._say("")
+        self.console.print(question_text(question), soft_wrap=True)
+        while True:
+            reply = self._read(self._prompt(question, default, can_go_back))
+            if reply == TEXT_HELP:
+                self.console.print(
+                    help_panel(question, self.catalogue, boxed=False), soft_wrap=True
+                )
+                continue
+            if reply == TEXT_BACK and can_go_back:
+                return GO_BACK
+            answer = self._parse(question, reply, default)
+            if isinstance(answer, str) and answer.startswith("\x00"):
+                self._say(answer[1:])
+                continue
+            return answer
+
+    @staticmethod
+    def _prompt(question: Question, default: Answer | None, can_go_back: bool) -> str:
+        keys = [f"{TEXT_HELP} help"] + ([f"{TEXT_BACK} back"] if can_go_back else [])
+        if question.type == "multi":
+            what = "Numbers or words, separated by commas"
+        elif question.choices:
+            what = "Number or word"
+        else:
+            what = "Type your answer"
+        if default not in (None, "", ()):
+            keys.append(f"Enter keeps: {question.label_of(default or '')}")
+        elif question.type == "text" and not question.required:
+            keys.append("Enter to skip")
+        return f"{what} ({', '.join(keys)}):"
+
+    def _parse(self, question: Question, reply: str, default: Answer | None) -> Answer:
+        """The answer typed, or a message (starting with NUL) saying why it cannot stand."""
+        if reply == "" and default not in (None, "", ()):
+            return default or ""
+        if question.type == "text":
+            try:
+                engine.check_answer(question, reply)
+            except AnswersError as exc:
+                return "\x00Not accepted: " + exc.message
+            return reply
+        if reply == "":
+            return "\x00Enter alone does not answer this question: type a number or a word."
+        words = reply.replace(",", " ").split() if question.type == "multi" else [reply]
+        values = []
+        for word in words:
+            value = _match(question, word)
+            if value is None:
+                return (
+                    f"\x00Not one of the choices: {preview(word)}. Type a number (1 to "
+                    f"{len(question.choices)}) or a word."
+                )
+            values.append(value)
+        if question.type != "multi":
+            return values[0]
+        chosen = tuple(c.value for c in question.choices if c.value in values)
+        try:
+            engine.check_answer(question, list(chosen))
+        except AnswersError as exc:
+            return "\x00Not accepted: " + exc.message
+        return chosen
+
+    def review(self, items: list[ReviewItem]) -> int | None:
+        """List every answer, numbered; a number changes that answer, Enter writes the record."""
+        self._say("", "Check your answers")
+        for index, item in enumerate(items, 1):
+            shown = "—" if item.answer in (None, "") else item.question.label_of(item.answer)
+            part = PART_LABELS[item.part]
+            name = item.question.label if item.in_record_form else item.question.text
+            text = f"{part}: {name or item.question.text}" if part else item.question.text
+            self._say(f"  {index}. {text}  →  {shown}")
+        while True:
+            reply = self._read("Number of an answer to change, or Enter if these are right:")
+            if reply.lower() in ("", "ok", "yes", "y"):
+                return None
+            number = typed_number(reply, len(items))
+            if number is not None:
+                return number - 1
+            self._say(f"Type a number from 1 to {len(items)}, or press Enter.")
+
+    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | None:
+        """Show where the answers lead; offer to go back before the record questions."""
+        from sharewizard.walk.summary import outcome_panel
+
+        term = self.catalogue.record_form.decisions.get(outcome.decision)
+        self._say("")
+        self.console.print(
+            outcome_panel(outcome, term.label if term else "", boxed=False), soft_wrap=True
+        )
+        go_on = "Finish the practice run" if self.practice else "Go on: record the decision"
+        self._say("What next?", f"  1. {go_on}", "  2. Back: change an answer")
+        while True:
+            reply = self._read("Number (Enter goes on, < back):").lower()
+            if reply in ("", "1", "go", "go on", "yes", "y"):
+                return None
+            if reply in ("2", TEXT_BACK, "back"):
+                return GO_BACK
+            self._say("Type 1 to go on or 2 to go back.")
+
+    def begin(self, flow: Flow) -> None:
+        """A header naming the flow and the FAQ question it implements."""
+        from sharewizard.walk.summary import flow_heading
+
+        self._say("")
+        self.console.print(flow_heading(flow), soft_wrap=True)
+
+    def reject(self, question: Question, message: str) -> None:
+        """Say why the answer cannot stand; the question is asked again."""
+        self._say(f"Not accepted: {message}")
+
+
+def _match(question: Question, word: str) -> str | None:
+    """The choice a typed word means: its number, its value or its label (any case); y and n."""
+    choices = question.choices
+    number = typed_number(word, len(choices))
+    if number is not None:
+        return choices[number - 1].value
+    folded = word.casefold()
+    for choice in choices:
+        if folded in (choice.value.casefold(), choice.label.casefold()):
+            return choice.value
+    short = {"y": YES, "n": NO}.get(folded)
+    if short is not None and question.choice(short) is not None:
+        return short
+    return None
+
+
+# --- the trainer's keys -------------------------------------------------------------------------
+
+KeyReader = Callable[[], str]  # one key press: "enter", "ctrl-c", or a lower-case letter or digit
+
+
+def line_reader(stdin: IO[str]) -> KeyReader:
+    """Plain mode: each key is typed as a line (Enter alone is Enter), for screen readers."""
+
+    def read() -> str:
+        line = stdin.readline()
+        if not line:
+            return "ctrl-c"  # end of input: stop, as Ctrl-C does
+        word = line.strip().lower()
+        return word if word else "enter"
+
+    return read
+
+
+def key_reader() -> KeyReader:
+    """Read one key press at a time with prompt_toolkit: enter, a letter or digit, or ctrl-c."""
+    from prompt_toolkit.application import Application
+
+    quiet_closed_terminal()
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.keys import Keys
+    from prompt_toolkit.layout import Layout
+    from prompt_toolkit.layout.containers import Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.Any)
+    def _any(event: Any) -> None:
+        event.app.exit(result=event.data.lower())
+
+    @bindings.add("enter")
+    def _enter(event: Any) -> None:
+        event.app.exit(result="enter")
+
+    @bindings.add("c-c")
+    @bindings.add("c-d")
+    def _stop(event: Any) -> None:
+        event.app.exit(result="ctrl-c")
+
+    def read() -> str:
+        app: Application[str] = Application(
+            layout=Layout(Window(FormattedTextControl(""), height=1)),
+            key_bindings=bindings,
+            erase_when_done=True,
+        )
+        return app.run(set_exception_handler=False)  # never wait for Enter on a dead terminal
+
+    return read
+
+
+def ask_line(message: str) -> str:
+    """One line typed at a prompt_toolkit prompt (Ctrl-C raises KeyboardInterrupt)."""
+    from prompt_toolkit import prompt
+
+    return prompt(message)

@@ -1,0 +1,311 @@
+"""Rich rendering for people: outcomes, help, the end-of-walk summary and replay reports.
+
+Every piece of text goes through `Text` (never markup strings), so nothing a user or a flow
+author typed can restyle the terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from sharewizard.core.model import Catalogue, Flow, Outcome, Question
+from sharewizard.core.text import for_screen
+
+#: Colours for decisions; a decision not listed is shown plain. Colour is never the only signal:
+#: every panel states the decision in words.
+DECISION_STYLE = {
+    "call-999": "bold red",
+    "share": "green",
+    "share-without-informing-family": "yellow",
+    "refer": "cyan",
+    "inform-family": "green",
+    "do-not-inform-family": "yellow",
+    "no-agreement-needed": "green",
+    "seek-consent": "cyan",
+    "revise-before-sharing": "yellow",
+    "do-not-share": "red",
+    "do-not-refer": "red",
+    "agreement-needed": "yellow",
+    "seek-advice": "magenta",
+    "out-of-scope": "blue",
+}
+
+
+def plain(value: Any) -> Text:
+    """User or flow text as an inert Rich Text (controls removed, invisible characters shown)."""
+    return Text(for_screen("" if value is None else str(value)))
+
+
+def _bullets(lines: Iterable[str]) -> Text:
+    text = Text()
+    for line in lines:
+        text.append("• ")
+        text.append(plain(line))
+        text.append("\n")
+    text.rstrip()
+    return text
+
+
+def _citation(quote: str, title: str, section: str, url: str = "") -> Text:
+    text = Text()
+    text.append("“")
+    text.append(for_screen(quote), style="italic")
+    text.append("”\n  — ")
+    text.append(plain(f"{title}, {section}"))
+    if url:
+        text.append("\n  ")
+        text.append(for_screen(url), style="dim")
+    return text
+
+
+def _box(parts: list[Any], style: str, boxed: bool, title: str = "") -> Any:
+    """A panel in rich mode; in plain mode the same lines with no box (screen readers)."""
+    if not boxed:
+        head = [Text(title.upper())] if title else []
+        return Group(*head, *parts, Text())
+    return Panel(Group(*parts), title=title or None, border_style=style, title_align="left")
+
+
+def _outcome_parts(
+    title: str, decision_label: str, summary: str | None, actions: Iterable[str], style: str
+) -> list[Any]:
+    # The title and the decision are in the body, in words, so nothing clips them and nothing
+    # depends on colour: a panel title is cut short on a narrow terminal.
+    parts: list[Any] = [
+        Text.assemble(("Outcome: ", "bold"), (plain(title).plain, f"bold {style}")),
+        Text.assemble(("Decision: ", "bold"), plain(decision_label)),
+    ]
+    if summary:
+        parts += [Text(), plain(summary)]
+    listed = list(actions)
+    if listed:  # at the end of a walk (no summary) every line counts: no blank line
+        parts += [Text()] if summary else []
+        parts += [Text("What to do", style="bold"), _bullets(listed)]
+    return parts
+
+
+def outcome_panel(outcome: Outcome, decision_label: str = "", *, boxed: bool = True) -> Any:
+    """The outcome as shown the moment the answers reach it; the decision is said in words."""
+    style = DECISION_STYLE.get(outcome.decision, "white")
+    label = decision_label or outcome.decision
+    parts = _outcome_parts(outcome.title, label, outcome.summary, outcome.actions, style)
+    return _box(parts, style, boxed)
+
+
+def flow_heading(flow: Flow) -> Text:
+    """Plain mode's header naming a flow by its FAQ question (rich mode: `prompts`)."""
+    return Text.assemble("== ", plain(flow.faq.heading), " ==")
+
+
+def question_text(question: Question) -> Text:
+    """A question and its numbered choices, one line each (plain mode asks this way)."""
+    text = plain(question.text)
+    for number, choice in enumerate(question.choices, 1):
+        text.append(f"\n  {number}. ")
+        text.append(plain(choice.label))
+    return text
+
+
+def help_panel(question: Question, catalogue: Catalogue, *, boxed: bool = True) -> Any:
+    """A question's help text and the guidance it rests on."""
+    parts: list[Any] = []
+    if question.help:
+        parts += [plain(question.help)] + ([Text()] if question.guidance else [])
+    for cite in question.guidance:
+        source = catalogue.sources.get(cite.source)
+        parts.append(_citation(cite.quote, source.title if source else cite.source, cite.section))
+    if not parts:
+        parts.append(Text("No further help for this question."))
+    return _box(parts, "cyan", boxed, "Help")
+
+
+def _answer_lines(record: Mapping[str, Any]) -> Text:
+    rows = [row for segment in record["route"] for row in segment["answers"]]
+    rows += record["answers"]
+    return _bullets(f"{row['text']}  →  {row['answer_label']}" for row in rows)
+
+
+def record_summary(
+    record: Mapping[str, Any], *, verbose: bool = False, boxed: bool = True
+) -> Group:
+    """The end of a walk, to fit one screen: details folded, then the outcome, last.
+
+    With `verbose`, first the path of answers, the record fields, the changes and the guidance;
+    without it one line says where they are. The record's location is printed after this.
+    """
+    outcome = record["outcome"]
+    style = DECISION_STYLE.get(outcome["decision"], "white")
+    parts: list[Any] = []
+    if verbose:
+        parts.append(_box([_answer_lines(record)], "dim", boxed, "Your answers"))
+        fields = _table(boxed, show_header=False, expand=True)
+        fields.add_column("Field", style="dim", ratio=1)
+        fields.add_column("Value", ratio=2)
+        for row in record["fields"]:
+            fields.add_row(plain(row["label"]), plain(row["text"] if row["text"] else "—"))
+        parts.append(_box([fields], "dim", boxed, "For the record"))
+        if record["changes"]:
+            parts.append(_box([_bullets(record["changes"])], "dim", boxed, "Answers you changed"))
+        cites = [_citation(c["quote"], c["title"], c["section"]) for c in outcome["citations"]]
+        parts.append(_box(cites, "dim", boxed, "Guidance"))
+    else:
+        answered = len(record["answers"]) + sum(len(s["answers"]) for s in record["route"])
+        changed = f", {len(record['changes'])} changes" if record["changes"] else ""
+        parts.append(  # one line at 80 columns: the end of a walk must fit one screen
+            Text(
+                f"{answered} answers, {len(record['fields'])} fields{changed} and the guidance "
+                "are in the record; --verbose shows them.",
+                style="dim",
+            )
+        )
+    if record.get("missing"):
+        from sharewizard.records.render import incomplete_sentence
+
+        parts.append(Text.assemble(("! ", "bold yellow"), plain(incomplete_sentence(record))))
+    if record.get("flows") == "custom":
+        from sharewizard.records.render import FLOWS_WORDS
+
+        parts.append(Text.assemble(("! Flows: ", "bold yellow"), plain(FLOWS_WORDS["custom"])))
+    parts.append(
+        _box(
+            _outcome_parts(
+                outcome["title"], outcome["decision_label"], None, outcome["actions"], style
+            ),
+            style,
+            boxed,
+        )
+    )
+    return Group(*parts)
+
+
+def written_lines(written: list[Any], prog: str, *, practice: bool = False) -> list[Text]:
+    """Where each record and answers file went, and how to replay it."""
+    if practice:  # said once per decision, as it is made (the end adds nothing)
+        return [plain("Practice run: nothing was written.")] if written else []
+    lines = []
+    for item in written:
+        if item.path is not None:
+            lines.append(Text.assemble(("✔ ", "green"), plain(f"Record written to {item.path}")))
+        if item.answers_path is not None:
+            lines.append(
+                Text.assemble(
+                    ("✔ ", "green"),
+                    plain(
+                        f"Answers saved to {item.answers_path} (replay: {prog} decide "
+                        f"--answers {item.answers_path})"
+                    ),
+                )
+            )
+    return lines
+
+
+def _table(boxed: bool, **options: Any) -> Table:
+    """A table; in plain mode without lines, its columns apart by spaces (screen readers)."""
+    return Table(**options) if boxed else Table(box=None, **options)
+
+
+def flow_table(rows: list[dict[str, Any]]) -> Table:
+    """`list` on a terminal: FAQ number, id and title (plain mode: `listing.text_table`)."""
+    table = Table(show_edge=False)
+    table.add_column("FAQ", justify="right")
+    table.add_column("Flow id", no_wrap=True)
+    table.add_column("Title")
+    for row in rows:
+        table.add_row(str(row["faq"] or "–"), plain(row["id"]), plain(row["title"]))
+    return table
+
+
+def drafts_json(found: list[Any]) -> list[dict[str, Any]]:
+    """`drafts --json`."""
+    return [
+        {
+            "id": d.id,
+            "path": str(d.path),
+            "flow": d.flow,
+            "route": d.route,
+            "started_at": d.started_at,
+            "answered": d.answered,
+            "error": d.error or None,
+        }
+        for d in found
+    ]
+
+
+def drafts_table(found: list[Any], prog: str) -> Group:
+    """`drafts`: each draft's id on a line of its own (to copy whole), then what it holds.
+
+    A list rather than a table: at 80 columns a table would cut the ids short.
+    """
+    lines: list[Text] = []
+    for d in found:
+        flow = " → ".join([*d.route, d.flow])
+        lines.append(Text.assemble((for_screen(d.id), "bold")))
+        lines.append(
+            plain(f"    {flow}; started {d.started_at or '?'} (UTC); {d.answered} answered")
+        )
+    lines.append(plain(f"Continue one with: {prog} decide --resume ID"))
+    return Group(*lines)
+
+
+def print_error(console: Console, message: str) -> None:
+    """One paragraph, no markup interpretation."""
+    console.print(Text.assemble(("Error: ", "bold red"), plain(message)), soft_wrap=True)
+
+
+def replay_json(results: list[Any], check: bool) -> dict[str, Any]:
+    """`replay --json`: counts and one entry per file."""
+    return {
+        "files": len(results),
+        "records_written": sum(len(r.record_paths) for r in results),
+        "expectations_met": sum(1 for r in results if r.expectation == "met") if check else None,
+        "expectations_failed": sum(1 for r in results if r.expectation == "failed")
+        if check
+        else None,
+        "errors": sum(1 for r in results if r.error),
+        "results": [
+            {
+                "path": str(r.path),
+                "outcome": r.outcome,
+                "decision": r.decision,
+                "record": str(r.record_path) if r.record_path else None,
+                "records": [str(p) for p in r.record_paths],
+                "expectation": r.expectation if check else None,
+                "diff": r.diff if check else [],
+                "error": r.error,
+            }
+            for r in results
+        ],
+    }
+
+
+def replay_report(
+    results: list[Any], check: bool, *, boxed: bool = True
+) -> tuple[Table, list[Text]]:
+    """The replay summary table, and one line per error and per unmet expectation."""
+    table = _table(boxed, title="Replay", title_justify="left", show_header=False)
+    table.add_column("What", style="dim")
+    table.add_column("Count", justify="right")
+    table.add_row("Files", str(len(results)))
+    table.add_row("Records written", str(sum(len(r.record_paths) for r in results)))
+    if check:
+        table.add_row("Expectations met", str(sum(1 for r in results if r.expectation == "met")))
+        table.add_row(
+            "Expectations failed", str(sum(1 for r in results if r.expectation == "failed"))
+        )
+    table.add_row("Errors", str(sum(1 for r in results if r.error)))
+    lines: list[Text] = []
+    for result in results:
+        if result.error:
+            lines.append(Text.assemble(("error ", "bold red"), plain(result.error)))
+        elif check and result.diff:
+            for line in result.diff:
+                lines.append(
+                    Text.assemble(("mismatch ", "bold yellow"), plain(f"{result.path}: {line}"))
+                )
+    return table, lines
