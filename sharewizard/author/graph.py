@@ -26,8 +26,16 @@ _TONE_FILL = {
     "advice": "#eadcf8",
     "other": "#e8e8e8",
 }
-_URGENT_DECISIONS = ("call-999",)
-_ADVICE_DECISIONS = ("seek-advice", "seek-consent", "out-of-scope")
+#: How each tone of a decision (record.yaml `tone`) fills its outcome's node.
+_FILL_OF_TONE = {
+    "urgent": "urgent",
+    "share": "shares",
+    "hold": "holds",
+    "refuse": "holds",
+    "ask": "advice",
+    "advice": "advice",
+    "outside": "advice",
+}
 
 
 @dataclass(frozen=True)
@@ -108,15 +116,22 @@ def diagram(flow: Flow) -> Diagram:
 
 
 def decision_tone(decision: str, decisions: Mapping[str, DecisionTerm] | None = None) -> str:
-    """How an outcome is styled: `urgent`, `shares`, `holds`, `advice` or `other` (unknown)."""
-    if decision in _URGENT_DECISIONS:
-        return "urgent"
-    if decision in _ADVICE_DECISIONS:
-        return "advice"
+    """How an outcome is styled: `urgent`, `shares`, `holds`, `advice` or `other` (unknown).
+
+    The decision's `tone` in record.yaml says it; a decision with none is filled by whether it
+    shares.
+    """
     term = (decisions or {}).get(decision)
     if term is None:
         return "other"
+    if term.tone:
+        return _FILL_OF_TONE.get(term.tone, "other")
     return "shares" if term.shares else "holds"
+
+
+def _term_tone(decision: str, decisions: Mapping[str, DecisionTerm] | None) -> str:
+    term = (decisions or {}).get(decision)
+    return term.tone if term is not None else ""
 
 
 def _decision_label(decision: str, decisions: Mapping[str, DecisionTerm] | None) -> str:
@@ -276,7 +291,7 @@ def tree(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) -> Tre
     from rich.text import Text
     from rich.tree import Tree
 
-    from sharewizard.walk.summary import DECISION_STYLE, plain
+    from sharewizard.walk.summary import plain, tone_style
 
     faq = f"FAQ {flow.faq.number}: " if flow.faq.number else ""
     root = Tree(Text.assemble((faq, "bold"), (plain(flow.title).plain, "bold")), guide_style="dim")
@@ -289,7 +304,7 @@ def tree(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) -> Tre
         if goto in flow.questions:
             return Text(f"Q{number[goto]}")
         outcome = flow.outcomes[goto]
-        style = DECISION_STYLE.get(outcome.decision, "bold")
+        style = tone_style(_term_tone(outcome.decision, decisions), "bold")
         return Text.assemble(
             plain(outcome.title), " ", (f"[{_decision_label(outcome.decision, decisions)}]", style)
         )
@@ -301,7 +316,7 @@ def tree(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) -> Tre
             branch.add(Text.assemble(plain(label), " → ", target(rule.goto)))
     outcomes = root.add(Text("Outcomes", style="bold"))
     for outcome in flow.outcomes.values():
-        style = DECISION_STYLE.get(outcome.decision, "bold")
+        style = tone_style(_term_tone(outcome.decision, decisions), "bold")
         outcomes.add(
             Text.assemble(
                 plain(outcome.title),

@@ -33,6 +33,7 @@ COMMANDS = {
     "show": "sharewizard.cli.train",
     "graph": "sharewizard.cli.train",
     "drafts": "sharewizard.cli.drafts",
+    "profile": "sharewizard.cli.profile",
     "keys": "sharewizard.cli.records",
     "register": "sharewizard.cli.register",
 }

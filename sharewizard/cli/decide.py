@@ -169,13 +169,14 @@ def _flow_id(catalogue: Catalogue, flow: str | None, source: AnswersFile | None)
             f"unknown flow {preview(flow)}.", Location(field="FLOW"), f"Flows: {flows}."
         )
     if source is not None:
-        if flow is not None and flow != source.flow_id:
+        entry = facade.entry_of(catalogue, source)
+        if flow is not None and flow != entry:
             raise UsageError(
-                f"the answers file is for {preview(source.flow_id)}, not {preview(flow)}.",
-                source.locate("flow"),
+                f"the answers file is for {preview(entry)}, not {preview(flow)}.",
+                source.locate("decisions.0.flow" if source.version == 2 else "flow"),
                 "Leave FLOW out: the file names its flow.",
             )
-        return source.flow_id
+        return entry
     chosen = flow or catalogue.triage
     if chosen is None:
         raise UsageError(
@@ -220,6 +221,9 @@ def run_decide(plan: DecidePlan, env: Env) -> list[facade.Written]:
             f"--answers FILE`, replay many files with `{env.prog} replay PATH`, or type answers "
             f"line by line with `{env.prog} --plain decide`.",
         )
+    from sharewizard.walk.profile import load_profile
+
+    profile = load_profile()  # a broken profile is refused before the first question
     asker = _asker(plan, env)
     facade.decide_interactive(
         plan.catalogue,
@@ -230,6 +234,7 @@ def run_decide(plan: DecidePlan, env: Env) -> list[facade.Written]:
         resume_path=plan.resume_path,
         prog=env.prog,
         on_written=lambda written: render_written([written], plan, env),
+        profile=profile,
     )
     return []  # each decision was shown as soon as it was written
 

@@ -93,6 +93,7 @@ class Question:
     warn: tuple[FieldRule, ...] = ()
     per_outcome: bool = False
     fact: bool = False  # a case fact (flows/facts.yaml): a fact node, or a record field
+    profile: str = ""  # the user's profile value offered for it: role, organisation, practitioner
 
     def choice(self, value: str) -> Choice | None:
         """The choice with this value, if the question has one."""
@@ -353,15 +354,41 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Draft:
-    """A walk stopped part way: enough to resume it, and the shape of an answers file."""
+class DecisionDraft:
+    """One decision of a sitting as a draft or an answers file holds it.
 
-    flow_id: str
+    `flow_id` is the flow it starts in (None: the opening stopped it); `answers` are the answers
+    to the questions of every flow it walked; `facts` its own facts (those asked per decision).
+    `outcome`, `decision` and `flow` say where it ended, when it did.
+    """
+
+    flow_id: str | None
     answers: Mapping[str, Answer]
     fields: Mapping[str, Answer]
+    facts: Mapping[str, Answer] = field(default_factory=dict)
+    outcome: str | None = None
+    decision: str | None = None
+    flow: str | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A sitting stopped part way: enough to resume it, and the shape of an answers file."""
+
+    entry: str  # the flow the sitting started in (the triage, or a flow named)
+    facts: Mapping[str, Answer]
+    decisions: tuple[DecisionDraft, ...] = ()
     route: tuple[tuple[str, Mapping[str, Answer]], ...] = ()
+    origins: Mapping[str, str] = field(default_factory=dict)  # facts and case fields not asked
     queue: tuple[str, ...] = ()
+    at: int = 0  # the decision under way (past the last: the review)
     last_question: str | None = None
+
+    @property
+    def answered(self) -> int:
+        """How many answers it holds: facts, the triage's and every decision's."""
+        route = sum(len(answers) for _, answers in self.route)
+        return len(self.facts) + route + sum(len(d.answers) for d in self.decisions)
 
 
 @dataclass(frozen=True)
@@ -375,3 +402,5 @@ class Decision:
     route: tuple[Segment, ...] = ()
     changes: tuple[str, ...] = ()
     queue: tuple[str, ...] = ()  # flows chosen in the same sitting, still to walk
+    facts: Mapping[str, Answer] = field(default_factory=dict)  # the case, as it read it
+    index: int = 0  # its place among the sitting's decisions

@@ -108,7 +108,7 @@ def schema_errors(name: str, data: Any) -> list[Any]:
 # Schemas checked first by the fast check: answers files, read by the thousand in a replay.
 # Flows are checked once per change and cached, and whether `jsonschema` was imported is how
 # tests see that a flow was checked again.
-FAST_CHECKED = ("answers",)
+FAST_CHECKED = ("answers", "answers-v1")
 
 
 @functools.cache
@@ -265,6 +265,7 @@ def parse_question(raw: dict[str, Any]) -> Question:
         label=raw.get("label", "").strip(),
         group=raw.get("group", "sharing"),
         per_outcome=raw.get("per_outcome", False),
+        profile=raw.get("profile", ""),
         refuse=_field_rules(raw.get("refuse", ())),
         warn=_field_rules(raw.get("warn", ())),
     )

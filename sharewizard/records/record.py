@@ -16,7 +16,9 @@ from sharewizard.core.model import Answer, Catalogue, Decision, Flow, Outcome, P
 from sharewizard.core.text import preview
 from sharewizard.disk.files import PendingWrite, start_private_write
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: The record versions `verify`, `note` and the register read (version 2: before case facts).
+READABLE_VERSIONS = (2, 3)
 FORMATS = ("json", "md", "text")
 
 
@@ -58,8 +60,16 @@ class CitationRow(TypedDict):
     quote: str
 
 
-class OutcomeRow(TypedDict):
-    """The outcome reached, with its decision in words."""
+class _OutcomeExtras(TypedDict, total=False):
+    """Outcome keys of version 3 records (case facts): what goes ahead now, more detail."""
+
+    now: str
+    further: str
+    tone: str
+
+
+class OutcomeRow(_OutcomeExtras):
+    """The outcome reached (worded for the user's role), with its decision in words."""
 
     id: str
     decision: str
@@ -84,7 +94,21 @@ class FieldRow(TypedDict):
     text: str | None
 
 
-class Sitting(TypedDict):
+#: A case fact of the sitting, as the user saw it, and where it came from (`from`: "asked" in
+#: the sitting, "profile" from the user's profile, "file" from an answers file).
+FactRow = TypedDict(
+    "FactRow", {"id": str, "question": str, "answer": str, "label": str, "from": str}
+)
+
+
+class _SittingExtras(TypedDict, total=False):
+    """Sitting keys of version 3 records: how many records, and the case facts."""
+
+    of: int
+    facts: list[FactRow]
+
+
+class Sitting(_SittingExtras):
     """Decisions made together: one id, and which part of the sitting this record is."""
 
     id: str
@@ -97,6 +121,7 @@ class _Optional(TypedDict, total=False):
 
     training: bool  # made in `sharewizard train`: practice, not a real decision
     signature: dict[str, str]
+    warnings: list[str]  # version 3: true answers that sit badly with the outcome
 
 
 class Record(_Optional):
@@ -147,13 +172,26 @@ def _answer_rows(pairs: list[tuple[Question, Answer]]) -> list[AnswerRow]:
     ]
 
 
-def _field_rows(catalogue: Catalogue, decision: Decision) -> tuple[list[FieldRow], list[str]]:
-    """The record fields that apply to the outcome, and the required ones left empty."""
-    facts = engine.outcome_facts(decision.outcome, catalogue.record_form.decisions)
+def _field_rows(
+    catalogue: Catalogue, decision: Decision
+) -> tuple[list[FieldRow], list[str], list[str]]:
+    """The record fields that apply to the outcome, the required ones left empty, the warnings.
+
+    A warning is a true answer that sits badly with the outcome (record.yaml `warn`).
+    """
+    facts = {
+        **engine.outcome_facts(decision.outcome, catalogue.record_form.decisions),
+        **decision.facts,
+    }
     applicable = engine.form_fields(catalogue.record_form.fields, decision.fields, facts)
+    context = {**facts, **decision.fields}
     rows: list[FieldRow] = []
     missing: list[str] = []
+    warnings: list[str] = []
     for question in applicable:
+        given = decision.fields.get(question.id)
+        if given not in (None, ""):
+            warnings += engine.warnings(question, given, context)
         value = decision.fields.get(question.id)
         if value in (None, ""):
             value = None
@@ -169,7 +207,7 @@ def _field_rows(catalogue: Catalogue, decision: Decision) -> tuple[list[FieldRow
                 "text": None if value is None else question.label_of(value),
             }
         )
-    return rows, missing
+    return rows, missing, warnings
 
 
 def _citation_rows(catalogue: Catalogue, outcome: Outcome) -> list[CitationRow]:
@@ -204,7 +242,8 @@ def build_record(
 
     outcome = decision.outcome
     term = catalogue.record_form.decisions[outcome.decision]
-    fields, missing = _field_rows(catalogue, decision)
+    fields, missing, warnings = _field_rows(catalogue, decision)
+    case = decision.facts
     record: Record = {
         "schema_version": SCHEMA_VERSION,
         "record_id": record_id,
@@ -212,16 +251,20 @@ def build_record(
         "tool": {"name": "sharewizard", "version": __version__},
         "disclaimer": catalogue.record_form.disclaimer,
         "flows": flows_origin(catalogue),
-        "sitting": sitting or {"id": record_id, "part": 1, "flows": [decision.flow.id]},
+        "sitting": sitting or {"id": record_id, "part": 1, "of": 1, "flows": [decision.flow.id]},
         "flow": _flow_ref(decision.flow),
         "route": [
             {
                 "flow": _flow_ref(seg.flow),
-                "answers": _answer_rows(engine.path_answers(seg.flow, Progress(seg.answers))),
+                "answers": _answer_rows(engine.path_answers(seg.flow, Progress(seg.answers), case)),
             }
             for seg in decision.route
         ],
-        "answers": _answer_rows(engine.path_answers(decision.flow, decision.progress)),
+        "answers": _answer_rows(
+            engine.path_answers(decision.flow, decision.progress, case)
+            if decision.flow.questions
+            else []
+        ),
         "outcome": {
             "id": outcome.id,
             "decision": outcome.decision,
@@ -231,12 +274,16 @@ def build_record(
             "title": outcome.title,
             "summary": outcome.summary,
             "actions": list(outcome.actions),
+            "now": outcome.now,
+            "further": outcome.further,
+            "tone": term.tone,
             "citations": _citation_rows(catalogue, outcome),
             "related_flows": list(outcome.related_flows),
         },
         "changes": list(decision.changes),
         "fields": fields,
         "missing": missing,
+        "warnings": warnings,
         "checksum": "",
     }
     if training:
@@ -342,10 +389,11 @@ def _parse_record(text: str, path: Path) -> Record:
     from sharewizard.flowfiles.yamldoc import RECORD_LIMITS, parse_json
 
     record = parse_json(text, path, RecordError, RECORD_LIMITS).data
-    if not isinstance(record, dict) or record.get("schema_version") != SCHEMA_VERSION:
-        found = record.get("schema_version") if isinstance(record, dict) else None
+    found = record.get("schema_version") if isinstance(record, dict) else None
+    if found not in READABLE_VERSIONS or isinstance(found, bool):
+        readable = " and ".join(map(str, READABLE_VERSIONS))
         raise RecordError(
-            f"schema_version is {preview(found)}; this sharewizard reads {SCHEMA_VERSION}.",
+            f"schema_version is {preview(found)}; this sharewizard reads {readable}.",
             Location(path, field="schema_version"),
         )
     return cast(Record, record)

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from sharewizard.core.model import Answer, Catalogue, Citation, Outcome, Question
 from sharewizard.train.room import Walk, decision_label, describe_step, ending
-from sharewizard.walk.summary import DECISION_STYLE, plain
+from sharewizard.walk.summary import plain, tone_style
 
 #: Keys that do something else on a question screen, so never name a choice.
 COMMAND_KEYS = ("b", "g", "q", "w")
@@ -171,7 +171,7 @@ def _first(answer: Answer) -> str:
 
 
 def _leads(step: Any, decisions: Any) -> Text:
-    style = DECISION_STYLE.get(step.decision, "bold") if isinstance(step, Outcome) else ""
+    style = tone_style(_tone(step.decision, decisions), "bold") if isinstance(step, Outcome) else ""
     return Text(describe_step(step, decisions), style=style)
 
 
@@ -242,7 +242,7 @@ def _question_keys(walk: Walk, question: Question) -> Text:
 
 def _outcome_panel(walk: Walk, outcome: Outcome) -> Panel:
     decisions = walk.catalogue.record_form.decisions
-    style = DECISION_STYLE.get(outcome.decision, "bold")
+    style = tone_style(_tone(outcome.decision, walk.catalogue.record_form.decisions), "bold")
     actions = Table.grid(padding=(0, 1))
     actions.add_column(no_wrap=True)
     actions.add_column(ratio=1)
@@ -313,3 +313,9 @@ def _differences_table(walk: Walk, end: Any) -> Table:
     if end.outcomes != end.case_outcomes and theirs:
         table.caption = f"The case's outcome: {theirs}"
     return table
+
+
+def _tone(decision: str, decisions: Any) -> str:
+    """A decision's tone (record.yaml `tone`), if the vocabulary gives it one."""
+    term = decisions.get(decision) if decisions else None
+    return term.tone if term is not None else ""

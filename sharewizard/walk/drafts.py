@@ -207,13 +207,18 @@ def list_drafts() -> list[DraftInfo]:
         except AnswersError as exc:
             found.append(DraftInfo(draft_id, path, "?", [], None, 0, str(exc)))
             continue
-        answered = sum(len(p.answers) for p in parsed.parts) + sum(len(a) for _, a in parsed.route)
+        answered = (
+            len(parsed.facts)
+            + sum(len(p.answers) for p in parsed.parts)
+            + sum(len(a) for _, a in parsed.route)
+        )
+        flows = [p.flow_id for p in parsed.parts if p.flow_id is not None]
         found.append(
             DraftInfo(
                 draft_id,
                 path,
-                parsed.flow_id,
-                [flow_id for flow_id, _ in parsed.route],
+                flows[-1] if flows else parsed.flow_id or "facts",
+                [flow_id for flow_id, _ in parsed.route] + flows[:-1],
                 parsed.started_at,
                 answered,
             )
