@@ -341,7 +341,7 @@ def test_text_case_note_matches_the_golden_file(tmp_path, flows, capsys):
         "--format", "text", "--timestamp", "2026-11-23T14:30:00Z",
     )  # fmt: skip
     assert code == 0
-    note = next(out.glob("*.text")).read_text()
+    note = next(out.glob("*.record.txt")).read_text()
     golden = GOLDEN / "note.txt"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(note)
@@ -360,7 +360,7 @@ def test_note_turns_an_existing_record_into_the_same_case_note(tmp_path, flows, 
         )  # fmt: skip
     code, note, _ = run(capsys, "note", str(next(out.glob("*.json"))))
     assert code == 0
-    assert note == next(out.glob("*.text")).read_text()
+    assert note == next(out.glob("*.record.txt")).read_text()
 
 
 def test_scripted_answers_that_contradict_name_the_field_not_the_prompt(flows):
