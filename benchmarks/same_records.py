@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 STAMP = "2026-01-01T00:00:00Z"
 SOURCES = ("tests/answers", "examples/cases")
 RUN_CLI = "import sys; from sharewizard.cli import main; main()"
-# `<source>.record[.partN].<ext>`, whatever the extension of a format is called.
-RECORD_NAME = re.compile(r"^(?P<stem>.+?)\.record(?:\.part(?P<part>\d+))?\.[a-z]+$")
+# `<source>.record[-N].<ext>` (before issue 21: `<source>.record[.partN].<ext>`), whatever the
+# extension of a format is called (text records were `.text`, now `.txt`).
+RECORD_NAME = re.compile(r"^(?P<stem>.+?)\.record(?:\.part(?P<part>\d+)|-(?P<n>\d+))?\.[a-z]+$")
 
 
 def sharewizard(*args: str, env: dict[str, str]) -> str:
@@ -69,7 +70,7 @@ def neutral_name(name: str) -> str:
     match = RECORD_NAME.match(name)
     if match is None:
         sys.exit(f"{name}: not a record name this script knows")
-    return f"{match['stem']}.part{match['part'] or 1}"
+    return f"{match['stem']}.part{match['part'] or match['n'] or 1}"
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -33,3 +34,11 @@ def catalogue() -> Catalogue:
 def private_data_folder(tmp_path_factory, monkeypatch):
     """No test saves a draft in the developer's own data folder (tests may point it elsewhere)."""
     monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many hypothesis examples tests/test_properties.py ran, by kind, when it ran."""
+    counted = getattr(sys.modules.get("test_properties"), "EXAMPLES", None)
+    if counted:
+        each = ", ".join(f"{n} {what}" for what, n in sorted(counted.items()))
+        terminalreporter.write_line(f"hypothesis examples run: {sum(counted.values())} ({each})")

@@ -192,12 +192,14 @@ def modules_at_first_question(tmp_path: Path, cache: Path, *args: str) -> set[st
     return set(json.loads(snapshot.read_text(encoding="utf-8")))
 
 
+@pytest.mark.pty
 def test_decide_shows_its_first_question_before_loading_yaml_schemas_or_rich(tmp_path, cache):
     loaded = modules_at_first_question(tmp_path, cache, "--flows", str(CATALOGUE), "decide", "demo")
     assert "questionary" in loaded  # the snapshot was taken with the question on screen
     assert sorted(loaded & NOT_BEFORE_FIRST_QUESTION) == []
 
 
+@pytest.mark.pty
 def test_decide_of_flows_not_yet_checked_loads_and_checks_them_first(tmp_path):
     loaded = modules_at_first_question(
         tmp_path, tmp_path / "empty-cache", "--flows", str(CATALOGUE), "decide", "demo"

@@ -11,22 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from sharewizard.records.render import FORMATS
 from sharewizard.walk.console import Env
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Format(str, Enum):
-    """Record formats."""
-
-    json = "json"
-    md = "md"
-    text = "text"
-
+if TYPE_CHECKING:  # mypy cannot follow an Enum made from a table: to it, any Enum
+    Format = Enum
+else:  # the record formats, from their one table
+    Format = Enum("Format", [(name, name) for name in FORMATS], type=str)
+_DESCRIBED = [f.described for f in FORMATS.values()]
 
 FormatOption = Annotated[
     Format | None,
@@ -34,7 +33,7 @@ FormatOption = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help="json (default), md (Markdown) or text (a case note to paste).",
+        help=f"{', '.join(_DESCRIBED[:-1])} or {_DESCRIBED[-1]}.",
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace existing files.")]

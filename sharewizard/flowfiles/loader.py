@@ -62,16 +62,23 @@ NOT_FLOWS = (SOURCES_FILE, RECORD_FORM_FILE, FACTS_FILE, POLICY_FILE)
 TRIAGE_FLOW = "triage"
 
 
-@functools.cache
 def schema(name: str) -> dict[str, Any]:
-    """One of the published JSON Schemas: `flow`, `record` or `answers`."""
-    text = (
+    """One of the published JSON Schemas (`flow`, `record`, `answers`...), a copy of its own.
+
+    A copy, so that no caller can change the schema the checks use (a shared dict changed in
+    place once switched the answers fast check off for the rest of the process).
+    """
+    loaded: dict[str, Any] = json.loads(_schema_text(name))
+    return loaded
+
+
+@functools.cache
+def _schema_text(name: str) -> str:
+    return (
         resources.files("sharewizard.flowfiles")
         .joinpath("schemas", f"{name}.schema.json")
         .read_text()
     )
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
 
 
 @functools.cache

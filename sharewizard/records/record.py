@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypedDict, cast
+from typing import Any, cast
 
 from sharewizard import __version__
 from sharewizard.core import engine
@@ -15,133 +15,18 @@ from sharewizard.core.errors import Location, RecordError, TamperedRecord
 from sharewizard.core.model import Answer, Catalogue, Decision, Flow, Outcome, Progress, Question
 from sharewizard.core.text import preview
 from sharewizard.disk.files import PendingWrite, start_private_write
+from sharewizard.records.shape import (
+    AnswerRow,
+    CitationRow,
+    FieldRow,
+    FlowRef,
+    Record,
+    Sitting,
+)
 
 SCHEMA_VERSION = 3
 #: The record versions `verify`, `note` and the register read (version 2: before case facts).
 READABLE_VERSIONS = (2, 3)
-FORMATS = ("json", "md", "text")
-
-
-class FlowRef(TypedDict):
-    """Which flow, at which version and content, a record came from."""
-
-    id: str
-    version: str
-    title: str
-    sha256: str
-    faq: dict[str, Any]
-
-
-class AnswerRow(TypedDict):
-    """One answered question, as the user saw it."""
-
-    question: str
-    text: str
-    answer: str | list[str]
-    answer_label: str
-
-
-class RouteSegment(TypedDict):
-    """A flow walked before this decision's flow in the same sitting (the triage)."""
-
-    flow: FlowRef
-    answers: list[AnswerRow]
-
-
-class CitationRow(TypedDict):
-    """A verbatim quote with its source described in full."""
-
-    source: str
-    title: str
-    publisher: str
-    edition: str
-    url: str
-    section: str
-    quote: str
-
-
-class _OutcomeExtras(TypedDict, total=False):
-    """Outcome keys of version 3 records (case facts): what goes ahead now, more detail."""
-
-    now: str
-    further: str
-    tone: str
-
-
-class OutcomeRow(_OutcomeExtras):
-    """The outcome reached (worded for the user's role), with its decision in words."""
-
-    id: str
-    decision: str
-    decision_label: str
-    shares: bool
-    without_consent: bool
-    title: str
-    summary: str
-    actions: list[str]
-    citations: list[CitationRow]
-    related_flows: list[str]
-
-
-class FieldRow(TypedDict):
-    """One record field that applies to the outcome: its label, question and answer."""
-
-    id: str
-    label: str
-    question: str
-    group: str
-    value: str | list[str] | None
-    text: str | None
-
-
-#: A case fact of the sitting, as the user saw it, and where it came from (`from`: "asked" in
-#: the sitting, "profile" from the user's profile, "file" from an answers file).
-FactRow = TypedDict(
-    "FactRow", {"id": str, "question": str, "answer": str, "label": str, "from": str}
-)
-
-
-class _SittingExtras(TypedDict, total=False):
-    """Sitting keys of version 3 records: how many records, and the case facts."""
-
-    of: int
-    facts: list[FactRow]
-
-
-class Sitting(_SittingExtras):
-    """Decisions made together: one id, and which part of the sitting this record is."""
-
-    id: str
-    part: int
-    flows: list[str]
-
-
-class _Optional(TypedDict, total=False):
-    """Record keys only some records carry."""
-
-    training: bool  # made in `sharewizard train`: practice, not a real decision
-    signature: dict[str, str]
-    warnings: list[str]  # version 3: true answers that sit badly with the outcome
-
-
-class Record(_Optional):
-    """A decision record, as written to disk (JSON) and checksummed."""
-
-    schema_version: int
-    record_id: str
-    created_at: str
-    tool: dict[str, str]
-    disclaimer: str
-    flows: str  # "packaged": the flows shipped with sharewizard; "custom": from --flows
-    sitting: Sitting
-    flow: FlowRef
-    route: list[RouteSegment]
-    answers: list[AnswerRow]
-    outcome: OutcomeRow
-    changes: list[str]
-    fields: list[FieldRow]
-    missing: list[str]
-    checksum: str
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:
@@ -408,7 +293,9 @@ def load_record(path: Path) -> Record:
     from sharewizard.flowfiles.yamldoc import RECORD_LIMITS, decode_text, read_regular
 
     text = decode_text(read_regular(path, RECORD_LIMITS, RecordError), path, RecordError)
-    if path.suffix.lower() in (".md", ".markdown"):
+    from sharewizard.records.render import FORMATS, format_of
+
+    if format_of(path) is FORMATS["md"]:
         return _embedded(text, path)
     return _parse_record(text, path)
 
@@ -429,8 +316,17 @@ def load_valid_record(path: Path) -> Record:
     return record
 
 
+def part_path(path: Path, part: int) -> Path:
+    """Where decision `part` of a sitting goes when its first goes to `path`: x.json, x-2.json...
+
+    The one naming rule of every writer: `decide` (`--out`, `--save-answers`), `replay` and
+    `train --record`.
+    """
+    return path if part == 1 else path.with_name(f"{path.stem}-{part}{path.suffix}")
+
+
 def write_record(
-    record: Mapping[str, Any],
+    record: Record,
     path: Path,
     fmt: str,
     *,
@@ -442,7 +338,7 @@ def write_record(
 
 
 def start_record_write(
-    record: Mapping[str, Any],
+    record: Record,
     path: Path,
     fmt: str,
     *,

@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from sharewizard.core.errors import Location, SharewizardError
 from sharewizard.disk.files import make_private_folder
@@ -25,11 +25,13 @@ if TYPE_CHECKING:
         Ed25519PublicKey,
     )
 
+    from sharewizard.records.shape import Record
+
 ALGORITHM = "ed25519"
 PRIVATE_FILE = "sharewizard-signing.key"
 PUBLIC_FILE = "sharewizard-signing.pub"
 SIGNING_KEY_ENV = "SHAREWIZARD_SIGNING_KEY"
-SIGNATURE_FIELD = "signature"
+SIGNATURE_FIELD: Final = "signature"
 
 
 class KeyFileError(SharewizardError):
@@ -180,9 +182,9 @@ def _signed_bytes(record: Mapping[str, Any]) -> bytes:
     return canonical_json(record, (SIGNATURE_FIELD,))
 
 
-def sign(record: Mapping[str, Any], private_key: Ed25519PrivateKey) -> dict[str, Any]:
+def sign(record: Record, private_key: Ed25519PrivateKey) -> Record:
     """A copy of the record with a `signature` over every other field (checksum included)."""
-    signed = {k: v for k, v in record.items() if k != SIGNATURE_FIELD}
+    signed = cast("Record", {k: v for k, v in record.items() if k != SIGNATURE_FIELD})
     value = private_key.sign(_signed_bytes(signed))
     signed[SIGNATURE_FIELD] = {
         "algorithm": ALGORITHM,

@@ -13,7 +13,7 @@ from sharewizard.core.text import for_screen_line
 from sharewizard.records.signing import TrustedKey
 
 if TYPE_CHECKING:
-    from sharewizard.records.record import Record
+    from sharewizard.records.shape import Record
 
 
 class State(Enum):

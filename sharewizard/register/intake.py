@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sharewizard.records.render import READABLE_SUFFIXES
 from sharewizard.register.rows import Entry, entry_of
 from sharewizard.register.store import Added, Quarantined, Register
 
-RECORD_SUFFIXES = (".json", ".md", ".markdown")
 BATCH = 500  # records per transaction: the disk is paid once per batch
 
 
@@ -53,7 +53,7 @@ def _walk(folder: Path) -> Iterator[Path]:
     for root, folders, names in os.walk(folder):
         folders.sort()
         for name in names:
-            if name.lower().endswith(RECORD_SUFFIXES) and not name.startswith("."):
+            if name.lower().endswith(READABLE_SUFFIXES) and not name.startswith("."):
                 yield Path(root) / name
 
 

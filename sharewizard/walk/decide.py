@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from sharewizard.core import engine
 from sharewizard.core.errors import (
@@ -28,14 +28,8 @@ from sharewizard.core.errors import (
     UsageError,
 )
 from sharewizard.core.model import Catalogue, Decision, DecisionDraft, Draft
-from sharewizard.records.record import (
-    FactRow,
-    Record,
-    Sitting,
-    build_record,
-    utc_timestamp,
-    write_record,
-)
+from sharewizard.records.record import build_record, part_path, utc_timestamp, write_record
+from sharewizard.records.shape import FactRow, Record, Sitting
 from sharewizard.walk import drafts
 from sharewizard.walk.session import (
     FROM_PROFILE,
@@ -49,8 +43,6 @@ from sharewizard.walk.session import (
 
 if TYPE_CHECKING:  # answers files are read and written through YAML, not needed to start asking
     from sharewizard.flowfiles.answers import AnswersFile, Part
-
-FORMAT_SUFFIXES = {"json": (".json",), "md": (".md", ".markdown"), "text": (".txt", ".text")}
 
 
 @dataclass(frozen=True)
@@ -78,10 +70,12 @@ class Written:
 
 def record_format(fmt: str | None, out: Path | None) -> str:
     """The format asked for, else the one `--out`'s extension names, else JSON."""
+    from sharewizard.records.render import format_of
+
     if fmt is not None:
         return fmt
-    suffix = out.suffix.lower() if out is not None else ""
-    return next((f for f, suffixes in FORMAT_SUFFIXES.items() if suffix in suffixes), "json")
+    named = format_of(out) if out is not None else None
+    return named.name if named is not None else "json"
 
 
 # --- checking outputs before the first question ----------------------------------------------
@@ -96,8 +90,11 @@ def precheck(outputs: Outputs, parts: range = range(1, 2)) -> None:
     if not outputs.write:
         return
     if outputs.out is not None:
-        named = record_format(None, outputs.out)
-        if outputs.out.suffix.lower() in sum(FORMAT_SUFFIXES.values(), ()) and named != outputs.fmt:
+        from sharewizard.records.render import format_of
+
+        found = format_of(outputs.out)
+        named = found.name if found is not None else None
+        if named is not None and named != outputs.fmt:
             raise UsageError(
                 f"--out names {'an' if named == 'md' else 'a'} {named} file but --format is "
                 f"{outputs.fmt}; nothing was asked.",
@@ -114,7 +111,7 @@ def check_parts(outputs: Outputs, parts: range, done: str) -> None:
     if not outputs.write:
         return
     for part in parts:
-        record = _numbered(outputs.out, part) if outputs.out is not None else None
+        record = part_path(outputs.out, part) if outputs.out is not None else None
         if record is not None:
             check_target(record, outputs.force, "--out", done)
         answers = answers_path(outputs, record, part)
@@ -170,12 +167,8 @@ def answers_path(outputs: Outputs, record: Path | None, part: int) -> Path | Non
     if not outputs.keep_answers:
         return None
     if outputs.save_answers is not None:
-        return _numbered(outputs.save_answers, part)
+        return part_path(outputs.save_answers, part)
     return answers_beside(record) if record is not None else None
-
-
-def _numbered(path: Path, part: int) -> Path:
-    return path if part == 1 else path.with_name(f"{path.stem}-{part}{path.suffix}")
 
 
 def record_path(outputs: Outputs, flow_id: str, created_at: str, part: int) -> Path:
@@ -183,9 +176,11 @@ def record_path(outputs: Outputs, flow_id: str, created_at: str, part: int) -> P
     from sharewizard.disk.files import name_inside
 
     if outputs.out is not None:
-        return _numbered(outputs.out, part)
+        return part_path(outputs.out, part)
     stamp = created_at.replace("-", "").replace(":", "")
-    suffix = FORMAT_SUFFIXES[outputs.fmt][0]
+    from sharewizard.records.render import FORMATS
+
+    suffix = FORMATS[outputs.fmt].suffix
     base = f"sharewizard-{flow_id}-{stamp}"
     candidate, n = name_inside(outputs.folder, base + suffix), 2
     while candidate.exists() or candidate.is_symlink():
@@ -295,7 +290,7 @@ def write_sitting(
         if outputs.sign_with is not None:
             from sharewizard.records.signing import sign
 
-            record = cast(Record, sign(record, outputs.sign_with))
+            record = sign(record, outputs.sign_with)
         path = record_path(outputs, record["flow"]["id"], record["created_at"], part)
         done = "this record was not written" if paths else "nothing was written"
         try:
@@ -359,7 +354,7 @@ def write_one(record: Record, outputs: Outputs, part: int, *, done: str) -> Writ
     if outputs.sign_with is not None:
         from sharewizard.records.signing import sign
 
-        record = cast(Record, sign(record, outputs.sign_with))
+        record = sign(record, outputs.sign_with)
     path = record_path(outputs, record["flow"]["id"], record["created_at"], part)
     write_record(record, path, outputs.fmt, force=outputs.force, done=done)
     return Written(record, path)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves these out
+
 CATALOGUE = Path(__file__).parents[1] / "fixtures" / "catalogue"
 
 

@@ -22,6 +22,8 @@ import pytest
 
 from tests.sittingkit import CTRL_C, CTRL_D, ENTER, answer, finish, make_catalogue, spawn
 
+pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves these out
+
 #: What to type at each prompt to finish the walk at "share, and tell the family". A choice not
 #: answered yet takes a digit, then Enter (Enter alone does not answer it).
 TO_SHARE = [

@@ -9,8 +9,11 @@ import sys
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from sharewizard.flowfiles.answers import load_answers
+
+pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves these out
 
 CATALOGUE = Path(__file__).parents[1] / "fixtures" / "catalogue"
 ESC = "\x1b"

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.sittingkit import DOWN, ENTER, answer, finish, make_catalogue, spawn
+
+pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves these out
 
 CTRL_U = "\x15"  # clears the line: the offered answer
 

@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 import pexpect
+import pytest
+
+pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves these out
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 CATALOGUE = FIXTURES / "catalogue"
