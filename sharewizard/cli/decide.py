@@ -27,7 +27,7 @@ from sharewizard.cli.options import (
 )
 from sharewizard.core.errors import Location, UsageError
 from sharewizard.core.model import Catalogue
-from sharewizard.core.text import preview
+from sharewizard.core.text import for_screen, preview
 from sharewizard.walk import decide as facade
 from sharewizard.walk.console import Env
 
@@ -170,7 +170,7 @@ def _flow_id(catalogue: Catalogue, flow: str | None, source: AnswersFile | None)
         )
     if source is not None:
         entry = facade.entry_of(catalogue, source)
-        if flow is not None and flow != entry:
+        if flow is not None and flow not in (entry, source.flow_id):
             raise UsageError(
                 f"the answers file is for {preview(entry)}, not {preview(flow)}.",
                 source.locate("decisions.0.flow" if source.version == 2 else "flow"),
@@ -235,6 +235,7 @@ def run_decide(plan: DecidePlan, env: Env) -> list[facade.Written]:
         prog=env.prog,
         on_written=lambda written: render_written([written], plan, env),
         profile=profile,
+        on_note=lambda note: env.out().print(f"• {for_screen(note)}", markup=False, soft_wrap=True),
     )
     return []  # each decision was shown as soon as it was written
 

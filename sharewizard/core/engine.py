@@ -141,6 +141,38 @@ def next_step(flow: Flow, answers: Answers, case: Answers = NO_FACTS) -> Step:
     return trace(flow, answers, case).step
 
 
+def opening_flow(book: CaseFacts, then: str) -> Flow:
+    """The opening facts as a flow of fact nodes that hands over to the flow `then`.
+
+    Each opening fact in turn (one that is known is followed); a `stop` answer ends at the facts
+    file's outcome (call 999). Its id is `facts`, as the record of a stopped decision names it.
+    """
+    from pathlib import Path
+
+    from sharewizard.core.model import FACTS_FLOW, Faq, Route
+
+    questions: dict[str, Question] = {}
+    for index, fact_id in enumerate(book.opening):
+        fact = book.facts[fact_id]
+        after = book.opening[index + 1] if index + 1 < len(book.opening) else HANDOFF_PREFIX + then
+        routes = [
+            Route(outcome, Condition("equals", fact_id, (value,))) for value, outcome in fact.stop
+        ]
+        questions[fact_id] = replace(fact.question, routes=(*routes, Route(after)), fact=True)
+    return Flow(
+        id=FACTS_FLOW,
+        version=book.version,
+        title=book.title,
+        description=book.title,
+        faq=Faq(None, book.title),
+        start=book.opening[0] if book.opening else "",
+        questions=questions,
+        outcomes=dict(book.outcomes),
+        path=book.path or Path("facts.yaml"),
+        sha256=book.sha256,
+    )
+
+
 # --- wording: `{advice}` in words that fit the user's role ------------------------------------
 
 #: A placeholder in outcome and help text: `{advice}`, worded by facts.yaml `wording`.

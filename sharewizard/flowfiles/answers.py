@@ -65,7 +65,9 @@ class AnswersFile:
 
     @property
     def flow_id(self) -> str | None:
-        """The flow the sitting starts in: the triage's, else the first decision's."""
+        """The flow the file names: the triage's, else the first decision's (version 1: `flow`)."""
+        if self.version == 1:
+            return self.parts[0].flow_id
         if self.route:
             return self.route[0][0]
         return next((p.flow_id for p in self.parts if p.flow_id), None)

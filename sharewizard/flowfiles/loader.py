@@ -584,7 +584,7 @@ def _check_catalogue(directory: Path) -> Catalogue:
         flowrules.raise_first(doc, [clash] if clash else [])
         owners[doc.data["id"]] = doc.path
     facts_doc = read_yaml(directory / FACTS_FILE) if (directory / FACTS_FILE).exists() else None
-    decision_ids = _declared_decisions(directory / RECORD_FORM_FILE)
+    decision_ids = declared_decisions(directory / RECORD_FORM_FILE)
     book = (
         parse_case_facts(facts_doc, set(sources), decision_ids, set(owners))
         if facts_doc is not None
@@ -610,7 +610,7 @@ def _check_catalogue(directory: Path) -> Catalogue:
     return Catalogue(directory, sources, flows, record_form, triage, book, policy)
 
 
-def _declared_decisions(path: Path) -> set[str] | None:
+def declared_decisions(path: Path) -> set[str]:
     """The decision ids record.yaml declares (checked fully when the record form is loaded)."""
     doc = read_yaml(path)
     check_schema(doc, "record-form")
@@ -711,13 +711,10 @@ def build_case_facts(doc: YamlDocument) -> CaseFacts:
     )
 
 
-def load_policy(path: Path, sources: set[str] | None = None) -> Policy:
-    """Read and parse `policy.yaml`: the rules lint proves (issue 23), checked for shape."""
-    doc = read_yaml(path)
-    check_schema(doc, "policy")
-    data = doc.data
+def policy_problems(doc: YamlDocument, sources: set[str] | None = None) -> list[Problem]:
+    """A schema-valid policy.yaml's shape: rule ids, conditions, the sources its quotes name."""
     problems: list[Problem] = list(flowrules.id_problems(doc, ("rules",)))
-    for i, raw in enumerate(data["rules"]):
+    for i, raw in enumerate(doc.data["rules"]):
         for key in ("when", "require", "first", "second"):
             if key in raw:
                 problems += flowrules.condition_shape_problems(raw[key], ("rules", i, key))
@@ -731,7 +728,15 @@ def load_policy(path: Path, sources: set[str] | None = None) -> Policy:
                     f"Declared: {', '.join(sorted(sources))}.",
                 )
             )
-    flowrules.raise_first(doc, problems)
+    return problems
+
+
+def load_policy(path: Path, sources: set[str] | None = None) -> Policy:
+    """Read and parse `policy.yaml`: the rules lint proves (issue 23), checked for shape."""
+    doc = read_yaml(path)
+    check_schema(doc, "policy")
+    data = doc.data
+    flowrules.raise_first(doc, policy_problems(doc, sources))
 
     def condition(raw: dict[str, Any], key: str) -> Condition | None:
         return parse_condition(raw[key]) if key in raw else None

@@ -14,6 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from sharewizard.core import engine
 from sharewizard.core.model import Answer, Catalogue, Citation, Outcome, Question
 from sharewizard.train.room import Walk, decision_label, describe_step, ending
 from sharewizard.walk.summary import plain, tone_style
@@ -242,6 +243,7 @@ def _question_keys(walk: Walk, question: Question) -> Text:
 
 def _outcome_panel(walk: Walk, outcome: Outcome) -> Panel:
     decisions = walk.catalogue.record_form.decisions
+    outcome = engine.worded_outcome(outcome, walk.catalogue.facts.wording, walk.known)
     style = tone_style(_tone(outcome.decision, walk.catalogue.record_form.decisions), "bold")
     actions = Table.grid(padding=(0, 1))
     actions.add_column(no_wrap=True)

@@ -27,7 +27,7 @@ from sharewizard.core.errors import (
     SignalInterrupt,
     UsageError,
 )
-from sharewizard.core.model import Catalogue, Decision, DecisionDraft, Draft
+from sharewizard.core.model import Catalogue, Decision, DecisionDraft, Draft, Flow
 from sharewizard.records.record import build_record, part_path, utc_timestamp, write_record
 from sharewizard.records.shape import FactRow, Record, Sitting
 from sharewizard.walk import drafts
@@ -478,17 +478,28 @@ def given_of(catalogue: Catalogue, answers: AnswersFile) -> Given:
                 kept[key] = value
         return kept
 
-    route = {flow_id: split(values, f"route.{flow_id}") for flow_id, values in answers.route}
+    route: dict[str, dict[str, Any]] = {}
+    before: dict[str, Any] = {}  # version 1: flows walked before the first one, by hand-off
+    first_flow: str | None = None
+    for flow_id, values in answers.route:
+        kept = split(values, f"route.{flow_id}")
+        flow = catalogue.flows.get(flow_id)
+        if answers.version == 1 and flow is not None and not _fans_out(flow):
+            first_flow = first_flow or flow_id
+            before.update(kept)
+        else:
+            route[flow_id] = kept
     decisions = []
-    for part in answers.parts:
+    for index, part in enumerate(answers.parts):
         try:
             resolve_flow(catalogue, answers, part)
         except AnswersError as exc:
             raise answers.located(exc) from None
         place = f"{part.where}.answers" if part.where else "answers"
-        decisions.append(
-            DecisionDraft(part.flow_id, split(part.answers, place), part.record, part.facts)
-        )
+        flow_id, given = part.flow_id, split(part.answers, place)
+        if index == 0 and first_flow is not None:
+            flow_id, given = first_flow, {**before, **given}
+        decisions.append(DecisionDraft(flow_id, given, part.record, part.facts))
     places = Places(tuple(p.where for p in answers.parts), fact_places)
     return Given(
         facts=facts,
@@ -501,13 +512,23 @@ def given_of(catalogue: Catalogue, answers: AnswersFile) -> Given:
     )
 
 
+def _fans_out(flow: Flow) -> bool:
+    """Whether a flow is a triage: it hands over to the flows chosen (a fan-out question)."""
+    return any(q.fan_out for q in flow.questions.values())
+
+
 def entry_of(catalogue: Catalogue, answers: AnswersFile) -> str:
     """The flow a file's sitting starts in.
 
     Its triage, its first decision's flow, or the catalogue's triage (a sitting the opening
     stopped).
     """
-    entry = answers.flow_id or catalogue.triage
+    triage = [f for f, _ in answers.route if f in catalogue.flows and _fans_out(catalogue.flows[f])]
+    before = [f for f, _ in answers.route if f not in triage]
+    if answers.version == 1 and before:
+        entry: str | None = triage[0] if triage else before[0]
+    else:
+        entry = answers.flow_id or catalogue.triage
     if entry is None or entry not in catalogue.flows:
         raise AnswersError(
             "this answers file names no flow to start in.",
@@ -574,12 +595,15 @@ def decide_interactive(
     clock: Sittings | None = None,
     on_written: Callable[[Written], None] | None = None,
     profile: Mapping[str, str] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> list[Written]:
     """Ask one sitting, then write every record and its answers file.
 
     A draft is kept until all are written.
 
-    `on_written` hears of each decision as soon as its record is on disk. Raises `Interrupted`
+    `on_written` hears of each decision as soon as its record is on disk, `on_note` of each
+    decision that ended with no record of its own (handed over to a flow decided already).
+    Raises `Interrupted`
     (carrying where the draft is) when the person stops, and a located `SharewizardError` when
     an output cannot be written (the draft then holds every answer).
     """
@@ -640,6 +664,9 @@ def decide_interactive(
                 box.save(whole)
             raise _with_draft(exc, box, whole, prog) from None
     box.discard()
+    for note in session.skipped():
+        if on_note is not None:
+            on_note(note)
     return written
 
 

@@ -233,6 +233,19 @@ class Session:
             )
         return found
 
+    def skipped(self) -> list[str]:
+        """Each decision that ended by handing over to a flow decided already: no record."""
+        said = []
+        for index, state in enumerate(self.decisions):
+            if state.already is not None:
+                flow = state.flow
+                said.append(
+                    f"Decision {index + 1} ({state.flows[0].title}) leads to “{flow.faq.heading}”, "
+                    f"already decided in this sitting (decision {state.already + 1}): it has no "
+                    "record of its own."
+                )
+        return said
+
     def snapshot(self) -> Draft:
         """The sitting so far, as a draft."""
         decisions = [self._draft_of(d) for d in self.decisions]
@@ -698,6 +711,7 @@ class Session:
             if other is not state and target in [f.id for f in other.flows]:
                 state.already = index
                 flow = self.catalogue.flows[target]
+                state.flows.append(flow)
                 self.asker.tell(
                     f"This leads to “{flow.faq.heading}”, already decided in this sitting "
                     f"(decision {index + 1}): it is not decided again, and this decision has no "
@@ -878,9 +892,9 @@ class Session:
         return engine.worded_question(question, self.catalogue.facts.wording, self.case_of(state))
 
     def _missing(self, where: str, question: Question) -> AnswersError:
-        kind = "the case fact" if question.fact else "an answer to"
+        kind = "the case fact " if question.fact else ""
         return AnswersError(
-            f"no {kind} {preview(question.id)} ({question.text}), which this path needs.",
+            f"no answer to {kind}{preview(question.id)} ({question.text}), which this path needs.",
             Location(field=where),
             "Add it to the answers file.",
         )
@@ -1200,7 +1214,7 @@ class Session:
                 state.changes += lines
             self.at = self.decisions.index(state)
             old = state.outcome
-            state.flows = state.flows[:1]
+            state.flows, state.already = state.flows[:1], None
             self._walk_decision(state, announce=False)
             if state.outcome != old and state.outcome is not None:
                 self._walk_decision(state, announce=True)  # the person sees where it leads now

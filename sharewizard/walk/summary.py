@@ -165,6 +165,10 @@ def record_summary(record: Record, *, verbose: bool = False, boxed: bool = True)
     style = tone_style(outcome.get("tone"))
     parts: list[Any] = []
     if verbose:
+        facts = record["sitting"].get("facts") or []
+        if facts:
+            said = [f"{f['question']}  →  {f['label']}" for f in facts]
+            parts.append(_box([_bullets(said)], "dim", boxed, "The case"))
         parts.append(_box([_answer_lines(record)], "dim", boxed, "Your answers"))
         fields = _table(boxed, show_header=False, expand=True)
         fields.add_column("Field", style="dim", ratio=1)
@@ -186,6 +190,8 @@ def record_summary(record: Record, *, verbose: bool = False, boxed: bool = True)
                 style="dim",
             )
         )
+    for warning in record.get("warnings", []):
+        parts.append(Text.assemble(("! Warning: ", "bold yellow"), plain(warning)))
     if record.get("missing"):
         from sharewizard.records.render import incomplete_sentence
 
