@@ -491,6 +491,7 @@ class FlowPath:
     facts: Mapping[str, Answer] = dataclasses.field(default_factory=dict)  # at the end
     asked: tuple[str, ...] = ()  # the facts the path asks (unknown when it reached them)
     absent: tuple[str, ...] = ()  # the fact nodes passed through: their facts do not apply
+    key: tuple[tuple[str, int], ...] = ()  # the routes taken: (step, route index) in order
 
     @property
     def branches(self) -> tuple[str, ...]:
@@ -508,13 +509,19 @@ def _candidates(question: Question) -> list[Answer]:
 
 
 def all_paths(
-    flow: Flow, facts: Answers = NO_FACTS, book: CaseFacts | None = None
+    flow: Flow,
+    facts: Answers = NO_FACTS,
+    book: CaseFacts | None = None,
+    *,
+    by_fact: bool = False,
 ) -> list[FlowPath]:
     """Every distinct path: one per sequence of routes taken (answers that route alike merge).
 
     `facts` are known before the walk starts (the sitting's so far). A fact node whose fact is
     known is followed; one whose fact does not apply is passed through; one whose fact is unknown
-    branches on each of its answers, as a question does. `book` gives the derived facts.
+    branches on each of its answers, as a question does. `book` gives the derived facts. With
+    `by_fact`, each value of a fact is a path of its own even where values route alike (facts are
+    read beyond their routes: by later decisions, the record form, the policy).
     """
     found: dict[tuple[tuple[str, int], ...], FlowPath] = {}
     derive = book if book is not None else CaseFacts()
@@ -543,7 +550,8 @@ def all_paths(
             if not matched:
                 continue  # passed through with no route: SW210, reported by lint
             index = sum(1 << i for i in matched) if question.fan_out else matched[0]
-            key = (*taken, (question.id, index))
+            name = _key_name(question, facts_now) if by_fact else question.id
+            key = (*taken, (name, index))
             step = route(flow, question, seen)
             if isinstance(step, Question):
                 visit(step, given, facts_now, key, asked, absent)
@@ -553,10 +561,48 @@ def all_paths(
                     if isinstance(step, Outcome)
                     else HANDOFF_PREFIX + ",".join(step.flow_ids)
                 )
-                found[key] = FlowPath(given, end, facts_now, asked, absent)
+                found[key] = FlowPath(given, end, facts_now, asked, absent, key)
 
     visit(flow.questions[flow.start], {}, dict(facts), (), (), ())
     return list(found.values())
+
+
+def route_key(
+    flow: Flow, answers: Answers, case: Answers = NO_FACTS, *, by_fact: bool = False
+) -> tuple[tuple[str, int], ...]:
+    """The routes a walk takes through a flow, as `all_paths` keys its paths (`by_fact` alike).
+
+    Each step passed (a question answered, a fact known or passed through) with the index of
+    the route it took (for a fan-out, the set of routes, as bits).
+    """
+    seen = {**case, **answers}
+    key: list[tuple[str, int]] = []
+    step: Step = flow.questions[flow.start]
+    while isinstance(step, Question):
+        if step.fact:
+            if step.id not in case and applies(step, case):
+                break
+        elif step.id not in answers:
+            break
+        matched = [i for i, r in enumerate(step.routes) if holds(r.when, seen)]
+        if not matched:
+            break
+        index = sum(1 << i for i in matched) if step.fan_out else matched[0]
+        key.append((_key_name(step, case) if by_fact else step.id, index))
+        step = route(flow, step, seen)
+    return tuple(key)
+
+
+def _key_name(question: Question, case: Answers) -> str:
+    """A step as a path key names it: a fact node with its value (absent: the id alone).
+
+    Facts are read beyond their own routes (later conditions, the record form), so two values
+    of a fact are two paths even where they route alike.
+    """
+    if question.fact and question.id in case:
+        value = case[question.id]
+        return f"{question.id}={value if isinstance(value, str) else ','.join(value)}"
+    return question.id
 
 
 @dataclass(frozen=True)
@@ -571,6 +617,7 @@ class DecisionPath:
     end: Outcome | Handoff
     facts: Mapping[str, Answer]
     asked: tuple[str, ...] = ()
+    key: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()  # each flow's routes taken
 
     @property
     def flow(self) -> str:
@@ -579,13 +626,14 @@ class DecisionPath:
 
 
 def decision_paths(
-    catalogue: Catalogue, flow_id: str, facts: Answers = NO_FACTS
+    catalogue: Catalogue, flow_id: str, facts: Answers = NO_FACTS, *, by_fact: bool = False
 ) -> list[DecisionPath]:
     """Every path of a decision starting in `flow_id` with these facts known, across hand-offs.
 
     A hand-off to one flow continues the decision there with the facts so far; a hand-off to
     several (the triage's fan-out) ends the path. A hand-off back to a flow already walked in the
-    decision is no path: the walk refuses it (its answers contradict each other).
+    decision is no path: the walk refuses it (its answers contradict each other). `by_fact` as
+    for `all_paths`.
     """
     found: list[DecisionPath] = []
 
@@ -594,20 +642,22 @@ def decision_paths(
         known: Answers,
         before: tuple[tuple[str, Mapping[str, Answer]], ...],
         asked: tuple[str, ...],
+        keys: tuple[tuple[str, tuple[tuple[str, int], ...]], ...],
     ) -> None:
-        for path in all_paths(flow, known, catalogue.facts):
+        for path in all_paths(flow, known, catalogue.facts, by_fact=by_fact):
             segments = (*before, (flow.id, path.answers))
             taken = (*asked, *path.asked)
+            key = (*keys, (flow.id, path.key))
             outcome = flow.outcomes.get(path.end)
             if outcome is not None:
-                found.append(DecisionPath(segments, outcome, path.facts, taken))
+                found.append(DecisionPath(segments, outcome, path.facts, taken, key))
                 continue
             targets = tuple(path.end[len(HANDOFF_PREFIX) :].split(","))
             walked = {flow_id for flow_id, _ in segments}
             if len(targets) > 1:
-                found.append(DecisionPath(segments, Handoff(targets), path.facts, taken))
+                found.append(DecisionPath(segments, Handoff(targets), path.facts, taken, key))
             elif targets[0] not in walked:
-                follow(catalogue.flows[targets[0]], path.facts, segments, taken)
+                follow(catalogue.flows[targets[0]], path.facts, segments, taken, key)
 
-    follow(catalogue.flows[flow_id], facts, (), ())
+    follow(catalogue.flows[flow_id], facts, (), (), ())
     return found

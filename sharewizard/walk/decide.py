@@ -496,10 +496,10 @@ def given_of(catalogue: Catalogue, answers: AnswersFile) -> Given:
         except AnswersError as exc:
             raise answers.located(exc) from None
         place = f"{part.where}.answers" if part.where else "answers"
-        flow_id, given = part.flow_id, split(part.answers, place)
+        starts, given = part.flow_id, split(part.answers, place)
         if index == 0 and first_flow is not None:
-            flow_id, given = first_flow, {**before, **given}
-        decisions.append(DecisionDraft(flow_id, given, part.record, part.facts))
+            starts, given = first_flow, {**before, **given}
+        decisions.append(DecisionDraft(starts, given, part.record, part.facts))
     places = Places(tuple(p.where for p in answers.parts), fact_places)
     return Given(
         facts=facts,
