@@ -60,7 +60,8 @@ def record_for(catalogue: Catalogue, outcome: Outcome, case: dict[str, Answer]) 
         if not engine.holds(field.when, context) or field.fact or field.group == "case":
             continue
         if field.choices:
-            allowed = [c.value for c in field.choices if not engine.refusal(field, c.value, context)]
+            choices = [c.value for c in field.choices]
+            allowed = [v for v in choices if not engine.refusal(field, v, context)]
             quiet = [v for v in allowed if not engine.warnings(field, v, context)]
             values[field.id] = (quiet or allowed)[0]
         elif field.required:
