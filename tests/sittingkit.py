@@ -60,3 +60,21 @@ def finish(child: pexpect.spawn) -> int:
     child.expect(pexpect.EOF)
     child.close()
     return child.exitstatus if child.exitstatus is not None else 128 + child.signalstatus
+
+
+def decide_answers(catalogue, data: dict, name: str = "t.yaml") -> list:
+    """Decide an answers file given as a mapping, in-process: (part, decision, record) each."""
+    import json
+
+    from sharewizard.core.errors import AnswersError
+    from sharewizard.flowfiles.answers import parse_answers
+    from sharewizard.flowfiles.yamldoc import parse_yaml
+    from sharewizard.walk.decide import decide_file
+
+    doc = parse_yaml(json.dumps(data), Path(name), AnswersError)
+    return decide_file(
+        catalogue,
+        parse_answers(doc),
+        created_at="2026-11-23T10:00:00Z",
+        record_id=lambda n: f"00000000-0000-4000-8000-00000000000{n}",
+    )

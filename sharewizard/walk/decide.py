@@ -749,12 +749,9 @@ def decide_file(
             answers.locate("sitting.recorded"),
             "Continue it with `decide --resume FILE`, which asks and records only the others.",
         )
+    given = given_of(catalogue, answers)  # each decision's flow is checked first
     session = Session(
-        catalogue,
-        ScriptedAsker(),
-        entry_of(catalogue, answers),
-        given=given_of(catalogue, answers),
-        strict=True,
+        catalogue, ScriptedAsker(), entry_of(catalogue, answers), given=given, strict=True
     )
     try:
         decisions = session.run(review=False)

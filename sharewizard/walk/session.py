@@ -693,15 +693,21 @@ class Session:
         if not self.strict:
             return
         for index, state in enumerate(self.decisions):
-            walked = {q for f in state.flows for q in f.questions}
+            flows = [f for f in state.flows if f.id != FACTS_FLOW]
+            walked = [q.id for f in flows for q in f.questions.values() if not q.fact]
             for qid in state.answers:
                 if qid not in walked:
-                    names = ", ".join(f.id for f in state.flows)
+                    which = (
+                        f"the flow {preview(flows[0].id)}"
+                        if len(flows) == 1
+                        else "the flows this decision walks ("
+                        + ", ".join(preview(f.id) for f in flows)
+                        + ")"
+                    )
                     raise AnswersError(
-                        f"{preview(qid)} is not a question of the flows this decision walks "
-                        f"({names}).",
+                        f"{preview(qid)} is not a question of {which}.",
                         Location(field=self._places().decision(index, "answers", qid)),
-                        "Remove it, or check the answers lead where you meant.",
+                        f"Questions: {', '.join(walked) or 'none'}.",
                     )
 
     def _hand_off(self, state: DecisionState, handoff: Handoff) -> Question | None:
