@@ -197,7 +197,20 @@ def test_warnings_pass_unless_strict(capsys):
 
 
 #: Lint's own analyses, beyond the flow rules the loader applies too.
-LINT_ONLY = {"SW205", "SW206", "SW208", "SW209", "SW210", "SW303", "SW401", "SW402", "SW501", "SW502", "SW503", "SW504"}
+LINT_ONLY = {
+    "SW205",
+    "SW206",
+    "SW208",
+    "SW209",
+    "SW210",
+    "SW303",
+    "SW401",
+    "SW402",
+    "SW501",
+    "SW502",
+    "SW503",
+    "SW504",
+}
 #: SW301 words a schema error for authors; the loader reports the schema's own message.
 WORDED_FOR_AUTHORS = {"SW301"}
 

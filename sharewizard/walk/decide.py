@@ -301,7 +301,7 @@ def write_sitting(
         if on_recorded is not None:
             on_recorded(path)
         written.append(Written(record, path))
-        if on_written is not None:
+        if on_written is not None and part < len(records):  # the last: with the answers file
             on_written(written[-1])
     kept = answers_path(outputs, paths[0] if paths else None, 1) if outputs.write else None
     if kept is not None and written:
@@ -314,6 +314,8 @@ def write_sitting(
             done=f"{_records_written(paths)}, but not the sitting's answers file",
         )
         written[-1] = Written(written[-1].record, written[-1].path, kept)
+    if on_written is not None and written and outputs.write:
+        on_written(written[-1])
     return written
 
 

@@ -631,9 +631,11 @@ class Session:
             back = self._previous(state, step.id)
             if step.fact:
                 reply = self._ask_fact(state, step, can_go_back=back is not None)
-            else:
-                if self.strict:
+            elif self.strict:  # an answers file: optional text may be left out
+                if step.type != "text" or step.required:
                     raise self._missing(self._places().decision(index, "answers", step.id), step)
+                reply = ""
+            else:
                 question = self._worded_question(step, state)
                 reply = self.asker.ask(question, state.answers.get(step.id), back is not None)
             if isinstance(reply, GoBack):
