@@ -1,7 +1,7 @@
-"""A small catalogue for the decide tests: the packaged record form and sources, tiny flows.
+"""A small catalogue for the decide tests: the packaged record form, facts and sources, tiny flows.
 
-The flows live in tests/fixtures/sitting; the record form is the real one, so the tests check
-what practitioners will get.
+The flows live in tests/fixtures/sitting; the record form and the case facts are the real ones,
+so the tests check what practitioners will get.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ DOWN, ENTER, CTRL_C, CTRL_D = "\x1b[B", "\r", "\x03", "\x04"
 
 
 def make_catalogue(folder: Path) -> Path:
-    """Copy the test flows and the packaged sources and record form into `folder`."""
+    """Copy the test flows and the packaged sources, record form and facts into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     for path in SITTING.glob("*.yaml"):
         shutil.copy(path, folder / path.name)
-    for name in ("sources.yaml", "record.yaml"):
+    for name in ("sources.yaml", "record.yaml", "facts.yaml"):
         shutil.copy(REPO / "flows" / name, folder / name)
     return folder
 

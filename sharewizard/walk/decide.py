@@ -114,7 +114,7 @@ def check_parts(outputs: Outputs, parts: range, done: str) -> None:
         record = part_path(outputs.out, part) if outputs.out is not None else None
         if record is not None:
             check_target(record, outputs.force, "--out", done)
-        answers = answers_path(outputs, record, part)
+        answers = answers_path(outputs, record, part) if part == 1 else None  # one a sitting
         if answers is not None:
             check_target(answers, outputs.force, "--save-answers", done)
 
@@ -163,7 +163,7 @@ def answers_beside(record_path: Path) -> Path:
 
 
 def answers_path(outputs: Outputs, record: Path | None, part: int) -> Path | None:
-    """Where decision `part`'s answers file goes: `--save-answers` (numbered), else beside."""
+    """Where the sitting's answers file goes: `--save-answers`, else beside its first record."""
     if not outputs.keep_answers:
         return None
     if outputs.save_answers is not None:

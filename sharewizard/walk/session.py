@@ -254,8 +254,8 @@ class Session:
             later = self._given_for(flow_id, len(decisions))
             if put_aside is not None:
                 decisions.append(self._draft_of(put_aside))
-            elif later is not None:
-                decisions.append(later)
+            else:
+                decisions.append(later or DecisionDraft(flow_id, {}, {}))
         return Draft(
             entry=self.entry,
             facts=dict(self.facts),
@@ -451,6 +451,7 @@ class Session:
         self.decisions = []
         self.queue = list(flow_ids)
         self.at = 0
+        self._saved()  # the flows chosen are known: their outputs are checked now
 
     def _next_decision(self) -> bool:
         """Start the next decision the triage chose; False when none is left.
