@@ -178,6 +178,7 @@ class Session:
     case: dict[str, Answer] = field(default_factory=dict)  # the record form's case group
     at: int = 0  # the decision under way (len(decisions): the review)
     current: str | None = None  # the question being asked, for the draft
+    route_changes: list[str] = field(default_factory=list)  # the triage changed at the review
     stash: dict[str, DecisionState] = field(default_factory=dict)  # dropped by a new triage
 
     # --- the whole sitting ------------------------------------------------------------------
@@ -226,7 +227,7 @@ class Session:
                     state.outcome,
                     self.record_values(state),
                     tuple(self._segments(state)),
-                    tuple(state.changes),
+                    (*self.route_changes, *state.changes),
                     facts=case,
                     index=index,
                 )
@@ -429,6 +430,7 @@ class Session:
                 continue
             progress = engine.answer(entry, Progress(answers), step.id, reply, case)
             answers = dict(progress.answers)
+            self.route_changes += progress.changes  # every record of the sitting shows them
             self.route = [Segment(entry, dict(answers))]
             self._saved()
             step = engine.following_step(entry, progress, step.id, case)
@@ -1017,10 +1019,11 @@ class Session:
             return
         applicable = {f.id for f in self._applicable(state)}
         facts = engine.outcome_facts(state.outcome, self.catalogue.record_form.decisions)  # type: ignore[arg-type]
-        for key, value in state.given.fields.items():
-            if key in applicable or value is None:
+        given = state.given.fields
+        for question in self.catalogue.record_form.fields:  # in the form's order
+            key = question.id
+            if key not in given or key in applicable or given[key] is None:
                 continue
-            question = next(f for f in self.catalogue.record_form.fields if f.id == key)
             if question.group == CASE_GROUP:
                 continue
             raise AnswersError(
@@ -1085,14 +1088,31 @@ class Session:
             self.asker.reject(question, exc.message)
             return False
         before = self._value(state, question)
+        asked_before = [f.id for f in self._applicable(state)]
         self._store(state, question, value)
         state.offered.pop(question.id, None)
         if audit and before is not None and before != value and not question.fact:
             targets = [state] if question.group != CASE_GROUP else self._recorded_states()
             for target in targets:
                 target.changes.append(field_change(question, before, value))
+            if [f.id for f in self._applicable(state)] != asked_before:
+                self._ask_again_about_the_decision(state, keep=question.id)
         self._saved()
         return True
+
+    def _ask_again_about_the_decision(self, state: DecisionState, keep: str) -> None:
+        """Ask again about the decision itself (the rationale) when the record questions change.
+
+        An edit at review that switches other questions on or off may leave the rationale
+        describing a different decision: it is asked again, its old text offered.
+        """
+        for question in self.catalogue.record_form.fields:
+            if question.per_outcome and question.id != keep and question.id in state.fields:
+                state.offered[question.id] = state.fields.pop(question.id)
+                state.changes.append(
+                    f"record field “{question.label or question.text}” asked again: the "
+                    "record questions changed"
+                )
 
     def _first_missing(self, state: DecisionState, skipped: set[str]) -> str | None:
         for question in self._applicable(state):
