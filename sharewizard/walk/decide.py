@@ -574,11 +574,12 @@ def check_resume(catalogue: Catalogue, resume: AnswersFile) -> None:
             if part.flow_version is None or part.flow_id not in catalogue.flows:
                 raise resume.located(exc) from None
             flow = catalogue.flows[part.flow_id]
+            place = f"{part.where}.flow.version" if part.where else "flow.version"
             raise AnswersError(
                 f"this draft was saved with version {part.flow_version} of the flow "
                 f"{flow.id!r}, which is now version {flow.version}: its questions, outcomes "
                 "or guidance may have changed, so the draft is not resumed.",
-                resume.locate(f"{part.where}.flow.version"),
+                resume.locate(place),
                 f"Start the decision again with `decide {flow.id}`; or check that the draft's "
                 f"answers still fit version {flow.version}, change its version to "
                 f"{flow.version}, and resume it.",
