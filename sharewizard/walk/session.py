@@ -1134,7 +1134,7 @@ class Session:
     # --- the review -------------------------------------------------------------------------
 
     def review_items(self) -> list[ReviewItem]:
-        """Every answer of the sitting: facts, the triage, the case group, then each decision."""
+        """Every answer of the sitting: facts, the triage, each decision, then the case group."""
         book = self.catalogue.facts
         items = [
             ReviewItem(
@@ -1150,13 +1150,6 @@ class Session:
                 ReviewItem(q, a, "route", index)
                 for q, a in engine.path_answers(segment.flow, Progress(segment.answers))
             ]
-        form = self.catalogue.record_form.fields
-        asked_case = {f.id for d in self._recorded_states() for f in self._applicable(d)}
-        items += [
-            ReviewItem(f, self.case.get(f.id), "case", origin=self.origins.get(f.id, FROM_SITTING))
-            for f in form
-            if f.group == CASE_GROUP and f.id in asked_case
-        ]
         for number, state in enumerate(self.decisions):
             case = self.case_of(state)
             for position, flow in enumerate(state.flows):
@@ -1173,6 +1166,13 @@ class Session:
                 for f in self._applicable(state)
                 if f.group != CASE_GROUP and not f.fact
             ]
+        form = self.catalogue.record_form.fields
+        asked_case = {f.id for d in self._recorded_states() for f in self._applicable(d)}
+        items += [  # the case group: once, for every record of the sitting
+            ReviewItem(f, self.case.get(f.id), "case", origin=self.origins.get(f.id, FROM_SITTING))
+            for f in form
+            if f.group == CASE_GROUP and f.id in asked_case
+        ]
         return items
 
     def _review(self) -> None:
@@ -1205,8 +1205,8 @@ class Session:
         else:
             state = self.decisions[item.decision]
             self.at = item.decision
-            self._back_to(state, (item.segment, item.question.id))
             old = state.outcome
+            self._back_to(state, (item.segment, item.question.id))
             self._walk_decision(state, state.flow.questions[item.question.id])
             self._after_rewalk(state, old)
         self.at = len(self.decisions)
