@@ -16,6 +16,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # Checked catalogues are cached in a folder of this test run, not in the developer's own cache
 # (subprocesses the tests start inherit it).
 os.environ["SHAREWIZARD_CACHE_DIR"] = tempfile.mkdtemp(prefix="sharewizard-tests-cache-")
+# ... and no test reads the developer's own profile (role, organisation): an empty config folder.
+os.environ["SHAREWIZARD_CONFIG_DIR"] = tempfile.mkdtemp(prefix="sharewizard-tests-config-")
 
 
 @pytest.fixture(scope="session")

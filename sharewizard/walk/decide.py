@@ -39,6 +39,7 @@ from sharewizard.walk.session import (
     Places,
     ScriptedAsker,
     Session,
+    check_given_answers,
 )
 
 if TYPE_CHECKING:  # answers files are read and written through YAML, not needed to start asking
@@ -584,6 +585,13 @@ def check_resume(catalogue: Catalogue, resume: AnswersFile) -> None:
                 f"answers still fit version {flow.version}, change its version to "
                 f"{flow.version}, and resume it.",
             ) from None
+    try:  # answers the flows have outgrown: refused before anything is asked
+        check_given_answers(
+            catalogue, given_of(catalogue, resume), entry_of(catalogue, resume),
+            skip=len(resume.recorded),
+        )  # fmt: skip
+    except AnswersError as exc:
+        raise resume.located(exc) from None
 
 
 def decide_interactive(
