@@ -14,7 +14,7 @@ import typer
 
 from sharewizard import __version__
 from sharewizard.cli._typer import LazyGroup
-from sharewizard.cli.options import PlainOption, Settings
+from sharewizard.cli.options import PlainOption, Settings, settings_of
 from sharewizard.flowfiles.flowsdir import FLOWS_ENV
 from sharewizard.walk.console import Env
 
@@ -42,6 +42,13 @@ class Commands(LazyGroup):
     """The root group, loading each command from `COMMANDS` when it is looked up."""
 
     table = COMMANDS
+    anywhere = ("flows", "plain", "traceback")
+
+    @staticmethod
+    def given_after(ctx: typer.Context, name: str, value: object) -> None:
+        """A root option given after the command (`decide --plain`) joins the run's settings."""
+        root = ctx.find_root()
+        root.obj = settings_of(root).given(name, value)
 
 
 app = typer.Typer(

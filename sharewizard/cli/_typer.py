@@ -7,6 +7,7 @@ conversion without pydantic and loads a command's module only when that command 
 
 from __future__ import annotations
 
+import copy
 import importlib
 import inspect
 from collections.abc import Callable, Mapping
@@ -159,6 +160,51 @@ def _argument_name(param: Any) -> str:
     return name
 
 
+# --- root options anywhere ---------------------------------------------------------------------
+# Click reads a group's options only before the command (`sharewizard --plain decide`), yet people
+# type them after it (`sharewizard decide --plain`). So each command is also given a hidden copy
+# of every root option the root group names in `anywhere`; a copy's value is handed to the root
+# group (`LazyGroup.given_after`), which parsed its own options and ran its callback first.
+
+
+def _anywhere(param: Any) -> bool:
+    return bool(getattr(param, "from_root", False))
+
+
+def _anywhere_line(command: Any, formatter: Any) -> None:
+    names = [
+        param.opts[0] + ("" if param.is_flag else f" {param.metavar}")
+        for param in command.params
+        if _anywhere(param) and param.from_root == "shown"
+    ]
+    if names:
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(
+                f"Global options, here or before the command: {', '.join(names)} (see "
+                "`sharewizard --help`)."
+            )
+
+
+def take_root_options(
+    command: Any, options: list[Any], given: Callable[[Any, str, Any], None]
+) -> None:
+    """Let `command` (and its subcommands) take the root `options` too: `given` hears of each."""
+    if any(_anywhere(p) for p in command.params):
+        return
+
+    def hand_over(ctx: Any, param: Any, value: Any) -> None:
+        given(ctx, param.name, value)
+
+    for option in options:
+        late = copy.copy(option)
+        late.hidden, late.envvar, late.expose_value, late.callback = True, None, False, hand_over
+        late.from_root = "hidden" if option.hidden else "shown"
+        command.params.append(late)
+    for sub in (getattr(command, "commands", None) or {}).values():
+        take_root_options(sub, options, given)
+
+
 class HelpCommand(TyperCommand):
     """`--help` for people: arguments by name without Python type names, the example kept whole.
 
@@ -195,10 +241,15 @@ class HelpCommand(TyperCommand):
             for p in params
             if p.param_type_name == "option" and (record := p.get_help_record(ctx)) is not None
         ]
-        for title, rows in (("Arguments", arguments), ("Options", options)):
+        sections = (("Arguments", arguments), ("Options", options))
+        for title, rows in sections:
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        """The root options this command also takes (`decide --plain`), in one line."""
+        _anywhere_line(self, formatter)
 
 
 class HelpGroup(TyperGroup):
@@ -219,6 +270,10 @@ class HelpGroup(TyperGroup):
         """The description, then the example on its own line."""
         HelpCommand.format_help_text(self, ctx, formatter)  # type: ignore[arg-type]
 
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        """The root options this group also takes (`drafts --plain`), in one line."""
+        _anywhere_line(self, formatter)
+
 
 class LazyGroup(HelpGroup):
     """The root group: each command's module is imported only when that command is looked up.
@@ -230,6 +285,12 @@ class LazyGroup(HelpGroup):
     """
 
     table: ClassVar[Mapping[str, str]] = {}
+    #: The names of the root options also taken after the command (see `take_root_options`).
+    anywhere: ClassVar[tuple[str, ...]] = ()
+
+    @staticmethod
+    def given_after(ctx: Any, name: str, value: Any) -> None:
+        """Root option `name` was given after the command, with `value` (a default if not given)."""
 
     def list_commands(self, ctx: Any) -> list[str]:
         """The commands in the table's order (the order `--help` shows)."""
@@ -240,6 +301,8 @@ class LazyGroup(HelpGroup):
         if cmd_name not in self.commands and cmd_name in self.table:
             module = importlib.import_module(self.table[cmd_name])
             built = typer.main.get_group(module.app).commands[cmd_name]
+            anywhere = [p for p in self.params if p.name in self.anywhere]
+            take_root_options(built, anywhere, self.given_after)
             plain_coercion(built, list(ctx.help_option_names))
             self.commands[cmd_name] = built
         return super().get_command(ctx, cmd_name)
