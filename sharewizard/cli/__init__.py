@@ -48,7 +48,7 @@ class Commands(LazyGroup):
     def given_after(ctx: typer.Context, name: str, value: object) -> None:
         """A root option given after the command (`decide --plain`) joins the run's settings."""
         root = ctx.find_root()
-        root.obj = settings_of(root).given(name, value)
+        root.obj = settings_of(root).given(name, value)  # type: ignore[arg-type]
 
 
 app = typer.Typer(

@@ -7,7 +7,6 @@ conversion without pydantic and loads a command's module only when that command 
 
 from __future__ import annotations
 
-import copy
 import importlib
 import inspect
 from collections.abc import Callable, Mapping
@@ -22,6 +21,7 @@ import typer
 from typer._click.exceptions import UsageError
 from typer.core import TyperCommand, TyperGroup
 
+from sharewizard.cli._root_options import anywhere_line, take_root_options
 from sharewizard.core.text import preview
 
 # --- parameter coercion without pydantic -------------------------------------------------------
@@ -160,51 +160,6 @@ def _argument_name(param: Any) -> str:
     return name
 
 
-# --- root options anywhere ---------------------------------------------------------------------
-# Click reads a group's options only before the command (`sharewizard --plain decide`), yet people
-# type them after it (`sharewizard decide --plain`). So each command is also given a hidden copy
-# of every root option the root group names in `anywhere`; a copy's value is handed to the root
-# group (`LazyGroup.given_after`), which parsed its own options and ran its callback first.
-
-
-def _anywhere(param: Any) -> bool:
-    return bool(getattr(param, "from_root", False))
-
-
-def _anywhere_line(command: Any, formatter: Any) -> None:
-    names = [
-        param.opts[0] + ("" if param.is_flag else f" {param.metavar}")
-        for param in command.params
-        if _anywhere(param) and param.from_root == "shown"
-    ]
-    if names:
-        formatter.write_paragraph()
-        with formatter.indentation():
-            formatter.write_text(
-                f"Global options, here or before the command: {', '.join(names)} (see "
-                "`sharewizard --help`)."
-            )
-
-
-def take_root_options(
-    command: Any, options: list[Any], given: Callable[[Any, str, Any], None]
-) -> None:
-    """Let `command` (and its subcommands) take the root `options` too: `given` hears of each."""
-    if any(_anywhere(p) for p in command.params):
-        return
-
-    def hand_over(ctx: Any, param: Any, value: Any) -> None:
-        given(ctx, param.name, value)
-
-    for option in options:
-        late = copy.copy(option)
-        late.hidden, late.envvar, late.expose_value, late.callback = True, None, False, hand_over
-        late.from_root = "hidden" if option.hidden else "shown"
-        command.params.append(late)
-    for sub in (getattr(command, "commands", None) or {}).values():
-        take_root_options(sub, options, given)
-
-
 class HelpCommand(TyperCommand):
     """`--help` for people: arguments by name without Python type names, the example kept whole.
 
@@ -249,7 +204,7 @@ class HelpCommand(TyperCommand):
 
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         """The root options this command also takes (`decide --plain`), in one line."""
-        _anywhere_line(self, formatter)
+        anywhere_line(self, formatter)
 
 
 class HelpGroup(TyperGroup):
@@ -272,7 +227,7 @@ class HelpGroup(TyperGroup):
 
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         """The root options this group also takes (`drafts --plain`), in one line."""
-        _anywhere_line(self, formatter)
+        anywhere_line(self, formatter)
 
 
 class LazyGroup(HelpGroup):
