@@ -82,6 +82,16 @@ def test_deleting_an_id_with_no_draft_is_an_error_not_deleted(capsys, folder):
     )
 
 
+def test_a_mistyped_draft_id_gets_a_did_you_mean(capsys, folder):
+    (folder / "demo-20261123T143000Z-1a2b.answers.yaml").write_text(GOOD_DRAFT)
+    code, _, err = run(capsys, "drafts", "show", "demo-20261123T143000Z-1a2")
+    assert code == 2
+    assert err == (
+        "Error: ID: there is no draft 'demo-20261123T143000Z-1a2'. Did you mean "
+        "'demo-20261123T143000Z-1a2b'? List the drafts, with their ids, with `sharewizard drafts`."
+    )
+
+
 def test_a_draft_is_shown_and_deleted_by_its_id(capsys, folder):
     (folder / "demo-1.answers.yaml").write_text(GOOD_DRAFT)
     assert run(capsys, "drafts", "show", "demo-1") == (0, GOOD_DRAFT, "")

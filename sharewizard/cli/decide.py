@@ -27,7 +27,7 @@ from sharewizard.cli.options import (
 )
 from sharewizard.core.errors import Location, UsageError
 from sharewizard.core.model import Catalogue
-from sharewizard.core.text import preview
+from sharewizard.core.text import preview, unknown_name_hint
 from sharewizard.walk import decide as facade
 from sharewizard.walk.console import Env
 
@@ -166,7 +166,9 @@ def _flow_id(catalogue: Catalogue, flow: str | None, source: AnswersFile | None)
     flows = ", ".join(sorted(catalogue.flows))
     if flow is not None and flow not in catalogue.flows:
         raise UsageError(
-            f"unknown flow {preview(flow)}.", Location(field="FLOW"), f"Flows: {flows}."
+            f"unknown flow {preview(flow)}.",
+            Location(field="FLOW"),
+            unknown_name_hint(flow, catalogue.flows),
         )
     if source is not None:
         if flow is not None and flow != source.flow_id:

@@ -21,7 +21,13 @@ from sharewizard.cli._typer import HelpCommand, command_app
 from sharewizard.cli.options import ForceOption, JsonOption, catalogue_of, command, env_of
 from sharewizard.core.errors import Location, UsageError
 from sharewizard.core.model import Catalogue, Flow
-from sharewizard.core.text import json_for_screen, preview, typed_number
+from sharewizard.core.text import (
+    did_you_mean,
+    json_for_screen,
+    preview,
+    typed_number,
+    unknown_name_hint,
+)
 from sharewizard.walk.summary import plain
 
 if TYPE_CHECKING:
@@ -234,7 +240,7 @@ def _flow(catalogue: Catalogue, flow_id: str) -> Flow:
         raise UsageError(
             f"unknown flow {preview(flow_id)}.",
             Location(field="FLOW"),
-            f"Flows: {', '.join(sorted(catalogue.flows))}.",
+            unknown_name_hint(flow_id, catalogue.flows),
         )
     return flow
 
@@ -293,6 +299,7 @@ def _case_named(catalogue: Catalogue, found: list[Case], name: str) -> Case | No
         raise UsageError(
             f"{preview(name)} is neither a case study nor a flow.",
             Location(field="CASE|FLOW"),
-            "See `sharewizard cases` and `sharewizard list`.",
+            did_you_mean(name, [*(c.id for c in found), *catalogue.flows])
+            + "See `sharewizard cases` and `sharewizard list`.",
         )
     return case

@@ -24,7 +24,7 @@ from sharewizard.core.model import (
     Segment,
     Step,
 )
-from sharewizard.core.text import preview
+from sharewizard.core.text import preview, unknown_name_hint
 from sharewizard.flowfiles.answers import AnswersFile, load_answers, resolve_flow
 from sharewizard.flowfiles.yamldoc import dotted_path
 
@@ -120,7 +120,7 @@ def _checked(
         raise AnswersError(
             f"unknown flow {preview(flow_id)}.",
             _located(file, at, key=True),
-            f"Flows: {', '.join(sorted(catalogue.flows))}.",
+            unknown_name_hint(flow_id, catalogue.flows),
         )
     checked: dict[str, Answer] = {}
     for qid, value in answers.items():
@@ -351,7 +351,7 @@ def start_walk(catalogue: Catalogue, *, case: Case | None = None, flow_id: str =
         raise UsageError(
             f"unknown flow {preview(first)}.",
             Location(field="FLOW"),
-            f"Flows: {', '.join(sorted(catalogue.flows))}.",
+            unknown_name_hint(first, catalogue.flows),
         )
     return Walk(catalogue, case, (Leg(catalogue.flows[first]),))
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sharewizard.core.errors import AnswersError, Location, SharewizardError, UsageError
-from sharewizard.core.text import preview
+from sharewizard.core.text import did_you_mean, preview
 from sharewizard.disk.files import make_private_folder, name_inside, name_problem, write_private
 
 DATA_ENV = "SHAREWIZARD_DATA_DIR"
@@ -78,7 +78,10 @@ def find(draft_id: str, option: str = "ID") -> Path:
     except OSError:
         mode = None
     if mode is None or not stat.S_ISREG(mode):
-        raise UsageError(f"there is no draft {preview(draft_id)}.", where, listed)
+        known = [id_of(p) for p in drafts_dir().glob(f"*{SUFFIX}")] if mode is None else []
+        raise UsageError(
+            f"there is no draft {preview(draft_id)}.", where, did_you_mean(draft_id, known) + listed
+        )
     return path
 
 

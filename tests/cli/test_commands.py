@@ -58,6 +58,30 @@ def test_unknown_flow(capsys):
     assert err == "Error: FLOW: unknown flow 'nope'. Flows: demo.\n"
 
 
+@pytest.mark.parametrize(
+    ("args", "suggested"),
+    [
+        (("decide", "share-without-consnet"), "Did you mean 'share-without-consent'? Flows: "),
+        (("decide", "triag"), "Did you mean 'triage'? Flows: "),
+        (("show", "how-mcuh"), "Did you mean 'how-much'? Flows: "),
+        (("graph", "inform"), "Did you mean 'inform-family'? Flows: "),
+        (("factcheck", "not-sur"), "Did you mean 'not-sure'? Flows: "),
+    ],
+)
+def test_an_unknown_flow_gets_a_did_you_mean(capsys, args, suggested):
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert suggested in err
+
+
+def test_an_unknown_flow_in_an_answers_file_gets_a_did_you_mean(capsys, tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("flow: how-mcuh\nanswers: {}\n")
+    code, _, err = run(capsys, "decide", "--answers", str(answers))
+    assert code == 2
+    assert "unknown flow 'how-mcuh'. Did you mean 'how-much'? Flows: " in err
+
+
 def field_values(record):
     return {row["id"]: row["value"] for row in record["fields"]}
 
@@ -129,3 +153,12 @@ def test_a_mistyped_command_is_still_matched_against_every_command(capsys):
 def test_a_group_of_commands_runs_when_only_it_is_built(capsys):
     code, out, _ = run(capsys, "drafts", "--json")
     assert code == 0 and json.loads(out) == []
+
+
+def test_an_unknown_case_gets_a_did_you_mean(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, _, err = run(capsys, "train", "01-bruising-no-consnt", "--plain")
+    assert code == 2
+    assert "Did you mean '01-bruising-no-consent'? See `sharewizard cases`" in err
