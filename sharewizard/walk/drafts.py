@@ -19,18 +19,9 @@ from pathlib import Path
 from sharewizard.core.errors import AnswersError, Location, SharewizardError, UsageError
 from sharewizard.core.text import did_you_mean, preview
 from sharewizard.disk.files import make_private_folder, name_inside, name_problem, write_private
+from sharewizard.disk.places import data_dir
 
-DATA_ENV = "SHAREWIZARD_DATA_DIR"
 SUFFIX = ".answers.yaml"
-
-
-def data_dir() -> Path:
-    """The user's data folder for sharewizard (platformdirs), or `$SHAREWIZARD_DATA_DIR`."""
-    if os.environ.get(DATA_ENV):
-        return Path(os.environ[DATA_ENV])
-    import platformdirs
-
-    return platformdirs.user_data_path("sharewizard", appauthor=False)
 
 
 def drafts_dir() -> Path:

@@ -65,7 +65,7 @@ def test_an_unreadable_path_is_refused_by_name(capsys, tmp_path):
 
 
 def test_plain_after_the_command_turns_plain_mode_on(capsys, monkeypatch):
-    """`sharewizard decide --plain`, the first thing a screen-reader user types, asks in plain mode."""
+    """`sharewizard decide --plain` (what a screen-reader user types first) asks in plain mode."""
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO("2\n"))  # "No": the demo flow's first answer
