@@ -6,6 +6,7 @@ drafts) live in the facade, `sharewizard.walk.decide`, which never prints.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from sharewizard.cli.options import (
 from sharewizard.core.errors import Location, UsageError
 from sharewizard.core.model import Catalogue
 from sharewizard.core.text import preview, unknown_name_hint
+from sharewizard.disk.files import is_standard_output
 from sharewizard.walk import decide as facade
 from sharewizard.walk.console import Env
 
@@ -61,7 +63,9 @@ def decide(
     fmt: FormatOption = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", metavar="PATH", help="Where to write the record."),
+        typer.Option(
+            "--out", "-o", metavar="PATH", help="Where to write the record (- for standard output)."
+        ),
     ] = None,
     save_answers: Annotated[
         Path | None,
@@ -76,17 +80,20 @@ def decide(
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> int:
-    """Walk a flow, see the outcome and write a decision record.
+    """Walk a flow, see the outcome and write a decision record (--out - for standard output).
 
     Example: sharewizard decide share-without-consent --out decision.md
     """
+    env = env_of(ctx)
+    if is_standard_output(out):  # the record alone on standard output; everything else on stderr
+        env = dataclasses.replace(env, stdout=env.stderr)
     plan = plan_decide(
         catalogue_of(ctx), flow, answers, resume, fmt.value if fmt else None, out, save_answers,
-        practice=practice, force=force, sign_key=sign_key, env=env_of(ctx),
+        practice=practice, force=force, sign_key=sign_key, env=env,
         detail="quiet" if quiet else "verbose" if verbose else "normal",
     )  # fmt: skip
-    written = run_decide(plan, env_of(ctx))
-    render_written(written, plan, env_of(ctx))
+    written = run_decide(plan, env)
+    render_written(written, plan, env)
     return 0
 
 
@@ -245,9 +252,11 @@ def _asker(plan: DecidePlan, env: Env) -> Any:
         return PlainAsker(
             plan.catalogue, env.out(), env.stdin, practice=practice, echo=not env.stdin_is_tty
         )
-    from sharewizard.walk.prompts import QuestionaryAsker
+    from sharewizard.walk.prompts import QuestionaryAsker, output_on
 
-    return QuestionaryAsker(plan.catalogue, env.out, practice=practice)  # Rich when first needed
+    # `--out -`: the menus are drawn on standard error, with everything else but the record
+    shown = {"output": output_on(env.stdout)} if is_standard_output(plan.outputs.out) else {}
+    return QuestionaryAsker(plan.catalogue, env.out, practice=practice, **shown)  # Rich: later
 
 
 def _from_file(plan: DecidePlan, env: Env) -> list[facade.Written]:

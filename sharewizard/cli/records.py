@@ -38,7 +38,10 @@ def note(
     ctx: typer.Context,
     record: Annotated[Path, typer.Argument(metavar="RECORD", help="A JSON or Markdown record.")],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", metavar="PATH", help="Write the note to PATH.")
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="PATH", help="Write the note to PATH (- for standard output)."
+        ),
     ] = None,
     force: ForceOption = False,
 ) -> int:
@@ -48,7 +51,7 @@ def note(
     """
     from sharewizard.core.errors import Location, TamperedRecord
     from sharewizard.core.text import for_screen
-    from sharewizard.disk.files import write_private
+    from sharewizard.disk.files import is_standard_output, write_private
     from sharewizard.records.record import load_valid_record, verify
     from sharewizard.records.render import to_text
 
@@ -64,8 +67,9 @@ def note(
     if out is None:
         typer.echo(for_screen(text), nl=False)  # bidi overrides shown, as in every summary
     else:
-        write_private(out, text, force=force)
-        env_of(ctx).err().print(f"Case note written to {out}", markup=False, soft_wrap=True)
+        write_private(out, text, force=force)  # `-`: the note as a file holds it, on stdout
+        if not is_standard_output(out):
+            env_of(ctx).err().print(f"Case note written to {out}", markup=False, soft_wrap=True)
     return 0
 
 

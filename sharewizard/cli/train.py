@@ -204,7 +204,7 @@ def graph_command(
     Example: sharewizard graph share-without-consent --format svg --out swc.svg
     """
     from sharewizard.author.graph import render
-    from sharewizard.disk.files import check_target, write_private
+    from sharewizard.disk.files import check_target, is_standard_output, write_private
 
     catalogue = catalogue_of(ctx)
     if out is not None:  # as every writer: never a link, a FIFO, nor a file without --force
@@ -215,7 +215,8 @@ def graph_command(
         env.stdout.write(text)
         return 0
     write_private(out, text, force=force)
-    env.out().print(f"Diagram written to {out}", markup=False, soft_wrap=True)
+    if not is_standard_output(out):
+        env.out().print(f"Diagram written to {out}", markup=False, soft_wrap=True)
     return 0
 
 

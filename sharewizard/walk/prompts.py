@@ -461,6 +461,13 @@ class QuestionaryAsker:
         return GO_BACK if reply == _BACK else None
 
 
+def output_on(stream: IO[str]) -> Any:
+    """prompt_toolkit's output drawing on `stream` (`decide --out -` asks on standard error)."""
+    from prompt_toolkit.output import create_output
+
+    return create_output(stdout=stream)  # type: ignore[arg-type]  # any text stream will do
+
+
 def choose_draft(
     found: list[Any], *, console: Console | None = None, stdin: IO[str] | None = None
 ) -> Path:

@@ -191,7 +191,8 @@ def written_lines(written: list[Any], prog: str, *, practice: bool = False) -> l
     lines = []
     for item in written:
         if item.path is not None:
-            lines.append(Text.assemble(("✔ ", "green"), plain(f"Record written to {item.path}")))
+            where = "standard output" if str(item.path) == "-" else item.path
+            lines.append(Text.assemble(("✔ ", "green"), plain(f"Record written to {where}")))
         if item.answers_path is not None:
             lines.append(
                 Text.assemble(
