@@ -121,6 +121,50 @@ def test_plain_mode_question_mark_prints_the_help_without_a_box(demo):
     assert "╭" not in text and "\x1b" not in text
 
 
+class _CtrlCFirst(io.StringIO):
+    """Typed lines, but Ctrl-C is pressed at the first prompt."""
+
+    pressed = False
+
+    def readline(self, *args):  # type: ignore[override]
+        if not self.pressed:
+            self.pressed = True
+            raise KeyboardInterrupt
+        return super().readline(*args)
+
+
+def test_plain_mode_repeats_the_question_after_ctrl_c_and_go_on(demo):
+    shown = io.StringIO()
+    console = Console(file=shown, width=80, color_system=None, emoji=False, soft_wrap=True)
+    asker = PlainAsker(demo, console, _CtrlCFirst("n\nyes\n"))
+    assert asker.ask(demo.flows["demo"].questions["concern"], None, False) == "yes"
+    after = shown.getvalue().split("(Enter or y: quit; n: go on)")[1]
+    assert "Concern?\n  1. Yes\n  2. No\n  3. Not sure\nNumber or word" in after
+
+
+def test_plain_mode_question_mark_describes_each_choice(catalogue):
+    question = catalogue.flows["triage"].questions["situation"]
+    asker, shown = plain(catalogue, "?\n1\n")
+    asker.ask(question, None, False)
+    text = shown.getvalue()
+    for number, choice in enumerate(question.choices, 1):
+        if choice.help:
+            assert f"  {number}. {choice.label}: {choice.help}" in text
+
+
+def test_plain_mode_wraps_at_words_on_a_terminal_and_keeps_lines_whole_in_a_log(catalogue):
+    question = catalogue.flows["triage"].questions["situation"]
+    for wrap in (True, False):
+        shown = io.StringIO()
+        console = Console(file=shown, width=40, color_system=None, emoji=False)
+        PlainAsker(catalogue, console, io.StringIO("1\n"), wrap=wrap).ask(question, None, False)
+        lines = shown.getvalue().splitlines()
+        longest = max(len(line) for line in lines)
+        assert (longest <= 40) is wrap
+        words = " ".join(shown.getvalue().split())
+        assert all(" ".join(c.label.split()) in words for c in question.choices)  # no word cut
+
+
 def test_plain_mode_end_of_input_is_eof(demo):
     asker, _ = plain(demo, "")
     with pytest.raises(EOFError):

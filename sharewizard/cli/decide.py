@@ -250,7 +250,12 @@ def _asker(plan: DecidePlan, env: Env) -> Any:
         from sharewizard.walk.prompts import PlainAsker
 
         return PlainAsker(
-            plan.catalogue, env.out(), env.stdin, practice=practice, echo=not env.stdin_is_tty
+            plan.catalogue,
+            env.out(),
+            env.stdin,
+            practice=practice,
+            echo=not env.stdin_is_tty,
+            wrap=env.stdout_is_tty,
         )
     from sharewizard.walk.prompts import QuestionaryAsker, output_on
 

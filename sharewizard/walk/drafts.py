@@ -177,6 +177,7 @@ class DraftInfo:
     started_at: str | None
     answered: int
     error: str = ""
+    case_reference: str | None = None  # typed in the record questions, if it was
 
 
 def _mtime(path: Path) -> float:
@@ -202,6 +203,7 @@ def list_drafts() -> list[DraftInfo]:
             found.append(DraftInfo(draft_id, path, "?", [], None, 0, str(exc)))
             continue
         answered = sum(len(p.answers) for p in parsed.parts) + sum(len(a) for _, a in parsed.route)
+        references = [p.record.get("case_reference") for p in parsed.parts]
         found.append(
             DraftInfo(
                 draft_id,
@@ -210,6 +212,7 @@ def list_drafts() -> list[DraftInfo]:
                 [flow_id for flow_id, _ in parsed.route],
                 parsed.started_at,
                 answered,
+                case_reference=next((str(r) for r in references if r), None),
             )
         )
     return found

@@ -532,12 +532,15 @@ class PlainAsker:
         *,
         practice: bool = False,
         echo: bool = False,
+        wrap: bool = False,
     ) -> None:
         self.catalogue = catalogue
         self.console = console
         self.stdin = stdin
         self.practice = practice
         self.echo = echo  # input is not a terminal: show what was read, so a log reads whole
+        # Output to a terminal (TERM=dumb) is wrapped at words; a log or a pipe keeps whole lines
+        self.soft_wrap = not wrap
 
     # --- lines in, lines out ----------------------------------------------------------------
 
@@ -545,14 +548,17 @@ class PlainAsker:
         from rich.text import Text
 
         for line in lines:
-            self.console.print(Text(for_screen(line)), soft_wrap=True)
+            self.console.print(Text(for_screen(line)), soft_wrap=self.soft_wrap)
 
-    def _read(self, prompt: str) -> str:
-        """One typed line; end of input is EOFError, Ctrl-C confirms before quitting."""
+    def _read(self, prompt: str, again: Callable[[], None] | None = None) -> str:
+        """One typed line; end of input is EOFError, Ctrl-C confirms before quitting.
+
+        After Ctrl-C and "go on", `again` shows the question once more before its prompt.
+        """
         from rich.text import Text
 
         while True:
-            self.console.print(Text(for_screen(prompt) + " "), end="", soft_wrap=True)
+            self.console.print(Text(for_screen(prompt) + " "), end="", soft_wrap=self.soft_wrap)
             self.console.file.flush()
             try:
                 line = self.stdin.readline()
@@ -562,12 +568,14 @@ class PlainAsker:
                 self.console.print()
                 if self._really_quit():
                     raise
+                if again is not None:
+                    again()
                 continue
             if not line:
                 self.console.print()
                 raise EOFError
             if self.echo:
-                self.console.print(Text(for_screen(line.rstrip("\n"))), soft_wrap=True)
+                self.console.print(Text(for_screen(line.rstrip("\n"))), soft_wrap=self.soft_wrap)
             if undecoded(line):
                 self._say("Not accepted: " + _not_text(getattr(self.stdin, "encoding", None)))
                 continue
@@ -590,14 +598,18 @@ class PlainAsker:
         """Ask until the person gives an answer that stands, or goes back."""
         from sharewizard.walk.summary import help_panel, question_text
 
+        def show() -> None:
+            self.console.print(question_text(question), soft_wrap=self.soft_wrap)
+
         self._say("")
-        self.console.print(question_text(question), soft_wrap=True)
+        show()
         while True:
-            reply = self._read(self._prompt(question, default, can_go_back))
+            reply = self._read(self._prompt(question, default, can_go_back), again=show)
             if reply == TEXT_HELP:
                 self.console.print(
-                    help_panel(question, self.catalogue, boxed=False), soft_wrap=True
+                    help_panel(question, self.catalogue, boxed=False), soft_wrap=self.soft_wrap
                 )
+                self._choices_help(question)
                 continue
             if reply == TEXT_BACK and can_go_back:
                 return GO_BACK
@@ -606,6 +618,14 @@ class PlainAsker:
                 self._say(answer[1:])
                 continue
             return answer
+
+    def _choices_help(self, question: Question) -> None:
+        """What each choice means, where the flow says (menus show it under the pointer)."""
+        from sharewizard.walk.summary import choices_help
+
+        described = choices_help(question)
+        if described is not None:
+            self.console.print(described, soft_wrap=self.soft_wrap)
 
     @staticmethod
     def _prompt(question: Question, default: Answer | None, can_go_back: bool) -> str:
@@ -678,12 +698,16 @@ class PlainAsker:
         term = self.catalogue.record_form.decisions.get(outcome.decision)
         self._say("")
         self.console.print(
-            outcome_panel(outcome, term.label if term else "", boxed=False), soft_wrap=True
+            outcome_panel(outcome, term.label if term else "", boxed=False),
+            soft_wrap=self.soft_wrap,
         )
         go_on = "Finish the practice run" if self.practice else "Go on: record the decision"
-        self._say("What next?", f"  1. {go_on}", "  2. Back: change an answer")
+        def show() -> None:
+            self._say("What next?", f"  1. {go_on}", "  2. Back: change an answer")
+
+        show()
         while True:
-            reply = self._read("Number (Enter goes on, < back):").lower()
+            reply = self._read("Number (Enter goes on, < back):", again=show).lower()
             if reply in ("", "1", "go", "go on", "yes", "y"):
                 return None
             if reply in ("2", TEXT_BACK, "back"):
@@ -695,7 +719,7 @@ class PlainAsker:
         from sharewizard.walk.summary import flow_heading
 
         self._say("")
-        self.console.print(flow_heading(flow), soft_wrap=True)
+        self.console.print(flow_heading(flow), soft_wrap=self.soft_wrap)
 
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""
