@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from sharewizard.cli._typer import HelpCommand, command_app
+from sharewizard.cli.completion import complete_flow
 from sharewizard.cli.options import command, env_of, settings_of
 from sharewizard.core.errors import ExitStatus, Location, UsageError
 from sharewizard.core.text import json_for_screen, preview, unknown_name_hint
@@ -122,7 +123,11 @@ def factcheck(
     ctx: typer.Context,
     flow: Annotated[
         str,
-        typer.Argument(metavar="FLOW", help="A flow id (see `sharewizard list`) or a flow file."),
+        typer.Argument(
+            metavar="FLOW",
+            help="A flow id (see `sharewizard list`) or a flow file.",
+            autocompletion=complete_flow,
+        ),
     ],
     fmt: Annotated[
         FactcheckFormat,

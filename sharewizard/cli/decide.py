@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sharewizard.cli._typer import HelpCommand, command_app
+from sharewizard.cli.completion import complete_draft, complete_flow
 from sharewizard.cli.options import (
     ForceOption,
     FormatOption,
@@ -46,7 +47,10 @@ def decide(
     ctx: typer.Context,
     flow: Annotated[
         str | None,
-        typer.Argument(help="Flow id (see `list`). Without it, triage questions pick the flows."),
+        typer.Argument(
+            help="Flow id (see `list`). Without it, triage questions pick the flows.",
+            autocompletion=complete_flow,
+        ),
     ] = None,
     answers: Annotated[
         Path | None,
@@ -58,6 +62,7 @@ def decide(
             "--resume",
             metavar="DRAFT",
             help="Continue a draft (an id from `drafts`, or a file); alone, choose from a list.",
+            autocompletion=complete_draft,
         ),
     ] = None,
     fmt: FormatOption = None,

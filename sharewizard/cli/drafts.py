@@ -7,12 +7,18 @@ from typing import Annotated
 import typer
 
 from sharewizard.cli._typer import HelpCommand, command_app, group_app
+from sharewizard.cli.completion import complete_draft
 from sharewizard.cli.options import JsonOption, catalogue_of, command, env_of
 from sharewizard.core.errors import Location, UsageError
 from sharewizard.core.text import for_screen, json_for_screen
 from sharewizard.walk.console import Env
 
-DraftId = Annotated[str, typer.Argument(metavar="ID", help="A draft id, as `drafts` lists it.")]
+DraftId = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID", help="A draft id, as `drafts` lists it.", autocompletion=complete_draft
+    ),
+]
 
 
 app = command_app()
@@ -79,7 +85,10 @@ def drafts_show(ctx: typer.Context, draft: DraftId) -> int:
 def drafts_delete(
     ctx: typer.Context,
     draft: Annotated[
-        str | None, typer.Argument(metavar="ID", help="A draft id, as `drafts` lists it.")
+        str | None,
+        typer.Argument(
+            metavar="ID", help="A draft id, as `drafts` lists it.", autocompletion=complete_draft
+        ),
     ] = None,
     every: Annotated[bool, typer.Option("--all", help="Delete every draft (asks first).")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="With --all: do not ask.")] = False,

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sharewizard.cli._typer import HelpCommand, command_app
+from sharewizard.cli.completion import complete_case_or_flow, complete_flow
 from sharewizard.cli.options import ForceOption, JsonOption, catalogue_of, command, env_of
 from sharewizard.core.errors import Location, UsageError
 from sharewizard.core.model import Catalogue, Flow
@@ -50,7 +51,10 @@ class GraphFormat(str, Enum):
 
 CasesOption = Annotated[Path | None, typer.Option("--cases", metavar="DIR", help=CASES_OPTION_HELP)]
 FlowArgument = Annotated[
-    str, typer.Argument(metavar="FLOW", help="Flow id (see `sharewizard list`).")
+    str,
+    typer.Argument(
+        metavar="FLOW", help="Flow id (see `sharewizard list`).", autocompletion=complete_flow
+    ),
 ]
 
 
@@ -120,6 +124,7 @@ def train_command(
         typer.Argument(
             metavar="CASE|FLOW",
             help="A case study (see `sharewizard cases`) or a flow id; without it, choose one.",
+            autocompletion=complete_case_or_flow,
         ),
     ] = None,
     record: Annotated[

@@ -702,6 +702,7 @@ class PlainAsker:
             soft_wrap=self.soft_wrap,
         )
         go_on = "Finish the practice run" if self.practice else "Go on: record the decision"
+
         def show() -> None:
             self._say("What next?", f"  1. {go_on}", "  2. Back: change an answer")
 
