@@ -85,7 +85,7 @@ def decide(
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> int:
-    """Walk a flow, see the outcome and write a decision record (--out - for standard output).
+    """Walk a flow, see the outcome and write a decision record.
 
     Example: sharewizard decide share-without-consent --out decision.md
     """

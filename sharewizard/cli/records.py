@@ -14,8 +14,9 @@ from sharewizard.walk.console import Env
 
 app = command_app()
 keys_app = group_app(
-    "Organisation signing keys (Ed25519) for signed records, and the public keys known here, "
-    "whose signatures `verify` checks.\n\n"
+    "Signing keys: make a key pair, register and list public keys.\n\n"
+    "Records signed with an organisation's private key (Ed25519) show who made them; `verify` "
+    "checks the signatures of the public keys registered here.\n\n"
     "Example: sharewizard keys new ~/.sharewizard-keys",
     no_args_is_help=True,
 )
