@@ -187,10 +187,10 @@ def test_markdown_record_can_be_verified_and_edits_are_caught(record, tmp_path):
 @pytest.mark.parametrize(
     ("created_at", "local", "shown"),
     [
-        ("2026-07-01T09:00:00Z", "2026-07-01T10:00:00+01:00", "2026-07-01 10:00 local time (UTC+01:00"),
-        ("2026-12-06T22:58:42Z", "2026-12-06T22:58:42+00:00", "2026-12-06 22:58 local time (UTC+00:00"),
-        ("2026-03-29T00:30:00Z", "2026-03-29T00:30:00+00:00", "2026-03-29 00:30 local time (UTC+00:00"),
-        ("2026-03-29T01:30:00Z", "2026-03-29T02:30:00+01:00", "2026-03-29 02:30 local time (UTC+01:00"),
+        ("2026-07-01T09:00:00Z", "2026-07-01T10:00:00+01:00", "2026-07-01 10:00 (UTC+01"),
+        ("2026-12-06T22:58:42Z", "2026-12-06T22:58:42+00:00", "2026-12-06 22:58 (UTC+00"),
+        ("2026-03-29T00:30:00Z", "2026-03-29T00:30:00+00:00", "2026-03-29 00:30 (UTC+00"),
+        ("2026-03-29T01:30:00Z", "2026-03-29T02:30:00+01:00", "2026-03-29 02:30 (UTC+01"),
     ],
 )  # fmt: skip
 def test_markdown_and_case_note_show_local_time_and_the_json_keeps_utc(
@@ -204,8 +204,10 @@ def test_markdown_and_case_note_show_local_time_and_the_json_keeps_utc(
     )
     assert (made["created_at"], made["created_at_local"]) == (created_at, local)
     assert records.schema_problems(made) == []
-    assert f"- **Created:** {shown}; {created_at})" in render.to_markdown(made)
-    assert f"Date: {shown}; {created_at})" in render.to_text(made)
+    day_time, offset = shown.split(" (")
+    said = f"{day_time} local time ({offset}:00; {created_at})"
+    assert f"- **Created:** {said}" in render.to_markdown(made)
+    assert f"Date: {said}" in render.to_text(made)
 
 
 def test_a_record_made_before_local_time_still_shows_utc_and_verifies(record, tmp_path):

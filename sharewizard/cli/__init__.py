@@ -8,7 +8,7 @@ A command's module is imported only when that command runs (`_typer.LazyGroup`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -43,6 +43,16 @@ class Commands(LazyGroup):
 
     table = COMMANDS
     anywhere = ("flows", "plain", "traceback")
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        """After the commands: where the options go, and the environment variables."""
+        from sharewizard.cli.manual import variables
+
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text("The options above work before or after the command.")
+        with formatter.section("Environment variables"):
+            formatter.write_dl([(v.name, v.meaning) for v in variables()])
 
     @staticmethod
     def given_after(ctx: typer.Context, name: str, value: object) -> None:
