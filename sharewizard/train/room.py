@@ -199,12 +199,19 @@ def what_if(flow: Flow, question: Question, answers: Mapping[str, Answer]) -> li
     ]
 
 
-def describe_step(step: Step, decisions: Mapping[str, DecisionTerm] | None = None) -> str:
-    """A step in a few words: the next question, the outcome with its decision, or a hand-off."""
+def describe_step(
+    step: Step,
+    decisions: Mapping[str, DecisionTerm] | None = None,
+    titles: Mapping[str, str] | None = None,
+) -> str:
+    """A step in a few words: the next question, the outcome with its decision, or a hand-off.
+
+    A hand-off names the flows it goes on to by their `titles` (by flow id) where given.
+    """
     if isinstance(step, Question):
         return f"next question: {step.text}"
     if isinstance(step, Handoff):
-        return "continue in " + " then ".join(step.flow_ids)
+        return "; then ".join((titles or {}).get(flow_id, flow_id) for flow_id in step.flow_ids)
     return f"{step.title} [{decision_label(step.decision, decisions)}]"
 
 
@@ -328,6 +335,34 @@ class Walk:
     def back(self) -> Walk:
         """Undo the last move (a reveal, a pick or an answer)."""
         return self.previous or self
+
+    @property
+    def departure(self) -> Difference | None:
+        """Where the room's answers first left the case's; None on its path or without a case."""
+        if self.case is None:
+            return None
+        for leg in self.legs:
+            for question_id, answer in leg.answers.items():
+                theirs = self.case.answer_to(leg.flow.id, question_id)
+                if answer != theirs:
+                    return Difference(leg.flow, leg.flow.questions[question_id], answer, theirs)
+        return None
+
+    def rejoin(self) -> Walk:
+        """Back to the case's path: the question where the room left it, the case's answer shown.
+
+        The room's own path is one `back` away. On the case's path, nothing happens.
+        """
+        left = self.departure
+        if left is None:
+            return self
+        walk = start_walk(self.catalogue, case=self.case)
+        while walk.leg.flow.id != left.flow.id or walk.question is not left.question:
+            moved = walk.reveal().go_on() if walk.question is not None else walk.go_on()
+            if moved.legs == walk.legs and moved.queue == walk.queue:
+                break  # the case's answers go no further (never so: they led the room here)
+            walk = moved
+        return dataclasses.replace(walk.reveal(), previous=self)
 
     def _leg(self, flow_id: str) -> Leg:
         return Leg(self.catalogue.flows[flow_id])

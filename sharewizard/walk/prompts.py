@@ -21,6 +21,7 @@ from sharewizard.core import engine
 from sharewizard.core.errors import AnswersError, SignalInterrupt
 from sharewizard.core.model import NO, YES, Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.core.text import for_screen, preview, typed_number, undecoded
+from sharewizard.walk.numbers import TypedNumber
 from sharewizard.walk.session import GO_BACK, GoBack, ReviewItem
 
 if TYPE_CHECKING:
@@ -135,32 +136,6 @@ def _menu_of(question: Any) -> Any:
     return window
 
 
-class _TypedNumber:
-    """The choice number typed so far: `1` then `2` is 12, when there are 12 choices.
-
-    A digit that would make a number past the last choice starts a new number, so with 12
-    choices `2` then `1` is 1, not 21; so do any other key in between and a pause of a second.
-    """
-
-    PAUSE = 1.0
-
-    def __init__(self, count: int) -> None:
-        self.count = count
-        self.text = ""
-        self.last = 0.0
-
-    def add(self, digit: str, *, after_digit: bool) -> int | None:
-        """The choice now pointed at (1 = the first), or None if the digits name none."""
-        import time
-
-        now = time.monotonic()
-        joined = self.text + digit if after_digit and now - self.last < self.PAUSE else digit
-        self.last = now
-        self.text = joined if 1 <= int(joined) <= self.count else digit
-        number = int(self.text)
-        return number if 1 <= number <= self.count else None
-
-
 class _Hint:
     """One line under a menu's question saying why the last key did nothing; any key clears it."""
 
@@ -272,7 +247,7 @@ def _with_answer_keys(
         for letter in "ai":  # questionary's "tick all" and "invert": they would tick help and back
             keys.add(letter, eager=True)(_not_all)
 
-    typed = _TypedNumber(numbered)
+    typed = TypedNumber(numbered)
 
     def point_at(digit: str) -> Callable[[Any], None]:
         def move(event: Any) -> None:
