@@ -405,9 +405,7 @@ def test_a_key_that_does_nothing_in_a_menu_says_why_in_one_line(demo, keys, said
 def test_enter_with_nothing_ticked_says_so_and_help_or_back_are_never_ticked(demo):
     up = "\x1b[A"
     # Enter with nothing ticked; then space on "? Help" (the last entry): the help, not a tick
-    answer, hints, _, panels = ask_on_screen(
-        demo, "demo", "kinds", ENTER + up + " " + "1 " + ENTER
-    )
+    answer, hints, _, panels = ask_on_screen(demo, "demo", "kinds", ENTER + up + " " + "1 " + ENTER)
     assert hints[0].startswith("Nothing ticked yet: tick each choice that applies with space")
     assert "Help" in panels  # space on "? Help and guidance" showed the help
     assert answer == ("neglect",)

@@ -251,4 +251,3 @@ def test_out_dash_asks_on_stderr_and_writes_only_the_record_on_stdout(tmp_path):
     record = json.loads(stdout.read_text(encoding="utf-8"))  # nothing but the record
     assert record["flow"]["id"] == "demo" and record["checksum"].startswith("sha256:")
     assert list((tmp_path / "work").iterdir()) == []  # no file named `-`, no answers file
-
