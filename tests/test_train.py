@@ -416,6 +416,9 @@ def test_cases_command_lists_the_cases_in_dir(tmp_path):
     table = run_cli(tmp_path, "cases", "--cases", str(CASES))
     assert table.returncode == 0
     assert "demo-injury" in table.stdout and "An injury seen at drop-off" in table.stdout
+    assert "high urgency is referred" not in table.stdout  # no spoilers on a projector
+    spoiled = run_cli(tmp_path, "cases", "--cases", str(CASES), "--spoilers")
+    assert "An injury with a high urgency is referred now." in spoiled.stdout
 
 
 def test_cases_command_with_a_broken_case_is_one_located_error(tmp_path):
@@ -648,3 +651,50 @@ def test_enter_turns_the_pages_of_the_end_and_finishes_on_the_last():
     done = session.run_training(console, room, lambda: next(keys))
     assert done is room
     assert "(page 2 of" in out.getvalue()
+
+
+# --- the chooser fits the screen; cases without spoilers (issue 24.8) ----------------------------
+
+OPTIONS = [
+    (f"{n:02d}-case", f"Case study number {n}, a title long enough to wrap " * 2)
+    for n in range(1, 30)
+]
+
+
+def choose_with(replies: list[str], height: int = 12) -> tuple[str, list[str]]:
+    """What `choose` returns for the replies typed, and each screen it drew."""
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=80,
+        height=height,
+        color_system=None,
+        force_terminal=True,
+        legacy_windows=False,
+    )
+    typed = iter(replies)
+    chosen = session.choose(console, OPTIONS, lambda prompt: next(typed), boxed=True)
+    screens_drawn = [
+        s for s in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "\f", out.getvalue()).split("\f") if s.strip()
+    ]
+    return chosen, screens_drawn
+
+
+def test_the_chooser_shows_a_screenful_and_enter_shows_more():
+    chosen, drawn = choose_with(["", "", "29"])
+    assert chosen == "29-case"
+    assert len(drawn) == 3
+    for screen in drawn:
+        assert len(screen.rstrip("\n").splitlines()) < 12  # the prompt line still fits
+    assert "more: Enter shows them." in drawn[0]
+    assert " 1 │ 01-case" in drawn[0] and " 1 │ 01-case" not in drawn[1]
+
+
+def test_words_find_a_case_and_a_name_chooses_it():
+    assert choose_with(["07-ca"])[0] == "07-case"  # one left: chosen
+    chosen, drawn = choose_with(["number 1", "12-case"])
+    assert chosen == "12-case"
+    assert "10-case" in drawn[1] and "02-case" not in drawn[1]  # only those holding the words
+    chosen, drawn = choose_with(["nothing like it", "3"])
+    assert chosen == "03-case"
+    assert "! Nothing matches 'nothing like it': here is the whole list." in drawn[1]

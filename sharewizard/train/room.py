@@ -65,6 +65,14 @@ class Case:
         return self.answers.get(flow_id, {}).get(question_id)
 
 
+def faq_numbers(catalogue: Catalogue, case: Case) -> list[int]:
+    """The FAQ questions a case covers: as it says, else those of its flows."""
+    if case.faq:
+        return list(case.faq)
+    numbers = [catalogue.flows[f].faq.number for f in case.flows if f in catalogue.flows]
+    return [n for n in numbers if n is not None]
+
+
 def packaged_cases_dir() -> Path:
     """The case studies shipped in the package, else the source tree's `examples/cases`."""
     package = Path(__file__).parent.parent  # sharewizard/

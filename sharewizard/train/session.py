@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,14 @@ from rich.console import Console, RenderableType
 from sharewizard.core.model import Catalogue
 from sharewizard.core.text import typed_number
 from sharewizard.train.room import Walk, training_decisions
-from sharewizard.train.screens import end_pages, intro_screen, unboxed, walk_screen
+from sharewizard.train.screens import (
+    chooser_page,
+    chooser_screen,
+    end_pages,
+    intro_screen,
+    unboxed,
+    walk_screen,
+)
 from sharewizard.walk.numbers import TypedNumber
 from sharewizard.walk.prompts import KeyReader
 
@@ -155,6 +163,51 @@ def _why_nothing(walk: Walk, key: str, count: int) -> str:
     if key == "enter":
         return "The room picks the answer first."
     return f"{key!r} does nothing here: the keys are listed below."
+
+
+CHOOSE_PROMPT = "Number, name or words to find one (Enter: more; Ctrl-C quits): "
+
+
+def choose(
+    console: Console, options: list[tuple[str, str]], ask: Callable[[str], str], *, boxed: bool
+) -> str:
+    """The name of the case or flow a person picks from `options` (name, title).
+
+    The list comes a screenful at a time (Enter shows more); a number or a name chooses; other
+    words keep the rows that hold them all (one left is chosen).
+    """
+    rows = list(range(len(options)))
+    start, said = 0, ""
+    while True:
+        size = console.size if console.is_terminal else None  # a log gets the whole list
+        page = chooser_page(options, rows[start:], size, said)
+        per_page = len(page)
+        more = len(rows) - start - per_page
+        _show(console, chooser_screen(options, page, said, more), boxed)
+        reply = ask(CHOOSE_PROMPT).strip()
+        number = typed_number(reply, len(options))
+        if number is not None:
+            return options[number - 1][0]
+        if reply in (name for name, _ in options):
+            return reply
+        if not reply:
+            start, said = (start + per_page if more else 0), ""
+            continue
+        found = _matching(options, reply)
+        if len(found) == 1:
+            return options[found[0]][0]
+        rows, start = (found, 0) if found else (list(range(len(options))), 0)
+        said = "" if found else f"Nothing matches {reply!r}: here is the whole list."
+
+
+def _matching(options: list[tuple[str, str]], words: str) -> list[int]:
+    """The options whose name or title holds every one of the words (in any case)."""
+    wanted = words.casefold().split()
+    return [
+        i
+        for i, (name, title) in enumerate(options)
+        if all(w in f"{name} {title}".casefold() for w in wanted)
+    ]
 
 
 def _show(console: Console, screen: RenderableType, boxed: bool = True) -> None:
