@@ -40,6 +40,9 @@ class Step:
     typed: str | None = None  # lines typed at the prompts (plain mode echoes them)
     note: str = ""  # one sentence before the command
     max_lines: int | None = 40  # a longer output is cut, saying how many lines were left out
+    # In a terminal of 100x30 instead (a projector): each key pressed, and whether to show the
+    # screen it draws
+    keys: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,12 +168,20 @@ PAGES = (
     ),
     Page(
         "show",
-        "Shows a flow as a tree: each question, where each answer goes, and the outcomes.",
-        (Step(("show", "how-much"), max_lines=30),),
+        "Shows a flow as a tree: each question, where each answer goes, and the outcomes; from "
+        "one question, and as many levels as fit a slide.",
+        (
+            Step(("show", "how-much"), max_lines=30),
+            Step(
+                ("show", "share-without-consent", "Q2", "--depth", "2"),
+                note="One question and the level after it, for a slide.",
+            ),
+        ),
     ),
     Page(
         "graph",
-        "Draws a flow as a diagram (Mermaid, Graphviz dot, or SVG), outcomes coloured by decision.",
+        "Draws a flow as a diagram (Mermaid, Graphviz dot, or SVG), outcomes coloured by decision, "
+        "with a legend; a wide flow (the triage) is drawn left to right.",
         (Step(("graph", "how-much"), max_lines=20),),
     ),
     Page(
@@ -181,9 +192,23 @@ PAGES = (
     Page(
         "train",
         "Steps through a case study or a flow in front of a room, with the what-if of every "
-        "answer. It reads key presses, so it needs a terminal: without one it says so and "
-        "points to `replay --check`.",
-        (Step(("train", "01-bruising-no-consent"), ""),),
+        "answer. It reads key presses, so it needs a terminal (or `--plain`, which takes a key "
+        "a line).",
+        (
+            Step(
+                ("train", "02-disclosure-fear-of-stepfather"),
+                keys=(("", True), ("\r", True), ("w", True), ("\r", False), ("\r", False))
+                + (("2", False), ("\r", False), ("\r", True), ("c", True)),
+                note="In a terminal of 100 columns and 30 rows, as on a projector: the case, "
+                "then question 1, its what-if, the room leaving the case's path at question 2 "
+                "(it answers No where the case says Yes), and c going back to the case's path.",
+            ),
+            Step(
+                ("train", "01-bruising-no-consent"),
+                "",
+                note="Without a terminal it says so (give --plain to type each key as a line).",
+            ),
+        ),
     ),
     Page(
         "register",
@@ -274,6 +299,44 @@ def _run(step: Step, case: Path, env: dict[str, str], program: Path) -> str:
     return f"{shown.rstrip()}\n[exit status {done.returncode}]" if done.returncode else shown
 
 
+SCREEN_CODES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]|\r")
+CLEAR = "\x1b[2J"
+
+
+def _screens(step: Step, case: Path, env: dict[str, str], program: Path) -> list[str]:
+    """The screens `step` draws in a 100x30 terminal, one block each, as `$ command` shows."""
+    import pexpect  # the test extra's: the docs are made where the tests run
+
+    terminal = {**env, "TERM": "xterm", "COLUMNS": "100", "LINES": "30"}
+    terminal["PROMPT_TOOLKIT_NO_CPR"] = "1"
+    child = pexpect.spawn(
+        str(program), list(step.args), cwd=str(case), env=terminal, encoding="utf-8",
+        timeout=60, dimensions=(30, 100),
+    )  # fmt: skip
+    blocks: list[str] = []
+    pressed: list[str] = []  # the keys since the last screen shown
+    for key, show in step.keys:
+        raw = ""
+        child.send(key)
+        pressed += [_key_name(key)] if key else []
+        screen = ""
+        while CLEAR not in raw or "q quit" not in screen:
+            raw += child.read_nonblocking(65536, timeout=60)
+            screen = SCREEN_CODES.sub("", raw.rsplit(CLEAR, 1)[-1])
+        if show:
+            lines = [line.rstrip() for line in screen.rstrip("\n").split("\n")]
+            keys = f"   # then: {', '.join(pressed)}" if pressed else ""
+            blocks += ["```text", f"$ sharewizard {' '.join(step.args)}{keys}", *lines, "```", ""]
+            pressed = []
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    return blocks[:-1]
+
+
+def _key_name(key: str) -> str:
+    return {"\r": "Enter"}.get(key, key)
+
+
 def render_page(page: Page, program: Path) -> str:
     """Run a page's session in a fresh folder and return the page's Markdown."""
     with tempfile.TemporaryDirectory(prefix="sharewizard-docs-") as folder:
@@ -302,6 +365,9 @@ def render_page(page: Page, program: Path) -> str:
             "```",
         ]
         for step in page.steps:
+            if step.keys:
+                parts += ["", step.note, "", *_screens(step, case, env, program)]
+                continue
             shown = _stable(_cut(_run(step, case, env, program), step.max_lines), work)
             parts += ["", step.note] if step.note else []
             parts += ["", "```console", f"$ sharewizard {' '.join(step.args)}"]

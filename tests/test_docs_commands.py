@@ -81,3 +81,11 @@ def test_the_options_section_is_the_command_line_itself(pages):
     assert all(f"| `{v.name}` |" in verify for v in variables_of("verify"))
     drafts = pages["drafts.md"]
     assert "sharewizard drafts delete [OPTIONS] [ID]" in drafts and "- `--all`: " in drafts
+
+
+def test_the_train_page_shows_real_screens_of_a_projector(pages):
+    train = pages["train.md"]
+    assert "$ sharewizard train 02-disclosure-fear-of-stepfather   # then: w" in train
+    for seen in ("Question 1", "what if: ", "Off the case's path", "c case's path · q quit"):
+        assert seen in train
+    assert all(len(line) <= 100 for line in train.split("```text")[1].splitlines())

@@ -1,13 +1,12 @@
-"""Trainer commands: `cases`, `train`, `show` and `graph`.
+"""Trainer commands: `cases` and `train`.
 
 The walk and the cases are in `sharewizard.train.room`, the screens in `train.screens`, the loop
-that shows them in `train.session`, the diagrams in `sharewizard.author.graph`; each is loaded
-when its command runs.
+that shows them in `train.session`; each is loaded when its command runs (`show` and `graph`:
+`cli.diagrams`).
 """
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,15 +15,14 @@ from rich.console import Console
 from rich.text import Text
 
 from sharewizard.cli._typer import HelpCommand, command_app
-from sharewizard.cli.completion import complete_case_or_flow, complete_flow
-from sharewizard.cli.options import ForceOption, JsonOption, catalogue_of, command, env_of
+from sharewizard.cli.completion import complete_case_or_flow
+from sharewizard.cli.options import JsonOption, catalogue_of, command, env_of
 from sharewizard.core.errors import Location, UsageError
-from sharewizard.core.model import Catalogue, Flow
+from sharewizard.core.model import Catalogue
 from sharewizard.core.text import (
     did_you_mean,
     json_for_screen,
     preview,
-    unknown_name_hint,
 )
 from sharewizard.walk.summary import plain
 
@@ -38,21 +36,7 @@ app = command_app()
 CASES_OPTION_HELP = "Also read the case studies (answers files with a `case:` block) in DIR."
 
 
-class GraphFormat(str, Enum):
-    """Diagram formats."""
-
-    mermaid = "mermaid"
-    dot = "dot"
-    svg = "svg"
-
-
 CasesOption = Annotated[Path | None, typer.Option("--cases", metavar="DIR", help=CASES_OPTION_HELP)]
-FlowArgument = Annotated[
-    str,
-    typer.Argument(
-        metavar="FLOW", help="Flow id (see `sharewizard list`).", autocompletion=complete_flow
-    ),
-]
 
 
 @app.command("cases", cls=HelpCommand)
@@ -159,62 +143,6 @@ def train_command(
     return 0
 
 
-@app.command("show", cls=HelpCommand)
-@command
-def show_command(ctx: typer.Context, flow: FlowArgument) -> int:
-    """Show a flow as a tree: each question, where each answer goes, and the outcomes.
-
-    Example: sharewizard show share-without-consent
-    """
-    from sharewizard.author.graph import tree
-
-    catalogue = catalogue_of(ctx)
-    env_of(ctx).out().print(tree(_flow(catalogue, flow), catalogue.record_form.decisions))
-    return 0
-
-
-@app.command("graph", cls=HelpCommand)
-@command
-def graph_command(
-    ctx: typer.Context,
-    flow: FlowArgument,
-    fmt: Annotated[
-        GraphFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="mermaid (default), dot (Graphviz source) or svg (needs Graphviz's `dot`).",
-        ),
-    ] = GraphFormat.mermaid,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", metavar="PATH", help="Write the diagram to PATH instead of printing it."
-        ),
-    ] = None,
-    force: ForceOption = False,
-) -> int:
-    """Draw a flow as a diagram, with outcomes coloured by decision.
-
-    Example: sharewizard graph share-without-consent --format svg --out swc.svg
-    """
-    from sharewizard.author.graph import render
-    from sharewizard.disk.files import check_target, is_standard_output, write_private
-
-    catalogue = catalogue_of(ctx)
-    if out is not None:  # as every writer: never a link, a FIFO, nor a file without --force
-        check_target(out, force=force)
-    text = render(_flow(catalogue, flow), fmt.value, catalogue.record_form.decisions)
-    env = env_of(ctx)
-    if out is None:
-        env.stdout.write(text)
-        return 0
-    write_private(out, text, force=force)
-    if not is_standard_output(out):
-        env.out().print(f"Diagram written to {out}", markup=False, soft_wrap=True)
-    return 0
-
-
 def _cases(catalogue: Catalogue, extra: Path | None) -> list[Case]:
     """The shipped cases (only with the shipped flows, which they are written for) and DIR's."""
     from sharewizard.flowfiles.loader import flows_origin
@@ -223,17 +151,6 @@ def _cases(catalogue: Catalogue, extra: Path | None) -> list[Case]:
     folders = [packaged_cases_dir()] if flows_origin(catalogue) == "packaged" else []
     folders = [f for f in folders if f.is_dir()] + ([extra] if extra is not None else [])
     return load_cases(catalogue, folders)
-
-
-def _flow(catalogue: Catalogue, flow_id: str) -> Flow:
-    flow = catalogue.flows.get(flow_id)
-    if flow is None:
-        raise UsageError(
-            f"unknown flow {preview(flow_id)}.",
-            Location(field="FLOW"),
-            unknown_name_hint(flow_id, catalogue.flows),
-        )
-    return flow
 
 
 def _choose(
