@@ -63,7 +63,7 @@ def cases_command(
     if as_json:
         env_of(ctx).stdout.write(json_for_screen(_case_rows(catalogue, found)) + "\n")
     else:
-        from sharewizard.train.screens import cases_list
+        from sharewizard.train.lists import cases_list
 
         env_of(ctx).out().print(cases_list(catalogue, found, spoilers=spoilers))
     return 0

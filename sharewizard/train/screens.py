@@ -10,20 +10,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from sharewizard.core.model import Answer, Catalogue, Citation, Handoff, Outcome, Question
-from sharewizard.train.room import (
-    Case,
-    Walk,
-    decision_label,
-    describe_step,
-    ending,
-    faq_numbers,
-)
+from sharewizard.train.room import Walk, decision_label, describe_step, ending
 from sharewizard.walk.summary import DECISION_STYLE, plain
 
 #: Keys that do something else on a question screen: back, case's path, guidance, quit, what-if.
@@ -64,7 +56,7 @@ def _keys(*pairs: tuple[str, str]) -> Text:
 def intro_screen(walk: Walk, said: str = "") -> RenderableType:
     """The first screen: the case's title, role and narrative (or the flow's description)."""
     case = walk.case
-    keys = [*_said(said), _keys(("Enter", "start"), ("q", "quit"))]
+    keys = [*said_line(said), _keys(("Enter", "start"), ("q", "quit"))]
     if case is None:
         flow = walk.leg.flow
         body = Group(
@@ -105,24 +97,24 @@ def walk_screen(
         return Group(
             _outcome_panel(walk, outcome),
             Text.assemble(("Next: ", "bold"), plain(walk.catalogue.flows[walk.queue[0]].title)),
-            *_said(said),
+            *said_line(said),
             _keys(("Enter", "go on"), ("b", "back"), ("q", "quit")),
         )
     head: list[RenderableType] = [*_off_path_banner(walk), _question_panel(walk, question)]
-    keys: list[RenderableType] = [*_said(said), _question_keys(walk, question)]
+    keys: list[RenderableType] = [*said_line(said), _question_keys(walk, question)]
     if walk.pending is not None or what_if_open:
         return Group(*head[:-1], *_what_if(walk, question, fit[0] if fit else 80), *keys)
     if not question.guidance:
         return Group(*head, *keys)
     shown = len(question.guidance)
     screen = Group(*head, _why_panel(walk, question, shown), *keys)
-    while fit is not None and shown > 0 and _height(screen, fit[0]) >= fit[1]:
+    while fit is not None and shown > 0 and height_of(screen, fit[0]) >= fit[1]:
         shown -= 1
         screen = Group(*head, _why_panel(walk, question, shown), *keys)
     return screen
 
 
-def _said(said: str) -> list[Text]:
+def said_line(said: str) -> list[Text]:
     """The line saying why the last key did nothing, if it did nothing."""
     return [Text.assemble(("! ", "bold yellow"), plain(said))] if said else []
 
@@ -154,7 +146,8 @@ def _off_path_banner(walk: Walk) -> list[Text]:
     ]
 
 
-def _height(screen: RenderableType, width: int) -> int:
+def height_of(screen: RenderableType, width: int) -> int:
+    """How many lines `screen` takes on a terminal `width` wide."""
     measure = Console(width=width, file=io.StringIO(), color_system=None)
     return len(measure.render_lines(screen, measure.options, pad=False))
 
@@ -369,7 +362,7 @@ def end_screen(walk: Walk, quotes: int | None = None, *, said: str = "") -> Rend
 
     `quotes` limits the citations shown (the rest are a key press away).
     """
-    keys = [*_said(said), _keys(("Enter", "finish"), ("b", "back"), ("q", "quit"))]
+    keys = [*said_line(said), _keys(("Enter", "finish"), ("b", "back"), ("q", "quit"))]
     return Group(*_end_parts(walk, quotes), *keys)
 
 
@@ -383,21 +376,21 @@ def end_pages(
     """
     quotes = len(ending(walk).citations)
     screen = end_screen(walk, said=said)
-    while fit is not None and quotes > 1 and _height(screen, fit[0]) >= fit[1]:
+    while fit is not None and quotes > 1 and height_of(screen, fit[0]) >= fit[1]:
         quotes -= 1
         screen = end_screen(walk, quotes, said=said)
-    if fit is None or _height(screen, fit[0]) < fit[1]:
+    if fit is None or height_of(screen, fit[0]) < fit[1]:
         return [screen]
     parts = _end_parts(walk, None)
     pages: list[list[RenderableType]] = [[]]
     for part in parts:
         trial = Group(*_page_top(walk, len(pages)), *pages[-1], part, Text(), Text())
-        if pages[-1] and _height(trial, fit[0]) >= fit[1] and part is not parts[0]:
+        if pages[-1] and height_of(trial, fit[0]) >= fit[1] and part is not parts[0]:
             pages.append([])
         pages[-1].append(part)
     count = len(pages)
     return [
-        Group(*_page_top(walk, number), *page, *_said(said), _page_keys(number, count))
+        Group(*_page_top(walk, number), *page, *said_line(said), _page_keys(number, count))
         for number, page in enumerate(pages, 1)
     ]
 
@@ -448,81 +441,6 @@ def _end_parts(walk: Walk, quotes: int | None) -> list[RenderableType]:
         title = "Guidance" + (f" (+{hidden} more: g shows all)" if hidden else "")
         parts.append(_quotes_panel(walk.catalogue, end.citations[:shown], title))
     return parts
-
-
-def cases_list(catalogue: Catalogue, found: list[Case], *, spoilers: bool = False) -> Group:
-    """`cases`: a row a case, with nothing that gives the answers away.
-
-    With `spoilers`, a block a case: its flows, whether it is a trap, and its teaching point.
-    """
-    if not found:
-        return Group(Text("No case studies found."))
-    if spoilers:
-        return Group(*(_case_block(catalogue, case) for case in found))
-    table = Table(show_edge=False)
-    table.add_column("Case", no_wrap=True)
-    table.add_column("FAQ", justify="right")
-    table.add_column("Title")
-    for case in found:
-        table.add_row(plain(case.id), _faq(catalogue, case), plain(case.title))
-    return Group(table)
-
-
-def _faq(catalogue: Catalogue, case: Case) -> str:
-    return ", ".join(str(n) for n in faq_numbers(catalogue, case)) or "–"
-
-
-def _case_block(catalogue: Catalogue, case: Case) -> Group:
-    """One block per case rather than a table: ids are long, and the teaching point needs room."""
-    head = Text.assemble(
-        (plain(case.id).plain, "bold cyan"),
-        ("  ·  ", "dim"),
-        plain(" → ".join(case.flows)),
-        ("  ·  ", "dim"),
-        f"FAQ {_faq(catalogue, case)}",
-        *([("  ·  trap", "yellow")] if case.trap else []),
-    )
-    return Group(
-        head,
-        Padding(Text(plain(case.title).plain, style="bold"), (0, 0, 0, 2)),
-        Padding(plain(case.teaching_point), (0, 0, 1, 2)),
-    )
-
-
-def chooser_screen(
-    options: list[tuple[str, str]], rows: list[int], said: str = "", more: int = 0
-) -> RenderableType:
-    """The list to choose a case or a flow from: `rows` (indexes into `options`).
-
-    Each row keeps its number in the whole list; `more` rows are left for the next page.
-    """
-    table = Table(show_edge=False, title="Choose a case study or a flow", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("Case or flow", no_wrap=True)
-    table.add_column("Title")
-    for index in rows:
-        name, title = options[index]
-        table.add_row(str(index + 1), plain(name), plain(title))
-    notes = [Text(f"{more} more: Enter shows them.", style="dim")] if more else []
-    return Group(table, *notes, *_said(said))
-
-
-def chooser_page(
-    options: list[tuple[str, str]], rows: list[int], size: tuple[int, int] | None, said: str = ""
-) -> list[int]:
-    """The first of `rows` that fit a screen of `size` (width, height), the prompt under them.
-
-    Without a size, all of them; always at least one.
-    """
-    if size is None:
-        return rows
-    width, height = size
-    count = 1
-    while count < len(rows):
-        if _height(chooser_screen(options, rows[: count + 1], said, 1), width) >= height - 1:
-            break
-        count += 1
-    return rows[:count]
 
 
 def _differences_table(walk: Walk, end: Any) -> Table:

@@ -13,15 +13,9 @@ from rich.console import Console, RenderableType
 
 from sharewizard.core.model import Catalogue
 from sharewizard.core.text import typed_number
+from sharewizard.train.lists import chooser_page, chooser_screen
 from sharewizard.train.room import Walk, training_decisions
-from sharewizard.train.screens import (
-    chooser_page,
-    chooser_screen,
-    end_pages,
-    intro_screen,
-    unboxed,
-    walk_screen,
-)
+from sharewizard.train.screens import end_pages, intro_screen, unboxed, walk_screen
 from sharewizard.walk.numbers import TypedNumber
 from sharewizard.walk.prompts import KeyReader
 
@@ -192,6 +186,9 @@ def choose(
             return reply
         if not reply:
             start, said = (start + per_page if more else 0), ""
+            continue
+        if reply.isdecimal():
+            said = f"{reply!r} is no number in the list: type 1 to {len(options)}, or a name."
             continue
         found = _matching(options, reply)
         if len(found) == 1:

@@ -177,8 +177,10 @@ def _with_hint_line(question: Any, keys_help: str) -> _Hint:
     @keys.add(Keys.Any)  # every key bound to something else is matched first
     def _other(event: Any) -> None:
         pressed = event.key_sequence[0]
-        name = pressed.data if pressed.data.isprintable() else str(pressed.key).removeprefix("c-")
-        hint.say(f"{name!r} does nothing here: {keys_help}.")
+        key = str(getattr(pressed.key, "value", pressed.key))  # `left`, `c-x`, `f5`
+        typed = len(pressed.data) == 1 and pressed.data.isprintable()
+        name = repr(pressed.data) if typed else key.replace("c-", "Ctrl-").capitalize()
+        hint.say(f"{name} does nothing here: {keys_help}.")
 
     app.key_bindings = merge_key_bindings([app.key_bindings, keys])
     return hint

@@ -206,12 +206,12 @@ def test_train_respects_no_color(tmp_path):
 def test_train_without_an_argument_offers_cases_and_flows(tmp_path):
     child = spawn(tmp_path)
     screen = Screen(child)
-    shown = screen.wait("Number or name")
+    shown = screen.wait("Number, name or words")
     assert "Choose a case study or a flow" in shown
     assert re.search(r"1 │ demo-injury\s+│ An injury seen at drop-off", shown)
     assert re.search(r"2 │ demo\s+│ Demo flow", shown)
     child.send("7\r")
-    screen.wait("Please type one of the numbers above.")
+    screen.wait("'7' is no number in the list: type 1 to 2, or a name.")
     child.send("2\r")
     shown = screen.wait("Enter start")
     assert "Demo flow" in shown and "No case study" in shown
