@@ -42,7 +42,7 @@ class Commands(LazyGroup):
     """The root group, loading each command from `COMMANDS` when it is looked up."""
 
     table = COMMANDS
-    anywhere = ("flows", "plain", "traceback")
+    anywhere = ("flows", "plain", "traceback", "version")
 
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         """After the commands: where the options go, and the environment variables."""

@@ -45,7 +45,9 @@ def take_root_options(
 
     for option in options:
         late = copy.copy(option)
-        late.hidden, late.envvar, late.expose_value, late.callback = True, None, False, hand_over
+        late.hidden, late.envvar, late.expose_value = True, None, False
+        if not option.is_eager:  # an eager one (`--version`) acts at once, as at the root
+            late.callback = hand_over
         late.from_root = "hidden" if option.hidden else "shown"
         command.params.append(late)
     for sub in (getattr(command, "commands", None) or {}).values():

@@ -109,5 +109,12 @@ def test_each_command_help_names_the_root_options_it_also_takes(capsys):
     with pytest.raises(SystemExit):
         main(["decide", "--help"])
     out = " ".join(capsys.readouterr().out.split())
-    assert "Global options, here or before the command: --flows DIR, --plain" in out
+    assert "Global options, here or before the command: --flows DIR, --version, --plain" in out
     assert "--traceback" not in out  # hidden, as at the root
+
+
+def test_version_after_a_command_prints_the_version(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["decide", "--version"])
+    assert stopped.value.code in (0, None)
+    assert capsys.readouterr().out.startswith("sharewizard ")
