@@ -301,6 +301,7 @@ def _run(step: Step, case: Path, env: dict[str, str], program: Path) -> str:
 
 SCREEN_CODES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]|\r")
 CLEAR = "\x1b[2J"
+LISTENING = "\x1b[?2004h"
 
 
 def _screens(step: Step, case: Path, env: dict[str, str], program: Path) -> list[str]:
@@ -320,7 +321,9 @@ def _screens(step: Step, case: Path, env: dict[str, str], program: Path) -> list
         child.send(key)
         pressed += [_key_name(key)] if key else []
         screen = ""
-        while CLEAR not in raw or "q quit" not in screen:
+        # the screen, then the key reader waiting (it turns bracketed paste on): the next key
+        # is read by it, never typed ahead into a terminal in line mode
+        while CLEAR not in raw or "q quit" not in screen or LISTENING not in raw.rsplit(CLEAR)[-1]:
             raw += child.read_nonblocking(65536, timeout=60)
             screen = SCREEN_CODES.sub("", raw.rsplit(CLEAR, 1)[-1])
         if show:
