@@ -327,7 +327,9 @@ def _screens(step: Step, case: Path, env: dict[str, str], program: Path) -> list
             raw += child.read_nonblocking(65536, timeout=60)
             screen = SCREEN_CODES.sub("", raw.rsplit(CLEAR, 1)[-1])
         if show:
-            lines = [line.rstrip() for line in screen.rstrip("\n").split("\n")]
+            lines = [line.rstrip() for line in screen.replace("\x08", "").split("\n")]
+            while lines and not lines[-1]:  # the key reader's own blank line
+                lines.pop()
             keys = f"   # then: {', '.join(pressed)}" if pressed else ""
             blocks += ["```text", f"$ sharewizard {' '.join(step.args)}{keys}", *lines, "```", ""]
             pressed = []
