@@ -216,11 +216,11 @@ def _pick_draft(reference: str, env: Env) -> Path:
             Location(field="--resume"),
             f"List them with `{env.prog} drafts`.",
         )
-    from sharewizard.walk.prompts import choose_draft
+    from sharewizard.walk.prompts import choose_draft, output_on
 
     if env.plain:
         return choose_draft(found, console=env.out(), stdin=env.stdin)
-    return choose_draft(found)
+    return choose_draft(found, output=output_on(env.stdout))  # `--out -`: standard error
 
 
 def run_decide(plan: DecidePlan, env: Env) -> list[facade.Written]:

@@ -560,9 +560,16 @@ def output_on(stream: IO[str]) -> Any:
 
 
 def choose_draft(
-    found: list[Any], *, console: Console | None = None, stdin: IO[str] | None = None
+    found: list[Any],
+    *,
+    console: Console | None = None,
+    stdin: IO[str] | None = None,
+    output: Any = None,
 ) -> Path:
-    """Pick a draft to resume from the list (`decide --resume ?`); typed, with `stdin` (plain)."""
+    """Pick a draft to resume from the list (`decide --resume ?`); typed, with `stdin` (plain).
+
+    The menu is drawn on `output` (prompt_toolkit's), else on standard output.
+    """
     if console is not None and stdin is not None:
         return _choose_draft_typed(found, console, stdin)
     import questionary
@@ -577,7 +584,12 @@ def choose_draft(
     ]
     reply = _answer(
         _menu_saying_why(
-            questionary.select("Which draft?", choices=choices, instruction="(↑/↓ and Enter)")
+            questionary.select(
+                "Which draft?",
+                choices=choices,
+                instruction="(↑/↓ and Enter)",
+                **({"output": output} if output is not None else {}),
+            )
         )
     )
     return Path(reply)
