@@ -661,9 +661,9 @@ class PlainAsker:
         from rich.text import Text
 
         while True:
-            self.console.print(Text(for_screen(prompt) + " "), end="", soft_wrap=self.soft_wrap)
-            self.console.file.flush()
-            try:
+            try:  # Ctrl-C the moment the prompt shows (before the read starts) asks too
+                self.console.print(Text(for_screen(prompt) + " "), end="", soft_wrap=self.soft_wrap)
+                self.console.file.flush()
                 line = self.stdin.readline()
             except SignalInterrupt:
                 raise
