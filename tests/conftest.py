@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # Checked catalogues are cached in a folder of this test run, not in the developer's own cache
 # (subprocesses the tests start inherit it).
 os.environ["SHAREWIZARD_CACHE_DIR"] = tempfile.mkdtemp(prefix="sharewizard-tests-cache-")
+
+# Records carry the local time they were made in, so every test runs in one time zone, the one
+# the guidance's readers live in (GMT in winter, BST in summer); subprocesses inherit it.
+os.environ["TZ"] = "Europe/London"
+time.tzset()
 
 
 @pytest.fixture(scope="session")

@@ -114,6 +114,7 @@ def test_a_command_imports_only_its_own_module_of_the_command_line(cache):
     assert code == 0
     commands = {name for name in loaded if name.startswith("sharewizard.cli.")}
     assert commands == {
+        "sharewizard.cli._root_options",  # every command takes the root options too
         "sharewizard.cli._typer",
         "sharewizard.cli.exits",
         "sharewizard.cli.flows",  # `list`, from the table of commands

@@ -51,11 +51,55 @@ def test_keys_new_writes_a_private_key_only_the_owner_can_read(tmp_path, capsys)
     assert private.read_text().startswith("-----BEGIN PRIVATE KEY-----")
     assert public.read_text().startswith("-----BEGIN PUBLIC KEY-----")
     fingerprint = signing.load_public_key(public).fingerprint
+    name = "key-" + fingerprint.removeprefix("sha256:")[:12]
     assert out.splitlines() == [
         f"Private key (keep it secret; sign with --sign-key): {private}",
         f"Public key (give it to checkers; verify --trust): {public}",
         f"Fingerprint: {fingerprint}",
+        f"Known here as {name}: `verify` checks its signatures (`keys list`).",
     ]
+
+
+def test_keys_new_and_add_register_public_keys_that_keys_list_shows(tmp_path, capsys):
+    assert run(capsys, "keys", "new", str(tmp_path / "a"), "--name", "head-office")[0] == 0
+    _, other = signing.new_key_pair(tmp_path / "b")
+    theirs = signing.load_public_key(other).fingerprint
+    assert run(capsys, "keys", "add", str(other), "--name", "partner") == (
+        0,
+        f"Known here as partner: {theirs}\n",
+        "",
+    )
+    assert run(capsys, "keys", "add", str(other), "--name", "again") == (
+        0,
+        f"Already known here as partner: {theirs}\n",
+        "",
+    )
+    ours = signing.load_public_key(tmp_path / "a" / signing.PUBLIC_FILE).fingerprint
+    code, out, _ = run(capsys, "keys", "list")
+    assert (code, out) == (0, f"head-office  {ours}\npartner  {theirs}\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("head-office", "a key named 'head-office' is known here already."),
+        ("../evil", "'../evil' cannot name a key."),
+        ("", "'' cannot name a key."),
+    ],
+)
+def test_a_key_name_taken_or_unfit_is_refused_before_any_key_is_made(
+    tmp_path, capsys, name, problem
+):
+    run(capsys, "keys", "new", str(tmp_path / "a"), "--name", "head-office")
+    code, out, err = run(capsys, "keys", "new", str(tmp_path / "b"), "--name", name)
+    assert (code, out) == (2, "")
+    assert f"Error: --name: {problem}" in err
+    assert not (tmp_path / "b").exists()
+
+
+def test_keys_list_with_no_keys_says_so(capsys):
+    code, out, err = run(capsys, "keys", "list")
+    assert (code, out) == (0, "") and err.startswith("No keys known here (none in ")
 
 
 def test_keys_new_never_replaces_a_key(tmp_path, capsys):

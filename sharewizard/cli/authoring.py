@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 
 from sharewizard.cli._typer import HelpCommand, command_app
+from sharewizard.cli.completion import complete_flow
 from sharewizard.cli.options import command, env_of, settings_of
 from sharewizard.core.errors import ExitStatus, Location, UsageError
-from sharewizard.core.text import json_for_screen, preview
+from sharewizard.core.text import json_for_screen, preview, unknown_name_hint
 
 
 class FactcheckFormat(str, Enum):
@@ -122,7 +123,11 @@ def factcheck(
     ctx: typer.Context,
     flow: Annotated[
         str,
-        typer.Argument(metavar="FLOW", help="A flow id (see `sharewizard list`) or a flow file."),
+        typer.Argument(
+            metavar="FLOW",
+            help="A flow id (see `sharewizard list`) or a flow file.",
+            autocompletion=complete_flow,
+        ),
     ],
     fmt: Annotated[
         FactcheckFormat,
@@ -151,9 +156,9 @@ def factcheck(
         catalogue = load_catalogue(settings_of(ctx).flows)
         if flow not in catalogue.flows:
             raise UsageError(
-                f"no flow {preview(flow)}.",
+                f"unknown flow {preview(flow)}.",
                 Location(field="FLOW"),
-                f"Flows: {', '.join(sorted(catalogue.flows))}.",
+                unknown_name_hint(flow, catalogue.flows),
             )
         chosen, decisions = catalogue.flows[flow], catalogue.record_form.decisions
         titles = {fid: f.title for fid, f in catalogue.flows.items()}

@@ -6,6 +6,7 @@ messages and exit codes; commands return an exit status.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,6 +63,19 @@ class Settings:
     flows: Path | None = None  # --flows DIR (None: $SHAREWIZARD_FLOWS or the shipped flows)
     env: Env = field(default_factory=Env)  # the terminal this run talks to (--plain)
     traceback: bool = False  # --traceback (hidden): show the traceback of an error
+
+    def given(self, name: str, value: Any) -> Settings:
+        """These settings with root option `name` given again after the command.
+
+        An option left out there (its default: None or False) changes nothing.
+        """
+        if value is None or value is False:
+            return self
+        if name == "plain":
+            return dataclasses.replace(
+                self, env=dataclasses.replace(self.env, plain_requested=True)
+            )
+        return dataclasses.replace(self, **{name: value})
 
 
 def settings_of(ctx: typer.Context) -> Settings:

@@ -96,6 +96,7 @@ class _Optional(TypedDict, total=False):
     """Record keys only some records carry."""
 
     training: bool  # made in `sharewizard train`: practice, not a real decision
+    created_at_local: str  # `created_at` in the maker's local time, with its offset
     signature: dict[str, str]
 
 
@@ -123,6 +124,12 @@ def utc_timestamp(moment: datetime | None = None) -> str:
     """`2026-11-23T14:30:00Z`: UTC, ISO 8601, to the second."""
     moment = (moment or datetime.now(timezone.utc)).astimezone(timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def local_timestamp(created_at: str) -> str:
+    """`2026-07-01T10:00:00+01:00`: a UTC time (`utc_timestamp`) in this machine's time zone."""
+    moment = datetime.strptime(created_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return moment.astimezone().isoformat(timespec="seconds")
 
 
 def _flow_ref(flow: Flow) -> FlowRef:
@@ -209,6 +216,7 @@ def build_record(
         "schema_version": SCHEMA_VERSION,
         "record_id": record_id,
         "created_at": created_at,
+        "created_at_local": local_timestamp(created_at),  # what the Markdown and the note show
         "tool": {"name": "sharewizard", "version": __version__},
         "disclaimer": catalogue.record_form.disclaimer,
         "flows": flows_origin(catalogue),

@@ -91,17 +91,25 @@ def new_key_pair(directory: Path) -> tuple[Path, Path]:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    public_pem = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
     _write_new(private_path, private_pem)
     try:
-        _write_new(public_path, public_pem)
+        _write_new(public_path, public_pem(key.public_key()).encode("ascii"))
         os.chmod(public_path, 0o644)  # for anyone who checks records
     except (KeyFileError, OSError):
         os.unlink(private_path)  # a private key without its public half is no use to anyone
         raise
     return private_path, public_path
+
+
+def public_pem(key: TrustedKey | Ed25519PublicKey) -> str:
+    """A public key as the PEM text of a `.pub` file."""
+    from cryptography.hazmat.primitives import serialization
+
+    public = key.key if isinstance(key, TrustedKey) else key
+    pem = public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return pem.decode("ascii")
 
 
 def _write_new(path: Path, data: bytes) -> None:

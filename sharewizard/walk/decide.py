@@ -154,11 +154,19 @@ def answers_path(outputs: Outputs, record: Path | None, part: int) -> Path | Non
         return None
     if outputs.save_answers is not None:
         return _numbered(outputs.save_answers, part)
-    return answers_beside(record) if record is not None else None
+    return answers_beside(record) if record is not None and not _to_stdout(record) else None
 
 
 def _numbered(path: Path, part: int) -> Path:
-    return path if part == 1 else path.with_name(f"{path.stem}-{part}{path.suffix}")
+    if part == 1 or _to_stdout(path):  # `--out -`: every record of the sitting, one after another
+        return path
+    return path.with_name(f"{path.stem}-{part}{path.suffix}")
+
+
+def _to_stdout(path: Path) -> bool:
+    from sharewizard.disk.files import is_standard_output
+
+    return is_standard_output(path)
 
 
 def record_path(outputs: Outputs, flow_id: str, created_at: str, part: int) -> Path:

@@ -17,20 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sharewizard.core.errors import AnswersError, Location, SharewizardError, UsageError
-from sharewizard.core.text import preview
+from sharewizard.core.text import did_you_mean, preview
 from sharewizard.disk.files import make_private_folder, name_inside, name_problem, write_private
+from sharewizard.disk.places import data_dir
 
-DATA_ENV = "SHAREWIZARD_DATA_DIR"
 SUFFIX = ".answers.yaml"
-
-
-def data_dir() -> Path:
-    """The user's data folder for sharewizard (platformdirs), or `$SHAREWIZARD_DATA_DIR`."""
-    if os.environ.get(DATA_ENV):
-        return Path(os.environ[DATA_ENV])
-    import platformdirs
-
-    return platformdirs.user_data_path("sharewizard", appauthor=False)
 
 
 def drafts_dir() -> Path:
@@ -78,7 +69,10 @@ def find(draft_id: str, option: str = "ID") -> Path:
     except OSError:
         mode = None
     if mode is None or not stat.S_ISREG(mode):
-        raise UsageError(f"there is no draft {preview(draft_id)}.", where, listed)
+        known = [id_of(p) for p in drafts_dir().glob(f"*{SUFFIX}")] if mode is None else []
+        raise UsageError(
+            f"there is no draft {preview(draft_id)}.", where, did_you_mean(draft_id, known) + listed
+        )
     return path
 
 
@@ -183,6 +177,7 @@ class DraftInfo:
     started_at: str | None
     answered: int
     error: str = ""
+    case_reference: str | None = None  # typed in the record questions, if it was
 
 
 def _mtime(path: Path) -> float:
@@ -208,6 +203,7 @@ def list_drafts() -> list[DraftInfo]:
             found.append(DraftInfo(draft_id, path, "?", [], None, 0, str(exc)))
             continue
         answered = sum(len(p.answers) for p in parsed.parts) + sum(len(a) for _, a in parsed.route)
+        references = [p.record.get("case_reference") for p in parsed.parts]
         found.append(
             DraftInfo(
                 draft_id,
@@ -216,6 +212,7 @@ def list_drafts() -> list[DraftInfo]:
                 [flow_id for flow_id, _ in parsed.route],
                 parsed.started_at,
                 answered,
+                case_reference=next((str(r) for r in references if r), None),
             )
         )
     return found

@@ -222,3 +222,32 @@ def test_a_stopped_walk_leaves_a_private_draft_that_resumes_to_the_same_outcome(
     assert [a["question"] for a in record["answers"]] == ["concern", "kinds", "urgency", "note"]
     assert {r["id"]: r["value"] for r in record["fields"]}["what"] == "Injury seen on arm"
     assert not saved[0].exists()  # the draft goes once the record is written
+
+
+def test_out_dash_asks_on_stderr_and_writes_only_the_record_on_stdout(tmp_path):
+    """`decide --out - > x.json` in a terminal: the menus on the screen, the record in the file."""
+    (tmp_path / "work").mkdir()
+    stdout = tmp_path / "record.json"
+    command = f"{sys.executable} -m sharewizard --flows {CATALOGUE} decide demo --out - > {stdout}"
+    child = pexpect.spawn(
+        "/bin/sh",
+        ["-c", command],
+        cwd=str(tmp_path / "work"),
+        env={**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "SHAREWIZARD_DATA_DIR": str(tmp_path)},
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 100),
+    )
+    answer(child, "Concern?", "2\r")  # no
+    answer(child, "What next?", "\r")
+    for prompt in ("was not shared", "Who asked for it", "When was this decided", "rationale"):
+        answer(child, prompt, "Not shared for now\r")
+    for prompt in ("Case reference", "Your role", "Your organisation", "Check your answers"):
+        answer(child, prompt, "\r")
+    child.expect_exact("Record written to standard output")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    record = json.loads(stdout.read_text(encoding="utf-8"))  # nothing but the record
+    assert record["flow"]["id"] == "demo" and record["checksum"].startswith("sha256:")
+    assert list((tmp_path / "work").iterdir()) == []  # no file named `-`, no answers file
