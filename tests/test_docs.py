@@ -39,3 +39,12 @@ def test_quick_start_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
 
 def test_changelog_has_an_unreleased_section():
     assert "## [Unreleased]" in (ROOT / "CHANGELOG.md").read_text()
+
+
+def test_the_package_holds_only_subpackages_and_the_architecture_page_names_each():
+    package = ROOT / "sharewizard"
+    assert {p.name for p in package.glob("*.py")} == {"__init__.py", "__main__.py"}
+    subpackages = sorted(p.name for p in package.iterdir() if (p / "__init__.py").is_file())
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    assert [name for name in subpackages if f"`{name}/`" not in page] == []
+    assert len(subpackages) == 10

@@ -16,6 +16,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from tests.terminal import in_terminal
+
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue"
 GOOD = Path(__file__).parent / "fixtures" / "answers" / "good"
@@ -27,6 +29,7 @@ PROBE = """
 import atexit, json, sys
 atexit.register(lambda: sys.__stderr__.write(
     "\\nIMPORTED " + json.dumps(sorted(sys.modules)) + "\\n"))
+from tests.terminal import in_terminal
 from sharewizard.cli import main
 main(sys.argv[1:])
 """
@@ -159,20 +162,12 @@ def modules_at_first_question(tmp_path: Path, cache: Path, *args: str) -> set[st
     """
     snapshot = tmp_path / "modules.json"
     env = {
-        **os.environ,
         "PYTHONPATH": str(ROOT),
-        "PROMPT_TOOLKIT_NO_CPR": "1",
         "SHAREWIZARD_CACHE_DIR": str(cache),
         "SHAREWIZARD_DATA_DIR": str(tmp_path / "data"),
     }
-    child = pexpect.spawn(
-        sys.executable,
-        ["-c", SNAPSHOT_PROBE, str(snapshot), *args],
-        cwd=str(tmp_path),
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 100),
+    child = in_terminal(
+        *args, cwd=tmp_path, env=env, program=[sys.executable, "-c", SNAPSHOT_PROBE, str(snapshot)]
     )
     try:
         child.expect_exact("Concern?")

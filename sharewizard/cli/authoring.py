@@ -68,7 +68,8 @@ def lint(
             "--guidance",
             metavar="DIR",
             help="Check every quote against the source texts in DIR "
-            "(default: $SHAREWIZARD_GUIDANCE, else ../shared/guidance beside the repository).",
+            "(default: $SHAREWIZARD_GUIDANCE, else ../shared/guidance beside the repository "
+            "you run it in).",
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,

@@ -43,7 +43,7 @@ class Outputs:
     out: Path | None = None  # None: a timestamped name in `folder`
     save_answers: Path | None = None  # None: beside the record, *.answers.yaml
     force: bool = False
-    folder: Path = Path(".")
+    folder: Path | None = None  # None: the records folder in the user's data folder
     write: bool = True  # False: practice, nothing is written
     keep_answers: bool = True  # False: the answers came from a file already
     sign_with: Any = None  # an Ed25519 private key (`signing.load_private_key`): sign records
@@ -92,8 +92,31 @@ def precheck(outputs: Outputs, parts: range = range(1, 2)) -> None:
                 "Make the extension and --format agree, or leave --format out.",
             )
     else:
-        check_folder(outputs.folder, None)
+        check_folder(records_folder(outputs), None)
     check_parts(outputs, parts, "nothing was asked or written")
+
+
+def records_folder(outputs: Outputs) -> Path:
+    """Where records named by time go: `folder`, else the records folder of the data folder.
+
+    Not the current folder: a record holds a child's details, and the current folder is often
+    a git work tree, one `git add .` from a commit. The data folder's is made (owner-only) when
+    first needed.
+    """
+    if outputs.folder is not None:
+        return outputs.folder
+    from sharewizard.disk.files import make_private_folder
+
+    folder = drafts.records_dir()
+    try:
+        make_private_folder(folder)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot create the records folder: {exc.strerror}; nothing was asked.",
+            Location(folder),
+            f"Give --out PATH, or set {drafts.DATA_ENV} to a folder you can write in.",
+        ) from None
+    return folder
 
 
 def check_parts(outputs: Outputs, parts: range, done: str) -> None:
@@ -129,7 +152,7 @@ def check_folder(folder: Path, option: str | None) -> None:
     another = (
         f"choose another {option}"
         if option
-        else "give --out PATH in another folder, or run sharewizard from one"
+        else f"give --out PATH, or set {drafts.DATA_ENV} to a folder you can write in"
     )
     if not folder.exists():
         raise UsageError(
@@ -172,9 +195,10 @@ def record_path(outputs: Outputs, flow_id: str, created_at: str, part: int) -> P
 
     suffix = FORMATS[outputs.fmt].suffix
     base = f"sharewizard-{flow_id}-{stamp}"
-    candidate, n = name_inside(outputs.folder, base + suffix), 2
+    folder = records_folder(outputs)
+    candidate, n = name_inside(folder, base + suffix), 2
     while candidate.exists() or candidate.is_symlink():
-        candidate, n = name_inside(outputs.folder, f"{base}-{n}{suffix}"), n + 1
+        candidate, n = name_inside(folder, f"{base}-{n}{suffix}"), n + 1
     return candidate
 
 

@@ -38,6 +38,11 @@ def drafts_dir() -> Path:
     return data_dir() / "drafts"
 
 
+def records_dir() -> Path:
+    """Where `decide` writes records without `--out`: beside the drafts, never in a work tree."""
+    return data_dir() / "records"
+
+
 def new_draft_id(flow_id: str, now: str) -> str:
     """`share-without-consent-20261123T143000Z-1a2b`: readable, sortable, unique.
 
