@@ -200,3 +200,15 @@ def test_decide_of_flows_not_yet_checked_loads_and_checks_them_first(tmp_path):
         tmp_path, tmp_path / "empty-cache", "--flows", str(CATALOGUE), "decide", "demo"
     )
     assert {"yaml", "jsonschema", "sharewizard.flowfiles.loader"} <= loaded
+
+
+def test_the_public_api_loads_nothing_until_a_name_is_used():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = (
+        "import sys, sharewizard\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sharewizard.')))\n"
+        "print([name for name in sharewizard.__all__ if getattr(sharewizard, name) is None])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", "[]"]

@@ -109,11 +109,12 @@ def catalogue_of(ctx: typer.Context) -> Any:
     return load_catalogue(directory)
 
 
+SIGNING_KEY_ENV = "SHAREWIZARD_SIGNING_KEY"
 SignKeyOption = Annotated[
     Path | None,
     typer.Option(
         "--sign-key",
-        envvar="SHAREWIZARD_SIGNING_KEY",
+        envvar=SIGNING_KEY_ENV,
         metavar="FILE",
         help="Sign each record with this private key (see `keys new`).",
     ),

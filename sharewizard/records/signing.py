@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 ALGORITHM = "ed25519"
 PRIVATE_FILE = "sharewizard-signing.key"
 PUBLIC_FILE = "sharewizard-signing.pub"
-SIGNING_KEY_ENV = "SHAREWIZARD_SIGNING_KEY"
 SIGNATURE_FIELD: Final = "signature"
 
 
@@ -221,14 +220,3 @@ def check(record: Mapping[str, Any], trusted: Sequence[TrustedKey]) -> Signature
             "the signature does not match: the record was changed after it was signed",
         )
     return SignatureCheck("good", shown, f"signed by trusted key {key.fingerprint}")
-
-
-def signing_key_from(option: Path | None) -> Ed25519PrivateKey | None:
-    """The key `--sign-key FILE` names, else `$SHAREWIZARD_SIGNING_KEY`, else None (unsigned).
-
-    Load it before asking anything, so a wrong key file stops the command at once (exit 2).
-    """
-    named = option or (
-        Path(os.environ[SIGNING_KEY_ENV]) if os.environ.get(SIGNING_KEY_ENV) else None
-    )
-    return load_private_key(named) if named is not None else None

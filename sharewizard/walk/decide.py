@@ -92,7 +92,12 @@ def precheck(outputs: Outputs, parts: range = range(1, 2)) -> None:
                 "Make the extension and --format agree, or leave --format out.",
             )
     else:
-        check_folder(records_folder(outputs), None)
+        folder = records_folder(outputs)
+        if outputs.folder is None and not folder.exists():
+            # The data folder's is made when the first record is written: until then, the
+            # nearest folder above it that exists must take it.
+            folder = next(p for p in folder.parents if p.exists())
+        check_folder(folder, None)
     check_parts(outputs, parts, "nothing was asked or written")
 
 
@@ -100,19 +105,20 @@ def records_folder(outputs: Outputs) -> Path:
     """Where records named by time go: `folder`, else the records folder of the data folder.
 
     Not the current folder: a record holds a child's details, and the current folder is often
-    a git work tree, one `git add .` from a commit. The data folder's is made (owner-only) when
-    first needed.
+    a git work tree, one `git add .` from a commit.
     """
-    if outputs.folder is not None:
-        return outputs.folder
+    return outputs.folder if outputs.folder is not None else drafts.records_dir()
+
+
+def _made(folder: Path) -> Path:
+    """The records folder, made owner-only if missing."""
     from sharewizard.disk.files import make_private_folder
 
-    folder = drafts.records_dir()
     try:
         make_private_folder(folder)
     except OSError as exc:
         raise UsageError(
-            f"cannot create the records folder: {exc.strerror}; nothing was asked.",
+            f"cannot create the records folder: {exc.strerror}.",
             Location(folder),
             f"Give --out PATH, or set {drafts.DATA_ENV} to a folder you can write in.",
         ) from None
@@ -195,7 +201,7 @@ def record_path(outputs: Outputs, flow_id: str, created_at: str, part: int) -> P
 
     suffix = FORMATS[outputs.fmt].suffix
     base = f"sharewizard-{flow_id}-{stamp}"
-    folder = records_folder(outputs)
+    folder = _made(records_folder(outputs))
     candidate, n = name_inside(folder, base + suffix), 2
     while candidate.exists() or candidate.is_symlink():
         candidate, n = name_inside(folder, f"{base}-{n}{suffix}"), n + 1
