@@ -15,16 +15,17 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from sharewizard.cli._typer import choices
 from sharewizard.records.render import FORMATS
 from sharewizard.walk.console import Env
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-if TYPE_CHECKING:  # mypy cannot follow an Enum made from a table: to it, any Enum
+if TYPE_CHECKING:
     Format = Enum
-else:  # the record formats, from their one table
-    Format = Enum("Format", [(name, name) for name in FORMATS], type=str)
+else:
+    Format = choices("Format", FORMATS)
 _DESCRIBED = [f.described for f in FORMATS.values()]
 
 FormatOption = Annotated[

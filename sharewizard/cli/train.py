@@ -17,7 +17,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from sharewizard.cli._typer import HelpCommand, command_app
+from sharewizard.author import graph
+from sharewizard.cli._typer import HelpCommand, choices, command_app
 from sharewizard.cli.options import ForceOption, JsonOption, catalogue_of, command, env_of
 from sharewizard.core.errors import Location, UsageError
 from sharewizard.core.model import Catalogue, Flow
@@ -34,12 +35,10 @@ app = command_app()
 CASES_OPTION_HELP = "Also read the case studies (answers files with a `case:` block) in DIR."
 
 
-class GraphFormat(str, Enum):
-    """Diagram formats."""
-
-    mermaid = "mermaid"
-    dot = "dot"
-    svg = "svg"
+if TYPE_CHECKING:
+    GraphFormat = Enum
+else:
+    GraphFormat = choices("GraphFormat", graph.FORMATS)
 
 
 CasesOption = Annotated[Path | None, typer.Option("--cases", metavar="DIR", help=CASES_OPTION_HELP)]
@@ -184,7 +183,7 @@ def graph_command(
             "-f",
             help="mermaid (default), dot (Graphviz source) or svg (needs Graphviz's `dot`).",
         ),
-    ] = GraphFormat.mermaid,
+    ] = GraphFormat("mermaid"),
     out: Annotated[
         Path | None,
         typer.Option(

@@ -492,11 +492,11 @@ def decide_interactive(
     precheck(outputs, range(len(sitting.decided) + 1, sitting.checked + 1))
     started = (resume.started_at if resume else None) or clock.now()
     reuse = resume_path is not None and drafts.is_draft(resume_path)
-    box = drafts.DraftBox(
+    box: drafts.DraftBox[SittingDraft] = drafts.DraftBox(
         drafts.draft_path(drafts.id_of(resume_path))
         if reuse and resume_path
         else drafts.draft_path(drafts.new_draft_id(flow_id, clock.now())),
-        lambda d: sitting_text(catalogue, d, started_at=started, prog=prog),  # type: ignore[arg-type]
+        lambda d: sitting_text(catalogue, d, started_at=started, prog=prog),
     )
     sitting.box = box
     with signals_as_interrupts() as settle:
@@ -523,7 +523,9 @@ def decide_interactive(
     return written
 
 
-def _with_draft(exc: Exception, box: drafts.DraftBox, whole: SittingDraft, prog: str) -> Exception:
+def _with_draft(
+    exc: Exception, box: drafts.DraftBox[SittingDraft], whole: SittingDraft, prog: str
+) -> Exception:
     """The same error, saying what was written and where the answers were kept."""
     if not isinstance(exc, SharewizardError):
         return exc
@@ -561,7 +563,7 @@ class _Sitting:
     queue: tuple[str, ...] = ()  # between two decisions: the flows still to walk
     pending: dict[str, Draft] = field(default_factory=dict)
     checked: int = 1  # the decisions whose output names are checked (1 to `checked`)
-    box: drafts.DraftBox | None = None
+    box: drafts.DraftBox[SittingDraft] | None = None
 
     @classmethod
     def start(
