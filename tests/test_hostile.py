@@ -537,7 +537,7 @@ def test_a_key_of_digits_that_are_no_index_is_located_not_a_crash(tmp_path, caps
         capsys, "decide", "--answers", str(answers), "--out", str(tmp_path / "r.json")
     )
     assert code == 2
-    assert err.startswith(f"Error: {answers}:4:5: answers.{key[:80]}")
+    assert err.startswith(f"Error: {answers}:4:5: answers.{key[:72]}")
     assert "is not a question of the flow 'demo'" in err
 
 

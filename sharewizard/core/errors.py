@@ -19,7 +19,7 @@ class ExitStatus(IntEnum):
 
 
 # A field's name may hold a key from the file (`answers.<key>`): a 20,000-character key is cut.
-_FIELD_CHARS = 120
+_FIELD_CHARS = 80
 
 
 @dataclass(frozen=True)
