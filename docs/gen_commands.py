@@ -248,9 +248,15 @@ def _program() -> Path:
 
 
 def _environment(work: Path, program: Path) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "LC_ALL", "SYSTEMROOT")}
+    """A clean environment whose every folder sharewizard could write to is inside `work`."""
+    keep = {k: v for k, v in os.environ.items() if k in ("LANG", "LC_ALL", "SYSTEMROOT")}
     return {
         **keep,
+        "HOME": str(work / "home"),
+        "XDG_CONFIG_HOME": str(work / "home" / ".config"),
+        "XDG_CACHE_HOME": str(work / "home" / ".cache"),
+        "XDG_DATA_HOME": str(work / "home" / ".local" / "share"),
+        "SHAREWIZARD_CACHE_DIR": str(work / "cache"),
         "PATH": f"{program.parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "COLUMNS": "80",
         "LINES": "24",
@@ -259,8 +265,18 @@ def _environment(work: Path, program: Path) -> dict[str, str]:
         "PYTHONIOENCODING": "utf-8",
         "SHAREWIZARD_DATA_DIR": str(work / "data"),
         "TZ": "Europe/London",  # records carry local time: the guidance's readers' own
-        "SHAREWIZARD_GUIDANCE": os.environ.get("SHAREWIZARD_GUIDANCE", ""),
+        "SHAREWIZARD_GUIDANCE": _guidance(),
     }
+
+
+def _guidance() -> str:
+    """The guidance `lint` checks quotes against: the one named, else the one beside this clone.
+
+    Passed on explicitly: the sessions run in a temporary folder, outside any clone, and an
+    installed sharewizard (not in place) knows no clone of its own.
+    """
+    beside = REPO.parent / "shared" / "guidance"
+    return os.environ.get("SHAREWIZARD_GUIDANCE") or (str(beside) if beside.is_dir() else "")
 
 
 def _stable(text: str, work: Path) -> str:

@@ -68,3 +68,12 @@ def test_the_readme_table_check_sees_a_changed_meaning():
     gen = _gen_readme()
     edited = README.replace("Set (to anything): no colour", "No colour")
     assert edited != README and gen.with_table(edited) == README
+
+
+def test_the_package_holds_only_subpackages_and_the_architecture_page_names_each():
+    package = ROOT / "sharewizard"
+    assert {p.name for p in package.glob("*.py")} == {"__init__.py", "__main__.py"}
+    subpackages = sorted(p.name for p in package.iterdir() if (p / "__init__.py").is_file())
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    assert [name for name in subpackages if f"`{name}/`" not in page] == []
+    assert len(subpackages) == 10

@@ -16,6 +16,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from tests.terminal import in_terminal
+
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue"
 GOOD = Path(__file__).parent / "fixtures" / "answers" / "good"
@@ -27,6 +29,7 @@ PROBE = """
 import atexit, json, sys
 atexit.register(lambda: sys.__stderr__.write(
     "\\nIMPORTED " + json.dumps(sorted(sys.modules)) + "\\n"))
+from tests.terminal import in_terminal
 from sharewizard.cli import main
 main(sys.argv[1:])
 """
@@ -160,20 +163,12 @@ def modules_at_first_question(tmp_path: Path, cache: Path, *args: str) -> set[st
     """
     snapshot = tmp_path / "modules.json"
     env = {
-        **os.environ,
         "PYTHONPATH": str(ROOT),
-        "PROMPT_TOOLKIT_NO_CPR": "1",
         "SHAREWIZARD_CACHE_DIR": str(cache),
         "SHAREWIZARD_DATA_DIR": str(tmp_path / "data"),
     }
-    child = pexpect.spawn(
-        sys.executable,
-        ["-c", SNAPSHOT_PROBE, str(snapshot), *args],
-        cwd=str(tmp_path),
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 100),
+    child = in_terminal(
+        *args, cwd=tmp_path, env=env, program=[sys.executable, "-c", SNAPSHOT_PROBE, str(snapshot)]
     )
     try:
         child.expect_exact("Concern?")
@@ -193,14 +188,28 @@ def modules_at_first_question(tmp_path: Path, cache: Path, *args: str) -> set[st
     return set(json.loads(snapshot.read_text(encoding="utf-8")))
 
 
+@pytest.mark.pty
 def test_decide_shows_its_first_question_before_loading_yaml_schemas_or_rich(tmp_path, cache):
     loaded = modules_at_first_question(tmp_path, cache, "--flows", str(CATALOGUE), "decide", "demo")
     assert "questionary" in loaded  # the snapshot was taken with the question on screen
     assert sorted(loaded & NOT_BEFORE_FIRST_QUESTION) == []
 
 
+@pytest.mark.pty
 def test_decide_of_flows_not_yet_checked_loads_and_checks_them_first(tmp_path):
     loaded = modules_at_first_question(
         tmp_path, tmp_path / "empty-cache", "--flows", str(CATALOGUE), "decide", "demo"
     )
     assert {"yaml", "jsonschema", "sharewizard.flowfiles.loader"} <= loaded
+
+
+def test_the_public_api_loads_nothing_until_a_name_is_used():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = (
+        "import sys, sharewizard\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sharewizard.')))\n"
+        "print([name for name in sharewizard.__all__ if getattr(sharewizard, name) is None])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", "[]"]

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from sharewizard.author.lint import RULES, lint_paths
+from sharewizard.author.lint import lint_paths
 from sharewizard.cli import main
 from sharewizard.core.errors import FlowError
+from sharewizard.flowfiles.flowrules import RULES
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "lint"
@@ -50,8 +51,8 @@ def test_each_fixture_triggers_exactly_its_rule_at_its_line(fixture):
 
 def test_every_rule_has_a_fixture_named_after_it():
     covered = {code for p in FIXTURE_FILES for code, _ in expected(p)}
-    # SW000 reports a loader refusal no rule explains; SW303 is about a whole folder (below).
-    assert set(RULES) - covered == {"SW000", "SW303"}
+    # SW303 is about a whole folder (below).
+    assert set(RULES) - covered == {"SW303"}
     for path in FIXTURE_FILES:
         for code, _ in expected(path):
             assert path.stem == RULES[code].name.replace("-", "_")
@@ -181,25 +182,42 @@ def test_warnings_pass_unless_strict(capsys):
     assert run(capsys, "lint", "--strict", "--guidance", str(GUIDE), path)[0] == 1
 
 
-@pytest.mark.parametrize("fixture", sorted(LOADER_FIXTURES.glob("*.yaml")), ids=lambda p: p.stem)
-def test_every_flow_the_loader_refuses_has_a_lint_error(fixture, tmp_path):
-    """Lint never calls clean a flow that `decide` would refuse to load."""
+#: Lint's own analyses, beyond the flow rules the loader applies too.
+LINT_ONLY = {"SW205", "SW206", "SW303", "SW401", "SW402", "SW501", "SW502", "SW503", "SW504"}
+#: SW301 words a schema error for authors; the loader reports the schema's own message.
+WORDED_FOR_AUTHORS = {"SW301"}
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [*sorted(LOADER_FIXTURES.glob("*.yaml")), *FIXTURE_FILES],
+    ids=lambda p: f"{p.parent.name}/{p.stem}",
+)
+def test_the_loader_refuses_a_flow_with_the_first_error_lint_lists(fixture, tmp_path):
+    """One set of rules: what `decide` refuses, lint lists first; what lint passes, loads."""
     from sharewizard.flowfiles.loader import load_catalogue
 
+    beside = FIXTURES if fixture.parent == FIXTURES else REPO / "tests" / "fixtures" / "catalogue"
     for name in ("sources.yaml", "record.yaml"):
-        shutil.copy(REPO / "tests" / "fixtures" / "catalogue" / name, tmp_path / name)
+        shutil.copy(beside / name, tmp_path / name)
     shutil.copy(fixture, tmp_path / fixture.name)
     try:
+        findings = lint_paths([tmp_path / fixture.name]).findings
+    except FlowError as unreadable:  # exit 2 for both
+        with pytest.raises(FlowError) as refused:
+            load_catalogue(tmp_path)
+        assert str(refused.value) == str(unreadable)
+        return
+    errors = [f for f in findings if f.severity == "error" and f.code not in LINT_ONLY]
+    if not errors:
+        load_catalogue(tmp_path)  # loads
+        return
+    with pytest.raises(FlowError) as refused:
         load_catalogue(tmp_path)
-    except FlowError:
-        pass
-    else:
-        return  # the loader accepts it (other tests use it for content checks)
-    try:
-        result = lint_paths([tmp_path / fixture.name])
-    except FlowError:
-        return  # unreadable: exit 2, also not clean
-    assert result.errors, fixture.name
+    first = errors[0]
+    assert str(refused.value).startswith(f"{first.where()}: "), str(refused.value)
+    if first.code not in WORDED_FOR_AUTHORS:
+        assert str(refused.value).endswith(f": {first.message} {first.hint}".rstrip())
 
 
 def test_packaged_flows_have_no_lint_errors_and_quotes_check_out():
@@ -383,6 +401,19 @@ def test_guidance_folder_order(tmp_path, monkeypatch):
     assert find_guidance(repo=repo) == tmp_path / "shared" / "guidance"
     with pytest.raises(UsageError):
         find_guidance(tmp_path / "missing")
+
+
+def test_the_guidance_is_found_beside_the_clone_the_command_runs_in(tmp_path, monkeypatch):
+    """Not beside the installed package: an install in site-packages knows no clone."""
+    from sharewizard.flowfiles.guidance import find_guidance
+
+    monkeypatch.delenv("SHAREWIZARD_GUIDANCE", raising=False)
+    clone, guidance = tmp_path / "clone", tmp_path / "shared" / "guidance"
+    (clone / ".git").mkdir(parents=True)
+    (clone / "flows").mkdir()
+    guidance.mkdir(parents=True)
+    monkeypatch.chdir(clone / "flows")
+    assert find_guidance() == guidance
 
 
 def test_a_handoff_cycle_cannot_make_decide_spin(tmp_path):

@@ -35,12 +35,12 @@ BROKEN = Path(__file__).parent / "fixtures" / "flows"
             "duplicate_key.yaml:13:5: questions[0].text",
             "duplicate key 'text' (first given at line 9)",
         ),
-        ("loop", "loop.yaml:17:11: questions[1].next", "leads back to 'first'"),
+        ("loop", "loop.yaml:17:17: questions[1].next.yes", "leads back to 'first'"),
         ("unreachable", "unreachable.yaml:15:10: outcomes[1].id", "'orphan' can never be reached"),
         (
             "unanswered_choice",
             "unanswered_choice.yaml:14:7: questions[0].next",
-            "no `next` for the answer(s) not-sure",
+            "the answer 'not-sure' has no route: `next` does not say where it leads.",
         ),
         ("unknown_field", "unknown_field.yaml:12:5: questions[0].nxet", "unknown field 'nxet'"),
         (

@@ -313,13 +313,3 @@ def test_arbitrary_content_as_a_record_is_never_ok(content):
         code, out, err = sharewizard("verify", str(path))
         assert_no_crash(code, out, err)
         assert code in (1, 2)
-
-
-def test_zz_report_example_counts(capsys):
-    """Printed in the test output (outside capture), as the issue asks."""
-    total = sum(EXAMPLES.values())
-    with capsys.disabled():
-        counts = ", ".join(f"{n} {what}" for what, n in sorted(EXAMPLES.items()))
-        print(f"\nhypothesis examples run: {total} ({counts})")
-    if EXAMPLES:
-        assert total > 0

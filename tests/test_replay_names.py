@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from sharewizard.cli import main
-from sharewizard.replay.batch import is_record_name, part_name
+from sharewizard.records.record import part_path
+from sharewizard.replay.batch import is_record_name
 
 ANSWERS = Path(__file__).parent / "answers"
 SITTING = ANSWERS / "share-without-consent" / "sitting-share-tell-how-much.yaml"
@@ -42,22 +43,22 @@ def test_a_sittings_second_record_never_replaces_another_inputs_record(force, tm
     assert (code, report["records_written"], report["errors"]) == (0, 4, 0)
     assert sorted(p.name for p in out.iterdir()) == [
         "a.part2.record.json",
+        "a.record-2.json",
+        "a.record-3.json",
         "a.record.json",
-        "a.record.part2.json",
-        "a.record.part3.json",
     ]
     assert flow_of(out / "a.part2.record.json") == ("how-much", "no-role")  # its own decision
-    assert flow_of(out / "a.record.part2.json")[0] == "inform-family"  # a.yaml's second one
+    assert flow_of(out / "a.record-2.json")[0] == "inform-family"  # a.yaml's second one
 
 
 def test_part_names_cannot_be_any_inputs_first_record_name():
-    firsts = {f"{stem}.record.json" for stem in ("a", "a.part2", "a.record", "a.record.part2")}
-    for stem in ("a", "a.part2", "a.record"):
+    firsts = {f"{stem}.record.json" for stem in ("a", "a-2", "a.record", "a.record-2")}
+    for stem in ("a", "a-2", "a.record"):
         for part in (2, 3, 12):
-            assert part_name(f"{stem}.record.json", part) not in firsts
-    assert part_name("a.record.md", 2) == "a.record.part2.md"
-    assert all(map(is_record_name, ["a.record.json", "a.record.part2.json", "b.record.yaml"]))
-    assert not any(map(is_record_name, ["a.yaml", "a.part2.yaml", "record.json"]))
+            assert part_path(Path(f"{stem}.record.json"), part).name not in firsts
+    assert part_path(Path("a.record.txt"), 2).name == "a.record-2.txt"  # decide's rule: x-2.json
+    assert all(map(is_record_name, ["a.record.json", "a.record-2.json", "b.record.yaml"]))
+    assert not any(map(is_record_name, ["a.yaml", "a-2.yaml", "record.json"]))
 
 
 def test_records_of_earlier_runs_are_not_taken_as_inputs(tmp_path, capsys):

@@ -45,7 +45,7 @@ def test_every_record_is_in_place_when_replay_returns_in_input_order(
 def test_a_taken_name_for_a_later_part_keeps_the_earlier_ones_and_says_which(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
-    taken = tmp_path / "sitting.record.part2.json"
+    taken = tmp_path / "sitting.record-2.json"
     taken.write_text("someone else's\n", encoding="utf-8")
     result = replay_one(
         catalogue,

@@ -260,3 +260,21 @@ def test_only_answers_files_take_the_fast_path() -> None:
     # Flows are checked once per change, and tests see that from jsonschema being imported.
     assert loader.fast_accept("answers") is not None
     assert loader.fast_accept("flow") is None
+
+
+def test_a_caller_that_changes_a_schema_it_was_given_changes_no_check() -> None:
+    given = loader.schema("answers")
+    given["properties"].clear()  # say, a library that rewrites a schema in place
+    given["additionalProperties"] = True
+    loader.fast_accept.cache_clear()  # the next fast check is compiled afresh, after the change
+    loader._validator.cache_clear()
+    try:
+        accepts = loader.fast_accept("answers")
+        assert accepts is not None
+        unknown = {"flow": "demo", "answers": {}, "no-such-field": 1}
+        assert not accepts(unknown)
+        assert loader.schema_errors("answers", unknown)
+        assert loader.schema("answers")["properties"]
+    finally:
+        loader.fast_accept.cache_clear()
+        loader._validator.cache_clear()

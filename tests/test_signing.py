@@ -265,16 +265,20 @@ def test_decide_signs_records_with_the_key_in_its_outputs(tmp_path, capsys):
         assert verdict.signed_by == trusted[0].fingerprint
 
 
-def test_signing_key_from_the_option_or_the_environment(tmp_path, monkeypatch):
-    private, _ = signing.new_key_pair(tmp_path / "keys")
-    monkeypatch.delenv(signing.SIGNING_KEY_ENV, raising=False)
-    assert signing.signing_key_from(None) is None
-    assert signing.signing_key_from(private) is not None
-    monkeypatch.setenv(signing.SIGNING_KEY_ENV, str(private))
-    assert signing.signing_key_from(None) is not None
-    monkeypatch.setenv(signing.SIGNING_KEY_ENV, str(tmp_path / "missing.key"))
-    with pytest.raises(signing.KeyFileError, match="no such file"):
-        signing.signing_key_from(None)
+def test_the_signing_key_variable_signs_as_the_option_does(keys, tmp_path, monkeypatch, capsys):
+    import json
+
+    from sharewizard.cli.options import SIGNING_KEY_ENV
+
+    answers = Path(__file__).parent / "answers" / "share-without-consent" / "share-and-inform.yaml"
+    private, _ = keys
+    monkeypatch.setenv(SIGNING_KEY_ENV, str(private))
+    code, _, _ = run(capsys, "replay", str(answers), "--out-dir", str(tmp_path / "out"), "-q")
+    [written] = (tmp_path / "out").iterdir()
+    assert code == 0 and "signature" in json.loads(written.read_text())
+    monkeypatch.setenv(SIGNING_KEY_ENV, str(tmp_path / "missing.key"))
+    code, _, err = run(capsys, "replay", str(answers), "--out-dir", str(tmp_path / "again"))
+    assert code == 2 and "missing.key" in err and not (tmp_path / "again").exists()
 
 
 def test_a_private_key_others_can_read_is_refused(keys):

@@ -21,7 +21,7 @@ from sharewizard.core.model import (
     Question,
 )
 from sharewizard.core.text import csv_cell, md_escape, strip_controls
-from sharewizard.flowfiles.loader import iter_conditions
+from sharewizard.flowfiles.flowrules import iter_conditions
 
 FORMATS = ("md", "csv", "html")
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
 from enum import Enum
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import typer
 from typer._click.exceptions import UsageError
@@ -282,3 +282,12 @@ def command_app() -> typer.Typer:
 def group_app(help_text: str, **settings: Any) -> typer.Typer:
     """A command group (`drafts`, `keys`, `register`): help shown as every other command's."""
     return typer.Typer(cls=HelpGroup, help=help_text, rich_markup_mode=None, **settings)
+
+
+def choices(name: str, values: Iterable[str]) -> type[Enum]:
+    """An option's choices as Typer takes them (a str Enum), from the library's own list.
+
+    So each list of formats is declared once, where it is implemented. (mypy cannot follow an
+    Enum made from a list: modules that use one name it `Enum` for type checkers.)
+    """
+    return cast("type[Enum]", Enum(name, [(value, value) for value in values], type=str))

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sharewizard.cli._typer import HelpCommand, command_app
+from sharewizard.author import graph
+from sharewizard.cli._typer import HelpCommand, choices, command_app
 from sharewizard.cli.completion import complete_flow
 from sharewizard.cli.options import ForceOption, catalogue_of, command, env_of
 from sharewizard.core.errors import Location, UsageError
@@ -21,20 +22,12 @@ from sharewizard.core.text import preview, unknown_name_hint
 app = command_app()
 
 
-class GraphFormat(str, Enum):
-    """Diagram formats."""
-
-    mermaid = "mermaid"
-    dot = "dot"
-    svg = "svg"
-
-
-class GraphDirection(str, Enum):
-    """Which way a diagram is drawn."""
-
-    auto = "auto"
-    down = "down"
-    right = "right"
+if TYPE_CHECKING:
+    GraphFormat = Enum
+    GraphDirection = Enum
+else:
+    GraphFormat = choices("GraphFormat", graph.FORMATS)
+    GraphDirection = choices("GraphDirection", graph.DIRECTIONS)
 
 
 FlowArgument = Annotated[
@@ -93,7 +86,7 @@ def graph_command(
             "-f",
             help="mermaid (default), dot (Graphviz source) or svg (needs Graphviz's `dot`).",
         ),
-    ] = GraphFormat.mermaid,
+    ] = GraphFormat("mermaid"),
     out: Annotated[
         Path | None,
         typer.Option(
@@ -107,7 +100,7 @@ def graph_command(
             help="auto (default: left to right when a question fans out wide, as the triage "
             "does), down or right.",
         ),
-    ] = GraphDirection.auto,
+    ] = GraphDirection("auto"),
     force: ForceOption = False,
 ) -> int:
     """Draw a flow as a diagram, outcomes coloured by decision, with a legend.

@@ -23,18 +23,18 @@ class Variable:
 
 def variables() -> tuple[Variable, ...]:
     """Every environment variable sharewizard reads, in the order the manual lists them."""
+    from sharewizard.cli.options import SIGNING_KEY_ENV
     from sharewizard.disk.places import DATA_ENV
     from sharewizard.flowfiles.catalogue_cache import CACHE_ENV
     from sharewizard.flowfiles.flowsdir import FLOWS_ENV
     from sharewizard.flowfiles.guidance import GUIDANCE_ENV
-    from sharewizard.records.signing import SIGNING_KEY_ENV
     from sharewizard.register.database import DB_ENV
 
     return (
         Variable(FLOWS_ENV, "Use the flows in this folder, as --flows DIR does."),
         Variable(
             DATA_ENV,
-            "Your data folder: drafts, known keys and the register (default: "
+            "Your data folder: records, drafts, known keys and the register (default: "
             "~/.local/share/sharewizard on Linux).",
             ("decide", "drafts", "keys", "verify", "register", "replay"),
         ),

@@ -12,22 +12,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from sharewizard.cli._typer import choices
+from sharewizard.records.render import FORMATS
 from sharewizard.walk.console import Env
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Format(str, Enum):
-    """Record formats."""
-
-    json = "json"
-    md = "md"
-    text = "text"
-
+if TYPE_CHECKING:
+    Format = Enum
+else:
+    Format = choices("Format", FORMATS)
+_DESCRIBED = [f.described for f in FORMATS.values()]
 
 FormatOption = Annotated[
     Format | None,
@@ -35,7 +35,7 @@ FormatOption = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help="json (default), md (Markdown) or text (a case note to paste).",
+        help=f"{', '.join(_DESCRIBED[:-1])} or {_DESCRIBED[-1]}.",
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace existing files.")]
@@ -124,11 +124,12 @@ def catalogue_of(ctx: typer.Context) -> Any:
     return load_catalogue(directory)
 
 
+SIGNING_KEY_ENV = "SHAREWIZARD_SIGNING_KEY"
 SignKeyOption = Annotated[
     Path | None,
     typer.Option(
         "--sign-key",
-        envvar="SHAREWIZARD_SIGNING_KEY",
+        envvar=SIGNING_KEY_ENV,
         metavar="FILE",
         help="Sign each record with this private key (see `keys new`).",
     ),

@@ -315,11 +315,6 @@ class FlowPath:
     answers: Mapping[str, Answer]
     end: str  # an outcome id, or `flow:<id>` for a hand-off
 
-    @property
-    def branches(self) -> tuple[str, ...]:
-        """The questions on the path, in order."""
-        return tuple(self.answers)
-
 
 def _candidates(question: Question) -> list[Answer]:
     if question.type == "multi":

@@ -221,7 +221,6 @@ class Draft:
     fields: Mapping[str, Answer]
     route: tuple[tuple[str, Mapping[str, Answer]], ...] = ()
     queue: tuple[str, ...] = ()
-    last_question: str | None = None
 
 
 @dataclass(frozen=True)

@@ -121,11 +121,6 @@ def md_escape(text: str) -> str:
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
-def md_block(text: str, indent: str = "  ") -> str:
-    """Escaped text whose later lines are indented, so it stays inside a list item."""
-    return md_escape(text).replace("\n", "\n" + indent)
-
-
 # What JSON leaves as it is but a terminal acts on (DEL and C1 controls, and `_INVISIBLE`), or
 # cannot print (the lone surrogates of a file name that is not UTF-8).
 _JSON_UNSAFE = re.compile(f"[\x7f-\x9f\ud800-\udfff]|{_INVISIBLE.pattern}")

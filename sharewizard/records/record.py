@@ -7,117 +7,24 @@ import json
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypedDict, cast
+from typing import Any, cast
 
 from sharewizard import __version__
 from sharewizard.core import engine
 from sharewizard.core.errors import Location, RecordError, TamperedRecord
 from sharewizard.core.model import Answer, Catalogue, Decision, Flow, Outcome, Progress, Question
 from sharewizard.core.text import preview
-from sharewizard.disk.files import PendingWrite, start_private_write
+from sharewizard.disk.files import PendingWrite, is_standard_output, start_private_write
+from sharewizard.records.shape import (
+    AnswerRow,
+    CitationRow,
+    FieldRow,
+    FlowRef,
+    Record,
+    Sitting,
+)
 
 SCHEMA_VERSION = 2
-FORMATS = ("json", "md", "text")
-
-
-class FlowRef(TypedDict):
-    """Which flow, at which version and content, a record came from."""
-
-    id: str
-    version: str
-    title: str
-    sha256: str
-    faq: dict[str, Any]
-
-
-class AnswerRow(TypedDict):
-    """One answered question, as the user saw it."""
-
-    question: str
-    text: str
-    answer: str | list[str]
-    answer_label: str
-
-
-class RouteSegment(TypedDict):
-    """A flow walked before this decision's flow in the same sitting (the triage)."""
-
-    flow: FlowRef
-    answers: list[AnswerRow]
-
-
-class CitationRow(TypedDict):
-    """A verbatim quote with its source described in full."""
-
-    source: str
-    title: str
-    publisher: str
-    edition: str
-    url: str
-    section: str
-    quote: str
-
-
-class OutcomeRow(TypedDict):
-    """The outcome reached, with its decision in words."""
-
-    id: str
-    decision: str
-    decision_label: str
-    shares: bool
-    without_consent: bool
-    title: str
-    summary: str
-    actions: list[str]
-    citations: list[CitationRow]
-    related_flows: list[str]
-
-
-class FieldRow(TypedDict):
-    """One record field that applies to the outcome: its label, question and answer."""
-
-    id: str
-    label: str
-    question: str
-    group: str
-    value: str | list[str] | None
-    text: str | None
-
-
-class Sitting(TypedDict):
-    """Decisions made together: one id, and which part of the sitting this record is."""
-
-    id: str
-    part: int
-    flows: list[str]
-
-
-class _Optional(TypedDict, total=False):
-    """Record keys only some records carry."""
-
-    training: bool  # made in `sharewizard train`: practice, not a real decision
-    created_at_local: str  # `created_at` in the maker's local time, with its offset
-    signature: dict[str, str]
-
-
-class Record(_Optional):
-    """A decision record, as written to disk (JSON) and checksummed."""
-
-    schema_version: int
-    record_id: str
-    created_at: str
-    tool: dict[str, str]
-    disclaimer: str
-    flows: str  # "packaged": the flows shipped with sharewizard; "custom": from --flows
-    sitting: Sitting
-    flow: FlowRef
-    route: list[RouteSegment]
-    answers: list[AnswerRow]
-    outcome: OutcomeRow
-    changes: list[str]
-    fields: list[FieldRow]
-    missing: list[str]
-    checksum: str
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:
@@ -368,7 +275,9 @@ def load_record(path: Path) -> Record:
     from sharewizard.flowfiles.yamldoc import RECORD_LIMITS, decode_text, read_regular
 
     text = decode_text(read_regular(path, RECORD_LIMITS, RecordError), path, RecordError)
-    if path.suffix.lower() in (".md", ".markdown"):
+    from sharewizard.records.render import FORMATS, format_of
+
+    if format_of(path) is FORMATS["md"]:
         return _embedded(text, path)
     return _parse_record(text, path)
 
@@ -389,8 +298,19 @@ def load_valid_record(path: Path) -> Record:
     return record
 
 
+def part_path(path: Path, part: int) -> Path:
+    """Where decision `part` of a sitting goes when its first goes to `path`: x.json, x-2.json...
+
+    The one naming rule of every writer: `decide` (`--out`, `--save-answers`), `replay` and
+    `train --record`.
+    """
+    if part == 1 or is_standard_output(path):  # `-`: every record of the sitting, in turn
+        return path
+    return path.with_name(f"{path.stem}-{part}{path.suffix}")
+
+
 def write_record(
-    record: Mapping[str, Any],
+    record: Record,
     path: Path,
     fmt: str,
     *,
@@ -402,7 +322,7 @@ def write_record(
 
 
 def start_record_write(
-    record: Mapping[str, Any],
+    record: Record,
     path: Path,
     fmt: str,
     *,

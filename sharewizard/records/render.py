@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from json.encoder import encode_basestring as _encode_text
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sharewizard.core.text import md_escape, strip_controls
+
+if TYPE_CHECKING:
+    from sharewizard.records.shape import FieldRow, Record
 
 MD_DATA_START = "<!-- sharewizard-record-data (the JSON record, for `sharewizard verify`)\n"
 MD_DATA_END = "\n-->\n"
@@ -29,7 +34,7 @@ TRAINING_HEADING = "Training record: not a real decision."
 TRAINING_WORDS = "Made in practice with `sharewizard train`; do not file it as a decision."
 
 
-def to_json(record: Mapping[str, Any]) -> str:
+def to_json(record: Record) -> str:
     """Stable JSON: sorted keys, two-space indent, UTF-8 kept readable.
 
     The text of `json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True)`, written by a
@@ -119,7 +124,7 @@ def _md_para(text: str, prefix: str = "") -> list[str]:
     return _wrap(md_escape(text), MD_WIDTH, prefix, prefix)
 
 
-def _embed(record: Mapping[str, Any]) -> str:
+def _embed(record: Record) -> str:
     """The JSON record inside an HTML comment: ASCII only, no `>`, no line over MD_WIDTH."""
     data = json.dumps(record, indent=1, ensure_ascii=True, sort_keys=True).replace(">", "\\u003e")
     out: list[str] = []
@@ -131,7 +136,7 @@ def _embed(record: Mapping[str, Any]) -> str:
     return "\n".join(out)
 
 
-def data_comment(record: Mapping[str, Any]) -> str:
+def data_comment(record: Record) -> str:
     """The end of a Markdown record: its JSON form in an HTML comment (see `_embed`)."""
     return MD_DATA_START + _embed(record) + MD_DATA_END
 
@@ -148,7 +153,7 @@ def embedded_json(text: str) -> str | None:
     return body.replace(_CONTINUED + "\n", "")
 
 
-def markdown_body(record: Mapping[str, Any]) -> str:
+def markdown_body(record: Record) -> str:
     """The readable part of a Markdown record (what `verify` checks was not edited)."""
     outcome = record["outcome"]
     out = ["# Information sharing decision record", ""]
@@ -203,7 +208,7 @@ def markdown_body(record: Mapping[str, Any]) -> str:
     return "\n".join(out) + "\n\n"
 
 
-def to_markdown(record: Mapping[str, Any]) -> str:
+def to_markdown(record: Record) -> str:
     """The record for people and printers; the JSON form rides along in a trailing comment."""
     return markdown_body(record) + data_comment(record)
 
@@ -221,7 +226,7 @@ def _note_item(label: str, value: Any) -> list[str]:
     return _note_lines(f"{label}: {shown}", "", "    ")
 
 
-def to_text(record: Mapping[str, Any]) -> str:
+def to_text(record: Record) -> str:
     """A plain-text case note for an agency's own recording system: no markup, 80 columns.
 
     FAQ 3: "Information sharing, and actions from it, must be recorded on your own agency or
@@ -267,7 +272,7 @@ def to_text(record: Mapping[str, Any]) -> str:
 # --- shared --------------------------------------------------------------------------------
 
 
-def _fields(record: Mapping[str, Any], group: str) -> Iterable[Mapping[str, Any]]:
+def _fields(record: Record, group: str) -> list[FieldRow]:
     return [row for row in record["fields"] if row["group"] == group]
 
 
@@ -286,7 +291,7 @@ def created(record: Mapping[str, Any], label: str) -> tuple[str, str]:
     return label, f"{day} {clock} local time (UTC{offset}; {utc})"
 
 
-def incomplete_sentence(record: Mapping[str, Any]) -> str:
+def incomplete_sentence(record: Record) -> str:
     """Says a record leaves required fields empty, naming them."""
     labels = {row["id"]: row["label"] for row in record["fields"]}
     missing = ", ".join(labels.get(m, m) for m in record["missing"])
@@ -296,10 +301,45 @@ def incomplete_sentence(record: Mapping[str, Any]) -> str:
     )
 
 
-def render(record: Mapping[str, Any], fmt: str) -> str:
-    """The record in the chosen format: json, md or text."""
-    if fmt == "md":
-        return to_markdown(record)
-    if fmt == "text":
-        return to_text(record)
-    return to_json(record)
+# --- the formats -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordFormat:
+    """A format records are written in: its extensions and its renderer."""
+
+    name: str  # as `--format` takes it
+    suffix: str  # a record in this format is named *<suffix>
+    render: Callable[[Record], str]
+    described: str  # as `--format`'s help says it
+    also: tuple[str, ...] = ()  # other extensions it goes by (`--out x.markdown`)
+    readable: bool = False  # holds the whole record, so `verify`, `note` and `register` read it
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """Every extension of the format, the one records are named with first."""
+        return (self.suffix, *self.also)
+
+
+#: The record formats, once: adding a format is one renderer and one row.
+FORMATS = {
+    f.name: f
+    for f in (
+        RecordFormat("json", ".json", to_json, "json (default)", readable=True),
+        RecordFormat("md", ".md", to_markdown, "md (Markdown)", also=(".markdown",), readable=True),
+        RecordFormat("text", ".txt", to_text, "text (a case note to paste)", also=(".text",)),
+    )
+}
+#: The extensions of the files a record can be read back from.
+READABLE_SUFFIXES = tuple(s for f in FORMATS.values() if f.readable for s in f.suffixes)
+
+
+def format_of(path: Path) -> RecordFormat | None:
+    """The format a file's extension names, if any."""
+    suffix = path.suffix.lower()
+    return next((f for f in FORMATS.values() if suffix in f.suffixes), None)
+
+
+def render(record: Record, fmt: str) -> str:
+    """The record in the named format (a key of FORMATS)."""
+    return FORMATS[fmt].render(record)

@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from sharewizard.core.errors import Location, SharewizardError
 from sharewizard.disk.files import make_private_folder
@@ -25,11 +25,12 @@ if TYPE_CHECKING:
         Ed25519PublicKey,
     )
 
+    from sharewizard.records.shape import Record
+
 ALGORITHM = "ed25519"
 PRIVATE_FILE = "sharewizard-signing.key"
 PUBLIC_FILE = "sharewizard-signing.pub"
-SIGNING_KEY_ENV = "SHAREWIZARD_SIGNING_KEY"
-SIGNATURE_FIELD = "signature"
+SIGNATURE_FIELD: Final = "signature"
 
 
 class KeyFileError(SharewizardError):
@@ -188,9 +189,9 @@ def _signed_bytes(record: Mapping[str, Any]) -> bytes:
     return canonical_json(record, (SIGNATURE_FIELD,))
 
 
-def sign(record: Mapping[str, Any], private_key: Ed25519PrivateKey) -> dict[str, Any]:
+def sign(record: Record, private_key: Ed25519PrivateKey) -> Record:
     """A copy of the record with a `signature` over every other field (checksum included)."""
-    signed = {k: v for k, v in record.items() if k != SIGNATURE_FIELD}
+    signed = cast("Record", {k: v for k, v in record.items() if k != SIGNATURE_FIELD})
     value = private_key.sign(_signed_bytes(signed))
     signed[SIGNATURE_FIELD] = {
         "algorithm": ALGORITHM,
@@ -227,14 +228,3 @@ def check(record: Mapping[str, Any], trusted: Sequence[TrustedKey]) -> Signature
             "the signature does not match: the record was changed after it was signed",
         )
     return SignatureCheck("good", shown, f"signed by trusted key {key.fingerprint}")
-
-
-def signing_key_from(option: Path | None) -> Ed25519PrivateKey | None:
-    """The key `--sign-key FILE` names, else `$SHAREWIZARD_SIGNING_KEY`, else None (unsigned).
-
-    Load it before asking anything, so a wrong key file stops the command at once (exit 2).
-    """
-    named = option or (
-        Path(os.environ[SIGNING_KEY_ENV]) if os.environ.get(SIGNING_KEY_ENV) else None
-    )
-    return load_private_key(named) if named is not None else None

@@ -15,7 +15,7 @@ from sharewizard.records.signing import TrustedKey
 
 if TYPE_CHECKING:
     from sharewizard.records.keyring import KnownKey
-    from sharewizard.records.record import Record
+    from sharewizard.records.shape import Record
 
 
 class State(Enum):

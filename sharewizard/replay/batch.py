@@ -12,14 +12,15 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sharewizard.core.errors import Location, SharewizardError, SignalInterrupt, UsageError
 from sharewizard.core.model import Catalogue
 from sharewizard.core.text import preview
 from sharewizard.disk.files import PendingWrite, name_inside
 from sharewizard.flowfiles.answers import AnswersFile, Part, load_answers
-from sharewizard.records.record import Record, start_record_write
+from sharewizard.records.record import part_path, start_record_write
+from sharewizard.records.shape import Record
 from sharewizard.walk.decide import already_written, decide_file
 
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
@@ -169,30 +170,25 @@ class FileResult:
 
 
 def output_name(path: Path, inputs_root: Path | None, fmt: str) -> str:
-    """A stable record name from the answers file's path (relative to a common root)."""
+    """A stable record name from the answers file's path (relative to a common root).
+
+    `team-a/case-7.yaml` → `team-a__case-7.record.json`. A sitting's later decisions follow the
+    one naming rule (`part_path`): `….record-2.json`. No input's first record can have that
+    name, since every first record name ends `.record.<extension>`, so no two inputs' records
+    can share one.
+    """
+    from sharewizard.records.render import FORMATS
+
     relative = path.relative_to(inputs_root) if inputs_root else Path(path.name)
     stem = "__".join(relative.with_suffix("").parts)
-    return f"{stem}{RECORD_SUFFIX}.{fmt}"
+    return f"{stem}{RECORD_SUFFIX}{FORMATS[fmt].suffix}"
 
 
-def part_name(name: str, part: int) -> str:
-    """The record name of decision `part` of an input whose first record is `name`.
-
-    `a.record.json`, `a.record.part2.json`, ...: the part comes after `.record`, where no
-    input's first record name can have it, so no two inputs' records can share a name (it was
-    `a.part2.record.json`, which is also the first record of an input `a.part2.yaml`).
-    """
-    if part == 1:
-        return name
-    stem, _, fmt = name.rpartition(".")
-    return f"{stem}.part{part}.{fmt}"
-
-
-_RECORD_NAME = re.compile(r"\.record(\.part[0-9]+)?\.[^.]+$")
+_RECORD_NAME = re.compile(r"\.record(-[0-9]+)?\.[^.]+$")
 
 
 def is_record_name(name: str) -> bool:
-    """Whether a file name is one replay writes (`*.record.json`, `*.record.part2.json`)."""
+    """Whether a file name is one replay writes (`*.record.json`, `*.record-2.json`)."""
     return _RECORD_NAME.search(name) is not None
 
 
@@ -271,12 +267,12 @@ def start_one(
                 if sign_with is not None:
                     from sharewizard.records.signing import sign
 
-                    record = cast(Record, sign(record, sign_with))
+                    record = sign(record, sign_with)
                 if hand_over is not None:
                     result.handed.append(hand_over(record))
                 if out_dir is None:
                     continue
-                target = name_inside(out_dir, part_name(name, index))
+                target = name_inside(out_dir, part_path(Path(name), index).name)
                 done = "nothing was written" if index == 1 else "this record was not written"
                 writes.append(
                     start_record_write(

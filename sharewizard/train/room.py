@@ -477,8 +477,8 @@ def _differences(room: Walk, case: Walk) -> list[Difference]:
     return found
 
 
-def training_decisions(walk: Walk) -> list[Any]:
-    """Each outcome of the walk as a `session.Decision` (no record fields), for `--record`.
+def training_decisions(walk: Walk) -> list[Decision]:
+    """Each outcome of the walk as a `Decision` (no record fields), for `--record`.
 
     As in `decide`, every decision of a sitting carries the flows that handed over to it.
     """

@@ -7,17 +7,20 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.console import Console, RenderableType
 
-from sharewizard.core.model import Catalogue
+from sharewizard.core.model import Catalogue, Decision
 from sharewizard.core.text import typed_number
 from sharewizard.train.lists import chooser_page, chooser_screen
 from sharewizard.train.room import Walk, training_decisions
 from sharewizard.train.screens import end_pages, intro_screen, unboxed, walk_screen
 from sharewizard.walk.numbers import TypedNumber
 from sharewizard.walk.prompts import KeyReader
+
+if TYPE_CHECKING:
+    from sharewizard.records.shape import Record
 
 
 @dataclass(frozen=True)
@@ -215,11 +218,11 @@ def _show(console: Console, screen: RenderableType, boxed: bool = True) -> None:
 
 def write_training_records(catalogue: Catalogue, walk: Walk, path: Path) -> list[Path]:
     """One record per outcome of the walk (PATH, then PATH-2...), each marked `training: true`."""
-    from sharewizard.records.record import utc_timestamp, write_record
-    from sharewizard.walk.decide import Outputs, record_format, record_path
+    from sharewizard.records.record import utc_timestamp
+    from sharewizard.walk.decide import Outputs, record_format, write_outputs
 
-    fmt = record_format(None, path)
-    outputs = Outputs(fmt=fmt, out=path)
+    # The writer of `decide`: the same names (PATH, PATH-2...); no answers file beside.
+    outputs = Outputs(fmt=record_format(None, path), out=path, keep_answers=False)
     sitting_id = str(uuid.uuid4())
     decisions = training_decisions(walk)
     flows = [d.flow.id for d in decisions]
@@ -227,19 +230,20 @@ def write_training_records(catalogue: Catalogue, walk: Walk, path: Path) -> list
     for part, decision in enumerate(decisions, 1):
         created_at = utc_timestamp()
         record = build_training_record(catalogue, decision, created_at, sitting_id, part, flows)
-        target = record_path(outputs, decision.flow.id, created_at, part)
-        written.append(write_record(record, target, fmt))
+        done = write_outputs(catalogue, decision, record, outputs, part, "sharewizard")
+        assert done.path is not None  # outputs.write: every record is written
+        written.append(done.path)
     return written
 
 
 def build_training_record(
     catalogue: Catalogue,
-    decision: Any,
+    decision: Decision,
     created_at: str,
     sitting_id: str,
     part: int,
     flows: list[str],
-) -> Any:
+) -> Record:
     """The record of one decision of a training walk, through `records.build_record`."""
     from sharewizard.records.record import build_record
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from sharewizard.core.errors import (
     AnswersError,
@@ -26,14 +26,14 @@ from sharewizard.core.errors import (
     UsageError,
 )
 from sharewizard.core.model import Answer, Catalogue, Decision, Draft
-from sharewizard.records.record import Record, Sitting, build_record, utc_timestamp, write_record
+from sharewizard.disk.places import DATA_ENV
+from sharewizard.records.record import build_record, part_path, utc_timestamp, write_record
+from sharewizard.records.shape import Record, Sitting
 from sharewizard.walk import drafts
 from sharewizard.walk.session import Asker, ScriptedAsker, Session, start_session
 
 if TYPE_CHECKING:  # answers files are read and written through YAML, not needed to start asking
     from sharewizard.flowfiles.answers import AnswersFile, Part
-
-FORMAT_SUFFIXES = {"json": (".json",), "md": (".md", ".markdown"), "text": (".txt", ".text")}
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Outputs:
     out: Path | None = None  # None: a timestamped name in `folder`
     save_answers: Path | None = None  # None: beside the record, *.answers.yaml
     force: bool = False
-    folder: Path = Path(".")
+    folder: Path | None = None  # None: the records folder in the user's data folder
     write: bool = True  # False: practice, nothing is written
     keep_answers: bool = True  # False: the answers came from a file already
     sign_with: Any = None  # an Ed25519 private key (`signing.load_private_key`): sign records
@@ -61,10 +61,12 @@ class Written:
 
 def record_format(fmt: str | None, out: Path | None) -> str:
     """The format asked for, else the one `--out`'s extension names, else JSON."""
+    from sharewizard.records.render import format_of
+
     if fmt is not None:
         return fmt
-    suffix = out.suffix.lower() if out is not None else ""
-    return next((f for f, suffixes in FORMAT_SUFFIXES.items() if suffix in suffixes), "json")
+    named = format_of(out) if out is not None else None
+    return named.name if named is not None else "json"
 
 
 # --- checking outputs before the first question ----------------------------------------------
@@ -79,8 +81,11 @@ def precheck(outputs: Outputs, parts: range = range(1, 2)) -> None:
     if not outputs.write:
         return
     if outputs.out is not None:
-        named = record_format(None, outputs.out)
-        if outputs.out.suffix.lower() in sum(FORMAT_SUFFIXES.values(), ()) and named != outputs.fmt:
+        from sharewizard.records.render import format_of
+
+        found = format_of(outputs.out)
+        named = found.name if found is not None else None
+        if named is not None and named != outputs.fmt:
             raise UsageError(
                 f"--out names {'an' if named == 'md' else 'a'} {named} file but --format is "
                 f"{outputs.fmt}; nothing was asked.",
@@ -88,8 +93,37 @@ def precheck(outputs: Outputs, parts: range = range(1, 2)) -> None:
                 "Make the extension and --format agree, or leave --format out.",
             )
     else:
-        check_folder(outputs.folder, None)
+        folder = records_folder(outputs)
+        if outputs.folder is None and not folder.exists():
+            # The data folder's is made when the first record is written: until then, the
+            # nearest folder above it that exists must take it.
+            folder = next(p for p in folder.parents if p.exists())
+        check_folder(folder, None)
     check_parts(outputs, parts, "nothing was asked or written")
+
+
+def records_folder(outputs: Outputs) -> Path:
+    """Where records named by time go: `folder`, else the records folder of the data folder.
+
+    Not the current folder: a record holds a child's details, and the current folder is often
+    a git work tree, one `git add .` from a commit.
+    """
+    return outputs.folder if outputs.folder is not None else drafts.records_dir()
+
+
+def _made(folder: Path) -> Path:
+    """The records folder, made owner-only if missing."""
+    from sharewizard.disk.files import make_private_folder
+
+    try:
+        make_private_folder(folder)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot create the records folder: {exc.strerror}.",
+            Location(folder),
+            f"Give --out PATH, or set {DATA_ENV} to a folder you can write in.",
+        ) from None
+    return folder
 
 
 def check_parts(outputs: Outputs, parts: range, done: str) -> None:
@@ -97,7 +131,7 @@ def check_parts(outputs: Outputs, parts: range, done: str) -> None:
     if not outputs.write:
         return
     for part in parts:
-        record = _numbered(outputs.out, part) if outputs.out is not None else None
+        record = part_path(outputs.out, part) if outputs.out is not None else None
         if record is not None:
             check_target(record, outputs.force, "--out", done)
         answers = answers_path(outputs, record, part)
@@ -125,7 +159,7 @@ def check_folder(folder: Path, option: str | None) -> None:
     another = (
         f"choose another {option}"
         if option
-        else "give --out PATH in another folder, or run sharewizard from one"
+        else f"give --out PATH, or set {DATA_ENV} to a folder you can write in"
     )
     if not folder.exists():
         raise UsageError(
@@ -153,14 +187,8 @@ def answers_path(outputs: Outputs, record: Path | None, part: int) -> Path | Non
     if not outputs.keep_answers:
         return None
     if outputs.save_answers is not None:
-        return _numbered(outputs.save_answers, part)
+        return part_path(outputs.save_answers, part)
     return answers_beside(record) if record is not None and not _to_stdout(record) else None
-
-
-def _numbered(path: Path, part: int) -> Path:
-    if part == 1 or _to_stdout(path):  # `--out -`: every record of the sitting, one after another
-        return path
-    return path.with_name(f"{path.stem}-{part}{path.suffix}")
 
 
 def _to_stdout(path: Path) -> bool:
@@ -174,13 +202,16 @@ def record_path(outputs: Outputs, flow_id: str, created_at: str, part: int) -> P
     from sharewizard.disk.files import name_inside
 
     if outputs.out is not None:
-        return _numbered(outputs.out, part)
+        return part_path(outputs.out, part)
     stamp = created_at.replace("-", "").replace(":", "")
-    suffix = FORMAT_SUFFIXES[outputs.fmt][0]
+    from sharewizard.records.render import FORMATS
+
+    suffix = FORMATS[outputs.fmt].suffix
     base = f"sharewizard-{flow_id}-{stamp}"
-    candidate, n = name_inside(outputs.folder, base + suffix), 2
+    folder = _made(records_folder(outputs))
+    candidate, n = name_inside(folder, base + suffix), 2
     while candidate.exists() or candidate.is_symlink():
-        candidate, n = name_inside(outputs.folder, f"{base}-{n}{suffix}"), n + 1
+        candidate, n = name_inside(folder, f"{base}-{n}{suffix}"), n + 1
     return candidate
 
 
@@ -240,7 +271,7 @@ def write_outputs(
     if outputs.sign_with is not None:
         from sharewizard.records.signing import sign
 
-        record = cast(Record, sign(record, outputs.sign_with))
+        record = sign(record, outputs.sign_with)
     path = record_path(outputs, decision.flow.id, record["created_at"], part)
     write_record(record, path, outputs.fmt, force=outputs.force, done=done)
     if on_recorded is not None:
@@ -468,11 +499,11 @@ def decide_interactive(
     precheck(outputs, range(len(sitting.decided) + 1, sitting.checked + 1))
     started = (resume.started_at if resume else None) or clock.now()
     reuse = resume_path is not None and drafts.is_draft(resume_path)
-    box = drafts.DraftBox(
+    box: drafts.DraftBox[SittingDraft] = drafts.DraftBox(
         drafts.draft_path(drafts.id_of(resume_path))
         if reuse and resume_path
         else drafts.draft_path(drafts.new_draft_id(flow_id, clock.now())),
-        lambda d: sitting_text(catalogue, d, started_at=started, prog=prog),  # type: ignore[arg-type]
+        lambda d: sitting_text(catalogue, d, started_at=started, prog=prog),
     )
     sitting.box = box
     with signals_as_interrupts() as settle:
@@ -499,7 +530,9 @@ def decide_interactive(
     return written
 
 
-def _with_draft(exc: Exception, box: drafts.DraftBox, whole: SittingDraft, prog: str) -> Exception:
+def _with_draft(
+    exc: Exception, box: drafts.DraftBox[SittingDraft], whole: SittingDraft, prog: str
+) -> Exception:
     """The same error, saying what was written and where the answers were kept."""
     if not isinstance(exc, SharewizardError):
         return exc
@@ -537,7 +570,7 @@ class _Sitting:
     queue: tuple[str, ...] = ()  # between two decisions: the flows still to walk
     pending: dict[str, Draft] = field(default_factory=dict)
     checked: int = 1  # the decisions whose output names are checked (1 to `checked`)
-    box: drafts.DraftBox | None = None
+    box: drafts.DraftBox[SittingDraft] | None = None
 
     @classmethod
     def start(

@@ -15,6 +15,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from sharewizard.core.errors import AnswersError, Location, SharewizardError, UsageError
 from sharewizard.core.text import did_you_mean, preview
@@ -27,6 +28,11 @@ SUFFIX = ".answers.yaml"
 def drafts_dir() -> Path:
     """Where drafts are kept."""
     return data_dir() / "drafts"
+
+
+def records_dir() -> Path:
+    """Where `decide` writes records without `--out`: beside the drafts, never in a work tree."""
+    return data_dir() / "records"
 
 
 def new_draft_id(flow_id: str, now: str) -> str:
@@ -129,8 +135,11 @@ def _stops_held() -> Iterator[None]:
         signal.raise_signal(held[0])
 
 
+Walked = TypeVar("Walked")  # what a draft is made from (the decide facade's `SittingDraft`)
+
+
 @dataclass
-class DraftBox:
+class DraftBox(Generic[Walked]):
     """Keeps one walk's draft up to date: saved after every answer, deleted at the end.
 
     A save that fails (full disk, unwritable data folder) is remembered, not raised: the walk goes
@@ -138,12 +147,12 @@ class DraftBox:
     """
 
     path: Path
-    render: Callable[[object], str]
+    render: Callable[[Walked], str]
     text: str = ""
     error: str = ""
     saved: bool = field(default=False)
 
-    def save(self, draft: object) -> None:
+    def save(self, draft: Walked) -> None:
         """Write the draft now (atomically, mode 0600); remember a failure.
 
         Ctrl-C, SIGTERM and SIGHUP wait until it is written (see `_stops_held`).

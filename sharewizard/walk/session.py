@@ -83,7 +83,6 @@ class Session:
     given_fields: dict[str, object] = field(default_factory=dict)
     strict: bool = False  # answers files: a field contradicting the outcome is an error
     on_change: Callable[[Draft], None] | None = None
-    current: str | None = None
     changes: list[str] = field(default_factory=list)
     stash: dict[str, Mapping[str, Answer]] = field(default_factory=dict)
     defaults: dict[str, Answer] = field(default_factory=dict)  # offered, not yet answered
@@ -132,7 +131,6 @@ class Session:
             },
             route=tuple((s.flow.id, dict(s.answers)) for s in self.route),
             queue=tuple(self.queue),
-            last_question=self.current,
         )
 
     def _saved(self) -> None:
@@ -158,7 +156,6 @@ class Session:
     def _walk(self, at: Question | None) -> Outcome | Handoff:
         step: Step = at or engine.next_step(self.flow, self.progress.answers)
         while isinstance(step, Question):
-            self.current = step.id
             previous = engine.previous_question(self.flow, self.progress, step.id)
             can_go_back = previous is not None or bool(self.route)
             reply = self.asker.ask(step, self.progress.answers.get(step.id), can_go_back)
@@ -173,7 +170,6 @@ class Session:
             self.changes += self.progress.changes[before:]
             self._saved()
             step = engine.following_step(self.flow, self.progress, step.id)
-        self.current = None
         return step
 
     def _hand_off(self, handoff: Handoff) -> None:
@@ -274,7 +270,6 @@ class Session:
         skipped: set[str] = set()
         current = at or self._first_missing(outcome, skipped)
         while current is not None:
-            self.current = current
             ids = [f.id for f in self._applicable(outcome)]
             index = ids.index(current)
             question = by_id[current]
@@ -290,7 +285,6 @@ class Session:
             current = self._first_missing(outcome, skipped)
         applicable = {f.id for f in self._applicable(outcome)}
         self.fields = {k: v for k, v in self.fields.items() if k in applicable}
-        self.current = None
 
     def _set_field(
         self, outcome: Outcome, question: Question, reply: Answer, *, audit: bool

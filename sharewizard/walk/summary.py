@@ -7,7 +7,7 @@ author typed can restyle the terminal.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -16,6 +16,11 @@ from rich.text import Text
 
 from sharewizard.core.model import Catalogue, Flow, Outcome, Question
 from sharewizard.core.text import for_screen
+
+if TYPE_CHECKING:
+    from sharewizard.records.shape import Record
+    from sharewizard.walk.decide import Written
+    from sharewizard.walk.drafts import DraftInfo
 
 #: Colours for decisions; a decision not listed is shown plain. Colour is never the only signal:
 #: every panel states the decision in words.
@@ -139,15 +144,13 @@ def help_panel(question: Question, catalogue: Catalogue, *, boxed: bool = True) 
     return _box(parts, "cyan", boxed, "Help")
 
 
-def _answer_lines(record: Mapping[str, Any]) -> Text:
+def _answer_lines(record: Record) -> Text:
     rows = [row for segment in record["route"] for row in segment["answers"]]
     rows += record["answers"]
     return _bullets(f"{row['text']}  →  {row['answer_label']}" for row in rows)
 
 
-def record_summary(
-    record: Mapping[str, Any], *, verbose: bool = False, boxed: bool = True
-) -> Group:
+def record_summary(record: Record, *, verbose: bool = False, boxed: bool = True) -> Group:
     """The end of a walk, to fit one screen: details folded, then the outcome, last.
 
     With `verbose`, first the path of answers, the record fields, the changes and the guidance;
@@ -203,7 +206,7 @@ def counted(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def written_lines(written: list[Any], prog: str, *, practice: bool = False) -> list[Text]:
+def written_lines(written: list[Written], prog: str, *, practice: bool = False) -> list[Text]:
     """Where each record and answers file went, and how to replay it."""
     if practice:  # said once per decision, as it is made (the end adds nothing)
         return [plain("Practice run: nothing was written.")] if written else []
@@ -241,7 +244,9 @@ def flow_table(rows: list[dict[str, Any]]) -> Table:
     return table
 
 
-def drafts_json(found: list[Any], titles: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+def drafts_json(
+    found: list[DraftInfo], titles: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
     """`drafts --json`."""
     return [
         {
@@ -259,7 +264,9 @@ def drafts_json(found: list[Any], titles: Mapping[str, str] | None = None) -> li
     ]
 
 
-def drafts_table(found: list[Any], prog: str, titles: Mapping[str, str] | None = None) -> Group:
+def drafts_table(
+    found: list[DraftInfo], prog: str, titles: Mapping[str, str] | None = None
+) -> Group:
     """`drafts`: each draft's id on a line of its own (to copy whole), then what it holds.
 
     A list rather than a table: at 80 columns a table would cut the ids short. Flows are named

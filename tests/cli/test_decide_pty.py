@@ -12,28 +12,20 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from tests.terminal import in_terminal
+
+pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves these out
+
 CATALOGUE = Path(__file__).parents[1] / "fixtures" / "catalogue"
 
 
 def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
     """sharewizard in a terminal, in `tmp_path/work`, with drafts in `tmp_path/data`."""
     (tmp_path / "work").mkdir(exist_ok=True)
-    env = {
-        **os.environ,
-        "PROMPT_TOOLKIT_NO_CPR": "1",
-        "COLUMNS": "100",
-        "LINES": "40",
-        "SHAREWIZARD_DATA_DIR": str(tmp_path / "data"),
-    }
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "sharewizard", "--flows", str(CATALOGUE), *args],
-        cwd=str(tmp_path / "work"),
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 100),
-    )
+    return in_terminal(
+        "--flows", str(CATALOGUE), *args,
+        cwd=tmp_path / "work", env={"SHAREWIZARD_DATA_DIR": str(tmp_path / "data")},
+    )  # fmt: skip
 
 
 def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:

@@ -9,6 +9,11 @@ import sys
 from pathlib import Path
 
 import pexpect
+import pytest
+
+from tests.terminal import in_terminal
+
+pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves these out
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 CATALOGUE = FIXTURES / "catalogue"
@@ -18,19 +23,11 @@ CLEAR = "\x1b[2J"
 
 
 def spawn(tmp_path: Path, *args: str, width: int = 80, no_color: bool = False) -> pexpect.spawn:
-    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": str(width), "LINES": "24"}
-    env.pop("NO_COLOR", None)
-    if no_color:
-        env["NO_COLOR"] = "1"
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "sharewizard", "--flows", str(CATALOGUE), "train", "--cases", str(CASES), *args],
-        cwd=str(tmp_path),
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(24, width),
-    )
+    return in_terminal(
+        "--flows", str(CATALOGUE), "train", "--cases", str(CASES), *args,
+        cwd=tmp_path, env={"NO_COLOR": "1"} if no_color else {},
+        without=() if no_color else ("NO_COLOR",), rows=24, columns=width,
+    )  # fmt: skip
 
 
 def flat(shown: str) -> str:
@@ -240,7 +237,6 @@ def test_ctrl_c_stops_train_with_exit_130_and_writes_nothing(tmp_path):
 
 def test_train_in_plain_mode_reads_a_line_per_key_and_prints_no_escape_codes(tmp_path):
     import subprocess
-    import sys
 
     done = subprocess.run(
         [sys.executable, "-m", "sharewizard", "--plain", "train", "16-immediate-danger"],

@@ -1,0 +1,733 @@
+"""The flow rules, each stated once: its code, name, severity, message and hint.
+
+Each check yields `Problem`s. The loader raises the first error among them (`raise_first`);
+`lint` lists them all, then adds its own analyses (conditions that never hold, text, quotes).
+That is jsonschema's design: `validate` raises the first error `iter_errors` yields.
+
+The checks read the document as written (`YamlDocument`, schema-valid) and the model objects
+the loader parses from it; they never parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sharewizard.core.errors import Location
+from sharewizard.core.model import HANDOFF_PREFIX, Condition, Flow, Question
+from sharewizard.core.text import preview
+from sharewizard.flowfiles.yamldoc import JsonPath, YamlDocument
+
+ERROR, WARNING, NOTE = "error", "warning", "note"  # notes never fail a run
+
+#: Words a condition uses, so no question or outcome may be called by them.
+CONDITION_WORDS = ("all", "any", "not")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: a stable code, a short name, its severity and what it finds."""
+
+    code: str
+    name: str
+    severity: str
+    finds: str
+
+
+#: Every rule, once. Codes never change meaning; retired codes (SW000) are not reused.
+RULES = {
+    rule.code: rule
+    for rule in (
+        Rule("SW001", "schema", ERROR, "a file does not match its JSON Schema"),
+        Rule("SW002", "duplicate-key", ERROR, "a mapping gives the same key twice"),
+        Rule("SW003", "duplicate-id", ERROR, "two questions, outcomes or flows share an id"),
+        Rule("SW101", "dangling-next", ERROR, "`start` or a `next` target names nothing"),
+        Rule(
+            "SW102",
+            "unknown-answer",
+            ERROR,
+            "a condition or answer map names no question or answer",
+        ),
+        Rule(
+            "SW103",
+            "choice-without-route",
+            ERROR,
+            "an answer map leaves an answer with nowhere to go",
+        ),
+        Rule(
+            "SW104",
+            "uncovered-answers",
+            ERROR,
+            "a rule list ends with a `when`, so some answers lead nowhere",
+        ),
+        Rule(
+            "SW105",
+            "bad-question",
+            ERROR,
+            "a question's type, choices, fan-out or conditions do not fit together",
+        ),
+        Rule(
+            "SW106",
+            "unknown-decision",
+            ERROR,
+            "an outcome's decision is not declared in record.yaml",
+        ),
+        Rule("SW107", "unknown-related-flow", ERROR, "`related_flows` names no flow"),
+        Rule(
+            "SW201", "unreachable", ERROR, "a question or outcome can never be reached from `start`"
+        ),
+        Rule(
+            "SW202",
+            "dead-end",
+            ERROR,
+            "no answer from a question ever reaches an outcome or hand-off",
+        ),
+        Rule("SW203", "cycle", ERROR, "a question leads back to one already on the way"),
+        Rule(
+            "SW204",
+            "handoff-cycle",
+            NOTE,
+            "`flow:` hand-offs can lead back to a flow already on the way",
+        ),
+        Rule(
+            "SW205",
+            "never-true",
+            ERROR,
+            "a route's condition can never hold on any path that reaches it",
+        ),
+        Rule(
+            "SW206",
+            "answer-before-asked",
+            ERROR,
+            "a condition tests a question never asked before it",
+        ),
+        Rule(
+            "SW207",
+            "forced-handoff-loop",
+            ERROR,
+            "flows with no outcome hand over to each other whatever is answered",
+        ),
+        Rule("SW301", "missing-citations", ERROR, "an outcome cites no guidance"),
+        Rule("SW302", "undeclared-source", ERROR, "a citation names a source not in sources.yaml"),
+        Rule("SW303", "unused-source", WARNING, "sources.yaml declares a source no flow cites"),
+        Rule("SW401", "misquote", ERROR, "a quote is not word for word in its source's text"),
+        Rule(
+            "SW402",
+            "unchecked-quote",
+            WARNING,
+            "a quote's source has no local text to check it against",
+        ),
+        Rule("SW501", "empty-text", ERROR, "question text or a choice label is blank"),
+        Rule(
+            "SW502",
+            "long-text",
+            WARNING,
+            "question text or a choice label is too long for an 80-column terminal",
+        ),
+        Rule("SW503", "help-repeats-question", WARNING, "help says again what the question says"),
+        Rule(
+            "SW504", "straight-quotes", WARNING, 'user-facing text uses straight double quotes (")'
+        ),
+        Rule("SW505", "stray-html", WARNING, "user-facing text holds HTML tags or entities"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What one rule found in a document, at a path in it (not yet a file position)."""
+
+    code: str
+    at: JsonPath
+    message: str
+    hint: str = ""
+    key: bool = False  # point at the key rather than its value
+
+    @property
+    def is_error(self) -> bool:
+        """Whether the problem stops a flow from loading."""
+        return RULES[self.code].severity == ERROR
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem located in a file: which rule found it, what is wrong and what to do."""
+
+    path: Path
+    line: int | None
+    column: int | None
+    code: str
+    message: str
+    hint: str = ""
+
+    @classmethod
+    def of(cls, doc: YamlDocument, problem: Problem) -> Finding:
+        """The problem, at its file position."""
+        where = doc.locate(problem.at, key=problem.key)
+        return cls(doc.path, where.line, where.column, problem.code, problem.message, problem.hint)
+
+    @property
+    def rule(self) -> Rule:
+        """The rule that found it."""
+        return RULES[self.code]
+
+    @property
+    def severity(self) -> str:
+        """`error`, `warning` or `note`."""
+        return self.rule.severity
+
+    def where(self) -> str:
+        """`file:line:column`, as far as known."""
+        return str(Location(self.path, self.line, self.column))
+
+    def __str__(self) -> str:
+        text = f"{self.where()}: {self.severity} {self.code} {self.rule.name}: {self.message}"
+        return f"{text} {self.hint}" if self.hint else text
+
+    def to_json(self) -> dict[str, Any]:
+        """The finding as a JSON object for editors and CI."""
+        return {
+            "file": str(self.path),
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "rule": self.rule.name,
+            "severity": self.severity,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def raise_first(doc: YamlDocument, problems: Iterable[Problem]) -> None:
+    """Raise the first error among `problems` as the document's located FlowError."""
+    for problem in problems:
+        if problem.is_error:
+            raise doc.error(problem.at, problem.message, problem.hint, key=problem.key)
+
+
+def any_error(problems: Iterable[Problem]) -> bool:
+    """Whether any of `problems` is an error."""
+    return any(problem.is_error for problem in problems)
+
+
+# --- ids and references ------------------------------------------------------------------------
+
+
+def id_problems(doc: YamlDocument) -> Iterator[Problem]:
+    """Question and outcome ids: unique in the flow, and never a condition word."""
+    seen: dict[str, JsonPath] = {}
+    for section in ("questions", "outcomes"):
+        for index, item in enumerate(doc.data[section]):
+            here = (section, index, "id")
+            if item["id"] in CONDITION_WORDS:
+                yield Problem(
+                    "SW105",
+                    here,
+                    f"{preview(item['id'])} is reserved for conditions.",
+                    "Rename it.",
+                )
+            elif item["id"] in seen:
+                first = doc.locate(seen[item["id"]]).line
+                yield Problem(
+                    "SW003",
+                    here,
+                    f"duplicate id {preview(item['id'])} (first used at line {first}).",
+                    "Every question and outcome in a flow needs its own id.",
+                )
+            else:
+                seen[item["id"]] = here
+
+
+def reference_problems(
+    doc: YamlDocument,
+    sources: set[str] | None = None,
+    flow_ids: set[str] | None = None,
+    decisions: set[str] | None = None,
+) -> Iterator[Problem]:
+    """What a flow names in other files: decisions, related flows, sources, hand-off targets.
+
+    Each kind is checked only when the ids it names are given (a flow read on its own is not).
+    """
+    for i, item in enumerate(doc.data["outcomes"]):
+        if decisions is not None and item["decision"] not in decisions:
+            yield Problem(
+                "SW106",
+                ("outcomes", i, "decision"),
+                f"{preview(item['decision'])} is not a decision declared in record.yaml.",
+                f"Use one of: {', '.join(sorted(decisions))}.",
+            )
+        for r, related in enumerate(item.get("related_flows", ())):
+            if flow_ids is not None and related not in flow_ids:
+                yield _no_flow("SW107", ("outcomes", i, "related_flows", r), related, flow_ids)
+    for section, key, i, c, cite in citations(doc):
+        if sources is not None and cite["source"] not in sources:
+            yield Problem(
+                "SW302",
+                (section, i, key, c, "source"),
+                f"the source {preview(cite['source'])} is not declared in sources.yaml.",
+                f"Declared: {', '.join(sorted(sources))}.",
+            )
+    for i, item in enumerate(doc.data["questions"]):
+        base = ("questions", i, "next")
+        for (goto_at, _), target in zip(
+            route_paths(item["next"], base), _targets(item["next"]), strict=True
+        ):
+            name = target[len(HANDOFF_PREFIX) :]
+            if target.startswith(HANDOFF_PREFIX) and flow_ids is not None and name not in flow_ids:
+                yield _no_flow("SW101", goto_at, target, flow_ids)
+
+
+def _no_flow(code: str, at: JsonPath, name: str, flow_ids: set[str]) -> Problem:
+    return Problem(
+        code, at, f"{preview(name)} names no flow.", f"Flows: {', '.join(sorted(flow_ids))}."
+    )
+
+
+def citations(doc: YamlDocument) -> Iterator[tuple[str, str, int, int, dict[str, Any]]]:
+    """(section, key, item index, citation index, citation) for every quote of a flow."""
+    for section, key in (("questions", "guidance"), ("outcomes", "citations")):
+        for i, item in enumerate(doc.data[section]):
+            for c, cite in enumerate(item.get(key, ())):
+                yield section, key, i, c, cite
+
+
+def route_paths(raw_next: Any, base: JsonPath) -> list[tuple[JsonPath, JsonPath]]:
+    """(goto path, when path) of each route of a `next`, in order, however `next` is written."""
+    if isinstance(raw_next, str):
+        return [(base, base)]
+    if isinstance(raw_next, dict):
+        return [(base + (key,), base + (key,)) for key in raw_next]
+    return [(base + (r, "goto"), base + (r, "when")) for r in range(len(raw_next))]
+
+
+def _targets(raw_next: Any) -> list[str]:
+    """The `goto` of each route of a `next`, in order."""
+    if isinstance(raw_next, str):
+        return [raw_next]
+    if isinstance(raw_next, dict):
+        return [str(target) for target in raw_next.values()]
+    return [rule["goto"] for rule in raw_next]
+
+
+# --- one question, as written ------------------------------------------------------------------
+
+
+def question_problems(doc: YamlDocument, raw: dict[str, Any], path: JsonPath) -> Iterator[Problem]:
+    """A question's shape: its choices for its type, its rule list, its conditions.
+
+    For flow questions and record-form fields alike; the loader parses only what passes.
+    """
+    yield from _choice_problems(raw, path)
+    raw_next = raw.get("next")
+    if isinstance(raw_next, list):
+        for r, rule in enumerate(raw_next):
+            if "when" in rule:
+                yield from condition_shape_problems(rule["when"], path + ("next", r, "when"))
+        if raw_next[-1].get("when") is not None:
+            yield Problem(
+                "SW104",
+                path + ("next", len(raw_next) - 1),
+                "the last rule has a `when`, so some answers would lead nowhere.",
+                "End the list with a rule that has only `goto`.",
+            )
+    if "when" in raw:
+        yield from condition_shape_problems(raw["when"], path + ("when",))
+    for r, rule in enumerate(raw.get("refuse", ())):
+        if "when" in rule:
+            yield from condition_shape_problems(rule["when"], path + ("refuse", r, "when"))
+
+
+def _choice_problems(raw: dict[str, Any], path: JsonPath) -> Iterator[Problem]:
+    kind = raw["type"]
+    given = raw.get("choices", ())
+    if kind == "yesno":
+        if given:
+            yield Problem(
+                "SW105", path + ("choices",), "a yes/no question has no `choices`.", key=True
+            )
+        return
+    if "not_sure" in raw:
+        yield Problem(
+            "SW105",
+            path + ("not_sure",),
+            "`not_sure` is for yes/no questions only.",
+            "Add a choice with value not-sure instead.",
+            key=True,
+        )
+    if kind in ("choice", "multi") and not given:
+        yield Problem("SW105", path, f"a {kind} question needs `choices`.")
+    if kind == "text" and given:
+        yield Problem("SW105", path + ("choices",), "a text question has no `choices`.", key=True)
+    seen: set[str] = set()
+    for index, choice in enumerate(given):
+        value = str(choice["value"])
+        if value in seen:
+            yield Problem(
+                "SW105", path + ("choices", index, "value"), f"duplicate choice {preview(value)}."
+            )
+        seen.add(value)
+
+
+def condition_shape_problems(raw: Any, path: JsonPath) -> Iterator[Problem]:
+    """A condition as written: `{q: v}`, `{q: [v, w]}`, `{all: [...]}`, `{any: [...]}`, `{not: c}`.
+
+    (What `loader.parse_condition` then reads.)
+    """
+    if not isinstance(raw, dict) or not raw:
+        yield Problem("SW105", path, "a condition must be a mapping such as {question-id: answer}.")
+        return
+    for key, value in raw.items():
+        here = path + (key,)
+        if key in ("all", "any"):
+            if not isinstance(value, list) or not value:
+                yield Problem("SW105", here, f"`{key}` needs a list of conditions.")
+                continue
+            for i, part in enumerate(value):
+                yield from condition_shape_problems(part, here + (i,))
+        elif key == "not":
+            yield from condition_shape_problems(value, here)
+        else:
+            values = value if isinstance(value, list) else [value]
+            if not values or not all(isinstance(v, (str, int)) for v in values):
+                yield Problem(
+                    "SW105", here, "compare a question with an answer value or a list of them."
+                )
+
+
+# --- routes and conditions, once the questions are parsed -------------------------------------
+
+
+def iter_conditions(condition: Condition | None) -> Iterator[Condition]:
+    """Every `equals` leaf of a condition."""
+    if condition is None:
+        return
+    if condition.kind == "equals":
+        yield condition
+    for part in condition.parts:
+        yield from iter_conditions(part)
+
+
+def condition_problems(
+    condition: Condition | None,
+    questions: Mapping[str, Question],
+    at: JsonPath,
+    answer_sets: dict[str, frozenset[str]] | None = None,
+) -> Iterator[Problem]:
+    """Each leaf names a question of `questions`, and one of its answers when it has choices.
+
+    `answer_sets` caches each question's answers across calls, so a flow is checked in linear
+    time.
+    """
+    cache = {} if answer_sets is None else answer_sets
+    for leaf in iter_conditions(condition):
+        target = questions.get(leaf.question)
+        if target is None:
+            yield Problem(
+                "SW102",
+                at,
+                f"the condition names {preview(leaf.question)}, which is not a question here.",
+            )
+            continue
+        if not target.choices:
+            continue
+        allowed = cache.get(target.id)
+        if allowed is None:
+            allowed = cache[target.id] = frozenset(c.value for c in target.choices)
+        for value in leaf.values:
+            if value not in allowed:
+                yield Problem(
+                    "SW102",
+                    at,
+                    f"{preview(value)} is not an answer to {preview(leaf.question)}.",
+                    f"Answers: {', '.join(sorted(allowed))}.",
+                )
+
+
+def route_problems(doc: YamlDocument, questions: Mapping[str, Question]) -> Iterator[Problem]:
+    """`start` and every `next` target exist; conditions, fan-outs and answer maps fit."""
+    data = doc.data
+    if data["start"] not in questions:
+        yield Problem(
+            "SW101", ("start",), f"{preview(data['start'])} names no question in this flow."
+        )
+    outcome_ids = {o["id"] for o in data["outcomes"]}
+    answer_sets: dict[str, frozenset[str]] = {}
+    for i, raw in enumerate(data["questions"]):
+        question = questions[raw["id"]]
+        base = ("questions", i, "next")
+        raw_next = raw["next"]
+        for route, (goto_at, when_at) in zip(
+            question.routes, route_paths(raw_next, base), strict=True
+        ):
+            target = route.goto
+            if not target.startswith(HANDOFF_PREFIX) and target not in questions:
+                if target not in outcome_ids:
+                    yield Problem(
+                        "SW101",
+                        goto_at,
+                        f"{preview(target)} names no question or outcome in this flow.",
+                        "Fix the id, or add the question or outcome it should lead to.",
+                    )
+            if not isinstance(raw_next, dict):  # an answer map's keys are checked below
+                yield from condition_problems(route.when, questions, when_at, answer_sets)
+        if question.fan_out:
+            yield from _fan_out_problems(question, base)
+        if isinstance(raw_next, dict):
+            yield from _answer_map_problems(question, raw_next, base, raw.get("choices"))
+
+
+def _fan_out_problems(question: Question, base: JsonPath) -> Iterator[Problem]:
+    """A fan-out question is a multiple choice whose every route hands over to a flow."""
+    if question.type != "multi":
+        yield Problem(
+            "SW105",
+            base[:-1] + ("fan_out",),
+            "`fan_out` is for multiple-choice questions only.",
+            key=True,
+        )
+        return
+    for route in question.routes:
+        if not route.goto.startswith(HANDOFF_PREFIX):
+            yield Problem(
+                "SW105",
+                base,
+                f"a fan-out question leads only to flows, but {preview(route.goto)} is not "
+                "`flow:<id>`.",
+                "Hand over to a flow for each answer.",
+            )
+            return
+
+
+def _answer_map_problems(
+    question: Question, raw_next: dict[str, Any], base: JsonPath, raw_choices: Any
+) -> Iterator[Problem]:
+    if question.type not in ("yesno", "choice") and not question.fan_out:
+        yield Problem(
+            "SW105",
+            base,
+            f"a {question.type} question cannot map answers to ids.",
+            "Use a single id, or a list of {when, goto} rules.",
+        )
+        return
+    values = [c.value for c in question.choices]
+    allowed = set(values)
+    for key in raw_next:
+        if str(key) not in allowed:
+            yield Problem(
+                "SW102",
+                base + (key,),
+                f"{preview(key)} is not an answer to this question.",
+                f"Answers: {', '.join(values)}.",
+                key=True,
+            )
+    mapped = {str(k) for k in raw_next}
+    for c, value in enumerate(values):
+        if value not in mapped:
+            yield Problem(
+                "SW103",
+                base[:-1] + (("choices", c) if raw_choices else ("next",)),
+                f"the answer {preview(value)} has no route: `next` does not say where it leads.",
+                "Add it to the answer map under `next`.",
+            )
+
+
+# --- the graph of one flow ---------------------------------------------------------------------
+
+Node = TypeVar("Node", bound=Hashable)
+
+
+def back_edges(
+    roots: Iterable[Node], edges: Callable[[Node], Iterable[tuple[int, Node]]]
+) -> Iterator[tuple[Node, int, Node]]:
+    """Every edge that closes a loop, found by one depth-first search: (node, edge, target).
+
+    `edges(node)` gives (edge index, target) pairs. The one cycle search of the package: the
+    questions of a flow, and the hand-offs between flows. An explicit stack, not recursion: a
+    chain of thousands of questions must load.
+    """
+    state: dict[Node, int] = {}  # 1 = on the current path, 2 = done
+    for root in roots:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(edges(root)))]
+        while stack:
+            node, pending = stack[-1]
+            step = next(pending, None)
+            if step is None:
+                state[node] = 2
+                stack.pop()
+                continue
+            index, target = step
+            if state.get(target) == 1:
+                yield node, index, target
+            elif target not in state:
+                state[target] = 1
+                stack.append((target, iter(edges(target))))
+
+
+def graph_problems(doc: YamlDocument, questions: Mapping[str, Question]) -> Iterator[Problem]:
+    """Every question and outcome reachable from `start`; every walk can end; no loops."""
+    start = doc.data["start"]
+    index = {q["id"]: i for i, q in enumerate(doc.data["questions"])}
+    reached = {start}
+    order = [start]
+    for qid in order:  # grows while it is walked: a breadth-first search
+        for route in questions[qid].routes:
+            if route.goto not in reached and not route.goto.startswith(HANDOFF_PREFIX):
+                reached.add(route.goto)
+                if route.goto in questions:
+                    order.append(route.goto)
+    for section in ("questions", "outcomes"):
+        for i, item in enumerate(doc.data[section]):
+            if item["id"] not in reached:
+                yield Problem(
+                    "SW201",
+                    (section, i, "id"),
+                    f"{preview(item['id'])} can never be reached from start.",
+                    "Lead to it from a question, or remove it.",
+                )
+    ends = _can_end(questions)
+    for qid in order:
+        if qid not in ends:
+            yield Problem(
+                "SW202",
+                ("questions", index[qid], "id"),
+                f"no answer to {preview(qid)} ever reaches an outcome or a hand-off.",
+                "Lead at least one way out of the loop to an outcome.",
+            )
+
+    def onward(qid: str) -> Iterator[tuple[int, str]]:  # loops among questions that can end
+        for r, route in enumerate(questions[qid].routes):
+            if route.goto in questions and route.goto in ends:
+                yield r, route.goto
+
+    roots = [start] if start in ends else []
+    for qid, r, target in back_edges(roots, onward):
+        yield Problem(
+            "SW203",
+            route_paths(
+                doc.data["questions"][index[qid]]["next"], ("questions", index[qid], "next")
+            )[r][0],
+            f"this leads back to {preview(target)}, so the walk could loop forever.",
+            "Flows must always move forward.",
+        )
+
+
+def _can_end(questions: Mapping[str, Question]) -> set[str]:
+    """The questions from which some answers reach an outcome or a hand-off."""
+    before: dict[str, list[str]] = {}
+    ends = []
+    for qid, question in questions.items():
+        for route in question.routes:
+            if route.goto in questions:
+                before.setdefault(route.goto, []).append(qid)
+            else:
+                ends.append(qid)
+    found = set(ends)
+    for qid in ends:  # grows while it is walked
+        for earlier in before.get(qid, ()):
+            if earlier not in found:
+                found.add(earlier)
+                ends.append(earlier)
+    return found
+
+
+# --- a folder of flows -------------------------------------------------------------------------
+
+
+def flow_id_problem(doc: YamlDocument, owners: Mapping[str, Path]) -> Problem | None:
+    """A flow id already used by another file of the folder (`owners`: id to its file)."""
+    flow_id = doc.data["id"]
+    if flow_id not in owners:
+        return None
+    return Problem(
+        "SW003",
+        ("id",),
+        f"flow id {preview(flow_id)} is also used by {owners[flow_id].name}.",
+        "Each flow needs its own id.",
+    )
+
+
+def source_problems(doc: YamlDocument) -> Iterator[Problem]:
+    """`sources.yaml`: each source id declared once."""
+    seen: set[str] = set()
+    for index, raw in enumerate(doc.data["sources"]):
+        if raw["id"] in seen:
+            yield Problem(
+                "SW003", ("sources", index, "id"), f"duplicate source id {preview(raw['id'])}."
+            )
+        seen.add(raw["id"])
+
+
+def handoff_edges(flow: Flow) -> Iterator[tuple[int, int, str]]:
+    """(question index, route index, target flow id) for every `flow:` hand-off of a flow."""
+    for q, question in enumerate(flow.questions.values()):
+        for r, route in enumerate(question.routes):
+            if route.goto.startswith(HANDOFF_PREFIX):
+                yield q, r, route.goto[len(HANDOFF_PREFIX) :]
+
+
+def handoff_problems(
+    flows: Mapping[str, Flow], docs: Mapping[str, YamlDocument]
+) -> Iterator[tuple[YamlDocument, Problem]]:
+    """Hand-offs that loop: an error when they loop whatever is answered, else a note.
+
+    A flow with no outcomes always hands over; when it can only hand over to one flow, that
+    hand-off is forced, and a loop of forced hand-offs (A to B to A, or A to itself) has no way
+    out: no command may spin on it. A loop that some answer avoids is allowed: a walk that comes
+    back returns to the answer that led away, so it never goes round.
+    """
+    edges = {flow_id: list(handoff_edges(flow)) for flow_id, flow in flows.items()}
+    forced = {
+        flow_id: {target for _, _, target in found}.pop()
+        for flow_id, found in edges.items()
+        if not flows[flow_id].outcomes and len({target for _, _, target in found}) == 1
+    }
+    in_forced_loop: set[str] = set()
+    for flow_id, _, target in back_edges(forced, lambda f: [(0, forced[f])] if f in forced else []):
+        loop = [target]
+        while loop[-1] != flow_id:
+            loop.append(forced[loop[-1]])
+        in_forced_loop.update(loop)
+        names = " to ".join(repr(f) for f in [*loop, target])
+        yield (
+            docs[target],
+            Problem(
+                "SW207",
+                ("questions",),
+                f"this flow hands over {names} whatever is answered, so a walk could never end.",
+                "Give one of these flows an outcome, or hand over to a flow that has one.",
+            ),
+        )
+
+    def onward(flow_id: str) -> Iterator[tuple[int, str]]:
+        for n, (_, _, target) in enumerate(edges.get(flow_id, ())):
+            if target in flows:
+                yield n, target
+
+    for flow_id, n, target in back_edges(flows, onward):
+        if flow_id in in_forced_loop and target in in_forced_loop:
+            continue  # the error above says it
+        q, r, _ = edges[flow_id][n]
+        doc = docs[flow_id]
+        raw_next = doc.data["questions"][q]["next"]
+        back = (
+            "itself"
+            if target == flow_id
+            else f"{preview(target)}, which leads back to {preview(flow_id)}"
+        )
+        yield (
+            doc,
+            Problem(
+                "SW204",
+                route_paths(raw_next, ("questions", q, "next"))[r][0],
+                f"this hands over to {back}. A walk that comes back does not loop: it returns to "
+                "the answer that led away and asks for one of the two to change (an answers file "
+                "stops with an error).",
+                "Fine when only contradicting answers come back; otherwise prefer an outcome "
+                "naming the other flow in `related_flows`.",
+            ),
+        )
