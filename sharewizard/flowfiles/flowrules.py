@@ -962,7 +962,9 @@ def _stop_wording_problems(data: Mapping[str, Any], book: CaseFacts) -> Iterator
         facts = stops.get(raw.get("id", ""))
         if facts is None:
             continue
-        texts = [(key, raw.get(key)) for key in WORDED_OUTCOME_PARTS]
+        texts: list[tuple[str | tuple[str, int], Any]] = [
+            (key, raw.get(key)) for key in WORDED_OUTCOME_PARTS
+        ]
         texts += [(("actions", a), action) for a, action in enumerate(raw.get("actions", ()))]
         for key, text in texts:
             for name in PLACEHOLDER.findall(text) if isinstance(text, str) else ():

@@ -1381,7 +1381,7 @@ def check_given_answers(catalogue: Catalogue, given: Given, entry: str, *, skip:
                 raise AnswersError(
                     f"{preview(qid)} is not a question of the flow {preview(name)}.",
                     where,
-                    f"Questions: {', '.join(asked)}." if asked else None,
+                    f"Questions: {', '.join(asked)}." if asked else "",
                 )
             problems = []
             for flow in owners:

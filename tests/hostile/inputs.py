@@ -17,8 +17,7 @@ import yaml
 from hypothesis import strategies as st
 
 from sharewizard.core import engine
-from sharewizard.core.errors import AnswersError
-from sharewizard.core.errors import Interrupted
+from sharewizard.core.errors import AnswersError, Interrupted
 from sharewizard.core.model import Draft, Outcome, Question
 from sharewizard.flowfiles.answers import dump_answers
 from sharewizard.flowfiles.loader import load_catalogue
@@ -200,7 +199,7 @@ def _session(draw: Any, entry: str, stop_after: int | None) -> tuple[Session, Dr
 
 @st.composite
 def walks(draw: Any, flow_id: str | None = None) -> Walk:
-    """A whole sitting from `flow_id` (the triage when None, or any flow), as the session asks it."""
+    """A whole sitting from `flow_id` (the triage when None, or any flow), as the session asks."""
     entry = flow_id or draw(st.sampled_from(["triage", "triage", *FLOW_IDS]))
     session, asker, done = _session(draw, entry, None)
     assert done, "a drawn walk always finishes"
