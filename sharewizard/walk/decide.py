@@ -28,6 +28,7 @@ from sharewizard.core.errors import (
     UsageError,
 )
 from sharewizard.core.model import Catalogue, Decision, DecisionDraft, Draft, Flow
+from sharewizard.core.text import preview, unknown_name_hint
 from sharewizard.disk.places import DATA_ENV
 from sharewizard.records.record import build_record, part_path, utc_timestamp, write_record
 from sharewizard.records.shape import FactRow, Record, Sitting
@@ -569,7 +570,13 @@ def entry_of(catalogue: Catalogue, answers: AnswersFile) -> str:
         entry: str | None = triage[0] if triage else before[0]
     else:
         entry = answers.flow_id or catalogue.triage
-    if entry is None or entry not in catalogue.flows:
+    if entry is not None and entry not in catalogue.flows:
+        raise AnswersError(
+            f"unknown flow {preview(entry)}.",
+            answers.locate("decisions.0.flow" if answers.version == 2 else "flow"),
+            unknown_name_hint(entry, catalogue.flows),
+        )
+    if entry is None:
         raise AnswersError(
             "this answers file names no flow to start in.",
             answers.locate("decisions.0"),
