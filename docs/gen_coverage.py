@@ -85,13 +85,24 @@ def split_sentences(lines: list[str]) -> list[str]:
 
 
 def citing_nodes(catalogue: Catalogue) -> list[tuple[str, str]]:
-    """(flow-id/node-id, normalised quote) for every citation of every question and outcome."""
+    """(flow-id/node-id, normalised quote) for every citation of every question and outcome.
+
+    A case fact's guidance is listed once, as `facts/<fact id>` (not under each flow that reads
+    it), with the facts file's own outcomes (`facts/call-999`).
+    """
     found = []
     for flow in sorted(catalogue.flows.values(), key=lambda f: f.id):
         for question in flow.questions.values():
+            if question.fact:
+                continue
             found += [(f"{flow.id}/{question.id}", normalise(c.quote)) for c in question.guidance]
         for outcome in flow.outcomes.values():
             found += [(f"{flow.id}/{outcome.id}", normalise(c.quote)) for c in outcome.citations]
+    book = catalogue.facts
+    for fact in book.facts.values():
+        found += [(f"facts/{fact.id}", normalise(c.quote)) for c in fact.question.guidance]
+    for outcome in book.outcomes.values():
+        found += [(f"facts/{outcome.id}", normalise(c.quote)) for c in outcome.citations]
     return found
 
 

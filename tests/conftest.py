@@ -27,6 +27,7 @@ for _name, _folder in (
     ("XDG_STATE_HOME", "state"),
     ("SHAREWIZARD_CACHE_DIR", "sharewizard-cache"),
     ("SHAREWIZARD_DATA_DIR", "sharewizard-data"),
+    ("SHAREWIZARD_CONFIG_DIR", "sharewizard-config"),  # no test reads the developer's profile
 ):
     os.environ[_name] = str(SESSION_FOLDER / _folder)
 os.environ.pop("SHAREWIZARD_SIGNING_KEY", None)  # a developer's own key signs no test record

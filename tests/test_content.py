@@ -10,10 +10,9 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import shutil
 import sys
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 
 from sharewizard.core import engine
+from sharewizard.core.errors import AnswersError
 from sharewizard.core.model import (
     NOT_SURE,
     Catalogue,
@@ -29,11 +29,13 @@ from sharewizard.core.model import (
     Handoff,
     Outcome,
     Question,
+    Route,
+    Segment,
 )
 from sharewizard.flowfiles.answers import load_answers
 from sharewizard.flowfiles.guidance import normalise
-from sharewizard.flowfiles.loader import load_catalogue, load_flow, read_yaml
-from sharewizard.walk.decide import decide_file
+from sharewizard.flowfiles.loader import load_catalogue, load_flow
+from sharewizard.walk.decide import decide_file, entry_of
 
 REPO = Path(__file__).resolve().parents[1]
 FLOWS = REPO / "flows"
@@ -59,7 +61,9 @@ FAQ_FLOWS = {
     7: "sharing-agreement",
 }
 #: Flows for triage situations that are not one FAQ question.
-OTHER_FLOWS = ("triage", "medical-treatment", "not-sharing", "not-sure")
+OTHER_FLOWS = ("triage", "medical-treatment", "not-sharing", "not-sure", "formal-process")
+#: Every entry point: the triage, and each flow named on its own (`decide FLOW`).
+ENTRIES = ["triage", *FAQ_FLOWS.values(), *OTHER_FLOWS[1:]]
 RECORD_RULE = (
     "The decision to share must also be recorded and all decisions to share or not share "
     "information should always be recorded with the rationale of what was/was not shared with "
@@ -134,112 +138,71 @@ def coverage_module() -> ModuleType:
     return module
 
 
-# --- answers files: one or several decisions, after a route of hand-offs ------------------------
+# --- answers files: sittings of one or several decisions ---------------------------------------
 
 
-@dataclass(frozen=True)
-class Step:
-    """One decision of a sitting: a flow, its answers, record fields and expectation."""
-
-    flow: str
-    answers: Mapping[str, Any]
-    record: Mapping[str, Any] = field(default_factory=dict)
-    expect: Mapping[str, str] = field(default_factory=dict)
+ANSWER_FILES = sorted(p for p in ANSWERS.rglob("*.yaml") if "refused" not in p.parts)
+REFUSED_FILES = sorted(ANSWERS.rglob("refused/*.yaml"))
+CASE_FILES = sorted(CASES.glob("*.yaml"))
+#: The opening facts of a sitting that goes on to a flow (the role changes wording, not routes).
+OPENING = {"immediate-danger": "no", "role": "practitioner"}
 
 
-@dataclass(frozen=True)
-class Sitting:
-    """An answers file: the flows walked before (route), then one decision or several."""
-
-    path: Path
-    route: Mapping[str, Mapping[str, Any]]
-    steps: tuple[Step, ...]
-    data: Mapping[str, Any]
-
-    def answers_for(self, flow_id: str) -> Iterator[Mapping[str, Any]]:
-        """Every set of answers this file gives to `flow_id` (route or decision)."""
-        if flow_id in self.route:
-            yield self.route[flow_id]
-        yield from (s.answers for s in self.steps if s.flow == flow_id)
-
-
-def _flow_id(value: Any) -> str:
-    return value if isinstance(value, str) else value["id"]
-
-
-def load_sitting(path: Path) -> Sitting:
-    """An answers file (checked against the answers schema) as a Sitting."""
-    first = load_answers(path)
-    data = read_yaml(path).data
-    steps = [Step(first.flow_id, first.answers, first.record, first.expect)]
-    for item in data.get("then") or ():
-        record = item.get("record") or {}
-        steps.append(Step(_flow_id(item["flow"]), item["answers"], record, item["expect"]))
-    return Sitting(path, dict(data.get("route") or {}), tuple(steps), data)
-
-
-def record_problems(catalogue: Catalogue, outcome: Outcome, record: Mapping[str, Any]) -> list[str]:
-    """Record fields that contradict the outcome, or required fields it leaves out."""
-    form = catalogue.record_form
-    facts = engine.outcome_facts(outcome, form.decisions)
-    checked = engine.check_fields(form.fields, record, facts)  # raises on a contradiction
-    return [
-        f"record.{f.id} is missing"
-        for f in engine.form_fields(form.fields, checked, facts)
-        if f.required and f.id not in checked
-    ]
-
-
-def replay_sitting(catalogue: Catalogue, sitting: Sitting) -> list[tuple[Step, Outcome]]:
-    """Replay a file as `decide --answers` does; check its route walks every flow it chose.
-
-    The route must hand over, flow by flow, to the decisions; a fan-out's flows must each be
-    decided, in order. Record fields that contradict an outcome are refused by the replay.
-    """
-    pending: list[str] = []
-    for flow_id, answers in sitting.route.items():
-        if pending:
-            assert flow_id == pending.pop(0), f"route: {flow_id} is not the flow handed over to"
-        flow = catalogue.flows[flow_id]
-        step = engine.next_step(flow, engine.start(flow, answers).answers)
-        assert isinstance(step, Handoff), f"route: {flow_id} ends at {step}, not a hand-off"
-        pending = [*step.flow_ids, *pending]
-    for step in sitting.steps:
-        if pending:
-            assert step.flow == pending.pop(0), f"{step.flow} is not the next flow of the sitting"
-    assert not pending, f"flows chosen but not walked: {pending}"
-    results = decide_file(
+def replay(catalogue: Catalogue, path: Path) -> list[tuple[Any, Any, Any]]:
+    """Every decision of an answers file, as `decide --answers` makes it (parts, decisions,
+    records); a record field that contradicts an outcome, or two decisions that contradict each
+    other, are refused by the replay itself."""
+    return decide_file(
         catalogue,
-        load_answers(sitting.path),
+        load_answers(path),
         created_at="2026-11-23T14:30:00Z",
         record_id=lambda n: f"test-{n}",
     )
-    assert len(results) == len(sitting.steps)
-    return [
-        (step, decision.outcome)
-        for step, (_, decision, _) in zip(sitting.steps, results, strict=True)
-    ]
 
 
-ANSWER_FILES = sorted(ANSWERS.rglob("*.yaml"))
-CASE_FILES = sorted(CASES.glob("*.yaml"))
+def path_key(catalogue: Catalogue, entry: str, decision: Any) -> tuple[Any, ...]:
+    """The routes a recorded decision takes from its entry point, as `decision_paths` keys it.
+
+    The triage (when it is the entry) is part of the decision's path, as it hands over.
+    """
+    case = decision.facts
+    segments = [*decision.route, Segment(decision.flow, decision.progress.answers)]
+    if entry != catalogue.triage:
+        segments = [s for s in segments if s.flow.id != catalogue.triage]
+    return tuple((s.flow.id, engine.route_key(s.flow, s.answers, case)) for s in segments)
 
 
-def recorded_answers(paths: Iterable[Path], flow_id: str) -> list[Mapping[str, Any]]:
-    """Every set of answers the files give to a flow, a fan-out answer split into its choices."""
-    found: list[Mapping[str, Any]] = []
-    for path in paths:
-        for answers in load_sitting(path).answers_for(flow_id):
-            found.extend(_split_fan_out(answers))
+def entry_paths(catalogue: Catalogue, entry: str) -> dict[tuple[Any, ...], str]:
+    """Every path of a decision from an entry point, over the facts it reads, by key."""
+    return {
+        path.key: f"{' -> '.join(f for f, _ in path.segments)}: facts {dict(path.facts)} "
+        f"answers {[dict(a) for _, a in path.segments]} -> {path.end.id}"
+        for path in engine.decision_paths(catalogue, entry, OPENING)
+        if isinstance(path.end, Outcome)
+    }
+
+
+def recorded_keys(catalogue: Catalogue, files: Iterable[Path]) -> dict[str, set[tuple[Any, ...]]]:
+    """The path keys the recorded sittings take, by entry point (a sitting of several
+    decisions covers each decision from its own start, and the first from the triage)."""
+    found: dict[str, set[tuple[Any, ...]]] = {}
+    for path in files:
+        answers = load_answers(path)
+        entry = entry_of(catalogue, answers)
+        for part, decision, _ in replay(catalogue, path):
+            if decision.flow.id == "facts":
+                continue
+            found.setdefault(part.flow_id or entry, set()).add(
+                path_key(catalogue, part.flow_id or entry, decision)
+            )
+            if entry == catalogue.triage and decision.index == 0 and len(answers.parts) == 1:
+                found.setdefault(entry, set()).add(path_key(catalogue, entry, decision))
     return found
 
 
-def _split_fan_out(answers: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    many = [k for k, v in answers.items() if isinstance(v, list) and len(v) > 1]
-    if not many:
-        return [answers]
-    key = many[0]
-    return [{**answers, key: [value]} for value in answers[key]]
+def uncovered(catalogue: Catalogue, entry: str, recorded: set[tuple[Any, ...]]) -> list[str]:
+    """The paths from an entry point that no recorded sitting takes."""
+    return [said for key, said in entry_paths(catalogue, entry).items() if key not in recorded]
 
 
 # --- checkers (each proved to fail on a broken fixture below) -----------------------------------
@@ -261,63 +224,40 @@ def cites(node: Question | Outcome, quote: str) -> bool:
     return any(normalise(c.quote) == normalise(quote) for c in found)
 
 
-def route_key(flow: Flow, answers: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
-    """The routes a set of answers takes: (question, rule taken; a bit set for a fan-out)."""
-    key = []
-    for qid in engine.trace(flow, answers).path:
-        question = flow.questions[qid]
-        matched = [i for i, r in enumerate(question.routes) if engine.holds(r.when, answers)]
-        key.append((qid, sum(1 << i for i in matched) if question.fan_out else matched[0]))
-    return tuple(key)
+def outcomes_of(catalogue: Catalogue) -> Iterator[tuple[str, Outcome]]:
+    """(file id, outcome) for every outcome of every flow and of the facts file."""
+    for flow in catalogue.flows.values():
+        for outcome in flow.outcomes.values():
+            yield flow.id, outcome
+    for outcome in catalogue.facts.outcomes.values():
+        yield "facts", outcome
 
 
-def end_of(flow: Flow, answers: Mapping[str, Any]) -> str:
-    """The outcome id, or `flow:<id>[,<id>...]` for a hand-off, the answers reach."""
-    step = engine.next_step(flow, answers)
-    if isinstance(step, Handoff):
-        return "flow:" + ",".join(step.flow_ids)
-    assert isinstance(step, Outcome)
-    return step.id
+def questions_of(catalogue: Catalogue) -> Iterator[tuple[str, Question]]:
+    """(file id, question) for every question of every flow (fact nodes aside) and every fact."""
+    for flow in catalogue.flows.values():
+        for question in flow.questions.values():
+            if not question.fact:
+                yield flow.id, question
+    for fact in catalogue.facts.facts.values():
+        yield "facts", fact.question
 
 
-def uncovered_paths(flow: Flow, recorded: Iterable[Mapping[str, Any]]) -> list[str]:
-    """The paths of `flow` (hand-offs included) that no recorded answers take to the same end.
-
-    A fan-out question's paths are its single choices: a sitting choosing several covers each.
-    """
-    covered = set()
-    for answers in recorded:
-        checked = engine.start(flow, answers).answers
-        covered.add((route_key(flow, checked), end_of(flow, checked)))
-    missing = []
-    for path in engine.all_paths(flow):
-        if any(isinstance(v, tuple) and len(v) > 1 for v in path.answers.values()):
-            continue
-        if (route_key(flow, path.answers), path.end) not in covered:
-            missing.append(f"{flow.id}: {dict(path.answers)} -> {path.end}")
-    return missing
-
-
-def shares_without_consent_unasked(flow: Flow, catalogue: Catalogue) -> list[str]:
-    """Paths to a without-consent sharing outcome that never answered 'yes' to a risk of harm.
+def shares_without_consent_without_risk(catalogue: Catalogue, entry: str) -> list[str]:
+    """Paths to a without-consent sharing outcome where the facts say no risk of harm.
 
     Sharing without consent rests on golden rule 3 (a child at risk, or perceived risk, of harm):
-    such a path must pass a 'yes' to a question citing it (issue 9 items 1, 4 and 10).
+    every such path must have found a risk of harm (or a child in immediate danger).
     """
     problems = []
-    for path in engine.all_paths(flow):
-        outcome = flow.outcomes.get(path.end)
-        if outcome is None or not outcome.without_consent:
+    for path in engine.decision_paths(catalogue, entry, OPENING, by_fact=True):
+        outcome = path.end
+        if not isinstance(outcome, Outcome) or not outcome.without_consent:
             continue
         if not catalogue.record_form.decisions[outcome.decision].shares:
             continue
-        asked = [
-            qid
-            for qid, answer in path.answers.items()
-            if answer == "yes" and cites(flow.questions[qid], GOLDEN_RULE_3)
-        ]
-        if not asked:
-            problems.append(f"{flow.id}: {dict(path.answers)} -> {path.end}")
+        if path.facts.get("risk-of-harm") != "yes":
+            problems.append(f"{entry}: {dict(path.facts)} -> {path.flow}/{outcome.id}")
     return problems
 
 
@@ -358,36 +298,59 @@ def test_faq_citations_name_the_right_faq(
     answers = {
         f.number: normalise(" ".join(f.sentences)) for f in coverage_module.parse_faq(faq_text)
     }
+    cited = [
+        (flow.id, node, cite)
+        for flow in catalogue.flows.values()
+        for node, cite in citations_of(flow)
+    ]
+    cited += [("facts", q.id, c) for _, q in questions_of(catalogue) for c in q.guidance]
+    cited += [
+        ("facts", o.id, c) for f, o in outcomes_of(catalogue) if f == "facts" for c in o.citations
+    ]
     problems = []
-    for flow in catalogue.flows.values():
-        for node, cite in citations_of(flow):
-            match = re.fullmatch(r"FAQ (\d+)", cite.section)
-            if cite.source != "sscp-faq" or not match:
-                continue
-            if normalise(cite.quote) not in answers.get(int(match.group(1)), ""):
-                problems.append(f"{flow.id}/{node}: not in {cite.section}: {cite.quote!r}")
+    for where, node, cite in cited:
+        match = re.fullmatch(r"FAQ (\d+)", cite.section)
+        if cite.source != "sscp-faq" or not match:
+            continue
+        if normalise(cite.quote) not in answers.get(int(match.group(1)), ""):
+            problems.append(f"{where}/{node}: not in {cite.section}: {cite.quote!r}")
     assert not problems, "\n".join(problems)
 
 
-def test_every_question_and_outcome_cites_the_guidance(catalogue: Catalogue) -> None:
-    for flow in catalogue.flows.values():
-        for question in flow.questions.values():
-            assert question.guidance, f"{flow.id}/{question.id}"
-        for outcome in flow.outcomes.values():
-            assert outcome.citations, f"{flow.id}/{outcome.id}"
+def test_every_question_fact_and_outcome_cites_the_guidance(catalogue: Catalogue) -> None:
+    for where, question in questions_of(catalogue):
+        assert question.guidance, f"{where}/{question.id}"
+    for where, outcome in outcomes_of(catalogue):
+        assert outcome.citations, f"{where}/{outcome.id}"
 
 
-def test_every_outcome_requires_the_decision_to_be_recorded(catalogue: Catalogue) -> None:
+def record_boilerplate(outcome: Outcome) -> list[str]:
+    """Actions that only say to record the decision: the record form asks exactly that."""
+    return [a for a in outcome.actions if re.match(r"record the decision", a, re.IGNORECASE)]
+
+
+def test_outcomes_cite_the_recording_rule_and_show_at_most_three_actions(
+    catalogue: Catalogue,
+) -> None:
+    """FAQ 7 asks for every decision to be recorded: each outcome cites it, and the record form
+    asks it, so no outcome spends one of its three actions on "record the decision" (issue 23
+    §4)."""
     problems = []
-    for flow in catalogue.flows.values():
-        for outcome in flow.outcomes.values():
-            if not cites(outcome, RECORD_RULE):
-                problems.append(f"{flow.id}/{outcome.id}: does not cite the FAQ 7 recording rule")
-            if not any(
-                a.lower().startswith("record") or " record " in a.lower() for a in outcome.actions
-            ):
-                problems.append(f"{flow.id}/{outcome.id}: no action says to record the decision")
+    for where, outcome in outcomes_of(catalogue):
+        if not cites(outcome, RECORD_RULE):
+            problems.append(f"{where}/{outcome.id}: does not cite the FAQ 7 recording rule")
+        if not 1 <= len(outcome.actions) <= 3:
+            problems.append(f"{where}/{outcome.id}: {len(outcome.actions)} actions")
+        if record_boilerplate(outcome):
+            problems.append(f"{where}/{outcome.id}: an action only says to record the decision")
     assert not problems, "\n".join(problems)
+
+
+def test_the_boilerplate_check_notices_a_record_the_decision_action() -> None:
+    flow = load_flow(FIXTURES / "uncovered_path.yaml")
+    outcome = next(iter(flow.outcomes.values()))
+    said = replace(outcome, actions=("Record the decision with your rationale.",))
+    assert record_boilerplate(said) == ["Record the decision with your rationale."]
 
 
 def test_faq_1_rests_on_golden_rules_1_and_3(catalogue: Catalogue) -> None:
@@ -398,281 +361,270 @@ def test_faq_1_rests_on_golden_rules_1_and_3(catalogue: Catalogue) -> None:
     assert any(cites(n, GOLDEN_RULE_3) for n in nodes)
 
 
-def test_do_not_tell_the_family_outcomes_protect_identities(catalogue: Catalogue) -> None:
-    """Issue 9 item 6: every 'do not tell the family' outcome cites golden rule 5."""
+def test_do_not_tell_the_parents_outcomes_protect_identities(catalogue: Catalogue) -> None:
+    """Issue 9 item 6: every outcome that does not tell the parents for now cites golden rule 5."""
+    holding = {"share-without-informing-family", "do-not-tell-family"}
     checked = 0
-    for flow in catalogue.flows.values():
-        for outcome in flow.outcomes.values():
-            if outcome.decision != "share-without-informing-family" and outcome.id not in {
-                "do-not-inform-risk",
-                "do-not-inform-arrangements",
-                "tell-child-only",
-            }:
-                continue
-            if "seek-advice" in outcome.id:
-                continue  # "not yet, pending advice": no reason to protect identities found yet
-            checked += 1
-            assert any(
-                normalise(c.quote).startswith(GOLDEN_RULE_5_START) for c in outcome.citations
-            ), f"{flow.id}/{outcome.id}"
+    for where, outcome in outcomes_of(catalogue):
+        if outcome.decision not in holding or "advice" in outcome.id:
+            continue  # "not yet, pending advice": no reason to protect identities found yet
+        checked += 1
+        assert any(normalise(c.quote).startswith(GOLDEN_RULE_5_START) for c in outcome.citations), (
+            f"{where}/{outcome.id}"
+        )
     assert checked >= 5
 
 
 # --- plain help (issue 9 item 11) --------------------------------------------------------------
 
 
-def long_help(flow: Flow) -> list[str]:
+def long_help(questions: Iterable[tuple[str, Question]]) -> list[str]:
     """Questions whose help is too long to read beside the question."""
     return [
-        f"{flow.id}/{q.id}: {len(q.help.split())} words"
-        for q in flow.questions.values()
+        f"{where}/{q.id}: {len(q.help.split())} words"
+        for where, q in questions
         if len(q.help.split()) > MAX_HELP_WORDS
     ]
 
 
-def unexplained_jargon(flow: Flow) -> list[str]:
+def unexplained_jargon(questions: Iterable[tuple[str, Question]]) -> list[str]:
     """Questions that use a term of JARGON_HELP without the plain help that explains it."""
     problems = []
-    for question in flow.questions.values():
+    for where, question in questions:
         shown = " ".join([question.text, *(c.label for c in question.choices)])
         for term, explanation in JARGON_HELP.items():
             if term.lower() in shown.lower() and explanation not in question.help:
-                problems.append(f"{flow.id}/{question.id}: {term!r} without plain help")
+                problems.append(f"{where}/{question.id}: {term!r} without plain help")
     return problems
 
 
 def test_help_is_short_enough_to_read(catalogue: Catalogue) -> None:
-    problems = [p for flow in catalogue.flows.values() for p in long_help(flow)]
+    problems = long_help(questions_of(catalogue))
     assert not problems, "\n".join(problems)
 
 
 def test_jargon_has_plain_help(catalogue: Catalogue) -> None:
-    problems = [p for flow in catalogue.flows.values() for p in unexplained_jargon(flow)]
+    problems = unexplained_jargon(questions_of(catalogue))
     assert not problems, "\n".join(problems)
 
 
 def test_help_checkers_notice_long_help_and_bare_jargon(catalogue: Catalogue) -> None:
-    flow = catalogue.flows[FAQ_FLOWS[1]]
-    lawful = flow.questions["lawful-basis"]
+    lawful = catalogue.facts.facts["lawful-basis"].question
     bare = Question(lawful.id, lawful.text, lawful.type, lawful.choices, lawful.routes, "Ask.")
     wordy = Question("wordy", "Is it?", "yesno", help="word " * (MAX_HELP_WORDS + 1))
-    broken = Flow(**{**flow.__dict__, "questions": {"lawful-basis": bare, "wordy": wordy}})
-    assert unexplained_jargon(broken) == [
-        "share-without-consent/lawful-basis: 'lawful basis' without plain help"
+    assert unexplained_jargon([("facts", bare)]) == [
+        "facts/lawful-basis: 'lawful basis' without plain help"
     ]
-    assert long_help(broken) == [f"share-without-consent/wordy: {MAX_HELP_WORDS + 1} words"]
+    assert long_help([("facts", wordy)]) == [f"facts/wordy: {MAX_HELP_WORDS + 1} words"]
 
 
 # --- not sure, and what goes ahead anyway --------------------------------------------------------
 
 
-def test_every_yes_no_question_offers_not_sure(catalogue: Catalogue) -> None:
-    for flow in catalogue.flows.values():
-        for question in flow.questions.values():
-            if question.type == "yesno":
-                assert question.choice(NOT_SURE), f"{flow.id}/{question.id}: no 'Not sure'"
+def test_every_yes_no_question_and_fact_offers_not_sure(catalogue: Catalogue) -> None:
+    for where, question in questions_of(catalogue):
+        if question.type == "yesno":
+            assert question.choice(NOT_SURE), f"{where}/{question.id}: no 'Not sure'"
 
 
-def test_every_not_sure_path_ends_in_advice(catalogue: Catalogue) -> None:
-    """'Not sure' leads to advice (golden rule 4), never to a guess or another flow.
+def routed_on_not_sure(catalogue: Catalogue, path: engine.DecisionPath) -> bool:
+    """Whether the path took a route that a "Not sure" answer (or fact) alone leads to.
+
+    A fact's "Not sure" that a flow reads through a derived fact (a young person who may be able
+    to decide: both views count) is no guess, so only routes keyed on "Not sure" itself count.
+    """
+    case = engine.case_context(catalogue.facts, path.facts)
+    for flow_id, answers in path.segments:
+        flow = catalogue.flows[flow_id]
+        for name, index in engine.route_key(flow, answers, case):
+            if flow.questions[name].fan_out:
+                continue
+            when = flow.questions[name].routes[index].when
+            if when is not None and when.kind == "equals" and when.values == (NOT_SURE,):
+                return True
+    return False
+
+
+def not_sure_paths_without_advice(catalogue: Catalogue, entry: str) -> list[str]:
+    """Paths that a "Not sure" leads whose outcome neither seeks advice (citing golden rule 4)
+    nor says what goes ahead now while it is sought.
 
     Issue 9 item 12: where the decision is otherwise clear and only a secondary question is
-    unsure (whether to tell the family now), the outcome may let the sharing go ahead while
-    advice is sought: it then cites golden rule 1 (protection takes priority) as well.
+    unsure, the outcome may let something go ahead while advice is sought: it then cites golden
+    rule 1 (protection takes priority), or says what goes ahead now.
     """
-    for flow in catalogue.flows.values():
-        for path in engine.all_paths(flow):
-            if NOT_SURE not in path.answers.values():
-                continue
-            end = flow.outcomes.get(path.end)
-            assert isinstance(end, Outcome), f"{flow.id}: {dict(path.answers)} -> {path.end}"
-            assert cites(end, GOLDEN_RULE_4), f"{flow.id}/{end.id}"
-            if end.decision != "seek-advice":
-                assert cites(end, GOLDEN_RULE_1), f"{flow.id}/{end.id}"
-                assert end.decision in {"share-without-informing-family", "do-not-inform-family"}
+    problems = []
+    for path in engine.decision_paths(catalogue, entry, OPENING, by_fact=True):
+        end = path.end
+        if not isinstance(end, Outcome) or not routed_on_not_sure(catalogue, path):
+            continue
+        if not cites(end, GOLDEN_RULE_4):
+            problems.append(f"{entry}: {dict(path.facts)} -> {path.flow}/{end.id}")
+        elif end.decision != "seek-advice" and not (cites(end, GOLDEN_RULE_1) or end.now):
+            problems.append(f"{path.flow}/{end.id}: neither golden rule 1 nor what goes ahead now")
+    return problems
 
 
-def advice_that_holds_everything_up(flow: Flow) -> list[str]:
-    """Seek-advice outcomes that say nothing of what goes ahead now (issue 9 item 12)."""
-    return [
-        f"{flow.id}/{outcome.id}"
-        for outcome in flow.outcomes.values()
-        if outcome.decision == "seek-advice"
-        and not re.search(r"\bnow\b", " ".join([outcome.summary, *outcome.actions]))
-    ]
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_every_not_sure_path_ends_in_advice(catalogue: Catalogue, entry: str) -> None:
+    """'Not sure' leads to advice (golden rule 4), never to a guess."""
+    problems = not_sure_paths_without_advice(catalogue, entry)
+    assert not problems, "\n".join(problems)
 
 
-def test_every_seek_advice_outcome_says_what_goes_ahead_now(catalogue: Catalogue) -> None:
-    problems = [p for f in catalogue.flows.values() for p in advice_that_holds_everything_up(f)]
-    assert not problems, "say what can go ahead now:\n" + "\n".join(problems)
-
-
-def test_advice_check_notices_advice_that_holds_everything_up() -> None:
-    flow = load_flow(FIXTURES / "uncovered_path.yaml")  # its seek-advice says only "Seek advice."
-    assert advice_that_holds_everything_up(flow) == ["uncovered-path/seek-advice"]
-
-
-def test_every_seek_advice_outcome_cites_golden_rule_4(catalogue: Catalogue) -> None:
-    for flow in catalogue.flows.values():
-        for outcome in flow.outcomes.values():
-            if outcome.decision == "seek-advice":
-                assert cites(outcome, GOLDEN_RULE_4), f"{flow.id}/{outcome.id}"
+def test_every_seek_advice_outcome_says_what_goes_ahead_now_and_cites_golden_rule_4(
+    catalogue: Catalogue,
+) -> None:
+    for where, outcome in outcomes_of(catalogue):
+        if outcome.decision == "seek-advice":
+            assert outcome.now, f"{where}/{outcome.id}: say what can go ahead now"
+            assert cites(outcome, GOLDEN_RULE_4), f"{where}/{outcome.id}"
 
 
 # --- no 'share without consent' without a risk of harm ------------------------------------------
 
 
-def test_no_path_shares_without_consent_without_a_risk_of_harm(catalogue: Catalogue) -> None:
-    problems = [
-        p
-        for flow in catalogue.flows.values()
-        for p in shares_without_consent_unasked(flow, catalogue)
-    ]
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_no_path_shares_without_consent_without_a_risk_of_harm(
+    catalogue: Catalogue, entry: str
+) -> None:
+    problems = shares_without_consent_without_risk(catalogue, entry)
     assert not problems, "\n".join(problems)
 
 
 def test_risk_of_harm_check_notices_a_welfare_concern_shared_without_consent(
-    catalogue: Catalogue, tmp_path: Path
+    catalogue: Catalogue,
 ) -> None:
-    """The e385b5b FAQ 1 shape: 'a safeguarding or welfare concern' led to sharing."""
-    broken = tmp_path / "welfare.yaml"
-    broken.write_text(
-        "id: welfare\nversion: 1\ntitle: t\ndescription: d\nfaq: {number: 1, question: q}\n"
-        "start: concern\nquestions:\n"
-        "  - id: concern\n    text: Do you have a safeguarding or welfare concern?\n"
-        "    type: yesno\n    guidance: [{source: sscp-faq, section: FAQ 1, quote: Yes you can.}]\n"
-        "    next: {'yes': share, 'no': share}\n"
-        "outcomes:\n"
-        "  - id: share\n    decision: share\n    without_consent: true\n    title: t\n"
-        "    summary: s\n    actions: [Record it.]\n"
-        "    citations: [{source: sscp-faq, section: FAQ 1, quote: Yes you can.}]\n",
-        encoding="utf-8",
+    """The e385b5b FAQ 1 shape: 'no risk of harm' leading to a share without consent."""
+    flow = catalogue.flows[FAQ_FLOWS[1]]
+    node = flow.questions["risk-of-harm"]
+    shared = next(
+        o for o in flow.outcomes.values() if o.without_consent and o.decision == "inform-family"
     )
-    flow = load_flow(broken)
-    assert len(shares_without_consent_unasked(flow, catalogue)) == 2
+    broken_node = replace(node, routes=(Route(shared.id),))
+    broken = replace(flow, questions={**flow.questions, node.id: broken_node})
+    folder = replace(catalogue, flows={**catalogue.flows, flow.id: broken})
+    found = shares_without_consent_without_risk(folder, flow.id)
+    assert found and all("'risk-of-harm': 'no'" in p or "not-sure" in p for p in found)
 
 
-# --- recorded answers ---------------------------------------------------------------------------
+# --- recorded answers: every path, from every entry point, over the facts ---------------------
 
 
-@pytest.mark.parametrize("flow_id", [*FAQ_FLOWS.values(), *OTHER_FLOWS])
-def test_every_path_has_recorded_answers(catalogue: Catalogue, flow_id: str) -> None:
-    missing = uncovered_paths(catalogue.flows[flow_id], recorded_answers(ANSWER_FILES, flow_id))
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_every_path_has_recorded_answers(catalogue: Catalogue, entry: str) -> None:
+    recorded = recorded_keys(catalogue, ANSWER_FILES).get(entry, set())
+    missing = uncovered(catalogue, entry, recorded)
     assert not missing, "no recorded answers for:\n" + "\n".join(missing)
 
 
-def test_path_checker_reports_an_uncovered_path() -> None:
-    flow = load_flow(FIXTURES / "uncovered_path.yaml")
-    assert len(uncovered_paths(flow, [])) == 3
-    missing = uncovered_paths(flow, [{"concern": "yes"}, {"concern": "no"}])
-    assert missing == ["uncovered-path: {'concern': 'not-sure'} -> seek-advice"]
-    # "no" and "not sure" lead to the same outcome by the same question, but by different routes.
-    assert (
-        uncovered_paths(flow, [{"concern": "yes"}, {"concern": "no"}, {"concern": "not-sure"}])
-        == []
-    )
+def test_path_checker_notices_a_removed_answers_file(catalogue: Catalogue) -> None:
+    files = sorted((ANSWERS / "paths" / "inform-family").glob("*.yaml"))
+    recorded = recorded_keys(catalogue, files).get("inform-family", set())
+    assert uncovered(catalogue, "inform-family", recorded) == []
+    fewer = recorded_keys(catalogue, files[1:]).get("inform-family", set())
+    assert len(uncovered(catalogue, "inform-family", fewer)) == 1
 
 
-def test_path_checker_notices_a_removed_answers_file(catalogue: Catalogue, tmp_path: Path) -> None:
-    copy = tmp_path / "answers"
-    shutil.copytree(ANSWERS, copy)
-    flow = catalogue.flows["inform-family"]
-    assert uncovered_paths(flow, recorded_answers(copy.rglob("*.yaml"), flow.id)) == []
-    (copy / flow.id / "inform.yaml").unlink()
-    assert uncovered_paths(flow, recorded_answers(copy.rglob("*.yaml"), flow.id)) == [
-        "inform-family: {'stage': 'deciding', 'further-risk': 'no', 'compromise': 'no'} -> inform"
-    ]
-
-
-def test_path_checker_counts_hand_offs_and_fan_out_choices(catalogue: Catalogue) -> None:
-    triage = catalogue.flows["triage"]
-    missing = uncovered_paths(triage, [{"immediate-danger": "yes"}])
-    assert (
-        "triage: {'immediate-danger': 'no', 'situation': ('request',)} -> flow:seek-and-share"
-        in (missing)
-    )
-    both = {"immediate-danger": "no", "situation": ["request", "how-much"]}
-    after = uncovered_paths(triage, [{"immediate-danger": "yes"}, *_split_fan_out(both)])
-    assert len(after) == len(missing) - 2
-
-
-def test_answers_files_are_filed_under_their_flow() -> None:
-    assert ANSWER_FILES
-    for path in ANSWER_FILES:
-        assert load_answers(path).flow_id == path.parent.name, path
+def test_path_checker_tells_facts_apart(catalogue: Catalogue) -> None:
+    """Two sittings with the same answers but other facts take other paths."""
+    paths = entry_paths(catalogue, FAQ_FLOWS[1])
+    by_risk = {said.split("'risk-of-harm': ")[1][:5] for said in paths.values()}
+    assert {"'yes'", "'no'}", "'not-"} <= by_risk or len(by_risk) >= 3
 
 
 @pytest.mark.parametrize("path", ANSWER_FILES, ids=lambda p: str(p.relative_to(ANSWERS)))
 def test_recorded_answers_replay(catalogue: Catalogue, path: Path) -> None:
-    sitting = load_sitting(path)
-    for step, outcome in replay_sitting(catalogue, sitting):
-        flow = catalogue.flows[step.flow]
-        assert set(step.expect) == {"outcome", "decision"}, "expect needs outcome and decision"
-        off_path = set(step.answers) - set(
-            engine.trace(flow, engine.start(flow, step.answers).answers).path
+    found = replay(catalogue, path)
+    assert found
+    for part, decision, record in found:
+        assert {"outcome", "decision"} <= set(part.expect), "expect needs outcome and decision"
+        assert (decision.outcome.id, decision.outcome.decision) == (
+            part.expect["outcome"],
+            part.expect["decision"],
         )
-        assert not off_path, f"answers the path never asks: {sorted(off_path)}"
-        assert (outcome.id, outcome.decision) == (step.expect["outcome"], step.expect["decision"])
-        assert not record_problems(catalogue, outcome, step.record)
+        if "flow" in part.expect or decision.flow.id not in (part.flow_id, "facts"):
+            assert part.expect.get("flow") == decision.flow.id, "expect.flow after a hand-off"
+        assert not record["missing"], f"required record fields left out: {record['missing']}"
 
 
-def test_every_issue_9_item_has_a_recorded_answers_file() -> None:
-    notes = " ".join(str(load_sitting(p).data.get("note", "")) for p in ANSWER_FILES)
-    missing = [n for n in range(1, 16) if f"issue 9 item {n}:" not in notes]
-    assert not missing, f"no answers file names issue 9 item(s) {missing}"
+@pytest.mark.parametrize("path", REFUSED_FILES, ids=lambda p: p.name)
+def test_refused_sittings_are_refused_for_the_reason_they_give(
+    catalogue: Catalogue, path: Path
+) -> None:
+    words = load_answers(path).expect["refused"]
+    with pytest.raises(AnswersError) as refused:
+        replay(catalogue, path)
+    assert words in refused.value.message
 
 
-def test_record_check_refuses_a_contradicting_record(catalogue: Catalogue) -> None:
-    flow = catalogue.flows["inform-family"]
-    outcome = flow.outcomes["do-not-inform-risk"]
-    with pytest.raises(Exception, match="refused"):
-        record_problems(catalogue, outcome, {"family_informed": "yes"})
-    assert "record.rationale is missing" in record_problems(catalogue, outcome, {})
+def test_every_audit_defect_and_must_show_sitting_has_a_recorded_answers_file() -> None:
+    """Issue 23: a recorded answers file per audit defect (D1-D27), named after it; issue 22's
+    must-show sittings (a DSL asked to seek advice, a young person who agrees while the parents
+    were not asked, a contradicting pair refused, a statutory case review)."""
+    names = [p.name for p in (ANSWERS / "audit").rglob("*.yaml")]
+    missing = [n for n in range(1, 28) if not any(x.startswith(f"d{n:02d}-") for x in names)]
+    assert not missing, f"no recorded answers file for D{missing}"
+    for must in (
+        "d08-dsl-is-not-told-to-ask-the-dsl",
+        "d21-young-person-agrees-parents-not-asked",
+        "issue22-03-contradicting-decisions",
+        "issue22-07-case-review-request",
+    ):
+        assert any(n.startswith(must) for n in names), must
 
 
-# --- the triage ---------------------------------------------------------------------------------
+def test_no_outcome_seen_by_a_dsl_tells_them_to_ask_the_dsl(catalogue: Catalogue) -> None:
+    """Issue 22 §5: with the role `dsl`, no outcome's words send the DSL to the DSL."""
+    dsl = engine.case_context(catalogue.facts, {**OPENING, "role": "dsl"})
+    for where, outcome in outcomes_of(catalogue):
+        said = engine.worded_outcome(outcome, catalogue.facts.wording, dsl)
+        text = " ".join(text for _, text in said.texts).lower()
+        assert "designated safeguarding lead" not in text or "consultation" in text, (
+            f"{where}/{outcome.id}: {text}"
+        )
 
 
-def test_triage_asks_about_immediate_danger_first(catalogue: Catalogue) -> None:
-    triage = catalogue.flows["triage"]
-    first = triage.questions[triage.start]
-    assert "immediate danger" in first.text
-    outcome = engine.next_step(triage, {first.id: "yes"})
-    assert isinstance(outcome, Outcome) and outcome.decision == "call-999"
-    assert "999" in outcome.title and "record" in outcome.title.lower()
+# --- the opening and the triage ------------------------------------------------------------------
+
+
+def test_every_sitting_opens_with_immediate_danger_which_stops_at_call_999(
+    catalogue: Catalogue,
+) -> None:
+    book = catalogue.facts
+    first = book.facts[book.opening[0]]
+    assert "immediate danger" in first.question.text
+    stop = book.outcomes[first.stops_at("yes") or ""]
+    assert stop.decision == "call-999" and stop.urgent
 
 
 def test_every_situation_shows_help_and_lands_in_a_flow(catalogue: Catalogue) -> None:
     triage = catalogue.flows["triage"]
-    situation = triage.questions["situation"]
-    assert situation.type == "multi" and situation.fan_out
-    reached = set()
+    situation = next(q for q in triage.questions.values() if q.fan_out)
     for choice in situation.choices:
         assert choice.help, choice.value
-        step = engine.next_step(triage, {"immediate-danger": "no", "situation": (choice.value,)})
-        assert isinstance(step, Handoff), choice.value
-        reached.update(step.flow_ids)
-    assert reached == {*FAQ_FLOWS.values(), "medical-treatment", "not-sharing", "not-sure"}
+        step = engine.next_step(triage, {situation.id: (choice.value,)}, OPENING)
+        assert isinstance(step, Handoff) and step.flow_ids[0] in catalogue.flows, choice.value
 
 
 def test_triage_walks_several_situations_in_turn(catalogue: Catalogue) -> None:
     triage = catalogue.flows["triage"]
-    answers = {"immediate-danger": "no", "situation": ("concern-no-consent", "inform-family")}
-    step = engine.next_step(triage, answers)
-    assert step == Handoff(("share-without-consent", "inform-family"))
+    situation = next(q for q in triage.questions.values() if q.fan_out)
+    chosen = ("concern-no-consent", "inform-family", "how-much")
+    step = engine.next_step(triage, {situation.id: chosen}, OPENING)
+    assert isinstance(step, Handoff)
+    assert step.flow_ids == ("share-without-consent", "inform-family", "how-much")
 
 
 def test_medical_treatment_is_out_of_scope_but_a_concern_is_not(catalogue: Catalogue) -> None:
-    flow = catalogue.flows["medical-treatment"]
-    outcome = engine.next_step(flow, {"also-safeguarding": "no"})
-    assert isinstance(outcome, Outcome) and outcome.decision == "out-of-scope"
-    assert "regulator" in outcome.summary and "NHS" in outcome.summary
-    assert engine.next_step(flow, {"also-safeguarding": "yes"}) == Handoff(
-        ("share-without-consent",)
-    )
+    paths = engine.decision_paths(catalogue, "medical-treatment", OPENING, by_fact=True)
+    no_concern = [p for p in paths if p.facts.get("also-safeguarding") == "no"]
+    assert no_concern and all(p.end.decision == "out-of-scope" for p in no_concern)  # type: ignore[union-attr]
+    concern = [p for p in paths if p.facts.get("also-safeguarding") == "yes"]
+    assert concern and all(p.flow != "medical-treatment" for p in concern)
 
 
-# --- guidance coverage --------------------------------------------------------------------------
+# --- FAQ coverage ---------------------------------------------------------------------------------
 
 
 def test_every_faq_sentence_is_cited(coverage_module: ModuleType, guidance_dir: Path) -> None:
@@ -712,35 +664,33 @@ def test_without_the_guidance_the_tests_that_need_it_skip_and_say_where(
 # --- trainer case studies -----------------------------------------------------------------------
 
 
-def case_of(path: Path) -> Mapping[str, Any]:
-    """The `case:` block of a case study."""
-    return load_sitting(path).data["case"]
-
-
 @pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.name)
 def test_case_study_replays_to_its_expected_outcome(catalogue: Catalogue, path: Path) -> None:
-    sitting = load_sitting(path)  # checked against the answers schema, `case:` included
-    case = sitting.data["case"]
+    case = load_answers(path).case  # checked against the answers schema, `case:` included
+    assert case is not None
     assert {"title", "narrative", "role", "teaching_point", "trap", "faq"} <= set(case)
-    for step, outcome in replay_sitting(catalogue, sitting):
-        assert (outcome.id, outcome.decision) == (step.expect["outcome"], step.expect["decision"])
-        assert not record_problems(catalogue, outcome, step.record)
+    for part, decision, record in replay(catalogue, path):
+        assert (decision.outcome.id, decision.outcome.decision) == (
+            part.expect["outcome"],
+            part.expect["decision"],
+        )
+        assert not record["missing"], f"{path.name}: {record['missing']}"
 
 
-def test_case_studies_cover_every_faq_the_triage_routes_and_include_traps() -> None:
-    sittings = [load_sitting(p) for p in CASE_FILES]
-    assert len(sittings) >= 12
-    faqs = {n for s in sittings for n in s.data["case"]["faq"]}
+def test_case_studies_cover_every_faq_the_triage_routes_and_include_traps(
+    catalogue: Catalogue,
+) -> None:
+    files = [load_answers(p) for p in CASE_FILES]
+    assert len(files) >= 12
+    faqs = {n for f in files for n in (f.case or {})["faq"]}
     assert faqs == set(FAQ_FLOWS)
-    walked = {step.flow for s in sittings for step in s.steps}
+    walked = {d.flow.id for p in CASE_FILES for _, d, _ in replay(catalogue, p)}
+    walked |= {p.flow_id for f in files for p in f.parts if p.flow_id}
     assert walked >= set(FAQ_FLOWS.values())
-    triage = [s.route.get("triage") or {} for s in sittings] + [
-        s.steps[0].answers for s in sittings if s.steps[0].flow == "triage"
-    ]
-    chosen = {v for t in triage for v in t.get("situation", ())}
+    chosen = {v for f in files for _, a in f.route for v in a.get("situation", ())}
     assert {"request", "not-sharing", "family-withdrew"} <= chosen
-    assert any(t.get("immediate-danger") == "yes" for t in triage)
-    traps = [s.data["case"] for s in sittings if s.data["case"]["trap"]]
+    assert any(f.facts.get("immediate-danger") == "yes" for f in files)
+    traps = [f.case for f in files if (f.case or {}).get("trap")]
     assert len(traps) >= 3
     for case in traps:
-        assert "trap" in case["teaching_point"].lower(), case["title"]
+        assert case is not None and "trap" in case["teaching_point"].lower(), case

@@ -22,8 +22,19 @@ LOADER_FIXTURES = REPO / "tests" / "fixtures" / "flows"
 SHARED_GUIDANCE = REPO.parent / "shared" / "guidance"
 EXPECT = re.compile(r"#\s*expect:\s*(SW\d{3})")
 FIXTURE_FILES = sorted(
-    p for p in FIXTURES.glob("*.yaml") if p.name not in ("sources.yaml", "record.yaml")
+    p
+    for p in FIXTURES.glob("*.yaml")
+    if p.name not in ("sources.yaml", "record.yaml", "facts.yaml", "policy.yaml")
 )
+#: Rules about facts.yaml itself: a folder named after the rule, whose facts.yaml breaks it.
+FACTS_FIXTURES = sorted(
+    p / "facts.yaml" for p in FIXTURES.iterdir() if (p / "facts.yaml").is_file()
+)
+
+
+def fixture_name(path: Path) -> str:
+    """A fixture's name: its file's stem, or its folder's for a facts.yaml fixture."""
+    return path.parent.name if path.name == "facts.yaml" else path.stem
 
 
 def expected(path: Path) -> list[tuple[str, int]]:
@@ -42,7 +53,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     return int(stopped.value.code or 0), out, err
 
 
-@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("fixture", FIXTURE_FILES + FACTS_FIXTURES, ids=fixture_name)
 def test_each_fixture_triggers_exactly_its_rule_at_its_line(fixture):
     result = lint_paths([fixture], GUIDE)
     found = sorted((f.code, f.line) for f in result.findings)
@@ -50,12 +61,12 @@ def test_each_fixture_triggers_exactly_its_rule_at_its_line(fixture):
 
 
 def test_every_rule_has_a_fixture_named_after_it():
-    covered = {code for p in FIXTURE_FILES for code, _ in expected(p)}
+    covered = {code for p in FIXTURE_FILES + FACTS_FIXTURES for code, _ in expected(p)}
     # SW303 is about a whole folder (below).
     assert set(RULES) - covered == {"SW303"}
-    for path in FIXTURE_FILES:
+    for path in FIXTURE_FILES + FACTS_FIXTURES:
         for code, _ in expected(path):
-            assert path.stem == RULES[code].name.replace("-", "_")
+            assert fixture_name(path) == RULES[code].name.replace("-", "_")
 
 
 def test_clean_fixture_is_clean_even_when_strict(capsys):
@@ -81,7 +92,10 @@ def test_unused_source_is_a_warning_when_linting_a_folder(tmp_path, capsys):
     ]
     assert not result.failed() and result.failed(strict=True)
     code, out, _ = run(capsys, "lint", "--guidance", str(GUIDE), str(folder))
-    assert code == 0 and "warning SW303 unused-source: no flow cites 'other-guide'." in out
+    assert (
+        code == 0
+        and "warning SW303 unused-source: no flow, fact or rule cites 'other-guide'." in out
+    )
     code, _, _ = run(capsys, "lint", "--strict", "--guidance", str(GUIDE), str(folder))
     assert code == 1
 
@@ -183,7 +197,20 @@ def test_warnings_pass_unless_strict(capsys):
 
 
 #: Lint's own analyses, beyond the flow rules the loader applies too.
-LINT_ONLY = {"SW205", "SW206", "SW303", "SW401", "SW402", "SW501", "SW502", "SW503", "SW504"}
+LINT_ONLY = {
+    "SW205",
+    "SW206",
+    "SW208",
+    "SW209",
+    "SW210",
+    "SW303",
+    "SW401",
+    "SW402",
+    "SW501",
+    "SW502",
+    "SW503",
+    "SW504",
+}
 #: SW301 words a schema error for authors; the loader reports the schema's own message.
 WORDED_FOR_AUTHORS = {"SW301"}
 
@@ -198,8 +225,9 @@ def test_the_loader_refuses_a_flow_with_the_first_error_lint_lists(fixture, tmp_
     from sharewizard.flowfiles.loader import load_catalogue
 
     beside = FIXTURES if fixture.parent == FIXTURES else REPO / "tests" / "fixtures" / "catalogue"
-    for name in ("sources.yaml", "record.yaml"):
-        shutil.copy(beside / name, tmp_path / name)
+    for name in ("sources.yaml", "record.yaml", "facts.yaml"):
+        if (beside / name).exists():
+            shutil.copy(beside / name, tmp_path / name)
     shutil.copy(fixture, tmp_path / fixture.name)
     try:
         findings = lint_paths([tmp_path / fixture.name]).findings

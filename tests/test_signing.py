@@ -258,7 +258,7 @@ def test_decide_signs_records_with_the_key_in_its_outputs(tmp_path, capsys):
             keep_answers=False,
             sign_with=signing.load_private_key(private),
         )
-        written = decide.write_outputs(catalogue, decision, record, outputs, 1, "sharewizard")
+        written = decide.write_one(record, outputs, 1, done="nothing was written")
         trusted = [signing.load_public_key(public)]
         verdict = verify_file(written.path, trusted=trusted)
         assert verdict.state is State.OK, verdict
@@ -270,7 +270,7 @@ def test_the_signing_key_variable_signs_as_the_option_does(keys, tmp_path, monke
 
     from sharewizard.cli.options import SIGNING_KEY_ENV
 
-    answers = Path(__file__).parent / "answers" / "share-without-consent" / "share-and-inform.yaml"
+    answers = Path(__file__).parent / "answers" / "sittings" / "share-and-inform.yaml"
     private, _ = keys
     monkeypatch.setenv(SIGNING_KEY_ENV, str(private))
     code, _, _ = run(capsys, "replay", str(answers), "--out-dir", str(tmp_path / "out"), "-q")

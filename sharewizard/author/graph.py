@@ -34,6 +34,16 @@ _TONE_FILL = {
     "advice": "#eadcf8",
     "other": "#e8e8e8",
 }
+#: How each tone of a decision (record.yaml `tone`) fills its outcome's node.
+_FILL_OF_TONE = {
+    "urgent": "urgent",
+    "share": "shares",
+    "hold": "holds",
+    "refuse": "holds",
+    "ask": "advice",
+    "advice": "advice",
+    "outside": "advice",
+}
 #: What each fill means, for the legend.
 TONE_WORDS = {
     "urgent": "Act now: call 999",
@@ -44,8 +54,6 @@ TONE_WORDS = {
 }
 DIRECTIONS = ("auto", "down", "right")
 WIDE = 5  # a question with more places to go than this is drawn left to right (the triage)
-_URGENT_DECISIONS = ("call-999",)
-_ADVICE_DECISIONS = ("seek-advice", "seek-consent", "out-of-scope")
 
 
 @dataclass(frozen=True)
@@ -148,15 +156,22 @@ def _tones(shape: Diagram, decisions: Mapping[str, DecisionTerm] | None) -> list
 
 
 def decision_tone(decision: str, decisions: Mapping[str, DecisionTerm] | None = None) -> str:
-    """How an outcome is styled: `urgent`, `shares`, `holds`, `advice` or `other` (unknown)."""
-    if decision in _URGENT_DECISIONS:
-        return "urgent"
-    if decision in _ADVICE_DECISIONS:
-        return "advice"
+    """How an outcome is styled: `urgent`, `shares`, `holds`, `advice` or `other` (unknown).
+
+    The decision's `tone` in record.yaml says it; a decision with none is filled by whether it
+    shares.
+    """
     term = (decisions or {}).get(decision)
     if term is None:
         return "other"
+    if term.tone:
+        return _FILL_OF_TONE.get(term.tone, "other")
     return "shares" if term.shares else "holds"
+
+
+def _term_tone(decision: str, decisions: Mapping[str, DecisionTerm] | None) -> str:
+    term = (decisions or {}).get(decision)
+    return term.tone if term is not None else ""
 
 
 def _decision_label(decision: str, decisions: Mapping[str, DecisionTerm] | None) -> str:
@@ -457,8 +472,8 @@ def tree(
 def _outcome_text(outcome: Outcome, decisions: Mapping[str, DecisionTerm] | None) -> Text:
     from rich.text import Text
 
-    from sharewizard.walk.summary import DECISION_STYLE, plain
+    from sharewizard.walk.summary import plain, tone_style
 
-    style = DECISION_STYLE.get(outcome.decision, "bold")
+    style = tone_style(_term_tone(outcome.decision, decisions), "bold")
     label = _decision_label(outcome.decision, decisions)
     return Text.assemble(plain(outcome.title), " ", (f"[{label}]", style))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sharewizard.core.engine import holds
 from sharewizard.core.errors import FlowError, Location, SharewizardError
-from sharewizard.core.model import Answer, Flow, Question
+from sharewizard.core.model import Answer, CaseFacts, Flow, Question, RecordForm
 from sharewizard.core.text import preview
 from sharewizard.flowfiles import flowrules, loader
 from sharewizard.flowfiles.flowrules import (
@@ -111,6 +111,20 @@ class _FlowLint:
     doc: YamlDocument
     questions: dict[str, Question]
     index: dict[str, int]  # question id -> position in `questions:`
+    book: CaseFacts = field(default_factory=CaseFacts)
+
+    def fact_space(self, name: str) -> set[Answer] | None:
+        """What a fact or derived fact can be when a walk enters the flow (None: not one).
+
+        A fact may be known from the opening or an earlier flow or decision, or absent; a
+        derived fact is yes or no.
+        """
+        if name in self.book.derived:
+            return {"yes", "no"}
+        fact = self.book.facts.get(name)
+        if fact is None:
+            return None
+        return {*(c.value for c in fact.question.choices), _UNANSWERED}
 
 
 # --- one flow: what conditions can see -----------------------------------------------------
@@ -127,8 +141,13 @@ _COMBINE_UP_TO = 4
 
 
 def _domain(question: Question, mentioned: dict[str, set[str]]) -> list[Answer]:
-    """The answers worth trying for a question: its choices, or stand-ins for free text."""
+    """The answers worth trying for a question: its choices, or stand-ins for free text.
+
+    A fact node whose fact applies only sometimes may be passed through, its fact absent.
+    """
     values = [c.value for c in question.choices]
+    if question.fact and question.when is not None:
+        return [*values, _UNANSWERED]
     if question.type == "multi":
         if len(values) <= _COMBINE_UP_TO:
             return [c for n in range(1, len(values) + 1) for c in itertools.combinations(values, n)]
@@ -154,9 +173,8 @@ def _check_conditions(flow: _FlowLint, report: _Report) -> None:
                 mentioned.setdefault(leaf.question, set()).update(leaf.values)
                 if leaf.question != qid:
                     tested.add(leaf.question)
-    seen: dict[str, dict[str, set[Answer]]] = {
-        doc.data["start"]: {t: {_UNANSWERED} for t in tested}
-    }
+    entering = {t: flow.fact_space(t) or {_UNANSWERED} for t in tested}
+    seen: dict[str, dict[str, set[Answer]]] = {doc.data["start"]: entering}
     for qid in _topological(questions, doc.data["start"]):
         question = questions[qid]
         before = seen.get(qid, {})
@@ -168,7 +186,9 @@ def _check_conditions(flow: _FlowLint, report: _Report) -> None:
                 {
                     leaf.question
                     for leaf in iter_conditions(route.when)
-                    if leaf.question != qid and before.get(leaf.question) == {_UNANSWERED}
+                    if leaf.question != qid
+                    and before.get(leaf.question) == {_UNANSWERED}
+                    and flow.fact_space(leaf.question) is None  # facts: SW209, below
                 }
             )
             for name in unasked:
@@ -196,6 +216,156 @@ def _check_conditions(flow: _FlowLint, report: _Report) -> None:
                 into = seen.setdefault(target, {t: set() for t in tested})
                 for name, possible in before.items():
                     into[name] |= values if name == qid else possible
+
+
+class _Unknown(Exception):
+    """A condition read a fact that is neither known nor absent on this way through the flow."""
+
+    def __init__(self, fact_id: str) -> None:
+        super().__init__(fact_id)
+        self.fact_id = fact_id
+
+
+class _Strict(dict[str, Answer]):
+    """The facts and answers of one way through a flow, as a condition reads them strictly.
+
+    Reading a fact that is not known, though it applies, raises `_Unknown`; a fact that does not
+    apply is absent (matches nothing); a derived fact is worked out from the facts, strictly.
+    """
+
+    def __init__(self, book: CaseFacts, facts: dict[str, Answer], answers: dict[str, Answer]):
+        super().__init__({**facts, **answers})
+        self.book = book
+
+    def get(self, key: str, default: Answer | None = None) -> Answer | None:  # type: ignore[override]
+        if key in self:
+            return self[key]
+        derived = self.book.derived.get(key)
+        if derived is not None:
+            return "yes" if holds(derived.when, self) else "no"
+        fact = self.book.facts.get(key)
+        if fact is not None and holds(fact.question.when, self):
+            raise _Unknown(key)
+        return default
+
+
+#: Past this many ways through one flow the fact analysis stops (and says nothing more).
+_MAX_WAYS = 20000
+
+
+def _check_facts(flow: _FlowLint, report: _Report) -> None:
+    """Fact nodes that never apply (SW208), facts read unknown (SW209), dead pass-throughs (SW210).
+
+    Every way through the flow is followed, entering with only the opening facts known (a flow
+    can be named on its own): at a fact node the fact is followed when known, passed through
+    when it does not apply, else each answer is tried. A condition that reads a fact which
+    applies but is unknown on some way is a finding; so is a fact node that no way reaches with
+    its fact applying.
+    """
+    book, doc, questions = flow.book, flow.doc, flow.questions
+    if not any(q.fact for q in questions.values()) and not book.facts:
+        return
+    applies_somewhere: set[str] = set()
+    reached: set[str] = set()
+    found: set[tuple[str, int, str]] = set()
+    stuck: set[str] = set()
+    ways = 0
+    seen_states: set[tuple[str, tuple[tuple[str, Answer], ...]]] = set()
+
+    def visit(qid: str, facts: dict[str, Answer], answers: dict[str, Answer]) -> None:
+        nonlocal ways
+        ways += 1
+        if ways > _MAX_WAYS:
+            return
+        state = (qid, tuple(sorted({**facts, **answers}.items(), key=repr)))
+        if state in seen_states:
+            return
+        seen_states.add(state)
+        question = questions[qid]
+        reached.add(qid)
+        options: list[tuple[dict[str, Answer], dict[str, Answer]]]
+        if question.fact:
+            strict = _Strict(book, facts, {})
+            try:
+                applying = qid in facts or holds(question.when, strict)
+            except _Unknown as unknown:
+                found.add((qid, -1, unknown.fact_id))
+                applying = True
+            if qid in facts:
+                options = [(facts, answers)]
+                applies_somewhere.add(qid)
+            elif applying:
+                applies_somewhere.add(qid)
+                options = [({**facts, qid: c.value}, answers) for c in question.choices]
+            else:
+                options = [(facts, answers)]
+        else:
+            options = [({**facts}, {**answers, qid: v}) for v in _domain(question, {})]
+        for facts_now, answers_now in options:
+            taken = None
+            for r, route in enumerate(question.routes):
+                try:
+                    matched = holds(route.when, _Strict(book, facts_now, answers_now))
+                except _Unknown as unknown:
+                    found.add((qid, r, unknown.fact_id))
+                    matched = holds(route.when, {**facts_now, **answers_now})
+                if matched:
+                    taken = route.goto
+                    break
+            if taken is None:
+                stuck.add(qid)
+                continue
+            if taken in questions:
+                visit(taken, facts_now, answers_now)
+
+    for opening in _opening_cases(book):
+        visit(doc.data["start"], opening, {})
+    for qid, r, fact_id in sorted(found):
+        index = flow.index[qid]
+        base = ("questions", index, "next")
+        at = (
+            ("questions", index)
+            if r < 0
+            else route_paths(doc.data["questions"][index]["next"], base)[r][1]
+        )
+        report.add(
+            doc,
+            at,
+            "SW209",
+            f"this reads the fact {preview(fact_id)}, which some way to {preview(qid)} leaves "
+            "unknown (not asked, and not known to be absent).",
+            f"Ask it first on every way here (`- fact: {fact_id}`), or test something known.",
+        )
+    for qid in sorted(reached - applies_somewhere):
+        if questions[qid].fact:
+            report.add(
+                doc,
+                ("questions", flow.index[qid], "fact"),
+                "SW208",
+                f"the fact {preview(qid)} never applies where this node is reached, so it is "
+                "never asked here.",
+                "Route round it, or change the fact's `when` in facts.yaml.",
+            )
+    for qid in sorted(stuck):
+        report.add(
+            doc,
+            ("questions", flow.index[qid], "next"),
+            "SW210",
+            f"no route from {preview(qid)} holds when its fact does not apply.",
+            "End `next` with a rule that has only `goto`.",
+        )
+
+
+def _opening_cases(book: CaseFacts) -> list[dict[str, Answer]]:
+    """The opening facts' answers a flow can be entered with (a stop ends before any flow)."""
+    cases: list[dict[str, Answer]] = [{}]
+    for fact_id in book.opening:
+        fact = book.facts.get(fact_id)
+        if fact is None:
+            continue
+        values = [c.value for c in fact.question.choices if fact.stops_at(c.value) is None]
+        cases = [{**case, fact_id: value} for case in cases for value in values]
+    return cases
 
 
 def _topological(questions: dict[str, Question], start: str) -> list[str]:
@@ -272,16 +442,20 @@ def _shown_text(doc: YamlDocument) -> Iterator[tuple[JsonPath, str]]:
     """Every piece of user-facing text a flow shows, with where it is (quotes excepted)."""
     data = doc.data
     for key in ("title", "description"):
-        yield (key,), data[key]
-    for i, q in enumerate(data["questions"]):
-        yield ("questions", i, "text"), q["text"]
+        if key in data:
+            yield (key,), data[key]
+    section = "questions" if "questions" in data else "facts"
+    for i, q in enumerate(data.get(section) or ()):
+        if "fact" in q:
+            continue  # a fact node shows its fact's text (facts.yaml)
+        yield (section, i, "text"), q["text"]
         if "help" in q:
-            yield ("questions", i, "help"), q["help"]
+            yield (section, i, "help"), q["help"]
         for c, choice in enumerate(q.get("choices", ())):
-            yield ("questions", i, "choices", c, "label"), choice["label"]
+            yield (section, i, "choices", c, "label"), choice["label"]
             if "help" in choice:
-                yield ("questions", i, "choices", c, "help"), choice["help"]
-    for i, o in enumerate(data["outcomes"]):
+                yield (section, i, "choices", c, "help"), choice["help"]
+    for i, o in enumerate(data.get("outcomes") or ()):
         for key in ("title", "summary"):
             yield ("outcomes", i, key), o[key]
         for a, action in enumerate(o["actions"]):
@@ -322,8 +496,8 @@ def _check_text(doc: YamlDocument, report: _Report) -> None:
                 f"HTML in text people read: {preview(html.group(0))}.",
                 "The terminal shows it as typed: write plain text.",
             )
-        if path[0] == "questions" and path[2:] == ("help",):
-            question = " ".join(_WORDS.findall(doc.data["questions"][path[1]]["text"].lower()))
+        if path[0] in ("questions", "facts") and path[2:] == ("help",):
+            question = " ".join(_WORDS.findall(doc.data[path[0]][path[1]]["text"].lower()))
             helped = " ".join(_WORDS.findall(text.lower()))
             if helped == question or (
                 question.count(" ") >= 2 and f" {question} " in f" {helped} "
@@ -430,8 +604,19 @@ def _lint_folder(
     report = _Report()
     whole = chosen is None
     sources, texts = _lint_sources(folder / loader.SOURCES_FILE, guidance, report)
-    decisions = _lint_record_form(folder / loader.RECORD_FORM_FILE, report)
     files = loader.flow_files(folder)
+    facts_doc, book = _lint_facts(folder, sources, _flow_ids_of(files), report)
+    form = _lint_record_form(folder / loader.RECORD_FORM_FILE, report, book)
+    decisions = set(form.decisions) if form is not None else None
+    if facts_doc is not None and form is not None:
+        names = loader.form_names(form)
+        report.add_all(facts_doc, flowrules.conflict_problems(facts_doc, book, names))
+    policy_doc = _lint_policy(folder / loader.POLICY_FILE, sources, report)
+    extra = [d for d in (facts_doc, policy_doc) if d is not None and isinstance(d.data, dict)]
+    for shown in extra:
+        _check_text(shown, report)
+        if texts is not None:
+            _check_quotes(shown, texts, report)
     if whole and not files:
         raise FlowError("no flow files here.", Location(folder), "Lint a folder of .yaml flows.")
     docs: list[YamlDocument] = []
@@ -455,7 +640,7 @@ def _lint_folder(
     flow_ids = set(owners)
     flows: dict[str, Flow] = {}
     for doc in docs:
-        flow = _lint_flow(doc, sources, decisions, flow_ids, report)
+        flow = _lint_flow(doc, sources, decisions, flow_ids, report, book)
         if flow is not None:
             flows[flow.id] = flow
         _check_text(doc, report)
@@ -464,7 +649,7 @@ def _lint_folder(
     for doc, problem in flowrules.handoff_problems(flows, {d.data["id"]: d for d in docs}):
         report.add_all(doc, [problem])
     if whole and sources is not None and len(flows) == len(docs) == len(files):
-        _check_unused_sources(folder / loader.SOURCES_FILE, docs, report)
+        _check_unused_sources(folder / loader.SOURCES_FILE, [*docs, *extra], report)
     keep = None if whole else set(chosen or ())
     found = [f for f in report.findings if keep is None or f.path.resolve() in keep]
     return found, len(files) if keep is None else len(keep)
@@ -476,15 +661,65 @@ def _lint_flow(
     decisions: set[str] | None,
     flow_ids: set[str],
     report: _Report,
+    book: CaseFacts,
 ) -> Flow | None:
     """Every finding of the flow rules, then lint's own analyses of a flow that passed them."""
-    problems, questions = loader.check_flow(doc, sources, flow_ids, decisions)
+    problems, questions = loader.check_flow(doc, sources, flow_ids, decisions, book)
     report.add_all(doc, problems)
     if questions is None:
         return None
-    index = {q["id"]: i for i, q in enumerate(doc.data["questions"])}
-    _check_conditions(_FlowLint(doc, questions, index), report)
+    index = {flowrules.node_id(q): i for i, q in enumerate(doc.data["questions"])}
+    flow = _FlowLint(doc, questions, index, book)
+    _check_conditions(flow, report)
+    _check_facts(flow, report)
     return loader.build_flow(doc, questions)
+
+
+def _flow_ids_of(files: list[Path]) -> set[str] | None:
+    """The flow ids a folder's files declare, as far as they can be read (for `related_flows`)."""
+    found = set()
+    for path in files:
+        try:
+            data = loader.read_yaml(path).data
+        except SharewizardError:
+            return None
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            found.add(data["id"])
+    return found
+
+
+def _lint_facts(
+    folder: Path, sources: set[str] | None, flow_ids: set[str] | None, report: _Report
+) -> tuple[YamlDocument | None, CaseFacts]:
+    """facts.yaml: every finding of the flow rules; its facts when sound (else none)."""
+    path = folder / loader.FACTS_FILE
+    if not path.is_file():
+        return None, CaseFacts()
+    doc = _read(path, report)
+    if doc is None or not _schema_ok(doc, "facts", report):
+        return doc, CaseFacts()
+    decisions = _declared_decisions(folder / loader.RECORD_FORM_FILE)
+    problems, book = loader.check_case_facts(doc, sources, decisions, flow_ids)
+    report.add_all(doc, problems)
+    return doc, book if book is not None else CaseFacts()
+
+
+def _declared_decisions(path: Path) -> set[str] | None:
+    try:
+        return loader.declared_decisions(path)
+    except SharewizardError:
+        return None  # the record form's own lint says why
+
+
+def _lint_policy(path: Path, sources: set[str] | None, report: _Report) -> YamlDocument | None:
+    """policy.yaml's shape (issue 23 proves its rules): schema, ids, conditions, sources."""
+    if not path.is_file():
+        return None
+    doc = _read(path, report)
+    if doc is None or not _schema_ok(doc, "policy", report):
+        return doc
+    report.add_all(doc, loader.policy_problems(doc, sources))
+    return doc
 
 
 def _lint_sources(
@@ -514,15 +749,14 @@ def _lint_sources(
     return ids, texts
 
 
-def _lint_record_form(path: Path, report: _Report) -> set[str] | None:
+def _lint_record_form(path: Path, report: _Report, book: CaseFacts) -> RecordForm | None:
     if not path.is_file() or _read(path, report) is None:
         return None
     try:
-        form = loader.load_record_form(path)
+        return loader.load_record_form(path, book)
     except SharewizardError as exc:
         report.add_error(exc, "SW001")
         return None
-    return set(form.decisions)
 
 
 def _check_unused_sources(path: Path, docs: Iterable[YamlDocument], report: _Report) -> None:
@@ -534,6 +768,6 @@ def _check_unused_sources(path: Path, docs: Iterable[YamlDocument], report: _Rep
                 doc,
                 ("sources", i, "id"),
                 "SW303",
-                f"no flow cites {preview(raw['id'])}.",
+                f"no flow, fact or rule cites {preview(raw['id'])}.",
                 "Cite it where it supports a question or outcome, or remove it.",
             )

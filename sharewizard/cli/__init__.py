@@ -33,6 +33,7 @@ COMMANDS = {
     "show": "sharewizard.cli.diagrams",
     "graph": "sharewizard.cli.diagrams",
     "drafts": "sharewizard.cli.drafts",
+    "profile": "sharewizard.cli.profile",
     "keys": "sharewizard.cli.records",
     "register": "sharewizard.cli.register",
 }

@@ -31,15 +31,17 @@ class SchemaName(str, Enum):
     flow = "flow"
     record = "record"
     answers = "answers"
+    facts = "facts"
+    policy = "policy"
 
 
 @app.command(cls=HelpCommand)
 @command
 def schema(
     ctx: typer.Context,
-    name: Annotated[SchemaName, typer.Argument(help="flow, record or answers.")],
+    name: Annotated[SchemaName, typer.Argument(help="flow, record, answers, facts or policy.")],
 ) -> int:
-    """Print the JSON Schema of a flow file, a decision record or an answers file.
+    """Print the JSON Schema of a flow, a record, an answers file, facts.yaml or policy.yaml.
 
     Example: sharewizard schema answers
     """

@@ -86,7 +86,17 @@ def _stopped(env: Env, stop: Interrupted) -> None:
     console = env.err()
     # the command to continue is printed the way this one was run, --plain included
     prog = f"{env.prog} --plain" if env.plain_requested else env.prog
-    if stop.saved_to is not None:
+    if stop.saved_to is not None and stop.record_later:
+        draft_id = stop.saved_to.name.removesuffix(".answers.yaml")
+        console.print(
+            for_screen(
+                f"The record waits as draft {draft_id} ({stop.saved_to}). When the child is "
+                f"safe, finish it with: {prog} decide --resume {draft_id}"
+            ),
+            markup=False,
+            soft_wrap=True,
+        )
+    elif stop.saved_to is not None:
         draft_id = stop.saved_to.name.removesuffix(".answers.yaml")
         console.print(
             for_screen(

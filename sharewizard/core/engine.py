@@ -1,16 +1,27 @@
-"""The pure walk through a flow: next step, answering, changing an answer, going back."""
+"""The pure walk through a flow: next step, answering, changing an answer, going back.
+
+A walk reads the case facts of its sitting (`case`: the facts known and the derived facts, see
+`case_context`) besides the flow's own answers. A fact node of a flow whose fact is known is
+followed; one whose fact does not apply (its `when` fails) is passed through with the fact absent;
+one whose fact is unknown is the next step, asked once for the whole sitting.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import MappingProxyType
 
-from sharewizard.core.errors import AnswersError, Location
+from sharewizard.core.errors import AnswersError, FlowError, Location
 from sharewizard.core.model import (
     HANDOFF_PREFIX,
     NO,
     YES,
     Answer,
+    CaseFacts,
+    Catalogue,
     Condition,
     DecisionTerm,
     Flow,
@@ -19,10 +30,14 @@ from sharewizard.core.model import (
     Progress,
     Question,
     Step,
+    Wording,
 )
 from sharewizard.core.text import preview
 
 Answers = Mapping[str, Answer]
+
+#: No facts known (a walk outside a sitting, or before any fact is asked).
+NO_FACTS: Answers = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -59,8 +74,28 @@ def holds(condition: Condition | None, answers: Answers) -> bool:
     return given in condition.values
 
 
+def case_context(book: CaseFacts, facts: Answers) -> dict[str, Answer]:
+    """What conditions see of the case: the facts known, and every derived fact (yes or no).
+
+    A derived fact is "yes" when its condition holds over the facts (and the derived facts
+    declared before it); over facts never asked it is "no".
+    """
+    context = dict(facts)
+    for derived in book.derived.values():
+        context[derived.id] = YES if holds(derived.when, context) else NO
+    return context
+
+
+def applies(question: Question, case: Answers) -> bool:
+    """Whether a fact applies to this case: its `when` holds (a question always applies)."""
+    return holds(question.when, case)
+
+
 def route(flow: Flow, question: Question, answers: Answers) -> Step:
-    """Where an answered question leads; a fan-out question hands over to every flow it matches."""
+    """Where an answered question leads; a fan-out question hands over to every flow it matches.
+
+    `answers` is everything conditions see: the flow's answers and the case facts.
+    """
     if question.fan_out:
         chosen = [r.goto[len(HANDOFF_PREFIX) :] for r in question.routes if holds(r.when, answers)]
         return Handoff(tuple(dict.fromkeys(chosen)))
@@ -69,23 +104,122 @@ def route(flow: Flow, question: Question, answers: Answers) -> Step:
             if rule.goto.startswith(HANDOFF_PREFIX):
                 return Handoff((rule.goto[len(HANDOFF_PREFIX) :],))
             return flow.questions.get(rule.goto) or flow.outcomes[rule.goto]
-    # The loader requires every question to end with an unconditional rule or cover every answer.
-    raise AssertionError(f"{flow.id}: no route from {question.id}")
+    # The flow rules make every question end with an unconditional rule or cover every answer;
+    # only a fact node passed through (its fact absent) can find none, which lint reports (SW210).
+    raise FlowError(
+        f"no route from {preview(question.id)} holds here (its fact does not apply).",
+        Location(flow.path, field=f"{flow.id}.{question.id}"),
+        "Give its `next` a rule with only `goto` for when the fact does not apply.",
+    )
 
 
-def trace(flow: Flow, answers: Answers) -> Trace:
-    """Follow the answers from `start` to the first unanswered question or to the end."""
+def trace(flow: Flow, answers: Answers, case: Answers = NO_FACTS) -> Trace:
+    """Follow the answers and the case facts from `start` to the next step to ask, or the end.
+
+    `path` holds the flow questions answered and the fact nodes known, in order; a fact node
+    passed through (its fact does not apply) is not on it.
+    """
     path: list[str] = []
+    seen = {**case, **answers} if case else answers
     step: Step = flow.questions[flow.start]
-    while isinstance(step, Question) and step.id in answers:
-        path.append(step.id)
-        step = route(flow, step, answers)
+    while isinstance(step, Question):
+        if step.fact:
+            if step.id in case:
+                path.append(step.id)
+            elif applies(step, case):
+                break  # unknown: the next step, asked for the whole sitting
+        elif step.id in answers:
+            path.append(step.id)
+        else:
+            break
+        step = route(flow, step, seen)
     return Trace(tuple(path), step)
 
 
-def next_step(flow: Flow, answers: Answers) -> Step:
-    """The next unanswered question, or the outcome (or hand-off) the answers lead to."""
-    return trace(flow, answers).step
+def next_step(flow: Flow, answers: Answers, case: Answers = NO_FACTS) -> Step:
+    """The next question (or fact) to ask, or the outcome (or hand-off) the answers lead to."""
+    return trace(flow, answers, case).step
+
+
+def opening_flow(book: CaseFacts, then: str) -> Flow:
+    """The opening facts as a flow of fact nodes that hands over to the flow `then`.
+
+    Each opening fact in turn (one that is known is followed); a `stop` answer ends at the facts
+    file's outcome (call 999). Its id is `facts`, as the record of a stopped decision names it.
+    """
+    from pathlib import Path
+
+    from sharewizard.core.model import FACTS_FLOW, Faq, Route
+
+    questions: dict[str, Question] = {}
+    for index, fact_id in enumerate(book.opening):
+        fact = book.facts[fact_id]
+        after = book.opening[index + 1] if index + 1 < len(book.opening) else HANDOFF_PREFIX + then
+        routes = [
+            Route(outcome, Condition("equals", fact_id, (value,))) for value, outcome in fact.stop
+        ]
+        questions[fact_id] = replace(fact.question, routes=(*routes, Route(after)), fact=True)
+    return Flow(
+        id=FACTS_FLOW,
+        version=book.version,
+        title=book.title,
+        description=book.title,
+        faq=Faq(None, book.title),
+        start=book.opening[0] if book.opening else "",
+        questions=questions,
+        outcomes=dict(book.outcomes),
+        path=book.path or Path("facts.yaml"),
+        sha256=book.sha256,
+    )
+
+
+# --- wording: `{advice}` in words that fit the user's role ------------------------------------
+
+#: A placeholder in outcome and help text: `{advice}`, worded by facts.yaml `wording`.
+PLACEHOLDER = re.compile(r"\{([a-z0-9][a-z0-9-]*)\}")
+
+
+def worded(text: str, wording: Mapping[str, Wording], case: Answers) -> str:
+    """`text` with each `{name}` replaced by the words for the case's value of its fact.
+
+    A placeholder whose fact is unknown (and has no default) is left as written; spaces are
+    normalised where a placeholder was replaced (an empty one leaves no double space).
+    """
+    if "{" not in text:
+        return text
+
+    def words(match: re.Match[str]) -> str:
+        found = wording.get(match.group(1))
+        said = found.words(case.get(found.fact)) if found is not None else None
+        return match.group(0) if said is None else said
+
+    replaced = PLACEHOLDER.sub(words, text)
+    return text if replaced == text else " ".join(replaced.split())
+
+
+def worded_outcome(outcome: Outcome, wording: Mapping[str, Wording], case: Answers) -> Outcome:
+    """The outcome as this case reads it: every part people read, worded."""
+
+    def say(text: str) -> str:
+        return worded(text, wording, case)
+
+    return replace(
+        outcome,
+        title=say(outcome.title),
+        summary=say(outcome.summary),
+        actions=tuple(say(a) for a in outcome.actions),
+        now=say(outcome.now),
+        further=say(outcome.further),
+    )
+
+
+def worded_question(question: Question, wording: Mapping[str, Wording], case: Answers) -> Question:
+    """The question as this case reads it: its text and help worded."""
+    text = worded(question.text, wording, case)
+    help_text = worded(question.help, wording, case)
+    if text == question.text and help_text == question.help:
+        return question
+    return replace(question, text=text, help=help_text)
 
 
 def check_answer(question: Question, value: object, where: Location | None = None) -> Answer:
@@ -129,7 +263,9 @@ def _check_text(question: Question, text: str, where: Location) -> str:
     return text
 
 
-def answer(flow: Flow, progress: Progress, question_id: str, value: Answer) -> Progress:
+def answer(
+    flow: Flow, progress: Progress, question_id: str, value: Answer, case: Answers = NO_FACTS
+) -> Progress:
     """Give (or change) an answer; drop answers the new path no longer reaches, and log it."""
     question = flow.questions[question_id]
     value = check_answer(question, value)
@@ -137,8 +273,7 @@ def answer(flow: Flow, progress: Progress, question_id: str, value: Answer) -> P
     if before == value:
         return progress
     merged = {**progress.answers, question_id: value}
-    path = trace(flow, merged).path
-    kept = {qid: merged[qid] for qid in path}
+    kept = kept_answers(flow, merged, case)
     if before is None:
         return Progress(kept, progress.changes)
     dropped = [flow.questions[qid] for qid in progress.answers if qid not in kept]
@@ -151,18 +286,28 @@ def answer(flow: Flow, progress: Progress, question_id: str, value: Answer) -> P
     return Progress(kept, (*progress.changes, line))
 
 
-def previous_question(flow: Flow, progress: Progress, current: str | None) -> str | None:
-    """The question before `current` on the path (None at the start); `None` means the end."""
-    path = trace(flow, progress.answers).path
+def kept_answers(flow: Flow, answers: Answers, case: Answers = NO_FACTS) -> dict[str, Answer]:
+    """The answers the path asks for, in its order: those it no longer reaches are dropped."""
+    return {qid: answers[qid] for qid in trace(flow, answers, case).path if qid in answers}
+
+
+def previous_question(
+    flow: Flow, progress: Progress, current: str | None, case: Answers = NO_FACTS
+) -> str | None:
+    """The step before `current` on the path (None at the start); `None` means the end.
+
+    Fact nodes known are steps too: going back to one changes the fact for the whole sitting.
+    """
+    path = trace(flow, progress.answers, case).path
     if current is None or current not in path:
         return path[-1] if path else None
     index = path.index(current)
     return path[index - 1] if index > 0 else None
 
 
-def following_step(flow: Flow, progress: Progress, current: str) -> Step:
+def following_step(flow: Flow, progress: Progress, current: str, case: Answers = NO_FACTS) -> Step:
     """The step after `current` on the path: the next question even if answered, else the end."""
-    found = trace(flow, progress.answers)
+    found = trace(flow, progress.answers, case)
     if current in found.path:
         index = found.path.index(current)
         if index + 1 < len(found.path):
@@ -170,32 +315,51 @@ def following_step(flow: Flow, progress: Progress, current: str) -> Step:
     return found.step
 
 
-def start(flow: Flow, answers: Mapping[str, object], where: str = "answers") -> Progress:
+def start(
+    flow: Flow, answers: Mapping[str, object], where: str = "answers", case: Answers = NO_FACTS
+) -> Progress:
     """Progress from answers given up front (a draft or an answers file), each one checked.
 
     Answers the path never reaches are kept out, so they cannot leak into the record. `where`
-    is the dotted place of these answers in their file, for error messages.
+    is the dotted place of these answers in their file, for error messages. A fact is not an
+    answer: it belongs to the sitting's facts.
     """
     for qid in answers:
-        if qid not in flow.questions:
+        question = flow.questions.get(qid)
+        if question is None or question.fact:
+            is_fact = question is not None
             raise AnswersError(
-                f"{preview(qid)} is not a question of the flow {preview(flow.id)}.",
+                f"{preview(qid)} is "
+                + ("a case fact, not an answer" if is_fact else "not a question")
+                + f" of the flow {preview(flow.id)}.",
                 Location(field=f"{where}.{qid}"),
-                f"Questions: {', '.join(flow.questions)}.",
+                "Give it under `facts`." if is_fact else f"Questions: {_question_ids(flow)}.",
             )
     checked = {
         qid: check_answer(flow.questions[qid], value, Location(field=f"{where}.{qid}"))
         for qid, value in answers.items()
     }
-    path = trace(flow, checked).path
-    return Progress({qid: checked[qid] for qid in path})
+    return Progress(kept_answers(flow, checked, case))
 
 
-def path_answers(flow: Flow, progress: Progress) -> list[tuple[Question, Answer]]:
-    """The answered questions on the path, in order, with their answers."""
+def _question_ids(flow: Flow) -> str:
+    return ", ".join(q.id for q in flow.questions.values() if not q.fact)
+
+
+def path_answers(
+    flow: Flow, progress: Progress, case: Answers = NO_FACTS
+) -> list[tuple[Question, Answer]]:
+    """The flow questions answered on the path, in order, with their answers (facts aside)."""
     return [
-        (flow.questions[qid], progress.answers[qid]) for qid in trace(flow, progress.answers).path
+        (flow.questions[qid], progress.answers[qid])
+        for qid in trace(flow, progress.answers, case).path
+        if qid in progress.answers
     ]
+
+
+def path_facts(flow: Flow, progress: Progress, case: Answers = NO_FACTS) -> list[str]:
+    """The fact nodes of the flow the path reads, in order (each known in `case`)."""
+    return [qid for qid in trace(flow, progress.answers, case).path if flow.questions[qid].fact]
 
 
 #: What a record-form condition may test about the outcome reached, besides earlier fields.
@@ -238,6 +402,16 @@ def refusal(field: Question, value: Answer, context: Answers) -> str | None:
         if holds(rule.when, context) and any(v in rule.values for v in chosen):
             return rule.message
     return None
+
+
+def warnings(field: Question, value: Answer, context: Answers) -> list[str]:
+    """The warnings an accepted answer carries here: true, but sitting badly with the outcome."""
+    chosen = value if isinstance(value, tuple) else (value,)
+    return [
+        rule.message
+        for rule in field.warn
+        if holds(rule.when, context) and any(v in rule.values for v in chosen)
+    ]
 
 
 def depends_on_outcome(field: Question) -> bool:
@@ -310,10 +484,14 @@ def check_fields(
 
 @dataclass(frozen=True)
 class FlowPath:
-    """One distinct way through a flow: the answers given and the step it ends at."""
+    """One distinct way through a flow: the answers and facts it takes and the step it ends at."""
 
     answers: Mapping[str, Answer]
     end: str  # an outcome id, or `flow:<id>` for a hand-off
+    facts: Mapping[str, Answer] = dataclasses.field(default_factory=dict)  # at the end
+    asked: tuple[str, ...] = ()  # the facts the path asks (unknown when it reached them)
+    absent: tuple[str, ...] = ()  # the fact nodes passed through: their facts do not apply
+    key: tuple[tuple[str, int], ...] = ()  # the routes taken: (step, route index) in order
 
 
 def _candidates(question: Question) -> list[Answer]:
@@ -325,28 +503,156 @@ def _candidates(question: Question) -> list[Answer]:
     return ["(text)"]
 
 
-def all_paths(flow: Flow) -> list[FlowPath]:
-    """Every distinct path: one per sequence of routes taken (answers that route alike merge)."""
+def all_paths(
+    flow: Flow,
+    facts: Answers = NO_FACTS,
+    book: CaseFacts | None = None,
+    *,
+    by_fact: bool = False,
+) -> list[FlowPath]:
+    """Every distinct path: one per sequence of routes taken (answers that route alike merge).
+
+    `facts` are known before the walk starts (the sitting's so far). A fact node whose fact is
+    known is followed; one whose fact does not apply is passed through; one whose fact is unknown
+    branches on each of its answers, as a question does. `book` gives the derived facts. With
+    `by_fact`, each value of a fact is a path of its own even where values route alike (facts are
+    read beyond their routes: by later decisions, the record form, the policy).
+    """
     found: dict[tuple[tuple[str, int], ...], FlowPath] = {}
+    derive = book if book is not None else CaseFacts()
 
     def visit(
-        question: Question, answers: dict[str, Answer], taken: tuple[tuple[str, int], ...]
+        question: Question,
+        answers: dict[str, Answer],
+        known: dict[str, Answer],
+        taken: tuple[tuple[str, int], ...],
+        asked: tuple[str, ...],
+        absent: tuple[str, ...],
     ) -> None:
-        for candidate in _candidates(question):
-            given = {**answers, question.id: candidate}
-            matched = [i for i, r in enumerate(question.routes) if holds(r.when, given)]
+        # Each way on: (the flow's answers, the facts known) after this step.
+        if not question.fact:
+            ways = [({**answers, question.id: value}, known) for value in _candidates(question)]
+        elif question.id in known:
+            ways = [(answers, known)]
+        elif not applies(question, case_context(derive, known)):
+            ways, absent = [(answers, known)], (*absent, question.id)
+        else:
+            ways = [(answers, {**known, question.id: value}) for value in _candidates(question)]
+            asked = (*asked, question.id)
+        for given, facts_now in ways:
+            seen = {**case_context(derive, facts_now), **given}
+            matched = [i for i, r in enumerate(question.routes) if holds(r.when, seen)]
+            if not matched:
+                continue  # passed through with no route: SW210, reported by lint
             index = sum(1 << i for i in matched) if question.fan_out else matched[0]
-            key = (*taken, (question.id, index))
-            step = route(flow, question, given)
+            name = _key_name(question, facts_now) if by_fact else question.id
+            key = (*taken, (name, index))
+            step = route(flow, question, seen)
             if isinstance(step, Question):
-                visit(step, given, key)
+                visit(step, given, facts_now, key, asked, absent)
             elif key not in found:
                 end = (
                     step.id
                     if isinstance(step, Outcome)
                     else HANDOFF_PREFIX + ",".join(step.flow_ids)
                 )
-                found[key] = FlowPath(given, end)
+                found[key] = FlowPath(given, end, facts_now, asked, absent, key)
 
-    visit(flow.questions[flow.start], {}, ())
+    visit(flow.questions[flow.start], {}, dict(facts), (), (), ())
     return list(found.values())
+
+
+def route_key(
+    flow: Flow, answers: Answers, case: Answers = NO_FACTS, *, by_fact: bool = False
+) -> tuple[tuple[str, int], ...]:
+    """The routes a walk takes through a flow, as `all_paths` keys its paths (`by_fact` alike).
+
+    Each step passed (a question answered, a fact known or passed through) with the index of
+    the route it took (for a fan-out, the set of routes, as bits).
+    """
+    seen = {**case, **answers}
+    key: list[tuple[str, int]] = []
+    step: Step = flow.questions[flow.start]
+    while isinstance(step, Question):
+        if step.fact:
+            if step.id not in case and applies(step, case):
+                break
+        elif step.id not in answers:
+            break
+        matched = [i for i, r in enumerate(step.routes) if holds(r.when, seen)]
+        if not matched:
+            break
+        index = sum(1 << i for i in matched) if step.fan_out else matched[0]
+        key.append((_key_name(step, case) if by_fact else step.id, index))
+        step = route(flow, step, seen)
+    return tuple(key)
+
+
+def _key_name(question: Question, case: Answers) -> str:
+    """A step as a path key names it: a fact node with its value (absent: the id alone).
+
+    Facts are read beyond their own routes (later conditions, the record form), so two values
+    of a fact are two paths even where they route alike.
+    """
+    if question.fact and question.id in case:
+        value = case[question.id]
+        return f"{question.id}={value if isinstance(value, str) else ','.join(value)}"
+    return question.id
+
+
+@dataclass(frozen=True)
+class DecisionPath:
+    """One way through a decision from the flow it starts in, across hand-offs, to its outcome.
+
+    `segments` are the flows walked, each with its answers; `facts` the case at the end (given,
+    and taken on the way); `asked` the facts the path asks.
+    """
+
+    segments: tuple[tuple[str, Mapping[str, Answer]], ...]
+    end: Outcome | Handoff
+    facts: Mapping[str, Answer]
+    asked: tuple[str, ...] = ()
+    key: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()  # each flow's routes taken
+
+    @property
+    def flow(self) -> str:
+        """The flow the decision ends in."""
+        return self.segments[-1][0]
+
+
+def decision_paths(
+    catalogue: Catalogue, flow_id: str, facts: Answers = NO_FACTS, *, by_fact: bool = False
+) -> list[DecisionPath]:
+    """Every path of a decision starting in `flow_id` with these facts known, across hand-offs.
+
+    A hand-off to one flow continues the decision there with the facts so far; a hand-off to
+    several (the triage's fan-out) ends the path. A hand-off back to a flow already walked in the
+    decision is no path: the walk refuses it (its answers contradict each other). `by_fact` as
+    for `all_paths`.
+    """
+    found: list[DecisionPath] = []
+
+    def follow(
+        flow: Flow,
+        known: Answers,
+        before: tuple[tuple[str, Mapping[str, Answer]], ...],
+        asked: tuple[str, ...],
+        keys: tuple[tuple[str, tuple[tuple[str, int], ...]], ...],
+    ) -> None:
+        for path in all_paths(flow, known, catalogue.facts, by_fact=by_fact):
+            segments = (*before, (flow.id, path.answers))
+            taken = (*asked, *path.asked)
+            key = (*keys, (flow.id, path.key))
+            outcome = flow.outcomes.get(path.end)
+            if outcome is not None:
+                found.append(DecisionPath(segments, outcome, path.facts, taken, key))
+                continue
+            targets = tuple(path.end[len(HANDOFF_PREFIX) :].split(","))
+            walked = {flow_id for flow_id, _ in segments}
+            if len(targets) > 1:
+                found.append(DecisionPath(segments, Handoff(targets), path.facts, taken, key))
+            elif targets[0] not in walked:
+                follow(catalogue.flows[targets[0]], path.facts, segments, taken, key)
+
+    follow(catalogue.flows[flow_id], facts, (), (), ())
+    return found

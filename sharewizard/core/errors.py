@@ -108,12 +108,18 @@ class Interrupted(SharewizardError, KeyboardInterrupt):
         signal_number: int | None = None,
         saved_to: Path | None = None,
         text: str = "",
+        record_later: bool = False,
     ) -> None:
         super().__init__("stopped before the decision was recorded.")
         self.draft = draft
         self.signal_number = signal_number
         self.saved_to = saved_to  # the draft file, when it could be written
         self.text = text  # the draft as an answers file, the last resort when it could not
+        # Chosen at an urgent outcome (call 999): stop now, finish the record later. Not a
+        # failure: the draft waits, and the person is told how to finish it.
+        self.record_later = record_later
+        if record_later:
+            self.exit_status = ExitStatus.OK
         if signal_number is not None:
             self.exit_status = 128 + signal_number
 

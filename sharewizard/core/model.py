@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 #: An answer: a choice value or free text (str), or the chosen values of a multiple choice.
@@ -54,8 +54,8 @@ class Route:
 
 
 @dataclass(frozen=True)
-class Refusal:
-    """Answers a record field refuses when `when` holds, and the message that says why."""
+class FieldRule:
+    """Answers a record field refuses (or accepts with a warning) when `when` holds, and why."""
 
     values: tuple[str, ...]
     message: str
@@ -89,8 +89,11 @@ class Question:
     fan_out: bool = False
     label: str = ""
     group: str = "sharing"
-    refuse: tuple[Refusal, ...] = ()
+    refuse: tuple[FieldRule, ...] = ()
+    warn: tuple[FieldRule, ...] = ()
     per_outcome: bool = False
+    fact: bool = False  # a case fact (flows/facts.yaml): a fact node, or a record field
+    profile: str = ""  # the user's profile value offered for it: role, organisation, practitioner
 
     def choice(self, value: str) -> Choice | None:
         """The choice with this value, if the question has one."""
@@ -116,6 +119,17 @@ class Outcome:
     citations: tuple[Citation, ...]
     related_flows: tuple[str, ...] = ()
     without_consent: bool = False
+    now: str = ""  # what goes ahead now, while something waits or is held back
+    further: str = ""  # more detail: shown with --verbose and in the record
+    urgent: bool = False  # call 999: the menu after it stops by default
+
+    @property
+    def texts(self) -> tuple[tuple[str, str], ...]:
+        """(part, text) of every piece of the outcome people read, in the order shown."""
+        parts = [("title", self.title), ("summary", self.summary)]
+        parts += [(f"actions.{i}", action) for i, action in enumerate(self.actions)]
+        parts += [(name, text) for name, text in (("now", self.now), ("further", self.further))]
+        return tuple((name, text) for name, text in parts if text)
 
 
 @dataclass(frozen=True)
@@ -169,6 +183,7 @@ class DecisionTerm:
     id: str
     label: str
     shares: bool
+    tone: str = ""  # how summaries colour it: urgent, share, hold, advice, none...
 
 
 @dataclass(frozen=True)
@@ -181,15 +196,141 @@ class RecordForm:
     decisions: dict[str, DecisionTerm]
 
 
+# --- the case facts of a sitting (flows/facts.yaml) ---------------------------------------------
+
+#: A fact is asked once per sitting (the default), or once per decision that reads it.
+SITTING, DECISION = "sitting", "decision"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something about the case or the user that several flows read, asked once.
+
+    `question` holds its text, help, guidance, choices and `when` (asked only where it holds;
+    otherwise the fact is absent). `stop` maps an answer to an outcome of the facts file that
+    ends the decision (immediate danger: call 999).
+    """
+
+    question: Question
+    stop: tuple[tuple[str, str], ...] = ()
+    scope: str = SITTING
+
+    @property
+    def id(self) -> str:
+        """The fact's id (also the id of its fact nodes in flows)."""
+        return self.question.id
+
+    def stops_at(self, value: Answer) -> str | None:
+        """The outcome id this answer stops at, if it is a stop."""
+        return next((outcome for answer, outcome in self.stop if answer == value), None)
+
+
+@dataclass(frozen=True)
+class DerivedFact:
+    """A named condition over facts, read in conditions like a yes/no fact."""
+
+    id: str
+    text: str
+    when: Condition
+
+
+@dataclass(frozen=True)
+class Wording:
+    """`{name}` in outcome and help text: the words for the value of one fact."""
+
+    name: str
+    fact: str
+    values: tuple[tuple[str, str], ...]
+    default: str | None = None  # when the fact is unknown (None: the fact must be known)
+
+    def words(self, value: Answer | None) -> str | None:
+        """The words for a value of the fact; the default when it is unknown."""
+        found = next((words for v, words in self.values if v == value), None)
+        return found if found is not None else self.default
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two decisions of one sitting that contradict each other, and why (`says`).
+
+    `first` holds for one decision, `second` for another: the sitting is refused before any
+    record is written.
+    """
+
+    id: str
+    says: str
+    first: Condition
+    second: Condition
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """`flows/facts.yaml`: the facts, derived facts, opening, its outcomes, wording, conflicts."""
+
+    version: str = ""
+    title: str = ""
+    facts: Mapping[str, Fact] = field(default_factory=dict)
+    derived: Mapping[str, DerivedFact] = field(default_factory=dict)
+    opening: tuple[str, ...] = ()
+    outcomes: Mapping[str, Outcome] = field(default_factory=dict)
+    wording: Mapping[str, Wording] = field(default_factory=dict)
+    conflicts: tuple[Conflict, ...] = ()
+    path: Path | None = None
+    sha256: str = ""
+
+
+#: The id a record gives the facts file when the opening ended a decision (call 999).
+FACTS_FLOW = "facts"
+
+
+# --- the guidance's safety rules (flows/policy.yaml; proved by lint, issue 23) ----------------
+
+
+@dataclass(frozen=True)
+class PolicyTerm:
+    """A property of an outcome's words, usable in policy conditions (`tells-to-ask-dsl`)."""
+
+    id: str
+    mentions: tuple[str, ...] = ()  # yes when the outcome's text mentions any of these
+    parts: tuple[str, ...] = ()  # which parts of the outcome (`in:`); empty: all of them
+    has: tuple[str, ...] = ()  # yes when the outcome has every one of these parts
+
+
+@dataclass(frozen=True)
+class PolicyRule:
+    """One safety rule: where `when` holds, `require` must (or `first`/`second` never both)."""
+
+    id: str
+    says: str
+    rests_on: tuple[Citation, ...]
+    at: str  # outcome | first-question | record | sitting
+    when: Condition | None = None
+    require: Condition | None = None
+    first: Condition | None = None
+    second: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """`flows/policy.yaml`: the rules lint proves over every path, and the terms they use."""
+
+    version: str
+    rules: tuple[PolicyRule, ...]
+    terms: Mapping[str, PolicyTerm]
+    path: Path | None = None
+
+
 @dataclass(frozen=True)
 class Catalogue:
-    """Everything under one flows directory: sources, flows and the record form."""
+    """Everything under one flows directory: sources, flows, the record form and case facts."""
 
     directory: Path
     sources: dict[str, Source]
     flows: dict[str, Flow]
     record_form: RecordForm
     triage: str | None = None
+    facts: CaseFacts = field(default_factory=CaseFacts)
+    policy: Policy | None = None
 
 
 # --- the walk: what a session has answered, and what it hands on --------------------------------
@@ -213,14 +354,41 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Draft:
-    """A walk stopped part way: enough to resume it, and the shape of an answers file."""
+class DecisionDraft:
+    """One decision of a sitting as a draft or an answers file holds it.
 
-    flow_id: str
+    `flow_id` is the flow it starts in (None: the opening stopped it); `answers` are the answers
+    to the questions of every flow it walked; `facts` its own facts (those asked per decision).
+    `outcome`, `decision` and `flow` say where it ended, when it did.
+    """
+
+    flow_id: str | None
     answers: Mapping[str, Answer]
     fields: Mapping[str, Answer]
+    facts: Mapping[str, Answer] = field(default_factory=dict)
+    outcome: str | None = None
+    decision: str | None = None
+    flow: str | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A sitting stopped part way: enough to resume it, and the shape of an answers file."""
+
+    entry: str  # the flow the sitting started in (the triage, or a flow named)
+    facts: Mapping[str, Answer]
+    decisions: tuple[DecisionDraft, ...] = ()
     route: tuple[tuple[str, Mapping[str, Answer]], ...] = ()
+    origins: Mapping[str, str] = field(default_factory=dict)  # facts and case fields not asked
     queue: tuple[str, ...] = ()
+    at: int = 0  # the decision under way (past the last: the review)
+    last_question: str | None = None
+
+    @property
+    def answered(self) -> int:
+        """How many answers it holds: facts, the triage's and every decision's."""
+        route = sum(len(answers) for _, answers in self.route)
+        return len(self.facts) + route + sum(len(d.answers) for d in self.decisions)
 
 
 @dataclass(frozen=True)
@@ -234,3 +402,5 @@ class Decision:
     route: tuple[Segment, ...] = ()
     changes: tuple[str, ...] = ()
     queue: tuple[str, ...] = ()  # flows chosen in the same sitting, still to walk
+    facts: Mapping[str, Answer] = field(default_factory=dict)  # the case, as it read it
+    index: int = 0  # its place among the sitting's decisions

@@ -15,8 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sharewizard.core.engine import PLACEHOLDER
 from sharewizard.core.errors import Location
-from sharewizard.core.model import HANDOFF_PREFIX, Condition, Flow, Question
+from sharewizard.core.model import (
+    HANDOFF_PREFIX,
+    NO,
+    YES,
+    CaseFacts,
+    Choice,
+    Condition,
+    DerivedFact,
+    FieldRule,
+    Flow,
+    Question,
+    Wording,
+)
 from sharewizard.core.text import preview
 from sharewizard.flowfiles.yamldoc import JsonPath, YamlDocument
 
@@ -76,6 +89,37 @@ RULES = {
         ),
         Rule("SW107", "unknown-related-flow", ERROR, "`related_flows` names no flow"),
         Rule(
+            "SW108",
+            "unknown-fact",
+            ERROR,
+            "a fact node, `opening`, a wording or a record field names no fact of facts.yaml",
+        ),
+        Rule(
+            "SW109",
+            "fact-id-taken",
+            ERROR,
+            "a question or derived fact has the id of a fact (or of another derived fact)",
+        ),
+        Rule(
+            "SW110",
+            "bad-fact",
+            ERROR,
+            "a fact's `stop` or wording does not fit it (a stop outside `opening`, words "
+            "missing for an answer)",
+        ),
+        Rule(
+            "SW111",
+            "unknown-placeholder",
+            ERROR,
+            "text names a `{placeholder}` that facts.yaml `wording` does not define",
+        ),
+        Rule(
+            "SW112",
+            "unworded-at-stop",
+            ERROR,
+            "an outcome the opening stops at words a fact not yet asked, with no `default`",
+        ),
+        Rule(
             "SW201", "unreachable", ERROR, "a question or outcome can never be reached from `start`"
         ),
         Rule(
@@ -108,6 +152,24 @@ RULES = {
             "forced-handoff-loop",
             ERROR,
             "flows with no outcome hand over to each other whatever is answered",
+        ),
+        Rule(
+            "SW208",
+            "fact-never-applies",
+            ERROR,
+            "a fact node is reached only where its fact does not apply",
+        ),
+        Rule(
+            "SW209",
+            "fact-unknown",
+            ERROR,
+            "a condition tests a fact that some way to it leaves unknown (not asked, not absent)",
+        ),
+        Rule(
+            "SW210",
+            "no-route-without-fact",
+            ERROR,
+            "a fact node passed through (its fact does not apply) has no route that holds",
         ),
         Rule("SW301", "missing-citations", ERROR, "an outcome cites no guidance"),
         Rule("SW302", "undeclared-source", ERROR, "a citation names a source not in sources.yaml"),
@@ -215,29 +277,39 @@ def any_error(problems: Iterable[Problem]) -> bool:
 # --- ids and references ------------------------------------------------------------------------
 
 
-def id_problems(doc: YamlDocument) -> Iterator[Problem]:
-    """Question and outcome ids: unique in the flow, and never a condition word."""
+def node_id(raw: Mapping[str, Any]) -> str:
+    """The id of a step of a flow as written: a question's `id`, or a fact node's fact."""
+    return str(raw["id"] if "id" in raw else raw["fact"])
+
+
+def id_key(raw: Mapping[str, Any]) -> str:
+    """The key that names a step of a flow: `id`, or `fact` for a fact node."""
+    return "id" if "id" in raw else "fact"
+
+
+def id_problems(
+    doc: YamlDocument, sections: tuple[str, ...] = ("questions", "outcomes")
+) -> Iterator[Problem]:
+    """Question, fact node and outcome ids: unique in the file, and never a condition word."""
     seen: dict[str, JsonPath] = {}
-    for section in ("questions", "outcomes"):
-        for index, item in enumerate(doc.data[section]):
-            here = (section, index, "id")
-            if item["id"] in CONDITION_WORDS:
+    for section in sections:
+        for index, item in enumerate(doc.data.get(section) or ()):
+            here = (section, index, id_key(item))
+            name = node_id(item)
+            if name in CONDITION_WORDS:
                 yield Problem(
-                    "SW105",
-                    here,
-                    f"{preview(item['id'])} is reserved for conditions.",
-                    "Rename it.",
+                    "SW105", here, f"{preview(name)} is reserved for conditions.", "Rename it."
                 )
-            elif item["id"] in seen:
-                first = doc.locate(seen[item["id"]]).line
+            elif name in seen:
+                first = doc.locate(seen[name]).line
                 yield Problem(
                     "SW003",
                     here,
-                    f"duplicate id {preview(item['id'])} (first used at line {first}).",
-                    "Every question and outcome in a flow needs its own id.",
+                    f"duplicate id {preview(name)} (first used at line {first}).",
+                    "Every question, fact node and outcome in a flow needs its own id.",
                 )
             else:
-                seen[item["id"]] = here
+                seen[name] = here
 
 
 def reference_problems(
@@ -285,10 +357,24 @@ def _no_flow(code: str, at: JsonPath, name: str, flow_ids: set[str]) -> Problem:
     )
 
 
+#: Where each kind of file keeps its quotes: (section, key) pairs.
+CITED = (
+    ("questions", "guidance"),
+    ("outcomes", "citations"),
+    ("facts", "guidance"),
+    ("rules", "rests_on"),
+)
+
+
 def citations(doc: YamlDocument) -> Iterator[tuple[str, str, int, int, dict[str, Any]]]:
-    """(section, key, item index, citation index, citation) for every quote of a flow."""
-    for section, key in (("questions", "guidance"), ("outcomes", "citations")):
-        for i, item in enumerate(doc.data[section]):
+    """(section, key, item index, citation index, citation) for every quote of a file.
+
+    Flows quote under questions and outcomes; facts.yaml under facts and outcomes; policy.yaml
+    under rules.
+    """
+    for section, key in CITED:
+        items = doc.data.get(section) if isinstance(doc.data, dict) else None
+        for i, item in enumerate(items if isinstance(items, list) else ()):
             for c, cite in enumerate(item.get(key, ())):
                 yield section, key, i, c, cite
 
@@ -317,9 +403,11 @@ def _targets(raw_next: Any) -> list[str]:
 def question_problems(doc: YamlDocument, raw: dict[str, Any], path: JsonPath) -> Iterator[Problem]:
     """A question's shape: its choices for its type, its rule list, its conditions.
 
-    For flow questions and record-form fields alike; the loader parses only what passes.
+    For flow questions, facts and record-form fields alike; the loader parses only what passes.
+    A fact node's question is its fact's (checked in facts.yaml): only its `next` is checked here.
     """
-    yield from _choice_problems(raw, path)
+    if "type" in raw:
+        yield from _choice_problems(raw, path)
     raw_next = raw.get("next")
     if isinstance(raw_next, list):
         for r, rule in enumerate(raw_next):
@@ -445,9 +533,15 @@ def condition_problems(
                 )
 
 
-def route_problems(doc: YamlDocument, questions: Mapping[str, Question]) -> Iterator[Problem]:
-    """`start` and every `next` target exist; conditions, fan-outs and answer maps fit."""
+def route_problems(
+    doc: YamlDocument, questions: Mapping[str, Question], book: CaseFacts | None = None
+) -> Iterator[Problem]:
+    """`start` and every `next` target exist; conditions, fan-outs and answer maps fit.
+
+    Conditions may test the flow's questions, and the facts and derived facts of `book`.
+    """
     data = doc.data
+    names = {**fact_names(book), **questions} if book is not None else questions
     if data["start"] not in questions:
         yield Problem(
             "SW101", ("start",), f"{preview(data['start'])} names no question in this flow."
@@ -455,7 +549,7 @@ def route_problems(doc: YamlDocument, questions: Mapping[str, Question]) -> Iter
     outcome_ids = {o["id"] for o in data["outcomes"]}
     answer_sets: dict[str, frozenset[str]] = {}
     for i, raw in enumerate(data["questions"]):
-        question = questions[raw["id"]]
+        question = questions[node_id(raw)]
         base = ("questions", i, "next")
         raw_next = raw["next"]
         for route, (goto_at, when_at) in zip(
@@ -471,7 +565,7 @@ def route_problems(doc: YamlDocument, questions: Mapping[str, Question]) -> Iter
                         "Fix the id, or add the question or outcome it should lead to.",
                     )
             if not isinstance(raw_next, dict):  # an answer map's keys are checked below
-                yield from condition_problems(route.when, questions, when_at, answer_sets)
+                yield from condition_problems(route.when, names, when_at, answer_sets)
         if question.fan_out:
             yield from _fan_out_problems(question, base)
         if isinstance(raw_next, dict):
@@ -571,7 +665,7 @@ def back_edges(
 def graph_problems(doc: YamlDocument, questions: Mapping[str, Question]) -> Iterator[Problem]:
     """Every question and outcome reachable from `start`; every walk can end; no loops."""
     start = doc.data["start"]
-    index = {q["id"]: i for i, q in enumerate(doc.data["questions"])}
+    index = {node_id(q): i for i, q in enumerate(doc.data["questions"])}
     reached = {start}
     order = [start]
     for qid in order:  # grows while it is walked: a breadth-first search
@@ -582,11 +676,11 @@ def graph_problems(doc: YamlDocument, questions: Mapping[str, Question]) -> Iter
                     order.append(route.goto)
     for section in ("questions", "outcomes"):
         for i, item in enumerate(doc.data[section]):
-            if item["id"] not in reached:
+            if node_id(item) not in reached:
                 yield Problem(
                     "SW201",
-                    (section, i, "id"),
-                    f"{preview(item['id'])} can never be reached from start.",
+                    (section, i, id_key(item)),
+                    f"{preview(node_id(item))} can never be reached from start.",
                     "Lead to it from a question, or remove it.",
                 )
     ends = _can_end(questions)
@@ -594,7 +688,7 @@ def graph_problems(doc: YamlDocument, questions: Mapping[str, Question]) -> Iter
         if qid not in ends:
             yield Problem(
                 "SW202",
-                ("questions", index[qid], "id"),
+                ("questions", index[qid], id_key(doc.data["questions"][index[qid]])),
                 f"no answer to {preview(qid)} ever reaches an outcome or a hand-off.",
                 "Lead at least one way out of the loop to an outcome.",
             )
@@ -731,3 +825,272 @@ def handoff_problems(
                 "naming the other flow in `related_flows`.",
             ),
         )
+
+
+# --- the case facts (facts.yaml) and what reads them -------------------------------------------
+
+#: The parts of an outcome people read, where `{placeholders}` are worded (and checked).
+WORDED_OUTCOME_PARTS = ("title", "summary", "now", "further")
+
+
+def facts_file_problems(
+    doc: YamlDocument,
+    sources: set[str] | None = None,
+    decisions: set[str] | None = None,
+    flow_ids: set[str] | None = None,
+) -> Iterator[Problem]:
+    """facts.yaml as written: ids, each fact's shape, conditions' shapes, what it names elsewhere.
+
+    Facts and derived facts share one name space (conditions read both by id); outcomes have
+    their own.
+    """
+    data = doc.data
+    yield from id_problems(doc, ("facts", "derived"))
+    yield from id_problems(doc, ("outcomes",))
+    for i, raw in enumerate(data["facts"]):
+        yield from question_problems(doc, raw, ("facts", i))
+    for i, raw in enumerate(data.get("derived") or ()):
+        yield from condition_shape_problems(raw["when"], ("derived", i, "when"))
+    for i, raw in enumerate(data.get("conflicts") or ()):
+        for side in ("first", "second"):
+            yield from condition_shape_problems(raw[side], ("conflicts", i, side))
+    for i, item in enumerate(data.get("outcomes") or ()):
+        if decisions is not None and item["decision"] not in decisions:
+            yield Problem(
+                "SW106",
+                ("outcomes", i, "decision"),
+                f"{preview(item['decision'])} is not a decision declared in record.yaml.",
+                f"Use one of: {', '.join(sorted(decisions))}.",
+            )
+        for r, related in enumerate(item.get("related_flows", ())):
+            if flow_ids is not None and related not in flow_ids:
+                yield _no_flow("SW107", ("outcomes", i, "related_flows", r), related, flow_ids)
+    for section, key, i, c, cite in citations(doc):
+        if sources is not None and cite["source"] not in sources:
+            yield Problem(
+                "SW302",
+                (section, i, key, c, "source"),
+                f"the source {preview(cite['source'])} is not declared in sources.yaml.",
+                f"Declared: {', '.join(sorted(sources))}.",
+            )
+
+
+def derived_question(derived: DerivedFact) -> Question:
+    """A derived fact as conditions see it: a yes/no question."""
+    return Question(derived.id, derived.text, "yesno", (Choice(YES, "Yes"), Choice(NO, "No")))
+
+
+def fact_names(book: CaseFacts) -> dict[str, Question]:
+    """Every fact and derived fact a condition may test, as questions (derived: yes/no)."""
+    names = {fact_id: fact.question for fact_id, fact in book.facts.items()}
+    names.update({d.id: derived_question(d) for d in book.derived.values()})
+    return names
+
+
+def case_facts_problems(doc: YamlDocument, book: CaseFacts) -> Iterator[Problem]:
+    """facts.yaml once parsed: conditions, `opening`, `stop`, wording and placeholders.
+
+    A fact's `when` tests only facts declared before it, and a derived fact only facts and
+    derived facts declared before it, so nothing depends on itself.
+    """
+    data = doc.data
+    earlier: dict[str, Question] = {}
+    for i, (fact_id, fact) in enumerate(book.facts.items()):
+        yield from condition_problems(fact.question.when, earlier, ("facts", i, "when"))
+        earlier[fact_id] = fact.question
+    facts_only = dict(earlier)
+    for i, derived in enumerate(book.derived.values()):
+        if derived.id in facts_only:
+            yield Problem(
+                "SW109",
+                ("derived", i, "id"),
+                f"{preview(derived.id)} is the id of a fact; a derived fact needs its own.",
+            )
+        yield from condition_problems(derived.when, earlier, ("derived", i, "when"))
+        earlier[derived.id] = derived_question(derived)
+    for i, fact_id in enumerate(book.opening):
+        if fact_id not in book.facts:
+            yield _no_fact(("opening", i), fact_id, book)
+    for i, (fact_id, fact) in enumerate(book.facts.items()):
+        for value, target in fact.stop:
+            here = ("facts", i, "stop", value)
+            if fact.question.choice(value) is None:
+                yield Problem(
+                    "SW102",
+                    here,
+                    f"{preview(value)} is not an answer to {preview(fact_id)}.",
+                    key=True,
+                )
+            if target not in book.outcomes:
+                yield Problem(
+                    "SW101",
+                    here,
+                    f"{preview(target)} names no outcome of facts.yaml.",
+                    f"Outcomes: {', '.join(book.outcomes) or 'none'}.",
+                )
+        if fact.stop and fact_id not in book.opening:
+            yield Problem(
+                "SW110",
+                ("facts", i, "stop"),
+                f"{preview(fact_id)} has a `stop` but is not an opening fact.",
+                "Only an opening fact may end a decision: add it to `opening`.",
+                key=True,
+            )
+    for name, wording in book.wording.items():
+        yield from _wording_problems(name, wording, book)
+    yield from _stop_wording_problems(data, book)
+    for i, raw in enumerate(data["facts"]):
+        yield from placeholder_problems(raw, ("facts", i), ("text", "help"), book)
+    for i, raw in enumerate(data.get("outcomes") or ()):
+        yield from outcome_placeholder_problems(raw, ("outcomes", i), book)
+
+
+def _stop_wording_problems(data: Mapping[str, Any], book: CaseFacts) -> Iterator[Problem]:
+    """An outcome the opening stops at is read knowing only the opening facts asked so far.
+
+    So each `{placeholder}` in it words a fact asked before the stop, or has a `default`
+    (else the person would read the placeholder itself).
+    """
+    known: set[str] = set()
+    stops: dict[str, set[str]] = {}
+    for fact_id in book.opening:
+        known.add(fact_id)
+        fact = book.facts.get(fact_id)
+        for _, target in fact.stop if fact is not None else ():
+            stops.setdefault(target, set(known))
+    for i, raw in enumerate(data.get("outcomes") or ()):
+        facts = stops.get(raw.get("id", ""))
+        if facts is None:
+            continue
+        texts: list[tuple[str | tuple[str, int], Any]] = [
+            (key, raw.get(key)) for key in WORDED_OUTCOME_PARTS
+        ]
+        texts += [(("actions", a), action) for a, action in enumerate(raw.get("actions", ()))]
+        for key, text in texts:
+            for name in PLACEHOLDER.findall(text) if isinstance(text, str) else ():
+                wording = book.wording.get(name)
+                if wording is None or wording.fact in facts or wording.default is not None:
+                    continue
+                yield Problem(
+                    "SW112",
+                    ("outcomes", i, *(key if isinstance(key, tuple) else (key,))),
+                    f"{preview('{' + name + '}')} words the fact {preview(wording.fact)}, which "
+                    "is not known when the opening stops here, and it has no `default`.",
+                    f"Give the wording `{name}` a `default` (the words when the fact is unknown).",
+                )
+
+
+def _wording_problems(name: str, wording: Wording, book: CaseFacts) -> Iterator[Problem]:
+    """A wording names a fact and gives words for each of its answers, and only those."""
+    here: JsonPath = ("wording", name)
+    worded = book.facts.get(wording.fact)
+    if worded is None:
+        yield _no_fact(here + ("fact",), wording.fact, book)
+        return
+    question = worded.question
+    given = {value for value, _ in wording.values}
+    for value in given:
+        if question.choice(value) is None:
+            yield Problem(
+                "SW102",
+                here + ("values", value),
+                f"{preview(value)} is not an answer to {preview(wording.fact)}.",
+                key=True,
+            )
+    for choice in question.choices:
+        if choice.value not in given:
+            yield Problem(
+                "SW110",
+                here + ("values",),
+                f"the wording {preview(name)} has no words for {preview(choice.value)}, an "
+                f"answer to {preview(wording.fact)}.",
+                "Give words for every answer.",
+            )
+
+
+def _no_fact(at: JsonPath, name: str, book: CaseFacts) -> Problem:
+    return Problem(
+        "SW108",
+        at,
+        f"{preview(name)} names no fact of facts.yaml.",
+        f"Facts: {', '.join(book.facts) or 'none (there is no facts.yaml)'}.",
+    )
+
+
+def placeholder_problems(
+    raw: Mapping[str, Any], at: JsonPath, keys: Iterable[str], book: CaseFacts
+) -> Iterator[Problem]:
+    """Each `{name}` in these texts names a wording of facts.yaml."""
+    for key in keys:
+        text = raw.get(key)
+        for name in PLACEHOLDER.findall(text) if isinstance(text, str) else ():
+            if name not in book.wording:
+                yield Problem(
+                    "SW111",
+                    at + (key,),
+                    f"{preview('{' + name + '}')} is not a wording of facts.yaml.",
+                    f"Wordings: {', '.join(book.wording) or 'none'}.",
+                )
+
+
+def outcome_placeholder_problems(
+    raw: Mapping[str, Any], at: JsonPath, book: CaseFacts
+) -> Iterator[Problem]:
+    """Placeholders in every part of an outcome people read."""
+    yield from placeholder_problems(raw, at, WORDED_OUTCOME_PARTS, book)
+    for a, action in enumerate(raw.get("actions", ())):
+        yield from placeholder_problems({"action": action}, at + ("actions", a), ("action",), book)
+
+
+def fact_node_problems(doc: YamlDocument, book: CaseFacts) -> Iterator[Problem]:
+    """A flow's fact nodes name facts; its questions do not take a fact's id; placeholders.
+
+    (A fact node may not restate its fact's text, help or choices: the schema allows it only
+    `fact` and `next`.)
+    """
+    names = fact_names(book)
+    for i, raw in enumerate(doc.data["questions"]):
+        if "fact" in raw:
+            if raw["fact"] not in book.facts:
+                yield _no_fact(("questions", i, "fact"), raw["fact"], book)
+            continue
+        if raw["id"] in names:
+            kind = "fact" if raw["id"] in book.facts else "derived fact"
+            yield Problem(
+                "SW109",
+                ("questions", i, "id"),
+                f"{preview(raw['id'])} is the id of a {kind} of facts.yaml.",
+                f"Read the {kind} with `- fact: {raw['id']}`, or give the question another id."
+                if kind == "fact"
+                else "Give the question another id.",
+            )
+        yield from placeholder_problems(raw, ("questions", i), ("text", "help"), book)
+    for i, raw in enumerate(doc.data["outcomes"]):
+        yield from outcome_placeholder_problems(raw, ("outcomes", i), book)
+
+
+def conflict_problems(
+    doc: YamlDocument, book: CaseFacts, names: Mapping[str, Question]
+) -> Iterator[Problem]:
+    """Each conflict's conditions name decisions, outcome facts, record fields or facts.
+
+    `names` are the record form's fields and the outcome facts; the facts are added here.
+    """
+    known = {**names, **fact_names(book)}
+    for i, conflict in enumerate(book.conflicts):
+        for side, condition in (("first", conflict.first), ("second", conflict.second)):
+            yield from condition_problems(condition, known, ("conflicts", i, side))
+
+
+def rule_value_problems(field: Question, rule: FieldRule, at: JsonPath) -> Iterator[Problem]:
+    """A record field's `refuse` or `warn` names only answers the field has."""
+    if not field.choices:
+        return
+    for v, value in enumerate(rule.values):
+        if field.choice(value) is None:
+            yield Problem(
+                "SW102",
+                at + ("values", v),
+                f"{preview(value)} is not an answer to {preview(field.id)}.",
+                f"Answers: {', '.join(c.value for c in field.choices)}.",
+            )

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,20 +15,29 @@ from sharewizard.core.errors import FlowError, Location, SharewizardError
 from sharewizard.core.model import (
     NO,
     NOT_SURE,
+    SITTING,
     YES,
+    CaseFacts,
     Catalogue,
     Choice,
     Citation,
     Condition,
+    Conflict,
     DecisionTerm,
+    DerivedFact,
+    Fact,
     Faq,
+    FieldRule,
     Flow,
     Outcome,
+    Policy,
+    PolicyRule,
+    PolicyTerm,
     Question,
     RecordForm,
-    Refusal,
     Route,
     Source,
+    Wording,
 )
 from sharewizard.core.text import preview
 from sharewizard.flowfiles import flowrules
@@ -45,6 +55,10 @@ from sharewizard.flowfiles.yamldoc import read_yaml as read_yaml
 
 SOURCES_FILE = "sources.yaml"
 RECORD_FORM_FILE = "record.yaml"
+FACTS_FILE = "facts.yaml"
+POLICY_FILE = "policy.yaml"
+#: The files of a flows folder that are not flows.
+NOT_FLOWS = (SOURCES_FILE, RECORD_FORM_FILE, FACTS_FILE, POLICY_FILE)
 TRIAGE_FLOW = "triage"
 
 
@@ -101,7 +115,7 @@ def schema_errors(name: str, data: Any) -> list[Any]:
 # Schemas checked first by the fast check: answers files, read by the thousand in a replay.
 # Flows are checked once per change and cached, and whether `jsonschema` was imported is how
 # tests see that a flow was checked again.
-FAST_CHECKED = ("answers",)
+FAST_CHECKED = ("answers", "answers-v1")
 
 
 @functools.cache
@@ -258,14 +272,28 @@ def parse_question(raw: dict[str, Any]) -> Question:
         label=raw.get("label", "").strip(),
         group=raw.get("group", "sharing"),
         per_outcome=raw.get("per_outcome", False),
-        refuse=tuple(
-            Refusal(
-                values=tuple(map(str, rule["values"])),
-                message=rule["message"].strip(),
-                when=parse_condition(rule["when"]) if "when" in rule else None,
-            )
-            for rule in raw.get("refuse", ())
-        ),
+        profile=raw.get("profile", ""),
+        refuse=_field_rules(raw.get("refuse", ())),
+        warn=_field_rules(raw.get("warn", ())),
+    )
+
+
+def _field_rules(raw: Any) -> tuple[FieldRule, ...]:
+    return tuple(
+        FieldRule(
+            values=tuple(map(str, rule["values"])),
+            message=rule["message"].strip(),
+            when=parse_condition(rule["when"]) if "when" in rule else None,
+        )
+        for rule in raw
+    )
+
+
+def parse_fact_node(raw: dict[str, Any], book: CaseFacts) -> Question:
+    """A fact node (`- fact: id` and `next`): its fact's question, with the node's routes."""
+    fact_id = raw["fact"]
+    return replace(
+        book.facts[fact_id].question, routes=_parse_routes(raw["next"], fact_id), fact=True
     )
 
 
@@ -279,6 +307,9 @@ def _parse_outcome(raw: dict[str, Any]) -> Outcome:
         citations=_citations(raw["citations"]),
         related_flows=tuple(raw.get("related_flows", ())),
         without_consent=raw.get("without_consent", False),
+        now=" ".join(raw.get("now", "").split()),
+        further=" ".join(raw.get("further", "").split()),
+        urgent=raw.get("urgent", False),
     )
 
 
@@ -290,13 +321,16 @@ def check_flow(
     sources: set[str] | None = None,
     flow_ids: set[str] | None = None,
     decisions: set[str] | None = None,
+    book: CaseFacts | None = None,
 ) -> tuple[list[Problem], dict[str, Question] | None]:
     """Every problem the flow rules find in a schema-valid flow, and its questions when sound.
 
-    The rules run stage by stage (`flowrules`): ids, references and each question's shape;
-    then, when those found no error in the flow itself, the routes; then the graph. The
-    questions come back only when every stage passed (reference errors aside).
+    The rules run stage by stage (`flowrules`): ids, references, each question's shape and the
+    fact nodes (against `book`, the folder's facts.yaml); then, when those found no error in the
+    flow itself, the routes; then the graph. The questions come back only when every stage
+    passed (reference errors aside).
     """
+    book = book if book is not None else CaseFacts()
     problems = [
         *flowrules.id_problems(doc),
         *flowrules.reference_problems(doc, sources, flow_ids, decisions),
@@ -306,15 +340,22 @@ def check_flow(
         for i, raw in enumerate(doc.data["questions"])
         for problem in flowrules.question_problems(doc, raw, ("questions", i))
     ]
+    shapes += flowrules.fact_node_problems(doc, book)
     problems += shapes
     if flowrules.any_error(flowrules.id_problems(doc)) or flowrules.any_error(shapes):
         return problems, None
-    questions = {q["id"]: parse_question(q) for q in doc.data["questions"]}
-    for stage in (flowrules.route_problems, flowrules.graph_problems):
-        found = list(stage(doc, questions))
-        problems += found
-        if flowrules.any_error(found):
-            return problems, None
+    questions = {
+        flowrules.node_id(q): parse_fact_node(q, book) if "fact" in q else parse_question(q)
+        for q in doc.data["questions"]
+    }
+    found = list(flowrules.route_problems(doc, questions, book))
+    problems += found
+    if flowrules.any_error(found):
+        return problems, None
+    found = list(flowrules.graph_problems(doc, questions))
+    problems += found
+    if flowrules.any_error(found):
+        return problems, None
     return problems, questions
 
 
@@ -324,17 +365,18 @@ def parse_flow(
     flow_ids: set[str] | None = None,
     decisions: set[str] | None = None,
     *,
+    book: CaseFacts | None = None,
     schema_checked: bool = False,
 ) -> Flow:
     """A flow document → Flow; the first error the flow rules find is raised (see `check_flow`).
 
     `sources`, `flow_ids` and `decisions` are the ids the catalogue declares; without them
-    references to other files are not checked. `schema_checked` skips a schema check already
-    made.
+    references to other files are not checked. `book` is the folder's facts.yaml, which fact
+    nodes read. `schema_checked` skips a schema check already made.
     """
     if not schema_checked:
         check_schema(doc, "flow")
-    problems, questions = check_flow(doc, sources, flow_ids, decisions)
+    problems, questions = check_flow(doc, sources, flow_ids, decisions, book)
     flowrules.raise_first(doc, problems)
     assert questions is not None  # no error, so every stage ran
     return build_flow(doc, questions)
@@ -363,8 +405,10 @@ def load_flow(
     flow_ids: set[str] | None = None,
     decisions: set[str] | None = None,
 ) -> Flow:
-    """Read, validate and parse one flow file."""
-    return parse_flow(read_yaml(path), sources, flow_ids, decisions)
+    """Read, validate and parse one flow file (its fact nodes read the folder's facts.yaml)."""
+    beside = path.parent / FACTS_FILE
+    book = load_case_facts(beside) if beside.is_file() else None
+    return parse_flow(read_yaml(path), sources, flow_ids, decisions, book=book)
 
 
 # --- sources and the record form --------------------------------------------------------------
@@ -383,37 +427,78 @@ def load_sources(path: Path) -> dict[str, Source]:
     }
 
 
-def load_record_form(path: Path) -> RecordForm:
-    """`record.yaml` → the questions that complete a decision record."""
+def load_record_form(path: Path, book: CaseFacts | None = None) -> RecordForm:
+    """`record.yaml` → the questions that complete a decision record.
+
+    Its conditions may test the outcome, earlier fields, and the facts of `book` (facts.yaml);
+    a field written `fact: <id>` is that fact, asked in the record form.
+    """
+    book = book if book is not None else CaseFacts()
     doc = read_yaml(path)
     check_schema(doc, "record-form")
     decisions: dict[str, DecisionTerm] = {}
     for index, raw in enumerate(doc.data["decisions"]):
         if raw["id"] in decisions:
             raise doc.error(("decisions", index, "id"), f"duplicate decision {preview(raw['id'])}.")
-        decisions[raw["id"]] = DecisionTerm(raw["id"], raw["label"].strip(), raw["shares"])
+        decisions[raw["id"]] = DecisionTerm(
+            raw["id"], raw["label"].strip(), raw["shares"], raw.get("tone", "")
+        )
     for i, raw in enumerate(doc.data["fields"]):
+        if "fact" in raw and raw["fact"] not in book.facts:
+            raise doc.error(
+                ("fields", i, "fact"),
+                f"{preview(raw['fact'])} names no fact of facts.yaml.",
+                f"Facts: {', '.join(book.facts) or 'none (there is no facts.yaml)'}.",
+            )
         flowrules.raise_first(doc, flowrules.question_problems(doc, raw, ("fields", i)))
-    fields = tuple(parse_question(raw) for raw in doc.data["fields"])
-    known: dict[str, Question] = {}
+    fields = tuple(
+        _fact_field(raw, book) if "fact" in raw else parse_question(raw)
+        for raw in doc.data["fields"]
+    )
+    known: dict[str, Question] = flowrules.fact_names(book)
     for fact in outcome_fact_questions(decisions):
         known[fact.id] = fact
+    asked: set[str] = set()
     for index, field in enumerate(fields):
-        if field.id in known:
+        if field.id in asked or (field.id in known and not field.fact):
             raise doc.error(
-                ("fields", index, "id"), f"duplicate or reserved id {preview(field.id)}."
+                ("fields", index, "fact" if field.fact else "id"),
+                f"duplicate or reserved id {preview(field.id)}.",
             )
+        asked.add(field.id)
         known[field.id] = field  # a condition may only test fields asked before it
         here = ("fields", index)
         flowrules.raise_first(
             doc, flowrules.condition_problems(field.when, known, here + ("when",))
         )
-        for r, rule in enumerate(field.refuse):
-            flowrules.raise_first(
-                doc, flowrules.condition_problems(rule.when, known, here + ("refuse", r, "when"))
-            )
+        for kind in ("refuse", "warn"):
+            for r, rule in enumerate(getattr(field, kind)):
+                at = here + (kind, r)
+                flowrules.raise_first(
+                    doc, flowrules.condition_problems(rule.when, known, at + ("when",))
+                )
+                flowrules.raise_first(doc, flowrules.rule_value_problems(field, rule, at))
     return RecordForm(
         fields=fields, disclaimer=doc.data["disclaimer"].strip(), path=path, decisions=decisions
+    )
+
+
+def _fact_field(raw: dict[str, Any], book: CaseFacts) -> Question:
+    """A record field written `fact: <id>`: the fact's question, asked in the record form.
+
+    It is asked where both conditions hold: the field's `when` and the fact's own.
+    """
+    question = book.facts[raw["fact"]].question
+    when = parse_condition(raw["when"]) if "when" in raw else None
+    both = [c for c in (question.when, when) if c is not None]
+    return replace(
+        question,
+        label=raw.get("label", "").strip() or question.text,
+        when=both[0] if len(both) == 1 else Condition("all", parts=tuple(both)) if both else None,
+        required=raw.get("required", True),
+        refuse=_field_rules(raw.get("refuse", ())),
+        warn=_field_rules(raw.get("warn", ())),
+        fact=True,
     )
 
 
@@ -434,7 +519,7 @@ def flow_files(directory: Path) -> list[Path]:
     A folder, FIFO or device named `*.yaml` is no flow and is passed over; a symbolic link to
     nothing is refused, naming it, since it was surely meant to be one.
     """
-    names = {SOURCES_FILE, RECORD_FORM_FILE}
+    names = set(NOT_FLOWS)
     found = []
     for path in sorted(directory.glob("*.y*ml")):
         if path.is_symlink() and not path.exists():
@@ -485,9 +570,12 @@ def _load_catalogue_cached(directory: Path, _mtimes: tuple[tuple[str, int], ...]
 
 
 def _check_catalogue(directory: Path) -> Catalogue:
-    """Read and check every file of a flows folder (schema, ids, routes, references)."""
+    """Read and check every file of a flows folder (schema, ids, routes, references).
+
+    facts.yaml and policy.yaml are optional: a folder without them has no case facts (and its
+    flows no fact nodes), and no policy.
+    """
     sources = load_sources(directory / SOURCES_FILE)
-    record_form = load_record_form(directory / RECORD_FORM_FILE)
     docs = [read_yaml(path) for path in flow_files(directory)]
     owners: dict[str, Path] = {}
     for doc in docs:
@@ -495,15 +583,190 @@ def _check_catalogue(directory: Path) -> Catalogue:
         clash = flowrules.flow_id_problem(doc, owners)
         flowrules.raise_first(doc, [clash] if clash else [])
         owners[doc.data["id"]] = doc.path
+    facts_doc = read_yaml(directory / FACTS_FILE) if (directory / FACTS_FILE).exists() else None
+    decision_ids = declared_decisions(directory / RECORD_FORM_FILE)
+    book = (
+        parse_case_facts(facts_doc, set(sources), decision_ids, set(owners))
+        if facts_doc is not None
+        else CaseFacts()
+    )
+    record_form = load_record_form(directory / RECORD_FORM_FILE, book)
+    if facts_doc is not None:
+        flowrules.raise_first(
+            facts_doc, flowrules.conflict_problems(facts_doc, book, form_names(record_form))
+        )
     decisions = set(record_form.decisions)
     flows = {
-        doc.data["id"]: parse_flow(doc, set(sources), set(owners), decisions, schema_checked=True)
+        doc.data["id"]: parse_flow(
+            doc, set(sources), set(owners), decisions, book=book, schema_checked=True
+        )
         for doc in docs
     }
     for doc, problem in flowrules.handoff_problems(flows, {doc.data["id"]: doc for doc in docs}):
         flowrules.raise_first(doc, [problem])
+    policy_path = directory / POLICY_FILE
+    policy = load_policy(policy_path, set(sources)) if policy_path.exists() else None
     triage = TRIAGE_FLOW if TRIAGE_FLOW in flows else None
-    return Catalogue(directory, sources, flows, record_form, triage)
+    return Catalogue(directory, sources, flows, record_form, triage, book, policy)
+
+
+def declared_decisions(path: Path) -> set[str]:
+    """The decision ids record.yaml declares (checked fully when the record form is loaded)."""
+    doc = read_yaml(path)
+    check_schema(doc, "record-form")
+    return {str(raw["id"]) for raw in doc.data["decisions"]}
+
+
+def form_names(form: RecordForm) -> dict[str, Question]:
+    """What a condition over one decision may test: its outcome facts and its record fields."""
+    names = {q.id: q for q in outcome_fact_questions(form.decisions)}
+    names.update({field.id: field for field in form.fields})
+    return names
+
+
+# --- the case facts and the policy -------------------------------------------------------------
+
+
+def load_case_facts(
+    path: Path,
+    sources: set[str] | None = None,
+    decisions: set[str] | None = None,
+    flow_ids: set[str] | None = None,
+) -> CaseFacts:
+    """Read, validate and parse `facts.yaml` (its conflicts are checked with the record form)."""
+    return parse_case_facts(read_yaml(path), sources, decisions, flow_ids)
+
+
+def check_case_facts(
+    doc: YamlDocument,
+    sources: set[str] | None = None,
+    decisions: set[str] | None = None,
+    flow_ids: set[str] | None = None,
+) -> tuple[list[Problem], CaseFacts | None]:
+    """Every problem the flow rules find in a schema-valid facts.yaml, and the facts when sound."""
+    problems = list(flowrules.facts_file_problems(doc, sources, decisions, flow_ids))
+    if flowrules.any_error(problems):
+        return problems, None
+    book = build_case_facts(doc)
+    found = list(flowrules.case_facts_problems(doc, book))
+    problems += found
+    return problems, None if flowrules.any_error(found) else book
+
+
+def parse_case_facts(
+    doc: YamlDocument,
+    sources: set[str] | None = None,
+    decisions: set[str] | None = None,
+    flow_ids: set[str] | None = None,
+    *,
+    schema_checked: bool = False,
+) -> CaseFacts:
+    """A facts.yaml document → CaseFacts; the first error the flow rules find is raised."""
+    if not schema_checked:
+        check_schema(doc, "facts")
+    problems, book = check_case_facts(doc, sources, decisions, flow_ids)
+    flowrules.raise_first(doc, problems)
+    assert book is not None
+    return book
+
+
+def build_case_facts(doc: YamlDocument) -> CaseFacts:
+    """The CaseFacts of a facts.yaml whose shape the flow rules accepted."""
+    data = doc.data
+    facts = {}
+    for raw in data["facts"]:
+        question = parse_question(raw)
+        stop = tuple((str(value), str(target)) for value, target in (raw.get("stop") or {}).items())
+        facts[question.id] = Fact(question, stop, raw.get("scope", SITTING))
+    return CaseFacts(
+        version=str(data["version"]),
+        title=data["title"].strip(),
+        facts=facts,
+        derived={
+            raw["id"]: DerivedFact(raw["id"], raw["text"].strip(), parse_condition(raw["when"]))
+            for raw in data.get("derived") or ()
+        },
+        opening=tuple(data.get("opening") or ()),
+        outcomes={raw["id"]: _parse_outcome(raw) for raw in data.get("outcomes") or ()},
+        wording={
+            name: Wording(
+                name,
+                raw["fact"],
+                tuple((str(v), " ".join(str(w).split())) for v, w in raw["values"].items()),
+                None if raw.get("default") is None else " ".join(raw["default"].split()),
+            )
+            for name, raw in (data.get("wording") or {}).items()
+        },
+        conflicts=tuple(
+            Conflict(
+                raw["id"],
+                " ".join(raw["says"].split()),
+                parse_condition(raw["first"]),
+                parse_condition(raw["second"]),
+            )
+            for raw in data.get("conflicts") or ()
+        ),
+        path=doc.path,
+        sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+    )
+
+
+def policy_problems(doc: YamlDocument, sources: set[str] | None = None) -> list[Problem]:
+    """A schema-valid policy.yaml's shape: rule ids, conditions, the sources its quotes name."""
+    problems: list[Problem] = list(flowrules.id_problems(doc, ("rules",)))
+    for i, raw in enumerate(doc.data["rules"]):
+        for key in ("when", "require", "first", "second"):
+            if key in raw:
+                problems += flowrules.condition_shape_problems(raw[key], ("rules", i, key))
+    for section, key, i, c, cite in flowrules.citations(doc):
+        if sources is not None and cite["source"] not in sources:
+            problems.append(
+                Problem(
+                    "SW302",
+                    (section, i, key, c, "source"),
+                    f"the source {preview(cite['source'])} is not declared in sources.yaml.",
+                    f"Declared: {', '.join(sorted(sources))}.",
+                )
+            )
+    return problems
+
+
+def load_policy(path: Path, sources: set[str] | None = None) -> Policy:
+    """Read and parse `policy.yaml`: the rules lint proves (issue 23), checked for shape."""
+    doc = read_yaml(path)
+    check_schema(doc, "policy")
+    data = doc.data
+    flowrules.raise_first(doc, policy_problems(doc, sources))
+
+    def condition(raw: dict[str, Any], key: str) -> Condition | None:
+        return parse_condition(raw[key]) if key in raw else None
+
+    return Policy(
+        version=str(data["version"]),
+        rules=tuple(
+            PolicyRule(
+                id=raw["id"],
+                says=" ".join(raw["says"].split()),
+                rests_on=_citations(raw["rests_on"]),
+                at=raw["at"],
+                when=condition(raw, "when"),
+                require=condition(raw, "require"),
+                first=condition(raw, "first"),
+                second=condition(raw, "second"),
+            )
+            for raw in data["rules"]
+        ),
+        terms={
+            name: PolicyTerm(
+                name,
+                mentions=tuple(raw.get("mentions") or ()),
+                parts=tuple(raw.get("in") or ()),
+                has=tuple(raw.get("has") or ()),
+            )
+            for name, raw in (data.get("terms") or {}).items()
+        },
+        path=path,
+    )
 
 
 def flows_origin(catalogue: Catalogue) -> str:

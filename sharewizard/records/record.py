@@ -24,7 +24,9 @@ from sharewizard.records.shape import (
     Sitting,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: The record versions `verify`, `note` and the register read (version 2: before case facts).
+READABLE_VERSIONS = (2, 3)
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:
@@ -61,13 +63,26 @@ def _answer_rows(pairs: list[tuple[Question, Answer]]) -> list[AnswerRow]:
     ]
 
 
-def _field_rows(catalogue: Catalogue, decision: Decision) -> tuple[list[FieldRow], list[str]]:
-    """The record fields that apply to the outcome, and the required ones left empty."""
-    facts = engine.outcome_facts(decision.outcome, catalogue.record_form.decisions)
+def _field_rows(
+    catalogue: Catalogue, decision: Decision
+) -> tuple[list[FieldRow], list[str], list[str]]:
+    """The record fields that apply to the outcome, the required ones left empty, the warnings.
+
+    A warning is a true answer that sits badly with the outcome (record.yaml `warn`).
+    """
+    facts = {
+        **engine.outcome_facts(decision.outcome, catalogue.record_form.decisions),
+        **decision.facts,
+    }
     applicable = engine.form_fields(catalogue.record_form.fields, decision.fields, facts)
+    context = {**facts, **decision.fields}
     rows: list[FieldRow] = []
     missing: list[str] = []
+    warnings: list[str] = []
     for question in applicable:
+        given = decision.fields.get(question.id)
+        if given not in (None, ""):
+            warnings += engine.warnings(question, given, context)
         value = decision.fields.get(question.id)
         if value in (None, ""):
             value = None
@@ -83,7 +98,7 @@ def _field_rows(catalogue: Catalogue, decision: Decision) -> tuple[list[FieldRow
                 "text": None if value is None else question.label_of(value),
             }
         )
-    return rows, missing
+    return rows, missing, warnings
 
 
 def _citation_rows(catalogue: Catalogue, outcome: Outcome) -> list[CitationRow]:
@@ -118,7 +133,8 @@ def build_record(
 
     outcome = decision.outcome
     term = catalogue.record_form.decisions[outcome.decision]
-    fields, missing = _field_rows(catalogue, decision)
+    fields, missing, warnings = _field_rows(catalogue, decision)
+    case = decision.facts
     record: Record = {
         "schema_version": SCHEMA_VERSION,
         "record_id": record_id,
@@ -127,16 +143,20 @@ def build_record(
         "tool": {"name": "sharewizard", "version": __version__},
         "disclaimer": catalogue.record_form.disclaimer,
         "flows": flows_origin(catalogue),
-        "sitting": sitting or {"id": record_id, "part": 1, "flows": [decision.flow.id]},
+        "sitting": sitting or {"id": record_id, "part": 1, "of": 1, "flows": [decision.flow.id]},
         "flow": _flow_ref(decision.flow),
         "route": [
             {
                 "flow": _flow_ref(seg.flow),
-                "answers": _answer_rows(engine.path_answers(seg.flow, Progress(seg.answers))),
+                "answers": _answer_rows(engine.path_answers(seg.flow, Progress(seg.answers), case)),
             }
             for seg in decision.route
         ],
-        "answers": _answer_rows(engine.path_answers(decision.flow, decision.progress)),
+        "answers": _answer_rows(
+            engine.path_answers(decision.flow, decision.progress, case)
+            if decision.flow.questions
+            else []
+        ),
         "outcome": {
             "id": outcome.id,
             "decision": outcome.decision,
@@ -146,12 +166,16 @@ def build_record(
             "title": outcome.title,
             "summary": outcome.summary,
             "actions": list(outcome.actions),
+            "now": outcome.now,
+            "further": outcome.further,
+            "tone": term.tone,
             "citations": _citation_rows(catalogue, outcome),
             "related_flows": list(outcome.related_flows),
         },
         "changes": list(decision.changes),
         "fields": fields,
         "missing": missing,
+        "warnings": warnings,
         "checksum": "",
     }
     if training:
@@ -257,10 +281,11 @@ def _parse_record(text: str, path: Path) -> Record:
     from sharewizard.flowfiles.yamldoc import RECORD_LIMITS, parse_json
 
     record = parse_json(text, path, RecordError, RECORD_LIMITS).data
-    if not isinstance(record, dict) or record.get("schema_version") != SCHEMA_VERSION:
-        found = record.get("schema_version") if isinstance(record, dict) else None
+    found = record.get("schema_version") if isinstance(record, dict) else None
+    if found not in READABLE_VERSIONS or isinstance(found, bool):
+        readable = " and ".join(map(str, READABLE_VERSIONS))
         raise RecordError(
-            f"schema_version is {preview(found)}; this sharewizard reads {SCHEMA_VERSION}.",
+            f"schema_version is {preview(found)}; this sharewizard reads {readable}.",
             Location(path, field="schema_version"),
         )
     return cast(Record, record)

@@ -179,14 +179,32 @@ def markdown_body(record: Record) -> str:
         out += ["", *_md_para(incomplete_sentence(record), "> ")]
     out += ["", *_wrap(f"## Decision: {md_escape(outcome['decision_label'])}", MD_WIDTH), ""]
     out += _md_item("Outcome", outcome["title"])
-    out += ["", *_md_para(outcome["summary"]), "", "### Actions", ""]
+    out += ["", *_md_para(outcome["summary"])]
+    if outcome.get("now"):
+        out += ["", *_md_item("Now", outcome.get("now"))]
+    out += ["", "### Actions", ""]
     for action in outcome["actions"]:
         out += _wrap(md_escape(action), MD_WIDTH, "- ", "  ")
+    if outcome.get("further"):
+        out += ["", "### More", "", *_md_para(outcome.get("further", ""))]
+    if record.get("warnings"):
+        out += ["", "### Warnings", ""]
+        for warning in record.get("warnings", []):
+            out += _wrap(md_escape(warning), MD_WIDTH, "- ", "  ")
     out += ["", "## What was or was not shared", ""]
     for row in _fields(record, "sharing"):
         out += _md_item(row["label"], row["text"])
+    facts = record["sitting"].get("facts")
+    if facts:
+        out += ["", "## The case (asked once for the sitting)", ""]
+        for fact in facts:
+            line = f"{md_escape(fact['question'])} — **{md_escape(fact['label'])}**"
+            line += " (from your profile)" if fact["from"] == "profile" else ""
+            out += _wrap(line, MD_WIDTH, "- ", "  ")
     out += ["", "## Questions and answers", ""]
     rows = [a for segment in record["route"] for a in segment["answers"]] + record["answers"]
+    if not rows and facts:
+        out += ["Every question of this decision was a case fact (above)."]
     for number, answer in enumerate(rows, 1):
         line = f"{md_escape(answer['text'])} — **{md_escape(answer['answer_label'])}**"
         out += _wrap(line, MD_WIDTH, f"{number}. ", "   ")
@@ -253,11 +271,25 @@ def to_text(record: Record) -> str:
     out += ["", "WHAT WAS OR WAS NOT SHARED"]
     for row in _fields(record, "sharing"):
         out += _note_item(row["label"], row["text"])
+    facts = record["sitting"].get("facts")
+    if facts:
+        out += ["", "THE CASE"]
+        for fact in facts:
+            said = " (from the profile)" if fact["from"] == "profile" else ""
+            out += _note_item(fact["question"], fact["label"] + said)
     out += ["", "WHY (what the guidance says)"]
     out += _note_lines(outcome["summary"])
+    if outcome.get("now"):
+        out += ["", *_note_item("Now", outcome.get("now"))]
     out += ["", "ACTIONS"]
     for action in outcome["actions"]:
         out += _note_lines(action, "- ", "  ")
+    if outcome.get("further"):
+        out += ["", *_note_lines(outcome.get("further", ""))]
+    if record.get("warnings"):
+        out += ["", "WARNINGS"]
+        for warning in record.get("warnings", []):
+            out += _note_lines(warning, "- ", "  ")
     if record["changes"]:
         out += ["", "ANSWERS CHANGED BEFORE RECORDING"]
         for change in record["changes"]:

@@ -47,8 +47,16 @@ class CitationRow(TypedDict):
     quote: str
 
 
-class OutcomeRow(TypedDict):
-    """The outcome reached, with its decision in words."""
+class _OutcomeExtras(TypedDict, total=False):
+    """Outcome keys of version 3 records (case facts): what goes ahead now, more detail."""
+
+    now: str
+    further: str
+    tone: str
+
+
+class OutcomeRow(_OutcomeExtras):
+    """The outcome reached (worded for the user's role), with its decision in words."""
 
     id: str
     decision: str
@@ -73,7 +81,21 @@ class FieldRow(TypedDict):
     text: str | None
 
 
-class Sitting(TypedDict):
+#: A case fact of the sitting, as the user saw it, and where it came from (`from`: "asked" in
+#: the sitting, "profile" from the user's profile, "file" from an answers file).
+FactRow = TypedDict(
+    "FactRow", {"id": str, "question": str, "answer": str, "label": str, "from": str}
+)
+
+
+class _SittingExtras(TypedDict, total=False):
+    """Sitting keys of version 3 records: how many records, and the case facts."""
+
+    of: int
+    facts: list[FactRow]
+
+
+class Sitting(_SittingExtras):
     """Decisions made together: one id, and which part of the sitting this record is."""
 
     id: str
@@ -87,6 +109,7 @@ class _Optional(TypedDict, total=False):
     training: bool  # made in `sharewizard train`: practice, not a real decision
     created_at_local: str  # `created_at` in the maker's local time, with its offset
     signature: dict[str, str]
+    warnings: list[str]  # version 3: true answers that sit badly with the outcome
 
 
 class Record(_Optional):

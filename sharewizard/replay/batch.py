@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sharewizard.core.errors import Location, SharewizardError, SignalInterrupt, UsageError
+from sharewizard.core.errors import (
+    AnswersError,
+    Location,
+    SharewizardError,
+    SignalInterrupt,
+    UsageError,
+)
 from sharewizard.core.model import Catalogue
 from sharewizard.core.text import preview
 from sharewizard.disk.files import PendingWrite, name_inside
@@ -43,7 +49,11 @@ def deterministic_ids(answers: AnswersFile, created_at: str) -> Callable[[int], 
 
 def expectation_diff(part: Part, record: Record) -> list[str]:
     """`field: expected X, got Y` lines for each expectation the record misses."""
-    got = {"outcome": record["outcome"]["id"], "decision": record["outcome"]["decision"]}
+    got = {
+        "outcome": record["outcome"]["id"],
+        "decision": record["outcome"]["decision"],
+        "flow": record["flow"]["id"],
+    }
     where = f"{part.where}: " if part.where else ""
     return [
         f"{where}{key}: expected {preview(want)}, got {preview(got[key])}"
@@ -251,6 +261,9 @@ def start_one(
     writes: list[PendingWrite] = []
     try:
         answers = load_answers(path)
+        refused = answers.expect.get("refused")
+        if refused is not None:
+            return Started(refusal_result(catalogue, answers, refused, created_at, result), [])
         found = decide_file(
             catalogue,
             answers,
@@ -292,6 +305,30 @@ def start_one(
             pending.discard()
         raise
     return Started(result, writes)
+
+
+def refusal_result(
+    catalogue: Catalogue, answers: AnswersFile, words: str, created_at: str, result: FileResult
+) -> FileResult:
+    """A file that must be refused (`expect: {refused: words}`): met when it is, with them.
+
+    Nothing is written for it either way.
+    """
+    try:
+        decide_file(
+            catalogue, answers, created_at=created_at, record_id=lambda _: "refused-sitting"
+        )
+    except AnswersError as exc:
+        result.outcome = "refused"
+        if words in exc.message:
+            result.expectation = "met"
+        else:
+            result.expectation = "failed"
+            result.diff = [f"refused: expected a message with {preview(words)}, got {exc}"]
+        return result
+    result.expectation = "failed"
+    result.diff = [f"refused: expected a refusal with {preview(words)}, but the sitting stands"]
+    return result
 
 
 @dataclass

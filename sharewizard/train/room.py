@@ -11,6 +11,7 @@ from typing import Any
 from sharewizard.core import engine
 from sharewizard.core.errors import AnswersError, Location, SharewizardError, UsageError
 from sharewizard.core.model import (
+    FACTS_FLOW,
     Answer,
     Catalogue,
     Citation,
@@ -38,8 +39,9 @@ CASE_SUFFIXES = (".yaml", ".yml", ".json")
 class Case:
     """A case study: an answers file with a `case:` block; its answers are the case's answers.
 
-    `answers` holds the case's answers for every flow of the sitting (the triage in `route`, the
-    main flow, and any `then` flows), keyed by flow id; `flows` is the order they are walked.
+    `answers` holds the case's answers for every flow of the sitting (the triage in `route`, and
+    each flow its decisions can walk), keyed by flow id; `flows` is the order the decisions start
+    in; `facts` are the case facts, each answered once for the sitting.
     """
 
     id: str
@@ -54,6 +56,7 @@ class Case:
     flows: tuple[str, ...]
     answers: Mapping[str, Mapping[str, Answer]]
     expect: Mapping[str, str] = field(default_factory=dict)
+    facts: Mapping[str, Answer] = field(default_factory=dict)
 
     @property
     def start_flow(self) -> str:
@@ -61,7 +64,9 @@ class Case:
         return self.flows[0]
 
     def answer_to(self, flow_id: str, question_id: str) -> Answer | None:
-        """The case's answer to a question, or None when the case never answers it."""
+        """The case's answer to a question or fact, or None when the case never answers it."""
+        if question_id in self.facts:
+            return self.facts[question_id]
         return self.answers.get(flow_id, {}).get(question_id)
 
 
@@ -95,15 +100,22 @@ def load_case(catalogue: Catalogue, path: Path) -> Case | None:
     block = file.case
     if block is None:
         return None
-    resolve_flow(catalogue, file)
-    by_flow: dict[str, Mapping[str, Any]] = {}
-    where: dict[str, str] = {}
+    facts = _checked_facts(catalogue, file)
+    by_flow: dict[str, dict[str, Answer]] = {}
     for flow_id, answers in file.route:
-        by_flow[flow_id], where[flow_id] = answers, f"route.{flow_id}"
+        by_flow[flow_id] = _checked(catalogue, file, flow_id, answers, f"route.{flow_id}")
+    starts: list[str] = []
     for part in file.parts:
-        by_flow[part.flow_id] = part.answers
-        where[part.flow_id] = f"{part.where}.answers" if part.where else "answers"
-    checked = {fid: _checked(catalogue, file, fid, ans, where[fid]) for fid, ans in by_flow.items()}
+        resolve_flow(catalogue, file, part)
+        if part.flow_id is None:
+            continue
+        starts.append(part.flow_id)
+        at = f"{part.where}.answers" if part.where else "answers"
+        for flow_id, answers in _by_flow(catalogue, file, part.answers, at).items():
+            by_flow.setdefault(flow_id, {}).update(answers)
+    entry = file.flow_id or catalogue.triage or ""
+    flows = [f for f, _ in file.route] + [f for f in starts if f not in dict(file.route)]
+    expect = dict(file.parts[0].expect) if file.parts else {}
     return Case(
         id=path.stem,
         path=path,
@@ -113,11 +125,53 @@ def load_case(catalogue: Catalogue, path: Path) -> Case | None:
         teaching_point=str(block["teaching_point"]).strip(),
         trap=bool(block.get("trap", False)),
         faq=tuple(block.get("faq") or ()),
-        flow_id=file.flow_id,
-        flows=tuple(by_flow),
-        answers=checked,
-        expect=dict(file.expect),
+        flow_id=entry,
+        flows=tuple(flows) or (entry,),
+        answers=by_flow,
+        expect=expect,
+        facts=facts,
     )
+
+
+def _checked_facts(catalogue: Catalogue, file: AnswersFile) -> dict[str, Answer]:
+    book = catalogue.facts
+    checked: dict[str, Answer] = {}
+    for fact_id, value in file.facts.items():
+        fact = book.facts.get(fact_id)
+        if fact is None:
+            raise AnswersError(
+                f"{preview(fact_id)} is not a case fact.",
+                _located(file, f"facts.{fact_id}", key=True),
+                f"Facts: {', '.join(book.facts)}.",
+            )
+        try:
+            checked[fact_id] = engine.check_answer(fact.question, value)
+        except AnswersError as exc:
+            raise AnswersError(exc.message, _located(file, f"facts.{fact_id}"), exc.hint) from exc
+    return checked
+
+
+def _by_flow(
+    catalogue: Catalogue, file: AnswersFile, answers: Mapping[str, Any], at: str
+) -> dict[str, dict[str, Answer]]:
+    """A decision's answers (to every flow it walks) under each flow that asks them."""
+    found: dict[str, dict[str, Answer]] = {}
+    for qid, value in answers.items():
+        flows = [
+            f
+            for f in catalogue.flows.values()
+            if qid in f.questions and not f.questions[qid].fact and f.id != catalogue.triage
+        ]
+        if not flows:
+            raise AnswersError(
+                f"{preview(qid)} is not a question of any flow.",
+                _located(file, f"{at}.{qid}", key=True),
+            )
+        for flow in flows:
+            found.setdefault(flow.id, {}).update(
+                _checked(catalogue, file, flow.id, {qid: value}, at)
+            )
+    return found
 
 
 def _checked(
@@ -234,15 +288,20 @@ def decision_label(decision: str, decisions: Mapping[str, DecisionTerm] | None =
 
 @dataclass(frozen=True)
 class Leg:
-    """One flow of the sitting and the room's answers in it, in path order."""
+    """One flow of the sitting and the room's answers in it, in path order.
+
+    `case` is what its conditions see of the case facts (the room's answers to them so far, and
+    the derived facts). The first leg is the opening (the facts asked before every walk).
+    """
 
     flow: Flow
     answers: Mapping[str, Answer] = field(default_factory=dict)
+    case: Mapping[str, Answer] = field(default_factory=dict)
 
     @property
     def step(self) -> Step:
         """Where the room's answers lead in this flow."""
-        return engine.next_step(self.flow, self.answers)
+        return engine.next_step(self.flow, self.answers, self.case)
 
 
 @dataclass(frozen=True)
@@ -260,6 +319,13 @@ class Walk:
     pending: Answer | None = None
     revealed: bool = False
     previous: Walk | None = field(default=None, compare=False, repr=False)
+    facts: Mapping[str, Answer] = field(default_factory=dict)  # the room's case facts
+    taken: tuple[tuple[str, str], ...] = ()  # (flow, question or fact) of each answer, in order
+
+    @property
+    def known(self) -> dict[str, Answer]:
+        """The room's case facts and the derived facts, as conditions see them."""
+        return engine.case_context(self.catalogue.facts, self.facts)
 
     @property
     def leg(self) -> Leg:
@@ -295,7 +361,7 @@ class Walk:
     @property
     def number(self) -> int:
         """The current question's position in the sitting, counting from 1."""
-        return sum(len(leg.answers) for leg in self.legs) + 1
+        return sum(len(leg.answers) for leg in self.legs) + len(self.facts) + 1
 
     def _move(self, **changes: Any) -> Walk:
         return dataclasses.replace(self, previous=self, **changes)
@@ -328,17 +394,29 @@ class Walk:
         if question is None:
             if not self.queue:
                 return self
-            return self._move(legs=(*self.legs, self._leg(self.queue[0])), queue=self.queue[1:])
+            started = self._leg(self.queue[0], self.known)
+            return self._move(legs=(*self.legs, started), queue=self.queue[1:])
         if self.pending is None:
             return self
-        answers = {**self.leg.answers, question.id: self.pending}
-        legs = (*self.legs[:-1], Leg(self.leg.flow, answers))
+        facts, answers = dict(self.facts), dict(self.leg.answers)
+        if question.fact:
+            facts[question.id] = self.pending
+        else:
+            answers[question.id] = self.pending
+        known = engine.case_context(self.catalogue.facts, facts)
+        legs = (*self.legs[:-1], Leg(self.leg.flow, answers, known))
         queue = self.queue
         step = legs[-1].step
         if isinstance(step, Handoff):
-            queue = (*step.flow_ids, *queue)
-            legs, queue = (*legs, self._leg(queue[0])), queue[1:]
-        return self._move(legs=legs, queue=queue, pending=None, revealed=False)
+            walked = {leg.flow.id for leg in legs}
+            # a flow reached by hand-off is not walked again as its own decision
+            queue = (*step.flow_ids, *(f for f in queue if f not in step.flow_ids))
+            queue = tuple(f for f in queue if f not in walked) or queue
+            legs, queue = (*legs, self._leg(queue[0], known)), queue[1:]
+        taken = (*self.taken, (self.leg.flow.id, question.id))
+        return self._move(
+            legs=legs, queue=queue, pending=None, revealed=False, facts=facts, taken=taken
+        )
 
     def back(self) -> Walk:
         """Undo the last move (a reveal, a pick or an answer)."""
@@ -349,11 +427,14 @@ class Walk:
         """Where the room's answers first left the case's; None on its path or without a case."""
         if self.case is None:
             return None
-        for leg in self.legs:
-            for question_id, answer in leg.answers.items():
-                theirs = self.case.answer_to(leg.flow.id, question_id)
-                if answer != theirs:
-                    return Difference(leg.flow, leg.flow.questions[question_id], answer, theirs)
+        flows = {leg.flow.id: leg for leg in self.legs}
+        for number, (flow_id, question_id) in enumerate(self.taken, 1):
+            leg = flows[flow_id]
+            question = leg.flow.questions[question_id]
+            answer = self.facts.get(question_id) if question.fact else leg.answers.get(question_id)
+            theirs = self.case.answer_to(flow_id, question_id)
+            if answer != theirs:
+                return Difference(leg.flow, question, answer, theirs, number)
         return None
 
     def rejoin(self) -> Walk:
@@ -372,23 +453,28 @@ class Walk:
             walk = moved
         return dataclasses.replace(walk.reveal(), previous=self)
 
-    def _leg(self, flow_id: str) -> Leg:
-        return Leg(self.catalogue.flows[flow_id])
+    def _leg(self, flow_id: str, known: Mapping[str, Answer]) -> Leg:
+        return Leg(self.catalogue.flows[flow_id], {}, known)
 
     def what_if(self) -> list[Branch]:
         """Where each answer to the current question leads, given the room's answers so far."""
         question = self.question
         if question is None:
             return []
+        seen = {**self.known, **self.leg.answers}
         if not question.choices and self.pending is not None:
-            given = {**self.leg.answers, question.id: self.pending}
+            given = {**seen, question.id: self.pending}
             step = engine.route(self.leg.flow, question, given)
             return [Branch(self.pending, question.label_of(self.pending) or "(no answer)", step)]
-        return what_if(self.leg.flow, question, self.leg.answers)
+        return what_if(self.leg.flow, question, seen)
 
 
 def start_walk(catalogue: Catalogue, *, case: Case | None = None, flow_id: str = "") -> Walk:
-    """A walk through a case (from its first flow) or through a flow with no case."""
+    """A walk through a case (from its first flow) or through a flow with no case.
+
+    Every walk opens with the opening facts (immediate danger, the user's role), as `decide`
+    does: a case's own answers to them are shown like any other.
+    """
     first = case.start_flow if case is not None else flow_id
     if first not in catalogue.flows:
         raise UsageError(
@@ -396,7 +482,11 @@ def start_walk(catalogue: Catalogue, *, case: Case | None = None, flow_id: str =
             Location(field="FLOW"),
             unknown_name_hint(first, catalogue.flows),
         )
-    return Walk(catalogue, case, (Leg(catalogue.flows[first]),))
+    known = engine.case_context(catalogue.facts, {})
+    if catalogue.facts.opening:
+        opening = engine.opening_flow(catalogue.facts, first)
+        return Walk(catalogue, case, (Leg(opening, {}, known),))
+    return Walk(catalogue, case, (Leg(catalogue.flows[first], {}, known),))
 
 
 def case_walk(catalogue: Catalogue, case: Case) -> Walk:
@@ -421,6 +511,7 @@ class Difference:
     question: Question
     room: Answer | None
     case: Answer | None
+    number: int = 0  # the question's number in the room's walk (0: not counted)
 
 
 @dataclass(frozen=True)
@@ -465,6 +556,14 @@ def _differences(room: Walk, case: Walk) -> list[Difference]:
     room_legs = {leg.flow.id: leg for leg in room.legs}
     case_legs = {leg.flow.id: leg for leg in case.legs}
     found = []
+    book = room.catalogue.facts
+    opening = room.legs[0].flow
+    for fact_id in dict.fromkeys([*room.facts, *case.facts]):
+        if room.facts.get(fact_id) != case.facts.get(fact_id):
+            question = book.facts[fact_id].question
+            found.append(
+                Difference(opening, question, room.facts.get(fact_id), case.facts.get(fact_id))
+            )
     for flow_id in dict.fromkeys([*room_legs, *case_legs]):
         leg = room_legs.get(flow_id) or case_legs[flow_id]
         ours = room_legs[flow_id].answers if flow_id in room_legs else {}
@@ -488,8 +587,10 @@ def training_decisions(walk: Walk) -> list[Decision]:
         step = leg.step
         if isinstance(step, Outcome):
             progress = Progress(dict(leg.answers))
-            decisions.append(Decision(leg.flow, progress, step, {}, tuple(route)))
-        elif isinstance(step, Handoff):
+            worded = engine.worded_outcome(step, walk.catalogue.facts.wording, leg.case)
+            decision = Decision(leg.flow, progress, worded, {}, tuple(route), facts=leg.case)
+            decisions.append(decision)
+        elif isinstance(step, Handoff) and leg.flow.id != FACTS_FLOW:
             route.append(Segment(leg.flow, dict(leg.answers)))
     if not decisions:
         raise SharewizardError(

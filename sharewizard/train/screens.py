@@ -14,9 +14,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from sharewizard.core import engine
 from sharewizard.core.model import Answer, Catalogue, Citation, Handoff, Outcome, Question
 from sharewizard.train.room import Walk, decision_label, describe_step, ending
-from sharewizard.walk.summary import DECISION_STYLE, plain
+from sharewizard.walk.summary import plain, tone_style
 
 #: Keys that do something else on a question screen: back, case's path, guidance, quit, what-if.
 COMMAND_KEYS = ("b", "c", "g", "q", "w")
@@ -103,7 +104,11 @@ def walk_screen(
     head: list[RenderableType] = [*_off_path_banner(walk), _question_panel(walk, question)]
     keys: list[RenderableType] = [*said_line(said), _question_keys(walk, question)]
     if walk.pending is not None or what_if_open:
-        return Group(*head[:-1], *_what_if(walk, question, fit[0] if fit else 80), *keys)
+        width = fit[0] if fit else 80
+        screen = Group(*head[:-1], *_what_if(walk, question, width), *keys)
+        if fit is not None and height_of(screen, width) >= fit[1]:  # the triage's, say
+            screen = Group(*head[:-1], *_what_if(walk, question, width, tight=True), *keys)
+        return screen
     if not question.guidance:
         return Group(*head, *keys)
     shown = len(question.guidance)
@@ -124,12 +129,7 @@ def _off_path_banner(walk: Walk) -> list[Text]:
     left = walk.departure
     if left is None:
         return []
-    number = 1
-    for leg in walk.legs:
-        if leg.flow is left.flow:
-            number += list(leg.answers).index(left.question.id)
-            break
-        number += len(leg.answers)
+    number = left.number
     room = left.question.label_of(left.room) if left.room is not None else "(no answer)"
     case = left.question.label_of(left.case) if left.case is not None else "(not asked)"
     return [
@@ -217,11 +217,17 @@ def _side_by_side(question: Question, places: dict[str, Text], width: int) -> bo
     return label + place + len(str(len(question.choices))) + 16 <= width
 
 
-def _panel(walk: Walk, question: Question, *body: RenderableType, leads: str = "") -> Panel:
-    """A question's panel; with `leads` (the legend of the what-if), the what-if's."""
+def _panel(
+    walk: Walk, question: Question, *body: RenderableType, leads: str = "", tight: bool = False
+) -> Panel:
+    """A question's panel; with `leads` (the legend of the what-if), the what-if's.
+
+    `tight` leaves out the blank line under the question, for a screen one line short.
+    """
     title = Text.assemble((f"Question {walk.number}", "bold"), "  ", plain(walk.leg.flow.title))
+    gap = [] if tight else [Text()]
     return Panel(
-        Group(Text(plain(question.text).plain, style="bold"), Text(), *body),
+        Group(Text(plain(question.text).plain, style="bold"), *gap, *body),
         title=title,
         title_align="left",
         subtitle=Text(f"what if: {leads}") if leads else None,
@@ -231,7 +237,9 @@ def _panel(walk: Walk, question: Question, *body: RenderableType, leads: str = "
     )
 
 
-def _what_if(walk: Walk, question: Question, width: int = 80) -> list[RenderableType]:
+def _what_if(
+    walk: Walk, question: Question, width: int = 80, *, tight: bool = False
+) -> list[RenderableType]:
     """The question with where each answer leads, in words, and a legend of the marks.
 
     When every answer leads to the same place, that place is said once.
@@ -252,7 +260,7 @@ def _what_if(walk: Walk, question: Question, width: int = 80) -> list[Renderable
     legend = ["▶ the room's answer"]
     legend += ["← case: the case's answer"] if walk.case is not None and walk.revealed else []
     legend += ["→ where it leads"]
-    return [_panel(walk, question, *body, leads=" · ".join(legend))]
+    return [_panel(walk, question, *body, leads=" · ".join(legend), tight=tight)]
 
 
 def _first(answer: Answer) -> str:
@@ -262,7 +270,7 @@ def _first(answer: Answer) -> str:
 def _leads(step: Any, decisions: Any, titles: Any = None) -> Text:
     """Where an answer leads, after an arrow: a question, an outcome, or (in italics) a flow."""
     if isinstance(step, Outcome):
-        style = DECISION_STYLE.get(step.decision, "bold")
+        style = tone_style(_tone(step.decision, decisions), "bold")
     else:
         style = "italic" if isinstance(step, Handoff) else ""
     return Text.assemble("→ ", (describe_step(step, decisions, titles), style))
@@ -335,7 +343,9 @@ def _question_keys(walk: Walk, question: Question) -> Text:
 
 def _outcome_panel(walk: Walk, outcome: Outcome) -> Panel:
     decisions = walk.catalogue.record_form.decisions
-    style = DECISION_STYLE.get(outcome.decision, "bold")
+    flow_title = outcome_flow_title(walk, outcome)
+    outcome = engine.worded_outcome(outcome, walk.catalogue.facts.wording, walk.known)
+    style = tone_style(_tone(outcome.decision, walk.catalogue.record_form.decisions), "bold")
     actions = Table.grid(padding=(0, 1))
     actions.add_column(no_wrap=True)
     actions.add_column(ratio=1)
@@ -348,7 +358,7 @@ def _outcome_panel(walk: Walk, outcome: Outcome) -> Panel:
         plain(outcome.summary),
         actions,
     )
-    title = Text.assemble(("Outcome", "bold"), "  ", plain(outcome_flow_title(walk, outcome)))
+    title = Text.assemble(("Outcome", "bold"), "  ", plain(flow_title))
     return Panel(body, title=title, title_align="left", border_style=style, padding=(0, 1))
 
 
@@ -405,7 +415,10 @@ def _page_top(walk: Walk, number: int) -> list[Text]:
             ("Outcome: ", "bold"),
             (plain(outcome.title).plain, "bold"),
             " · Decision: ",
-            (decision_label(outcome.decision, decisions), DECISION_STYLE.get(outcome.decision, "")),
+            (
+                decision_label(outcome.decision, decisions),
+                tone_style(_tone(outcome.decision, decisions), ""),
+            ),
         )
         for _, outcome in ending(walk).outcomes
     ]
@@ -463,3 +476,9 @@ def _differences_table(walk: Walk, end: Any) -> Table:
     if end.outcomes != end.case_outcomes and theirs:
         table.caption = f"The case's outcome: {theirs}"
     return table
+
+
+def _tone(decision: str, decisions: Any) -> str:
+    """A decision's tone (record.yaml `tone`), if the vocabulary gives it one."""
+    term = decisions.get(decision) if decisions else None
+    return term.tone if term is not None else ""

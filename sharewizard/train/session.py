@@ -219,7 +219,7 @@ def _show(console: Console, screen: RenderableType, boxed: bool = True) -> None:
 def write_training_records(catalogue: Catalogue, walk: Walk, path: Path) -> list[Path]:
     """One record per outcome of the walk (PATH, then PATH-2...), each marked `training: true`."""
     from sharewizard.records.record import utc_timestamp
-    from sharewizard.walk.decide import Outputs, record_format, write_outputs
+    from sharewizard.walk.decide import Outputs, record_format, write_one
 
     # The writer of `decide`: the same names (PATH, PATH-2...); no answers file beside.
     outputs = Outputs(fmt=record_format(None, path), out=path, keep_answers=False)
@@ -230,7 +230,7 @@ def write_training_records(catalogue: Catalogue, walk: Walk, path: Path) -> list
     for part, decision in enumerate(decisions, 1):
         created_at = utc_timestamp()
         record = build_training_record(catalogue, decision, created_at, sitting_id, part, flows)
-        done = write_outputs(catalogue, decision, record, outputs, part, "sharewizard")
+        done = write_one(record, outputs, part, done="this record was not written")
         assert done.path is not None  # outputs.write: every record is written
         written.append(done.path)
     return written

@@ -1,8 +1,9 @@
 """The facade for one sitting of decisions: check outputs first, walk, write in a fixed order.
 
 Every output is planned and checked before the first question; the outputs are written in a fixed
-order (record, then answers file, then the draft goes), and a draft is kept whenever anything stops
-or fails. Interactive `decide`, `decide --answers` and `replay` all come through here.
+order once the whole sitting is reviewed (every record, then the sitting's one answers file, then
+the draft goes), and a draft holding the whole sitting is kept whenever anything stops or fails.
+Interactive `decide`, `decide --answers` and `replay` all come through here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from sharewizard.core import engine
 from sharewizard.core.errors import (
     AnswersError,
     Interrupted,
@@ -25,12 +27,22 @@ from sharewizard.core.errors import (
     SignalInterrupt,
     UsageError,
 )
-from sharewizard.core.model import Answer, Catalogue, Decision, Draft
+from sharewizard.core.model import Catalogue, Decision, DecisionDraft, Draft, Flow
+from sharewizard.core.text import preview, unknown_name_hint
 from sharewizard.disk.places import DATA_ENV
 from sharewizard.records.record import build_record, part_path, utc_timestamp, write_record
-from sharewizard.records.shape import Record, Sitting
+from sharewizard.records.shape import FactRow, Record, Sitting
 from sharewizard.walk import drafts
-from sharewizard.walk.session import Asker, ScriptedAsker, Session, start_session
+from sharewizard.walk.session import (
+    FROM_PROFILE,
+    FROM_SITTING,
+    Asker,
+    Given,
+    Places,
+    ScriptedAsker,
+    Session,
+    check_given_answers,
+)
 
 if TYPE_CHECKING:  # answers files are read and written through YAML, not needed to start asking
     from sharewizard.flowfiles.answers import AnswersFile, Part
@@ -134,7 +146,7 @@ def check_parts(outputs: Outputs, parts: range, done: str) -> None:
         record = part_path(outputs.out, part) if outputs.out is not None else None
         if record is not None:
             check_target(record, outputs.force, "--out", done)
-        answers = answers_path(outputs, record, part)
+        answers = answers_path(outputs, record, part) if part == 1 else None  # one a sitting
         if answers is not None:
             check_target(answers, outputs.force, "--save-answers", done)
 
@@ -183,7 +195,7 @@ def answers_beside(record_path: Path) -> Path:
 
 
 def answers_path(outputs: Outputs, record: Path | None, part: int) -> Path | None:
-    """Where decision `part`'s answers file goes: `--save-answers` (numbered), else beside."""
+    """Where the sitting's answers file goes: `--save-answers`, else beside its first record."""
     if not outputs.keep_answers:
         return None
     if outputs.save_answers is not None:
@@ -218,76 +230,138 @@ def record_path(outputs: Outputs, flow_id: str, created_at: str, part: int) -> P
 # --- writing -----------------------------------------------------------------------------------
 
 
+def fact_rows(catalogue: Catalogue, session: Session) -> list[FactRow]:
+    """The sitting's case facts some decision read, as its records carry them."""
+    book = catalogue.facts
+    case = session.case_of(None)
+    rows: list[FactRow] = []
+    for fact_id in session.facts_read():
+        question = engine.worded_question(book.facts[fact_id].question, book.wording, case)
+        value = session.facts[fact_id]
+        origin = session.origins.get(fact_id, FROM_SITTING)
+        source = "file" if session.strict else "profile" if origin == FROM_PROFILE else "asked"
+        rows.append(
+            {
+                "id": fact_id,
+                "question": question.text,
+                "answer": value if isinstance(value, str) else ", ".join(value),
+                "label": question.label_of(value),
+                "from": source,
+            }
+        )
+    return rows
+
+
+def sitting_records(
+    catalogue: Catalogue,
+    session: Session,
+    decisions: list[Decision],
+    *,
+    sitting_id: str,
+    created_at: Callable[[], str],
+    record_id: Callable[[int], str],
+) -> list[Record]:
+    """One record per decision of the sitting, linked by one sitting id (`part` of `of`)."""
+    facts = fact_rows(catalogue, session)
+    flows = [d.flow.id for d in decisions]
+    records = []
+    for part, decision in enumerate(decisions, 1):
+        sitting: Sitting = {
+            "id": sitting_id,
+            "part": part,
+            "of": len(decisions),
+            "flows": flows,
+            "facts": facts,
+        }
+        records.append(
+            build_record(
+                decision,
+                catalogue,
+                created_at=created_at(),
+                record_id=record_id(part),
+                sitting=sitting,
+            )
+        )
+    return records
+
+
 def answers_text(
     catalogue: Catalogue,
     draft: Draft,
     *,
-    expect: Mapping[str, str] | None = None,
+    expect: bool = True,
     prog: str = "sharewizard",
 ) -> str:
-    """A finished decision as an answers file."""
+    """A finished sitting as an answers file, each decision with the outcome it reached."""
     from sharewizard.flowfiles.answers import dump_answers
 
-    flows = catalogue.flows
-    return dump_answers(
-        flows[draft.flow_id],
-        draft.answers,
-        draft.fields,
-        expect,
-        route=tuple((flows[f], a) for f, a in draft.route),
-        prog=prog,
-    )
+    return dump_answers(catalogue, draft, expect=expect, prog=prog)
 
 
-def _draft_of(decision: Decision) -> Draft:
-    return Draft(
-        decision.flow.id,
-        decision.progress.answers,
-        decision.fields,
-        tuple((s.flow.id, s.answers) for s in decision.route),
-    )
-
-
-def write_outputs(
+def write_sitting(
     catalogue: Catalogue,
-    decision: Decision,
-    record: Record,
+    records: list[Record],
+    draft: Draft,
     outputs: Outputs,
-    part: int,
     prog: str,
     *,
+    recorded: tuple[str, ...] = (),
     on_recorded: Callable[[Path], None] | None = None,
-    done: str = "nothing was written",
-) -> Written:
-    """The record first, then its answers file; either failing raises a located error.
+    on_written: Callable[[Written], None] | None = None,
+) -> list[Written]:
+    """Every record of the sitting (those not `recorded` already), then its one answers file.
 
-    `on_recorded` hears of the record as soon as it is in place, before its answers file is
-    written; `done` is what a failure to write the record leaves written.
+    Either failing raises a located error saying what was written before it; `on_recorded` hears
+    of each record as soon as it is in place (the draft then lists it).
     """
     from sharewizard.flowfiles.answers import write_answers
 
-    if not outputs.write:
-        return Written(record)
-    if outputs.sign_with is not None:
-        from sharewizard.records.signing import sign
+    written: list[Written] = []
+    paths = [Path(p) for p in recorded]
+    for part, record in enumerate(records, 1):
+        if part <= len(recorded):
+            continue
+        if not outputs.write:
+            written.append(Written(record))
+            if on_written is not None:
+                on_written(written[-1])
+            continue
+        if outputs.sign_with is not None:
+            from sharewizard.records.signing import sign
 
-        record = sign(record, outputs.sign_with)
-    path = record_path(outputs, decision.flow.id, record["created_at"], part)
-    write_record(record, path, outputs.fmt, force=outputs.force, done=done)
-    if on_recorded is not None:
-        on_recorded(path)
-    kept = answers_path(outputs, path, part)
-    if kept is not None:
-        expect = {"outcome": decision.outcome.id, "decision": decision.outcome.decision}
-        text = answers_text(catalogue, _draft_of(decision), expect=expect, prog=prog)
+            record = sign(record, outputs.sign_with)
+        path = record_path(outputs, record["flow"]["id"], record["created_at"], part)
+        done = "this record was not written" if paths else "nothing was written"
+        try:
+            write_record(record, path, outputs.fmt, force=outputs.force, done=done)
+        except SharewizardError as exc:
+            raise _adding(exc, already_written([str(p) for p in paths])) from None
+        paths.append(path)
+        if on_recorded is not None:
+            on_recorded(path)
+        written.append(Written(record, path))
+        if on_written is not None and part < len(records):  # the last: with the answers file
+            on_written(written[-1])
+    kept = answers_path(outputs, paths[0] if paths else None, 1) if outputs.write else None
+    if kept is not None and written:
+        text = answers_text(catalogue, draft, prog=prog)
         write_answers(
             kept,
             text,
             force=outputs.force,
             option="--save-answers",  # as the check before the first question names it
-            done=f"the record was written to {path}, but not its answers file",
+            done=f"{_records_written(paths)}, but not the sitting's answers file",
         )
-    return Written(record, path, kept)
+        written[-1] = Written(written[-1].record, written[-1].path, kept)
+    if on_written is not None and written and outputs.write:
+        on_written(written[-1])
+    return written
+
+
+def _records_written(paths: list[Path]) -> str:
+    if len(paths) == 1:
+        return f"the record was written to {paths[0]}"
+    return f"the records were written ({', '.join(map(str, paths))})"
 
 
 def record_answers_file(
@@ -305,15 +379,26 @@ def record_answers_file(
     """
     found = decide_file(catalogue, answers, created_at=created_at, record_id=record_id)
     written: list[Written] = []
-    for index, (_, decision, record) in enumerate(found, 1):
+    for index, (_, _, record) in enumerate(found, 1):
         done = "this record was not written" if written else "nothing was written"
         try:
-            written.append(
-                write_outputs(catalogue, decision, record, outputs, index, prog, done=done)
-            )
+            written.append(write_one(record, outputs, index, done=done))
         except SharewizardError as exc:
             raise _adding(exc, already_written([str(w.path) for w in written])) from None
     return written
+
+
+def write_one(record: Record, outputs: Outputs, part: int, *, done: str) -> Written:
+    """One record of a sitting to its place among the outputs (signed when asked)."""
+    if not outputs.write:
+        return Written(record)
+    if outputs.sign_with is not None:
+        from sharewizard.records.signing import sign
+
+        record = sign(record, outputs.sign_with)
+    path = record_path(outputs, record["flow"]["id"], record["created_at"], part)
+    write_record(record, path, outputs.fmt, force=outputs.force, done=done)
+    return Written(record, path)
 
 
 def already_written(paths: list[str]) -> str:
@@ -374,65 +459,163 @@ class Sittings:
 
 
 @dataclass(frozen=True)
-class Decided:
-    """A decision of the sitting already made, and where its record went (None: practice)."""
-
-    draft: Draft
-    record: str | None = None
-
-
-@dataclass(frozen=True)
 class SittingDraft:
-    """What a sitting's draft holds: every decision made, the one under way, the ones to come.
+    """What a sitting's draft holds: the whole sitting, and the records already written.
 
-    It is kept until every record of the sitting is written, so a failure at the second
-    decision loses nothing; the records already written are listed, so that resuming neither
-    asks nor records those decisions again.
+    It is kept until every record of the sitting is written, so a failure at the second record
+    loses nothing; the records already written are listed, so that resuming never writes them
+    again.
     """
 
     sitting_id: str
-    decided: tuple[Decided, ...]
-    current: Draft | None  # None between two decisions
-    queue: tuple[str, ...] = ()  # the flows still to walk after `current`
-    pending: Mapping[str, Draft] = field(default_factory=dict)  # their answers, from a file
+    draft: Draft
+    recorded: tuple[str, ...] = ()
+    record_later: bool = False
 
     @property
     def worth_keeping(self) -> bool:
         """Whether anything was answered or decided (a walk stopped at once keeps no draft)."""
-        current = self.current
         return bool(
-            self.decided
-            or self.pending
-            or (current and (current.answers or current.fields or current.route or current.queue))
+            self.draft.answered or self.recorded or any(d.fields for d in self.draft.decisions)
         )
-
-    @property
-    def recorded(self) -> tuple[str, ...]:
-        """The records written, in order."""
-        return tuple(d.record for d in self.decided if d.record is not None)
 
 
 def sitting_text(
     catalogue: Catalogue, whole: SittingDraft, *, started_at: str, prog: str = "sharewizard"
 ) -> str:
-    """A sitting's draft as an answers file: its decisions in order, the first one's route."""
+    """A sitting's draft as an answers file: the whole sitting, its id and what is recorded."""
     from sharewizard.flowfiles.answers import dump_answers
 
-    flows = catalogue.flows
-    current = [whole.current] if whole.current is not None else []
-    later = [whole.pending.get(f) or Draft(f, {}, {}) for f in whole.queue]
-    parts = [d.draft for d in whole.decided] + current + later
-    first = parts[0]
     return dump_answers(
-        flows[first.flow_id],
-        first.answers,
-        first.fields,
-        route=tuple((flows[f], a) for f, a in first.route),
-        then=tuple((flows[p.flow_id], p.answers, p.fields) for p in parts[1:]),
-        sitting=(whole.sitting_id, whole.recorded) if whole.recorded else None,
+        catalogue,
+        whole.draft,
+        sitting=(whole.sitting_id, whole.recorded),
+        record_later=whole.record_later,
         started_at=started_at,
         prog=prog,
     )
+
+
+def given_of(catalogue: Catalogue, answers: AnswersFile) -> Given:
+    """What an answers file (or a draft) gives a sitting, its flows' versions checked.
+
+    In a version 1 file an answer keyed by a case fact's id is that fact.
+    """
+    from sharewizard.flowfiles.answers import resolve_flow
+
+    book = catalogue.facts
+    facts = dict(answers.facts)
+    fact_places: dict[str, str] = {}
+
+    def split(values: Mapping[str, Any], where: str) -> dict[str, Any]:
+        if answers.version != 1:
+            return dict(values)
+        kept = {}
+        for key, value in values.items():
+            if key in book.facts:
+                facts.setdefault(key, value)
+                fact_places.setdefault(key, f"{where}.{key}")
+            else:
+                kept[key] = value
+        return kept
+
+    route: dict[str, dict[str, Any]] = {}
+    before: dict[str, Any] = {}  # version 1: flows walked before the first one, by hand-off
+    first_flow: str | None = None
+    for flow_id, values in answers.route:
+        kept = split(values, f"route.{flow_id}")
+        flow = catalogue.flows.get(flow_id)
+        if answers.version == 1 and flow is not None and not _fans_out(flow):
+            first_flow = first_flow or flow_id
+            before.update(kept)
+        else:
+            route[flow_id] = kept
+    decisions = []
+    for index, part in enumerate(answers.parts):
+        try:
+            resolve_flow(catalogue, answers, part)
+        except AnswersError as exc:
+            raise answers.located(exc) from None
+        place = f"{part.where}.answers" if part.where else "answers"
+        starts, given = part.flow_id, split(part.answers, place)
+        if index == 0 and first_flow is not None:
+            starts, given = first_flow, {**before, **given}
+        decisions.append(DecisionDraft(starts, given, part.record, part.facts))
+    places = Places(tuple(p.where for p in answers.parts), fact_places)
+    return Given(
+        facts=facts,
+        route=route,
+        decisions=tuple(decisions),
+        origins=answers.origins,
+        places=places,
+        at=answers.at,
+        record_later=answers.record_later,
+    )
+
+
+def _fans_out(flow: Flow) -> bool:
+    """Whether a flow is a triage: it hands over to the flows chosen (a fan-out question)."""
+    return any(q.fan_out for q in flow.questions.values())
+
+
+def entry_flow(catalogue: Catalogue, flow: str | None, source: AnswersFile | None) -> str:
+    """The flow a sitting starts in: FLOW as typed, the answers file's, else the triage."""
+    flows = ", ".join(sorted(catalogue.flows))
+    if flow is not None and flow not in catalogue.flows:
+        raise UsageError(
+            f"unknown flow {preview(flow)}.",
+            Location(field="FLOW"),
+            unknown_name_hint(flow, catalogue.flows),
+        )
+    if source is not None:
+        entry = entry_of(catalogue, source)
+        if flow is not None and flow not in (entry, source.flow_id):
+            raise UsageError(
+                f"the answers file is for {preview(entry)}, not {preview(flow)}.",
+                source.locate("decisions.0.flow" if source.version == 2 else "flow"),
+                "Leave FLOW out: the file names its flow.",
+            )
+        return entry
+    chosen = flow or catalogue.triage
+    if chosen is None:
+        raise UsageError(
+            "name a flow: this flows folder has no triage flow to pick one.",
+            Location(field="FLOW"),
+            f"Flows: {flows}.",
+        )
+    return chosen
+
+
+def entry_of(catalogue: Catalogue, answers: AnswersFile) -> str:
+    """The flow a file's sitting starts in.
+
+    Its triage, its first decision's flow, or the catalogue's triage (a sitting the opening
+    stopped).
+    """
+    triage = [f for f, _ in answers.route if f in catalogue.flows and _fans_out(catalogue.flows[f])]
+    before = [f for f, _ in answers.route if f not in triage]
+    if answers.version == 1 and before:
+        entry: str | None = triage[0] if triage else before[0]
+    else:
+        entry = answers.flow_id or catalogue.triage
+    if entry is not None and entry not in catalogue.flows:
+        raise AnswersError(
+            f"unknown flow {preview(entry)}.",
+            answers.locate("decisions.0.flow" if answers.version == 2 else "flow"),
+            unknown_name_hint(entry, catalogue.flows),
+        )
+    if entry is None:
+        raise AnswersError(
+            "this answers file names no flow to start in.",
+            answers.locate("decisions.0"),
+            f"Give the first decision's `flow`. Flows: {', '.join(sorted(catalogue.flows))}.",
+        )
+    return entry
+
+
+def records_in(draft: Draft) -> int:
+    """How many records a sitting's draft will write: its decisions that reached an outcome."""
+    return sum(1 for d in draft.decisions if d.outcome is not None)
 
 
 def check_resume(catalogue: Catalogue, resume: AnswersFile) -> None:
@@ -446,7 +629,8 @@ def check_resume(catalogue: Catalogue, resume: AnswersFile) -> None:
     from sharewizard.flowfiles.answers import resolve_flow
 
     parts = resume.parts
-    if len(resume.recorded) >= len(parts):
+    outcomes = sum(1 for p in parts if p.expect or p.record)
+    if resume.recorded and len(resume.recorded) >= max(outcomes, 1):
         raise AnswersError(
             f"every decision of this draft is recorded already ({', '.join(resume.recorded)}); "
             "there is nothing left to ask.",
@@ -455,23 +639,31 @@ def check_resume(catalogue: Catalogue, resume: AnswersFile) -> None:
         )
     for index, part in enumerate(parts):
         recorded = index < len(resume.recorded)
-        if recorded and part.flow_id in catalogue.flows:
+        if part.flow_id is None or (recorded and part.flow_id in catalogue.flows):
             continue
         try:
             resolve_flow(catalogue, resume, part)
         except AnswersError as exc:
             if part.flow_version is None or part.flow_id not in catalogue.flows:
-                raise
+                raise resume.located(exc) from None
             flow = catalogue.flows[part.flow_id]
+            place = f"{part.where}.flow.version" if part.where else "flow.version"
             raise AnswersError(
                 f"this draft was saved with version {part.flow_version} of the flow "
                 f"{flow.id!r}, which is now version {flow.version}: its questions, outcomes "
                 "or guidance may have changed, so the draft is not resumed.",
-                exc.location,
+                resume.locate(place),
                 f"Start the decision again with `decide {flow.id}`; or check that the draft's "
                 f"answers still fit version {flow.version}, change its version to "
                 f"{flow.version}, and resume it.",
             ) from None
+    try:  # answers the flows have outgrown: refused before anything is asked
+        check_given_answers(
+            catalogue, given_of(catalogue, resume), entry_of(catalogue, resume),
+            skip=len(resume.recorded),
+        )  # fmt: skip
+    except AnswersError as exc:
+        raise resume.located(exc) from None
 
 
 def decide_interactive(
@@ -485,18 +677,24 @@ def decide_interactive(
     prog: str = "sharewizard",
     clock: Sittings | None = None,
     on_written: Callable[[Written], None] | None = None,
+    profile: Mapping[str, str] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> list[Written]:
-    """Ask, record and write one sitting of decisions; a draft is kept until all are written.
+    """Ask one sitting, then write every record and its answers file.
 
-    `on_written` hears of each decision as soon as its record is on disk, before the next flow
-    of the sitting starts.
+    A draft is kept until all are written.
 
-    Raises `Interrupted` (carrying where the draft is) when the person stops, and a located
-    `SharewizardError` when an output cannot be written (the draft then holds every answer).
+    `on_written` hears of each decision as soon as its record is on disk, `on_note` of each
+    decision that ended with no record of its own (handed over to a flow decided already).
+    Raises `Interrupted`
+    (carrying where the draft is) when the person stops, and a located `SharewizardError` when
+    an output cannot be written (the draft then holds every answer).
     """
     clock = clock or Sittings()
-    sitting = _Sitting.start(catalogue, flow_id, asker, outputs, resume, clock, prog, on_written)
-    precheck(outputs, range(len(sitting.decided) + 1, sitting.checked + 1))
+    given = given_of(catalogue, resume) if resume is not None else Given()
+    recorded = resume.recorded if resume is not None else ()
+    session = Session(catalogue, asker, flow_id, given=given, profile=dict(profile or {}))
+    sitting_id = (resume.sitting_id if resume else None) or clock.new_id()
     started = (resume.started_at if resume else None) or clock.now()
     reuse = resume_path is not None and drafts.is_draft(resume_path)
     box: drafts.DraftBox[SittingDraft] = drafts.DraftBox(
@@ -505,13 +703,34 @@ def decide_interactive(
         else drafts.draft_path(drafts.new_draft_id(flow_id, clock.now())),
         lambda d: sitting_text(catalogue, d, started_at=started, prog=prog),
     )
-    sitting.box = box
+    state = _Writing(outputs, box, sitting_id, recorded, checked=max(len(given.decisions), 1))
+    precheck(outputs, range(len(recorded) + 1, state.checked + 1))
+    session.on_change = state.changed
     with signals_as_interrupts() as settle:
         try:
-            written = sitting.run()
+            decisions = session.run(review=not recorded, record_fields=outputs.write)
+            state.changed(session.snapshot())  # every name is checked before any write
+            records = sitting_records(
+                catalogue,
+                session,
+                decisions,
+                sitting_id=sitting_id,
+                created_at=clock.now,
+                record_id=lambda _: clock.new_id(),
+            )
+            written = write_sitting(
+                catalogue,
+                records,
+                session.snapshot(),
+                outputs,
+                prog,
+                recorded=recorded,
+                on_recorded=state.recorded_one,
+                on_written=on_written,
+            )
         except Interrupted as stop:
             settle()
-            whole = sitting.whole(stop.draft)
+            whole = state.whole(stop.draft, record_later=stop.record_later)
             if whole.worth_keeping or box.saved:
                 box.save(whole)
             raise Interrupted(
@@ -519,15 +738,57 @@ def decide_interactive(
                 signal_number=stop.signal_number,
                 saved_to=box.path if box.saved else None,
                 text=box.text if whole.worth_keeping else "",
+                record_later=stop.record_later,
             ) from None
         except Exception as exc:
             settle()
-            whole = sitting.whole()
+            whole = state.whole(session.snapshot())
             if whole.worth_keeping or box.saved:
                 box.save(whole)
             raise _with_draft(exc, box, whole, prog) from None
     box.discard()
+    for note in session.skipped():
+        if on_note is not None:
+            on_note(note)
     return written
+
+
+@dataclass
+class _Writing:
+    """A sitting's draft kept up to date, and its output names checked as they become known."""
+
+    outputs: Outputs
+    box: drafts.DraftBox[SittingDraft]
+    sitting_id: str
+    recorded: tuple[str, ...]
+    checked: int = 1  # the parts whose output names are checked (1 to `checked`)
+    last: Draft | None = None
+
+    def whole(self, draft: Draft | None = None, *, record_later: bool = False) -> SittingDraft:
+        """Everything the draft should hold now."""
+        found = draft if draft is not None else self.last
+        return SittingDraft(
+            self.sitting_id, found or Draft("", {}), self.recorded, record_later=record_later
+        )
+
+    def changed(self, draft: Draft) -> None:
+        """After every answer: save the draft; check the output names of newly picked flows."""
+        self.last = draft
+        whole = self.whole(draft)
+        if whole.worth_keeping:
+            self.box.save(whole)
+        parts = max(len(draft.decisions), 1)
+        if parts > self.checked:
+            check_parts(self.outputs, range(self.checked + 1, parts + 1), self._done())
+            self.checked = parts
+
+    def recorded_one(self, path: Path) -> None:
+        """A record is in place: from now on the draft lists it (a resume never writes it)."""
+        self.recorded = (*self.recorded, str(path))
+        self.box.save(self.whole())
+
+    def _done(self) -> str:
+        return "this record was not written" if self.recorded else "nothing was written"
 
 
 def _with_draft(
@@ -536,14 +797,14 @@ def _with_draft(
     """The same error, saying what was written and where the answers were kept."""
     if not isinstance(exc, SharewizardError):
         return exc
-    said = already_written(list(whole.recorded))
-    if whole.recorded and (whole.current is not None or whole.queue):
+    said = "" if "Already written" in exc.hint else already_written(list(whole.recorded))
+    left = records_in(whole.draft) > len(whole.recorded)
+    if whole.recorded and left:
         said += " Resuming the draft does not ask or record those decisions again."
     if box.saved:
         kept = f"Your answers are kept as a draft: {box.path}."
-        if whole.current is not None or whole.queue:
-            draft_id = drafts.id_of(box.path)
-            kept += f" Continue with `{prog} decide --resume {draft_id}`."
+        if left or not whole.recorded:
+            kept += f" Continue with `{prog} decide --resume {drafts.id_of(box.path)}`."
     elif box.text:  # the last resort: the person can copy them from the screen
         kept = (
             "Your answers could not be saved anywhere either, so here they are; copy them into "
@@ -552,184 +813,6 @@ def _with_draft(
     else:
         kept = ""
     return _adding(exc, f"{said} {kept}".strip())
-
-
-@dataclass
-class _Sitting:
-    """One sitting under way: the decisions made so far and the session asking the next one."""
-
-    catalogue: Catalogue
-    asker: Asker
-    outputs: Outputs
-    clock: Sittings
-    prog: str
-    on_written: Callable[[Written], None] | None
-    sitting_id: str
-    session: Session | None  # None between two decisions
-    decided: list[Decided] = field(default_factory=list)
-    queue: tuple[str, ...] = ()  # between two decisions: the flows still to walk
-    pending: dict[str, Draft] = field(default_factory=dict)
-    checked: int = 1  # the decisions whose output names are checked (1 to `checked`)
-    box: drafts.DraftBox[SittingDraft] | None = None
-
-    @classmethod
-    def start(
-        cls,
-        catalogue: Catalogue,
-        flow_id: str,
-        asker: Asker,
-        outputs: Outputs,
-        resume: AnswersFile | None,
-        clock: Sittings,
-        prog: str,
-        on_written: Callable[[Written], None] | None,
-    ) -> _Sitting:
-        """A new sitting on `flow_id`, or the one `resume` holds, at its first open decision.
-
-        A decision is open when its record is not written yet.
-        """
-        common = (catalogue, asker, outputs, clock, prog, on_written)
-        if resume is None:
-            return cls(*common, clock.new_id(), start_session(catalogue, flow_id, asker))
-        parts = [Draft(p.flow_id, p.answers, p.record, resume.route) for p in resume.parts]
-        done = len(resume.recorded)
-        decided = [Decided(parts[i], resume.recorded[i]) for i in range(done)]
-        current, later = parts[done], parts[done + 1 :]
-        queue = tuple(p.flow_id for p in later)
-        try:
-            session = _part_session(
-                catalogue, asker, current, queue, decided[-1].draft.fields if decided else None
-            )
-        except AnswersError as exc:  # a question or answer the flow no longer has: say where
-            raise resume.located(exc, resume.parts[done]) from None
-        return cls(
-            *common,
-            resume.sitting_id or clock.new_id(),
-            session,
-            decided,
-            pending={p.flow_id: p for p in later if p.answers or p.fields},
-            checked=len(parts),
-        )
-
-    def whole(self, current: Draft | None = None) -> SittingDraft:
-        """Everything the draft should hold now (`current`: the walk as an interrupt left it)."""
-        if current is None and self.session is not None:
-            current = self.session.snapshot()
-        queue = current.queue if current is not None else self.queue
-        pending = {f: d for f, d in self.pending.items() if f in queue}
-        return SittingDraft(self.sitting_id, tuple(self.decided), current, queue, pending)
-
-    def changed(self, current: Draft) -> None:
-        """After every answer: save the draft; check the output names of newly picked flows."""
-        assert self.box is not None
-        self.box.save(self.whole(current))
-        parts = len(self.decided) + 1 + len(current.queue)
-        if parts > self.checked:
-            check_parts(self.outputs, range(self.checked + 1, parts + 1), self._done())
-            self.checked = parts
-
-    def _done(self) -> str:
-        """What a failure to write now leaves written, as the error will say it."""
-        if any(d.record for d in self.decided):
-            return "this record was not written"
-        return "nothing was written"
-
-    def run(self) -> list[Written]:
-        """Ask each decision in turn and write its record as soon as it is made."""
-        assert self.box is not None and self.session is not None
-        written: list[Written] = []
-        while True:
-            session = self.session
-            session.on_change = self.changed
-            if self.whole().worth_keeping:  # a new walk has nothing to keep until its first answer
-                self.box.save(self.whole())
-            decision = session.run(record_fields=self.outputs.write)
-            part = len(self.decided) + 1
-            self.changed(session.snapshot())  # the flows picked are checked before any write
-            flows = [d.draft.flow_id for d in self.decided]
-            sitting: Sitting = {
-                "id": self.sitting_id,
-                "part": part,
-                "flows": [*flows, decision.flow.id, *decision.queue],
-            }
-            record = build_record(
-                decision,
-                self.catalogue,
-                created_at=self.clock.now(),
-                record_id=self.clock.new_id(),
-                sitting=sitting,
-            )
-            written.append(self._write(decision, record, part))
-            if self.on_written is not None:
-                self.on_written(written[-1])
-            if not decision.queue:
-                return written
-            self.session = self._next_session(decision)
-            self.queue = ()
-
-    def _write(self, decision: Decision, record: Record, part: int) -> Written:
-        """Write the record; from then on the draft lists it (also if its answers file fails)."""
-
-        def recorded(path: Path) -> None:
-            self.decided.append(Decided(_draft_of(decision), str(path)))
-            self.session, self.queue = None, decision.queue
-            assert self.box is not None
-            self.box.save(self.whole())  # at once: a resume must never write this record again
-
-        item = write_outputs(
-            self.catalogue,
-            decision,
-            record,
-            self.outputs,
-            part,
-            self.prog,
-            on_recorded=recorded,
-            done=self._done(),
-        )
-        if not self.outputs.write:  # practice: nothing recorded, the decision is made all the same
-            self.decided.append(Decided(_draft_of(decision)))
-            self.session, self.queue = None, decision.queue
-        return item
-
-    def _next_session(self, decision: Decision) -> Session:
-        """The next flow chosen in the same sitting, with the answers a resumed file held."""
-        flow_id = decision.queue[0]
-        given = self.pending.pop(flow_id, None) or Draft(flow_id, {}, {})
-        current = Draft(flow_id, given.answers, given.fields, _draft_of(decision).route)
-        return _part_session(
-            self.catalogue, self.asker, current, decision.queue[1:], decision.fields
-        )
-
-
-def _part_session(
-    catalogue: Catalogue,
-    asker: Asker,
-    part: Draft,
-    queue: tuple[str, ...],
-    previous: Mapping[str, Answer] | None,
-) -> Session:
-    """A session on one decision of a sitting, after `previous` (the last decision's fields).
-
-    The case details are carried over; the last decision's other record answers are offered
-    as defaults (Enter keeps one), not taken.
-    """
-    previous = previous or {}
-    case: dict[str, Answer] = {
-        f.id: previous[f.id]
-        for f in catalogue.record_form.fields
-        if f.group == "case" and f.id in previous
-    }
-    session = start_session(
-        catalogue,
-        part.flow_id,
-        asker,
-        part.answers,
-        {**case, **part.fields},
-        route=part.route,
-        queue=queue,
-    )
-    session.defaults = {k: v for k, v in previous.items() if k not in case}
-    return session
 
 
 def decide_file(
@@ -742,7 +825,7 @@ def decide_file(
     """Every decision an answers file holds, with no prompts; errors name the file and field.
 
     `record_id(n)` gives the id of part n (1, 2, ...); `record_id(0)` the sitting's id. The
-    draft of a sitting whose first decisions are recorded is refused: it would record them again.
+    draft of a sitting whose first records are written is refused: it would write them again.
     """
     if answers.recorded:
         raise AnswersError(
@@ -751,36 +834,29 @@ def decide_file(
             answers.locate("sitting.recorded"),
             "Continue it with `decide --resume FILE`, which asks and records only the others.",
         )
-    parts = answers.parts
-    flows = [p.flow_id for p in parts]
-    found = []
-    for index, part in enumerate(parts, 1):
-        decision = _decide_part(catalogue, answers, part)
-        sitting: Sitting = {"id": record_id(0), "part": index, "flows": flows}
-        record = build_record(
-            decision, catalogue, created_at=created_at, record_id=record_id(index), sitting=sitting
-        )
-        found.append((part, decision, record))
-    return found
-
-
-def _decide_part(catalogue: Catalogue, answers: AnswersFile, part: Part) -> Decision:
-    from sharewizard.flowfiles.answers import resolve_flow
-
-    flow = resolve_flow(catalogue, answers, part)
-    prefix = f"{part.where}." if part.where else ""
-    form_ids = {f.id for f in catalogue.record_form.fields}
+    given = given_of(catalogue, answers)  # each decision's flow is checked first
+    session = Session(
+        catalogue, ScriptedAsker(), entry_of(catalogue, answers), given=given, strict=True
+    )
     try:
-        session = start_session(
-            catalogue,
-            flow.id,
-            ScriptedAsker(str(answers.path), form_ids, answers.places(part)),
-            part.answers,
-            part.record,
-            route=answers.route,
-            strict=True,
-            where=f"{prefix}answers",
-        )
-        return session.run(review=False)
+        decisions = session.run(review=False)
+        if len(session.decisions) < len(answers.parts):
+            extra = answers.parts[len(session.decisions)]
+            raise AnswersError(
+                f"this sitting has {len(session.decisions)} decision(s), but the file gives "
+                f"{len(answers.parts)}.",
+                Location(field=extra.where or "then"),
+                "Remove the decisions the sitting does not reach (a flow reached by hand-off "
+                "is part of the decision that reached it), or check the triage's answers.",
+            )
     except AnswersError as exc:
-        raise answers.located(exc, part) from None
+        raise answers.located(exc) from None
+    records = sitting_records(
+        catalogue,
+        session,
+        decisions,
+        sitting_id=record_id(0),
+        created_at=lambda: created_at,
+        record_id=record_id,
+    )
+    return [(answers.parts[d.index], d, r) for d, r in zip(decisions, records, strict=True)]

@@ -211,14 +211,19 @@ def list_drafts() -> list[DraftInfo]:
         except AnswersError as exc:
             found.append(DraftInfo(draft_id, path, "?", [], None, 0, str(exc)))
             continue
-        answered = sum(len(p.answers) for p in parsed.parts) + sum(len(a) for _, a in parsed.route)
+        answered = (
+            len(parsed.facts)
+            + sum(len(p.answers) for p in parsed.parts)
+            + sum(len(a) for _, a in parsed.route)
+        )
+        flows = [p.flow_id for p in parsed.parts if p.flow_id is not None]
         references = [p.record.get("case_reference") for p in parsed.parts]
         found.append(
             DraftInfo(
                 draft_id,
                 path,
-                parsed.flow_id,
-                [flow_id for flow_id, _ in parsed.route],
+                flows[-1] if flows else parsed.flow_id or "facts",
+                [flow_id for flow_id, _ in parsed.route] + flows[:-1],
                 parsed.started_at,
                 answered,
                 case_reference=next((str(r) for r in references if r), None),

@@ -22,7 +22,14 @@ from sharewizard.core.errors import AnswersError, SignalInterrupt
 from sharewizard.core.model import NO, YES, Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.core.text import for_screen, preview, typed_number, undecoded
 from sharewizard.walk.numbers import TypedNumber
-from sharewizard.walk.session import GO_BACK, GoBack, ReviewItem
+from sharewizard.walk.session import (
+    FROM_PROFILE,
+    GO_BACK,
+    STOP_NOW,
+    GoBack,
+    ReviewItem,
+    StopNow,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,8 +39,37 @@ HELP_LABEL = "? Help and guidance"
 NO_ANSWER_LABEL = "(no answer yet: ↓ or a number, then Enter)"
 TEXT_BACK, TEXT_HELP = "<", "?"
 _BACK, _HELP, _CONFIRM, _GO_ON = "\x00back", "\x00help", "\x00confirm", "\x00go-on"
-_NONE, _SHOWN = "\x00none", "\x00shown"
-PART_LABELS = {"route": "Triage", "flow": "", "record": "Record"}
+_NONE, _SHOWN, _STOP = "\x00none", "\x00shown", "\x00stop"
+PART_LABELS = {"fact": "Case", "route": "Triage", "flow": "", "record": "Record", "case": "Record"}
+STOP_LABEL = "Stop now: finish the record later (a draft is kept)"
+
+
+def review_text(item: ReviewItem, several: bool) -> str:
+    """What the review says of one answer: where it belongs, then the question or field name.
+
+    With `several` decisions in the sitting, each decision's answers are numbered.
+    """
+    name = (item.question.label if item.in_record_form else "") or item.question.text
+    origin = f" ({item.origin})" if item.origin == FROM_PROFILE else ""
+    if several and item.part in ("flow", "record"):
+        part = f"Decision {item.decision + 1}" + (" record" if item.part == "record" else "")
+        return f"{part}: {name}"
+    part = PART_LABELS[item.part]
+    if several and item.part in ("fact", "case"):
+        part += " (this sitting)" if item.part == "fact" else " (every decision)"
+    return f"{part}: {name}{origin}" if part else name
+
+
+def next_choices(outcome: Outcome, practice: bool) -> list[tuple[str, str]]:
+    """The menu after an outcome: (value, label); the first is the default (Enter).
+
+    After an urgent outcome (call 999) the default is to stop now and finish the record later.
+    """
+    go_on = "Finish the practice run" if practice else "Go on: record the decision"
+    choices = [(_GO_ON, go_on), (_BACK, "← Back: change an answer")]
+    if outcome.urgent and not practice:
+        choices = [(_STOP, STOP_LABEL), (_GO_ON, "Go on: record the decision now"), choices[1]]
+    return choices
 
 
 def _not_text(encoding: str | None) -> str:
@@ -507,15 +543,15 @@ class QuestionaryAsker:
         """List every answer; pick one to change, or confirm."""
         import questionary
 
+        several = len({i.decision for i in items if i.part in ("flow", "record")}) > 1
+        confirm = "write the records" if several else "write the record"
         choices: list[Any] = [
-            questionary.Choice("✔ These are right: write the record", value=_CONFIRM),
+            questionary.Choice(f"✔ These are right: {confirm}", value=_CONFIRM),
             questionary.Separator("── or change an answer ──"),
         ]
         for index, item in enumerate(items):
             shown = "—" if item.answer in (None, "") else item.question.label_of(item.answer)
-            part = PART_LABELS[item.part]
-            name = item.question.label if item.in_record_form else item.question.text
-            text = f"{part}: {name or item.question.text}" if part else item.question.text
+            text = review_text(item, several)
             label = f"{_short(text)}  →  {_short(shown, 30)}"
             choices.append(questionary.Choice(label, value=str(index)))
         reply = self._run(
@@ -527,29 +563,36 @@ class QuestionaryAsker:
         )
         return None if reply == _CONFIRM else int(reply)
 
-    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | None:
+    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | StopNow | None:
         """Show where the answers lead; offer to go back before the record questions."""
         import questionary
 
         from sharewizard.walk.summary import outcome_panel
 
         term = self.catalogue.record_form.decisions.get(outcome.decision)
-        self.console.print(outcome_panel(outcome, term.label if term else ""))
-        go_on = "Finish the practice run" if self.practice else "Go on: record the decision"
+        self.console.print(
+            outcome_panel(outcome, term.label if term else "", tone=term.tone if term else "")
+        )
+        options = next_choices(outcome, self.practice)
         reply = self._run(
             lambda: _menu_saying_why(
                 questionary.select(
                     "What next?",
-                    choices=[
-                        questionary.Choice(go_on, value=_GO_ON),
-                        questionary.Choice("← Back: change an answer", value=_BACK),
-                    ],
+                    choices=[questionary.Choice(label, value=value) for value, label in options],
                     instruction="(↑/↓ and Enter)",
                     **self.io,
                 )
             )
         )
-        return GO_BACK if reply == _BACK else None
+        return GO_BACK if reply == _BACK else STOP_NOW if reply == _STOP else None
+
+    def tell(self, message: str) -> None:
+        """Say something about the sitting (a fact from the profile, a decision made already)."""
+        from rich.text import Text
+
+        from sharewizard.walk.summary import plain
+
+        self.console.print(Text.assemble(("• ", "bold"), plain(message)))
 
 
 def output_on(stream: IO[str]) -> Any:
@@ -779,12 +822,10 @@ class PlainAsker:
     def review(self, items: list[ReviewItem]) -> int | None:
         """List every answer, numbered; a number changes that answer, Enter writes the record."""
         self._say("", "Check your answers")
+        several = len({i.decision for i in items if i.part in ("flow", "record")}) > 1
         for index, item in enumerate(items, 1):
             shown = "—" if item.answer in (None, "") else item.question.label_of(item.answer)
-            part = PART_LABELS[item.part]
-            name = item.question.label if item.in_record_form else item.question.text
-            text = f"{part}: {name or item.question.text}" if part else item.question.text
-            self._say(f"  {index}. {text}  →  {shown}")
+            self._say(f"  {index}. {review_text(item, several)}  →  {shown}")
         while True:
             reply = self._read("Number of an answer to change, or Enter if these are right:")
             if reply.lower() in ("", "ok", "yes", "y"):
@@ -794,7 +835,7 @@ class PlainAsker:
                 return number - 1
             self._say(f"Type a number from 1 to {len(items)}, or press Enter.")
 
-    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | None:
+    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | StopNow | None:
         """Show where the answers lead; offer to go back before the record questions."""
         from sharewizard.walk.summary import outcome_panel
 
@@ -804,19 +845,29 @@ class PlainAsker:
             outcome_panel(outcome, term.label if term else "", boxed=False),
             soft_wrap=self.soft_wrap,
         )
-        go_on = "Finish the practice run" if self.practice else "Go on: record the decision"
+        options = next_choices(outcome, self.practice)
 
         def show() -> None:
-            self._say("What next?", f"  1. {go_on}", "  2. Back: change an answer")
+            self._say(
+                "What next?",
+                *(f"  {n}. {label.removeprefix('← ')}" for n, (_, label) in enumerate(options, 1)),
+            )
 
         show()
+        default = options[0][1].split(":")[0].lower()
         while True:
-            reply = self._read("Number (Enter goes on, < back):", again=show).lower()
-            if reply in ("", "1", "go", "go on", "yes", "y"):
-                return None
-            if reply in ("2", TEXT_BACK, "back"):
+            reply = self._read(f"Number (Enter: {default}, < back):", again=show).lower()
+            number = typed_number(reply, len(options)) if reply else 1
+            if reply in (TEXT_BACK, "back"):
                 return GO_BACK
-            self._say("Type 1 to go on or 2 to go back.")
+            if number is not None:
+                value = options[number - 1][0]
+                return GO_BACK if value == _BACK else STOP_NOW if value == _STOP else None
+            self._say(f"Type a number from 1 to {len(options)}.")
+
+    def tell(self, message: str) -> None:
+        """Say something about the sitting (a fact from the profile, a decision made already)."""
+        self._say(message)
 
     def begin(self, flow: Flow) -> None:
         """A header naming the flow and the FAQ question it implements."""

@@ -22,24 +22,22 @@ if TYPE_CHECKING:
     from sharewizard.walk.decide import Written
     from sharewizard.walk.drafts import DraftInfo
 
-#: Colours for decisions; a decision not listed is shown plain. Colour is never the only signal:
-#: every panel states the decision in words.
-DECISION_STYLE = {
-    "call-999": "bold red",
+#: Colours for the tones of decisions (record.yaml `tone`); a decision with no tone is shown plain.
+#: Colour is never the only signal: every panel states the decision in words.
+TONE_STYLE = {
+    "urgent": "bold red",
     "share": "green",
-    "share-without-informing-family": "yellow",
-    "refer": "cyan",
-    "inform-family": "green",
-    "do-not-inform-family": "yellow",
-    "no-agreement-needed": "green",
-    "seek-consent": "cyan",
-    "revise-before-sharing": "yellow",
-    "do-not-share": "red",
-    "do-not-refer": "red",
-    "agreement-needed": "yellow",
-    "seek-advice": "magenta",
-    "out-of-scope": "blue",
+    "hold": "yellow",
+    "ask": "cyan",
+    "advice": "magenta",
+    "refuse": "red",
+    "outside": "blue",
 }
+
+
+def tone_style(tone: str | None, plain_style: str = "white") -> str:
+    """The style of a decision's tone (record.yaml `tone`)."""
+    return TONE_STYLE.get(tone or "", plain_style)
 
 
 def plain(value: Any) -> Text:
@@ -78,7 +76,12 @@ def _box(parts: list[Any], style: str, boxed: bool, title: str = "") -> Any:
 
 
 def _outcome_parts(
-    title: str, decision_label: str, summary: str | None, actions: Iterable[str], style: str
+    title: str,
+    decision_label: str,
+    summary: str | None,
+    actions: Iterable[str],
+    style: str,
+    now: str = "",
 ) -> list[Any]:
     # The title and the decision are in the body, in words, so nothing clips them and nothing
     # depends on colour: a panel title is cut short on a narrow terminal.
@@ -88,6 +91,8 @@ def _outcome_parts(
     ]
     if summary:
         parts += [Text(), plain(summary)]
+    if now:
+        parts += [Text(), Text.assemble(("Now: ", "bold"), plain(now))]
     listed = list(actions)
     if listed:  # at the end of a walk (no summary) every line counts: no blank line
         parts += [Text()] if summary else []
@@ -95,11 +100,25 @@ def _outcome_parts(
     return parts
 
 
-def outcome_panel(outcome: Outcome, decision_label: str = "", *, boxed: bool = True) -> Any:
-    """The outcome as shown the moment the answers reach it; the decision is said in words."""
-    style = DECISION_STYLE.get(outcome.decision, "white")
+def outcome_panel(
+    outcome: Outcome,
+    decision_label: str = "",
+    *,
+    boxed: bool = True,
+    tone: str = "",
+    verbose: bool = False,
+) -> Any:
+    """The outcome as shown the moment the answers reach it; the decision is said in words.
+
+    At most three actions and what goes ahead now; `verbose` adds the further detail.
+    """
+    style = tone_style(tone)
     label = decision_label or outcome.decision
-    parts = _outcome_parts(outcome.title, label, outcome.summary, outcome.actions, style)
+    parts = _outcome_parts(
+        outcome.title, label, outcome.summary, outcome.actions, style, outcome.now
+    )
+    if verbose and outcome.further:
+        parts += [Text(), plain(outcome.further)]
     return _box(parts, style, boxed)
 
 
@@ -157,9 +176,13 @@ def record_summary(record: Record, *, verbose: bool = False, boxed: bool = True)
     without it one line says where they are. The record's location is printed after this.
     """
     outcome = record["outcome"]
-    style = DECISION_STYLE.get(outcome["decision"], "white")
+    style = tone_style(outcome.get("tone"))
     parts: list[Any] = []
     if verbose:
+        facts = (record.get("sitting") or {}).get("facts") or []
+        if facts:
+            said = [f"{f['question']}  →  {f['label']}" for f in facts]
+            parts.append(_box([_bullets(said)], "dim", boxed, "The case"))
         parts.append(_box([_answer_lines(record)], "dim", boxed, "Your answers"))
         fields = _table(boxed, show_header=False, expand=True)
         fields.add_column("Field", style="dim", ratio=1)
@@ -181,6 +204,8 @@ def record_summary(record: Record, *, verbose: bool = False, boxed: bool = True)
                 style="dim",
             )
         )
+    for warning in record.get("warnings", []):
+        parts.append(Text.assemble(("! Warning: ", "bold yellow"), plain(warning)))
     if record.get("missing"):
         from sharewizard.records.render import incomplete_sentence
 
@@ -242,6 +267,22 @@ def flow_table(rows: list[dict[str, Any]]) -> Table:
     for row in rows:
         table.add_row(str(row["faq"] or "–"), plain(row["id"]), plain(row["title"]))
     return table
+
+
+def profile_lines(values: Mapping[str, str], catalogue: Catalogue, path: Any) -> list[Text]:
+    """`profile`: each value (the role in words too) and where the profile is kept."""
+    from sharewizard.walk.profile import KEYS, role_question
+
+    question = role_question(catalogue)
+    lines = []
+    for key in KEYS:
+        value = values.get(key)
+        shown = value or "—"
+        if key == "role" and value and question is not None:
+            shown = f"{question.label_of(value)} ({value})"
+        lines.append(plain(f"{key.capitalize()}: {shown}"))
+    lines.append(plain(f"Kept in {path}"))
+    return lines
 
 
 def drafts_json(

@@ -128,7 +128,7 @@ def test_ctrl_d_in_plain_mode_saves_a_draft(tmp_path):
     child.close()
     assert child.exitstatus == 130
     [draft] = (tmp_path / "data" / "drafts").glob("demo-*.answers.yaml")
-    assert load_answers(draft).answers == {"concern": "yes"}
+    assert load_answers(draft).parts[0].answers == {"concern": "yes"}
 
 
 def test_accessible_set_chooses_plain_mode_in_a_colour_terminal(tmp_path):

@@ -249,7 +249,8 @@ def test_train_in_plain_mode_reads_a_line_per_key_and_prints_no_escape_codes(tmp
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout
     assert "Is a child in immediate danger" in done.stdout
-    assert "Call 999 or the police now" in done.stdout
+    assert "Call 999 now" in done.stdout
+    assert "{" not in done.stdout  # every placeholder worded, though the role is not asked yet
     assert list(tmp_path.iterdir()) == []  # nothing written without --record
 
 
