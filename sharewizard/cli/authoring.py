@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,9 @@ from sharewizard.cli._typer import HelpCommand, command_app
 from sharewizard.cli.options import command, env_of, settings_of
 from sharewizard.core.errors import ExitStatus, Location, UsageError
 from sharewizard.core.text import json_for_screen, preview
+
+if TYPE_CHECKING:
+    from sharewizard.author.prove import Proof
 
 
 class FactcheckFormat(str, Enum):
@@ -32,15 +35,16 @@ class SchemaName(str, Enum):
     flow = "flow"
     record = "record"
     answers = "answers"
+    policy = "policy"
 
 
 @app.command(cls=HelpCommand)
 @command
 def schema(
     ctx: typer.Context,
-    name: Annotated[SchemaName, typer.Argument(help="flow, record or answers.")],
+    name: Annotated[SchemaName, typer.Argument(help="flow, record, answers or policy.")],
 ) -> int:
-    """Print the JSON Schema of a flow file, a decision record or an answers file.
+    """Print the JSON Schema of a flow file, a decision record, an answers file or policy.yaml.
 
     Example: sharewizard schema answers
     """
@@ -74,7 +78,9 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for editors and CI.")] = False,
 ) -> int:
-    """Check flows for authoring mistakes: exit 0 clean, 1 findings, 2 unreadable input.
+    """Check flows and prove their safety rules: exit 0 clean, 1 findings, 2 unreadable input.
+
+    The rules of the folder's policy.yaml are checked on every path from every entry point.
 
     Example: sharewizard lint --strict --guidance ../shared/guidance flows/
     """
@@ -93,18 +99,49 @@ def lint(
             "errors": result.errors,
             "warnings": result.warnings,
             "findings": [f.to_json() for f in result.findings],
+            "policy": [_proof_json(folder, proved) for folder, proved in result.proofs],
         }
         env.stdout.write(json_for_screen(report) + "\n")
     else:
         for finding in result.findings:
             env.stdout.write(for_screen(str(finding)) + "\n")
         env.stdout.write(_summary(result.errors, result.warnings, result.files) + "\n")
+        for folder, proved in result.proofs:
+            env.stdout.write(for_screen(_proof_summary(folder, proved)) + "\n")
         if folder is None:
             env.stderr.write(
                 "Quotes were not checked: no guidance folder (pass --guidance DIR or set "
                 "SHAREWIZARD_GUIDANCE).\n"
             )
     return ExitStatus.CHECK_FAILED if result.failed(strict) else ExitStatus.OK
+
+
+def _proof_summary(folder: Path, proved: Proof | str) -> str:
+    """What lint proved of the folder's policy.yaml, with what it checked, in two lines."""
+    where = folder / "policy.yaml"
+    if isinstance(proved, str):
+        return f"The safety rules of {where} were not proved: {proved}."
+    broken = proved.to_json()["broken"]
+    rules = _count(proved.rules, "rule", "rules")
+    verdict = f"{broken} of {rules} broken (above)" if broken else f"{rules}, all hold"
+    return (
+        f"Safety rules ({where}): {verdict}.\n"
+        f"Checked {_count(proved.paths, 'path', 'paths')} from "
+        f"{_count(proved.entries, 'entry point', 'entry points')} (every answer to each fact a "
+        f"path reads), {_count(proved.record_forms, 'record form', 'record forms')} and "
+        f"{_count(proved.pairs, 'pair', 'pairs')} of decisions in one sitting (up to "
+        f"{proved.situations} situations per sitting)."
+    )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def _proof_json(folder: Path, proved: Proof | str) -> dict[str, object]:
+    if isinstance(proved, str):
+        return {"folder": str(folder), "proved": False, "reason": proved}
+    return {"folder": str(folder), "proved": True, **proved.to_json()}
 
 
 def _summary(errors: int, warnings: int, files: int) -> str:
