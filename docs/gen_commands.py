@@ -53,21 +53,25 @@ class Page:
 DECIDE_TYPED = (
     "\n".join(
         [
-            "3",  # whose consent: both
+            "no",  # a child in immediate danger
+            "3",  # your role: a practitioner
             "yes",  # risk of harm
             "yes",  # lawful basis identified
-            "1",  # special category: no
+            "yes",  # special category information: bruising is health information
             "yes",  # proportionate
-            "no",  # would telling them put anyone at risk
+            "no",  # would telling the parents put anyone at risk
             "no",  # could it compromise arrangements
+            "3",  # explaining it to the child: too young
             "",  # what next: go on
             "Bruising seen on both arms on 3 and 10 Nov, and the explanations given",
             "Children's Social Care front door",
             "Phone call, then the online referral form",
             "2026-11-23 14:30",
             "public-task",
+            "safeguarding",  # the special category condition
+            "1",  # parents told: yes
+            "The mother, by phone, by the class teacher at 15:00",
             "Unexplained bruising: a perceived risk of harm. Only what was needed was shared.",
-            "1",  # family told: yes
             "CASE-1042",
             "Class teacher",
             "",  # organisation: skipped
@@ -87,8 +91,9 @@ PAGES = (
     ),
     Page(
         "schema",
-        "Prints the JSON Schema of a flow file, a decision record or an answers file.",
-        (Step(("schema", "answers")),),
+        "Prints the JSON Schema of a flow file, a decision record, an answers file, the case "
+        "facts (facts.yaml) or the policy (policy.yaml).",
+        (Step(("schema", "answers"), max_lines=30),),
     ),
     Page(
         "decide",
@@ -137,8 +142,8 @@ PAGES = (
         (
             Step(
                 ("--plain", "decide", "share-without-consent"),
-                "3\nyes\n",
-                "Two answers typed, then Ctrl-D (end of input): the walk stops and is kept.",
+                "no\n3\nyes\n",
+                "Three answers typed, then Ctrl-D (end of input): the sitting stops and is kept.",
             ),
             Step(("drafts",)),
         ),
@@ -197,6 +202,17 @@ PAGES = (
         setup=(Step(REPLAY),),
     ),
     Page(
+        "profile",
+        "Keeps your role, organisation and practitioner name or role title in your config "
+        "folder (owner-only). Every sitting takes the role from it (shown at the review as "
+        "“from your profile”, and changeable there for that sitting) and offers the others as "
+        "the record's defaults.",
+        (
+            Step(("profile", "set", "--role", "dsl", "--organisation", "Hill Primary School")),
+            Step(("profile",)),
+        ),
+    ),
+    Page(
         "keys",
         "Makes an organisation's signing key pair; `decide --sign-key` and `replay --sign-key` "
         "sign records with it, and `verify --trust` checks the signature.",
@@ -224,6 +240,7 @@ def _environment(work: Path, program: Path) -> dict[str, str]:
         "NO_COLOR": "1",
         "PYTHONIOENCODING": "utf-8",
         "SHAREWIZARD_DATA_DIR": str(work / "data"),
+        "SHAREWIZARD_CONFIG_DIR": str(work / "config"),
         "SHAREWIZARD_GUIDANCE": os.environ.get("SHAREWIZARD_GUIDANCE", ""),
     }
 
@@ -233,6 +250,7 @@ def _stable(text: str, work: Path) -> str:
     text = text.replace(str(REPO) + os.sep, "")  # the flows shipped, as a clone names them
     text = re.sub(r"\S*site-packages/sharewizard/", "", text)  # ... or as installed
     text = text.replace(str(work / "data"), "~/.local/share/sharewizard")
+    text = text.replace(str(work / "config"), "~/.config/sharewizard")
     text = text.replace(str(work / "case"), "~/case").replace(str(work), "~")
     text = re.sub(r"\b\d{8}T\d{6}Z-[0-9a-f]{4}\b", "20260101T090000Z-1a2b", text)
     text = re.sub(r"\b20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ\b", PINNED, text)

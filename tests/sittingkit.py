@@ -1,7 +1,7 @@
-"""A small catalogue for the decide tests: the packaged record form and sources, tiny flows.
+"""A small catalogue for the decide tests: the packaged record form, facts and sources, tiny flows.
 
-The flows live in tests/fixtures/sitting; the record form is the real one, so the tests check
-what practitioners will get.
+The flows live in tests/fixtures/sitting; the record form and the case facts are the real ones,
+so the tests check what practitioners will get.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ DOWN, ENTER, CTRL_C, CTRL_D = "\x1b[B", "\r", "\x03", "\x04"
 
 
 def make_catalogue(folder: Path) -> Path:
-    """Copy the test flows and the packaged sources and record form into `folder`."""
+    """Copy the test flows and the packaged sources, record form and facts into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     for path in SITTING.glob("*.yaml"):
         shutil.copy(path, folder / path.name)
-    for name in ("sources.yaml", "record.yaml"):
+    for name in ("sources.yaml", "record.yaml", "facts.yaml"):
         shutil.copy(REPO / "flows" / name, folder / name)
     return folder
 
@@ -60,3 +60,21 @@ def finish(child: pexpect.spawn) -> int:
     child.expect(pexpect.EOF)
     child.close()
     return child.exitstatus if child.exitstatus is not None else 128 + child.signalstatus
+
+
+def decide_answers(catalogue, data: dict, name: str = "t.yaml") -> list:
+    """Decide an answers file given as a mapping, in-process: (part, decision, record) each."""
+    import json
+
+    from sharewizard.core.errors import AnswersError
+    from sharewizard.flowfiles.answers import parse_answers
+    from sharewizard.flowfiles.yamldoc import parse_yaml
+    from sharewizard.walk.decide import decide_file
+
+    doc = parse_yaml(json.dumps(data), Path(name), AnswersError)
+    return decide_file(
+        catalogue,
+        parse_answers(doc),
+        created_at="2026-11-23T10:00:00Z",
+        record_id=lambda n: f"00000000-0000-4000-8000-00000000000{n}",
+    )

@@ -51,7 +51,8 @@ def test_every_command_is_seen_as_one():
         for node in ast.walk(ast.parse(module.read_text()))
         if isinstance(node, ast.FunctionDef) and _is_command(node)
     ]
-    assert len(commands) == 21  # 12 commands, and in groups: drafts (3), keys (1), register (5)
+    assert len(commands) == 23  # 12 commands, and in groups: drafts (3), keys (1), register (5),
+    # profile (2)
 
 
 def test_the_check_counts_a_long_body(tmp_path):

@@ -51,12 +51,28 @@ SHARE = {
     "lawful_basis": "public-task",
     "rationale": "Necessary and proportionate to protect the child.",
     "family_informed": "yes",
+    "told_how": "The mother, by phone, at 15:00.",
 }
+#: The case facts that lead the test flow `mini` to each of its outcomes.
+SHARE_AND_TELL = {"risk-of-harm": "yes", "telling-parents-risk": "no"}
+SHARE_QUIETLY = {"risk-of-harm": "yes", "telling-parents-risk": "yes"}
+NO_RISK = {"risk-of-harm": "no"}
 
 
-def answers_file(folder: Path, name: str, answers: dict, record: dict, flow: str = "mini") -> Path:
+def answers_file(
+    folder: Path, name: str, facts: dict, record: dict, flow: str = "mini", answers=None
+) -> Path:
+    """A sitting of one decision (answers file version 2), after the opening facts."""
     path = folder / name
-    path.write_text(yaml.safe_dump({"flow": flow, "answers": answers, "record": record}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "schema_version": 2,
+                "facts": {"immediate-danger": "no", "role": "dsl", **facts},
+                "decisions": [{"flow": flow, "answers": answers or {}, "record": record}],
+            }
+        )
+    )
     return path
 
 
@@ -148,31 +164,31 @@ def test_an_existing_answers_file_is_refused_before_anything_is_asked(
 
 
 def test_family_told_under_a_do_not_tell_outcome_is_refused(tmp_path, flows, capsys):
-    path = answers_file(tmp_path, "a.yaml", {"concern": "yes", "risky": "yes"}, SHARE)
+    path = answers_file(tmp_path, "a.yaml", SHARE_QUIETLY, SHARE)
     code, _, err = run(capsys, "--flows", str(flows), "replay", str(path))
     assert code == 2
-    assert "record.family_informed" in err and "not to tell the family" in err
+    assert "record.family_informed" in err and "say not to tell them for now" in err
     assert f"{path}:" in err  # names the file and the line
 
 
 def test_consent_as_lawful_basis_without_consent_is_refused(tmp_path, flows, capsys):
     record = {**SHARE, "lawful_basis": "consent"}
-    path = answers_file(tmp_path, "a.yaml", {"concern": "yes", "risky": "no"}, record)
+    path = answers_file(tmp_path, "a.yaml", SHARE_AND_TELL, record)
     code, _, err = run(capsys, "--flows", str(flows), "replay", str(path))
     assert code == 2
-    assert "record.lawful_basis" in err and "consent cannot be the lawful basis" in err
+    assert "record.lawful_basis" in err and "Consent can be the lawful basis only where" in err
 
 
 def test_decide_with_answers_refuses_the_same_contradiction(tmp_path, flows, capsys):
     record = {**SHARE, "lawful_basis": "consent"}
-    path = answers_file(tmp_path, "a.yaml", {"concern": "yes", "risky": "no"}, record)
+    path = answers_file(tmp_path, "a.yaml", SHARE_AND_TELL, record)
     code, _, err = run(capsys, "--flows", str(flows), "decide", "--answers", str(path))
     assert code == 2 and "record.lawful_basis" in err
     assert not list(tmp_path.glob("sharewizard-*"))
 
 
 def test_how_it_was_shared_is_refused_for_a_decision_not_to_share(tmp_path, flows, capsys):
-    path = answers_file(tmp_path, "a.yaml", {"concern": "no"}, SHARE)
+    path = answers_file(tmp_path, "a.yaml", NO_RISK, SHARE)
     code, _, err = run(capsys, "--flows", str(flows), "replay", str(path))
     assert code == 2 and "'what' does not apply" in err and "record.what" in err
 
@@ -184,7 +200,7 @@ def test_a_decision_not_to_share_records_what_was_withheld_and_from_whom(tmp_pat
         "when": "2026-11-23",
         "rationale": "The relative has no role in safeguarding the child.",
     }
-    path = answers_file(tmp_path, "a.yaml", {"concern": "no"}, record)
+    path = answers_file(tmp_path, "a.yaml", NO_RISK, record)
     out = tmp_path / "out"
     code, _, _ = run(capsys, "--flows", str(flows), "replay", str(path), "--out-dir", str(out))
     assert code == 0
@@ -215,28 +231,33 @@ def _pipe_walk(
 
 
 # A choice not answered yet starts on "no answer yet" (Enter alone does nothing): a digit points
-# at the choice, then Enter.
-SHARE_KEYS = (
+# at the choice, then Enter. Every sitting opens with the opening facts.
+OPENING_KEYS = "2" + ENTER + "3" + ENTER  # immediate danger: no; role: a practitioner
+DECISION_KEYS = (
     "1" + ENTER  # at risk: yes
     + "2" + ENTER  # telling would put at risk: no -> share and tell
     + ENTER  # what next: go on
     + "Attendance and injury\r" + "CSC front door\r" + "Phone\r" + "2026-11-23 14:30\r"
     + "1" + ENTER  # lawful basis: public task
-    + "Necessary to protect the child.\r"
-    + "1" + ENTER  # family told: yes
+    + "1" + ENTER  # parents told: yes
+    + "The mother, by phone.\r"  # when and how they were told
+    + "Necessary to protect the child.\r"  # rationale
     + "\r\r\r"  # case reference, role, organisation skipped
 )  # fmt: skip
+SHARE_KEYS = OPENING_KEYS + DECISION_KEYS
+#: The review lists the facts first: immediate danger, role, risk of harm, telling the parents.
+REVIEW_RISK = DOWN * 3 + ENTER
 
 
 def test_changing_an_answer_at_review_so_nothing_is_shared_clears_the_sharing_fields(
     tmp_path, flows, data
 ):
     keys = SHARE_KEYS + (
-        DOWN + ENTER  # review: change "at risk?"
+        REVIEW_RISK  # review: change "at risk?"
         + DOWN + ENTER  # no -> do not share
         + ENTER  # what next: go on
         + "The attendance notes\r" + "The early help team\r"
-        + "No risk of harm, so no sharing without permission.\r"
+        + "\x15No risk of harm, so no sharing without permission.\r"  # old text offered: cleared
         + ENTER  # review: write the record
     )  # fmt: skip
     written = _pipe_walk(flows, keys, tmp_path)
@@ -247,6 +268,13 @@ def test_changing_an_answer_at_review_so_nothing_is_shared_clears_the_sharing_fi
     assert any(
         c.startswith("outcome changed from “Share and tell the family”") for c in record["changes"]
     )
+    assert "record field “Rationale” asked again: the outcome changed" in record["changes"]
+    fields = {row["id"]: row["value"] for row in record["fields"]}
+    assert fields["when"] == "2026-11-23 14:30"  # typed, and still asked: kept
+    assert fields["rationale"] == "No risk of harm, so no sharing without permission."
+    assert [f["id"] for f in record["sitting"]["facts"]] == [
+        "immediate-danger", "role", "risk-of-harm"
+    ]  # telling the parents is no longer read: it leaves the record  # fmt: skip
     assert record["missing"] == []
     on_disk = json.loads((tmp_path / "r.json").read_text())
     assert on_disk == record
@@ -273,8 +301,8 @@ def test_a_failed_record_write_keeps_every_answer_as_a_draft(tmp_path, flows, da
     assert "No space left on device" in str(failed.value)
     assert "Your answers are kept as a draft" in str(failed.value)
     draft = yaml.safe_load(next((data / "drafts").glob("*.yaml")).read_text())
-    assert draft["answers"] == {"concern": "yes", "risky": "no"}
-    assert draft["record"]["rationale"] == "Necessary to protect the child."
+    assert draft["facts"] == {"immediate-danger": "no", "role": "practitioner", **SHARE_AND_TELL}
+    assert draft["decisions"][0]["record"]["rationale"] == "Necessary to protect the child."
 
 
 def test_a_full_disk_shows_the_answers_when_not_even_the_draft_can_be_saved(
@@ -297,9 +325,9 @@ def test_when_nothing_is_writable_the_answers_go_to_standard_error(
 ):
     monkeypatch.setenv("SHAREWIZARD_DATA_DIR", "/proc/no-such-place")
     with pytest.raises(Interrupted) as stopped:
-        _pipe_walk(flows, "1" + ENTER + "\x04", tmp_path)
+        _pipe_walk(flows, "2" + ENTER + "\x04", tmp_path)
     assert stopped.value.saved_to is None
-    assert "concern: 'yes'" in stopped.value.text
+    assert "immediate-danger: 'no'" in stopped.value.text
     from sharewizard.cli.exits import exit_status_of
     from sharewizard.walk.console import Env
 
@@ -310,13 +338,13 @@ def test_when_nothing_is_writable_the_answers_go_to_standard_error(
     status = exit_status_of(Stop(), Env())
     err = capsys.readouterr().err
     assert status == 130
-    assert "could not be saved anywhere" in err and "concern: 'yes'" in err
+    assert "could not be saved anywhere" in err and "immediate-danger: 'no'" in err
 
 
 def test_ctrl_c_during_decide_with_answers_is_an_interrupt_not_a_bug(
     tmp_path, flows, capsys, monkeypatch
 ):
-    path = answers_file(tmp_path, "a.yaml", {"concern": "no"}, {})
+    path = answers_file(tmp_path, "a.yaml", NO_RISK, {})
 
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
@@ -330,7 +358,7 @@ def test_ctrl_c_during_decide_with_answers_is_an_interrupt_not_a_bug(
 
 
 def test_note_turns_an_existing_record_into_the_same_case_note(tmp_path, flows, capsys):
-    path = answers_file(tmp_path, "case.yaml", {"concern": "yes", "risky": "no"}, SHARE)
+    path = answers_file(tmp_path, "case.yaml", SHARE_AND_TELL, SHARE)
     out = tmp_path / "out"
     for fmt in ("json", "text"):
         run(
@@ -348,14 +376,19 @@ def test_scripted_answers_that_contradict_name_the_field_not_the_prompt(flows):
     from sharewizard.flowfiles.loader import parse_yaml
 
     doc = parse_yaml(
-        "flow: mini\nanswers: {concern: 'yes', risky: 'yes'}\nrecord: {family_informed: 'yes'}\n",
+        "schema_version: 2\n"
+        "facts: {immediate-danger: 'no', role: dsl, risk-of-harm: 'yes',\n"
+        "        telling-parents-risk: 'yes'}\n"
+        "decisions:\n"
+        "  - flow: mini\n"
+        "    record: {family_informed: 'yes'}\n",
         Path("x.yaml"),
         AnswersError,
     )
     with pytest.raises(AnswersError) as refused:
         facade.decide_file(catalogue, parse_answers(doc), created_at="t", record_id=str)
-    assert str(refused.value).startswith("x.yaml:3:")
-    assert "record.family_informed" in str(refused.value)
+    assert str(refused.value).startswith("x.yaml:6:")
+    assert "decisions.0.record.family_informed" in str(refused.value)
 
 
 def test_decide_and_replay_sign_records_that_verify_against_the_trusted_key(
@@ -365,7 +398,7 @@ def test_decide_and_replay_sign_records_that_verify_against_the_trusted_key(
     assert code == 0
     private = next((tmp_path / "keys").glob("*.key"))
     public = next((tmp_path / "keys").glob("*.pub"))
-    path = answers_file(tmp_path, "a.yaml", {"concern": "yes", "risky": "no"}, SHARE)
+    path = answers_file(tmp_path, "a.yaml", SHARE_AND_TELL, SHARE)
     signed = tmp_path / "decided.json"
     code, _, _ = run(
         capsys, "--flows", str(flows), "decide", "--answers", str(path), "--out", str(signed),
@@ -390,7 +423,7 @@ def test_decide_and_replay_sign_records_that_verify_against_the_trusted_key(
 def test_a_bad_signing_key_stops_decide_before_anything(tmp_path, flows, capsys):
     (tmp_path / "bad.key").write_text("not a key")
     (tmp_path / "bad.key").chmod(0o600)
-    path = answers_file(tmp_path, "a.yaml", {"concern": "no"}, {})
+    path = answers_file(tmp_path, "a.yaml", NO_RISK, {})
     args = ["--flows", str(flows), "decide", "--answers", str(path), "--sign-key"]
     code, _, err = run(capsys, *args, str(tmp_path / "bad.key"))
     assert code == 2 and "bad.key" in err
@@ -399,42 +432,48 @@ def test_a_bad_signing_key_stops_decide_before_anything(tmp_path, flows, capsys)
 
 def test_changing_the_triage_answer_at_review_re_routes_to_another_flow(tmp_path, flows, data):
     keys = (
-        "2" + ENTER  # immediate danger: no
+        OPENING_KEYS
         + " " + ENTER  # situations: a concern
-        + SHARE_KEYS
-        + DOWN + DOWN + ENTER  # review: change "Which situations fit?"
+        + DECISION_KEYS
+        + DOWN * 5 + ENTER  # review: change "Which situations fit?" (after the four facts)
         + " " + DOWN + " " + ENTER  # untick the concern, tick telling the family
         + "1" + ENTER  # could telling compromise an investigation? yes: do not tell for now
         + ENTER  # what next: go on
-        + "What the police asked for\r" + "Police\r" + "Phone\r"
-        + "1" + ENTER  # lawful basis: public task
-        + "Telling them could compromise the investigation.\r"
-        + "2" + ENTER  # family told: not yet
-        + "A police investigation is under way.\r"
+        + "What the police asked for\r" + "Police\r" + "2026-11-23 15:00\r"
+        + "3" + ENTER  # parents told: not yet
+        + "A police investigation is under way.\r"  # why not yet
+        + "The caller is not named.\r"  # identities protected
+        + "Telling them could compromise the investigation.\r"  # rationale
         + ENTER  # review: write the record
     )  # fmt: skip
     [written] = _pipe_walk(flows, keys, tmp_path, flow_id="triage")
-    record = written.record
+    record = written.record  # one decision, one record: the concern's is put aside
     assert record["flow"]["id"] == "tell"
-    assert record["outcome"]["decision"] == "do-not-inform-family"
-    assert record["route"][0]["answers"][1]["answer"] == ["telling"]
-    assert any("outcome changed from “Share and tell the family”" in c for c in record["changes"])
+    assert record["outcome"]["decision"] == "do-not-tell-family"
+    assert record["route"][0]["answers"][0]["answer"] == ["telling"]
+    assert (
+        "“Which situations fit?” changed from “A concern” to “Telling the family”"
+        in (record["changes"])
+    )
 
 
 def test_family_not_told_under_a_tell_the_family_outcome_is_refused(tmp_path, flows, capsys):
     record = {
-        **SHARE,
+        "what": SHARE["what"],
+        "with_whom": SHARE["with_whom"],
+        "when": SHARE["when"],
+        "rationale": SHARE["rationale"],
         "family_informed": "no",
-        "family_not_informed_reason": "Child asked me not to.",
+        "not_told_reason": "The child asked me not to.",
     }
-    path = answers_file(tmp_path, "a.yaml", {"compromise": "no"}, record, flow="tell")
+    path = answers_file(tmp_path, "a.yaml", {}, record, flow="tell", answers={"compromise": "no"})
     code, _, err = run(capsys, "--flows", str(flows), "replay", str(path))
     assert code == 2
     assert "record.family_informed" in err and "you must inform the family" in err
 
 
 def test_note_refuses_a_record_changed_after_it_was_written(tmp_path, flows, capsys):
-    path = answers_file(tmp_path, "case.yaml", {"concern": "yes", "risky": "no"}, SHARE)
+    path = answers_file(tmp_path, "case.yaml", SHARE_AND_TELL, SHARE)
     out = tmp_path / "out"
     run(capsys, "--flows", str(flows), "replay", str(path), "--out-dir", str(out))
     saved = next(out.glob("*.json"))
@@ -446,36 +485,39 @@ def test_note_refuses_a_record_changed_after_it_was_written(tmp_path, flows, cap
     assert "no case note was made" in err
 
 
-def test_changing_the_family_permission_at_review_asks_the_rationale_again(tmp_path, flows, data):
-    from sharewizard.walk.session import ReviewItem
+def test_changing_who_was_told_at_review_asks_the_rationale_again(tmp_path, flows, data):
+    """A record answer changed at review that switches other record questions on or off asks
+    the rationale again, its old text offered (the decision it described may have changed)."""
+    from sharewizard.walk.session import ReviewItem, Session
 
     catalogue = load_catalogue(flows)
-    outcome = catalogue.flows["mini"].outcomes["no-share"]
 
     class Asker:
-        """Permission given, then changed at review to refused."""
+        """Parents told, then changed at review to "not yet"; the rationale asked again."""
 
         def __init__(self):
             self.replies = {
-                "family_permission": ["given", "refused"],
-                "rationale": ["They agreed to the referral.", "They refused; we respect it."],
+                "family_informed": ["yes", "not-yet"],
+                "rationale": ["They were told.", "They will be told after the meeting."],
             }
+            self.offered = {}
             self.reviews = 0
 
         def ask(self, question, default, can_go_back):
             queue = self.replies.get(question.id)
+            if question.id == "rationale" and default is not None:
+                self.offered[question.id] = default
             if queue:
                 return queue.pop(0)
-            if question.id == "concern":
-                return "no"
+            facts = {"immediate-danger": "no", "role": "dsl", **SHARE_AND_TELL}
+            if question.id in facts:
+                return facts[question.id]
             return question.choices[0].value if question.choices else "written for the test"
 
         def review(self, items: list[ReviewItem]):
             self.reviews += 1
             if self.reviews == 1:
-                return next(
-                    i for i, it in enumerate(items) if it.question.id == "family_permission"
-                )
+                return next(i for i, it in enumerate(items) if it.question.id == "family_informed")
             return None
 
         def announce(self, flow, reached):
@@ -484,27 +526,31 @@ def test_changing_the_family_permission_at_review_asks_the_rationale_again(tmp_p
         def begin(self, flow):
             pass
 
+        def tell(self, message):
+            pass
+
         def reject(self, question, message):
             raise AssertionError(message)
 
-    # make the mini no-share outcome ask for permission, as a seek-consent outcome does
-    from dataclasses import replace
-
-    seek = replace(outcome, decision="seek-consent")
-    flow = catalogue.flows["mini"]
-    flow.outcomes["no-share"] = seek
-    from sharewizard.walk.session import Session
-
-    decision = Session(catalogue, Asker(), flow).run()
-    assert decision.fields["family_permission"] == "refused"
-    assert decision.fields["rationale"] == "They refused; we respect it."
-    assert "what" not in decision.fields and "what_not_shared" in decision.fields
-    assert any("“Rationale” asked again" in c for c in decision.changes)
+    asker = Asker()
+    [decision] = Session(catalogue, asker, "mini").run()
+    assert decision.fields["family_informed"] == "not-yet"
+    assert decision.fields["rationale"] == "They will be told after the meeting."
+    assert asker.offered["rationale"] == "They were told."  # the old text, offered
+    assert "told_how" not in decision.fields and "not_told_reason" in decision.fields
+    assert any(
+        "“Rationale” asked again: the record questions changed" in c for c in decision.changes
+    )
+    changed = (
+        "record field “Parents or carers told” changed from “Yes, they have been told” to "
+        "“Not yet - they will be told when it is safe”"
+    )
+    assert changed in decision.changes
 
 
 def test_records_say_whether_they_came_from_the_packaged_flows(tmp_path, flows, capsys):
-    packaged = Path(__file__).parent / "answers" / "triage" / "call-999.yaml"
-    custom = answers_file(tmp_path, "a.yaml", {"concern": "yes", "risky": "no"}, SHARE)
+    packaged = Path(__file__).parent / "answers" / "paths" / "opening" / "call-999.yaml"
+    custom = answers_file(tmp_path, "a.yaml", SHARE_AND_TELL, SHARE)
     out = tmp_path / "out"
     assert run(capsys, "replay", str(packaged), "--out-dir", str(out / "p"))[0] == 0
     args = ["--flows", str(flows), "replay", str(custom), "--out-dir", str(out / "c")]

@@ -139,8 +139,9 @@ def test_a_crafted_started_at_never_names_the_draft(started_at, tmp_path):
     crafted.write_text(
         yaml.safe_dump(
             {
-                "flow": "mini",
-                "answers": {"concern": "yes"},
+                "schema_version": 2,
+                "facts": {"immediate-danger": "no", "role": "dsl", "risk-of-harm": "yes"},
+                "decisions": [{"flow": "mini", "answers": {}}],
                 "started_at": started_at.format(out=out),
             }
         )
@@ -155,7 +156,7 @@ def test_a_crafted_started_at_never_names_the_draft(started_at, tmp_path):
     assert f"Continue with: python -m sharewizard --plain decide --resume {draft_id}" in (
         done.stderr
     )
-    assert yaml.safe_load(kept.read_text())["answers"] == {"concern": "yes"}
+    assert yaml.safe_load(kept.read_text())["facts"]["risk-of-harm"] == "yes"
 
 
 def test_a_draft_id_that_would_leave_the_folder_is_refused():

@@ -32,9 +32,17 @@ RECORD = {
     "how": "Phone call, then secure email",
     "when": "2026-11-23 14:30",
     "lawful_basis": "public-task",
+    "family_informed": "already-told",  # true, and accepted with a warning
+    "told_how": "The mother heard of it from the school nurse before we called.",
+    "identities_protected": "The school nurse is not named to the family.",
     "rationale": "Necessary and proportionate to protect the child.",
-    "family_informed": "not-yet",
-    "family_not_informed_reason": "Telling them now could put the child at further risk.",
+}
+#: The sitting's case facts: a child at risk, and telling the parents could put someone at risk.
+FACTS = {
+    "immediate-danger": "no",
+    "role": "dsl",
+    "risk-of-harm": "yes",
+    "telling-parents-risk": "yes",
 }
 
 
@@ -46,7 +54,11 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     answers = folder / "case.yaml"
     answers.write_text(
         yaml.safe_dump(
-            {"flow": "mini", "answers": {"concern": "yes", "risky": "yes"}, "record": RECORD}
+            {
+                "schema_version": 2,
+                "facts": FACTS,
+                "decisions": [{"flow": "mini", "answers": {}, "record": RECORD}],
+            }
         )
     )
     found = {}

@@ -26,8 +26,8 @@ from sharewizard.records import record as records
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWERS = ROOT / "tests" / "answers"
-G = ANSWERS / "share-without-consent" / "share-and-inform.yaml"
-SITTING = ANSWERS / "share-without-consent" / "sitting-share-tell-how-much.yaml"
+G = ANSWERS / "sittings" / "share-and-inform.yaml"
+SITTING = ANSWERS / "sittings" / "share-tell-how-much.yaml"
 STAMP = "2026-11-23T09:00:00Z"
 
 #: One walk of share-without-consent in plain mode, as the review typed it (`WALK` in repro.sh).
@@ -442,7 +442,7 @@ def test_r14_a_sittings_later_parts_never_replace_another_inputs_record(here, fo
     folder = here.root / "r14"
     folder.mkdir()
     shutil.copy(SITTING, folder / "a.yaml")  # three decisions
-    shutil.copy(ANSWERS / "how-much" / "no-role.yaml", folder / "a.part2.yaml")
+    shutil.copy(ANSWERS / "sittings" / "no-role.yaml", folder / "a.part2.yaml")
     ran, report, written = _replay_json(here, "r14", *force)
     listed = [here.root / p for result in report["results"] for p in result["records"]]
     assert report["records_written"] == len(written) == len(set(listed)), ran

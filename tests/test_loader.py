@@ -145,7 +145,7 @@ def test_hand_offs_that_loop_whatever_is_answered_are_refused_at_load(tmp_path):
     from sharewizard.core.errors import FlowError
     from sharewizard.flowfiles.loader import load_catalogue
 
-    for name in ("sources.yaml", "record.yaml"):
+    for name in ("sources.yaml", "record.yaml", "facts.yaml"):
         shutil.copy(Path(__file__).parents[1] / "flows" / name, tmp_path / name)
     for name, other in (("a", "b"), ("b", "a")):
         (tmp_path / f"{name}.yaml").write_text(

@@ -290,8 +290,8 @@ def ask_triage(keys: str):
 @pytest.mark.parametrize(
     ("keys", "expected"),
     [
-        ("12 ", ("not-sure",)),  # two digits at once: the twelfth choice
-        ("10 2 ", ("social-care", "not-sharing")),
+        ("12 ", ("medical-treatment",)),  # two digits at once: the twelfth choice
+        ("10 2 ", ("social-care", "agreement")),
         ("21 ", ("concern-no-consent",)),  # no 21st choice: the 1 starts again
         ("1 1 ", ()),  # the first ticked, then unticked: a space between numbers
     ],

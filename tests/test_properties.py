@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 import yaml
 from hostile.inputs import fit, hostile_text
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sharewizard.cli import main
 from sharewizard.core import engine
-from sharewizard.core.model import HANDOFF_PREFIX, Flow, Handoff
+from sharewizard.core.model import Flow, Handoff
 from sharewizard.flowfiles.loader import load_catalogue
 from sharewizard.records import record as records
 from sharewizard.records import render
@@ -44,12 +44,6 @@ BOUNDED = settings(
 )
 
 
-def _hands_off(flow: Flow) -> bool:
-    return any(r.goto.startswith(HANDOFF_PREFIX) for q in flow.questions.values() for r in q.routes)
-
-
-#: Flows an answers file can walk on its own (a hand-off needs the next flow's answers too).
-WALKABLE = sorted(fid for fid, flow in CATALOGUE.flows.items() if not _hands_off(flow))
 ALL_FLOWS = sorted(CATALOGUE.flows)
 
 
@@ -76,27 +70,43 @@ def assert_no_crash(code: int, out: str, err: str) -> None:
 
 @st.composite
 def valid_answers(draw: Any, flow_id: str) -> dict[str, Any]:
+    """A sitting on `flow_id` (version 2): every fact drawn (no stop), one decision walked
+    across its hand-offs; a triage answers one situation, as the route."""
+    book = CATALOGUE.facts
+    facts = {
+        fact_id: draw(
+            st.sampled_from([c.value for c in f.question.choices if not f.stops_at(c.value)])
+        )
+        for fact_id, f in book.facts.items()
+    }
+    case = engine.case_context(book, facts)
+    data: dict[str, Any] = {"schema_version": 2, "facts": facts}
     flow = CATALOGUE.flows[flow_id]
-    if _hands_off(flow):  # answer it, then walk the flow it hands over to, as `route` says
+    answers: dict[str, Any] = {}
+    walked: list[str] = []
+    while True:
+        walked.append(flow.id)
         given = draw(_flow_answers(flow))
-        checked = engine.start(flow, given).answers
-        step = engine.next_step(flow, checked)
-        fan = [q for q in engine.trace(flow, checked).path if flow.questions[q].fan_out]
-        if isinstance(step, Handoff) and len(step.flow_ids) > 1 and fan:
-            given = {**given, fan[-1]: given[fan[-1]][:1]}  # one situation: one decision
-            step = engine.next_step(flow, engine.start(flow, given).answers)
+        fan = [q.id for q in flow.questions.values() if q.fan_out]
+        if fan:  # the triage: one situation, one decision; its answers are the route
+            given = {k: v[:1] if k in fan else v for k, v in given.items()}
+            data["route"] = {flow.id: given}
+        else:
+            answers.update(given)
+        step = engine.next_step(flow, engine.start(flow, given, case=case).answers, case)
         if not isinstance(step, Handoff):
-            return {"schema_version": 1, "flow": flow_id, "answers": given}
-        data = draw(valid_answers(step.flow_id))
-        return {**data, "route": {flow_id: given, **data.get("route", {})}}
-    answers = draw(_flow_answers(flow))
+            break
+        assume(step.flow_id not in walked)  # answers that lead back are refused (tested apart)
+        flow = CATALOGUE.flows[step.flow_id]
+    start = walked[1] if "route" in data else walked[0]
+    decision: dict[str, Any] = {"flow": start, "answers": answers}
     record: dict[str, Any] = {}
     for field in CATALOGUE.record_form.fields:
         if field.type == "text" and field.when is None and draw(st.booleans()):
             record[field.id] = fit(draw(hostile_text), field)
-    data: dict[str, Any] = {"schema_version": 1, "flow": flow_id, "answers": answers}
     if record:
-        data["record"] = record
+        decision["record"] = record
+    data["decisions"] = [decision]
     return data
 
 
@@ -104,6 +114,8 @@ def valid_answers(draw: Any, flow_id: str) -> dict[str, Any]:
 def _flow_answers(draw: Any, flow: Flow) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for question in flow.questions.values():
+        if question.fact:
+            continue  # facts are the sitting's, drawn once
         if question.type == "multi":
             values = [c.value for c in question.choices]
             answers[question.id] = draw(st.lists(st.sampled_from(values), min_size=1, unique=True))
@@ -215,18 +227,17 @@ def test_arbitrary_bytes_as_answers_are_exit_2(content, suffix):
 def _good_record() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         answers = Path(folder) / "a.yaml"
-        flow = CATALOGUE.flows[WALKABLE[0]]
-        values = {
-            q.id: (
-                [q.choices[0].value]
-                if q.type == "multi"
-                else q.choices[0].value
-                if q.choices
-                else fit("text", q)
+        facts = {"immediate-danger": "no", "role": "dsl", "risk-of-harm": "no"}
+        facts |= {"formal-process": "none", "receiver": "csc", "receiver-role": "no"}
+        answers.write_text(
+            json.dumps(
+                {
+                    "schema_version": 2,
+                    "facts": facts,
+                    "decisions": [{"flow": "not-sharing", "answers": {}}],
+                }
             )
-            for q in flow.questions.values()
-        }
-        answers.write_text(json.dumps({"flow": flow.id, "answers": values}))
+        )
         out = Path(folder) / "r.json"
         code, stdout, stderr = sharewizard("decide", "--answers", str(answers), "--out", str(out))
         assert code == 0, stdout + stderr

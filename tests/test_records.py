@@ -8,7 +8,7 @@ import pytest
 from sharewizard.core.errors import RecordError, TamperedRecord
 from sharewizard.records import record as records
 from sharewizard.records import render
-from sharewizard.walk.session import ScriptedAsker, start_session
+from tests.sittingkit import decide_answers
 
 FIELDS = {
     "what": "Attendance and *injury* concerns",
@@ -23,30 +23,19 @@ FIELDS = {
 }
 
 
-def scripted(catalogue):
-    return ScriptedAsker("t.yaml", {f.id for f in catalogue.record_form.fields})
-
-
 def field_rows(record):
     return {row["id"]: row for row in record["fields"]}
 
 
 @pytest.fixture()
 def record(demo):
-    session = start_session(
-        demo,
-        "demo",
-        scripted(demo),
-        {"concern": "yes", "kinds": ["injury"], "urgency": "high", "note": "x"},
-        FIELDS,
-    )
-    decision = session.run()
-    return records.build_record(
-        decision,
-        demo,
-        created_at="2026-11-23T10:00:00Z",
-        record_id="00000000-0000-4000-8000-000000000001",
-    )
+    answers = {"concern": "yes", "kinds": ["injury"], "urgency": "high", "note": "x"}
+    data = {
+        "schema_version": 2,
+        "decisions": [{"flow": "demo", "answers": answers, "record": FIELDS}],
+    }
+    [(_, _, made)] = decide_answers(demo, data)
+    return made
 
 
 def test_record_validates_against_its_schema_and_checksum_verifies(record):
@@ -55,7 +44,7 @@ def test_record_validates_against_its_schema_and_checksum_verifies(record):
 
 
 def test_record_holds_what_the_guidance_requires(record):
-    assert record["schema_version"] == 2
+    assert record["schema_version"] == 3
     assert record["outcome"]["id"] == "refer"
     assert record["outcome"]["decision"] == "refer"
     assert record["outcome"]["decision_label"] == "Make the referral"
@@ -88,7 +77,13 @@ def test_record_holds_what_the_guidance_requires(record):
     assert cite["url"].startswith("https://")
     assert "not legal advice" in record["disclaimer"]
     assert record["missing"] == []
-    assert record["sitting"] == {"id": record["record_id"], "part": 1, "flows": ["demo"]}
+    assert record["sitting"] == {
+        "id": "00000000-0000-4000-8000-000000000000",  # the sitting's own id
+        "part": 1,
+        "of": 1,
+        "flows": ["demo"],
+        "facts": [],  # the demo flows have no case facts
+    }
 
 
 def test_tampering_is_detected(record):
@@ -128,24 +123,17 @@ def test_write_into_missing_folder_is_a_clear_error(record, tmp_path):
 def test_load_refuses_other_schema_versions(record, tmp_path):
     target = tmp_path / "r.json"
     target.write_text(json.dumps({**record, "schema_version": 1}))
-    with pytest.raises(RecordError, match="schema_version is 1; this sharewizard reads 2"):
+    with pytest.raises(RecordError, match="schema_version is 1; this sharewizard reads 2 and 3"):
         records.load_record(target)
 
 
 def test_missing_required_fields_are_listed_and_shown(demo):
-    session = start_session(
-        demo,
-        "demo",
-        scripted(demo),
-        {"concern": "no"},
-        {"what_not_shared": "nothing shared"},
-    )
-    record = records.build_record(
-        session.run(),
-        demo,
-        created_at="2026-11-23T10:00:00Z",
-        record_id="00000000-0000-4000-8000-000000000002",
-    )
+    given = {
+        "flow": "demo",
+        "answers": {"concern": "no"},
+        "record": {"what_not_shared": "nothing shared"},
+    }
+    [(_, _, record)] = decide_answers(demo, {"schema_version": 2, "decisions": [given]})
     assert record["outcome"]["decision"] == "do-not-share"
     assert record["missing"] == ["requested_by", "when", "rationale"]
     # a decision not to share never asks how it was shared or for a lawful basis

@@ -16,8 +16,11 @@ from sharewizard.records.render import to_json
 from sharewizard.walk.decide import decide_file
 
 ROOT = Path(__file__).resolve().parents[1]
-ANSWERS_FILES = sorted(
-    p for base in ("tests/answers", "examples/cases") for p in (ROOT / base).rglob("*.y*ml")
+ANSWERS_FILES = sorted(  # the sittings that stand (refused ones write no record)
+    p
+    for base in ("tests/answers", "examples/cases")
+    for p in (ROOT / base).rglob("*.y*ml")
+    if "refused" not in p.parts
 )
 
 

@@ -16,7 +16,7 @@ from sharewizard.cli import main
 from sharewizard.replay import batch as replay_module
 
 ROOT = Path(__file__).resolve().parents[1]
-GOOD = ROOT / "tests" / "answers" / "share-without-consent" / "share-and-inform.yaml"
+GOOD = ROOT / "tests" / "answers" / "sittings" / "share-and-inform.yaml"
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

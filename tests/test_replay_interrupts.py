@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-GOOD = Path(__file__).parent / "answers" / "share-without-consent" / "share-and-inform.yaml"
+GOOD = Path(__file__).parent / "answers" / "sittings" / "share-and-inform.yaml"
 FILES = 4000  # enough that every replay is still running when it is signalled
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")

@@ -14,9 +14,9 @@ from sharewizard.records.record import part_path
 from sharewizard.replay.batch import is_record_name
 
 ANSWERS = Path(__file__).parent / "answers"
-SITTING = ANSWERS / "share-without-consent" / "sitting-share-tell-how-much.yaml"
-NO_ROLE = ANSWERS / "how-much" / "no-role.yaml"
-GOOD = ANSWERS / "share-without-consent" / "share-and-inform.yaml"
+SITTING = ANSWERS / "sittings" / "share-tell-how-much.yaml"
+NO_ROLE = ANSWERS / "sittings" / "no-role.yaml"
+GOOD = ANSWERS / "sittings" / "share-and-inform.yaml"
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

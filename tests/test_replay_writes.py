@@ -14,7 +14,7 @@ from sharewizard.replay.batch import replay_all, replay_one
 
 ROOT = Path(__file__).resolve().parents[1]
 STAMP = "2026-11-23T09:00:00Z"
-SITTING = ROOT / "tests/answers/share-without-consent/sitting-share-tell-how-much.yaml"
+SITTING = ROOT / "tests/answers/sittings/share-tell-how-much.yaml"
 ANSWERS = sorted((ROOT / "tests/answers").rglob("*.yaml"))[:12]
 
 

@@ -18,7 +18,7 @@ from sharewizard.flowfiles.schemacheck import compile_accept
 from sharewizard.flowfiles.yamldoc import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMAS = ("answers", "flow", "record", "record-form", "sources")
+SCHEMAS = ("answers", "answers-v1", "facts", "flow", "policy", "record", "record-form", "sources")
 ANSWERS_FILES = sorted(
     p for base in ("tests/answers", "examples/cases") for p in (ROOT / base).rglob("*.y*ml")
 )
@@ -131,7 +131,7 @@ def test_whatever_the_fast_check_accepts_jsonschema_accepts(name: str) -> None:
 
     check()
     assert seen[False], "the generated values never broke the schema"
-    if name == "answers":  # the others are too deep for values this random to pass
+    if name.startswith("answers"):  # the others are too deep for values this random to pass
         assert seen[True], "the generated values never passed the fast check"
 
 
@@ -156,7 +156,8 @@ def test_on_every_file_of_the_repository_the_fast_check_agrees_with_jsonschema()
             if accepts(data):
                 accepted[name] += 1
                 assert loader.schema_errors(name, data) == [], (path, name)
-    assert all(accepted[name] for name in ("answers", "flow", "record-form", "sources")), accepted
+    found = ("answers", "answers-v1", "facts", "flow", "policy", "record-form", "sources")
+    assert all(accepted[name] for name in found), accepted
 
 
 def test_every_recorded_answers_file_takes_the_fast_path() -> None:
@@ -185,24 +186,24 @@ def test_every_recorded_answers_file_takes_the_fast_path() -> None:
     ],
 )
 def test_broken_answers_are_refused_by_the_fast_check_and_reported(text: str) -> None:
-    doc = parse_yaml(text, Path("broken.yaml"), AnswersError)
-    accepts = loader.fast_accept("answers")
+    doc = parse_yaml(text, Path("broken.yaml"), AnswersError)  # version 1 files, still read
+    accepts = loader.fast_accept("answers-v1")
     assert accepts is not None
     assert not accepts(doc.data)
-    assert loader.schema_errors("answers", doc.data)  # jsonschema agrees: it is broken
+    assert loader.schema_errors("answers-v1", doc.data)  # jsonschema agrees: it is broken
     with pytest.raises(AnswersError, match=r"broken\.yaml"):
         parse_answers(doc)
 
 
 def test_a_broken_fixture_still_gets_jsonschemas_message(tmp_path: Path) -> None:
     good = yaml.safe_load((ROOT / "tests/answers").rglob("*.yaml").__next__().read_text())
-    good["answers"] = {"q": {"nested": "mapping"}}
+    good["decisions"][0]["answers"] = {"q": {"nested": "mapping"}}
     path = tmp_path / "nested.yaml"
     path.write_text(yaml.safe_dump(good), encoding="utf-8")
     with pytest.raises(AnswersError) as caught:
         load_answers(path)
     assert f"{path}:" in str(caught.value)
-    assert "answers.q" in str(caught.value)
+    assert "decisions[0].answers.q" in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -253,7 +254,7 @@ def test_jsonschema_runs_only_when_the_fast_check_says_no(monkeypatch: pytest.Mo
     bad = parse_yaml("flow: ok\nanswers: {}\nextra: 1\n", Path("b.yaml"), AnswersError)
     with pytest.raises(AnswersError, match=re.escape("unknown field 'extra'")):
         parse_answers(bad)
-    assert calls == ["answers"]
+    assert calls == ["answers-v1"]  # a file without `schema_version: 2` is version 1
 
 
 def test_only_answers_files_take_the_fast_path() -> None:

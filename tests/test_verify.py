@@ -326,14 +326,11 @@ def test_a_training_record_is_refused_as_a_real_decision_unless_allowed(tmp_path
     from sharewizard.cli import main
     from sharewizard.flowfiles.loader import load_catalogue
     from sharewizard.records.record import build_record, write_record
-    from sharewizard.walk.session import ScriptedAsker, start_session
+    from tests.sittingkit import decide_answers
 
     catalogue = load_catalogue()
-    form = {f.id for f in catalogue.record_form.fields}
-    session = start_session(
-        catalogue, "triage", ScriptedAsker("t", form), {"immediate-danger": "yes"}
-    )
-    decision = session.run(review=False)
+    data = {"schema_version": 2, "facts": {"immediate-danger": "yes", "role": "dsl"}}
+    [(_, decision, _)] = decide_answers(catalogue, {**data, "decisions": [{"answers": {}}]})
     record = build_record(
         decision, catalogue, created_at="2026-11-23T09:00:00Z", record_id="t", training=True
     )

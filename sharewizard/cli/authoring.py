@@ -35,6 +35,7 @@ class SchemaName(str, Enum):
     flow = "flow"
     record = "record"
     answers = "answers"
+    facts = "facts"
     policy = "policy"
 
 
@@ -42,9 +43,9 @@ class SchemaName(str, Enum):
 @command
 def schema(
     ctx: typer.Context,
-    name: Annotated[SchemaName, typer.Argument(help="flow, record, answers or policy.")],
+    name: Annotated[SchemaName, typer.Argument(help="flow, record, answers, facts or policy.")],
 ) -> int:
-    """Print the JSON Schema of a flow file, a decision record, an answers file or policy.yaml.
+    """Print the JSON Schema of a flow, a record, an answers file, facts.yaml or policy.yaml.
 
     Example: sharewizard schema answers
     """

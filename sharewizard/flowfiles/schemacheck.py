@@ -184,6 +184,34 @@ class _Compiler:
             raise _Unsupported(arg) from None
         return lambda value: type(value) is not str or search(value) is not None
 
+    def kw_maxItems(self, arg: Any, schema: dict[str, Any]) -> Check:
+        return lambda value: type(value) is not list or len(value) <= arg
+
+    def kw_if(self, arg: Any, schema: dict[str, Any]) -> Check:
+        """`if`/`then`/`else`, when the `if` is decided exactly: only `type` and `required`.
+
+        The fast check of `then` or `else` is then as sure as anywhere else.
+        """
+        if not isinstance(arg, dict) or set(arg) - {"type", "required"} - _ANNOTATIONS:
+            raise _Unsupported(arg)
+        wanted = arg.get("type")
+        types = frozenset([wanted] if isinstance(wanted, str) else wanted or ())
+        names = tuple(arg.get("required", ()))
+        then = self.compile(schema.get("then", True))
+        otherwise = self.compile(schema.get("else", True))
+
+        def matches(value: Any) -> bool:
+            found = json_types(value)
+            if types and (found is None or found.isdisjoint(types)):
+                return False
+            return type(value) is not dict or all(n in value for n in names)
+
+        return lambda value: then(value) if matches(value) else otherwise(value)
+
+    def kw_branch(self, arg: Any, schema: dict[str, Any]) -> Check:
+        """`then` and `else` are checked by their `if`; alone, they never apply."""
+        return lambda value: True
+
     def kw_oneOf(self, arg: Any, schema: dict[str, Any]) -> Check:
         # Exactly one branch valid: one certainly valid and every other certainly invalid,
         # which the fast check knows only from a `type` the value does not have.
@@ -222,5 +250,9 @@ _HANDLERS: dict[str, Callable[[_Compiler, Any, dict[str, Any]], Check]] = {
     "pattern": _Compiler.kw_pattern,
     "oneOf": _Compiler.kw_oneOf,
     "$ref": _Compiler.kw_ref,
+    "maxItems": _Compiler.kw_maxItems,
+    "if": _Compiler.kw_if,
+    "then": _Compiler.kw_branch,
+    "else": _Compiler.kw_branch,
 }
 _KEYWORDS = frozenset(_HANDLERS)

@@ -203,6 +203,8 @@ def markdown_body(record: Record) -> str:
             out += _wrap(line, MD_WIDTH, "- ", "  ")
     out += ["", "## Questions and answers", ""]
     rows = [a for segment in record["route"] for a in segment["answers"]] + record["answers"]
+    if not rows and facts:
+        out += ["Every question of this decision was a case fact (above)."]
     for number, answer in enumerate(rows, 1):
         line = f"{md_escape(answer['text'])} — **{md_escape(answer['answer_label'])}**"
         out += _wrap(line, MD_WIDTH, f"{number}. ", "   ")

@@ -24,8 +24,12 @@ FOR_NOW_DECISIONS = {
 }
 FOR_NOW_FIELDS = {
     ("family_informed", "not-yet"): "family not told yet",
-    ("family_permission", "not-yet"): "family not asked yet",
+    ("young_person_informed", "not-yet"): "child not told yet",
+    ("family_permission", "not-yet"): "family not asked yet",  # version 2 records
 }
+#: The record schema versions the register reads: 3 adds the sitting's facts and warnings, which
+#: the register keeps with the record's content but does not count by.
+READS = (2, 3)
 FIELD_STATES = ("filled", "empty", "missing")  # missing: empty, and the guidance asks for it
 
 
@@ -78,14 +82,14 @@ class Entry:
 
 
 def register_row(record: Mapping[str, Any]) -> RegisterRow:
-    """The register row of a record of any schema version the register reads (today: 2).
+    """The register row of a record of any schema version the register reads (2 and 3).
 
-    Raises `RecordError` for a version it does not know. Version 2 keeps the practitioner's
-    role and organisation, and the case reference, as record fields.
+    Raises `RecordError` for a version it does not know. Both keep the practitioner's role and
+    organisation, and the case reference, as record fields.
     """
     version = record.get("schema_version")
-    if version != 2:
-        raise RecordError(f"schema_version {version!r}: the register reads version 2.")
+    if version not in READS or isinstance(version, bool):
+        raise RecordError(f"schema_version {version!r}: the register reads versions 2 and 3.")
     values = {row["id"]: row["value"] for row in record["fields"]}
     outcome = record["outcome"]
     sitting = record["sitting"]

@@ -243,6 +243,7 @@ def _question_keys(walk: Walk, question: Question) -> Text:
 
 def _outcome_panel(walk: Walk, outcome: Outcome) -> Panel:
     decisions = walk.catalogue.record_form.decisions
+    flow_title = outcome_flow_title(walk, outcome)
     outcome = engine.worded_outcome(outcome, walk.catalogue.facts.wording, walk.known)
     style = tone_style(_tone(outcome.decision, walk.catalogue.record_form.decisions), "bold")
     actions = Table.grid(padding=(0, 1))
@@ -257,7 +258,7 @@ def _outcome_panel(walk: Walk, outcome: Outcome) -> Panel:
         plain(outcome.summary),
         actions,
     )
-    title = Text.assemble(("Outcome", "bold"), "  ", plain(outcome_flow_title(walk, outcome)))
+    title = Text.assemble(("Outcome", "bold"), "  ", plain(flow_title))
     return Panel(body, title=title, title_align="left", border_style=style, padding=(0, 1))
 
 

@@ -114,7 +114,7 @@ def check_parts(outputs: Outputs, parts: range, done: str) -> None:
         record = part_path(outputs.out, part) if outputs.out is not None else None
         if record is not None:
             check_target(record, outputs.force, "--out", done)
-        answers = answers_path(outputs, record, part)
+        answers = answers_path(outputs, record, part) if part == 1 else None  # one a sitting
         if answers is not None:
             check_target(answers, outputs.force, "--save-answers", done)
 
@@ -163,7 +163,7 @@ def answers_beside(record_path: Path) -> Path:
 
 
 def answers_path(outputs: Outputs, record: Path | None, part: int) -> Path | None:
-    """Where decision `part`'s answers file goes: `--save-answers` (numbered), else beside."""
+    """Where the sitting's answers file goes: `--save-answers`, else beside its first record."""
     if not outputs.keep_answers:
         return None
     if outputs.save_answers is not None:
@@ -301,7 +301,7 @@ def write_sitting(
         if on_recorded is not None:
             on_recorded(path)
         written.append(Written(record, path))
-        if on_written is not None:
+        if on_written is not None and part < len(records):  # the last: with the answers file
             on_written(written[-1])
     kept = answers_path(outputs, paths[0] if paths else None, 1) if outputs.write else None
     if kept is not None and written:
@@ -314,6 +314,8 @@ def write_sitting(
             done=f"{_records_written(paths)}, but not the sitting's answers file",
         )
         written[-1] = Written(written[-1].record, written[-1].path, kept)
+    if on_written is not None and written and outputs.write:
+        on_written(written[-1])
     return written
 
 
@@ -572,11 +574,12 @@ def check_resume(catalogue: Catalogue, resume: AnswersFile) -> None:
             if part.flow_version is None or part.flow_id not in catalogue.flows:
                 raise resume.located(exc) from None
             flow = catalogue.flows[part.flow_id]
+            place = f"{part.where}.flow.version" if part.where else "flow.version"
             raise AnswersError(
                 f"this draft was saved with version {part.flow_version} of the flow "
                 f"{flow.id!r}, which is now version {flow.version}: its questions, outcomes "
                 "or guidance may have changed, so the draft is not resumed.",
-                resume.locate(f"{part.where}.flow.version"),
+                resume.locate(place),
                 f"Start the decision again with `decide {flow.id}`; or check that the draft's "
                 f"answers still fit version {flow.version}, change its version to "
                 f"{flow.version}, and resume it.",
@@ -749,12 +752,9 @@ def decide_file(
             answers.locate("sitting.recorded"),
             "Continue it with `decide --resume FILE`, which asks and records only the others.",
         )
+    given = given_of(catalogue, answers)  # each decision's flow is checked first
     session = Session(
-        catalogue,
-        ScriptedAsker(),
-        entry_of(catalogue, answers),
-        given=given_of(catalogue, answers),
-        strict=True,
+        catalogue, ScriptedAsker(), entry_of(catalogue, answers), given=given, strict=True
     )
     try:
         decisions = session.run(review=False)

@@ -39,11 +39,11 @@ def profile_path() -> Path:
 
 def load_profile(path: Path | None = None) -> dict[str, str]:
     """The profile's values (none when there is no profile); a broken file is an error (exit 2)."""
-    from sharewizard.flowfiles.yamldoc import read_yaml
-
     path = path or profile_path()
     if not path.exists() and not path.is_symlink():
-        return {}
+        return {}  # no profile: nothing more is read (`decide` asks its first question at once)
+    from sharewizard.flowfiles.yamldoc import read_yaml
+
     doc = read_yaml(path, UsageError)
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):

@@ -20,7 +20,14 @@ from sharewizard.core import engine
 from sharewizard.core.errors import AnswersError, SignalInterrupt
 from sharewizard.core.model import NO, YES, Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.core.text import for_screen, preview, typed_number, undecoded
-from sharewizard.walk.session import GO_BACK, STOP_NOW, GoBack, ReviewItem, StopNow
+from sharewizard.walk.session import (
+    FROM_PROFILE,
+    GO_BACK,
+    STOP_NOW,
+    GoBack,
+    ReviewItem,
+    StopNow,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,11 +48,13 @@ def review_text(item: ReviewItem, several: bool) -> str:
     With `several` decisions in the sitting, each decision's answers are numbered.
     """
     name = (item.question.label if item.in_record_form else "") or item.question.text
-    origin = f" ({item.origin})" if item.origin else ""
+    origin = f" ({item.origin})" if item.origin == FROM_PROFILE else ""
     if several and item.part in ("flow", "record"):
         part = f"Decision {item.decision + 1}" + (" record" if item.part == "record" else "")
         return f"{part}: {name}"
     part = PART_LABELS[item.part]
+    if several and item.part in ("fact", "case"):
+        part += " (this sitting)" if item.part == "fact" else " (every decision)"
     return f"{part}: {name}{origin}" if part else name
 
 

@@ -178,6 +178,7 @@ class Session:
     case: dict[str, Answer] = field(default_factory=dict)  # the record form's case group
     at: int = 0  # the decision under way (len(decisions): the review)
     current: str | None = None  # the question being asked, for the draft
+    route_changes: list[str] = field(default_factory=list)  # the triage changed at the review
     stash: dict[str, DecisionState] = field(default_factory=dict)  # dropped by a new triage
 
     # --- the whole sitting ------------------------------------------------------------------
@@ -226,7 +227,7 @@ class Session:
                     state.outcome,
                     self.record_values(state),
                     tuple(self._segments(state)),
-                    tuple(state.changes),
+                    (*self.route_changes, *state.changes),
                     facts=case,
                     index=index,
                 )
@@ -254,8 +255,8 @@ class Session:
             later = self._given_for(flow_id, len(decisions))
             if put_aside is not None:
                 decisions.append(self._draft_of(put_aside))
-            elif later is not None:
-                decisions.append(later)
+            else:
+                decisions.append(later or DecisionDraft(flow_id, {}, {}))
         return Draft(
             entry=self.entry,
             facts=dict(self.facts),
@@ -429,6 +430,7 @@ class Session:
                 continue
             progress = engine.answer(entry, Progress(answers), step.id, reply, case)
             answers = dict(progress.answers)
+            self.route_changes += progress.changes  # every record of the sitting shows them
             self.route = [Segment(entry, dict(answers))]
             self._saved()
             step = engine.following_step(entry, progress, step.id, case)
@@ -451,6 +453,7 @@ class Session:
         self.decisions = []
         self.queue = list(flow_ids)
         self.at = 0
+        self._saved()  # the flows chosen are known: their outputs are checked now
 
     def _next_decision(self) -> bool:
         """Start the next decision the triage chose; False when none is left.
@@ -631,9 +634,11 @@ class Session:
             back = self._previous(state, step.id)
             if step.fact:
                 reply = self._ask_fact(state, step, can_go_back=back is not None)
-            else:
-                if self.strict:
+            elif self.strict:  # an answers file: optional text may be left out
+                if step.type != "text" or step.required:
                     raise self._missing(self._places().decision(index, "answers", step.id), step)
+                reply = ""
+            else:
                 question = self._worded_question(step, state)
                 reply = self.asker.ask(question, state.answers.get(step.id), back is not None)
             if isinstance(reply, GoBack):
@@ -693,15 +698,21 @@ class Session:
         if not self.strict:
             return
         for index, state in enumerate(self.decisions):
-            walked = {q for f in state.flows for q in f.questions}
+            flows = [f for f in state.flows if f.id != FACTS_FLOW]
+            walked = [q.id for f in flows for q in f.questions.values() if not q.fact]
             for qid in state.answers:
                 if qid not in walked:
-                    names = ", ".join(f.id for f in state.flows)
+                    which = (
+                        f"the flow {preview(flows[0].id)}"
+                        if len(flows) == 1
+                        else "the flows this decision walks ("
+                        + ", ".join(preview(f.id) for f in flows)
+                        + ")"
+                    )
                     raise AnswersError(
-                        f"{preview(qid)} is not a question of the flows this decision walks "
-                        f"({names}).",
+                        f"{preview(qid)} is not a question of {which}.",
                         Location(field=self._places().decision(index, "answers", qid)),
-                        "Remove it, or check the answers lead where you meant.",
+                        f"Questions: {', '.join(walked) or 'none'}.",
                     )
 
     def _hand_off(self, state: DecisionState, handoff: Handoff) -> Question | None:
@@ -1008,10 +1019,11 @@ class Session:
             return
         applicable = {f.id for f in self._applicable(state)}
         facts = engine.outcome_facts(state.outcome, self.catalogue.record_form.decisions)  # type: ignore[arg-type]
-        for key, value in state.given.fields.items():
-            if key in applicable or value is None:
+        given = state.given.fields
+        for question in self.catalogue.record_form.fields:  # in the form's order
+            key = question.id
+            if key not in given or key in applicable or given[key] is None:
                 continue
-            question = next(f for f in self.catalogue.record_form.fields if f.id == key)
             if question.group == CASE_GROUP:
                 continue
             raise AnswersError(
@@ -1076,14 +1088,31 @@ class Session:
             self.asker.reject(question, exc.message)
             return False
         before = self._value(state, question)
+        asked_before = [f.id for f in self._applicable(state)]
         self._store(state, question, value)
         state.offered.pop(question.id, None)
         if audit and before is not None and before != value and not question.fact:
             targets = [state] if question.group != CASE_GROUP else self._recorded_states()
             for target in targets:
                 target.changes.append(field_change(question, before, value))
+            if [f.id for f in self._applicable(state)] != asked_before:
+                self._ask_again_about_the_decision(state, keep=question.id)
         self._saved()
         return True
+
+    def _ask_again_about_the_decision(self, state: DecisionState, keep: str) -> None:
+        """Ask again about the decision itself (the rationale) when the record questions change.
+
+        An edit at review that switches other questions on or off may leave the rationale
+        describing a different decision: it is asked again, its old text offered.
+        """
+        for question in self.catalogue.record_form.fields:
+            if question.per_outcome and question.id != keep and question.id in state.fields:
+                state.offered[question.id] = state.fields.pop(question.id)
+                state.changes.append(
+                    f"record field “{question.label or question.text}” asked again: the "
+                    "record questions changed"
+                )
 
     def _first_missing(self, state: DecisionState, skipped: set[str]) -> str | None:
         for question in self._applicable(state):
@@ -1105,7 +1134,7 @@ class Session:
     # --- the review -------------------------------------------------------------------------
 
     def review_items(self) -> list[ReviewItem]:
-        """Every answer of the sitting: facts, the triage, the case group, then each decision."""
+        """Every answer of the sitting: facts, the triage, each decision, then the case group."""
         book = self.catalogue.facts
         items = [
             ReviewItem(
@@ -1121,13 +1150,6 @@ class Session:
                 ReviewItem(q, a, "route", index)
                 for q, a in engine.path_answers(segment.flow, Progress(segment.answers))
             ]
-        form = self.catalogue.record_form.fields
-        asked_case = {f.id for d in self._recorded_states() for f in self._applicable(d)}
-        items += [
-            ReviewItem(f, self.case.get(f.id), "case", origin=self.origins.get(f.id, FROM_SITTING))
-            for f in form
-            if f.group == CASE_GROUP and f.id in asked_case
-        ]
         for number, state in enumerate(self.decisions):
             case = self.case_of(state)
             for position, flow in enumerate(state.flows):
@@ -1144,6 +1166,13 @@ class Session:
                 for f in self._applicable(state)
                 if f.group != CASE_GROUP and not f.fact
             ]
+        form = self.catalogue.record_form.fields
+        asked_case = {f.id for d in self._recorded_states() for f in self._applicable(d)}
+        items += [  # the case group: once, for every record of the sitting
+            ReviewItem(f, self.case.get(f.id), "case", origin=self.origins.get(f.id, FROM_SITTING))
+            for f in form
+            if f.group == CASE_GROUP and f.id in asked_case
+        ]
         return items
 
     def _review(self) -> None:
@@ -1176,8 +1205,8 @@ class Session:
         else:
             state = self.decisions[item.decision]
             self.at = item.decision
-            self._back_to(state, (item.segment, item.question.id))
             old = state.outcome
+            self._back_to(state, (item.segment, item.question.id))
             self._walk_decision(state, state.flow.questions[item.question.id])
             self._after_rewalk(state, old)
         self.at = len(self.decisions)

@@ -165,7 +165,7 @@ def record_summary(record: Record, *, verbose: bool = False, boxed: bool = True)
     style = tone_style(outcome.get("tone"))
     parts: list[Any] = []
     if verbose:
-        facts = record["sitting"].get("facts") or []
+        facts = (record.get("sitting") or {}).get("facts") or []
         if facts:
             said = [f"{f['question']}  →  {f['label']}" for f in facts]
             parts.append(_box([_bullets(said)], "dim", boxed, "The case"))

@@ -158,7 +158,7 @@ def test_decide_walks_to_a_record_and_saves_the_answers(tmp_path, monkeypatch, c
     }
     assert record["missing"] == []
     assert "Record written to case.json" in out
-    saved = load_answers(tmp_path / "case.answers.yaml")
+    [saved] = load_answers(tmp_path / "case.answers.yaml").parts
     assert saved.answers == {"concern": "yes", "kinds": ["neglect"], "note": "nothing else"}
     assert saved.expect == {"outcome": "none", "decision": "do-not-share"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.answers.yaml", "case.json", "data"]
@@ -180,9 +180,9 @@ def test_back_and_a_review_change_that_moves_the_outcome_asks_the_record_again(
         DOWN + ENTER,  # review: change the first answer (concern)
         DOWN + ENTER,  # concern: no
         GO_ON,  # outcome: do not share
-        "Details of the home visit\r",  # asked again for the new outcome: what was not shared
+        "Details of the home visit\r",  # asked for the new outcome: what was not shared
         "Children's Social Care\r",  # ... and who asked for it
-        "Nothing here needs sharing now\r",  # ... and why: the rationale of the old decision
+        "\x15Nothing here needs sharing now\r",  # the rationale asked again, its old text offered
         CONFIRM,
     ]
     outputs = decide.Outputs(out=tmp_path / "r.json")
@@ -201,8 +201,7 @@ def test_back_and_a_review_change_that_moves_the_outcome_asks_the_record_again(
         "“Concern?” changed from “Yes” to “No”; "
         "no longer asked: “Which kinds?”, “How urgent?”, “Anything else?”",
         "outcome changed from “Share” to “Do not share”",
-        "record answers cleared because the outcome changed: “What was shared”, “Shared with”, "
-        "“How”, “Lawful basis”, “Rationale”, “Family told”",
+        "record field “Rationale” asked again: the outcome changed",
     ]
     assert "Decision: Share the information" in shown  # each outcome was shown in turn
     assert "Decision: Do not share" in shown
@@ -221,10 +220,9 @@ def test_a_review_change_without_a_new_outcome_is_logged(tmp_path, demo_catalogu
     [written], _ = decide_with_keys(demo_catalogue, keys, decide.Outputs(out=tmp_path / "r.json"))
     record = written.record
     assert field_values(record)["what_not_shared"] == "Details of the school report"
-    assert record["changes"] == [
-        "record field “What was not shared” changed from “Details of the home visit” to "
-        "“Details of the school report”"
-    ]
+    # typed text: the record says it was edited, never what it said before (issue 22 §9)
+    assert record["changes"] == ["record field “What was not shared” was edited"]
+    assert "Details of the home visit" not in json.dumps(record)
 
 
 def test_back_from_the_outcome_changes_an_answer_before_the_record(tmp_path, demo_catalogue):
@@ -271,7 +269,7 @@ def test_ctrl_c_asks_then_saves_a_draft_that_resumes(tmp_path, monkeypatch, caps
     assert len(saved) == 1
     draft_id = saved[0].name.removesuffix(".answers.yaml")
     assert f"decide --resume {draft_id}" in err
-    assert load_answers(saved[0]).answers == {"concern": "yes"}
+    assert load_answers(saved[0]).parts[0].answers == {"concern": "yes"}
     assert oct(saved[0].stat().st_mode & 0o777) == "0o600"
     assert list(tmp_path.iterdir()) == [data_folder]  # nothing in the current folder
     # resuming asks only what is missing: kinds onwards
@@ -295,7 +293,7 @@ def test_running_out_of_input_mid_record_keeps_the_record_fields(tmp_path, demo_
     assert stopped.value.exit_status == 130
     saved = stopped.value.saved_to
     assert saved is not None and drafts.is_draft(saved)
-    draft = load_answers(saved)
+    [draft] = load_answers(saved).parts
     assert draft.answers == {"concern": "no"}
     assert draft.record == {"what_not_shared": "Details of the home visit"}
     assert not (tmp_path / "r.json").exists()

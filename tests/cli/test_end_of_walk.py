@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ANSWERS = ROOT / "tests" / "answers" / "share-without-consent" / "find-condition.yaml"
+ANSWERS = ROOT / "tests" / "answers" / "sittings" / "share-and-inform.yaml"
 
 
 def decide(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:

@@ -27,18 +27,20 @@ pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves th
 #: What to type at each prompt to finish the walk at "share, and tell the family". A choice not
 #: answered yet takes a digit, then Enter (Enter alone does not answer it).
 TO_SHARE = [
-    ("Is a child in immediate danger?", "2" + ENTER),
+    ("Is a child in immediate danger right now?", "2" + ENTER),
+    ("What is your role in this decision?", "3" + ENTER),
     ("Which situations fit?", " " + ENTER),
-    ("Is a child at risk of harm?", "1" + ENTER),
-    ("Would telling the family put", "2" + ENTER),
+    ("Is the child at risk of harm", "1" + ENTER),
+    ("Would telling the parents or carers", "2" + ENTER),
     ("What next?", ENTER),
     ("What information was shared", "Attendance and an injury\r"),
     ("With whom", "CSC front door\r"),
     ("How was it shared", "Phone\r"),
     ("When was this decided", "2026-11-23 14:30\r"),
     ("What is the lawful basis", "1" + ENTER),
+    ("Have the parents or carers been told", "1" + ENTER),
+    ("Who was told, when, how", "The mother, by phone.\r"),
     ("Why did you decide this?", "Necessary to protect the child.\r"),
-    ("Has the family been told", "1" + ENTER),
     ("Case reference", "LOG-1\r"),
     ("Your role", ENTER),
     ("Your organisation", ENTER),
@@ -47,6 +49,12 @@ TO_SHARE = [
 #: Questionary starts every prompt with "? " (styled), which keeps a prompt apart from help text
 #: quoting it.
 PROMPTS = [re.compile(r"\?(\x1b\[[0-9;]*m)* (\x1b\[[0-9;]*m)*" + re.escape(p)) for p, _ in TO_SHARE]
+
+
+def answer_opening(child: pexpect.spawn) -> None:
+    """The opening facts every sitting asks first: no immediate danger; a practitioner."""
+    for prompt, keys in TO_SHARE[:2]:
+        answer(child, prompt, keys)
 
 
 def walk_until(child: pexpect.spawn, stop_at: str) -> None:
@@ -91,10 +99,10 @@ def _signal(number: int):
 
 PHASES = {
     "ctrl-d at a choice": ("What is the lawful basis", _ctrl_d, 130),
-    "ctrl-d at a yes/no": ("Is a child at risk of harm?", _ctrl_d, 130),
+    "ctrl-d at a yes/no": ("Is the child at risk of harm", _ctrl_d, 130),
     "ctrl-d at a text prompt": ("What information was shared", _ctrl_d, 130),
-    "ctrl-d at quit now": ("Would telling the family put", _ctrl_c_then_ctrl_d, 130),
-    "terminal closed (SIGHUP)": ("Is a child at risk of harm?", _signal(signal.SIGHUP), 129),
+    "ctrl-d at quit now": ("Would telling the parents or carers", _ctrl_c_then_ctrl_d, 130),
+    "terminal closed (SIGHUP)": ("Is the child at risk of harm", _signal(signal.SIGHUP), 129),
     "kill (SIGTERM)": ("Why did you decide this?", _signal(signal.SIGTERM), 143),
 }
 
@@ -134,15 +142,19 @@ def test_every_way_of_stopping_keeps_a_draft_that_resumes_to_the_same_decision(p
     record = json.loads(record_path.read_text())
     assert record["outcome"]["id"] == "share"
     assert record["route"][0]["flow"]["id"] == "triage"
-    assert [a["question"] for a in record["route"][0]["answers"]] == ["danger", "situations"]
+    assert [a["question"] for a in record["route"][0]["answers"]] == ["situations"]
+    assert [f["id"] for f in record["sitting"]["facts"]] == [
+        "immediate-danger", "role", "risk-of-harm", "telling-parents-risk"
+    ]  # fmt: skip
     assert not draft.exists()  # the draft goes once its record is written
 
 
 def test_the_stop_message_says_how_to_resume(tmp_path):
     flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
     child = spawn(tmp_path, flows, data, "decide", "mini")
-    answer(child, "Is a child at risk of harm?", "1" + ENTER)
-    answer(child, "Would telling the family put", CTRL_D)
+    answer_opening(child)
+    answer(child, "Is the child at risk of harm", "1" + ENTER)
+    answer(child, "Would telling the parents or carers", CTRL_D)
     child.expect_exact("Your answers so far are saved as draft mini-")
     child.expect(r"Continue with: \S*(sharewizard|python -m sharewizard) decide --resume mini-")
     assert finish(child) == 130
@@ -151,7 +163,7 @@ def test_the_stop_message_says_how_to_resume(tmp_path):
 def test_a_walk_stopped_at_its_first_question_keeps_no_empty_draft(tmp_path):
     flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
     child = spawn(tmp_path, flows, data, "decide", "mini")
-    answer(child, "Is a child at risk of harm?", CTRL_D)
+    answer(child, "Is a child in immediate danger right now?", CTRL_D)
     child.expect_exact("Stopped before anything was answered; nothing to save.")
     assert "saved" not in child.before
     assert finish(child) == 130
@@ -161,12 +173,13 @@ def test_a_walk_stopped_at_its_first_question_keeps_no_empty_draft(tmp_path):
 def test_resume_without_a_value_offers_the_drafts_to_choose_from(tmp_path):
     flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
     child = spawn(tmp_path, flows, data, "decide", "mini")
-    answer(child, "Is a child at risk of harm?", "1" + ENTER)
-    answer(child, "Would telling the family put", CTRL_D)
+    answer_opening(child)
+    answer(child, "Is the child at risk of harm", "1" + ENTER)
+    answer(child, "Would telling the parents or carers", CTRL_D)
     assert finish(child) == 130
     child = spawn(tmp_path, flows, data, "decide", "--resume")
     answer(child, "Which draft?", ENTER)
-    child.expect_exact("Would telling the family put")  # the walk carries on where it stopped
+    child.expect_exact("Would telling the parents or carers")  # it carries on where it stopped
     child.send(CTRL_D)
     assert finish(child) == 130
     assert len(drafts_json(flows, data)) == 1  # the same draft, not a second one
@@ -189,7 +202,7 @@ def test_closing_the_terminal_at_a_prompt_prints_no_traceback(tmp_path):
             timeout=20,
             dimensions=(30, 100),
         )  # fmt: skip
-        answer(child, "Help and guidance", "1" + ENTER)
+        answer(child, "Help and guidance", "2" + ENTER)  # no child in immediate danger
         child.expect_exact("Help and guidance")  # the second question
         child.close(force=False)  # the terminal goes away: SIGHUP, and EIO on every read
         assert not child.isalive()

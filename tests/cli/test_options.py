@@ -27,7 +27,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
         (["replay", ".", "--format", "xml"], "Invalid value for '--format' / '-f': 'xml' is not "
          "one of 'json', 'md', 'text'."),
         (["schema", "flows"], "Invalid value for 'name': 'flows' is not one of 'flow', 'record', "
-         "'answers'."),
+         "'answers', 'facts', 'policy'."),
     ],
 )  # fmt: skip
 def test_a_bad_option_value_is_one_message_and_exit_2(capsys, args, message):

@@ -85,11 +85,22 @@ def write(folder: Path, name: str, record: dict[str, Any]) -> Path:
 
 
 def pick(base_records, decision: str, **field_values: str) -> dict[str, Any]:
-    """The first record with this decision (and these field values)."""
+    """The first record with this decision (and these field values) that settles its case.
+
+    A record of a sitting of its own, and with no field left "for now" (the family not told
+    yet), unless it is itself a decision for now (seek advice).
+    """
+    from sharewizard.register.rows import FOR_NOW_DECISIONS, register_row
+
     for record in base_records:
         values = {r["id"]: r["value"] for r in record["fields"]}
-        if record["outcome"]["decision"] == decision and all(
-            values.get(k) == v for k, v in field_values.items()
+        row = register_row(record)
+        settles = decision in FOR_NOW_DECISIONS or row.for_now is None
+        if (
+            record["outcome"]["decision"] == decision
+            and settles
+            and row.sitting_parts == 1
+            and all(values.get(k) == v for k, v in field_values.items())
         ):
             return record
     raise LookupError(decision)

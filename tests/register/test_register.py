@@ -167,8 +167,14 @@ def test_counts_by_organisation_role_and_month_and_completeness(
 def test_open_loops_are_decisions_for_now_past_due_with_nothing_later_in_the_case(
     capsys, target, tmp_path, base_records
 ):
+    from sharewizard.register.rows import register_row
+
     advice = pick(base_records, "seek-advice")
-    share = pick(base_records, "share")
+    share = next(  # a decision that settles the case: no field left "for now" either
+        r
+        for r in base_records
+        if r["outcome"]["decision"] == "share" and not register_row(r).for_now
+    )
     folder = tmp_path / "in"
     made = {
         # seek advice in case A, then a decision in case A: closed
