@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sharewizard.author.prove import Proof, prove
+from sharewizard.author.prove import Proof, proof_of
 from sharewizard.core.engine import holds
 from sharewizard.core.errors import FlowError, Location, SharewizardError
 from sharewizard.core.model import FACTS_FLOW, Answer, CaseFacts, Flow, Question, RecordForm
@@ -691,11 +691,10 @@ def _prove_policy(folder: _Folder, doc: YamlDocument, report: _Report) -> Proof 
     if problems:
         return "fix the errors above first"
     try:
-        catalogue = loader.load_catalogue(folder.path)
+        proof = proof_of(folder.path)
     except SharewizardError as exc:
         report.add_error(exc, "SW001")
         return "the flows do not load"
-    proof = prove(catalogue)
     for violation in proof.violations:
         where = _step_location(folder, violation.flow, violation.step, violation.is_outcome)
         rule_at = doc.locate(("rules", list(policy.rules).index(violation.rule), "id"))
@@ -708,6 +707,18 @@ def _prove_policy(folder: _Folder, doc: YamlDocument, report: _Report) -> Proof 
                 violation.code,
                 f"{violation.rule.id}: {violation.message}.{more}",
                 f"The rule (policy.yaml line {rule_at.line}): {violation.rule.says}",
+            )
+        )
+    for unworded in proof.unworded:
+        where = _step_location(folder, unworded.flow, unworded.step, unworded.is_outcome)
+        report.findings.append(
+            Finding(
+                Path(where.path) if where.path else doc.path,
+                where.line,
+                where.column,
+                "SW605",
+                unworded.message + ".",
+                "Give the wording a `default:` in facts.yaml, or ask its fact before this.",
             )
         )
     return proof

@@ -30,6 +30,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
 
 from sharewizard.core import engine
 from sharewizard.core.model import (
@@ -46,6 +47,7 @@ from sharewizard.core.model import (
     PolicyTerm,
     Question,
 )
+from sharewizard.flowfiles import loader
 
 OUTCOME, FIRST_QUESTION, RECORD, SITTING = "outcome", "first-question", "record", "sitting"
 
@@ -109,6 +111,16 @@ class Violation:
 
 
 @dataclass(frozen=True)
+class Unworded:
+    """A `{placeholder}` shown as written: reached where its wording has no words for the case."""
+
+    flow: str  # the flow (or the facts file) of `step`
+    step: str  # an outcome id, or a question or fact id
+    is_outcome: bool
+    message: str
+
+
+@dataclass(frozen=True)
 class Proof:
     """What the prover checked, and every rule it found broken."""
 
@@ -118,7 +130,17 @@ class Proof:
     record_forms: int
     pairs: int
     violations: tuple[Violation, ...] = ()
+    unworded: tuple[Unworded, ...] = ()
     situations: int = SITUATIONS_PER_SITTING
+    #: For each outcome (flow, outcome id): the rules checked there whose condition applied on
+    #: some path (`when`, or a side of a sitting rule), in policy.yaml's order.
+    applied: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    #: The rules checked before the first question of every entry point.
+    first_question: tuple[str, ...] = ()
+
+    def rules_at(self, flow: str, outcome: str) -> tuple[str, ...]:
+        """The rules a path ending at this outcome was checked against (and that applied)."""
+        return (*self.first_question, *self.applied.get((flow, outcome), ()))
 
     def to_json(self) -> dict[str, int]:
         """The counts, for `lint --json`."""
@@ -386,12 +408,17 @@ class _Prover:
     found: dict[tuple[str, str, str], _Found] = field(default_factory=dict)
     checked: dict[tuple[object, ...], bool] = field(default_factory=dict)
     breaks: dict[tuple[object, ...], list[_Break]] = field(default_factory=dict)
+    applies: dict[tuple[object, ...], bool] = field(default_factory=dict)
+    #: For each outcome (flow, id): the rules whose `when` held there on some path.
+    applied: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     witnesses: dict[tuple[object, ...], _Sitting | None] = field(default_factory=dict)
     indexes: dict[tuple[str, Pairs, Pairs], _Index] = field(default_factory=dict)
     term_values: dict[tuple[object, ...], dict[str, Answer]] = field(default_factory=dict)
     record_contexts: set[tuple[object, ...]] = field(default_factory=set)
     reads: dict[int, _Reads] = field(default_factory=dict)
     abouts: dict[int, tuple[Walk, dict[str, Answer]]] = field(default_factory=dict)
+    worded: set[object] = field(default_factory=set)
+    unworded: dict[tuple[str, str, str], Unworded] = field(default_factory=dict)
     broken: dict[object, list[tuple[PolicyRule, _Break, _Sitting | None]]] = field(
         default_factory=dict
     )
@@ -550,6 +577,65 @@ class _Prover:
             broken = self.broken[key] = list(self._confirmed(walk))
         for rule, why, sitting in broken:
             self.report(rule, walk, why, sitting)
+        if key not in self.worded:
+            self.worded.add(key)
+            self._check_wording(walk)
+
+    def _check_wording(self, walk: Walk) -> None:
+        """Every `{placeholder}` the walk shows, worded for the facts known when it is shown."""
+        book = self.catalogue.facts
+        known = dict(walk.opening)
+        for flow_id, step, shown, fact_id in self._shown(walk):
+            if fact_id is not None:
+                known[fact_id] = walk.facts[fact_id]
+            case = engine.case_context(book, known)
+            for text in shown:
+                left = engine.PLACEHOLDER.search(engine.worded(text, book.wording, case))
+                if left is not None:
+                    self._unworded(walk, flow_id, step, False, left.group(1), case)
+        outcome = engine.worded_outcome(
+            walk.outcome, book.wording, engine.case_context(book, walk.facts)
+        )
+        for _, text in outcome.texts:
+            left = engine.PLACEHOLDER.search(text)
+            if left is not None:
+                self._unworded(walk, walk.flow, walk.outcome.id, True, left.group(1), walk.facts)
+
+    def _shown(self, walk: Walk) -> Iterator[tuple[str, str, tuple[str, ...], str | None]]:
+        """Each step the walk asks, in order: (flow, step, its text and help, the fact it asks)."""
+        told = {k for k, _ in walk.opening}
+        case = engine.case_context(self.catalogue.facts, walk.facts)
+        for flow_id, answers in walk.segments:
+            flow = self.catalogue.flows[flow_id]
+            for step in engine.trace(flow, dict(answers), case).path:
+                question = flow.questions[step]
+                if question.fact and step in told:
+                    continue
+                told.add(step)
+                yield flow_id, step, (question.text, question.help), step if question.fact else None
+
+    def _unworded(
+        self,
+        walk: Walk,
+        flow: str,
+        step: str,
+        is_outcome: bool,
+        name: str,
+        case: Mapping[str, Answer],
+    ) -> None:
+        key = (flow, step, name)
+        if key in self.unworded:
+            return
+        wording = self.catalogue.facts.wording.get(name)
+        why = (
+            f"the wording {name} has no words for {words(wording.fact)} "
+            f"{_value(case.get(wording.fact))} (give it a `default:`)"
+            if wording is not None
+            else f"facts.yaml has no wording {name}"
+        )
+        where = f"{words(step)}, asked" if not is_outcome else "the outcome"
+        said = f"{describe(self.catalogue, walk)}: {where} shows “{{{name}}}” as written: {why}"
+        self.unworded[key] = Unworded(flow, step, is_outcome, f"{name}: {said}")
 
     def _confirmed(self, walk: Walk) -> Iterator[tuple[PolicyRule, _Break, _Sitting | None]]:
         """Each rule the walk breaks: with its own facts, or with those of a sitting that has it.
@@ -575,6 +661,10 @@ class _Prover:
             breaks = self.breaks.get(key)
             if breaks is None:
                 breaks = self.breaks[key] = self._breaks(rule, walk, reads)
+                seen = self.seen(walk, walk.facts)
+                self.applies[key] = engine.holds(rule.when, seen)
+            if self.applies[key]:
+                self.applied.setdefault((walk.flow, walk.outcome.id), set()).add(rule.id)
             if breaks:
                 found.append((rule, breaks))
         return found
@@ -617,6 +707,11 @@ class _Prover:
             breaks = self.breaks.get(key)
             if breaks is None:
                 breaks = self.breaks[key] = self._record_break(rule, walk, reads)
+                # Checked here when the form asks what `when` reads, refused or not.
+                forms = self.forms(walk, dict(walk.facts), reads, refusing=False)
+                self.applies[key] = any(engine.holds(rule.when, seen) for seen in forms)
+            if self.applies[key]:
+                self.applied.setdefault((walk.flow, walk.outcome.id), set()).add(rule.id)
             if breaks:
                 found.append((rule, breaks))
         return found
@@ -641,12 +736,13 @@ class _Prover:
         return found
 
     def forms(
-        self, walk: Walk, facts: dict[str, Answer], reads: _Reads
+        self, walk: Walk, facts: dict[str, Answer], reads: _Reads, *, refusing: bool = True
     ) -> Iterator[dict[str, Answer]]:
         """What conditions see for every answer to these fields the form accepts here.
 
         A field applies when its `when` holds over the fields before it; a refused answer is left
-        out; an optional field may be left empty; a fact field already known is not asked.
+        out (unless not `refusing`); an optional field may be left empty; a fact field already
+        known is not asked.
         """
         fields, kinds = reads.fields, reads.kinds
 
@@ -661,7 +757,11 @@ class _Prover:
                 yield from fill(index + 1, seen, known)
                 return
             options: list[Answer] = (
-                [v for v in kinds[question.id] if engine.refusal(question, v, seen) is None]
+                [
+                    v
+                    for v in kinds[question.id]
+                    if not refusing or engine.refusal(question, v, seen) is None
+                ]
                 if question.choices
                 else [TEXT]
             )
@@ -865,6 +965,16 @@ def _fields_deciding(form: Sequence[Question], names: set[str]) -> list[Question
 # --- entry points -------------------------------------------------------------------------------
 
 
+def proof_of(directory: Path) -> Proof:
+    """The proof of a flows folder's policy, kept while none of its files changes."""
+    return _proof_of(directory.resolve(), loader.folder_stamp(directory))
+
+
+@functools.lru_cache(maxsize=4)
+def _proof_of(directory: Path, _stamp: tuple[tuple[str, int], ...]) -> Proof:
+    return prove(loader.load_catalogue(directory))
+
+
 def prove(catalogue: Catalogue) -> Proof:
     """Check every rule of the catalogue's policy; a catalogue without one has nothing to prove."""
     policy = catalogue.policy
@@ -888,6 +998,12 @@ def prove(catalogue: Catalogue) -> Proof:
         record_forms=len(prover.record_contexts),
         pairs=pairs,
         violations=prover.violations(),
+        unworded=tuple(prover.unworded.values()),
+        applied={
+            where: tuple(r.id for r in policy.rules if r.id in ids)
+            for where, ids in prover.applied.items()
+        },
+        first_question=tuple(r.id for r in prover.at(FIRST_QUESTION)),
     )
 
 
@@ -1064,7 +1180,7 @@ def _sittings(prover: _Prover) -> int:
             firsts = prover.index(queue[0], opening, known)
             seconds = prover.index(queue[1], opening, known)
             sides = [
-                (rule, _side_mask(prover, c, firsts), _side_mask(prover, c, seconds))
+                (rule, _side_mask(prover, rule, c, firsts), _side_mask(prover, rule, c, seconds))
                 for rule in rules
                 for c in (rule.first, rule.second)
             ]
@@ -1086,14 +1202,17 @@ def _sittings(prover: _Prover) -> int:
     return pairs
 
 
-def _side_mask(prover: _Prover, condition: Condition | None, index: _Index) -> int:
-    """The walks of the index `condition` may hold for (kept in the index)."""
+def _side_mask(
+    prover: _Prover, rule: PolicyRule, condition: Condition | None, index: _Index
+) -> int:
+    """The walks of the index one side of a sitting rule may hold for (kept in the index)."""
     found = index.sides.get(id(condition))
     if found is None:
         found = 0
         for n, walk in enumerate(index.walks):
             if prover.may_hold(condition, walk):
                 found |= 1 << n
+                prover.applied.setdefault((walk.flow, walk.outcome.id), set()).add(rule.id)
         index.sides[id(condition)] = found
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -185,6 +186,7 @@ def factcheck(
         form = as_file.parent / RECORD_FORM_FILE
         decisions = load_record_form(form).decisions if form.is_file() else {}
         titles: dict[str, str] = {}
+        rules_at = None  # the policy is proved over a whole folder, not a file on its own
     else:
         catalogue = load_catalogue(settings_of(ctx).flows)
         if flow not in catalogue.flows:
@@ -195,5 +197,14 @@ def factcheck(
             )
         chosen, decisions = catalogue.flows[flow], catalogue.record_form.decisions
         titles = {fid: f.title for fid, f in catalogue.flows.items()}
-    env_of(ctx).stdout.write(render(chosen, fmt.value, decisions, titles))
+        rules_at = _rules_at(catalogue.directory, flow) if catalogue.policy else None
+    env_of(ctx).stdout.write(render(chosen, fmt.value, decisions, titles, rules_at))
     return ExitStatus.OK
+
+
+def _rules_at(folder: Path, flow_id: str) -> Callable[[str], tuple[str, ...]]:
+    """The safety rules each outcome of the flow was checked against (lint's proof)."""
+    from sharewizard.author.prove import proof_of
+
+    proof = proof_of(folder)
+    return lambda outcome: proof.rules_at(flow_id, outcome)

@@ -200,6 +200,12 @@ RULES = {
             ERROR,
             "two decisions of one sitting break a rule of policy.yaml",
         ),
+        Rule(
+            "SW605",
+            "placeholder-shown-as-written",
+            ERROR,
+            "a path shows a `{placeholder}` whose wording has no words for the case (no default)",
+        ),
         Rule("SW501", "empty-text", ERROR, "question text or a choice label is blank"),
         Rule(
             "SW502",

@@ -540,10 +540,11 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
         raise FlowError(
             "no such flows directory.", Location(directory), f"Pass --flows DIR or set {FLOWS_ENV}."
         )
-    return _load_catalogue_cached(directory.resolve(), _mtimes(directory))
+    return _load_catalogue_cached(directory.resolve(), folder_stamp(directory))
 
 
-def _mtimes(directory: Path) -> tuple[tuple[str, int], ...]:
+def folder_stamp(directory: Path) -> tuple[tuple[str, int], ...]:
+    """Each YAML file of a flows folder with its modification time: a key that changes with it."""
     return tuple((p.name, _mtime(p)) for p in sorted(directory.glob("*.y*ml")))
 
 
