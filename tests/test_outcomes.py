@@ -7,6 +7,7 @@ all open with the opening facts (immediate danger first).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -165,3 +166,47 @@ def test_the_record_and_the_verbose_summary_hold_the_further_detail(catalogue):
     assert further in " ".join(to_markdown(record).split())
     assert further in shown(record_summary(record, verbose=True, boxed=False))
     assert further not in shown(record_summary(record, boxed=False))
+
+
+CASES = REPO / "examples" / "cases"
+AUDIT = REPO / "tests" / "answers" / "audit"
+
+
+@pytest.mark.parametrize("folder", [CASES, AUDIT], ids=["cases", "audit"])
+def test_the_cases_and_the_audit_files_replay_to_their_expect_with_check(tmp_path, folder):
+    env = {**os.environ, "SHAREWIZARD_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("SHAREWIZARD_FLOWS", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "replay", str(folder), "--check", "--json",
+         "--out-dir", str(tmp_path / "out"), "--jobs", "1", "--quiet"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    files = len(list(folder.rglob("*.yaml")))
+    assert (report["files"], report["expectations_met"]) == (files, files)
+    assert report["expectations_failed"] == report["errors"] == 0
+
+
+def test_the_cases_the_audit_named_are_corrected():
+    from sharewizard.flowfiles.answers import load_answers
+
+    for name in ("01-bruising-no-consent", "02-disclosure-fear-of-stepfather",
+                 "18-vaccination-and-a-bruise"):  # fmt: skip
+        case = load_answers(CASES / f"{name}.yaml")
+        # D2: injuries, marks and disclosures of abuse are special category, and are shared.
+        assert case.facts["special-category"] == "yes", name
+        assert case.parts[0].record["special_category_condition"] == "safeguarding", name
+    child_b = load_answers(CASES / "02-disclosure-fear-of-stepfather.yaml")
+    assert child_b.facts["immediate-danger"] == "no"  # D4: asked, as every walk asks it
+    assert child_b.parts[0].record["family_informed"] == "not-yet"  # D11
+    point = " ".join(child_b.case["teaching_point"].split())
+    assert "For discussion: is Child B safe to go home at 3.30?" in point
+
+
+def test_every_also_seen_finding_of_issue_23_has_a_recorded_answers_file():
+    """Issue 23's "Also seen" findings: medical treatment and a concern, a subject access request,
+    Section 47 below the threshold, identities when telling, Tier 2 agreements, and "not sure"
+    about the lawful basis."""
+    names = sorted(p.name for p in AUDIT.glob("also-*.yaml"))
+    assert [n.split("-")[1] for n in names] == ["1", "2", "3", "4", "5", "6"], names
