@@ -88,6 +88,8 @@ class Walk:
     @cached_property
     def answers(self) -> dict[str, Answer]:
         """Every answer of the decision, across its flows."""
+        if isinstance(self.source, _Partial):
+            return self.source.answers
         return {qid: value for _, pairs in self.segments for qid, value in pairs}
 
 
@@ -288,12 +290,23 @@ class _Context:
 
 @dataclass(frozen=True)
 class _Partial:
-    """A decision's way from one flow on, with the facts it found (of those the flow reads)."""
+    """A decision's way from one flow on, with the facts it found (of those the flow reads).
+
+    `base` is the way as walked (the facts the flow can read), when this one adds facts it
+    cannot read (the opening's role, say): checks that read only the base are made once for it.
+    """
 
     segments: tuple[tuple[str, Pairs], ...]
     facts: Mapping[str, Answer]
     outcome: Outcome
     flow: str
+    base: _Partial | None = field(default=None, compare=False)
+    rest: Mapping[str, Answer] = field(default_factory=dict, compare=False)
+
+    @cached_property
+    def answers(self) -> dict[str, Answer]:
+        """Every answer of the way, across its flows."""
+        return {qid: value for _, pairs in self.segments for qid, value in pairs}
 
 
 @dataclass
@@ -323,7 +336,7 @@ class _Walker:
         merged = self.merged.get(whole)
         if merged is None:
             merged = self.merged[whole] = [
-                _Partial(p.segments, {**rest, **p.facts}, p.outcome, p.flow) for p in found
+                _Partial(p.segments, {**rest, **p.facts}, p.outcome, p.flow, p, rest) for p in found
             ]
         return merged
 
@@ -417,6 +430,10 @@ class _Prover:
     record_contexts: set[tuple[object, ...]] = field(default_factory=set)
     reads: dict[int, _Reads] = field(default_factory=dict)
     abouts: dict[int, tuple[Walk, dict[str, Answer]]] = field(default_factory=dict)
+    projections: dict[tuple[int, int], tuple[tuple[object, ...], ...]] = field(default_factory=dict)
+    steps_shown: dict[int, list[tuple[str, str, tuple[str, ...], str | None]]] = field(
+        default_factory=dict
+    )
     worded: set[object] = field(default_factory=set)
     unworded: dict[tuple[str, str, str], Unworded] = field(default_factory=dict)
     broken: dict[object, list[tuple[PolicyRule, _Break, _Sitting | None]]] = field(
@@ -464,11 +481,27 @@ class _Prover:
         """
         about = self.about(walk)
         outcome, facts, answers = reads.names
+        source = walk.source
+        if not isinstance(source, _Partial):
+            return (
+                (walk.flow, walk.outcome.id) if reads.worded else (),
+                tuple(about.get(n) for n in outcome),
+                tuple(walk.facts.get(n) for n in facts),
+                tuple(walk.answers.get(n) for n in answers),
+            )
+        base = source.base or source  # what the flow read is projected once, for every entry
+        key = (id(base), id(reads))
+        found = self.projections.get(key)
+        if found is None:
+            found = self.projections[key] = (
+                tuple(base.facts.get(n) for n in facts),
+                tuple(base.answers.get(n) for n in answers),
+            )
         return (
             (walk.flow, walk.outcome.id) if reads.worded else (),
             tuple(about.get(n) for n in outcome),
-            tuple(walk.facts.get(n) for n in facts),
-            tuple(walk.answers.get(n) for n in answers),
+            *found,
+            tuple(source.rest.get(n) for n in facts) if source.rest else (),
         )
 
     def about(self, walk: Walk) -> dict[str, Answer]:
@@ -588,11 +621,15 @@ class _Prover:
         for flow_id, step, shown, fact_id in self._shown(walk):
             if fact_id is not None:
                 known[fact_id] = walk.facts[fact_id]
+            if not any("{" in text for text in shown):
+                continue
             case = engine.case_context(book, known)
             for text in shown:
                 left = engine.PLACEHOLDER.search(engine.worded(text, book.wording, case))
                 if left is not None:
                     self._unworded(walk, flow_id, step, False, left.group(1), case)
+        if not any("{" in text for _, text in walk.outcome.texts):
+            return
         outcome = engine.worded_outcome(
             walk.outcome, book.wording, engine.case_context(book, walk.facts)
         )
@@ -601,8 +638,22 @@ class _Prover:
             if left is not None:
                 self._unworded(walk, walk.flow, walk.outcome.id, True, left.group(1), walk.facts)
 
-    def _shown(self, walk: Walk) -> Iterator[tuple[str, str, tuple[str, ...], str | None]]:
-        """Each step the walk asks, in order: (flow, step, its text and help, the fact it asks)."""
+    def _shown(self, walk: Walk) -> list[tuple[str, str, tuple[str, ...], str | None]]:
+        """Each step the walk asks, in order: (flow, step, its text and help, the fact it asks).
+
+        Kept per way as walked: every entry point and opening answer that starts it shows the
+        same steps.
+        """
+        source = walk.source
+        base = (source.base or source) if isinstance(source, _Partial) else None
+        if base is None:
+            return list(self._steps_shown(walk))
+        found = self.steps_shown.get(id(base))
+        if found is None:
+            found = self.steps_shown[id(base)] = list(self._steps_shown(walk))
+        return found
+
+    def _steps_shown(self, walk: Walk) -> Iterator[tuple[str, str, tuple[str, ...], str | None]]:
         told = {k for k, _ in walk.opening}
         case = engine.case_context(self.catalogue.facts, walk.facts)
         for flow_id, answers in walk.segments:
