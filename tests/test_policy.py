@@ -201,3 +201,46 @@ def test_a_sitting_rule_needs_first_and_second_and_nothing_else(tmp_path):
     (finding,) = lint_paths([folder]).findings
     assert (finding.path.name, finding.code) == ("policy.yaml", "SW001")
     assert finding.message == "'second' is a required property."
+
+
+def test_the_second_decision_of_a_sitting_goes_as_the_engine_walks_it():
+    """The prover finds a second decision's ways among its flow's ways, keeping those that agree
+    with the first decision's facts; the engine walks it with those facts known. Both agree."""
+    from sharewizard.author.prove import _Context, _Prover, _Walker
+    from sharewizard.core import engine
+    from sharewizard.core.model import Outcome
+
+    catalogue = load_catalogue(FLOWS)
+    context = _Context(catalogue)
+    prover = _Prover(catalogue, context, _Walker(context, frozenset()))
+    opening = (("immediate-danger", "no"), ("role", "practitioner"))
+    pairs = [
+        ("share-without-consent", "inform-family"),
+        ("early-help-no-concern", "how-much"),
+        ("seek-and-share", "not-sharing"),
+        ("medical-treatment", "social-care-without-consent"),
+    ]
+    checked = 0
+    for first_flow, second_flow in pairs:
+        firsts = prover.index(first_flow, opening, dict(opening))
+        seconds = prover.index(second_flow, opening, dict(opening))
+        readable = context.readable[second_flow]
+
+        def seen(flow, outcome, facts):
+            return flow, outcome, frozenset((k, v) for k, v in facts.items() if k in readable)
+
+        for first in firsts.walks[::25]:
+            after = seconds.after(first)
+            found = {
+                seen(w.flow, w.outcome.id, {**first.facts, **w.facts})
+                for n, w in enumerate(seconds.walks)
+                if after >> n & 1
+            }
+            walked = {
+                seen(p.flow, p.end.id, p.facts)
+                for p in engine.decision_paths(catalogue, second_flow, first.facts, by_fact=True)
+                if isinstance(p.end, Outcome) and not {f for f, _ in p.segments} & first.flows
+            }
+            assert found == walked, (first_flow, second_flow, first.facts)
+            checked += 1
+    assert checked > 40

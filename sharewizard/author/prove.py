@@ -5,20 +5,28 @@
 - **Paths.** From every entry point (the triage, and every flow named, as `decide FLOW`,
   `--practice` and `train` start), the opening facts (a stop, such as immediate danger, ends at its
   outcome), then every way through the decision across hand-offs, over every value of every fact
-  the way reads (and of every answer a rule reads). Walks are kept per flow and the facts it can
-  read (`_Walker`), so a flow is walked once per set of facts that can change its way.
+  the way reads (and of every answer a rule reads). Ways are kept per flow and the facts it can
+  read (`_Walker`), so a flow is walked once per set of facts that can change its way, and each
+  check is kept by what the rule reads (`signature`).
 - **Other decisions' facts.** A decision can end with facts it never asked: another decision of
-  the same sitting asked them (before it, after it, or at the review). So every rule is checked
-  with each fact the rule reads that the path did not ask, absent or at any value its `when`
-  allows. Whatever the sitting, a decision's facts are among these.
+  the same sitting asked them, before it or after it. So each rule is also checked with the facts
+  it reads that the path did not ask (absent, or at each value its `when` allows, one of each kind
+  the conditions tell apart); a break that needs such facts counts when a sitting of the triage
+  finds them: this decision and up to two others, each agreeing with the facts the rest found and
+  walking none of their flows (`witness`), so sittings of up to `SITUATIONS_PER_SITTING`
+  situations.
 - **Record forms.** For every outcome reached, with those facts, every answer the record form
   accepts (not refused) for the fields the rule reads, and the fields deciding whether those are
   asked or refused.
 - **Sittings.** Every ordered pair of decisions of the sittings two situations of the triage start:
   both decisions walked in turn, the second with the facts the first found (a flow the first
   reached is not decided again). A rule of `at: sitting` compares two decisions, and any two
-  decisions of a larger sitting are also a pair of these: a decision a third one reached is no
-  decision of its own, and the facts the third found are covered as above.
+  decisions of a larger sitting are also a pair of these (a decision a third one reached is no
+  decision of its own), with a third decision's facts found as above.
+
+The second decision's ways are the second flow's ways that agree with every fact the first
+found: lint's fact rules (SW209) make a way depend only on the facts it reads, so these are
+exactly the ways it can go (a test compares them with the engine's walk).
 
 Each rule broken is a `Violation` with a counterexample: the answers that reach it, in order.
 """
