@@ -226,7 +226,7 @@ def test_the_second_decision_of_a_sitting_goes_as_the_engine_walks_it():
         seconds = prover.index(second_flow, opening, dict(opening))
         readable = context.readable[second_flow]
 
-        def seen(flow, outcome, facts):
+        def seen(flow, outcome, facts, readable=readable):
             return flow, outcome, frozenset((k, v) for k, v in facts.items() if k in readable)
 
         for first in firsts.walks[::25]:
