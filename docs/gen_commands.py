@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Generate docs/commands/*.md: a short page per command with a real session transcript.
+"""Generate docs/commands/*.md: a manual page per command, with real session transcripts.
 
-Each page runs the installed `sharewizard` in a fresh temporary folder, the way a person would
-(plain mode, 80 columns, answers typed on standard input), and shows what it printed. Only what
-changes from run to run is made stable: the temporary folder, draft ids and times of day.
+Each page has the sections of a man page (SYNOPSIS, OPTIONS, EXIT STATUS, ENVIRONMENT, FILES:
+`manpage.py`, from the code), then EXAMPLES: it runs the installed `sharewizard` in a fresh
+temporary folder, the way a person would (plain mode, 80 columns, answers typed on standard
+input), and shows what it printed. Only what changes from run to run is made stable: the
+temporary folder, draft ids and times of day.
 
     python3 docs/gen_commands.py            # rewrite docs/commands/*.md
     python3 docs/gen_commands.py --check    # exit 1 if a page is out of date
@@ -23,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import manpage  # noqa: E402
 import pagegen  # noqa: E402
 
 OUTPUT = REPO / "docs" / "commands"
@@ -37,6 +40,9 @@ class Step:
     typed: str | None = None  # lines typed at the prompts (plain mode echoes them)
     note: str = ""  # one sentence before the command
     max_lines: int | None = 40  # a longer output is cut, saying how many lines were left out
+    # In a terminal of 100x30 instead (a projector): each key pressed, and whether to show the
+    # screen it draws
+    keys: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,8 +137,13 @@ PAGES = (
     ),
     Page(
         "verify",
-        "Checks records: schema, checksum, completeness and, with `--trust`, the signature.",
-        (Step(("verify", FIRST_RECORD, "records/02-disclosure-fear-of-stepfather.record.json")),),
+        "Checks records: schema, checksum, completeness and signature (against `--trust` keys, "
+        "else against the keys known here). Give files, folders (searched for records) or `-` "
+        "(paths on standard input).",
+        (
+            Step(("verify", FIRST_RECORD)),
+            Step(("verify", "records"), note="A folder: every record in it.", max_lines=8),
+        ),
         setup=(Step(REPLAY),),
     ),
     Page(
@@ -162,12 +173,20 @@ PAGES = (
     ),
     Page(
         "show",
-        "Shows a flow as a tree: each question, where each answer goes, and the outcomes.",
-        (Step(("show", "how-much"), max_lines=30),),
+        "Shows a flow as a tree: each question, where each answer goes, and the outcomes; from "
+        "one question, and as many levels as fit a slide.",
+        (
+            Step(("show", "how-much"), max_lines=30),
+            Step(
+                ("show", "share-without-consent", "Q2", "--depth", "2"),
+                note="One question and the level after it, for a slide.",
+            ),
+        ),
     ),
     Page(
         "graph",
-        "Draws a flow as a diagram (Mermaid, Graphviz dot, or SVG), outcomes coloured by decision.",
+        "Draws a flow as a diagram (Mermaid, Graphviz dot, or SVG), outcomes coloured by decision, "
+        "with a legend; a wide flow (the triage) is drawn left to right.",
         (Step(("graph", "how-much"), max_lines=20),),
     ),
     Page(
@@ -178,9 +197,23 @@ PAGES = (
     Page(
         "train",
         "Steps through a case study or a flow in front of a room, with the what-if of every "
-        "answer. It reads key presses, so it needs a terminal: without one it says so and "
-        "points to `replay --check`.",
-        (Step(("train", "01-bruising-no-consent"), ""),),
+        "answer. It reads key presses, so it needs a terminal (or `--plain`, which takes a key "
+        "a line).",
+        (
+            Step(
+                ("train", "02-disclosure-fear-of-stepfather"),
+                keys=(("", True), ("\r", True), ("w", True), ("\r", False), ("\r", False))
+                + (("2", False), ("\r", False), ("\r", True), ("c", True)),
+                note="In a terminal of 100 columns and 30 rows, as on a projector: the case, "
+                "then question 1, its what-if, the room leaving the case's path at question 2 "
+                "(it answers No where the case says Yes), and c going back to the case's path.",
+            ),
+            Step(
+                ("train", "01-bruising-no-consent"),
+                "",
+                note="Without a terminal it says so (give --plain to type each key as a line).",
+            ),
+        ),
     ),
     Page(
         "register",
@@ -215,8 +248,9 @@ PAGES = (
     Page(
         "keys",
         "Makes an organisation's signing key pair; `decide --sign-key` and `replay --sign-key` "
-        "sign records with it, and `verify --trust` checks the signature.",
-        (Step(("keys", "new", "keys")),),
+        "sign records with it. The public key is registered here, so `verify` checks the "
+        "signatures it made; `keys add` registers anyone else's.",
+        (Step(("keys", "new", "keys", "--name", "head-office")), Step(("keys", "list"))),
     ),
 )
 
@@ -230,9 +264,15 @@ def _program() -> Path:
 
 
 def _environment(work: Path, program: Path) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "LC_ALL", "SYSTEMROOT")}
+    """A clean environment whose every folder sharewizard could write to is inside `work`."""
+    keep = {k: v for k, v in os.environ.items() if k in ("LANG", "LC_ALL", "SYSTEMROOT")}
     return {
         **keep,
+        "HOME": str(work / "home"),
+        "XDG_CONFIG_HOME": str(work / "home" / ".config"),
+        "XDG_CACHE_HOME": str(work / "home" / ".cache"),
+        "XDG_DATA_HOME": str(work / "home" / ".local" / "share"),
+        "SHAREWIZARD_CACHE_DIR": str(work / "cache"),
         "PATH": f"{program.parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "COLUMNS": "80",
         "LINES": "24",
@@ -241,8 +281,19 @@ def _environment(work: Path, program: Path) -> dict[str, str]:
         "PYTHONIOENCODING": "utf-8",
         "SHAREWIZARD_DATA_DIR": str(work / "data"),
         "SHAREWIZARD_CONFIG_DIR": str(work / "config"),
-        "SHAREWIZARD_GUIDANCE": os.environ.get("SHAREWIZARD_GUIDANCE", ""),
+        "TZ": "Europe/London",  # records carry local time: the guidance's readers' own
+        "SHAREWIZARD_GUIDANCE": _guidance(),
     }
+
+
+def _guidance() -> str:
+    """The guidance `lint` checks quotes against: the one named, else the one beside this clone.
+
+    Passed on explicitly: the sessions run in a temporary folder, outside any clone, and an
+    installed sharewizard (not in place) knows no clone of its own.
+    """
+    beside = REPO.parent / "shared" / "guidance"
+    return os.environ.get("SHAREWIZARD_GUIDANCE") or (str(beside) if beside.is_dir() else "")
 
 
 def _stable(text: str, work: Path) -> str:
@@ -254,6 +305,8 @@ def _stable(text: str, work: Path) -> str:
     text = text.replace(str(work / "case"), "~/case").replace(str(work), "~")
     text = re.sub(r"\b\d{8}T\d{6}Z-[0-9a-f]{4}\b", "20260101T090000Z-1a2b", text)
     text = re.sub(r"\b20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ\b", PINNED, text)
+    local = r"\b20\d\d-\d\d-\d\d \d\d:\d\d (local time|\(local time\))( \(UTC[+-]\d\d:\d\d)?"
+    text = re.sub(local, lambda m: f"2026-01-01 09:00 {m[1]}{' (UTC+00:00' if m[2] else ''}", text)
     text = re.sub(r"\bsha256:[0-9a-f]{64}\b", "sha256:" + "0" * 64, text)  # a new key each run
     return "\n".join(line.rstrip() for line in text.splitlines())
 
@@ -280,6 +333,49 @@ def _run(step: Step, case: Path, env: dict[str, str], program: Path) -> str:
     return f"{shown.rstrip()}\n[exit status {done.returncode}]" if done.returncode else shown
 
 
+SCREEN_CODES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]|\r")
+CLEAR = "\x1b[2J"
+LISTENING = "\x1b[?2004h"
+
+
+def _screens(step: Step, case: Path, env: dict[str, str], program: Path) -> list[str]:
+    """The screens `step` draws in a 100x30 terminal, one block each, as `$ command` shows."""
+    import pexpect  # the test extra's: the docs are made where the tests run
+
+    terminal = {**env, "TERM": "xterm", "COLUMNS": "100", "LINES": "30"}
+    terminal["PROMPT_TOOLKIT_NO_CPR"] = "1"
+    child = pexpect.spawn(
+        str(program), list(step.args), cwd=str(case), env=terminal, encoding="utf-8",
+        timeout=60, dimensions=(30, 100),
+    )  # fmt: skip
+    blocks: list[str] = []
+    pressed: list[str] = []  # the keys since the last screen shown
+    for key, show in step.keys:
+        raw = ""
+        child.send(key)
+        pressed += [_key_name(key)] if key else []
+        screen = ""
+        # the screen, then the key reader waiting (it turns bracketed paste on): the next key
+        # is read by it, never typed ahead into a terminal in line mode
+        while CLEAR not in raw or "q quit" not in screen or LISTENING not in raw.rsplit(CLEAR)[-1]:
+            raw += child.read_nonblocking(65536, timeout=60)
+            screen = SCREEN_CODES.sub("", raw.rsplit(CLEAR, 1)[-1])
+        if show:
+            lines = [line.rstrip() for line in screen.replace("\x08", "").split("\n")]
+            while lines and not lines[-1]:  # the key reader's own blank line
+                lines.pop()
+            keys = f"   # then: {', '.join(pressed)}" if pressed else ""
+            blocks += ["```text", f"$ sharewizard {' '.join(step.args)}{keys}", *lines, "```", ""]
+            pressed = []
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    return blocks[:-1]
+
+
+def _key_name(key: str) -> str:
+    return {"\r": "Enter"}.get(key, key)
+
+
 def render_page(page: Page, program: Path) -> str:
     """Run a page's session in a fresh folder and return the page's Markdown."""
     with tempfile.TemporaryDirectory(prefix="sharewizard-docs-") as folder:
@@ -294,13 +390,23 @@ def render_page(page: Page, program: Path) -> str:
         parts = [
             f"# sharewizard {page.name}",
             "",
-            "<!-- Generated by docs/gen_commands.py from real runs; do not edit by hand. -->",
+            "<!-- Generated by docs/gen_commands.py from the code and real runs; do not edit by "
+            "hand. -->",
             "",
             page.summary,
             "",
-            f"Full options: `sharewizard {page.name} --help`.",
+            *manpage.sections(page.name),
+            "",
+            "## EXAMPLES",
+            "",
+            "```console",
+            f"$ {manpage.example(page.name)}",
+            "```",
         ]
         for step in page.steps:
+            if step.keys:
+                parts += ["", step.note, "", *_screens(step, case, env, program)]
+                continue
             shown = _stable(_cut(_run(step, case, env, program), step.max_lines), work)
             parts += ["", step.note] if step.note else []
             parts += ["", "```console", f"$ sharewizard {' '.join(step.args)}"]

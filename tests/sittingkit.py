@@ -6,12 +6,12 @@ so the tests check what practitioners will get.
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 from pathlib import Path
 
 import pexpect
+
+from tests.terminal import in_terminal
 
 REPO = Path(__file__).resolve().parents[1]
 SITTING = Path(__file__).parent / "fixtures" / "sitting"
@@ -31,21 +31,8 @@ def make_catalogue(folder: Path) -> Path:
 
 def spawn(cwd: Path, flows: Path, data: Path, *args: str) -> pexpect.spawn:
     """`python -m sharewizard --flows FLOWS ARGS` in a pseudo-terminal of 100x40."""
-    env = {
-        **os.environ,
-        "PROMPT_TOOLKIT_NO_CPR": "1",
-        "SHAREWIZARD_DATA_DIR": str(data),
-        "COLUMNS": "100",
-        "LINES": "40",
-    }
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "sharewizard", "--flows", str(flows), *args],
-        cwd=str(cwd),
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 100),
+    return in_terminal(
+        "--flows", str(flows), *args, cwd=cwd, env={"SHAREWIZARD_DATA_DIR": str(data)}
     )
 
 

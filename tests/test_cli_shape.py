@@ -51,7 +51,7 @@ def test_every_command_is_seen_as_one():
         for node in ast.walk(ast.parse(module.read_text()))
         if isinstance(node, ast.FunctionDef) and _is_command(node)
     ]
-    assert len(commands) == 23  # 12 commands, and in groups: drafts (3), keys (1), register (5),
+    assert len(commands) == 25  # 12 commands, and in groups: drafts (3), keys (3), register (5),
     # profile (2)
 
 

@@ -581,7 +581,7 @@ def test_records_say_whether_they_came_from_the_packaged_flows(tmp_path, flows, 
     ],
     ids=["missing", "unwritable"],
 )
-def test_a_current_folder_that_cannot_take_the_record_says_what_to_do(
+def test_a_records_folder_that_cannot_take_the_record_says_what_to_do(
     make, said, tmp_path, monkeypatch
 ):
     # F-23: the hint read "Choose another the current folder."
@@ -589,4 +589,21 @@ def test_a_current_folder_that_cannot_take_the_record_says_what_to_do(
     with pytest.raises(Exception) as refused:
         facade.precheck(facade.Outputs(folder=make(tmp_path)))
     assert refused.value.message == said
-    assert refused.value.hint == "Give --out PATH in another folder, or run sharewizard from one."
+    assert refused.value.hint == (
+        "Give --out PATH, or set SHAREWIZARD_DATA_DIR to a folder you can write in."
+    )
+
+
+def test_a_record_without_out_goes_to_the_data_folder_never_the_current_one(
+    tmp_path, flows, data, capsys, monkeypatch
+):
+    work = tmp_path / "clone"
+    work.mkdir()
+    monkeypatch.chdir(work)  # say, a git work tree
+    path = answers_file(tmp_path, "case.yaml", {"concern": "yes", "risky": "no"}, SHARE)
+    code, out, _ = run(capsys, "--flows", str(flows), "decide", "--answers", str(path))
+    assert code == 0
+    assert list(work.iterdir()) == []
+    [record] = (data / "records").glob("sharewizard-mini-*.json")
+    assert stat.S_IMODE((data / "records").stat().st_mode) == 0o700
+    assert f"Record written to {record}" in " ".join(out.split())  # the end says where

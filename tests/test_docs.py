@@ -39,3 +39,41 @@ def test_quick_start_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
 
 def test_changelog_has_an_unreleased_section():
     assert "## [Unreleased]" in (ROOT / "CHANGELOG.md").read_text()
+
+
+def _gen_readme():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_readme", ROOT / "docs" / "gen_readme.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_readme_and_help_list_the_same_environment_variables_from_one_table():
+    from typer.testing import CliRunner
+
+    from sharewizard.cli.manual import variables
+
+    gen = _gen_readme()
+    assert gen.with_table(README) == README, "run python3 docs/gen_readme.py"
+    shown = " ".join(CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80"}).output.split())
+    for variable in variables():
+        assert f"| `{variable.name}` | {variable.meaning} |" in README
+        assert f"{variable.name} {' '.join(variable.meaning.split())}" in shown
+
+
+def test_the_readme_table_check_sees_a_changed_meaning():
+    gen = _gen_readme()
+    edited = README.replace("Set (to anything): no colour", "No colour")
+    assert edited != README and gen.with_table(edited) == README
+
+
+def test_the_package_holds_only_subpackages_and_the_architecture_page_names_each():
+    package = ROOT / "sharewizard"
+    assert {p.name for p in package.glob("*.py")} == {"__init__.py", "__main__.py"}
+    subpackages = sorted(p.name for p in package.iterdir() if (p / "__init__.py").is_file())
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    assert [name for name in subpackages if f"`{name}/`" not in page] == []
+    assert len(subpackages) == 10

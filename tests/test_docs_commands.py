@@ -59,3 +59,33 @@ def test_the_pages_show_real_sessions(pages):
     assert "Number or word (? help, < back): yes" in decide  # answers typed, shown in place
     assert "Record written to decision.json" in decide
     assert "\x1b" not in "".join(pages.values())
+
+
+MAN_SECTIONS = ("SYNOPSIS", "OPTIONS", "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES")
+
+
+def test_every_page_has_the_sections_of_a_man_page_in_order(pages):
+    for name, text in pages.items():
+        found = [line[3:] for line in text.splitlines() if line.startswith("## ")]
+        assert found == list(MAN_SECTIONS), name
+
+
+def test_the_options_section_is_the_command_line_itself(pages):
+    from sharewizard.cli.manual import exits_of, variables_of
+
+    verify = pages["verify.md"]
+    assert "sharewizard verify [OPTIONS] PATH..." in verify
+    assert "- `--allow-unchecked`: Pass records signed by a key" in verify
+    assert "- `--trust PUBKEY`: " in verify
+    assert all(f"| {code} | {meaning} |" in verify for code, meaning in exits_of("verify"))
+    assert all(f"| `{v.name}` |" in verify for v in variables_of("verify"))
+    drafts = pages["drafts.md"]
+    assert "sharewizard drafts delete [OPTIONS] [ID]" in drafts and "- `--all`: " in drafts
+
+
+def test_the_train_page_shows_real_screens_of_a_projector(pages):
+    train = pages["train.md"]
+    assert "$ sharewizard train 02-disclosure-fear-of-stepfather   # then: w" in train
+    for seen in ("Question 1", "what if: ", "Off the case's path", "c case's path · q quit"):
+        assert seen in train
+    assert all(len(line) <= 100 for line in train.split("```text")[1].splitlines())

@@ -82,6 +82,16 @@ def test_deleting_an_id_with_no_draft_is_an_error_not_deleted(capsys, folder):
     )
 
 
+def test_a_mistyped_draft_id_gets_a_did_you_mean(capsys, folder):
+    (folder / "demo-20261123T143000Z-1a2b.answers.yaml").write_text(GOOD_DRAFT)
+    code, _, err = run(capsys, "drafts", "show", "demo-20261123T143000Z-1a2")
+    assert code == 2
+    assert err == (
+        "Error: ID: there is no draft 'demo-20261123T143000Z-1a2'. Did you mean "
+        "'demo-20261123T143000Z-1a2b'? List the drafts, with their ids, with `sharewizard drafts`."
+    )
+
+
 def test_a_draft_is_shown_and_deleted_by_its_id(capsys, folder):
     (folder / "demo-1.answers.yaml").write_text(GOOD_DRAFT)
     assert run(capsys, "drafts", "show", "demo-1") == (0, GOOD_DRAFT, "")
@@ -217,3 +227,69 @@ def test_drafts_show_prints_escape_sequences_from_a_draft_inertly(folder, capsys
     assert code == 0
     assert "\x1b" not in out and "\x07" not in out
     assert "RED<U+202E>" in out
+
+
+# --- drafts lists what tells drafts apart; drafts delete --all (issue 24, newcomer §1.12) --------
+
+SITTING_DRAFT = (
+    "flow: {id: demo, version: 1}\nstarted_at: '2026-07-01T09:00:00Z'\n"
+    "answers: {concern: 'yes'}\nrecord: {case_reference: CASE-42}\n"
+)
+
+
+def test_drafts_lists_each_drafts_flow_title_case_reference_and_local_time(capsys, folder):
+    (folder / "demo-1.answers.yaml").write_text(SITTING_DRAFT)
+    code, out, _ = run(capsys, "drafts")
+    assert code == 0
+    assert out.splitlines()[:3] == [
+        "demo-1",
+        "    Demo flow",
+        "    case CASE-42; started 2026-07-01 10:00 (local time); 1 answer",
+    ]
+    code, out, _ = run(capsys, "drafts", "--json")
+    [listed] = __import__("json").loads(out)
+    assert (listed["flow_title"], listed["case_reference"]) == ("Demo flow", "CASE-42")
+
+
+class _Terminal:
+    """Standard input as a terminal where the person types `typed`."""
+
+    def __init__(self, typed: str) -> None:
+        import io
+
+        self.lines = io.StringIO(typed)
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self.lines.readline()
+
+
+@pytest.mark.parametrize(("typed", "left"), [("y\n", 0), ("\n", 2), ("no\n", 2)])
+def test_drafts_delete_all_asks_first(capsys, folder, monkeypatch, typed, left):
+    for name in ("demo-1", "demo-2"):
+        (folder / f"{name}.answers.yaml").write_text(GOOD_DRAFT)
+    monkeypatch.setattr("sys.stdin", _Terminal(typed))
+    code, _, err = run(capsys, "drafts", "delete", "--all")
+    assert code == 0
+    assert "Delete all 2 drafts? What was typed in them is lost. (y/N)" in err
+    assert len(list(folder.iterdir())) == left
+
+
+def test_drafts_delete_all_without_a_terminal_needs_yes(capsys, folder):
+    (folder / "demo-1.answers.yaml").write_text(GOOD_DRAFT)
+    code, _, err = run(capsys, "drafts", "delete", "--all")
+    assert code == 2 and "Add --yes to delete them without asking." in err
+    assert len(list(folder.iterdir())) == 1
+    code, _, err = run(capsys, "drafts", "delete", "--all", "--yes")
+    assert code == 0 and err == f"Deleted {folder / 'demo-1.answers.yaml'}"
+    assert list(folder.iterdir()) == []
+
+
+def test_drafts_delete_takes_one_id_or_all_not_both(capsys, folder):
+    (folder / "demo-1.answers.yaml").write_text(GOOD_DRAFT)
+    for args in ((), ("demo-1", "--all")):
+        code, _, err = run(capsys, "drafts", "delete", *args)
+        assert code == 2 and "name one draft, or give --all (not both)." in err
+    assert len(list(folder.iterdir())) == 1

@@ -133,7 +133,7 @@ def test_cli_takes_a_flow_file(capsys):
 def test_cli_unknown_flow_is_bad_input(capsys):
     code, out, err = run(capsys, "--flows", str(CATALOGUE), "factcheck", "nope")
     assert code == 2 and out == ""
-    assert "FLOW: no flow 'nope'. Flows: demo." in " ".join(err.split())
+    assert "FLOW: unknown flow 'nope'. Flows: demo." in " ".join(err.split())  # as decide says
 
 
 def test_generated_factcheck_tables_are_up_to_date():

@@ -57,7 +57,8 @@ def test_records_answers_drafts_and_folders_are_owner_only_under_umask_777(
     write_private(tmp_path / "a.answers.yaml", "flow: demo\nanswers: {}\n")
     assert mode(tmp_path / "a.answers.yaml") == 0o600
 
-    from sharewizard.walk.drafts import DraftBox, data_dir, draft_path
+    from sharewizard.disk.places import data_dir
+    from sharewizard.walk.drafts import DraftBox, draft_path
 
     box = DraftBox(draft_path("demo-1"), str)
     box.save("flow: demo\nanswers: {}\n")

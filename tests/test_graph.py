@@ -44,7 +44,7 @@ def expected_counts(flow: Flow) -> tuple[int, int]:
 
 def mermaid_counts(text: str) -> tuple[int, int]:
     lines = text.splitlines()
-    assert lines[0] == "flowchart TD"
+    assert lines[0] in ("flowchart TD", "flowchart LR")
     nodes = {m.group(1) for line in lines if (m := NODE.match(line))}
     edges = [m.groups() for line in lines if (m := EDGE.match(line))]
     assert all(a in nodes and b in nodes for a, b in edges), "an edge names an undeclared node"
@@ -68,10 +68,53 @@ def test_the_count_notices_a_missing_edge_or_node():
 
 def test_handoffs_are_nodes_named_after_the_flow():
     triage = SHIPPED.flows["triage"]
-    shape = graph.diagram(triage)
+    titles = {fid: f.title for fid, f in SHIPPED.flows.items()}
+    shape = graph.diagram(triage, titles)
     handoffs = [n for n in shape.nodes if n.kind == "handoff"]
     assert handoffs and all(n.id.startswith("flow:") for n in handoffs)
     assert all(n.id[len("flow:") :] in SHIPPED.flows for n in handoffs)
+    for node in handoffs:  # in words: the title of the flow, never its id
+        assert node.label == f"Go on to: {titles[node.id[len('flow:') :]]}"
+
+
+@pytest.mark.parametrize("render", [graph.to_mermaid, graph.to_dot])
+def test_every_diagram_has_a_legend_of_its_shapes_and_fills(render):
+    text = render(DEMO.flows["demo"], DEMO.record_form.decisions)
+    for words in (
+        "Legend",
+        "A question",
+        "Share the information",
+        "Do not share, or not yet",
+        "Ask first, or seek advice",
+    ):
+        assert words in text
+    assert "Act now: call 999" not in text  # the demo has no such outcome: not in its legend
+
+
+def test_the_triage_is_drawn_left_to_right_and_the_others_top_down():
+    assert graph.to_mermaid(SHIPPED.flows["triage"]).startswith("flowchart LR")
+    assert "rankdir=LR" in graph.to_dot(SHIPPED.flows["triage"])
+    assert graph.to_mermaid(SHIPPED.flows["how-much"]).startswith("flowchart TD")
+    assert graph.to_mermaid(SHIPPED.flows["how-much"], direction="right").startswith("flowchart LR")
+    assert graph.to_mermaid(SHIPPED.flows["triage"], direction="down").startswith("flowchart TD")
+
+
+def test_show_starts_at_a_question_and_goes_n_levels_deep():
+    flow = SHIPPED.flows["share-without-consent"]
+    order = graph.reading_order(flow)
+    out = io.StringIO()
+    start = graph.question_named(flow, "Q2")
+    assert start == order[1].id and graph.question_named(flow, order[1].id) == start
+    Console(file=out, width=100, color_system=None).print(
+        graph.tree(flow, SHIPPED.record_form.decisions, start=start, depth=2)
+    )
+    text = out.getvalue()
+    assert f"Q2 {order[1].text}" in text and "Q1 " not in text
+    shown = graph.shown_questions(flow, start, 2)
+    assert len(shown) < len(order) and shown[0] == start
+    assert "(not shown)" in text  # the questions past the depth keep their numbers
+    with pytest.raises(UsageError, match="is no question of"):
+        graph.question_named(flow, "Q99")
 
 
 def test_outcomes_are_styled_by_decision():

@@ -414,8 +414,12 @@ def test_an_explicit_tag_in_a_case_study_is_named(tmp_path, capsys):
 
 # --- typed lines ---------------------------------------------------------------------------------
 
-WALK = b"1\nyes\nyes\nno\nyes\nno\nno\n\n"  # share-without-consent, to its outcome
-RECORD = b"CSC\nphone\n2026-11-23\npublic-task\nBecause TYPED\nyes\nCASE-1\nRole\n\n\n"
+#: The opening facts and share-without-consent, to its outcome (the record's first field next).
+WALK = b"no\npractitioner\nyes\nyes\nno\nyes\nno\nno\nyes\n\n"
+RECORD = (
+    b"CSC\nphone\n2026-11-23\npublic-task\nyes\nyes\nTold by phone TYPED\nBecause TYPED\n"
+    b"CASE-1\nRole\n\n\n"
+)
 
 
 def plain_decide(tmp_path, typed: bytes, **env: str) -> subprocess.CompletedProcess[bytes]:

@@ -30,11 +30,16 @@ G = ANSWERS / "sittings" / "share-and-inform.yaml"
 SITTING = ANSWERS / "sittings" / "share-tell-how-much.yaml"
 STAMP = "2026-11-23T09:00:00Z"
 
-#: One walk of share-without-consent in plain mode, as the review typed it (`WALK` in repro.sh).
-WALK = (
-    "1\nyes\nyes\nno\nyes\nno\nno\n\nWhat TYPED\nCSC\nphone\n2026-11-23\npublic-task\n"
-    "Because TYPED\nyes\nCASE-1\nRole\n\n\n"
+#: The opening facts as typed: no immediate danger; a practitioner.
+OPENING = "no\npractitioner\n"
+#: share-without-consent's questions and record form, up to the case details.
+BODY = (
+    "yes\nyes\nno\nyes\nno\nno\nyes\n\nWhat TYPED\nCSC\nphone\n2026-11-23\npublic-task\n"
+    "yes\nyes\nTold by phone TYPED\nBecause TYPED\n"
 )
+#: One walk of share-without-consent in plain mode, as the review typed it (`WALK` in repro.sh),
+#: with the sitting's opening facts first.
+WALK = OPENING + BODY + "CASE-1\nRole\n\n\n"
 
 
 class Folder:
@@ -82,9 +87,12 @@ def with_checksum(record: dict) -> dict:
 # --- R1 (F-1): a sitting's second decision is never lost ------------------------------------------
 
 R1_TYPED = (
-    "no\n1,8\n"
-    + WALK
-    + "yes\nno\n\nPART TWO what TYPED\nPolice\n\nPART TWO rationale TYPED\n\n\n\n"
+    OPENING
+    + "1,8\n"  # two situations: share without consent, then telling the family
+    + BODY
+    + "CASE-1\nRole\n\n"
+    + "1\n\nPART TWO what TYPED\nPolice\n2026-11-23\n1\n1\nPART TWO told TYPED\n"
+    + "PART TWO rationale TYPED\n\n\n\n"
 )
 
 
@@ -92,8 +100,8 @@ R1_TYPED = (
     ("taken", "extra"),
     [
         ("rec-2.json", ()),
-        ("rec-2.answers.yaml", ()),
-        ("saved-2.yaml", ("--save-answers", "saved.yaml")),
+        ("rec.answers.yaml", ()),  # one answers file for the sitting, beside the first record
+        ("saved.yaml", ("--save-answers", "saved.yaml")),
     ],
     ids=["record", "answers-file", "save-answers"],
 )
@@ -118,10 +126,7 @@ def test_r1_part_two_is_kept_when_its_record_cannot_be_written(here, taken, extr
 
 
 def test_r2_bytes_that_are_not_utf8_leave_a_draft_that_resumes(here):
-    typed = (
-        b"1\nyes\nyes\nno\nyes\nno\nno\n\n\xa3 500 TYPED\nCSC\nphone\n2026-11-23\npublic-task\n"
-        b"Because TYPED\nyes\nCASE-1\nRole\n\n\n"
-    )
+    typed = WALK.encode().replace(b"What TYPED", b"\xa3 500 TYPED")
     ran = here.run("--plain", "decide", "share-without-consent", "--out", "r.json", stdin=typed)
     assert_no_bug(ran)
     if ran.code == 0:  # the line was asked again and the later lines finished the walk
@@ -212,7 +217,7 @@ def test_r6_a_crafted_started_at_cannot_place_the_draft(here, started):
     out.mkdir()
     answers = here.root / "a.yaml"
     answers.write_text(
-        "flow: share-without-consent\nanswers: {whose-consent: family}\n"
+        "flow: share-without-consent\nanswers: {risk-of-harm: 'yes'}\n"
         f"started_at: {json.dumps(started)}\n"
     )
     ran = here.run("--plain", "decide", "--resume", str(answers))
@@ -273,8 +278,8 @@ def test_r7_a_tagged_draft_is_listed_and_refused(here, value):
 @pytest.mark.parametrize(
     ("name", "old", "new"),
     [
-        ("how-much.yaml", "version: 2", "version: !!int 0x" + "F" * 4000),
-        ("how-much.yaml", "version: 2", "version: !!timestamp nope"),
+        ("how-much.yaml", "version: 3", "version: !!int 0x" + "F" * 4000),
+        ("how-much.yaml", "version: 3", "version: !!timestamp nope"),
         ("sources.yaml", "sources:", "x: !!bool maybe\nsources:"),
     ],
     ids=["flow-int", "flow-timestamp", "sources-bool"],
@@ -483,10 +488,10 @@ def _g_with(change) -> str:
 @pytest.mark.parametrize(
     "change",
     [
-        lambda d: d["answers"].update({"risk-of-harm": ["y" * 100] * 9000}),
-        lambda d: d["answers"].update({LONG: "yes"}),
-        lambda d: d["answers"].update({"whose-consent": LONG}),
-        lambda d: d["record"].update({LONG: "x"}),
+        lambda d: d["decisions"][0]["answers"].update({"proportionate": ["y" * 100] * 9000}),
+        lambda d: d["decisions"][0]["answers"].update({LONG: "yes"}),
+        lambda d: d["decisions"][0]["answers"].update({"proportionate": LONG}),
+        lambda d: d["decisions"][0]["record"].update({LONG: "x"}),
         lambda d: d.update({LONG: "x"}),
         lambda d: d.update({"route": {LONG: {}}}),
     ],

@@ -16,6 +16,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from tests.terminal import in_terminal
+
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue"
 GOOD = Path(__file__).parent / "fixtures" / "answers" / "good"
@@ -27,6 +29,7 @@ PROBE = """
 import atexit, json, sys
 atexit.register(lambda: sys.__stderr__.write(
     "\\nIMPORTED " + json.dumps(sorted(sys.modules)) + "\\n"))
+from tests.terminal import in_terminal
 from sharewizard.cli import main
 main(sys.argv[1:])
 """
@@ -114,6 +117,7 @@ def test_a_command_imports_only_its_own_module_of_the_command_line(cache):
     assert code == 0
     commands = {name for name in loaded if name.startswith("sharewizard.cli.")}
     assert commands == {
+        "sharewizard.cli._root_options",  # every command takes the root options too
         "sharewizard.cli._typer",
         "sharewizard.cli.exits",
         "sharewizard.cli.flows",  # `list`, from the table of commands
@@ -159,20 +163,12 @@ def modules_at_first_question(tmp_path: Path, cache: Path, *args: str) -> set[st
     """
     snapshot = tmp_path / "modules.json"
     env = {
-        **os.environ,
         "PYTHONPATH": str(ROOT),
-        "PROMPT_TOOLKIT_NO_CPR": "1",
         "SHAREWIZARD_CACHE_DIR": str(cache),
         "SHAREWIZARD_DATA_DIR": str(tmp_path / "data"),
     }
-    child = pexpect.spawn(
-        sys.executable,
-        ["-c", SNAPSHOT_PROBE, str(snapshot), *args],
-        cwd=str(tmp_path),
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 100),
+    child = in_terminal(
+        *args, cwd=tmp_path, env=env, program=[sys.executable, "-c", SNAPSHOT_PROBE, str(snapshot)]
     )
     try:
         child.expect_exact("Concern?")
@@ -205,3 +201,15 @@ def test_decide_of_flows_not_yet_checked_loads_and_checks_them_first(tmp_path):
         tmp_path, tmp_path / "empty-cache", "--flows", str(CATALOGUE), "decide", "demo"
     )
     assert {"yaml", "jsonschema", "sharewizard.flowfiles.loader"} <= loaded
+
+
+def test_the_public_api_loads_nothing_until_a_name_is_used():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = (
+        "import sys, sharewizard\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sharewizard.')))\n"
+        "print([name for name in sharewizard.__all__ if getattr(sharewizard, name) is None])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", "[]"]

@@ -435,6 +435,19 @@ def test_guidance_folder_order(tmp_path, monkeypatch):
         find_guidance(tmp_path / "missing")
 
 
+def test_the_guidance_is_found_beside_the_clone_the_command_runs_in(tmp_path, monkeypatch):
+    """Not beside the installed package: an install in site-packages knows no clone."""
+    from sharewizard.flowfiles.guidance import find_guidance
+
+    monkeypatch.delenv("SHAREWIZARD_GUIDANCE", raising=False)
+    clone, guidance = tmp_path / "clone", tmp_path / "shared" / "guidance"
+    (clone / ".git").mkdir(parents=True)
+    (clone / "flows").mkdir()
+    guidance.mkdir(parents=True)
+    monkeypatch.chdir(clone / "flows")
+    assert find_guidance() == guidance
+
+
 def test_a_handoff_cycle_cannot_make_decide_spin(tmp_path):
     """A real process on flows that hand over A to B to A: it stops, it never goes round."""
     import subprocess

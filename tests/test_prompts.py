@@ -121,6 +121,50 @@ def test_plain_mode_question_mark_prints_the_help_without_a_box(demo):
     assert "╭" not in text and "\x1b" not in text
 
 
+class _CtrlCFirst(io.StringIO):
+    """Typed lines, but Ctrl-C is pressed at the first prompt."""
+
+    pressed = False
+
+    def readline(self, *args):  # type: ignore[override]
+        if not self.pressed:
+            self.pressed = True
+            raise KeyboardInterrupt
+        return super().readline(*args)
+
+
+def test_plain_mode_repeats_the_question_after_ctrl_c_and_go_on(demo):
+    shown = io.StringIO()
+    console = Console(file=shown, width=80, color_system=None, emoji=False, soft_wrap=True)
+    asker = PlainAsker(demo, console, _CtrlCFirst("n\nyes\n"))
+    assert asker.ask(demo.flows["demo"].questions["concern"], None, False) == "yes"
+    after = shown.getvalue().split("(Enter or y: quit; n: go on)")[1]
+    assert "Concern?\n  1. Yes\n  2. No\n  3. Not sure\nNumber or word" in after
+
+
+def test_plain_mode_question_mark_describes_each_choice(catalogue):
+    question = catalogue.flows["triage"].questions["situation"]
+    asker, shown = plain(catalogue, "?\n1\n")
+    asker.ask(question, None, False)
+    text = shown.getvalue()
+    for number, choice in enumerate(question.choices, 1):
+        if choice.help:
+            assert f"  {number}. {choice.label}: {choice.help}" in text
+
+
+def test_plain_mode_wraps_at_words_on_a_terminal_and_keeps_lines_whole_in_a_log(catalogue):
+    question = catalogue.flows["triage"].questions["situation"]
+    for wrap in (True, False):
+        shown = io.StringIO()
+        console = Console(file=shown, width=40, color_system=None, emoji=False)
+        PlainAsker(catalogue, console, io.StringIO("1\n"), wrap=wrap).ask(question, None, False)
+        lines = shown.getvalue().splitlines()
+        longest = max(len(line) for line in lines)
+        assert (longest <= 40) is wrap
+        words = " ".join(shown.getvalue().split())
+        assert all(" ".join(c.label.split()) in words for c in question.choices)  # no word cut
+
+
 def test_plain_mode_end_of_input_is_eof(demo):
     asker, _ = plain(demo, "")
     with pytest.raises(EOFError):
@@ -302,3 +346,86 @@ def test_choices_past_nine_are_reached_by_typing_their_number(keys, expected):
             ask_triage(keys + ENTER)
         return
     assert ask_triage(keys + ENTER) == expected
+
+
+# --- every key gets an answer (issue 24.4) ------------------------------------------------------
+
+
+def ask_on_screen(catalogue, flow_id: str, question_id: str, keys: str, default=None):
+    """QuestionaryAsker.ask with `keys` typed at once: the answer, every hint line said (keys
+    typed at once are read before the screen is drawn again), the screen and the panels."""
+    import re
+
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    from sharewizard.walk import prompts
+
+    said: list[str] = []
+    say = prompts._Hint.say
+
+    def recorded(hint, text):
+        said.append(text)
+        say(hint, text)
+
+    question = catalogue.flows[flow_id].questions[question_id]
+    screen = io.StringIO()
+    output = Vt100_Output(screen, lambda: Size(rows=24, columns=80), term="xterm")
+    panels = io.StringIO()
+    with create_pipe_input() as pipe, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(prompts._Hint, "say", recorded)
+        pipe.send_text(keys)
+        pipe.close()
+        asker = QuestionaryAsker(
+            catalogue,
+            Console(file=panels, width=80, color_system=None, emoji=False),
+            input=pipe,
+            output=output,
+        )
+        answer = asker.ask(question, default, True)
+    seen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]", "", screen.getvalue())
+    return answer, [t for t in said if t], " ".join(seen.split()), panels.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("keys", "said"),
+    [
+        (ENTER, "Nothing chosen yet: move to an answer with ↓ or type its number, then Enter."),
+        ("x", "'x' does nothing here: ↑/↓ or a number, then Enter; ? help; < back."),
+        ("7", "'7' is not a choice here: the choices are 1 to 3."),
+        ("0", "'0' is not a choice here: the choices are 1 to 3."),
+    ],
+)
+def test_a_key_that_does_nothing_in_a_menu_says_why_in_one_line(demo, keys, said):
+    answer, hints, _, _ = ask_on_screen(demo, "demo", "concern", keys + "2" + ENTER)
+    assert hints == [said]
+    assert answer == "no"  # and the menu still answers as before
+
+
+def test_enter_with_nothing_ticked_says_so_and_help_or_back_are_never_ticked(demo):
+    up = "\x1b[A"
+    # Enter with nothing ticked; then space on "? Help" (the last entry): the help, not a tick
+    answer, hints, _, panels = ask_on_screen(demo, "demo", "kinds", ENTER + up + " " + "1 " + ENTER)
+    assert hints[0].startswith("Nothing ticked yet: tick each choice that applies with space")
+    assert "Help" in panels  # space on "? Help and guidance" showed the help
+    assert answer == ("neglect",)
+
+
+def test_the_help_keeps_what_was_ticked(demo):
+    answer, _, _, panels = ask_on_screen(demo, "demo", "kinds", "3 ?" + ENTER)
+    assert "Help" in panels
+    assert answer == ("online",)  # still ticked after the help: Enter alone answers
+
+
+def test_a_multiple_choice_answer_echoes_the_names_ticked(demo):
+    answer, _, seen, _ = ask_on_screen(demo, "demo", "kinds", "1 3 " + ENTER)
+    assert answer == ("neglect", "online")
+    assert "Which kinds? 1. Neglect; 3. Online harm" in seen
+    assert "selections" not in seen
+
+
+@pytest.mark.parametrize("letter", ["a", "i"])
+def test_tick_all_and_invert_tick_nothing_and_say_why(demo, letter):
+    answer, hints, _, _ = ask_on_screen(demo, "demo", "kinds", letter + "2 " + ENTER)
+    assert hints == [f"'{letter}' does nothing here: tick each choice that applies with space."]
+    assert answer == ("injury",)

@@ -27,15 +27,24 @@ def field_rows(record):
     return {row["id"]: row for row in record["fields"]}
 
 
-@pytest.fixture()
-def record(demo):
+def _made(demo):
+    """(part, decision, record) of the demo flow's one decision, made in-process."""
     answers = {"concern": "yes", "kinds": ["injury"], "urgency": "high", "note": "x"}
     data = {
         "schema_version": 2,
         "decisions": [{"flow": "demo", "answers": answers, "record": FIELDS}],
     }
-    [(_, _, made)] = decide_answers(demo, data)
+    [made] = decide_answers(demo, data)
     return made
+
+
+def _decision(demo):
+    return _made(demo)[1]
+
+
+@pytest.fixture()
+def record(demo):
+    return _made(demo)[2]
 
 
 def test_record_validates_against_its_schema_and_checksum_verifies(record):
@@ -164,3 +173,42 @@ def test_markdown_record_can_be_verified_and_edits_are_caught(record, tmp_path):
     target.write_text("# just notes\n")
     with pytest.raises(RecordError, match="carries no sharewizard record data"):
         records.load_record(target)
+
+
+# --- local time (issue 24.7); the tests run with TZ=Europe/London (conftest) -------------------
+
+
+@pytest.mark.parametrize(
+    ("created_at", "local", "shown"),
+    [
+        ("2026-07-01T09:00:00Z", "2026-07-01T10:00:00+01:00", "2026-07-01 10:00 (UTC+01"),
+        ("2026-12-06T22:58:42Z", "2026-12-06T22:58:42+00:00", "2026-12-06 22:58 (UTC+00"),
+        ("2026-03-29T00:30:00Z", "2026-03-29T00:30:00+00:00", "2026-03-29 00:30 (UTC+00"),
+        ("2026-03-29T01:30:00Z", "2026-03-29T02:30:00+01:00", "2026-03-29 02:30 (UTC+01"),
+    ],
+)  # fmt: skip
+def test_markdown_and_case_note_show_local_time_and_the_json_keeps_utc(
+    demo, record, created_at, local, shown
+):
+    made = records.build_record(
+        _decision(demo),
+        demo,
+        created_at=created_at,
+        record_id="00000000-0000-4000-8000-000000000002",
+    )
+    assert (made["created_at"], made["created_at_local"]) == (created_at, local)
+    assert records.schema_problems(made) == []
+    day_time, offset = shown.split(" (")
+    said = f"{day_time} local time ({offset}:00; {created_at})"
+    assert f"- **Created:** {said}" in render.to_markdown(made)
+    assert f"Date: {said}" in render.to_text(made)
+
+
+def test_a_record_made_before_local_time_still_shows_utc_and_verifies(record, tmp_path):
+    older = {k: v for k, v in record.items() if k != "created_at_local"}
+    older["checksum"] = records.checksum(older)
+    assert "- **Created (UTC):** 2026-11-23T10:00:00Z" in render.to_markdown(older)
+    assert "Date (UTC): 2026-11-23T10:00:00Z" in render.to_text(older)
+    path = tmp_path / "older.md"
+    path.write_text(render.to_markdown(older), encoding="utf-8")
+    assert records.load_record(path) == older  # its readable text is what we render for it

@@ -115,3 +115,42 @@ def test_answers_that_lead_back_to_a_walked_flow_are_an_error_not_a_loop(tmp_pat
     assert "lead back here" in str(refused.value)
     # the answer to change is where the file has it
     assert str(refused.value.location) == f"{path}:4:26: decisions.0.answers.concern-a"
+
+
+class Counting(Scripted):
+    """Scripted, never going back, counting how often each question or fact is asked."""
+
+    def __init__(self, replies):
+        super().__init__(replies)
+        self.went_back = True
+        self.asked: dict[str, int] = {}
+
+    def ask(self, question, default, can_go_back):
+        self.asked[question.id] = self.asked.get(question.id, 0) + 1
+        return super().ask(question, default, can_go_back)
+
+
+def test_a_fact_known_from_an_earlier_decision_is_followed_not_asked_again(catalogue):
+    """inform-family asks `stage`, then reads telling-parents-risk: decision 1 asked it."""
+    asker = Counting(
+        {
+            "immediate-danger": ["no"],
+            "role": ["practitioner"],
+            "situation": [["concern-no-consent", "inform-family"]],
+            "risk-of-harm": ["yes"],
+            "lawful-basis": ["yes"],
+            "special-category": ["no"],
+            "proportionate": ["yes"],
+            "telling-parents-risk": ["no"],
+            "telling-parents-compromise": ["no"],
+            "telling-child": ["yes"],
+            "stage": ["deciding"],
+        }
+    )
+    session = Session(catalogue, asker, "triage")
+    decided = session.run()
+    assert [d.flow.id for d in decided] == ["share-without-consent", "inform-family"]
+    facts = set(catalogue.facts.facts)
+    twice = {q: n for q, n in asker.asked.items() if q in facts and n > 1}
+    assert twice == {}, twice
+    assert asker.asked["stage"] == 1

@@ -51,11 +51,55 @@ def test_keys_new_writes_a_private_key_only_the_owner_can_read(tmp_path, capsys)
     assert private.read_text().startswith("-----BEGIN PRIVATE KEY-----")
     assert public.read_text().startswith("-----BEGIN PUBLIC KEY-----")
     fingerprint = signing.load_public_key(public).fingerprint
+    name = "key-" + fingerprint.removeprefix("sha256:")[:12]
     assert out.splitlines() == [
         f"Private key (keep it secret; sign with --sign-key): {private}",
         f"Public key (give it to checkers; verify --trust): {public}",
         f"Fingerprint: {fingerprint}",
+        f"Known here as {name}: `verify` checks its signatures (`keys list`).",
     ]
+
+
+def test_keys_new_and_add_register_public_keys_that_keys_list_shows(tmp_path, capsys):
+    assert run(capsys, "keys", "new", str(tmp_path / "a"), "--name", "head-office")[0] == 0
+    _, other = signing.new_key_pair(tmp_path / "b")
+    theirs = signing.load_public_key(other).fingerprint
+    assert run(capsys, "keys", "add", str(other), "--name", "partner") == (
+        0,
+        f"Known here as partner: {theirs}\n",
+        "",
+    )
+    assert run(capsys, "keys", "add", str(other), "--name", "again") == (
+        0,
+        f"Already known here as partner: {theirs}\n",
+        "",
+    )
+    ours = signing.load_public_key(tmp_path / "a" / signing.PUBLIC_FILE).fingerprint
+    code, out, _ = run(capsys, "keys", "list")
+    assert (code, out) == (0, f"head-office  {ours}\npartner  {theirs}\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("head-office", "a key named 'head-office' is known here already."),
+        ("../evil", "'../evil' cannot name a key."),
+        ("", "'' cannot name a key."),
+    ],
+)
+def test_a_key_name_taken_or_unfit_is_refused_before_any_key_is_made(
+    tmp_path, capsys, name, problem
+):
+    run(capsys, "keys", "new", str(tmp_path / "a"), "--name", "head-office")
+    code, out, err = run(capsys, "keys", "new", str(tmp_path / "b"), "--name", name)
+    assert (code, out) == (2, "")
+    assert f"Error: --name: {problem}" in err
+    assert not (tmp_path / "b").exists()
+
+
+def test_keys_list_with_no_keys_says_so(capsys):
+    code, out, err = run(capsys, "keys", "list")
+    assert (code, out) == (0, "") and err.startswith("No keys known here (none in ")
 
 
 def test_keys_new_never_replaces_a_key(tmp_path, capsys):
@@ -221,16 +265,20 @@ def test_decide_signs_records_with_the_key_in_its_outputs(tmp_path, capsys):
         assert verdict.signed_by == trusted[0].fingerprint
 
 
-def test_signing_key_from_the_option_or_the_environment(tmp_path, monkeypatch):
-    private, _ = signing.new_key_pair(tmp_path / "keys")
-    monkeypatch.delenv(signing.SIGNING_KEY_ENV, raising=False)
-    assert signing.signing_key_from(None) is None
-    assert signing.signing_key_from(private) is not None
-    monkeypatch.setenv(signing.SIGNING_KEY_ENV, str(private))
-    assert signing.signing_key_from(None) is not None
-    monkeypatch.setenv(signing.SIGNING_KEY_ENV, str(tmp_path / "missing.key"))
-    with pytest.raises(signing.KeyFileError, match="no such file"):
-        signing.signing_key_from(None)
+def test_the_signing_key_variable_signs_as_the_option_does(keys, tmp_path, monkeypatch, capsys):
+    import json
+
+    from sharewizard.cli.options import SIGNING_KEY_ENV
+
+    answers = Path(__file__).parent / "answers" / "share-without-consent" / "share-and-inform.yaml"
+    private, _ = keys
+    monkeypatch.setenv(SIGNING_KEY_ENV, str(private))
+    code, _, _ = run(capsys, "replay", str(answers), "--out-dir", str(tmp_path / "out"), "-q")
+    [written] = (tmp_path / "out").iterdir()
+    assert code == 0 and "signature" in json.loads(written.read_text())
+    monkeypatch.setenv(SIGNING_KEY_ENV, str(tmp_path / "missing.key"))
+    code, _, err = run(capsys, "replay", str(answers), "--out-dir", str(tmp_path / "again"))
+    assert code == 2 and "missing.key" in err and not (tmp_path / "again").exists()
 
 
 def test_a_private_key_others_can_read_is_refused(keys):

@@ -97,6 +97,17 @@ def test_the_end_of_every_walk_fits_one_screen_with_the_outcome_last(catalogue):
         assert lines[-1].startswith("╰")  # the outcome is the last thing before the location
 
 
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [([], " fields and the guidance"), (["x"], ", 1 change and"), (["x", "y"], ", 2 changes and")],
+)
+def test_the_summary_counts_in_words_that_agree(catalogue, changes, said):
+    flow_id, outcome = _outcomes(catalogue)[0]
+    shown = render(summary.record_summary(_record(catalogue, flow_id, outcome, changes=changes)))
+    assert said in " ".join(shown.split())
+    assert "1 changes" not in shown and "1 answers" not in shown and "1 fields" not in shown
+
+
 def test_verbose_shows_the_answers_fields_and_guidance_then_the_outcome(catalogue):
     flow_id, outcome = _outcomes(catalogue)[0]
     record = _record(catalogue, flow_id, outcome, changes=["“Concern?” changed from “No” to “Yes”"])

@@ -314,15 +314,28 @@ def test_question_screen_shows_the_question_why_and_the_keys(width):
 def test_what_if_screen_marks_the_pending_answer_and_each_destination():
     walk = train.start_walk(DEMO, case=demo_case()).reveal()
     text = render(screens.walk_screen(walk))
-    assert "what if: where each answer leads" in text
+    assert "what if: ▶ the room's answer · ← case: the case's answer · → where it leads" in text
     assert re.search(r"▶ 1 Yes\s+← case → next question: Which kinds\?", text)
     assert re.search(r"  2 No\s+→ Do not share \[Do not share\]", text)
     assert re.search(r"  3 Not sure\s+→ Seek advice \[Seek advice before you act\]", text)
     assert "Enter go on" in text
     room = walk.go_on().reveal().go_on().pick("low").reveal()
     text = render(screens.walk_screen(room))
-    assert re.search(r"  1 High ← case → next question: Anything else\?", text)
-    assert re.search(r"▶ 2 Low\s+→ next question: Anything else\?", text)
+    assert re.search(r"  1 High  ← the case's answer", text)
+    assert "▶ 2 Low" in text
+    assert "Every answer leads to: → next question: Anything else?" in text  # said once
+
+
+def test_what_if_shows_every_label_whole_and_other_flows_by_title(catalogue):
+    walk = train.start_walk(catalogue, flow_id="triage").pick("no").go_on()
+    question = walk.question
+    text = render(screens.walk_screen(walk, what_if_open=True, fit=(100, 30)), 100)
+    flat = " ".join(text.replace("│", " ").split())
+    for number, choice in enumerate(question.choices, 1):
+        assert f"{number} {choice.label}" in flat  # never cut short
+    assert "→ Sharing information without consent when you have a concern" in flat
+    assert "share-without-consent" not in flat  # words, not ids
+    assert len(text.splitlines()) < 30  # the what-if of the triage fits a 100x30 projector
 
 
 def test_end_screen_shows_outcome_differences_teaching_point_and_guidance():
@@ -406,6 +419,9 @@ def test_cases_command_lists_the_cases_in_dir(tmp_path):
     table = run_cli(tmp_path, "cases", "--cases", str(CASES))
     assert table.returncode == 0
     assert "demo-injury" in table.stdout and "An injury seen at drop-off" in table.stdout
+    assert "high urgency is referred" not in table.stdout  # no spoilers on a projector
+    spoiled = run_cli(tmp_path, "cases", "--cases", str(CASES), "--spoilers")
+    assert "An injury with a high urgency is referred now." in spoiled.stdout
 
 
 def test_cases_command_with_a_broken_case_is_one_located_error(tmp_path):
@@ -437,10 +453,9 @@ def test_why_this_question_keeps_to_the_screen_and_says_what_it_left_out():
     assert "1-3 room picks · w what-if · b back · q quit" in fitted
 
 
-def test_more_than_nine_choices_are_named_by_letters_that_are_not_command_keys():
+def test_choices_past_nine_take_two_digits_as_in_decide():
     keys = screens.choice_keys(13)
-    assert keys[:9] == [str(n) for n in range(1, 10)]
-    assert keys[9:] == ["a", "c", "d", "e"]
+    assert keys == [str(n) for n in range(1, 14)]
     assert not set(keys) & set(screens.COMMAND_KEYS)
     demo = DEMO.flows["demo"]
     many = tuple(Choice(f"c{n}", f"Choice {n}") for n in range(1, 12))
@@ -450,10 +465,18 @@ def test_more_than_nine_choices_are_named_by_letters_that_are_not_command_keys()
     catalogue = dataclasses.replace(DEMO, flows={"demo": flow})
     walk = train.start_walk(catalogue, flow_id="demo")
     text = render(screens.walk_screen(walk))
-    assert "  a Choice 10" in text and "  c Choice 11" in text
-    assert "1-9, a, c room picks" in text
-    assert session._move(walk, "c").pending == "c11"
-    assert session._move(walk, "b") is walk  # b is back, never a choice
+    assert " 10 Choice 10" in text and " 11 Choice 11" in text
+    assert "1-11 room picks" in text
+    typed = session.Typed()
+    room = session.press(session.Room(walk), "1", 1, typed)
+    assert room.walk.pending == "c1"  # a first digit picks at once...
+    room = session.press(room, "1", 1, typed)
+    assert room.walk.pending == "c11"  # ... and a second one makes it eleven
+    assert room.walk.back().pending is None  # one step back: as if 11 had been typed alone
+    room = session.press(room, "2", 1, typed)
+    assert room.walk.pending == "c2"  # 112 is no choice: 2 starts a new number
+    assert session.press(room, "12", 1, session.Typed()).walk.pending == "c2"  # plain: no 12
+    assert session.press(session.Room(walk), "b", 1, typed).walk is walk  # b is back, no choice
 
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -543,3 +566,138 @@ def test_the_case_note_of_a_training_record_says_it_is_no_real_decision(tmp_path
     done = run_cli(tmp_path, "note", str(record))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("TRAINING RECORD: NOT A REAL DECISION. Made in practice with")
+
+
+# --- the room leaves the case's path; every key gets an answer; the end in pages (issue 24.8) --
+
+
+def test_a_banner_says_when_the_room_leaves_the_case_and_c_goes_back_to_it():
+    walk = train.start_walk(DEMO, case=demo_case())
+    on_path = walk.reveal().go_on()  # Q1 as the case: yes
+    assert on_path.departure is None
+    assert "Off the case's path" not in render(screens.walk_screen(on_path))
+    off = walk.pick("no").go_on()  # the room says no where the case says yes
+    assert off.finished  # "no" ends the demo flow at once
+    room = walk_through(train.start_walk(DEMO, case=demo_case()), None, "injury", "low")
+    text = " ".join(render(screens.walk_screen(room)).split())
+    assert "Off the case's path since Question 3: the room answered Low, the case High." in text
+    assert "c goes back to the case's path." in text and "c case's path" in text
+    back = room.rejoin()
+    assert back.departure is None and back.question.id == "urgency"
+    assert back.revealed and back.pending == "high"  # the case's answer, ready to go on
+    assert back.back() is room  # b returns to where the room was
+
+
+def test_enter_off_the_path_and_other_keys_that_do_nothing_say_why():
+    # a case that says "neglect" at Q2, so never reaches Q3 (how urgent?): the room does
+    case = dataclasses.replace(
+        demo_case(), answers={"demo": {"concern": "yes", "kinds": ("neglect",)}}
+    )
+    room = walk_through(train.start_walk(DEMO, case=case), None, "injury")
+    assert room.question.id == "urgency" and room.case_answer is None
+    typed = session.Typed()
+    said = session.press(session.Room(room), "enter", 1, typed).said
+    assert said.startswith("The room has left the case's path, so the case has no answer here")
+    assert session.press(session.Room(room), "x", 1, typed).said == (
+        "'x' does nothing here: the keys are listed below."
+    )
+    assert session.press(session.Room(room), "7", 1, typed).said == (
+        "'7' is not a choice here: the choices are 1 to 2."
+    )
+    start = train.start_walk(DEMO, case=demo_case())
+    assert session.press(session.Room(start), "b", 1, typed).said.startswith("This is where")
+    assert session.press(session.Room(start), "c", 1, typed).said == (
+        "The room is on the case's path already."
+    )
+    shown = render(screens.walk_screen(room, said="'x' does nothing here: the keys are below."))
+    assert shown.splitlines()[-2] == "! 'x' does nothing here: the keys are below."
+
+
+def test_run_training_shows_why_a_stray_key_did_nothing():
+    keys = iter(["x", "enter", "z", "q"])
+    out = io.StringIO()
+    session.run_training(
+        Console(file=out, width=80, color_system=None),
+        train.start_walk(DEMO, case=demo_case()),
+        lambda: next(keys),
+    )
+    shown = out.getvalue()
+    assert "! 'x' does nothing here: Enter starts, q quits." in shown
+    assert "! 'z' does nothing here: the keys are listed below." in shown
+
+
+def test_an_end_too_long_for_the_screen_comes_in_pages_each_naming_the_outcome():
+    room = walk_through(train.start_walk(DEMO, case=demo_case()), None, "injury", "low", None)
+    assert len(screens.end_pages(room, (80, 24))) == 1  # fits: one page, as before
+    pages = [render(p) for p in screens.end_pages(room, (80, 14))]
+    assert len(pages) > 1
+    assert pages[0].splitlines()[1].startswith("│ Share")  # the first page starts with it
+    for number, page in enumerate(pages, 1):
+        assert len(page.splitlines()) < 14
+        assert "Share" in page.splitlines()[0 if number > 1 else 1]
+        assert "Decision: Share the information" in page
+        assert f"(page {number} of {len(pages)})" in page
+    assert "Enter more" in pages[0] and "Enter finish" in pages[-1]
+    assert "b previous page" in pages[-1]
+    assert "Teaching point" in "".join(pages)
+
+
+def test_enter_turns_the_pages_of_the_end_and_finishes_on_the_last():
+    room = walk_through(train.start_walk(DEMO, case=demo_case()), None, "injury", "low", None)
+    typed = session.Typed()
+    second = session.press(session.Room(room), "enter", 3, typed)
+    assert second.page == 1 and second.walk is room
+    assert session.press(second, "b", 3, typed).page == 0  # b: the previous page
+    keys = iter(["enter"] + ["enter"] * 10)
+    out = io.StringIO()
+    console = Console(file=out, width=80, height=14, color_system=None, force_terminal=True)
+    done = session.run_training(console, room, lambda: next(keys))
+    assert done is room
+    assert "(page 2 of" in out.getvalue()
+
+
+# --- the chooser fits the screen; cases without spoilers (issue 24.8) ----------------------------
+
+OPTIONS = [
+    (f"{n:02d}-case", f"Case study number {n}, a title long enough to wrap " * 2)
+    for n in range(1, 30)
+]
+
+
+def choose_with(replies: list[str], height: int = 12) -> tuple[str, list[str]]:
+    """What `choose` returns for the replies typed, and each screen it drew."""
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=80,
+        height=height,
+        color_system=None,
+        force_terminal=True,
+        legacy_windows=False,
+    )
+    typed = iter(replies)
+    chosen = session.choose(console, OPTIONS, lambda prompt: next(typed), boxed=True)
+    screens_drawn = [
+        s for s in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "\f", out.getvalue()).split("\f") if s.strip()
+    ]
+    return chosen, screens_drawn
+
+
+def test_the_chooser_shows_a_screenful_and_enter_shows_more():
+    chosen, drawn = choose_with(["", "", "29"])
+    assert chosen == "29-case"
+    assert len(drawn) == 3
+    for screen in drawn:
+        assert len(screen.rstrip("\n").splitlines()) < 12  # the prompt line still fits
+    assert "more: Enter shows them." in drawn[0]
+    assert " 1 │ 01-case" in drawn[0] and " 1 │ 01-case" not in drawn[1]
+
+
+def test_words_find_a_case_and_a_name_chooses_it():
+    assert choose_with(["07-ca"])[0] == "07-case"  # one left: chosen
+    chosen, drawn = choose_with(["number 1", "12-case"])
+    assert chosen == "12-case"
+    assert "10-case" in drawn[1] and "02-case" not in drawn[1]  # only those holding the words
+    chosen, drawn = choose_with(["nothing like it", "3"])
+    assert chosen == "03-case"
+    assert "! Nothing matches 'nothing like it': here is the whole list." in drawn[1]

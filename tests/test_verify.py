@@ -218,11 +218,24 @@ def test_signed_by_a_trusted_key(made, capsys):
     )
 
 
-def test_signed_without_trust_says_the_signature_was_not_checked(made, capsys):
+def test_signed_by_an_unknown_key_without_trust_is_never_a_bare_ok(made, capsys):
     path = signed_copy(made)
     code, out, _ = run(capsys, "verify", str(path))
-    assert code == 0
-    assert "not checked: give --trust KEY to check it" in out
+    assert (code, out) == (
+        1,
+        f"{path}: SIGNED (key not checked): checksum verifies; signed by key "
+        f"{signing.load_public_key(made['pub']).fingerprint[:19]}…, not known here: add it with "
+        "`keys add KEY.pub` or give --trust KEY.pub\n",
+    )
+    code, out, _ = run(capsys, "verify", "--allow-unchecked", str(path))
+    assert code == 0 and out.startswith(f"{path}: SIGNED (key not checked): ")
+
+
+def test_signed_by_a_known_key_is_checked_without_trust(made, capsys):
+    path = signed_copy(made)
+    assert run(capsys, "keys", "add", str(made["pub"]), "--name", "head-office")[0] == 0
+    code, out, _ = run(capsys, "verify", str(path))
+    assert (code, out) == (0, f"{path}: OK (checksum verifies; signed by known key head-office)\n")
 
 
 def test_wrong_key(made, capsys, tmp_path):
@@ -240,14 +253,16 @@ def test_a_forged_record_with_its_checksum_recomputed_fails_trust(made, capsys):
     record["fields"][1]["text"] = "Nobody"
     record["checksum"] = records.checksum(record)
     rewrite(path, record)
-    plain_code, _, _ = run(capsys, "verify", str(path))
-    assert plain_code == 0  # exactly why a checksum alone proves nothing about who wrote it
-    code, out, _ = run(capsys, "verify", "--trust", str(made["pub"]), str(path))
-    assert (code, out) == (
-        1,
+    tampered = (
         f"{path}: TAMPERED: the signature does not match: the record was changed after it was "
-        "signed\n",
+        "signed\n"
     )
+    plain_code, out, _ = run(capsys, "verify", "--allow-unchecked", str(path))
+    assert plain_code == 0  # exactly why a checksum alone proves nothing about who wrote it
+    assert "SIGNED (key not checked)" in out  # ... and why verify never calls it OK
+    assert run(capsys, "verify", "--trust", str(made["pub"]), str(path))[:2] == (1, tampered)
+    run(capsys, "keys", "add", str(made["pub"]))
+    assert run(capsys, "verify", str(path))[:2] == (1, tampered)  # a known key: checked
 
 
 def test_two_trusted_keys_either_may_have_signed(made, capsys, tmp_path):
@@ -259,7 +274,40 @@ def test_two_trusted_keys_either_may_have_signed(made, capsys, tmp_path):
     assert code == 0
 
 
-# --- many files, worst state, json ---------------------------------------------------------------
+# --- many files, folders, standard input, worst state, json --------------------------------------
+
+
+def test_a_folder_is_searched_for_json_and_markdown_records(made, capsys, tmp_path):
+    tree = tmp_path / "tree"
+    (tree / "2026" / "12").mkdir(parents=True)
+    shutil.copy(made["complete.json"], tree / "a.json")
+    shutil.copy(made["complete.md"], tree / "2026" / "12" / "b.md")
+    (tree / "2026" / "notes.txt").write_text("not a record")
+    (tree / ".hidden.json").write_text("{")
+    code, out, _ = run(capsys, "verify", str(tree))
+    assert code == 0
+    assert out.splitlines() == [
+        f"{tree / '2026' / '12' / 'b.md'}: OK (checksum verifies)",
+        f"{tree / 'a.json'}: OK (checksum verifies)",
+        "2 records: 2 OK.",
+    ]
+
+
+def test_dash_reads_one_path_a_line_from_standard_input(made, capsys, monkeypatch):
+    import io
+
+    listed = f"{made['complete.json']}\n\n{made['incomplete.json']}\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(listed))
+    code, out, _ = run(capsys, "verify", "-")
+    assert code == 1
+    assert [line.split(": ")[1] for line in out.splitlines()[:-1]] == [
+        "OK (checksum verifies)",
+        "INCOMPLETE",
+    ]
+
+
+def test_a_folder_with_no_records_says_so(capsys, tmp_path):
+    assert run(capsys, "verify", str(tmp_path)) == (0, "No records found.\n", "")
 
 
 def test_every_file_is_reported_and_the_worst_decides(made, capsys, tmp_path):

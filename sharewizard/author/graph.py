@@ -10,10 +10,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sharewizard.core.errors import SharewizardError, UsageError
-from sharewizard.core.model import HANDOFF_PREFIX, Condition, DecisionTerm, Flow, Question
+from sharewizard.core.model import (
+    HANDOFF_PREFIX,
+    Condition,
+    DecisionTerm,
+    Flow,
+    Outcome,
+    Question,
+)
 from sharewizard.core.text import for_screen, preview
 
 if TYPE_CHECKING:
+    from rich.text import Text
     from rich.tree import Tree
 
 FORMATS = ("mermaid", "dot", "svg")
@@ -36,6 +44,16 @@ _FILL_OF_TONE = {
     "advice": "advice",
     "outside": "advice",
 }
+#: What each fill means, for the legend.
+TONE_WORDS = {
+    "urgent": "Act now: call 999",
+    "shares": "Share the information",
+    "holds": "Do not share, or not yet",
+    "advice": "Ask first, or seek advice",
+    "other": "Another decision",
+}
+DIRECTIONS = ("auto", "down", "right")
+WIDE = 5  # a question with more places to go than this is drawn left to right (the triage)
 
 
 @dataclass(frozen=True)
@@ -99,8 +117,11 @@ def route_label(flow: Flow, question: Question, index: int) -> str:
     return "otherwise" if len(question.routes) > 1 else ""
 
 
-def diagram(flow: Flow) -> Diagram:
-    """The flow's nodes (questions, outcomes, hand-offs) and one edge per route."""
+def diagram(flow: Flow, titles: Mapping[str, str] | None = None) -> Diagram:
+    """The flow's nodes (questions, outcomes, hand-offs) and one edge per route.
+
+    A hand-off is named by the title of the flow it goes on to (`titles`, by flow id).
+    """
     nodes = [Node(f"q:{q.id}", "question", q.text) for q in flow.questions.values()]
     nodes += [Node(f"o:{o.id}", "outcome", o.title, o.decision) for o in flow.outcomes.values()]
     edges: list[Edge] = []
@@ -110,9 +131,28 @@ def diagram(flow: Flow) -> Diagram:
             target = node_id(flow, rule.goto)
             if rule.goto.startswith(HANDOFF_PREFIX):
                 flow_id = rule.goto[len(HANDOFF_PREFIX) :]
-                handoffs.setdefault(target, Node(target, "handoff", f"Continue in {flow_id}"))
+                named = (titles or {}).get(flow_id, flow_id)
+                handoffs.setdefault(target, Node(target, "handoff", f"Go on to: {named}"))
             edges.append(Edge(f"q:{question.id}", target, route_label(flow, question, index)))
     return Diagram(flow, (*nodes, *handoffs.values()), tuple(edges))
+
+
+def left_to_right(flow: Flow, direction: str = "auto") -> bool:
+    """Whether to draw the flow left to right: `right`, or `auto` for a wide fan-out.
+
+    A question with many places to go (the triage's twelve situations) is far wider than tall
+    top-down; left to right it fits a 16:9 slide.
+    """
+    if direction != "auto":
+        return direction == "right"
+    widest = max((len({r.goto for r in q.routes}) for q in flow.questions.values()), default=0)
+    return widest > WIDE
+
+
+def _tones(shape: Diagram, decisions: Mapping[str, DecisionTerm] | None) -> list[str]:
+    """The fills the diagram uses, in the legend's order."""
+    used = {decision_tone(n.decision, decisions) for n in shape.nodes if n.kind == "outcome"}
+    return [tone for tone in TONE_WORDS if tone in used]
 
 
 def decision_tone(decision: str, decisions: Mapping[str, DecisionTerm] | None = None) -> str:
@@ -172,10 +212,18 @@ def _mermaid_class(decision: str) -> str:
     return "d_" + decision.replace("-", "_")
 
 
-def to_mermaid(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) -> str:
-    """The flow as a Mermaid flowchart: questions as diamonds, outcomes as rounded boxes."""
-    shape = diagram(flow)
-    lines = ["flowchart TD"]
+def to_mermaid(
+    flow: Flow,
+    decisions: Mapping[str, DecisionTerm] | None = None,
+    titles: Mapping[str, str] | None = None,
+    direction: str = "auto",
+) -> str:
+    """The flow as a Mermaid flowchart: questions as diamonds, outcomes as rounded boxes.
+
+    A legend says what the shapes and fills mean.
+    """
+    shape = diagram(flow, titles)
+    lines = ["flowchart LR" if left_to_right(flow, direction) else "flowchart TD"]
     for node in shape.nodes:
         nid = _mermaid_id(node.id)
         if node.kind == "question":
@@ -195,7 +243,19 @@ def to_mermaid(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) 
     for decision in used:
         members = [_mermaid_id(n.id) for n in shape.nodes if n.decision == decision]
         lines.append(f"    class {','.join(members)} {_mermaid_class(decision)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *_mermaid_legend(shape, decisions)]) + "\n"
+
+
+def _mermaid_legend(shape: Diagram, decisions: Mapping[str, DecisionTerm] | None) -> list[str]:
+    lines = ['    subgraph legend["Legend"]', '        legend_question{"A question"}']
+    for tone in _tones(shape, decisions):
+        lines.append(f'        legend_{tone}("{mermaid_text(TONE_WORDS[tone])}")')
+    if any(n.kind == "handoff" for n in shape.nodes):
+        lines.append('        legend_handoff[["Go on to another flow"]]')
+    lines.append("    end")
+    for tone in _tones(shape, decisions):
+        lines.append(f"    style legend_{tone} fill:{_TONE_FILL[tone]},stroke:#555")
+    return lines
 
 
 # --- Graphviz dot ------------------------------------------------------------------------------
@@ -208,12 +268,18 @@ def dot_text(text: str, width: int = 32) -> str:
     return "\\n".join(escaped)
 
 
-def to_dot(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) -> str:
-    """The flow as a Graphviz digraph, outcomes filled by the kind of decision."""
-    shape = diagram(flow)
+def to_dot(
+    flow: Flow,
+    decisions: Mapping[str, DecisionTerm] | None = None,
+    titles: Mapping[str, str] | None = None,
+    direction: str = "auto",
+) -> str:
+    """The flow as a Graphviz digraph, outcomes filled by the kind of decision, with a legend."""
+    shape = diagram(flow, titles)
+    rank = "LR" if left_to_right(flow, direction) else "TB"
     lines = [
         f'digraph "{dot_text(flow.id, 200)}" {{',
-        '    graph [rankdir=TB, fontname="Helvetica"];',
+        f'    graph [rankdir={rank}, fontname="Helvetica"];',
         '    node [fontname="Helvetica", fontsize=11];',
         '    edge [fontname="Helvetica", fontsize=10];',
     ]
@@ -235,8 +301,26 @@ def to_dot(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) -> s
         lines.append(
             f'    "{dot_text(edge.source, 200)}" -> "{dot_text(edge.target, 200)}"{label};'
         )
+    lines += _dot_legend(shape, decisions)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _dot_legend(shape: Diagram, decisions: Mapping[str, DecisionTerm] | None) -> list[str]:
+    lines = [
+        "    subgraph cluster_legend {",
+        '        label="Legend"; style=dashed; fontname="Helvetica";',
+        '        "legend:question" [shape=box, label="A question"];',
+    ]
+    for tone in _tones(shape, decisions):
+        lines.append(
+            f'        "legend:{tone}" [shape=box, style="rounded,filled", '
+            f'fillcolor="{_TONE_FILL[tone]}", label="{dot_text(TONE_WORDS[tone])}"];'
+        )
+    if any(n.kind == "handoff" for n in shape.nodes):
+        lines.append('        "legend:handoff" [shape=cds, label="Go on to another flow"];')
+    lines.append("    }")
+    return lines
 
 
 def to_svg(dot_source: str) -> str:
@@ -256,14 +340,20 @@ def to_svg(dot_source: str) -> str:
     return done.stdout
 
 
-def render(flow: Flow, fmt: str, decisions: Mapping[str, DecisionTerm] | None = None) -> str:
-    """The flow in one of FORMATS."""
+def render(
+    flow: Flow,
+    fmt: str,
+    decisions: Mapping[str, DecisionTerm] | None = None,
+    titles: Mapping[str, str] | None = None,
+    direction: str = "auto",
+) -> str:
+    """The flow in one of FORMATS, drawn in one of DIRECTIONS."""
     if fmt == "mermaid":
-        return to_mermaid(flow, decisions)
+        return to_mermaid(flow, decisions, titles, direction)
     if fmt == "dot":
-        return to_dot(flow, decisions)
+        return to_dot(flow, decisions, titles, direction)
     if fmt == "svg":
-        return to_svg(to_dot(flow, decisions))
+        return to_svg(to_dot(flow, decisions, titles, direction))
     raise UsageError(
         f"unknown diagram format {preview(fmt)}.", hint=f"Use one of: {', '.join(FORMATS)}."
     )
@@ -286,42 +376,104 @@ def reading_order(flow: Flow) -> list[Question]:
     return [flow.questions[qid] for qid in seen]
 
 
-def tree(flow: Flow, decisions: Mapping[str, DecisionTerm] | None = None) -> Tree:
-    """The flow as a Rich tree: each question with where each answer goes, then the outcomes."""
+def shown_questions(flow: Flow, start: str | None = None, depth: int | None = None) -> list[str]:
+    """The questions `show` shows, in reading order: those within `depth` steps of `start`.
+
+    Depth 1 is `start` alone; without a depth, every question reachable from it.
+    """
+    first = start or flow.start
+    levels = {first: 1}
+    queue = [first]
+    while queue:
+        qid = queue.pop(0)
+        if depth is not None and levels[qid] >= depth:
+            continue
+        for rule in flow.questions[qid].routes:
+            if rule.goto in flow.questions and rule.goto not in levels:
+                levels[rule.goto] = levels[qid] + 1
+                queue.append(rule.goto)
+    if start is None and depth is None:
+        return [q.id for q in reading_order(flow)]  # unreachable questions too: all of the flow
+    return [q.id for q in reading_order(flow) if q.id in levels]
+
+
+def question_named(flow: Flow, name: str) -> str:
+    """The id of the question `name` names: its id, or its number in `show` (`Q3` or `3`)."""
+    if name in flow.questions:
+        return name
+    order = reading_order(flow)
+    number = name[1:] if name[:1] in ("Q", "q") else name
+    if number.isdecimal() and 1 <= int(number) <= len(order):
+        return order[int(number) - 1].id
+    from sharewizard.core.errors import Location
+    from sharewizard.core.text import unknown_name_hint
+
+    raise UsageError(
+        f"{preview(name)} is no question of {preview(flow.id)}.",
+        Location(field="QUESTION"),
+        unknown_name_hint(
+            name, flow.questions, f"Questions (or their numbers Q1 to Q{len(order)})"
+        ),
+    )
+
+
+def tree(
+    flow: Flow,
+    decisions: Mapping[str, DecisionTerm] | None = None,
+    *,
+    start: str | None = None,
+    depth: int | None = None,
+    titles: Mapping[str, str] | None = None,
+) -> Tree:
+    """The flow as a Rich tree: each question with where each answer goes, then the outcomes.
+
+    With `start` (a question id) and `depth`, only the questions within `depth` steps of it,
+    and the outcomes they reach; questions left out keep their numbers. Other flows are named by
+    their `titles` (by flow id) where given.
+    """
     from rich.text import Text
     from rich.tree import Tree
 
-    from sharewizard.walk.summary import plain, tone_style
+    from sharewizard.walk.summary import plain
 
     faq = f"FAQ {flow.faq.number}: " if flow.faq.number else ""
     root = Tree(Text.assemble((faq, "bold"), (plain(flow.title).plain, "bold")), guide_style="dim")
-    order = reading_order(flow)
-    number = {q.id: n for n, q in enumerate(order, 1)}
+    number = {q.id: n for n, q in enumerate(reading_order(flow), 1)}
+    shown = shown_questions(flow, start, depth)
+    whole = start is None and depth is None
+    reached: list[str] = []
 
     def target(goto: str) -> Text:
         if goto.startswith(HANDOFF_PREFIX):
-            return Text.assemble("continue in ", (goto[len(HANDOFF_PREFIX) :], "bold"))
+            flow_id = goto[len(HANDOFF_PREFIX) :]
+            name = (titles or {}).get(flow_id, flow_id)
+            return Text.assemble("go on to: ", (plain(name).plain, "bold"))
         if goto in flow.questions:
-            return Text(f"Q{number[goto]}")
-        outcome = flow.outcomes[goto]
-        style = tone_style(_term_tone(outcome.decision, decisions), "bold")
-        return Text.assemble(
-            plain(outcome.title), " ", (f"[{_decision_label(outcome.decision, decisions)}]", style)
-        )
+            left_out = "" if goto in shown else " (not shown)"
+            return Text(f"Q{number[goto]}{left_out}")
+        reached.append(goto)
+        return _outcome_text(flow.outcomes[goto], decisions)
 
-    for question in order:
-        branch = root.add(Text.assemble((f"Q{number[question.id]} ", "bold"), plain(question.text)))
+    for qid in shown:
+        question = flow.questions[qid]
+        branch = root.add(Text.assemble((f"Q{number[qid]} ", "bold"), plain(question.text)))
         for index, rule in enumerate(question.routes):
             label = route_label(flow, question, index) or "then"
             branch.add(Text.assemble(plain(label), " → ", target(rule.goto)))
-    outcomes = root.add(Text("Outcomes", style="bold"))
+    outcomes = root.add(
+        Text("Outcomes" if whole else "Outcomes these questions reach", style="bold")
+    )
     for outcome in flow.outcomes.values():
-        style = tone_style(_term_tone(outcome.decision, decisions), "bold")
-        outcomes.add(
-            Text.assemble(
-                plain(outcome.title),
-                " ",
-                (f"[{_decision_label(outcome.decision, decisions)}]", style),
-            )
-        )
+        if whole or outcome.id in reached:
+            outcomes.add(_outcome_text(outcome, decisions))
     return root
+
+
+def _outcome_text(outcome: Outcome, decisions: Mapping[str, DecisionTerm] | None) -> Text:
+    from rich.text import Text
+
+    from sharewizard.walk.summary import plain, tone_style
+
+    style = tone_style(_term_tone(outcome.decision, decisions), "bold")
+    label = _decision_label(outcome.decision, decisions)
+    return Text.assemble(plain(outcome.title), " ", (f"[{label}]", style))

@@ -8,13 +8,13 @@ A command's module is imported only when that command runs (`_typer.LazyGroup`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from sharewizard import __version__
 from sharewizard.cli._typer import LazyGroup
-from sharewizard.cli.options import PlainOption, Settings
+from sharewizard.cli.options import PlainOption, Settings, settings_of
 from sharewizard.flowfiles.flowsdir import FLOWS_ENV
 from sharewizard.walk.console import Env
 
@@ -30,8 +30,8 @@ COMMANDS = {
     "factcheck": "sharewizard.cli.authoring",
     "cases": "sharewizard.cli.train",
     "train": "sharewizard.cli.train",
-    "show": "sharewizard.cli.train",
-    "graph": "sharewizard.cli.train",
+    "show": "sharewizard.cli.diagrams",
+    "graph": "sharewizard.cli.diagrams",
     "drafts": "sharewizard.cli.drafts",
     "profile": "sharewizard.cli.profile",
     "keys": "sharewizard.cli.records",
@@ -43,6 +43,23 @@ class Commands(LazyGroup):
     """The root group, loading each command from `COMMANDS` when it is looked up."""
 
     table = COMMANDS
+    anywhere = ("flows", "plain", "traceback", "version")
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        """After the commands: where the options go, and the environment variables."""
+        from sharewizard.cli.manual import variables
+
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text("The options above work before or after the command.")
+        with formatter.section("Environment variables"):
+            formatter.write_dl([(v.name, v.meaning) for v in variables()])
+
+    @staticmethod
+    def given_after(ctx: typer.Context, name: str, value: object) -> None:
+        """A root option given after the command (`decide --plain`) joins the run's settings."""
+        root = ctx.find_root()
+        root.obj = settings_of(root).given(name, value)  # type: ignore[arg-type]
 
 
 app = typer.Typer(

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
 from enum import Enum
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import typer
 from typer._click.exceptions import UsageError
 from typer.core import TyperCommand, TyperGroup
 
+from sharewizard.cli._root_options import anywhere_line, take_root_options
 from sharewizard.core.text import preview
 
 # --- parameter coercion without pydantic -------------------------------------------------------
@@ -195,10 +196,15 @@ class HelpCommand(TyperCommand):
             for p in params
             if p.param_type_name == "option" and (record := p.get_help_record(ctx)) is not None
         ]
-        for title, rows in (("Arguments", arguments), ("Options", options)):
+        sections = (("Arguments", arguments), ("Options", options))
+        for title, rows in sections:
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        """The root options this command also takes (`decide --plain`), in one line."""
+        anywhere_line(self, formatter)
 
 
 class HelpGroup(TyperGroup):
@@ -219,6 +225,10 @@ class HelpGroup(TyperGroup):
         """The description, then the example on its own line."""
         HelpCommand.format_help_text(self, ctx, formatter)  # type: ignore[arg-type]
 
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        """The root options this group also takes (`drafts --plain`), in one line."""
+        anywhere_line(self, formatter)
+
 
 class LazyGroup(HelpGroup):
     """The root group: each command's module is imported only when that command is looked up.
@@ -230,6 +240,12 @@ class LazyGroup(HelpGroup):
     """
 
     table: ClassVar[Mapping[str, str]] = {}
+    #: The names of the root options also taken after the command (see `take_root_options`).
+    anywhere: ClassVar[tuple[str, ...]] = ()
+
+    @staticmethod
+    def given_after(ctx: Any, name: str, value: Any) -> None:
+        """Root option `name` was given after the command, with `value` (a default if not given)."""
 
     def list_commands(self, ctx: Any) -> list[str]:
         """The commands in the table's order (the order `--help` shows)."""
@@ -240,6 +256,8 @@ class LazyGroup(HelpGroup):
         if cmd_name not in self.commands and cmd_name in self.table:
             module = importlib.import_module(self.table[cmd_name])
             built = typer.main.get_group(module.app).commands[cmd_name]
+            anywhere = [p for p in self.params if p.name in self.anywhere]
+            take_root_options(built, anywhere, self.given_after)
             plain_coercion(built, list(ctx.help_option_names))
             self.commands[cmd_name] = built
         return super().get_command(ctx, cmd_name)
@@ -264,3 +282,12 @@ def command_app() -> typer.Typer:
 def group_app(help_text: str, **settings: Any) -> typer.Typer:
     """A command group (`drafts`, `keys`, `register`): help shown as every other command's."""
     return typer.Typer(cls=HelpGroup, help=help_text, rich_markup_mode=None, **settings)
+
+
+def choices(name: str, values: Iterable[str]) -> type[Enum]:
+    """An option's choices as Typer takes them (a str Enum), from the library's own list.
+
+    So each list of formats is declared once, where it is implemented. (mypy cannot follow an
+    Enum made from a list: modules that use one name it `Enum` for type checkers.)
+    """
+    return cast("type[Enum]", Enum(name, [(value, value) for value in values], type=str))

@@ -10,21 +10,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sharewizard.cli._typer import HelpCommand, command_app
+from sharewizard.author.factcheck import FORMATS as FACTCHECK_FORMATS
+from sharewizard.cli._typer import HelpCommand, choices, command_app
+from sharewizard.cli.completion import complete_flow
 from sharewizard.cli.options import command, env_of, settings_of
 from sharewizard.core.errors import ExitStatus, Location, UsageError
-from sharewizard.core.text import json_for_screen, preview
+from sharewizard.core.text import json_for_screen, preview, unknown_name_hint
 
 if TYPE_CHECKING:
     from sharewizard.author.prove import Proof
 
-
-class FactcheckFormat(str, Enum):
-    """Fact-check table formats."""
-
-    md = "md"
-    csv = "csv"
-    html = "html"
+    FactcheckFormat = Enum
+else:
+    FactcheckFormat = choices("FactcheckFormat", FACTCHECK_FORMATS)
 
 
 app = command_app()
@@ -74,7 +72,8 @@ def lint(
             "--guidance",
             metavar="DIR",
             help="Check every quote against the source texts in DIR "
-            "(default: $SHAREWIZARD_GUIDANCE, else ../shared/guidance beside the repository).",
+            "(default: $SHAREWIZARD_GUIDANCE, else ../shared/guidance beside the repository "
+            "you run it in).",
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
@@ -161,12 +160,16 @@ def factcheck(
     ctx: typer.Context,
     flow: Annotated[
         str,
-        typer.Argument(metavar="FLOW", help="A flow id (see `sharewizard list`) or a flow file."),
+        typer.Argument(
+            metavar="FLOW",
+            help="A flow id (see `sharewizard list`) or a flow file.",
+            autocompletion=complete_flow,
+        ),
     ],
     fmt: Annotated[
         FactcheckFormat,
         typer.Option("--format", "-f", help="Table format: md (Markdown), csv or html."),
-    ] = FactcheckFormat.md,
+    ] = FactcheckFormat("md"),
 ) -> int:
     """Print every path through a flow as one row, to review and sign off without YAML.
 
@@ -191,9 +194,9 @@ def factcheck(
         catalogue = load_catalogue(settings_of(ctx).flows)
         if flow not in catalogue.flows:
             raise UsageError(
-                f"no flow {preview(flow)}.",
+                f"unknown flow {preview(flow)}.",
                 Location(field="FLOW"),
-                f"Flows: {', '.join(sorted(catalogue.flows))}.",
+                unknown_name_hint(flow, catalogue.flows),
             )
         chosen, decisions = catalogue.flows[flow], catalogue.record_form.decisions
         titles = {fid: f.title for fid, f in catalogue.flows.items()}

@@ -6,6 +6,7 @@ drafts) live in the facade, `sharewizard.walk.decide`, which never prints.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sharewizard.cli._typer import HelpCommand, command_app
+from sharewizard.cli.completion import complete_draft, complete_flow
 from sharewizard.cli.options import (
     ForceOption,
     FormatOption,
@@ -27,7 +29,8 @@ from sharewizard.cli.options import (
 )
 from sharewizard.core.errors import Location, UsageError
 from sharewizard.core.model import Catalogue
-from sharewizard.core.text import for_screen, preview
+from sharewizard.core.text import for_screen, preview, unknown_name_hint
+from sharewizard.disk.files import is_standard_output
 from sharewizard.walk import decide as facade
 from sharewizard.walk.console import Env
 
@@ -44,7 +47,10 @@ def decide(
     ctx: typer.Context,
     flow: Annotated[
         str | None,
-        typer.Argument(help="Flow id (see `list`). Without it, triage questions pick the flows."),
+        typer.Argument(
+            help="Flow id (see `list`). Without it, triage questions pick the flows.",
+            autocompletion=complete_flow,
+        ),
     ] = None,
     answers: Annotated[
         Path | None,
@@ -56,12 +62,15 @@ def decide(
             "--resume",
             metavar="DRAFT",
             help="Continue a draft (an id from `drafts`, or a file); alone, choose from a list.",
+            autocompletion=complete_draft,
         ),
     ] = None,
     fmt: FormatOption = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", metavar="PATH", help="Where to write the record."),
+        typer.Option(
+            "--out", "-o", metavar="PATH", help="Where to write the record (- for standard output)."
+        ),
     ] = None,
     save_answers: Annotated[
         Path | None,
@@ -80,13 +89,16 @@ def decide(
 
     Example: sharewizard decide share-without-consent --out decision.md
     """
+    env = env_of(ctx)
+    if is_standard_output(out):  # the record alone on standard output; everything else on stderr
+        env = dataclasses.replace(env, stdout=env.stderr)
     plan = plan_decide(
         catalogue_of(ctx), flow, answers, resume, fmt.value if fmt else None, out, save_answers,
-        practice=practice, force=force, sign_key=sign_key, env=env_of(ctx),
+        practice=practice, force=force, sign_key=sign_key, env=env,
         detail="quiet" if quiet else "verbose" if verbose else "normal",
     )  # fmt: skip
-    written = run_decide(plan, env_of(ctx))
-    render_written(written, plan, env_of(ctx))
+    written = run_decide(plan, env)
+    render_written(written, plan, env)
     return 0
 
 
@@ -166,7 +178,9 @@ def _flow_id(catalogue: Catalogue, flow: str | None, source: AnswersFile | None)
     flows = ", ".join(sorted(catalogue.flows))
     if flow is not None and flow not in catalogue.flows:
         raise UsageError(
-            f"unknown flow {preview(flow)}.", Location(field="FLOW"), f"Flows: {flows}."
+            f"unknown flow {preview(flow)}.",
+            Location(field="FLOW"),
+            unknown_name_hint(flow, catalogue.flows),
         )
     if source is not None:
         entry = facade.entry_of(catalogue, source)
@@ -203,11 +217,11 @@ def _pick_draft(reference: str, env: Env) -> Path:
             Location(field="--resume"),
             f"List them with `{env.prog} drafts`.",
         )
-    from sharewizard.walk.prompts import choose_draft
+    from sharewizard.walk.prompts import choose_draft, output_on
 
     if env.plain:
         return choose_draft(found, console=env.out(), stdin=env.stdin)
-    return choose_draft(found)
+    return choose_draft(found, output=output_on(env.stdout))  # `--out -`: standard error
 
 
 def run_decide(plan: DecidePlan, env: Env) -> list[facade.Written]:
@@ -247,11 +261,18 @@ def _asker(plan: DecidePlan, env: Env) -> Any:
         from sharewizard.walk.prompts import PlainAsker
 
         return PlainAsker(
-            plan.catalogue, env.out(), env.stdin, practice=practice, echo=not env.stdin_is_tty
+            plan.catalogue,
+            env.out(),
+            env.stdin,
+            practice=practice,
+            echo=not env.stdin_is_tty,
+            wrap=env.stdout_is_tty,
         )
-    from sharewizard.walk.prompts import QuestionaryAsker
+    from sharewizard.walk.prompts import QuestionaryAsker, output_on
 
-    return QuestionaryAsker(plan.catalogue, env.out, practice=practice)  # Rich when first needed
+    # `--out -`: the menus are drawn on standard error, with everything else but the record
+    shown = {"output": output_on(env.stdout)} if is_standard_output(plan.outputs.out) else {}
+    return QuestionaryAsker(plan.catalogue, env.out, practice=practice, **shown)  # Rich: later
 
 
 def _from_file(plan: DecidePlan, env: Env) -> list[facade.Written]:

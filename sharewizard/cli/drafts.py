@@ -7,16 +7,24 @@ from typing import Annotated
 import typer
 
 from sharewizard.cli._typer import HelpCommand, command_app, group_app
-from sharewizard.cli.options import JsonOption, command, env_of
+from sharewizard.cli.completion import complete_draft
+from sharewizard.cli.options import JsonOption, catalogue_of, command, env_of
+from sharewizard.core.errors import Location, UsageError
 from sharewizard.core.text import for_screen, json_for_screen
+from sharewizard.walk.console import Env
 
-DraftId = Annotated[str, typer.Argument(metavar="ID", help="A draft id, as `drafts` lists it.")]
+DraftId = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID", help="A draft id, as `drafts` lists it.", autocompletion=complete_draft
+    ),
+]
 
 
 app = command_app()
 drafts_app = group_app(
-    "Walks stopped part way, kept until their record is written: list them (id, flow, route, "
-    "when started, questions answered), show one or delete one.\n\n"
+    "Walks stopped part way, kept until their record is written: list them (id, flows, case "
+    "reference, when started, questions answered), show one or delete one (or all).\n\n"
     "Example: sharewizard drafts --json",
     invoke_without_command=True,
 )
@@ -29,7 +37,7 @@ def drafts_list(
     ctx: typer.Context,
     as_json: JsonOption = False,
 ) -> int:
-    """List the drafts: id, flow, route, when started, questions answered.
+    """List the drafts: id, flows, case reference, when started, questions answered.
 
     Example: sharewizard drafts --json
     """
@@ -39,13 +47,24 @@ def drafts_list(
     if ctx.invoked_subcommand is not None:
         return 0
     found = list_drafts()
+    titles = _flow_titles(ctx) if found else {}
     if as_json:
-        typer.echo(json_for_screen(drafts_json(found)))
+        typer.echo(json_for_screen(drafts_json(found, titles)))
     elif not found:
         env_of(ctx).err().print("No drafts.", markup=False)
     else:
-        env_of(ctx).out().print(drafts_table(found, env_of(ctx).prog))
+        env_of(ctx).out().print(drafts_table(found, env_of(ctx).prog, titles))
     return 0
+
+
+def _flow_titles(ctx: typer.Context) -> dict[str, str]:
+    """Each flow's title by id; none when the flows cannot be read (the ids are shown then)."""
+    from sharewizard.core.errors import SharewizardError
+
+    try:
+        return {fid: flow.title for fid, flow in catalogue_of(ctx).flows.items()}
+    except SharewizardError:
+        return {}
 
 
 @drafts_app.command("show", cls=HelpCommand)
@@ -63,14 +82,55 @@ def drafts_show(ctx: typer.Context, draft: DraftId) -> int:
 
 @drafts_app.command("delete", cls=HelpCommand)
 @command
-def drafts_delete(ctx: typer.Context, draft: DraftId) -> int:
-    """Delete a draft you no longer need.
+def drafts_delete(
+    ctx: typer.Context,
+    draft: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="ID", help="A draft id, as `drafts` lists it.", autocompletion=complete_draft
+        ),
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Delete every draft (asks first).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="With --all: do not ask.")] = False,
+) -> int:
+    """Delete a draft you no longer need, or every draft with --all.
 
     Example: sharewizard drafts delete share-without-consent-20261123T143000Z-1a2b
     """
-    from sharewizard.walk.drafts import delete, find
+    from sharewizard.walk.drafts import delete, find, list_drafts
 
-    path = find(draft)
-    delete(path)
-    env_of(ctx).err().print(f"Deleted {for_screen(str(path))}", markup=False, soft_wrap=True)
+    env = env_of(ctx)
+    if (draft is None) == (not every):
+        raise UsageError(
+            "name one draft, or give --all (not both).",
+            Location(field="ID"),
+            "List the drafts, with their ids, with `sharewizard drafts`.",
+        )
+    paths = [find(draft)] if draft is not None else [d.path for d in list_drafts()]
+    if every and not paths:
+        env.err().print("No drafts.", markup=False)
+        return 0
+    if every and not yes and not _confirmed(env, len(paths)):
+        env.err().print("Nothing was deleted.", markup=False)
+        return 0
+    for path in paths:
+        delete(path)
+        env.err().print(f"Deleted {for_screen(str(path))}", markup=False, soft_wrap=True)
     return 0
+
+
+def _confirmed(env: Env, count: int) -> bool:
+    """Whether the person at the terminal agrees to delete `count` drafts."""
+    if not env.stdin_is_tty:
+        raise UsageError(
+            "--all deletes every draft, so it asks first, and standard input is not a terminal "
+            "to answer.",
+            Location(field="--all"),
+            "Add --yes to delete them without asking.",
+        )
+    drafts = "the draft" if count == 1 else f"all {count} drafts"
+    env.err().print(
+        f"Delete {drafts}? What was typed in them is lost. (y/N) ", end="", markup=False
+    )
+    env.stderr.flush()
+    return env.stdin.readline().strip().lower() in ("y", "yes")

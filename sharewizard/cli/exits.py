@@ -47,7 +47,7 @@ def exit_status_of(body: Callable[[], int | None], env: Env, traceback: bool = F
             raise
         message = (
             f"unexpected {type(exc).__name__}: {exc}. This is a bug in sharewizard; please "
-            f"report it with the command you ran (add --traceback before the command for details)."
+            f"report it with the command you ran (add --traceback for details)."
         )
         _say(_error, env, message)
         return ExitStatus.INTERNAL

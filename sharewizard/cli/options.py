@@ -6,6 +6,7 @@ messages and exit codes; commands return an exit status.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,16 +16,17 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from sharewizard.cli._typer import choices
 from sharewizard.records.render import FORMATS
 from sharewizard.walk.console import Env
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-if TYPE_CHECKING:  # mypy cannot follow an Enum made from a table: to it, any Enum
+if TYPE_CHECKING:
     Format = Enum
-else:  # the record formats, from their one table
-    Format = Enum("Format", [(name, name) for name in FORMATS], type=str)
+else:
+    Format = choices("Format", FORMATS)
 _DESCRIBED = [f.described for f in FORMATS.values()]
 
 FormatOption = Annotated[
@@ -61,6 +63,19 @@ class Settings:
     flows: Path | None = None  # --flows DIR (None: $SHAREWIZARD_FLOWS or the shipped flows)
     env: Env = field(default_factory=Env)  # the terminal this run talks to (--plain)
     traceback: bool = False  # --traceback (hidden): show the traceback of an error
+
+    def given(self, name: str, value: Any) -> Settings:
+        """These settings with root option `name` given again after the command.
+
+        An option left out there (its default: None or False) changes nothing.
+        """
+        if value is None or value is False:
+            return self
+        if name == "plain":
+            return dataclasses.replace(
+                self, env=dataclasses.replace(self.env, plain_requested=True)
+            )
+        return dataclasses.replace(self, **{name: value})
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -109,11 +124,12 @@ def catalogue_of(ctx: typer.Context) -> Any:
     return load_catalogue(directory)
 
 
+SIGNING_KEY_ENV = "SHAREWIZARD_SIGNING_KEY"
 SignKeyOption = Annotated[
     Path | None,
     typer.Option(
         "--sign-key",
-        envvar="SHAREWIZARD_SIGNING_KEY",
+        envvar=SIGNING_KEY_ENV,
         metavar="FILE",
         help="Sign each record with this private key (see `keys new`).",
     ),

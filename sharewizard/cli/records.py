@@ -1,4 +1,4 @@
-"""The record commands: `note` (a case note from a record), `verify` and `keys new`."""
+"""The record commands: `note` (a case note from a record), `verify` and `keys`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from sharewizard.walk.console import Env
 
 app = command_app()
 keys_app = group_app(
-    "Organisation signing keys (Ed25519) for signed records.\n\n"
+    "Signing keys: make a key pair, register and list public keys.\n\n"
+    "Records signed with an organisation's private key (Ed25519) show who made them; `verify` "
+    "checks the signatures of the public keys registered here.\n\n"
     "Example: sharewizard keys new ~/.sharewizard-keys",
     no_args_is_help=True,
 )
@@ -37,7 +39,10 @@ def note(
     ctx: typer.Context,
     record: Annotated[Path, typer.Argument(metavar="RECORD", help="A JSON or Markdown record.")],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", metavar="PATH", help="Write the note to PATH.")
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="PATH", help="Write the note to PATH (- for standard output)."
+        ),
     ] = None,
     force: ForceOption = False,
 ) -> int:
@@ -47,7 +52,7 @@ def note(
     """
     from sharewizard.core.errors import Location, TamperedRecord
     from sharewizard.core.text import for_screen
-    from sharewizard.disk.files import write_private
+    from sharewizard.disk.files import is_standard_output, write_private
     from sharewizard.records.record import load_valid_record, verify
     from sharewizard.records.render import to_text
 
@@ -63,8 +68,9 @@ def note(
     if out is None:
         typer.echo(for_screen(text), nl=False)  # bidi overrides shown, as in every summary
     else:
-        write_private(out, text, force=force)
-        env_of(ctx).err().print(f"Case note written to {out}", markup=False, soft_wrap=True)
+        write_private(out, text, force=force)  # `-`: the note as a file holds it, on stdout
+        if not is_standard_output(out):
+            env_of(ctx).err().print(f"Case note written to {out}", markup=False, soft_wrap=True)
     return 0
 
 
@@ -73,7 +79,12 @@ def note(
 def verify(
     ctx: typer.Context,
     records: Annotated[
-        list[Path], typer.Argument(metavar="RECORD...", help="Decision records (.json or .md).")
+        list[str],
+        typer.Argument(
+            metavar="PATH...",
+            help="Records (.json or .md), folders (searched for them), or - to read paths "
+            "from stdin, one a line.",
+        ),
     ],
     as_json: JsonOption = False,
     allow_incomplete: Annotated[
@@ -90,27 +101,39 @@ def verify(
             help="Pass records made in training (`train --record`), which are not real decisions.",
         ),
     ] = False,
+    allow_unchecked: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unchecked",
+            help="Pass records signed by a key that is not known here (still reported as "
+            "SIGNED (key not checked)).",
+        ),
+    ] = False,
     trust: Annotated[
         list[Path] | None,
         typer.Option(
             "--trust",
             metavar="PUBKEY",
             help="A public key (.pub from `keys new`) whose signatures are trusted; repeat for "
-            "several. With it, unsigned records and records signed by other keys fail.",
+            "several. With it, only these keys count: unsigned records and records signed by "
+            "other keys fail. Without it, the keys `keys list` shows are checked.",
         ),
     ] = None,
 ) -> int:
-    """Check records: schema, checksum, completeness and (with --trust) signature.
+    """Check records: schema, checksum, completeness and signature.
 
-    One line per file: OK, TRAINING, INCOMPLETE, UNSIGNED, WRONG KEY, INVALID, TAMPERED or
-    UNREADABLE.
-    Exit 0 if all are OK, 2 if any file cannot be read as a record, else 1.
+    One line per file: OK, SIGNED (key not checked), TRAINING, INCOMPLETE, UNSIGNED, WRONG KEY,
+    INVALID, TAMPERED or UNREADABLE. A signature is checked against --trust keys, else against
+    the keys known here (`keys add`, `keys new`).
+    Exit 0 if all pass, 2 if any file cannot be read as a record, else 1.
 
-    Example: sharewizard verify --trust org.pub records/*.json
+    Example: sharewizard verify --trust org.pub records/
     """
+    from sharewizard.records.keyring import known_keys
     from sharewizard.records.signing import load_public_key
     from sharewizard.records.verify import (
         exit_status,
+        record_files,
         report_json,
         report_line,
         summary_line,
@@ -120,19 +143,32 @@ def verify(
     env = env_of(ctx)
     trusted = [load_public_key(path) for path in trust or ()]
     verdicts = verify_files(
-        records,
+        record_files(records, env.stdin),
         trusted=trusted,
+        known=[] if trusted else known_keys(),
         allow_incomplete=allow_incomplete,
         allow_training=allow_training,
+        allow_unchecked=allow_unchecked,
     )
     if as_json:
         env.stdout.write(json.dumps(report_json(verdicts), indent=2) + "\n")
     else:
         for verdict in verdicts:
             _say(env, report_line(verdict))
-        if len(verdicts) > 1:
+        if len(verdicts) != 1:
             _say(env, summary_line(verdicts))
     return exit_status(verdicts)
+
+
+NameOption = Annotated[
+    str | None,
+    typer.Option(
+        "--name",
+        metavar="NAME",
+        help="The name the key is known by here (letters, digits, . _ -); default: "
+        "key- and the start of its fingerprint.",
+    ),
+]
 
 
 @keys_app.command("new", cls=HelpCommand)
@@ -140,19 +176,66 @@ def verify(
 def keys_new(
     ctx: typer.Context,
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the key pair.")],
+    name: NameOption = None,
 ) -> int:
     """Write a new signing key pair into DIR: the private key (mode 600) and the public key.
 
     Keep the private key where only the people and machines that sign records can read it;
-    give the public key to whoever checks records. Existing keys are never replaced.
+    give the public key to whoever checks records. Existing keys are never replaced. The public
+    key is also registered here (as `keys add` does), so `verify` checks its signatures.
 
-    Example: sharewizard keys new ~/.sharewizard-keys
+    Example: sharewizard keys new ~/.sharewizard-keys --name head-office
     """
-    from sharewizard.records.signing import load_public_key, new_key_pair
+    from sharewizard.records.keyring import add_key, free_name
+    from sharewizard.records.signing import new_key_pair
 
+    if name is not None:
+        free_name(name)  # before any key is made
     private_path, public_path = new_key_pair(directory)
+    known, _ = add_key(public_path, name)
     env = env_of(ctx)
     _say(env, f"Private key (keep it secret; sign with --sign-key): {private_path}")
     _say(env, f"Public key (give it to checkers; verify --trust): {public_path}")
-    _say(env, f"Fingerprint: {load_public_key(public_path).fingerprint}")
+    _say(env, f"Fingerprint: {known.trusted.fingerprint}")
+    _say(env, f"Known here as {known.name}: `verify` checks its signatures (`keys list`).")
+    return 0
+
+
+@keys_app.command("add", cls=HelpCommand)
+@command
+def keys_add(
+    ctx: typer.Context,
+    public_key: Annotated[Path, typer.Argument(metavar="KEY.pub", help="A public key file.")],
+    name: NameOption = None,
+) -> int:
+    """Register a public key, so that `verify` checks the signatures it made.
+
+    Example: sharewizard keys add head-office.pub --name head-office
+    """
+    from sharewizard.records.keyring import add_key
+
+    known, new = add_key(public_key, name)
+    said = "Known here as" if new else "Already known here as"
+    _say(env_of(ctx), f"{said} {known.name}: {known.trusted.fingerprint}")
+    return 0
+
+
+@keys_app.command("list", cls=HelpCommand)
+@command
+def keys_list(ctx: typer.Context, as_json: JsonOption = False) -> int:
+    """List the public keys known here: name and fingerprint.
+
+    Example: sharewizard keys list
+    """
+    from sharewizard.records.keyring import keys_dir, known_keys
+
+    env = env_of(ctx)
+    found = known_keys()
+    if as_json:
+        rows = [{"name": k.name, "fingerprint": k.trusted.fingerprint} for k in found]
+        env.stdout.write(json.dumps(rows, indent=2) + "\n")
+    elif not found:
+        env.err().print(f"No keys known here (none in {keys_dir()}).", markup=False)
+    for known in [] if as_json else found:
+        _say(env, f"{known.name}  {known.trusted.fingerprint}")
     return 0

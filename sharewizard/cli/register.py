@@ -9,13 +9,14 @@ import os
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sharewizard.cli._typer import HelpCommand, command_app, group_app
+from sharewizard.cli._typer import HelpCommand, choices, command_app, group_app
 from sharewizard.cli.options import ForceOption, command, env_of
 from sharewizard.core.errors import ExitStatus
+from sharewizard.register import render
 from sharewizard.walk.console import Env
 
 app = command_app()
@@ -42,20 +43,12 @@ OutOption = Annotated[
 ]
 
 
-class ReportFormat(str, Enum):
-    """Report formats."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    html = "html"
-
-
-class ExportFormat(str, Enum):
-    """Export formats."""
-
-    csv = "csv"
-    jsonl = "jsonl"
+if TYPE_CHECKING:
+    ReportFormat = Enum
+    ExportFormat = Enum
+else:
+    ReportFormat = choices("ReportFormat", render.REPORT_FORMATS)
+    ExportFormat = choices("ExportFormat", render.EXPORT_FORMATS)
 
 
 def _line(env: Env, text: str, *, err: bool = False) -> None:
@@ -136,7 +129,7 @@ def report(
     fmt: Annotated[
         ReportFormat,
         typer.Option("--format", "-f", help="table (default), json, csv or html (with charts)."),
-    ] = ReportFormat.table,
+    ] = ReportFormat("table"),
     due: Annotated[
         int,
         typer.Option(
@@ -167,11 +160,11 @@ def report(
 
     env = env_of(ctx)
     shown = report_text(db, fmt.value, due_days=due, as_of=as_of, limit=limit, boxed=not env.plain)
-    if fmt is ReportFormat.table and out is None:
+    if fmt.value == "table" and out is None:
         for part in shown:
             env.out().print(part)
         return 0
-    if fmt is ReportFormat.table:
+    if fmt.value == "table":
         from sharewizard.register.render import as_text
 
         shown = as_text(shown)
@@ -189,7 +182,7 @@ def export(
         typer.Option(
             "--format", "-f", help="csv: a row per record; jsonl: every record whole, a line each."
         ),
-    ] = ExportFormat.csv,
+    ] = ExportFormat("csv"),
     out: OutOption = None,
     force: ForceOption = False,
 ) -> int:

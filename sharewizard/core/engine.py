@@ -493,11 +493,6 @@ class FlowPath:
     absent: tuple[str, ...] = ()  # the fact nodes passed through: their facts do not apply
     key: tuple[tuple[str, int], ...] = ()  # the routes taken: (step, route index) in order
 
-    @property
-    def branches(self) -> tuple[str, ...]:
-        """The questions on the path, in order."""
-        return tuple(self.answers)
-
 
 def _candidates(question: Question) -> list[Answer]:
     if question.type == "multi":

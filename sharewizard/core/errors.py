@@ -9,7 +9,7 @@ from typing import Any
 
 
 class ExitStatus(IntEnum):
-    """Process exit codes: documented in the README, mapped in one place in `cli.py`."""
+    """Process exit codes: documented in the README, mapped in one place, `cli.exits`."""
 
     OK = 0
     CHECK_FAILED = 1
@@ -22,7 +22,7 @@ class ExitStatus(IntEnum):
 _FIELD_CHARS = 80
 
 
-@dataclass
+@dataclass(frozen=True)
 class Location:
     """Where in which file something is wrong; any part may be unknown."""
 
@@ -47,7 +47,7 @@ class Location:
 
 
 class SharewizardError(Exception):
-    """Base of every error a user can act on; `cli.py` prints it without a traceback."""
+    """Base of every error a user can act on; `cli.exits` prints it without a traceback."""
 
     exit_status: int = ExitStatus.BAD_INPUT
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import reprlib
+from collections.abc import Iterable
 
 # C0 controls but tab and newline, DEL and C1 controls: ANSI escape sequences start with these.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -50,6 +51,31 @@ def typed_number(reply: str, count: int) -> int | None:
     return number if 1 <= number <= count else None
 
 
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """`Did you mean 'how-much'? ` for a name that names nothing, or "" when nothing is close.
+
+    Close by spelling (difflib), or the only names that start with what was typed.
+    """
+    from difflib import SequenceMatcher
+
+    names = list(options)
+    scored = sorted(((SequenceMatcher(None, word, n).ratio(), n) for n in names), reverse=True)
+    best = scored[0][0] if scored else 0.0
+    close = [name for score, name in scored[:3] if score >= max(0.6, best - 0.05)]
+    if not close and len(word) >= 3:
+        starting = [name for name in names if name.startswith(word)]
+        close = starting if len(starting) <= 3 else []
+    if not close:
+        return ""
+    return f"Did you mean {' or '.join(preview(name) for name in close)}? "
+
+
+def unknown_name_hint(word: str, names: Iterable[str], kind: str = "Flows") -> str:
+    """The hint for an unknown name: `Did you mean 'how-much'? Flows: a, b, c.`."""
+    listed = sorted(names)
+    return f"{did_you_mean(word, listed)}{kind}: {', '.join(listed)}."
+
+
 def undecoded(text: str) -> bool:
     """Whether typed text held bytes that are not text (they arrive as lone surrogates).
 
@@ -93,11 +119,6 @@ def md_escape(text: str) -> str:
     """Escape text so Markdown shows it literally: no emphasis, links, HTML, headings or lists."""
     escaped = _MD_INLINE.sub(r"\\\1", strip_controls(text))
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
-
-
-def md_block(text: str, indent: str = "  ") -> str:
-    """Escaped text whose later lines are indented, so it stays inside a list item."""
-    return md_escape(text).replace("\n", "\n" + indent)
 
 
 # What JSON leaves as it is but a terminal acts on (DEL and C1 controls, and `_INVISIBLE`), or

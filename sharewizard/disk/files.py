@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sharewizard.core.errors import Location, RecordError
 
+STANDARD_OUTPUT = "-"  # `--out -`, `note -o -`: standard output, as every Unix tool reads it
 NAME_MAX = 255  # bytes in one file name on the usual file systems (ext4, APFS, NTFS)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
@@ -50,6 +51,11 @@ def write_private(
     return start_private_write(path, text, force=force, option=option, done=done).finish()
 
 
+def is_standard_output(path: Path | None) -> bool:
+    """Whether a path given as an output is `-`, standard output (`./-` is a file named `-`)."""
+    return path is not None and str(path) == STANDARD_OUTPUT
+
+
 def start_private_write(
     path: Path,
     text: str,
@@ -61,8 +67,11 @@ def start_private_write(
     """The first half of `write_private`: checks, and the text in a temporary file beside `path`.
 
     `finish()` makes it durable and puts it in place; replay hands that half (the wait for
-    the disk) to another thread while it works on the next file.
+    the disk) to another thread while it works on the next file. For `-`, `finish()` writes
+    the text to standard output instead.
     """
+    if is_standard_output(path):
+        return _ToStandardOutput(path, text)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise RecordError(
@@ -190,6 +199,33 @@ class PendingWrite:
         return exc
 
 
+class _ToStandardOutput(PendingWrite):
+    """A text for standard output (`-`): written whole by `finish()`, as UTF-8 like a file."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        super().__init__(path, Path("."), force=False)
+        self.text = text
+
+    def sync(self) -> None:
+        """Nothing to wait for."""
+
+    def finish(self) -> Path:
+        """Write the text to standard output, byte for byte what a file would hold."""
+        import sys
+
+        sys.stdout.flush()
+        raw = getattr(sys.stdout, "buffer", None)
+        if raw is None:  # a stream of text only (a test's capture): it takes the text
+            sys.stdout.write(self.text)
+        else:
+            raw.write(self.text.encode("utf-8"))
+            raw.flush()
+        return self.path
+
+    def discard(self) -> None:
+        """Nothing was made on disk."""
+
+
 def check_target(
     path: Path,
     *,
@@ -203,8 +239,10 @@ def check_target(
     `--force` replaces a record, never a FIFO, device, symlink or folder that happens to bear its
     name. `decide` runs this before asking any question (`done` then says "nothing was asked"),
     so nobody answers in vain. `can_force` is False for a command without `--force` (the
-    messages then do not offer it).
+    messages then do not offer it). `-` (standard output) is always fine.
     """
+    if is_standard_output(path):
+        return
     existing = _existing(path)
     if existing is not None and not stat.S_ISREG(existing):
         why = "--force replaces only regular files, so " if can_force else ""

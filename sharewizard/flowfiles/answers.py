@@ -17,7 +17,7 @@ import yaml
 
 from sharewizard.core.errors import AnswersError, Location
 from sharewizard.core.model import Answer, Catalogue, Draft, Flow
-from sharewizard.core.text import preview
+from sharewizard.core.text import preview, unknown_name_hint
 from sharewizard.disk.files import write_private
 from sharewizard.flowfiles.loader import YamlDocument, check_schema, read_yaml
 from sharewizard.flowfiles.yamldoc import dotted_path
@@ -204,7 +204,7 @@ def resolve_flow(catalogue: Catalogue, answers: AnswersFile, part: Part) -> Flow
         raise AnswersError(
             f"unknown flow {preview(part.flow_id)}.",
             answers.locate(place),
-            f"Flows: {', '.join(sorted(catalogue.flows))}.",
+            unknown_name_hint(part.flow_id, catalogue.flows),
         )
     if part.flow_version is not None and part.flow_version != flow.version:
         raise AnswersError(

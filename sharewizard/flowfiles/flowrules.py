@@ -115,6 +115,12 @@ RULES = {
             "text names a `{placeholder}` that facts.yaml `wording` does not define",
         ),
         Rule(
+            "SW112",
+            "unworded-at-stop",
+            ERROR,
+            "an outcome the opening stops at words a fact not yet asked, with no `default`",
+        ),
+        Rule(
             "SW201", "unreachable", ERROR, "a question or outcome can never be reached from `start`"
         ),
         Rule(
@@ -963,10 +969,46 @@ def case_facts_problems(doc: YamlDocument, book: CaseFacts) -> Iterator[Problem]
             )
     for name, wording in book.wording.items():
         yield from _wording_problems(name, wording, book)
+    yield from _stop_wording_problems(data, book)
     for i, raw in enumerate(data["facts"]):
         yield from placeholder_problems(raw, ("facts", i), ("text", "help"), book)
     for i, raw in enumerate(data.get("outcomes") or ()):
         yield from outcome_placeholder_problems(raw, ("outcomes", i), book)
+
+
+def _stop_wording_problems(data: Mapping[str, Any], book: CaseFacts) -> Iterator[Problem]:
+    """An outcome the opening stops at is read knowing only the opening facts asked so far.
+
+    So each `{placeholder}` in it words a fact asked before the stop, or has a `default`
+    (else the person would read the placeholder itself).
+    """
+    known: set[str] = set()
+    stops: dict[str, set[str]] = {}
+    for fact_id in book.opening:
+        known.add(fact_id)
+        fact = book.facts.get(fact_id)
+        for _, target in fact.stop if fact is not None else ():
+            stops.setdefault(target, set(known))
+    for i, raw in enumerate(data.get("outcomes") or ()):
+        facts = stops.get(raw.get("id", ""))
+        if facts is None:
+            continue
+        texts: list[tuple[str | tuple[str, int], Any]] = [
+            (key, raw.get(key)) for key in WORDED_OUTCOME_PARTS
+        ]
+        texts += [(("actions", a), action) for a, action in enumerate(raw.get("actions", ()))]
+        for key, text in texts:
+            for name in PLACEHOLDER.findall(text) if isinstance(text, str) else ():
+                wording = book.wording.get(name)
+                if wording is None or wording.fact in facts or wording.default is not None:
+                    continue
+                yield Problem(
+                    "SW112",
+                    ("outcomes", i, *(key if isinstance(key, tuple) else (key,))),
+                    f"{preview('{' + name + '}')} words the fact {preview(wording.fact)}, which "
+                    "is not known when the opening stops here, and it has no `default`.",
+                    f"Give the wording `{name}` a `default` (the words when the fact is unknown).",
+                )
 
 
 def _wording_problems(name: str, wording: Wording, book: CaseFacts) -> Iterator[Problem]:

@@ -43,8 +43,11 @@ def normalise(text: str) -> str:
 def find_guidance(given: Path | None = None, repo: Path | None = None) -> Path | None:
     """The guidance folder: --guidance, $SHAREWIZARD_GUIDANCE, or ../shared/guidance.
 
-    The last is looked for beside the repository; None when none of them exists. A folder
-    named on purpose (option or environment) that does not exist is a usage error.
+    The last is looked for beside `repo`; without one, beside the repository the command runs
+    in (the nearest folder holding `.git` or `pyproject.toml`, from the current folder up),
+    then beside the source checkout sharewizard runs from (an install in place). None when
+    none of them exists. A folder named on purpose (option or environment) that does not exist
+    is a usage error.
     """
     named = given or (Path(os.environ[GUIDANCE_ENV]) if os.environ.get(GUIDANCE_ENV) else None)
     if named is not None:
@@ -55,9 +58,19 @@ def find_guidance(given: Path | None = None, repo: Path | None = None) -> Path |
                 f"Pass --guidance DIR or set {GUIDANCE_ENV} to the folder holding the texts.",
             )
         return named
-    repo = repo or Path(__file__).resolve().parents[2]
-    beside = repo.parent / "shared" / "guidance"
-    return beside if beside.is_dir() else None
+    source_checkout = Path(__file__).resolve().parents[2]  # a clone installed in place
+    for base in [repo] if repo else [_repository_of(Path.cwd()), source_checkout]:
+        if base is not None and (base.parent / "shared" / "guidance").is_dir():
+            return base.parent / "shared" / "guidance"
+    return None
+
+
+def _repository_of(folder: Path) -> Path | None:
+    """The repository `folder` is in: itself or the nearest parent with `.git` or a pyproject."""
+    for here in [folder, *folder.parents]:
+        if (here / ".git").exists() or (here / "pyproject.toml").is_file():
+            return here
+    return None
 
 
 @dataclass(frozen=True)

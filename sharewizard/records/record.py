@@ -14,7 +14,7 @@ from sharewizard.core import engine
 from sharewizard.core.errors import Location, RecordError, TamperedRecord
 from sharewizard.core.model import Answer, Catalogue, Decision, Flow, Outcome, Progress, Question
 from sharewizard.core.text import preview
-from sharewizard.disk.files import PendingWrite, start_private_write
+from sharewizard.disk.files import PendingWrite, is_standard_output, start_private_write
 from sharewizard.records.shape import (
     AnswerRow,
     CitationRow,
@@ -33,6 +33,12 @@ def utc_timestamp(moment: datetime | None = None) -> str:
     """`2026-11-23T14:30:00Z`: UTC, ISO 8601, to the second."""
     moment = (moment or datetime.now(timezone.utc)).astimezone(timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def local_timestamp(created_at: str) -> str:
+    """`2026-07-01T10:00:00+01:00`: a UTC time (`utc_timestamp`) in this machine's time zone."""
+    moment = datetime.strptime(created_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return moment.astimezone().isoformat(timespec="seconds")
 
 
 def _flow_ref(flow: Flow) -> FlowRef:
@@ -133,6 +139,7 @@ def build_record(
         "schema_version": SCHEMA_VERSION,
         "record_id": record_id,
         "created_at": created_at,
+        "created_at_local": local_timestamp(created_at),  # what the Markdown and the note show
         "tool": {"name": "sharewizard", "version": __version__},
         "disclaimer": catalogue.record_form.disclaimer,
         "flows": flows_origin(catalogue),
@@ -322,7 +329,9 @@ def part_path(path: Path, part: int) -> Path:
     The one naming rule of every writer: `decide` (`--out`, `--save-answers`), `replay` and
     `train --record`.
     """
-    return path if part == 1 else path.with_name(f"{path.stem}-{part}{path.suffix}")
+    if part == 1 or is_standard_output(path):  # `-`: every record of the sitting, in turn
+        return path
+    return path.with_name(f"{path.stem}-{part}{path.suffix}")
 
 
 def write_record(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _encode_text
 from pathlib import Path
@@ -161,7 +161,7 @@ def markdown_body(record: Record) -> str:
         out += [*_wrap(f"**{TRAINING_HEADING}** {TRAINING_WORDS}", MD_WIDTH), ""]
     out += _md_para(record["disclaimer"], "> ")
     out += ["", *_md_item("Record", record["record_id"])]
-    out += _md_item("Created (UTC)", record["created_at"])
+    out += _md_item(*created(record, "Created"))
     for row in _fields(record, "case"):
         out += _md_item(row["label"], row["text"])
     flow = record["flow"]
@@ -256,7 +256,7 @@ def to_text(record: Record) -> str:
     if record.get("training") is True:
         out += [*_note_lines(f"{TRAINING_HEADING.upper()} {TRAINING_WORDS}"), ""]
     out += ["INFORMATION SHARING DECISION", ""]
-    out += _note_item("Date (UTC)", record["created_at"])
+    out += _note_item(*created(record, "Date"))
     for row in _fields(record, "case"):
         out += _note_item(row["label"], row["text"])
     out += _note_item("Decision", outcome["decision_label"])
@@ -306,6 +306,21 @@ def to_text(record: Record) -> str:
 
 def _fields(record: Record, group: str) -> list[FieldRow]:
     return [row for row in record["fields"] if row["group"] == group]
+
+
+def created(record: Mapping[str, Any], label: str) -> tuple[str, str]:
+    """When the record was made, as a label and a value: local time first, then UTC.
+
+    `2026-07-01 10:00 local time (UTC+01:00; 2026-07-01T09:00:00Z)`. The local time is the one
+    the record carries (the time zone of the machine that made it), so every reader shows the
+    same; a record made before records carried it shows UTC alone.
+    """
+    utc = str(record["created_at"])
+    local = record.get("created_at_local")
+    if not isinstance(local, str) or len(local) != 25:
+        return f"{label} (UTC)", utc
+    day, clock, offset = local[:10], local[11:16], local[19:]
+    return label, f"{day} {clock} local time (UTC{offset}; {utc})"
 
 
 def incomplete_sentence(record: Record) -> str:

@@ -107,6 +107,7 @@ class _Optional(TypedDict, total=False):
     """Record keys only some records carry."""
 
     training: bool  # made in `sharewizard train`: practice, not a real decision
+    created_at_local: str  # `created_at` in the maker's local time, with its offset
     signature: dict[str, str]
     warnings: list[str]  # version 3: true answers that sit badly with the outcome
 

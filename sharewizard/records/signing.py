@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 ALGORITHM = "ed25519"
 PRIVATE_FILE = "sharewizard-signing.key"
 PUBLIC_FILE = "sharewizard-signing.pub"
-SIGNING_KEY_ENV = "SHAREWIZARD_SIGNING_KEY"
 SIGNATURE_FIELD: Final = "signature"
 
 
@@ -93,17 +92,25 @@ def new_key_pair(directory: Path) -> tuple[Path, Path]:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    public_pem = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
     _write_new(private_path, private_pem)
     try:
-        _write_new(public_path, public_pem)
+        _write_new(public_path, public_pem(key.public_key()).encode("ascii"))
         os.chmod(public_path, 0o644)  # for anyone who checks records
     except (KeyFileError, OSError):
         os.unlink(private_path)  # a private key without its public half is no use to anyone
         raise
     return private_path, public_path
+
+
+def public_pem(key: TrustedKey | Ed25519PublicKey) -> str:
+    """A public key as the PEM text of a `.pub` file."""
+    from cryptography.hazmat.primitives import serialization
+
+    public = key.key if isinstance(key, TrustedKey) else key
+    pem = public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return pem.decode("ascii")
 
 
 def _write_new(path: Path, data: bytes) -> None:
@@ -221,14 +228,3 @@ def check(record: Mapping[str, Any], trusted: Sequence[TrustedKey]) -> Signature
             "the signature does not match: the record was changed after it was signed",
         )
     return SignatureCheck("good", shown, f"signed by trusted key {key.fingerprint}")
-
-
-def signing_key_from(option: Path | None) -> Ed25519PrivateKey | None:
-    """The key `--sign-key FILE` names, else `$SHAREWIZARD_SIGNING_KEY`, else None (unsigned).
-
-    Load it before asking anything, so a wrong key file stops the command at once (exit 2).
-    """
-    named = option or (
-        Path(os.environ[SIGNING_KEY_ENV]) if os.environ.get(SIGNING_KEY_ENV) else None
-    )
-    return load_private_key(named) if named is not None else None

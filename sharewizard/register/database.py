@@ -31,7 +31,7 @@ def target_of(option: str | None) -> str:
         return option
     if os.environ.get(DB_ENV):
         return os.environ[DB_ENV]
-    from sharewizard.walk.drafts import data_dir
+    from sharewizard.disk.places import data_dir
 
     return str(data_dir() / DEFAULT_FILE)
 
@@ -190,7 +190,7 @@ def _prepare_file(path: Path) -> None:
     same mode); the default folder is made owner-only too. A file that others could read is
     made owner-only, as it should have been.
     """
-    from sharewizard.walk.drafts import data_dir
+    from sharewizard.disk.places import data_dir
 
     where = Location(path, field="--db")
     folder = path.parent

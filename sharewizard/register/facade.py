@@ -38,13 +38,15 @@ def add_files(
     db: str | None, paths: Sequence[str], stdin: Iterable[str], trust: Sequence[Path] = ()
 ) -> AddOutcome:
     """Verify each record file and add it; quarantine the failures."""
+    from sharewizard.records.keyring import known_keys
     from sharewizard.records.signing import load_public_key
     from sharewizard.register.intake import add_paths, record_paths
 
     trusted = [load_public_key(path) for path in trust]
+    known = [] if trusted else known_keys()  # without --trust, signatures by known keys are checked
     files, missing = record_paths(paths, stdin)
     with Register.open(target_of(db)) as register:
-        added = add_paths(register, files, trusted=trusted, at=now())
+        added = add_paths(register, files, trusted=trusted, known=known, at=now())
         return AddOutcome(register.db.name, added, missing)
 
 

@@ -7,12 +7,11 @@ under `--trust`) goes to the quarantine with the reason, never among the decisio
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sharewizard.records.render import READABLE_SUFFIXES
 from sharewizard.register.rows import Entry, entry_of
 from sharewizard.register.store import Added, Quarantined, Register
 
@@ -31,30 +30,14 @@ def record_paths(paths: Iterable[str], stdin: Iterable[str]) -> tuple[list[Path]
     """Record files from the command line, and the paths that name nothing.
 
     Files as given; folders searched recursively for *.json and *.md (symbolic links to
-    folders not followed); `-` reads one path a line from `stdin`.
+    folders not followed); `-` reads one path a line from `stdin` (as `verify` finds them).
     """
-    found: list[Path] = []
-    missing: list[str] = []
-    for raw in paths:
-        if raw == "-":
-            more, gone = record_paths([line.strip() for line in stdin if line.strip()], ())
-            found += more
-            missing += gone
-        elif os.path.isdir(raw):
-            found += sorted(_walk(Path(raw)))
-        elif os.path.lexists(raw):
-            found.append(Path(raw))
-        else:
-            missing.append(raw)
-    return list(dict.fromkeys(found)), missing
+    from sharewizard.records.verify import record_files
 
-
-def _walk(folder: Path) -> Iterator[Path]:
-    for root, folders, names in os.walk(folder):
-        folders.sort()
-        for name in names:
-            if name.lower().endswith(READABLE_SUFFIXES) and not name.startswith("."):
-                yield Path(root) / name
+    found = record_files(paths, stdin)
+    return [p for p in found if os.path.lexists(p)], [
+        str(p) for p in found if not os.path.lexists(p)
+    ]
 
 
 def add_paths(
@@ -62,6 +45,7 @@ def add_paths(
     paths: Sequence[Path],
     *,
     trusted: Sequence[Any] = (),
+    known: Sequence[Any] = (),
     at: str,
     progress: Callable[[int], None] | None = None,
 ) -> Added:
@@ -82,7 +66,7 @@ def add_paths(
         failed.clear()
 
     for path in paths:
-        taken = _take(path, trusted)
+        taken = _take(path, trusted, known)
         if isinstance(taken, Quarantined):
             failed.append(taken)
         else:
@@ -94,7 +78,7 @@ def add_paths(
     return total
 
 
-def _take(path: Path, trusted: Sequence[Any]) -> Entry | Quarantined:
+def _take(path: Path, trusted: Sequence[Any], known: Sequence[Any]) -> Entry | Quarantined:
     """The file's register entry, or why it goes to the quarantine."""
     from sharewizard.core.errors import RecordError
     from sharewizard.records.record import load_record
@@ -107,10 +91,16 @@ def _take(path: Path, trusted: Sequence[Any]) -> Entry | Quarantined:
         verdict = verify_file(path, trusted=trusted)
         return Quarantined(source, verdict.state.word, "; ".join(verdict.details))
     verdict = check_record(
-        path, record, trusted=trusted, allow_incomplete=True, allow_training=True
+        path,
+        record,
+        trusted=trusted,
+        known=known,
+        allow_incomplete=True,
+        allow_training=True,
+        allow_unchecked=True,  # a signature by a key nobody registered: kept, as before
     )
     record_id = record.get("record_id") if isinstance(record.get("record_id"), str) else None
-    if verdict.state is not State.OK:
+    if verdict.state is not State.OK and not verdict.allowed:
         return Quarantined(source, verdict.state.word, "; ".join(verdict.details), record_id)
     try:
         return entry_of(record)

@@ -25,7 +25,7 @@ from sharewizard.core.model import (
     Segment,
     Step,
 )
-from sharewizard.core.text import preview
+from sharewizard.core.text import preview, unknown_name_hint
 from sharewizard.flowfiles.answers import AnswersFile, load_answers, resolve_flow
 from sharewizard.flowfiles.yamldoc import dotted_path
 
@@ -68,6 +68,14 @@ class Case:
         if question_id in self.facts:
             return self.facts[question_id]
         return self.answers.get(flow_id, {}).get(question_id)
+
+
+def faq_numbers(catalogue: Catalogue, case: Case) -> list[int]:
+    """The FAQ questions a case covers: as it says, else those of its flows."""
+    if case.faq:
+        return list(case.faq)
+    numbers = [catalogue.flows[f].faq.number for f in case.flows if f in catalogue.flows]
+    return [n for n in numbers if n is not None]
 
 
 def packaged_cases_dir() -> Path:
@@ -174,7 +182,7 @@ def _checked(
         raise AnswersError(
             f"unknown flow {preview(flow_id)}.",
             _located(file, at, key=True),
-            f"Flows: {', '.join(sorted(catalogue.flows))}.",
+            unknown_name_hint(flow_id, catalogue.flows),
         )
     checked: dict[str, Answer] = {}
     for qid, value in answers.items():
@@ -253,12 +261,19 @@ def what_if(flow: Flow, question: Question, answers: Mapping[str, Answer]) -> li
     ]
 
 
-def describe_step(step: Step, decisions: Mapping[str, DecisionTerm] | None = None) -> str:
-    """A step in a few words: the next question, the outcome with its decision, or a hand-off."""
+def describe_step(
+    step: Step,
+    decisions: Mapping[str, DecisionTerm] | None = None,
+    titles: Mapping[str, str] | None = None,
+) -> str:
+    """A step in a few words: the next question, the outcome with its decision, or a hand-off.
+
+    A hand-off names the flows it goes on to by their `titles` (by flow id) where given.
+    """
     if isinstance(step, Question):
         return f"next question: {step.text}"
     if isinstance(step, Handoff):
-        return "continue in " + " then ".join(step.flow_ids)
+        return "; then ".join((titles or {}).get(flow_id, flow_id) for flow_id in step.flow_ids)
     return f"{step.title} [{decision_label(step.decision, decisions)}]"
 
 
@@ -403,6 +418,34 @@ class Walk:
         """Undo the last move (a reveal, a pick or an answer)."""
         return self.previous or self
 
+    @property
+    def departure(self) -> Difference | None:
+        """Where the room's answers first left the case's; None on its path or without a case."""
+        if self.case is None:
+            return None
+        for leg in self.legs:
+            for question_id, answer in leg.answers.items():
+                theirs = self.case.answer_to(leg.flow.id, question_id)
+                if answer != theirs:
+                    return Difference(leg.flow, leg.flow.questions[question_id], answer, theirs)
+        return None
+
+    def rejoin(self) -> Walk:
+        """Back to the case's path: the question where the room left it, the case's answer shown.
+
+        The room's own path is one `back` away. On the case's path, nothing happens.
+        """
+        left = self.departure
+        if left is None:
+            return self
+        walk = start_walk(self.catalogue, case=self.case)
+        while walk.leg.flow.id != left.flow.id or walk.question is not left.question:
+            moved = walk.reveal().go_on() if walk.question is not None else walk.go_on()
+            if moved.legs == walk.legs and moved.queue == walk.queue:
+                break  # the case's answers go no further (never so: they led the room here)
+            walk = moved
+        return dataclasses.replace(walk.reveal(), previous=self)
+
     def _leg(self, flow_id: str, known: Mapping[str, Answer]) -> Leg:
         return Leg(self.catalogue.flows[flow_id], {}, known)
 
@@ -430,7 +473,7 @@ def start_walk(catalogue: Catalogue, *, case: Case | None = None, flow_id: str =
         raise UsageError(
             f"unknown flow {preview(first)}.",
             Location(field="FLOW"),
-            f"Flows: {', '.join(sorted(catalogue.flows))}.",
+            unknown_name_hint(first, catalogue.flows),
         )
     known = engine.case_context(catalogue.facts, {})
     if catalogue.facts.opening:

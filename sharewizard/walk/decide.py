@@ -28,6 +28,8 @@ from sharewizard.core.errors import (
     UsageError,
 )
 from sharewizard.core.model import Catalogue, Decision, DecisionDraft, Draft, Flow
+from sharewizard.core.text import preview, unknown_name_hint
+from sharewizard.disk.places import DATA_ENV
 from sharewizard.records.record import build_record, part_path, utc_timestamp, write_record
 from sharewizard.records.shape import FactRow, Record, Sitting
 from sharewizard.walk import drafts
@@ -39,6 +41,7 @@ from sharewizard.walk.session import (
     Places,
     ScriptedAsker,
     Session,
+    check_given_answers,
 )
 
 if TYPE_CHECKING:  # answers files are read and written through YAML, not needed to start asking
@@ -53,7 +56,7 @@ class Outputs:
     out: Path | None = None  # None: a timestamped name in `folder`
     save_answers: Path | None = None  # None: beside the record, *.answers.yaml
     force: bool = False
-    folder: Path = Path(".")
+    folder: Path | None = None  # None: the records folder in the user's data folder
     write: bool = True  # False: practice, nothing is written
     keep_answers: bool = True  # False: the answers came from a file already
     sign_with: Any = None  # an Ed25519 private key (`signing.load_private_key`): sign records
@@ -102,8 +105,37 @@ def precheck(outputs: Outputs, parts: range = range(1, 2)) -> None:
                 "Make the extension and --format agree, or leave --format out.",
             )
     else:
-        check_folder(outputs.folder, None)
+        folder = records_folder(outputs)
+        if outputs.folder is None and not folder.exists():
+            # The data folder's is made when the first record is written: until then, the
+            # nearest folder above it that exists must take it.
+            folder = next(p for p in folder.parents if p.exists())
+        check_folder(folder, None)
     check_parts(outputs, parts, "nothing was asked or written")
+
+
+def records_folder(outputs: Outputs) -> Path:
+    """Where records named by time go: `folder`, else the records folder of the data folder.
+
+    Not the current folder: a record holds a child's details, and the current folder is often
+    a git work tree, one `git add .` from a commit.
+    """
+    return outputs.folder if outputs.folder is not None else drafts.records_dir()
+
+
+def _made(folder: Path) -> Path:
+    """The records folder, made owner-only if missing."""
+    from sharewizard.disk.files import make_private_folder
+
+    try:
+        make_private_folder(folder)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot create the records folder: {exc.strerror}.",
+            Location(folder),
+            f"Give --out PATH, or set {DATA_ENV} to a folder you can write in.",
+        ) from None
+    return folder
 
 
 def check_parts(outputs: Outputs, parts: range, done: str) -> None:
@@ -139,7 +171,7 @@ def check_folder(folder: Path, option: str | None) -> None:
     another = (
         f"choose another {option}"
         if option
-        else "give --out PATH in another folder, or run sharewizard from one"
+        else f"give --out PATH, or set {DATA_ENV} to a folder you can write in"
     )
     if not folder.exists():
         raise UsageError(
@@ -168,7 +200,13 @@ def answers_path(outputs: Outputs, record: Path | None, part: int) -> Path | Non
         return None
     if outputs.save_answers is not None:
         return part_path(outputs.save_answers, part)
-    return answers_beside(record) if record is not None else None
+    return answers_beside(record) if record is not None and not _to_stdout(record) else None
+
+
+def _to_stdout(path: Path) -> bool:
+    from sharewizard.disk.files import is_standard_output
+
+    return is_standard_output(path)
 
 
 def record_path(outputs: Outputs, flow_id: str, created_at: str, part: int) -> Path:
@@ -182,9 +220,10 @@ def record_path(outputs: Outputs, flow_id: str, created_at: str, part: int) -> P
 
     suffix = FORMATS[outputs.fmt].suffix
     base = f"sharewizard-{flow_id}-{stamp}"
-    candidate, n = name_inside(outputs.folder, base + suffix), 2
+    folder = _made(records_folder(outputs))
+    candidate, n = name_inside(folder, base + suffix), 2
     while candidate.exists() or candidate.is_symlink():
-        candidate, n = name_inside(outputs.folder, f"{base}-{n}{suffix}"), n + 1
+        candidate, n = name_inside(folder, f"{base}-{n}{suffix}"), n + 1
     return candidate
 
 
@@ -531,7 +570,13 @@ def entry_of(catalogue: Catalogue, answers: AnswersFile) -> str:
         entry: str | None = triage[0] if triage else before[0]
     else:
         entry = answers.flow_id or catalogue.triage
-    if entry is None or entry not in catalogue.flows:
+    if entry is not None and entry not in catalogue.flows:
+        raise AnswersError(
+            f"unknown flow {preview(entry)}.",
+            answers.locate("decisions.0.flow" if answers.version == 2 else "flow"),
+            unknown_name_hint(entry, catalogue.flows),
+        )
+    if entry is None:
         raise AnswersError(
             "this answers file names no flow to start in.",
             answers.locate("decisions.0"),
@@ -584,6 +629,13 @@ def check_resume(catalogue: Catalogue, resume: AnswersFile) -> None:
                 f"answers still fit version {flow.version}, change its version to "
                 f"{flow.version}, and resume it.",
             ) from None
+    try:  # answers the flows have outgrown: refused before anything is asked
+        check_given_answers(
+            catalogue, given_of(catalogue, resume), entry_of(catalogue, resume),
+            skip=len(resume.recorded),
+        )  # fmt: skip
+    except AnswersError as exc:
+        raise resume.located(exc) from None
 
 
 def decide_interactive(
@@ -617,11 +669,11 @@ def decide_interactive(
     sitting_id = (resume.sitting_id if resume else None) or clock.new_id()
     started = (resume.started_at if resume else None) or clock.now()
     reuse = resume_path is not None and drafts.is_draft(resume_path)
-    box = drafts.DraftBox(
+    box: drafts.DraftBox[SittingDraft] = drafts.DraftBox(
         drafts.draft_path(drafts.id_of(resume_path))
         if reuse and resume_path
         else drafts.draft_path(drafts.new_draft_id(flow_id, clock.now())),
-        lambda d: sitting_text(catalogue, d, started_at=started, prog=prog),  # type: ignore[arg-type]
+        lambda d: sitting_text(catalogue, d, started_at=started, prog=prog),
     )
     state = _Writing(outputs, box, sitting_id, recorded, checked=max(len(given.decisions), 1))
     precheck(outputs, range(len(recorded) + 1, state.checked + 1))
@@ -678,7 +730,7 @@ class _Writing:
     """A sitting's draft kept up to date, and its output names checked as they become known."""
 
     outputs: Outputs
-    box: drafts.DraftBox
+    box: drafts.DraftBox[SittingDraft]
     sitting_id: str
     recorded: tuple[str, ...]
     checked: int = 1  # the parts whose output names are checked (1 to `checked`)
@@ -711,7 +763,9 @@ class _Writing:
         return "this record was not written" if self.recorded else "nothing was written"
 
 
-def _with_draft(exc: Exception, box: drafts.DraftBox, whole: SittingDraft, prog: str) -> Exception:
+def _with_draft(
+    exc: Exception, box: drafts.DraftBox[SittingDraft], whole: SittingDraft, prog: str
+) -> Exception:
     """The same error, saying what was written and where the answers were kept."""
     if not isinstance(exc, SharewizardError):
         return exc

@@ -15,27 +15,24 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from sharewizard.core.errors import AnswersError, Location, SharewizardError, UsageError
-from sharewizard.core.text import preview
+from sharewizard.core.text import did_you_mean, preview
 from sharewizard.disk.files import make_private_folder, name_inside, name_problem, write_private
+from sharewizard.disk.places import data_dir
 
-DATA_ENV = "SHAREWIZARD_DATA_DIR"
 SUFFIX = ".answers.yaml"
-
-
-def data_dir() -> Path:
-    """The user's data folder for sharewizard (platformdirs), or `$SHAREWIZARD_DATA_DIR`."""
-    if os.environ.get(DATA_ENV):
-        return Path(os.environ[DATA_ENV])
-    import platformdirs
-
-    return platformdirs.user_data_path("sharewizard", appauthor=False)
 
 
 def drafts_dir() -> Path:
     """Where drafts are kept."""
     return data_dir() / "drafts"
+
+
+def records_dir() -> Path:
+    """Where `decide` writes records without `--out`: beside the drafts, never in a work tree."""
+    return data_dir() / "records"
 
 
 def new_draft_id(flow_id: str, now: str) -> str:
@@ -78,7 +75,10 @@ def find(draft_id: str, option: str = "ID") -> Path:
     except OSError:
         mode = None
     if mode is None or not stat.S_ISREG(mode):
-        raise UsageError(f"there is no draft {preview(draft_id)}.", where, listed)
+        known = [id_of(p) for p in drafts_dir().glob(f"*{SUFFIX}")] if mode is None else []
+        raise UsageError(
+            f"there is no draft {preview(draft_id)}.", where, did_you_mean(draft_id, known) + listed
+        )
     return path
 
 
@@ -135,8 +135,11 @@ def _stops_held() -> Iterator[None]:
         signal.raise_signal(held[0])
 
 
+Walked = TypeVar("Walked")  # what a draft is made from (the decide facade's `SittingDraft`)
+
+
 @dataclass
-class DraftBox:
+class DraftBox(Generic[Walked]):
     """Keeps one walk's draft up to date: saved after every answer, deleted at the end.
 
     A save that fails (full disk, unwritable data folder) is remembered, not raised: the walk goes
@@ -144,12 +147,12 @@ class DraftBox:
     """
 
     path: Path
-    render: Callable[[object], str]
+    render: Callable[[Walked], str]
     text: str = ""
     error: str = ""
     saved: bool = field(default=False)
 
-    def save(self, draft: object) -> None:
+    def save(self, draft: Walked) -> None:
         """Write the draft now (atomically, mode 0600); remember a failure.
 
         Ctrl-C, SIGTERM and SIGHUP wait until it is written (see `_stops_held`).
@@ -183,6 +186,7 @@ class DraftInfo:
     started_at: str | None
     answered: int
     error: str = ""
+    case_reference: str | None = None  # typed in the record questions, if it was
 
 
 def _mtime(path: Path) -> float:
@@ -213,6 +217,7 @@ def list_drafts() -> list[DraftInfo]:
             + sum(len(a) for _, a in parsed.route)
         )
         flows = [p.flow_id for p in parsed.parts if p.flow_id is not None]
+        references = [p.record.get("case_reference") for p in parsed.parts]
         found.append(
             DraftInfo(
                 draft_id,
@@ -221,6 +226,7 @@ def list_drafts() -> list[DraftInfo]:
                 [flow_id for flow_id, _ in parsed.route] + flows[:-1],
                 parsed.started_at,
                 answered,
+                case_reference=next((str(r) for r in references if r), None),
             )
         )
     return found

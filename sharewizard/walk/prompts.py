@@ -12,6 +12,7 @@ up to the first question, which then appears without waiting for Rich (issue 14)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from sharewizard.core import engine
 from sharewizard.core.errors import AnswersError, SignalInterrupt
 from sharewizard.core.model import NO, YES, Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.core.text import for_screen, preview, typed_number, undecoded
+from sharewizard.walk.numbers import TypedNumber
 from sharewizard.walk.session import (
     FROM_PROFILE,
     GO_BACK,
@@ -37,7 +39,7 @@ HELP_LABEL = "? Help and guidance"
 NO_ANSWER_LABEL = "(no answer yet: ↓ or a number, then Enter)"
 TEXT_BACK, TEXT_HELP = "<", "?"
 _BACK, _HELP, _CONFIRM, _GO_ON = "\x00back", "\x00help", "\x00confirm", "\x00go-on"
-_NONE, _STOP = "\x00none", "\x00stop"
+_NONE, _SHOWN, _STOP = "\x00none", "\x00shown", "\x00stop"
 PART_LABELS = {"fact": "Case", "route": "Triage", "flow": "", "record": "Record", "case": "Record"}
 STOP_LABEL = "Stop now: finish the record later (a draft is kept)"
 
@@ -170,38 +172,72 @@ def _menu_of(question: Any) -> Any:
     return window
 
 
-class _TypedNumber:
-    """The choice number typed so far: `1` then `2` is 12, when there are 12 choices.
+class _Hint:
+    """One line under a menu's question saying why the last key did nothing; any key clears it."""
 
-    A digit that would make a number past the last choice starts a new number, so with 12
-    choices `2` then `1` is 1, not 21; so do any other key in between and a pause of a second.
-    """
-
-    PAUSE = 1.0
-
-    def __init__(self, count: int) -> None:
-        self.count = count
+    def __init__(self) -> None:
         self.text = ""
-        self.last = 0.0
 
-    def add(self, digit: str, *, after_digit: bool) -> int | None:
-        """The choice now pointed at (1 = the first), or None if the digits name none."""
-        import time
+    def say(self, text: str) -> None:
+        """Show `text` until the next key."""
+        self.text = text
 
-        now = time.monotonic()
-        joined = self.text + digit if after_digit and now - self.last < self.PAUSE else digit
-        self.last = now
-        self.text = joined if 1 <= int(joined) <= self.count else digit
-        number = int(self.text)
-        return number if 1 <= number <= self.count else None
+    def tokens(self) -> Any:
+        """The line as prompt_toolkit shows it, wrapped at words to the terminal's width."""
+        import textwrap
+
+        from prompt_toolkit.application.current import get_app
+
+        width = max(get_app().output.get_size().columns - 1, 20)
+        return [("bold", "! "), ("", textwrap.fill(self.text, width, initial_indent="  ")[2:])]
 
 
-def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any:
+def _with_hint_line(question: Any, keys_help: str) -> _Hint:
+    """Give a menu a hint line under its question, and an answer to every key that does nothing.
+
+    `keys_help` says which keys do something (`↑/↓ or a number, then Enter`).
+    """
+    from prompt_toolkit.filters import Condition, is_done
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+    from prompt_toolkit.layout import ConditionalContainer, FormattedTextControl, Window
+
+    app = question.application
+    hint = _Hint()
+    line = Window(FormattedTextControl(hint.tokens), wrap_lines=True, dont_extend_height=True)
+    shown = Condition(lambda: bool(hint.text)) & ~is_done
+    app.layout.container.children.insert(1, ConditionalContainer(line, filter=shown))
+    app.key_processor.before_key_press += lambda _processor: hint.say("")
+    keys = KeyBindings()
+
+    @keys.add(Keys.Any)  # every key bound to something else is matched first
+    def _other(event: Any) -> None:
+        pressed = event.key_sequence[0]
+        key = str(getattr(pressed.key, "value", pressed.key))  # `left`, `c-x`, `f5`
+        typed = len(pressed.data) == 1 and pressed.data.isprintable()
+        name = repr(pressed.data) if typed else key.replace("c-", "Ctrl-").capitalize()
+        hint.say(f"{name} does nothing here: {keys_help}.")
+
+    app.key_bindings = merge_key_bindings([app.key_bindings, keys])
+    return hint
+
+
+def _menu_saying_why(question: Any) -> Any:
+    """A plain menu (↑/↓ and Enter) that quits on Ctrl-D and says why other keys do nothing."""
+    _with_hint_line(question, "↑/↓ to choose, then Enter")
+    return _quits_on_ctrl_d(question)
+
+
+def _with_answer_keys(
+    question: Any, *, numbered: int, can_go_back: bool, multi: bool = False
+) -> Any:
     """A menu answered like plain mode: a choice's number points at it, `?` is help, `<` is back.
 
-    Enter on the "no answer yet" entry does nothing: Enter alone must not answer a question
-    whose answer can change the outcome (questionary always points at something). Long labels
-    wrap instead of being cut.
+    Enter on the "no answer yet" entry does not answer: Enter alone must not answer a question
+    whose answer can change the outcome (questionary always points at something). In a multiple
+    choice, "? Help" and "< Back" are done, never ticked, and Enter with nothing ticked does not
+    answer. Each key that does nothing says why (`_with_hint_line`). Long labels wrap instead
+    of being cut.
     """
     from prompt_toolkit.filters import Condition
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
@@ -209,32 +245,84 @@ def _with_answer_keys(question: Any, *, numbered: int, can_go_back: bool) -> Any
     app = question.application
     control = _menu_of(question).content
     offset = 1 if control.choices[0].value == _NONE else 0  # the "no answer yet" entry
+    moves = "↑/↓ or a number, " + ("space to tick, Enter when done" if multi else "then Enter")
+    hint = _with_hint_line(question, f"{moves}; ? help" + ("; < back" if can_go_back else ""))
     keys = KeyBindings()
+    pointed = Condition(lambda: control.get_pointed_at().value in (_NONE, _BACK, _HELP))
 
-    @keys.add(
-        "enter", eager=True, filter=Condition(lambda: control.get_pointed_at().value == _NONE)
-    )
-    def _no_answer(event: Any) -> None:
-        event.app.output.bell()
+    def do(event: Any, value: str) -> None:
+        """Help or back: never an answer, never ticked; a multiple choice keeps what is ticked."""
+        ticked = [v for v in getattr(control, "selected_options", ()) if v not in (_HELP, _BACK)]
+        event.app.exit(result=[value, *ticked] if multi else value)
 
-    typed = _TypedNumber(numbered)
+    @keys.add("enter", eager=True, filter=pointed)
+    def _on_an_extra(event: Any) -> None:
+        value = control.get_pointed_at().value
+        if value == _NONE:
+            hint.say("Nothing chosen yet: move to an answer with ↓ or type its number, then Enter.")
+        else:
+            do(event, value)
+
+    if multi:
+        keys.add(" ", eager=True, filter=pointed)(_on_an_extra)
+
+        @keys.add("enter", eager=True, filter=~pointed)
+        def _done(event: Any) -> None:
+            ticked = [c for c in control.choices if c.value in control.selected_options]
+            if not ticked:
+                hint.say(
+                    "Nothing ticked yet: tick each choice that applies with space (or type its "
+                    "number, then space), then Enter."
+                )
+                return
+            _echo_ticked(control, ticked)
+            event.app.exit(result=[c.value for c in ticked])
+
+        def _not_all(event: Any) -> None:
+            letter = event.key_sequence[0].data
+            hint.say(f"{letter!r} does nothing here: tick each choice that applies with space.")
+
+        for letter in "ai":  # questionary's "tick all" and "invert": they would tick help and back
+            keys.add(letter, eager=True)(_not_all)
+
+    typed = TypedNumber(numbered)
 
     def point_at(digit: str) -> Callable[[Any], None]:
         def move(event: Any) -> None:
             before = event.previous_key_sequence
             number = typed.add(digit, after_digit=bool(before) and before[-1].data.isdigit())
-            if number is not None:
+            if number is None:
+                hint.say(f"{typed.text!r} is not a choice here: the choices are 1 to {numbered}.")
+            else:
                 control.pointed_at = number - 1 + offset
 
         return move
 
-    for digit in "0123456789"[: numbered + 1]:
+    for digit in "0123456789":
         keys.add(digit, eager=True)(point_at(digit))
-    keys.add("?", eager=True)(lambda event: event.app.exit(result=_HELP))
+    keys.add("?", eager=True)(lambda event: do(event, _HELP))
     if can_go_back:
-        keys.add("<", eager=True)(lambda event: event.app.exit(result=_BACK))
+        keys.add("<", eager=True)(lambda event: do(event, _BACK))
     app.key_bindings = merge_key_bindings([app.key_bindings, keys])
     return question
+
+
+def _echo_ticked(control: Any, ticked: list[Any]) -> None:
+    """Make the answered question show the names ticked, not questionary's "done (2 selections)".
+
+    questionary shows a single ticked choice's title whole: so the menu is left holding one
+    choice, whose title is every ticked label (the answer is taken before, from `ticked`).
+    """
+    from questionary import Choice
+
+    names = "; ".join(_title_text(c.title) for c in ticked)
+    control.choices = [Choice(title=[("class:answer", names)], value=_SHOWN)]
+    control.selected_options = [_SHOWN]
+    control.is_answered = True
+
+
+def _title_text(title: Any) -> str:
+    return title if isinstance(title, str) else "".join(part[1] for part in title)
 
 
 class QuestionaryAsker:
@@ -280,11 +368,13 @@ class QuestionaryAsker:
     def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
         """Ask until the person answers or goes back."""
         while True:
-            reply = self._run(lambda: self._build(question, default, can_go_back))
+            reply = self._run(functools.partial(self._build, question, default, can_go_back))
             if question.type == "text":
                 reply = self._text_reply(reply, can_go_back)
             elif question.type == "multi" and not isinstance(reply, str):  # str: `?` or `<`
                 specials = [r for r in reply if r in (_BACK, _HELP)]
+                if specials:  # asked again after the help with the same choices ticked
+                    default = tuple(r for r in reply if r not in specials) or default
                 reply = specials[0] if specials else tuple(reply)
             if reply == _HELP:
                 from sharewizard.walk.summary import help_panel
@@ -327,6 +417,7 @@ class QuestionaryAsker:
                 ),
                 numbered=len(question.choices),
                 can_go_back=can_go_back,
+                multi=True,
             )
         options = [
             questionary.Choice(
@@ -464,7 +555,7 @@ class QuestionaryAsker:
             label = f"{_short(text)}  →  {_short(shown, 30)}"
             choices.append(questionary.Choice(label, value=str(index)))
         reply = self._run(
-            lambda: _quits_on_ctrl_d(
+            lambda: _menu_saying_why(
                 questionary.select(
                     "Check your answers", choices=choices, instruction="(↑/↓ and Enter)", **self.io
                 )
@@ -484,7 +575,7 @@ class QuestionaryAsker:
         )
         options = next_choices(outcome, self.practice)
         reply = self._run(
-            lambda: _quits_on_ctrl_d(
+            lambda: _menu_saying_why(
                 questionary.select(
                     "What next?",
                     choices=[questionary.Choice(label, value=value) for value, label in options],
@@ -504,10 +595,24 @@ class QuestionaryAsker:
         self.console.print(Text.assemble(("• ", "bold"), plain(message)))
 
 
+def output_on(stream: IO[str]) -> Any:
+    """prompt_toolkit's output drawing on `stream` (`decide --out -` asks on standard error)."""
+    from prompt_toolkit.output import create_output
+
+    return create_output(stdout=stream)  # type: ignore[arg-type]  # any text stream will do
+
+
 def choose_draft(
-    found: list[Any], *, console: Console | None = None, stdin: IO[str] | None = None
+    found: list[Any],
+    *,
+    console: Console | None = None,
+    stdin: IO[str] | None = None,
+    output: Any = None,
 ) -> Path:
-    """Pick a draft to resume from the list (`decide --resume ?`); typed, with `stdin` (plain)."""
+    """Pick a draft to resume from the list (`decide --resume ?`); typed, with `stdin` (plain).
+
+    The menu is drawn on `output` (prompt_toolkit's), else on standard output.
+    """
     if console is not None and stdin is not None:
         return _choose_draft_typed(found, console, stdin)
     import questionary
@@ -521,8 +626,13 @@ def choose_draft(
         for d in found
     ]
     reply = _answer(
-        _quits_on_ctrl_d(
-            questionary.select("Which draft?", choices=choices, instruction="(↑/↓ and Enter)")
+        _menu_saying_why(
+            questionary.select(
+                "Which draft?",
+                choices=choices,
+                instruction="(↑/↓ and Enter)",
+                **({"output": output} if output is not None else {}),
+            )
         )
     )
     return Path(reply)
@@ -568,12 +678,15 @@ class PlainAsker:
         *,
         practice: bool = False,
         echo: bool = False,
+        wrap: bool = False,
     ) -> None:
         self.catalogue = catalogue
         self.console = console
         self.stdin = stdin
         self.practice = practice
         self.echo = echo  # input is not a terminal: show what was read, so a log reads whole
+        # Output to a terminal (TERM=dumb) is wrapped at words; a log or a pipe keeps whole lines
+        self.soft_wrap = not wrap
 
     # --- lines in, lines out ----------------------------------------------------------------
 
@@ -581,16 +694,19 @@ class PlainAsker:
         from rich.text import Text
 
         for line in lines:
-            self.console.print(Text(for_screen(line)), soft_wrap=True)
+            self.console.print(Text(for_screen(line)), soft_wrap=self.soft_wrap)
 
-    def _read(self, prompt: str) -> str:
-        """One typed line; end of input is EOFError, Ctrl-C confirms before quitting."""
+    def _read(self, prompt: str, again: Callable[[], None] | None = None) -> str:
+        """One typed line; end of input is EOFError, Ctrl-C confirms before quitting.
+
+        After Ctrl-C and "go on", `again` shows the question once more before its prompt.
+        """
         from rich.text import Text
 
         while True:
-            self.console.print(Text(for_screen(prompt) + " "), end="", soft_wrap=True)
-            self.console.file.flush()
-            try:
+            try:  # Ctrl-C the moment the prompt shows (before the read starts) asks too
+                self.console.print(Text(for_screen(prompt) + " "), end="", soft_wrap=self.soft_wrap)
+                self.console.file.flush()
                 line = self.stdin.readline()
             except SignalInterrupt:
                 raise
@@ -598,12 +714,14 @@ class PlainAsker:
                 self.console.print()
                 if self._really_quit():
                     raise
+                if again is not None:
+                    again()
                 continue
             if not line:
                 self.console.print()
                 raise EOFError
             if self.echo:
-                self.console.print(Text(for_screen(line.rstrip("\n"))), soft_wrap=True)
+                self.console.print(Text(for_screen(line.rstrip("\n"))), soft_wrap=self.soft_wrap)
             if undecoded(line):
                 self._say("Not accepted: " + _not_text(getattr(self.stdin, "encoding", None)))
                 continue
@@ -626,14 +744,18 @@ class PlainAsker:
         """Ask until the person gives an answer that stands, or goes back."""
         from sharewizard.walk.summary import help_panel, question_text
 
+        def show() -> None:
+            self.console.print(question_text(question), soft_wrap=self.soft_wrap)
+
         self._say("")
-        self.console.print(question_text(question), soft_wrap=True)
+        show()
         while True:
-            reply = self._read(self._prompt(question, default, can_go_back))
+            reply = self._read(self._prompt(question, default, can_go_back), again=show)
             if reply == TEXT_HELP:
                 self.console.print(
-                    help_panel(question, self.catalogue, boxed=False), soft_wrap=True
+                    help_panel(question, self.catalogue, boxed=False), soft_wrap=self.soft_wrap
                 )
+                self._choices_help(question)
                 continue
             if reply == TEXT_BACK and can_go_back:
                 return GO_BACK
@@ -642,6 +764,14 @@ class PlainAsker:
                 self._say(answer[1:])
                 continue
             return answer
+
+    def _choices_help(self, question: Question) -> None:
+        """What each choice means, where the flow says (menus show it under the pointer)."""
+        from sharewizard.walk.summary import choices_help
+
+        described = choices_help(question)
+        if described is not None:
+            self.console.print(described, soft_wrap=self.soft_wrap)
 
     @staticmethod
     def _prompt(question: Question, default: Answer | None, can_go_back: bool) -> str:
@@ -712,16 +842,21 @@ class PlainAsker:
         term = self.catalogue.record_form.decisions.get(outcome.decision)
         self._say("")
         self.console.print(
-            outcome_panel(outcome, term.label if term else "", boxed=False), soft_wrap=True
+            outcome_panel(outcome, term.label if term else "", boxed=False),
+            soft_wrap=self.soft_wrap,
         )
         options = next_choices(outcome, self.practice)
-        self._say(
-            "What next?",
-            *(f"  {n}. {label.removeprefix('← ')}" for n, (_, label) in enumerate(options, 1)),
-        )
+
+        def show() -> None:
+            self._say(
+                "What next?",
+                *(f"  {n}. {label.removeprefix('← ')}" for n, (_, label) in enumerate(options, 1)),
+            )
+
+        show()
         default = options[0][1].split(":")[0].lower()
         while True:
-            reply = self._read(f"Number (Enter: {default}, < back):").lower()
+            reply = self._read(f"Number (Enter: {default}, < back):", again=show).lower()
             number = typed_number(reply, len(options)) if reply else 1
             if reply in (TEXT_BACK, "back"):
                 return GO_BACK
@@ -739,7 +874,7 @@ class PlainAsker:
         from sharewizard.walk.summary import flow_heading
 
         self._say("")
-        self.console.print(flow_heading(flow), soft_wrap=True)
+        self.console.print(flow_heading(flow), soft_wrap=self.soft_wrap)
 
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""

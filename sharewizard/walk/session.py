@@ -323,6 +323,7 @@ class Session:
         for field_id, origin in self.given.origins.items():
             if field_id not in book.facts:
                 self.origins[field_id] = origin
+        check_given_answers(self.catalogue, self.given, self.entry)
 
     def _places(self) -> Places:
         return self.given.places or Places()
@@ -629,7 +630,13 @@ class Session:
         case = self.case_of(state)
         self._check_answers(state, flow, index)
         step: Step = at or engine.next_step(flow, state.answers_of(flow), case)
+        again = at is not None  # going through answers given already (after going back)
         while isinstance(step, Question):
+            if step.fact and step.id in case and not (again and step.id in state.asked):
+                # known: followed, not asked again (only a fact this decision asked is offered
+                # again, when the person goes back through their answers)
+                step = engine.following_step(flow, Progress(state.answers_of(flow)), step.id, case)
+                continue
             self.current = step.id
             back = self._previous(state, step.id)
             if step.fact:
@@ -651,6 +658,7 @@ class Session:
                 flow = self._back_to(state, back)
                 step = flow.questions[back[1]]
                 case = self.case_of(state)
+                again = True
                 continue
             if not step.fact:
                 self._answer(state, flow, step, reply)
@@ -1344,6 +1352,46 @@ class Session:
             for flow in state.flows
             if flow.id != FACTS_FLOW
         )
+
+
+def check_given_answers(catalogue: Catalogue, given: Given, entry: str, *, skip: int = 0) -> None:
+    """Each answer given for a decision is a question of some flow, with an answer it takes.
+
+    Checked before anything is asked, so that a file or a draft the flows have outgrown is
+    refused at once, naming the place. (The answers are checked again, against the very flow
+    that asks them, as the decision walks it.) `skip`: decisions recorded already.
+    """
+    flows = catalogue.flows
+    places = given.places or Places()
+    for index, part in enumerate(given.decisions):
+        if index < skip:
+            continue
+        start = flows.get(part.flow_id) if part.flow_id else None
+        for qid, value in part.answers.items():
+            where = Location(field=places.decision(index, "answers", qid))
+            if start is not None and qid in start.questions:
+                owners = [start]
+            else:
+                owners = [f for f in flows.values() if qid in f.questions]
+            if any(f.questions[qid].fact for f in owners):
+                continue  # a fact given as an answer: refused or dropped as its flow is walked
+            if not owners:
+                name = start.id if start is not None else (part.flow_id or entry)
+                asked = [q.id for q in start.questions.values() if not q.fact] if start else []
+                raise AnswersError(
+                    f"{preview(qid)} is not a question of the flow {preview(name)}.",
+                    where,
+                    f"Questions: {', '.join(asked)}." if asked else "",
+                )
+            problems = []
+            for flow in owners:
+                try:
+                    engine.check_answer(flow.questions[qid], value, where)
+                    break
+                except AnswersError as exc:
+                    problems.append(exc)
+            else:
+                raise problems[0]
 
 
 class _BackToRoute(Exception):

@@ -136,6 +136,20 @@ def question_text(question: Question) -> Text:
     return text
 
 
+def choices_help(question: Question) -> Text | None:
+    """Plain mode's `?`: each choice that has a description, numbered as asked; None if none has."""
+    described = [(n, c) for n, c in enumerate(question.choices, 1) if c.help]
+    if not described:
+        return None
+    text = Text("Choices")
+    for number, choice in described:
+        text.append(f"\n  {number}. ")
+        text.append(plain(choice.label))
+        text.append(": ")
+        text.append(plain(choice.help))
+    return text
+
+
 def help_panel(question: Question, catalogue: Catalogue, *, boxed: bool = True) -> Any:
     """A question's help text and the guidance it rests on."""
     parts: list[Any] = []
@@ -182,11 +196,11 @@ def record_summary(record: Record, *, verbose: bool = False, boxed: bool = True)
         parts.append(_box(cites, "dim", boxed, "Guidance"))
     else:
         answered = len(record["answers"]) + sum(len(s["answers"]) for s in record["route"])
-        changed = f", {len(record['changes'])} changes" if record["changes"] else ""
+        changed = f", {counted(len(record['changes']), 'change')}" if record["changes"] else ""
         parts.append(  # one line at 80 columns: the end of a walk must fit one screen
             Text(
-                f"{answered} answers, {len(record['fields'])} fields{changed} and the guidance "
-                "are in the record; --verbose shows them.",
+                f"{counted(answered, 'answer')}, {counted(len(record['fields']), 'field')}"
+                f"{changed} and the guidance are in the record; --verbose shows them.",
                 style="dim",
             )
         )
@@ -209,6 +223,11 @@ def record_summary(record: Record, *, verbose: bool = False, boxed: bool = True)
     return Group(*parts)
 
 
+def counted(number: int, noun: str) -> str:
+    """`1 change`, `2 changes`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def written_lines(written: list[Written], prog: str, *, practice: bool = False) -> list[Text]:
     """Where each record and answers file went, and how to replay it."""
     if practice:  # said once per decision, as it is made (the end adds nothing)
@@ -216,7 +235,8 @@ def written_lines(written: list[Written], prog: str, *, practice: bool = False) 
     lines = []
     for item in written:
         if item.path is not None:
-            lines.append(Text.assemble(("✔ ", "green"), plain(f"Record written to {item.path}")))
+            where = "standard output" if str(item.path) == "-" else item.path
+            lines.append(Text.assemble(("✔ ", "green"), plain(f"Record written to {where}")))
         if item.answers_path is not None:
             lines.append(
                 Text.assemble(
@@ -262,14 +282,18 @@ def profile_lines(values: Mapping[str, str], catalogue: Catalogue, path: Any) ->
     return lines
 
 
-def drafts_json(found: list[DraftInfo]) -> list[dict[str, Any]]:
+def drafts_json(
+    found: list[DraftInfo], titles: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
     """`drafts --json`."""
     return [
         {
             "id": d.id,
             "path": str(d.path),
             "flow": d.flow,
+            "flow_title": (titles or {}).get(d.flow),
             "route": d.route,
+            "case_reference": d.case_reference,
             "started_at": d.started_at,
             "answered": d.answered,
             "error": d.error or None,
@@ -278,20 +302,36 @@ def drafts_json(found: list[DraftInfo]) -> list[dict[str, Any]]:
     ]
 
 
-def drafts_table(found: list[DraftInfo], prog: str) -> Group:
+def drafts_table(
+    found: list[DraftInfo], prog: str, titles: Mapping[str, str] | None = None
+) -> Group:
     """`drafts`: each draft's id on a line of its own (to copy whole), then what it holds.
 
-    A list rather than a table: at 80 columns a table would cut the ids short.
+    A list rather than a table: at 80 columns a table would cut the ids short. Flows are named
+    by their titles (`titles`, by flow id) where known, times in local time.
     """
+    named = titles or {}
     lines: list[Text] = []
     for d in found:
-        flow = " → ".join([*d.route, d.flow])
         lines.append(Text.assemble((for_screen(d.id), "bold")))
-        lines.append(
-            plain(f"    {flow}; started {d.started_at or '?'} (UTC); {d.answered} answered")
-        )
+        flows = " → ".join(named.get(f, f) for f in [*d.route, d.flow])
+        case = f"case {d.case_reference}; " if d.case_reference else ""
+        started = local_time(d.started_at) if d.started_at else "?"
+        lines.append(plain(f"    {flows}"))
+        lines.append(plain(f"    {case}started {started}; {counted(d.answered, 'answer')}"))
     lines.append(plain(f"Continue one with: {prog} decide --resume ID"))
     return Group(*lines)
+
+
+def local_time(utc: str) -> str:
+    """`2026-12-06 23:03 (local time)`: a UTC time as this machine's clock shows it."""
+    from datetime import datetime, timezone
+
+    try:
+        moment = datetime.strptime(utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return f"{utc} (as written)"
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") + " (local time)"
 
 
 def print_error(console: Console, message: str) -> None:

@@ -58,6 +58,67 @@ def test_unknown_flow(capsys):
     assert err == "Error: FLOW: unknown flow 'nope'. Flows: demo.\n"
 
 
+@pytest.mark.parametrize(
+    ("args", "suggested"),
+    [
+        (("decide", "share-without-consnet"), "Did you mean 'share-without-consent'? Flows: "),
+        (("decide", "triag"), "Did you mean 'triage'? Flows: "),
+        (("show", "how-mcuh"), "Did you mean 'how-much'? Flows: "),
+        (("graph", "inform"), "Did you mean 'inform-family'? Flows: "),
+        (("factcheck", "not-sur"), "Did you mean 'not-sure'? Flows: "),
+    ],
+)
+def test_an_unknown_flow_gets_a_did_you_mean(capsys, args, suggested):
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert suggested in err
+
+
+def test_an_unknown_flow_in_an_answers_file_gets_a_did_you_mean(capsys, tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("flow: how-mcuh\nanswers: {}\n")
+    code, _, err = run(capsys, "decide", "--answers", str(answers))
+    assert code == 2
+    assert "unknown flow 'how-mcuh'. Did you mean 'how-much'? Flows: " in err
+
+
+# --- `-` is standard output (issue 24.9) ----------------------------------------------------------
+
+GOOD = Path(__file__).parents[1] / "fixtures" / "answers" / "good" / "refer.yaml"
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "text"])
+def test_out_dash_writes_the_record_alone_on_stdout(tmp_path, capsys, monkeypatch, fmt):
+    from sharewizard.records import record as records
+    from sharewizard.records import render
+
+    monkeypatch.chdir(tmp_path)
+    args = ["--flows", str(CATALOGUE), "decide", "--answers", str(GOOD), "--out", "-"]
+    code, out, err = run(capsys, *args, "--format", fmt)
+    assert code == 0, err
+    assert "Record written to standard output" in err and "Outcome:" in err
+    assert list(tmp_path.iterdir()) == []  # no file named `-`, and no answers file
+    if fmt == "json":
+        assert records.verify(json.loads(out))
+    elif fmt == "md":
+        assert out.startswith("# Information sharing decision record")
+        assert out.endswith(render.MD_DATA_END)
+    else:
+        assert out.startswith("INFORMATION SHARING DECISION")
+
+
+def test_note_and_graph_write_to_stdout_with_dash(tmp_path, capsys):
+    record = tmp_path / "r.json"
+    run(capsys, "--flows", str(CATALOGUE), "decide", "--answers", str(GOOD), "--out", str(record))
+    code, out, err = run(capsys, "note", str(record), "-o", "-")
+    assert (code, err) == (0, "")
+    assert out.startswith("INFORMATION SHARING DECISION")
+    code, out, err = run(capsys, "--flows", str(CATALOGUE), "graph", "demo", "--out", "-")
+    assert (code, err) == (0, "")
+    assert out.startswith("flowchart ")
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]  # no file named `-`
+
+
 def field_values(record):
     return {row["id"]: row["value"] for row in record["fields"]}
 
@@ -129,3 +190,12 @@ def test_a_mistyped_command_is_still_matched_against_every_command(capsys):
 def test_a_group_of_commands_runs_when_only_it_is_built(capsys):
     code, out, _ = run(capsys, "drafts", "--json")
     assert code == 0 and json.loads(out) == []
+
+
+def test_an_unknown_case_gets_a_did_you_mean(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, _, err = run(capsys, "train", "01-bruising-no-consnt", "--plain")
+    assert code == 2
+    assert "Did you mean '01-bruising-no-consent'? See `sharewizard cases`" in err

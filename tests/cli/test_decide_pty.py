@@ -12,6 +12,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from tests.terminal import in_terminal
+
 pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves these out
 
 CATALOGUE = Path(__file__).parents[1] / "fixtures" / "catalogue"
@@ -20,22 +22,10 @@ CATALOGUE = Path(__file__).parents[1] / "fixtures" / "catalogue"
 def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
     """sharewizard in a terminal, in `tmp_path/work`, with drafts in `tmp_path/data`."""
     (tmp_path / "work").mkdir(exist_ok=True)
-    env = {
-        **os.environ,
-        "PROMPT_TOOLKIT_NO_CPR": "1",
-        "COLUMNS": "100",
-        "LINES": "40",
-        "SHAREWIZARD_DATA_DIR": str(tmp_path / "data"),
-    }
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "sharewizard", "--flows", str(CATALOGUE), *args],
-        cwd=str(tmp_path / "work"),
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 100),
-    )
+    return in_terminal(
+        "--flows", str(CATALOGUE), *args,
+        cwd=tmp_path / "work", env={"SHAREWIZARD_DATA_DIR": str(tmp_path / "data")},
+    )  # fmt: skip
 
 
 def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
@@ -224,3 +214,32 @@ def test_a_stopped_walk_leaves_a_private_draft_that_resumes_to_the_same_outcome(
     assert [a["question"] for a in record["answers"]] == ["concern", "kinds", "urgency", "note"]
     assert {r["id"]: r["value"] for r in record["fields"]}["what"] == "Injury seen on arm"
     assert not saved[0].exists()  # the draft goes once the record is written
+
+
+def test_out_dash_asks_on_stderr_and_writes_only_the_record_on_stdout(tmp_path):
+    """`decide --out - > x.json` in a terminal: the menus on the screen, the record in the file."""
+    (tmp_path / "work").mkdir()
+    stdout = tmp_path / "record.json"
+    command = f"{sys.executable} -m sharewizard --flows {CATALOGUE} decide demo --out - > {stdout}"
+    child = pexpect.spawn(
+        "/bin/sh",
+        ["-c", command],
+        cwd=str(tmp_path / "work"),
+        env={**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "SHAREWIZARD_DATA_DIR": str(tmp_path)},
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 100),
+    )
+    answer(child, "Concern?", "2\r")  # no
+    answer(child, "What next?", "\r")
+    for prompt in ("was not shared", "Who asked for it", "When was this decided", "rationale"):
+        answer(child, prompt, "Not shared for now\r")
+    for prompt in ("Case reference", "Your role", "Your organisation", "Check your answers"):
+        answer(child, prompt, "\r")
+    child.expect_exact("Record written to standard output")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    record = json.loads(stdout.read_text(encoding="utf-8"))  # nothing but the record
+    assert record["flow"]["id"] == "demo" and record["checksum"].startswith("sha256:")
+    assert list((tmp_path / "work").iterdir()) == []  # no file named `-`, no answers file

@@ -6,13 +6,13 @@ nothing to keep (Ctrl-C, Ctrl-D and the signals still save one and say how to re
 
 from __future__ import annotations
 
-import os
 import signal
-import sys
 from pathlib import Path
 
 import pexpect
 import pytest
+
+from tests.terminal import in_terminal
 
 pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves these out
 
@@ -22,22 +22,10 @@ CATALOGUE = Path(__file__).parents[1] / "fixtures" / "catalogue"
 def spawn(tmp_path: Path) -> pexpect.spawn:
     """`decide demo` in a terminal 100 columns wide, drafts in `tmp_path/data`."""
     env = {
-        **os.environ,
-        "PROMPT_TOOLKIT_NO_CPR": "1",
-        "COLUMNS": "100",
-        "LINES": "40",
         "SHAREWIZARD_DATA_DIR": str(tmp_path / "data"),
         "SHAREWIZARD_CACHE_DIR": str(tmp_path / "cache"),
     }
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "sharewizard", "--flows", str(CATALOGUE), "decide", "demo"],
-        cwd=str(tmp_path),
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 100),
-    )
+    return in_terminal("--flows", str(CATALOGUE), "decide", "demo", cwd=tmp_path, env=env)
 
 
 def drafts(tmp_path: Path) -> list[Path]:

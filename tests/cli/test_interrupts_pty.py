@@ -9,7 +9,6 @@ tests/test_exit_status.py: one case per phase).
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import stat
@@ -21,6 +20,7 @@ import pexpect
 import pytest
 
 from tests.sittingkit import CTRL_C, CTRL_D, ENTER, answer, finish, make_catalogue, spawn
+from tests.terminal import in_terminal
 
 pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves these out
 
@@ -138,7 +138,8 @@ def test_every_way_of_stopping_keeps_a_draft_that_resumes_to_the_same_decision(p
     child = spawn(tmp_path, flows, data, "decide", "--resume", listed["id"])
     complete(child)
     assert finish(child) == 0
-    [record_path] = tmp_path.glob("sharewizard-mini-*.json")
+    [record_path] = (data / "records").glob("sharewizard-mini-*.json")  # the data folder's
+    assert not list(tmp_path.glob("sharewizard-*"))  # never the current folder
     record = json.loads(record_path.read_text())
     assert record["outcome"]["id"] == "share"
     assert record["route"][0]["flow"]["id"] == "triage"
@@ -189,18 +190,12 @@ def test_closing_the_terminal_at_a_prompt_prints_no_traceback(tmp_path):
     # F-15: in 7 of 19 closed terminals prompt_toolkit/asyncio tracebacks reached stderr (the
     # race between SIGHUP and EIO decides, so the terminal is closed several times)
     data = tmp_path / "data"
-    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "SHAREWIZARD_DATA_DIR": str(data)}
-    env.pop("SHAREWIZARD_FLOWS", None)
     for attempt in range(6):
         err = tmp_path / f"err{attempt}"
-        child = pexpect.spawn(
-            "/bin/sh",
-            ["-c", 'exec "$0" -m sharewizard decide share-without-consent 2>"$1"',
-             sys.executable, str(err)],
-            env=env,
-            encoding="utf-8",
-            timeout=20,
-            dimensions=(30, 100),
+        wrapper = 'exec "$0" -m sharewizard decide share-without-consent 2>"$1"'
+        child = in_terminal(
+            cwd=tmp_path, env={"SHAREWIZARD_DATA_DIR": str(data)}, without=("SHAREWIZARD_FLOWS",),
+            rows=30, program=["/bin/sh", "-c", wrapper, sys.executable, str(err)],
         )  # fmt: skip
         answer(child, "Help and guidance", "2" + ENTER)  # no child in immediate danger
         child.expect_exact("Help and guidance")  # the second question

@@ -59,3 +59,62 @@ def test_an_unreadable_path_is_refused_by_name(capsys, tmp_path):
     code, _, err = run(capsys, "note", str(locked))
     assert code == 2
     assert "Invalid value for 'RECORD'" in err and "is not readable" in err
+
+
+# --- root options anywhere (issue 24.6) ---------------------------------------------------------
+
+
+def test_plain_after_the_command_turns_plain_mode_on(capsys, monkeypatch):
+    """`sharewizard decide --plain` (what a screen-reader user types first) asks in plain mode."""
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("2\n"))  # "No": the demo flow's first answer
+    with pytest.raises(SystemExit) as stopped:
+        main(["decide", "demo", "--plain", "--practice", "--flows", str(CATALOGUE)])
+    out, err = capsys.readouterr()
+    assert "No such option" not in err
+    assert "Concern?\n  1. Yes\n  2. No" in out  # the question, numbered, one line a choice
+    assert stopped.value.code in (0, 130), err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--flows", str(CATALOGUE), "--json"],
+        ["list", f"--flows={CATALOGUE}", "--json"],
+        ["--flows", "/nowhere", "list", "--flows", str(CATALOGUE), "--json"],  # the last one wins
+        ["--flows", str(CATALOGUE), "list", "--json"],
+    ],
+)
+def test_flows_works_before_or_after_the_command(capsys, args):
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    out, err = capsys.readouterr()
+    assert stopped.value.code in (0, None), err
+    assert '"id": "demo"' in out
+
+
+def test_root_options_after_a_subcommand_of_a_group(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(tmp_path))
+    with pytest.raises(SystemExit) as stopped:
+        main(["drafts", "--plain", "--json"])
+    assert stopped.value.code in (0, None)
+    with pytest.raises(SystemExit) as stopped:
+        main(["drafts", "show", "nope", "--flows", str(CATALOGUE)])
+    _, err = capsys.readouterr()
+    assert stopped.value.code == 2 and "No such option" not in err and "no draft" in err
+
+
+def test_each_command_help_names_the_root_options_it_also_takes(capsys):
+    with pytest.raises(SystemExit):
+        main(["decide", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Global options, here or before the command: --flows DIR, --version, --plain" in out
+    assert "--traceback" not in out  # hidden, as at the root
+
+
+def test_version_after_a_command_prints_the_version(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["decide", "--version"])
+    assert stopped.value.code in (0, None)
+    assert capsys.readouterr().out.startswith("sharewizard ")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import sys
 from pathlib import Path
 
 import pexpect
 import pytest
 
 from sharewizard.flowfiles.answers import load_answers
+from tests.terminal import in_terminal
 
 pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves these out
 
@@ -22,25 +21,13 @@ ESC = "\x1b"
 def spawn(tmp_path: Path, *args: str, **env: str) -> pexpect.spawn:
     """sharewizard in a dumb terminal, in `tmp_path/work`, with drafts in `tmp_path/data`."""
     (tmp_path / "work").mkdir(exist_ok=True)
-    environ = {
-        **os.environ,
-        "TERM": "dumb",
-        "COLUMNS": "80",
-        "LINES": "24",
-        "SHAREWIZARD_DATA_DIR": str(tmp_path / "data"),
-        **env,
-    }
-    environ.pop("ACCESSIBLE", None)
-    environ.pop("NO_COLOR", None)
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "sharewizard", "--flows", str(CATALOGUE), *args],
-        cwd=str(tmp_path / "work"),
-        env={**environ, **env},
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(24, 80),
-    )
+    child = in_terminal(
+        "--flows", str(CATALOGUE), *args,
+        cwd=tmp_path / "work",
+        env={"TERM": "dumb", "SHAREWIZARD_DATA_DIR": str(tmp_path / "data"), **env},
+        without=tuple(v for v in ("ACCESSIBLE", "NO_COLOR") if v not in env),
+        rows=24, columns=80,
+    )  # fmt: skip
     child.logfile_read = io.StringIO()  # everything the terminal showed, from the start
     return child
 
@@ -141,7 +128,7 @@ def test_ctrl_d_in_plain_mode_saves_a_draft(tmp_path):
     child.close()
     assert child.exitstatus == 130
     [draft] = (tmp_path / "data" / "drafts").glob("demo-*.answers.yaml")
-    assert load_answers(draft).answers == {"concern": "yes"}
+    assert load_answers(draft).parts[0].answers == {"concern": "yes"}
 
 
 def test_accessible_set_chooses_plain_mode_in_a_colour_terminal(tmp_path):
@@ -185,7 +172,7 @@ def test_ctrl_c_in_plain_mode_asks_first_and_no_carries_on(tmp_path):
     child = spawn(tmp_path, "decide", "demo", "--practice")
     child.expect_exact("Number or word")
     child.sendintr()
-    type_at(child, "(Enter or y: quit; n: go on)", "n")  # the answers it takes are said
+    type_at(child, "n: go on)", "n")  # the answers it takes are said (wrapped at words)
     type_at(child, "Number or word", "no")
     type_at(child, "What next?", "")
     child.expect(pexpect.EOF)

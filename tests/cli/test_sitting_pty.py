@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.sittingkit import DOWN, ENTER, answer, finish, make_catalogue, spawn
+from tests.terminal import in_terminal
 
 pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves these out
 
@@ -53,7 +54,8 @@ def test_two_situations_in_one_sitting_give_two_linked_records(tmp_path):
     child.expect_exact("Record written to")  # both records, after the review
     assert finish(child) == 0
 
-    records = [json.loads(p.read_text()) for p in sorted(tmp_path.glob("sharewizard-*.json"))]
+    assert not list(tmp_path.glob("sharewizard-*"))  # never the current folder: the data folder's
+    records = [json.loads(p.read_text()) for p in sorted((data / "records").glob("*.json"))]
     by_flow = {r["flow"]["id"]: r for r in records}
     assert set(by_flow) == {"mini", "tell"}
     first, second = by_flow["mini"], by_flow["tell"]
@@ -85,16 +87,10 @@ def test_immediate_danger_is_asked_first_and_ends_at_call_999(tmp_path):
 
 def test_decide_with_no_arguments_asks_about_immediate_danger_first_and_stops_at_999(tmp_path):
     """D6: after "call 999", Enter stops now; the record waits as a draft, saying how to resume."""
-    import os
-    import sys
-
-    import pexpect
-
-    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "SHAREWIZARD_DATA_DIR": str(tmp_path)}
-    env.pop("SHAREWIZARD_FLOWS", None)  # the flows shipped with sharewizard
-    child = pexpect.spawn(
-        sys.executable, ["-m", "sharewizard", "decide"], cwd=str(tmp_path), env=env,
-        encoding="utf-8", timeout=20, dimensions=(24, 80),
+    child = in_terminal(
+        "decide", cwd=tmp_path, env={"SHAREWIZARD_DATA_DIR": str(tmp_path)},
+        without=("SHAREWIZARD_FLOWS",),  # the flows shipped with sharewizard
+        rows=24, columns=80,
     )  # fmt: skip
     child.expect_exact("Is a child in immediate danger")
     assert "Which of these" not in child.before  # no situation is asked before it

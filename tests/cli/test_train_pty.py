@@ -11,6 +11,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from tests.terminal import in_terminal
+
 pytestmark = pytest.mark.pty  # a real pseudo-terminal: `-m "not pty"` leaves these out
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -21,19 +23,11 @@ CLEAR = "\x1b[2J"
 
 
 def spawn(tmp_path: Path, *args: str, width: int = 80, no_color: bool = False) -> pexpect.spawn:
-    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": str(width), "LINES": "24"}
-    env.pop("NO_COLOR", None)
-    if no_color:
-        env["NO_COLOR"] = "1"
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "sharewizard", "--flows", str(CATALOGUE), "train", "--cases", str(CASES), *args],
-        cwd=str(tmp_path),
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(24, width),
-    )
+    return in_terminal(
+        "--flows", str(CATALOGUE), "train", "--cases", str(CASES), *args,
+        cwd=tmp_path, env={"NO_COLOR": "1"} if no_color else {},
+        without=() if no_color else ("NO_COLOR",), rows=24, columns=width,
+    )  # fmt: skip
 
 
 def flat(shown: str) -> str:
@@ -82,7 +76,7 @@ def test_train_a_case_with_a_what_if_and_a_back_step(tmp_path):
     assert "the case's answer" not in shown.replace("show the case's answer", "")
 
     shown = screen.press("w", "q quit")  # the what-if, before anyone answers
-    assert "what if: where each answer leads" in shown
+    assert "what if: ▶ the room's answer · → where it leads" in shown
     assert re.search(r"  1 Yes\s+→ next question: Which kinds\?", shown)
     assert re.search(r"  2 No\s+→ Do not share \[Do not share\]", shown)
     assert re.search(r"  3 Not sure\s+→ Seek advice \[Seek advice before you act\]", shown)
@@ -104,11 +98,11 @@ def test_train_a_case_with_a_what_if_and_a_back_step(tmp_path):
     shown = screen.press("\r", "How urgent?")
     assert "Question 3" in shown
     shown = screen.press("2", "q quit")  # the room says low
-    assert re.search(r"▶ 2 Low\s+→ next question: Anything else\?", shown)
+    assert "▶ 2 Low" in shown
+    assert "Every answer leads to: → next question: Anything else?" in shown
     assert "← case" not in shown and "Enter show the case's answer" in shown
     shown = screen.press("\r", "Enter go on")  # then sees the case said high
-    assert re.search(r"  1 High ← case → next question: Anything else\?", shown)
-    assert re.search(r"▶ 2 Low\s+→ next question: Anything else\?", shown)
+    assert "  1 High  ← the case's answer" in shown and "▶ 2 Low" in shown
     screen.press("\r", "Anything else?")
     screen.press("\r", "Enter go on")
     shown = screen.press("\r", "Enter finish")
@@ -147,7 +141,10 @@ def test_train_with_record_writes_a_training_record(tmp_path):
     screen.press("\r", "Concern?")
     screen.press("2", "q quit")  # no: the walk ends at once
     screen.press("\r", "Enter go on")
-    screen.press("\r", "Enter finish")
+    shown = screen.press("\r", "(page 1 of 2)")  # the end does not fit 80x24: two pages
+    assert "Do not share" in shown.splitlines()[1] and "Enter more" in shown
+    shown = screen.press("\r", "Enter finish")
+    assert shown.startswith("Outcome: Do not share · Decision: Do not share")  # still in view
     child.send("\r")
     child.expect_exact("Training record written to practice.json")
     child.expect(pexpect.EOF)
@@ -206,12 +203,12 @@ def test_train_respects_no_color(tmp_path):
 def test_train_without_an_argument_offers_cases_and_flows(tmp_path):
     child = spawn(tmp_path)
     screen = Screen(child)
-    shown = screen.wait("Number or name")
+    shown = screen.wait("Number, name or words")
     assert "Choose a case study or a flow" in shown
     assert re.search(r"1 │ demo-injury\s+│ An injury seen at drop-off", shown)
     assert re.search(r"2 │ demo\s+│ Demo flow", shown)
     child.send("7\r")
-    screen.wait("Please type one of the numbers above.")
+    screen.wait("'7' is no number in the list: type 1 to 2, or a name.")
     child.send("2\r")
     shown = screen.wait("Enter start")
     assert "Demo flow" in shown and "No case study" in shown
@@ -240,7 +237,6 @@ def test_ctrl_c_stops_train_with_exit_130_and_writes_nothing(tmp_path):
 
 def test_train_in_plain_mode_reads_a_line_per_key_and_prints_no_escape_codes(tmp_path):
     import subprocess
-    import sys
 
     done = subprocess.run(
         [sys.executable, "-m", "sharewizard", "--plain", "train", "16-immediate-danger"],
@@ -253,5 +249,49 @@ def test_train_in_plain_mode_reads_a_line_per_key_and_prints_no_escape_codes(tmp
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout
     assert "Is a child in immediate danger" in done.stdout
-    assert "Call 999 or the police now" in done.stdout
+    assert "Call 999 now" in done.stdout
+    assert "{" not in done.stdout  # every placeholder worded, though the role is not asked yet
     assert list(tmp_path.iterdir()) == []  # nothing written without --record
+
+
+def test_train_at_a_100x30_projector_ends_with_the_outcome_title_in_view(tmp_path):
+    """Issue 24: the end screen of case 02 was about 38 lines; its outcome scrolled away."""
+    from sharewizard.flowfiles.loader import load_catalogue
+    from sharewizard.train.room import case_walk, find_case, load_cases, packaged_cases_dir
+
+    catalogue = load_catalogue(Path(__file__).parents[2] / "flows")
+    case = find_case(
+        load_cases(catalogue, [packaged_cases_dir()]), "02-disclosure-fear-of-stepfather"
+    )
+    assert case is not None
+    *_, (_, outcome) = [(leg.flow, leg.step) for leg in case_walk(catalogue, case).legs]
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "100", "LINES": "30"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "sharewizard", "train", case.id],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(30, 100),
+    )
+    screen = Screen(child)
+    shown = screen.wait("Enter start")
+    for _ in range(60):  # Enter reveals the case's answer, then goes on, to the end
+        shown = screen.press("\r", "q quit")
+        if "Enter finish" in shown or "(page 1 of" in shown:
+            break
+    lines = shown.rstrip("\n").splitlines()
+    assert len(lines) < 30, shown  # nothing scrolled off the top
+    assert "Outcome" in lines[0]
+    assert outcome.title.split()[0] in lines[1]
+    assert outcome.title in flat("\n".join(lines[:6]))  # the title, whole, at the top
+    assert "Decision: " in shown
+    while "Enter finish" not in shown:  # the other pages keep the outcome in view
+        shown = screen.press("\r", "q quit")
+        assert flat(shown).startswith(f"Outcome: {outcome.title} · Decision: "), shown
+        assert len(shown.rstrip("\n").splitlines()) < 30
+    child.send("\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -17,9 +17,11 @@ import yaml
 from hypothesis import strategies as st
 
 from sharewizard.core import engine
-from sharewizard.core.errors import AnswersError
-from sharewizard.core.model import Handoff, Outcome, Question
+from sharewizard.core.errors import AnswersError, Interrupted
+from sharewizard.core.model import Draft, Outcome, Question
+from sharewizard.flowfiles.answers import dump_answers
 from sharewizard.flowfiles.loader import load_catalogue
+from sharewizard.walk.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOWS = ROOT / "flows"
@@ -81,43 +83,88 @@ def fit(text: str, question: Question) -> str:
 # --- valid walks ---------------------------------------------------------------------------------
 
 
-@dataclass
-class Walk:
-    """One valid way through the packaged flows, as an answers file and as typed lines hold it.
+class _Stop(KeyboardInterrupt):
+    """A drawn walk stops here: the session hands back its draft."""
 
-    `route` holds the answers of the flows handed over through (triage, say); `then` the further
-    decisions of a sitting (a fan-out question that chose several situations). `valid` is False
-    when a further decision hands over again, which an answers file cannot say.
+
+class DrawingAsker:
+    """An asker that draws each answer and keeps the line a person would type for it.
+
+    It answers as plain mode reads: a number or a word, text, Enter at "What next?" (the second
+    choice, "go on", after call 999) and at the review. A refused answer is drawn again from the
+    choices not yet refused, as a person would type another line.
     """
 
-    flow_id: str
-    answers: dict[str, Any]
-    record: dict[str, Any]
-    route: dict[str, dict[str, Any]] = field(default_factory=dict)
-    then: list[Walk] = field(default_factory=list)
+    def __init__(self, draw: Any, stop_after: int | None = None) -> None:
+        self.draw = draw
+        self.typed: list[str] = []
+        self.refused: dict[str, list[Any]] = {}
+        self.stop_after = stop_after
+        self.asked = 0
+        self.last: Any = None
+
+    def ask(self, question: Question, default: Any, can_go_back: bool) -> Any:
+        if self.stop_after is not None and self.asked >= self.stop_after:
+            raise _Stop
+        self.asked += 1
+        value, line = _draw_answer(self.draw, question, self.refused.get(question.id, []))
+        if line == "" and default not in (None, "", ()):
+            value = default  # Enter keeps what is offered
+        self.last = value
+        self.typed.append(line)
+        return value
+
+    def reject(self, question: Question, message: str) -> None:
+        self.refused.setdefault(question.id, []).append(self.last)
+
+    def review(self, items: list[Any]) -> None:
+        self.typed.append("")  # these are right
+
+    def announce(self, flow: Any, outcome: Outcome) -> None:
+        self.typed.append("2" if outcome.urgent else "")  # go on: record the decision
+        return None
+
+    def begin(self, flow: Any) -> None:
+        pass
+
+    def tell(self, message: str) -> None:
+        pass
+
+
+@dataclass
+class Walk:
+    """One valid sitting of the packaged flows, as an answers file and as typed lines hold it.
+
+    `entry` is the flow named to `decide` (the triage when none); `parts` the records the sitting
+    writes; `draft` the sitting as the session holds it (stopped part way for a draft).
+    """
+
+    entry: str
+    draft: Draft
+    parts: int
     typed: list[str] = field(default_factory=list)
     valid: bool = True
+    expect: bool = False
 
-    def document(self) -> dict[str, Any]:
-        """The answers file of this walk (as `decide --save-answers` writes it)."""
-        flow = CATALOGUE.flows[self.flow_id]
-        doc: dict[str, Any] = {
-            "schema_version": 1,
-            "flow": {"id": flow.id, "version": flow.version},
-        }
-        if self.route:
-            doc["route"] = self.route
-        doc["answers"] = self.answers
-        if self.record:
-            doc["record"] = self.record
-        if self.then:
-            doc["then"] = [part.document() for part in self.then]
-            for part in doc["then"]:
-                del part["schema_version"]
+    @property
+    def flow_id(self) -> str:
+        """The flow the walk starts in (a draft's file name starts with it)."""
+        return self.entry
+
+    def document(self, sitting: str | None = None) -> dict[str, Any]:
+        """The answers file of this walk (as `decide --save-answers` writes it), or its draft."""
+        text = dump_answers(
+            CATALOGUE,
+            self.draft,
+            expect=self.expect,
+            sitting=(sitting, ()) if sitting else None,
+            started_at=STAMP if sitting else None,
+        )
+        doc: dict[str, Any] = yaml.safe_load(text)
         return doc
 
 
-def _draw_answer(draw: Any, question: Question) -> tuple[Any, str]:
+def _draw_answer(draw: Any, question: Question, refused: list[Any] = ()) -> tuple[Any, str]:  # type: ignore[assignment]
     """A valid answer to a question, and the line a person would type for it."""
     if question.type == "multi":
         picked = draw(st.lists(st.sampled_from(question.choices), min_size=1, unique=True))
@@ -128,96 +175,45 @@ def _draw_answer(draw: Any, question: Question) -> tuple[Any, str]:
         numbers = [str(question.choices.index(c) + 1) for c in picked]
         words = [c.value for c in picked]
         typed = ",".join(draw(st.sampled_from([numbers, words])))
-        return [c.value for c in picked], typed
+        return tuple(c.value for c in question.choices if c in picked), typed
     if question.choices:
-        choice = draw(st.sampled_from(question.choices))
+        allowed = [c for c in question.choices if c.value not in refused]
+        choice = draw(st.sampled_from(allowed or list(question.choices)))
         number = str(question.choices.index(choice) + 1)
         return choice.value, draw(st.sampled_from([number, choice.value]))
+    if not question.required and draw(st.booleans()):
+        return None, ""
     text = fit(draw(hostile_text), question)
     return text, " ".join(text.splitlines())
 
 
-def _walk_flow(draw: Any, flow_id: str, typed: list[str]) -> tuple[dict[str, Any], Any]:
-    """Answer a flow's questions along its path until an outcome or a hand-off."""
-    flow = CATALOGUE.flows[flow_id]
-    given: dict[str, Any] = {}
-    checked: dict[str, Any] = {}
-    step: Any = flow.questions[flow.start]
-    while isinstance(step, Question):
-        value, line = _draw_answer(draw, step)
-        given[step.id] = value
-        checked[step.id] = engine.check_answer(step, value)
-        typed.append(line)
-        step = engine.route(flow, step, checked)
-    return given, step
-
-
-def _draw_record(draw: Any, outcome: Outcome, typed: list[str]) -> dict[str, Any]:
-    """Record-form values that fit the outcome: each field that applies, in the form's order."""
-    form = CATALOGUE.record_form
-    facts = engine.outcome_facts(outcome, form.decisions)
-    values: dict[str, Any] = {}
-    while True:
-        todo = [f for f in engine.form_fields(form.fields, values, facts) if f.id not in values]
-        if not todo:
-            return {k: v for k, v in values.items() if v is not None}
-        field_ = todo[0]
-        context = {**facts, **{k: v for k, v in values.items() if v is not None}}
-        if field_.choices:
-            allowed = [
-                c for c in field_.choices if engine.refusal(field_, c.value, context) is None
-            ]
-            choice = draw(st.sampled_from(allowed or list(field_.choices)))
-            values[field_.id] = choice.value
-            typed.append(choice.value)
-        elif not field_.required and draw(st.booleans()):
-            values[field_.id] = None
-            typed.append("")
-        else:
-            text = fit(draw(hostile_text), field_)
-            values[field_.id] = text
-            typed.append(" ".join(text.splitlines()))
+def _session(draw: Any, entry: str, stop_after: int | None) -> tuple[Session, DrawingAsker, bool]:
+    asker = DrawingAsker(draw, stop_after)
+    session = Session(CATALOGUE, asker, entry)
+    try:
+        session.run()
+    except Interrupted:
+        return session, asker, False
+    return session, asker, True
 
 
 @st.composite
-def walks(draw: Any, flow_id: str | None = None, sitting: bool = True) -> Walk:
-    """A valid walk from `flow_id` (any flow when None), hand-offs followed."""
-    flow_id = flow_id or draw(st.sampled_from(FLOW_IDS))
-    typed: list[str] = []
-    route: dict[str, dict[str, Any]] = {}
-    queued: tuple[str, ...] = ()
-    looped = False
-    while True:
-        answers, step = _walk_flow(draw, flow_id, typed)
-        if not isinstance(step, Handoff):
-            break
-        looped = flow_id in route  # a route names each flow once: a loop cannot be written down
-        route[flow_id] = answers
-        queued = queued or step.flow_ids[1:]
-        flow_id = step.flow_id
-        if looped:
-            break
-    typed.append("")  # "What next?": carry on to the record questions
-    record = {} if looped else _draw_record(draw, step, typed)
-    walk = Walk(flow_id, answers, record, route, typed=typed, valid=not looped)
-    for queued_id in queued if sitting else ():
-        part = draw(walks(queued_id, sitting=False))
-        walk.valid = walk.valid and part.valid and not part.route
-        walk.then.append(part)
-        typed.extend(["", *part.typed])  # the review of the decision before, then the next
-    typed.extend(["", ""])  # check your answers; write the record
-    return walk
+def walks(draw: Any, flow_id: str | None = None) -> Walk:
+    """A whole sitting from `flow_id` (the triage when None, or any flow), as the session asks."""
+    entry = flow_id or draw(st.sampled_from(["triage", "triage", *FLOW_IDS]))
+    session, asker, done = _session(draw, entry, None)
+    assert done, "a drawn walk always finishes"
+    typed = [*asker.typed, ""]  # and Enter once more, in case
+    expect = draw(st.booleans())
+    return Walk(entry, session.snapshot(), len(session.decided()), typed, expect=expect)
 
 
 @st.composite
 def partial_walks(draw: Any) -> Walk:
-    """A walk stopped part way, as a draft holds it: some answers, maybe some record fields."""
-    walk = draw(walks(sitting=False))
-    keep = draw(st.integers(0, len(walk.answers)))
-    walk.answers = dict(list(walk.answers.items())[:keep])
-    if keep < len(walk.answers) or draw(st.booleans()):
-        walk.record = {}
-    return walk
+    """A sitting stopped part way, as a draft holds it."""
+    entry = draw(st.sampled_from(["triage", "triage", *FLOW_IDS]))
+    session, asker, done = _session(draw, entry, draw(st.integers(0, 30)))
+    return Walk(entry, session.snapshot(), len(session.decided()) if done else 0, asker.typed)
 
 
 # --- mutations of a document ---------------------------------------------------------------------
@@ -258,15 +254,18 @@ def _some_key(draw: Any, mapping: dict[str, Any]) -> str | None:
 
 @st.composite
 def mutated(draw: Any, doc: dict[str, Any]) -> dict[str, Any]:
-    """`doc` with 1-3 of the review's mutations: drop, add or retype answers and fields, junk
-    sections, a wrong flow or version, `then`, `expect`, `route`, `started_at` (which may try to
-    name a folder no write may reach), `case`, `schema_version`.
+    """`doc` with 1-3 of the review's mutations: drop, add or retype facts, answers and fields,
+    junk sections, a wrong flow or version, `decisions`, `expect`, `route`, `started_at` (which
+    may try to name a folder no write may reach), `sitting`, `schema_version`.
     """
     doc = json.loads(json.dumps(doc))  # a deep copy
-    answers = doc.setdefault("answers", {})
-    record = doc.setdefault("record", {})
+    facts = doc.setdefault("facts", {}) if isinstance(doc.get("facts", {}), dict) else {}
+    decisions = doc.setdefault("decisions", [{"answers": {}}])
+    part = draw(st.sampled_from(decisions)) if decisions else {"answers": {}}
+    answers = part.setdefault("answers", {})
+    record = part.setdefault("record", {})
     for _ in range(draw(st.integers(1, 3))):
-        how = draw(st.integers(0, 15))
+        how = draw(st.integers(0, 17))
         key = _some_key(draw, answers)
         if how == 0 and key:
             del answers[key]
@@ -285,21 +284,22 @@ def mutated(draw: Any, doc: dict[str, Any]) -> dict[str, Any]:
         elif how == 6:
             doc[draw(hostile_text)] = draw(JUNK_VALUES)
         elif how == 7:
-            doc["flow"] = draw(st.one_of(st.sampled_from(FLOW_IDS), hostile_text, JUNK_VALUES))
+            part["flow"] = draw(st.one_of(st.sampled_from(FLOW_IDS), hostile_text, JUNK_VALUES))
         elif how == 8:
-            flow = doc["flow"]
-            doc["flow"] = {"id": flow.get("id", "x") if isinstance(flow, dict) else flow}
-            doc["flow"]["version"] = draw(st.one_of(JUNK_VALUES, st.just("1")))
+            flow = part.get("flow")
+            part["flow"] = {"id": flow.get("id", "x") if isinstance(flow, dict) else flow}
+            part["flow"]["version"] = draw(st.one_of(JUNK_VALUES, st.just("1")))
         elif how == 9:
-            doc["then"] = draw(
-                st.one_of(JUNK_VALUES, st.lists(st.just(json.loads(json.dumps(doc))), max_size=2))
+            doc["decisions"] = draw(
+                st.one_of(JUNK_VALUES, st.lists(st.just(json.loads(json.dumps(part))), max_size=3))
             )
         elif how == 10:
-            doc["expect"] = draw(
+            part["expect"] = draw(
                 st.one_of(
                     JUNK_VALUES,
                     st.fixed_dictionaries({"outcome": hostile_text}),
                     st.fixed_dictionaries({"decision": st.sampled_from(["share", "x"])}),
+                    st.fixed_dictionaries({"refused": hostile_text}),
                 )
             )
         elif how == 11:
@@ -312,9 +312,23 @@ def mutated(draw: Any, doc: dict[str, Any]) -> dict[str, Any]:
         elif how == 12:
             doc["started_at"] = draw(st.one_of(st.sampled_from(STARTED_AT), JUNK_VALUES))
         elif how == 13:
-            doc["case"] = draw(st.one_of(JUNK_VALUES, st.fixed_dictionaries({"faq": JUNK_VALUES})))
+            doc["sitting"] = draw(
+                st.one_of(
+                    JUNK_VALUES,
+                    st.fixed_dictionaries(
+                        {"id": JUNK_VALUES, "recorded": JUNK_VALUES, "at": JUNK_VALUES}
+                    ),
+                )
+            )
         elif how == 14:
-            doc["schema_version"] = draw(st.one_of(st.just(2), JUNK_VALUES))
+            doc["schema_version"] = draw(st.one_of(st.just(1), st.just(3), JUNK_VALUES))
+        elif how == 15:
+            fact = draw(st.sampled_from([*CATALOGUE.facts.facts, "x"]))
+            facts[fact] = draw(st.one_of(JUNK_VALUES, st.sampled_from(["yes", "no", "not-sure"])))
+        elif how == 16:
+            fact = _some_key(draw, facts)
+            if fact:
+                del facts[fact]
         else:
             doc[draw(st.sampled_from(sorted(doc)))] = draw(JUNK_VALUES)
     return doc
@@ -504,8 +518,8 @@ def typed_streams(draw: Any) -> tuple[list[str], bytes]:
 
     Returns the command's arguments before `--out` and the bytes typed.
     """
-    start = draw(st.one_of(st.none(), st.sampled_from(FLOW_IDS)))
-    walk = draw(walks(start))
+    walk = draw(walks())
+    start = None if walk.entry == "triage" else walk.entry
     lines = [line.encode("utf-8", "surrogatepass") for line in walk.typed]
     for _ in range(draw(st.integers(0, 4))):
         at = draw(st.integers(0, len(lines)))

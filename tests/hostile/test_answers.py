@@ -63,7 +63,7 @@ def answers_files(draw: Any) -> AnswersCase:
     # valid only in a .json file.
     valid = walk.valid and not changed and (how in ("block", "flow") or suffix == ".json")
     also_decide = draw(st.integers(0, 99)) < 15
-    return AnswersCase(data, suffix, valid, 1 + len(walk.then), also_decide)
+    return AnswersCase(data, suffix, valid, walk.parts, also_decide)
 
 
 def check_answers_file(case: AnswersCase, box: Sandbox) -> None:

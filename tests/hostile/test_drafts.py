@@ -45,7 +45,7 @@ class DraftsCase:
 @st.composite
 def draft_files(draw: Any) -> tuple[str, bytes]:
     walk = draw(partial_walks())
-    doc = walk.document()
+    doc = walk.document(sitting=f"{draw(st.integers(0, 0xFFFF)):04x}-sitting")
     doc["started_at"] = "2026-11-23T09:00:00Z"
     if draw(st.integers(0, 99)) < 30:  # the start time named the draft a resumed file keeps
         doc["started_at"] = draw(st.one_of(st.just(STARTED_AT[0]), st.sampled_from(STARTED_AT)))

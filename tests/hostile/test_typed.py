@@ -43,7 +43,7 @@ def check_typed(case: tuple[list[str], bytes, str, bool], box: Sandbox) -> None:
         may_write=(box.out, box.data),
     )
     drafts = sorted(box.drafts.glob(f"*{SUFFIX}")) if box.drafts.is_dir() else []
-    if ran.code == 0:
+    if ran.code == 0 and "The record waits as draft" not in ran.err:  # stopped at call 999
         assert record.exists(), f"exit 0 but no record\n{ran}"
         assert not drafts, f"the record is written but its draft is kept\n{ran}"
     if resume and drafts:

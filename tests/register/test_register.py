@@ -119,6 +119,25 @@ def test_unreadable_unsigned_and_clashing_records_are_quarantined(
     assert f"quarantined {clash}: CONFLICT: another record with the same record_id" in out
 
 
+def test_without_trust_a_known_key_is_checked_and_an_unknown_one_is_kept(
+    capsys, target, tmp_path, base_records
+):
+    from sharewizard.records.signing import load_private_key, new_key_pair, sign
+
+    private, public = new_key_pair(tmp_path / "keys")
+    key = load_private_key(private)
+    signed = sign(base_records[0], key)
+    forged = craft(signed, changes=["edited"])  # the checksum recomputed, the signature not
+    write(tmp_path / "in", "signed.json", signed)
+    forged_path = write(tmp_path / "forged", "forged.json", forged)
+    code, out, _ = run(capsys, "register", "add", "--db", target, str(tmp_path / "in"))
+    assert code == 0, out  # a key nobody registered: kept, as before known keys
+    assert run(capsys, "keys", "add", str(public))[0] == 0
+    code, out, _ = run(capsys, "register", "add", "--db", target, str(forged_path))
+    assert code == 1
+    assert f"quarantined {forged_path}: TAMPERED: the signature does not match" in out
+
+
 def test_training_records_are_kept_apart(capsys, target, tmp_path, base_records):
     real = base_records[0]
     training = craft(base_records[1], training=True)
