@@ -78,6 +78,14 @@ def lint(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for editors and CI.")] = False,
+    no_prove: Annotated[
+        bool,
+        typer.Option(
+            "--no-prove",
+            help="Check policy.yaml but do not prove its rules on every path: seconds quicker "
+            "while you edit. Prove before a flow is used (CI does).",
+        ),
+    ] = False,
 ) -> int:
     """Check flows and prove their safety rules: exit 0 clean, 1 findings, 2 unreadable input.
 
@@ -92,7 +100,9 @@ def lint(
 
     env = env_of(ctx)
     folder = find_guidance(guidance)
-    result = lint_paths(paths or [settings_of(ctx).flows or default_flows_dir()], folder)
+    result = lint_paths(
+        paths or [settings_of(ctx).flows or default_flows_dir()], folder, prove=not no_prove
+    )
     if as_json:
         report = {
             "files": result.files,
