@@ -609,6 +609,9 @@ def _not_a_flow_file(path: Path) -> str:
     return not_regular(mode) or "cannot be read."
 
 
+_SCHEMA_OF = {loader.FACTS_FILE: "facts", loader.POLICY_FILE: "policy"}
+
+
 def _lint_folder(
     folder: Path, chosen: set[Path] | None, guidance: Path | None, prove: bool = True
 ) -> _Folder:
@@ -623,15 +626,10 @@ def _lint_folder(
         names = loader.form_names(form)
         report.add_all(facts_doc, flowrules.conflict_problems(facts_doc, book, names))
     policy_doc = _lint_policy(folder / loader.POLICY_FILE, sources, report)
+    extra = [d for d in (facts_doc, policy_doc) if d is not None and isinstance(d.data, dict)]
     # Their words and quotes, once each file has the shape its schema says (else SW001 said so).
-    extra = [
-        doc
-        for doc, schema in ((facts_doc, "facts"), (policy_doc, "policy"))
-        if doc is not None
-        and isinstance(doc.data, dict)
-        and not loader.schema_errors(schema, doc.data)
-    ]
-    for shown in extra:
+    sound = [d for d in extra if not loader.schema_errors(_SCHEMA_OF[d.path.name], d.data)]
+    for shown in sound:
         _check_text(shown, report)
         if texts is not None:
             _check_quotes(shown, texts, report)

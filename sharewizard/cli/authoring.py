@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +18,7 @@ from sharewizard.core.errors import ExitStatus, Location, UsageError
 from sharewizard.core.text import json_for_screen, preview, unknown_name_hint
 
 if TYPE_CHECKING:
+    from sharewizard.author.lint import LintResult
     from sharewizard.author.prove import Proof
 
     FactcheckFormat = Enum
@@ -104,15 +105,7 @@ def lint(
         paths or [settings_of(ctx).flows or default_flows_dir()], folder, prove=not no_prove
     )
     if as_json:
-        report = {
-            "files": result.files,
-            "guidance": str(folder) if folder else None,
-            "errors": result.errors,
-            "warnings": result.warnings,
-            "findings": [f.to_json() for f in result.findings],
-            "policy": [_proof_json(folder, proved) for folder, proved in result.proofs],
-        }
-        env.stdout.write(json_for_screen(report) + "\n")
+        env.stdout.write(json_for_screen(_lint_json(result, folder)) + "\n")
     else:
         for finding in result.findings:
             env.stdout.write(for_screen(str(finding)) + "\n")
@@ -125,6 +118,18 @@ def lint(
                 "SHAREWIZARD_GUIDANCE).\n"
             )
     return ExitStatus.CHECK_FAILED if result.failed(strict) else ExitStatus.OK
+
+
+def _lint_json(result: LintResult, folder: Path | None) -> dict[str, Any]:
+    """`lint --json`: the counts, every finding, and what was proved of each policy."""
+    return {
+        "files": result.files,
+        "guidance": str(folder) if folder else None,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "findings": [f.to_json() for f in result.findings],
+        "policy": [_proof_json(where, proved) for where, proved in result.proofs],
+    }
 
 
 def _proof_summary(folder: Path, proved: Proof | str) -> str:
