@@ -288,3 +288,14 @@ def test_drafts_show_says_what_was_half_typed_and_where_escaped(flows, tmp_path,
     )
     assert "\x1b" not in out and "\x07" not in out
     assert yaml.safe_load(out)["sitting"]["half_typed"]["field"] == "decisions.0.record.rationale"
+
+
+def test_plain_mode_checks_a_kept_text_before_taking_it_and_keeps_offering_it(flows, tmp_path):
+    catalogue = load_catalogue(flows)
+    _, path = stopped_draft(catalogue, tmp_path, text="Because")  # under the rationale's 10
+    lines = ["", "", "", "Because it was necessary.", *AFTER_RATIONALE]
+    [written], shown = resume(catalogue, path, lines, tmp_path)
+    refused = shown.split("Not accepted:")[1]
+    assert "Kept from when you stopped, not yet an answer: Because" in refused  # still offered
+    fields = {row["id"]: row["value"] for row in written.record["fields"]}
+    assert fields["rationale"] == "Because it was necessary."

@@ -906,9 +906,15 @@ class PlainAsker:
         return f"{what} ({', '.join(keys)}):"
 
     def _parse(self, question: Question, reply: str, default: Answer | None) -> Answer:
-        """The answer typed, or a message (starting with NUL) saying why it cannot stand."""
+        """The answer typed, or a message (starting with NUL) saying why it cannot stand.
+
+        Enter keeps the default; a text default is checked as typed text is (one kept from when
+        the walk stopped may be too short), so that a refusal asks again with it still offered.
+        """
         if reply == "" and default not in (None, "", ()):
-            return default or ""
+            if question.type != "text":
+                return default or ""
+            reply = str(default)
         if question.type == "text":
             try:
                 engine.check_answer(question, reply)
