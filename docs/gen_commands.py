@@ -203,10 +203,12 @@ PAGES = (
             Step(
                 ("train", "02-disclosure-fear-of-stepfather"),
                 keys=(("", True), ("\r", True), ("w", True), ("\r", False), ("\r", False))
+                + (("\r", False), ("\r", False))
                 + (("2", False), ("\r", False), ("\r", True), ("c", True)),
                 note="In a terminal of 100 columns and 30 rows, as on a projector: the case, "
-                "then question 1, its what-if, the room leaving the case's path at question 2 "
-                "(it answers No where the case says Yes), and c going back to the case's path.",
+                "then question 1 (the case facts: is a child in immediate danger?), its what-if, "
+                "the room leaving the case's path at question 3 (it answers No where the case "
+                "says Yes), and c going back to the case's path.",
             ),
             Step(
                 ("train", "01-bruising-no-consent"),

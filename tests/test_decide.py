@@ -600,7 +600,7 @@ def test_a_record_without_out_goes_to_the_data_folder_never_the_current_one(
     work = tmp_path / "clone"
     work.mkdir()
     monkeypatch.chdir(work)  # say, a git work tree
-    path = answers_file(tmp_path, "case.yaml", {"concern": "yes", "risky": "no"}, SHARE)
+    path = answers_file(tmp_path, "case.yaml", SHARE_AND_TELL, SHARE)
     code, out, _ = run(capsys, "--flows", str(flows), "decide", "--answers", str(path))
     assert code == 0
     assert list(work.iterdir()) == []

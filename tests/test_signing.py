@@ -270,7 +270,7 @@ def test_the_signing_key_variable_signs_as_the_option_does(keys, tmp_path, monke
 
     from sharewizard.cli.options import SIGNING_KEY_ENV
 
-    answers = Path(__file__).parent / "answers" / "share-without-consent" / "share-and-inform.yaml"
+    answers = Path(__file__).parent / "answers" / "sittings" / "share-and-inform.yaml"
     private, _ = keys
     monkeypatch.setenv(SIGNING_KEY_ENV, str(private))
     code, _, _ = run(capsys, "replay", str(answers), "--out-dir", str(tmp_path / "out"), "-q")

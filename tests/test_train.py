@@ -327,7 +327,13 @@ def test_what_if_screen_marks_the_pending_answer_and_each_destination():
 
 
 def test_what_if_shows_every_label_whole_and_other_flows_by_title(catalogue):
-    walk = train.start_walk(catalogue, flow_id="triage").pick("no").go_on()
+    walk = (
+        train.start_walk(catalogue, flow_id="triage")
+        .pick("no")
+        .go_on()
+        .pick("practitioner")
+        .go_on()
+    )
     question = walk.question
     text = render(screens.walk_screen(walk, what_if_open=True, fit=(100, 30)), 100)
     flat = " ".join(text.replace("│", " ").split())
@@ -701,3 +707,22 @@ def test_words_find_a_case_and_a_name_chooses_it():
     chosen, drawn = choose_with(["nothing like it", "3"])
     assert chosen == "03-case"
     assert "! Nothing matches 'nothing like it': here is the whole list." in drawn[1]
+
+
+def test_the_room_leaving_the_case_at_a_fact_is_off_the_path_and_c_goes_back(catalogue):
+    """Case 02 says the child is at risk of harm (a fact); the room says not: off the path there."""
+    cases = train.load_cases(catalogue, [train.packaged_cases_dir()])
+    case = next(c for c in cases if c.id.startswith("02-"))
+    walk = train.start_walk(catalogue, case=case)
+    while walk.question is not None and walk.question.id != "risk-of-harm":
+        walk = walk.reveal().go_on()
+    assert walk.departure is None
+    off = walk.pick("no").go_on()
+    left = off.departure
+    assert left is not None
+    assert (left.question.id, left.room, left.case, left.number) == ("risk-of-harm", "no", "yes", 3)
+    text = render(screens.walk_screen(off, fit=(100, 30)), 100)
+    assert "Off the case's path" in text and "since Question 3" in text
+    back = off.rejoin()
+    assert back.question is not None and back.question.id == "risk-of-harm"
+    assert back.pending == "yes"

@@ -29,7 +29,7 @@ from sharewizard.cli.options import (
 )
 from sharewizard.core.errors import Location, UsageError
 from sharewizard.core.model import Catalogue
-from sharewizard.core.text import for_screen, preview, unknown_name_hint
+from sharewizard.core.text import for_screen
 from sharewizard.disk.files import is_standard_output
 from sharewizard.walk import decide as facade
 from sharewizard.walk.console import Env
@@ -142,7 +142,7 @@ def plan_decide(
     given = _load_answers(answers) if answers is not None else None
     resumed = _load_answers(resume_path) if resume_path is not None else None
     source = given or resumed
-    flow_id = _flow_id(catalogue, flow, source)
+    flow_id = facade.entry_flow(catalogue, flow, source)
     if resumed is not None:
         facade.check_resume(catalogue, resumed)
     outputs = facade.Outputs(
@@ -172,33 +172,6 @@ def _load_answers(path: Path) -> AnswersFile:
     from sharewizard.flowfiles.answers import load_answers
 
     return load_answers(path)
-
-
-def _flow_id(catalogue: Catalogue, flow: str | None, source: AnswersFile | None) -> str:
-    flows = ", ".join(sorted(catalogue.flows))
-    if flow is not None and flow not in catalogue.flows:
-        raise UsageError(
-            f"unknown flow {preview(flow)}.",
-            Location(field="FLOW"),
-            unknown_name_hint(flow, catalogue.flows),
-        )
-    if source is not None:
-        entry = facade.entry_of(catalogue, source)
-        if flow is not None and flow not in (entry, source.flow_id):
-            raise UsageError(
-                f"the answers file is for {preview(entry)}, not {preview(flow)}.",
-                source.locate("decisions.0.flow" if source.version == 2 else "flow"),
-                "Leave FLOW out: the file names its flow.",
-            )
-        return entry
-    chosen = flow or catalogue.triage
-    if chosen is None:
-        raise UsageError(
-            "name a flow: this flows folder has no triage flow to pick one.",
-            Location(field="FLOW"),
-            f"Flows: {flows}.",
-        )
-    return chosen
 
 
 def _pick_draft(reference: str, env: Env) -> Path:

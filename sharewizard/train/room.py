@@ -320,6 +320,7 @@ class Walk:
     revealed: bool = False
     previous: Walk | None = field(default=None, compare=False, repr=False)
     facts: Mapping[str, Answer] = field(default_factory=dict)  # the room's case facts
+    taken: tuple[tuple[str, str], ...] = ()  # (flow, question or fact) of each answer, in order
 
     @property
     def known(self) -> dict[str, Answer]:
@@ -412,7 +413,10 @@ class Walk:
             queue = (*step.flow_ids, *(f for f in queue if f not in step.flow_ids))
             queue = tuple(f for f in queue if f not in walked) or queue
             legs, queue = (*legs, self._leg(queue[0], known)), queue[1:]
-        return self._move(legs=legs, queue=queue, pending=None, revealed=False, facts=facts)
+        taken = (*self.taken, (self.leg.flow.id, question.id))
+        return self._move(
+            legs=legs, queue=queue, pending=None, revealed=False, facts=facts, taken=taken
+        )
 
     def back(self) -> Walk:
         """Undo the last move (a reveal, a pick or an answer)."""
@@ -423,11 +427,14 @@ class Walk:
         """Where the room's answers first left the case's; None on its path or without a case."""
         if self.case is None:
             return None
-        for leg in self.legs:
-            for question_id, answer in leg.answers.items():
-                theirs = self.case.answer_to(leg.flow.id, question_id)
-                if answer != theirs:
-                    return Difference(leg.flow, leg.flow.questions[question_id], answer, theirs)
+        flows = {leg.flow.id: leg for leg in self.legs}
+        for number, (flow_id, question_id) in enumerate(self.taken, 1):
+            leg = flows[flow_id]
+            question = leg.flow.questions[question_id]
+            answer = self.facts.get(question_id) if question.fact else leg.answers.get(question_id)
+            theirs = self.case.answer_to(flow_id, question_id)
+            if answer != theirs:
+                return Difference(leg.flow, question, answer, theirs, number)
         return None
 
     def rejoin(self) -> Walk:
@@ -504,6 +511,7 @@ class Difference:
     question: Question
     room: Answer | None
     case: Answer | None
+    number: int = 0  # the question's number in the room's walk (0: not counted)
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,11 @@ def walk_screen(
     head: list[RenderableType] = [*_off_path_banner(walk), _question_panel(walk, question)]
     keys: list[RenderableType] = [*said_line(said), _question_keys(walk, question)]
     if walk.pending is not None or what_if_open:
-        return Group(*head[:-1], *_what_if(walk, question, fit[0] if fit else 80), *keys)
+        width = fit[0] if fit else 80
+        screen = Group(*head[:-1], *_what_if(walk, question, width), *keys)
+        if fit is not None and height_of(screen, width) >= fit[1]:  # the triage's, say
+            screen = Group(*head[:-1], *_what_if(walk, question, width, tight=True), *keys)
+        return screen
     if not question.guidance:
         return Group(*head, *keys)
     shown = len(question.guidance)
@@ -125,12 +129,7 @@ def _off_path_banner(walk: Walk) -> list[Text]:
     left = walk.departure
     if left is None:
         return []
-    number = 1
-    for leg in walk.legs:
-        if leg.flow is left.flow:
-            number += list(leg.answers).index(left.question.id)
-            break
-        number += len(leg.answers)
+    number = left.number
     room = left.question.label_of(left.room) if left.room is not None else "(no answer)"
     case = left.question.label_of(left.case) if left.case is not None else "(not asked)"
     return [
@@ -218,11 +217,17 @@ def _side_by_side(question: Question, places: dict[str, Text], width: int) -> bo
     return label + place + len(str(len(question.choices))) + 16 <= width
 
 
-def _panel(walk: Walk, question: Question, *body: RenderableType, leads: str = "") -> Panel:
-    """A question's panel; with `leads` (the legend of the what-if), the what-if's."""
+def _panel(
+    walk: Walk, question: Question, *body: RenderableType, leads: str = "", tight: bool = False
+) -> Panel:
+    """A question's panel; with `leads` (the legend of the what-if), the what-if's.
+
+    `tight` leaves out the blank line under the question, for a screen one line short.
+    """
     title = Text.assemble((f"Question {walk.number}", "bold"), "  ", plain(walk.leg.flow.title))
+    gap = [] if tight else [Text()]
     return Panel(
-        Group(Text(plain(question.text).plain, style="bold"), Text(), *body),
+        Group(Text(plain(question.text).plain, style="bold"), *gap, *body),
         title=title,
         title_align="left",
         subtitle=Text(f"what if: {leads}") if leads else None,
@@ -232,7 +237,9 @@ def _panel(walk: Walk, question: Question, *body: RenderableType, leads: str = "
     )
 
 
-def _what_if(walk: Walk, question: Question, width: int = 80) -> list[RenderableType]:
+def _what_if(
+    walk: Walk, question: Question, width: int = 80, *, tight: bool = False
+) -> list[RenderableType]:
     """The question with where each answer leads, in words, and a legend of the marks.
 
     When every answer leads to the same place, that place is said once.
@@ -253,7 +260,7 @@ def _what_if(walk: Walk, question: Question, width: int = 80) -> list[Renderable
     legend = ["▶ the room's answer"]
     legend += ["← case: the case's answer"] if walk.case is not None and walk.revealed else []
     legend += ["→ where it leads"]
-    return [_panel(walk, question, *body, leads=" · ".join(legend))]
+    return [_panel(walk, question, *body, leads=" · ".join(legend), tight=tight)]
 
 
 def _first(answer: Answer) -> str:

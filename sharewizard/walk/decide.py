@@ -28,6 +28,7 @@ from sharewizard.core.errors import (
     UsageError,
 )
 from sharewizard.core.model import Catalogue, Decision, DecisionDraft, Draft, Flow
+from sharewizard.core.text import preview, unknown_name_hint
 from sharewizard.disk.places import DATA_ENV
 from sharewizard.records.record import build_record, part_path, utc_timestamp, write_record
 from sharewizard.records.shape import FactRow, Record, Sitting
@@ -561,6 +562,34 @@ def _fans_out(flow: Flow) -> bool:
     return any(q.fan_out for q in flow.questions.values())
 
 
+def entry_flow(catalogue: Catalogue, flow: str | None, source: AnswersFile | None) -> str:
+    """The flow a sitting starts in: FLOW as typed, the answers file's, else the triage."""
+    flows = ", ".join(sorted(catalogue.flows))
+    if flow is not None and flow not in catalogue.flows:
+        raise UsageError(
+            f"unknown flow {preview(flow)}.",
+            Location(field="FLOW"),
+            unknown_name_hint(flow, catalogue.flows),
+        )
+    if source is not None:
+        entry = entry_of(catalogue, source)
+        if flow is not None and flow not in (entry, source.flow_id):
+            raise UsageError(
+                f"the answers file is for {preview(entry)}, not {preview(flow)}.",
+                source.locate("decisions.0.flow" if source.version == 2 else "flow"),
+                "Leave FLOW out: the file names its flow.",
+            )
+        return entry
+    chosen = flow or catalogue.triage
+    if chosen is None:
+        raise UsageError(
+            "name a flow: this flows folder has no triage flow to pick one.",
+            Location(field="FLOW"),
+            f"Flows: {flows}.",
+        )
+    return chosen
+
+
 def entry_of(catalogue: Catalogue, answers: AnswersFile) -> str:
     """The flow a file's sitting starts in.
 
@@ -573,7 +602,13 @@ def entry_of(catalogue: Catalogue, answers: AnswersFile) -> str:
         entry: str | None = triage[0] if triage else before[0]
     else:
         entry = answers.flow_id or catalogue.triage
-    if entry is None or entry not in catalogue.flows:
+    if entry is not None and entry not in catalogue.flows:
+        raise AnswersError(
+            f"unknown flow {preview(entry)}.",
+            answers.locate("decisions.0.flow" if answers.version == 2 else "flow"),
+            unknown_name_hint(entry, catalogue.flows),
+        )
+    if entry is None:
         raise AnswersError(
             "this answers file names no flow to start in.",
             answers.locate("decisions.0"),
