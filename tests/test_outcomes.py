@@ -210,3 +210,31 @@ def test_every_also_seen_finding_of_issue_23_has_a_recorded_answers_file():
     about the lawful basis."""
     names = sorted(p.name for p in AUDIT.glob("also-*.yaml"))
     assert [n.split("-")[1] for n in names] == ["1", "2", "3", "4", "5", "6"], names
+
+
+def test_no_record_of_any_recorded_sitting_holds_a_placeholder_as_written(tmp_path):
+    """The records say what the screen said: `{advice}` worded for the role, never as written.
+
+    (Found by a DSL playing cases blind: the screen was worded, the record and its case note
+    were not.)
+    """
+    import re
+
+    from sharewizard.flowfiles.loader import load_catalogue
+
+    names = set(load_catalogue(REPO / "flows").facts.wording)
+    assert names  # the packaged flows word outcomes by the case's facts
+    env = {**os.environ, "SHAREWIZARD_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("SHAREWIZARD_FLOWS", None)
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewizard", "replay", str(REPO / "tests" / "answers"),
+         str(CASES), "--out-dir", str(out), "--quiet", "--timestamp", "2026-12-06T10:00:00Z"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    placeholder = re.compile(r"\{(" + "|".join(map(re.escape, sorted(names))) + r")\}")
+    records = sorted(out.rglob("*.json"))
+    assert len(records) > 600
+    left = {p.name: placeholder.findall(p.read_text()) for p in records}
+    assert {name: found for name, found in left.items() if found} == {}

@@ -234,7 +234,7 @@ class Session:
                 Decision(
                     state.flow,
                     Progress(answers),
-                    state.outcome,
+                    self._worded(state.outcome, state),  # as the screen said it, never `{advice}`
                     self.record_values(state),
                     tuple(self._segments(state)),
                     (*self.route_changes, *state.changes),

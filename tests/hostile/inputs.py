@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from sharewizard.core import engine
@@ -102,6 +103,7 @@ class DrawingAsker:
         self.stop_after = stop_after
         self.asked = 0
         self.last: Any = None
+        self.reviewed = False
 
     def ask(self, question: Question, default: Any, can_go_back: bool) -> Any:
         if self.stop_after is not None and self.asked >= self.stop_after:
@@ -118,6 +120,11 @@ class DrawingAsker:
         self.refused.setdefault(question.id, []).append(self.last)
 
     def review(self, items: list[Any]) -> None:
+        # A second review means the sitting's decisions contradict each other: a person must
+        # change an answer there (the session asks again until one does), so such a walk is not
+        # drawn. Confirming again would loop for ever.
+        assume(not self.reviewed)
+        self.reviewed = True
         self.typed.append("")  # these are right
 
     def announce(self, flow: Any, outcome: Outcome) -> None:
