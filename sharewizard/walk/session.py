@@ -224,7 +224,7 @@ class Session:
                 Decision(
                     state.flow,
                     Progress(answers),
-                    state.outcome,
+                    self._worded(state.outcome, state),  # as the person was shown it
                     self.record_values(state),
                     tuple(self._segments(state)),
                     (*self.route_changes, *state.changes),
