@@ -48,11 +48,10 @@ class FileAsker:
     """A person at the terminal answering from an answers file.
 
     `first` gives other answers the first time a question is asked (the person changes them at
-    the review); `review` names, in order, the questions the person changes at each review, then
-    confirms. Everything asked, announced and said is kept, to count and to check.
+    the review); `review_changes` names, in order, the question the person changes at each
+    review, before confirming the next one. Everything asked, announced and said is kept.
     """
 
-    catalogue: Catalogue
     answers: AnswersFile
     first: Mapping[str, Answer] = field(default_factory=dict)
     review_changes: Sequence[str] = ()
@@ -129,7 +128,7 @@ class FileAsker:
         decisions = session.decisions
         index = self._current()
         if index < len(decisions) and decisions[index].outcome is not None:
-            form = {f.id: f for f in self.catalogue.record_form.fields}
+            form = {f.id: f for f in session.catalogue.record_form.fields}
             return CASE if form[question.id].group == CASE_GROUP else RECORD
         return FLOW
 
@@ -177,7 +176,7 @@ class Asked:
 def sitting_asks(catalogue: Catalogue, path: Path) -> Asked:
     """Walk one answers file through the real session as a person, counting what is asked."""
     answers = load_answers(path)
-    asker = FileAsker(catalogue, answers)
+    asker = FileAsker(answers)
     # The file is not given to the session (it would then ask nothing): only where the sitting
     # starts comes from it, and every answer is asked.
     session = asker.attach(Session(catalogue, asker, entry_of(catalogue, answers)))

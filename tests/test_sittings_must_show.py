@@ -212,7 +212,7 @@ def play(
     """Play the sitting of an answers file as a person at the terminal, through `decide`."""
     monkeypatch.setenv("SHAREWIZARD_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(facade, "Session", Attached)
-    asker = FileAsker(catalogue, load_answers(path), **person)
+    asker = FileAsker(load_answers(path), **person)
     (tmp_path / "records").mkdir()
     written = facade.decide_interactive(
         catalogue,
