@@ -123,6 +123,24 @@ def test_strict_lint_fails_on_a_broken_rule_and_says_which(capsys):
     assert "1 of 1 rule broken (above)." in out
 
 
+def test_no_prove_checks_the_policy_but_proves_nothing_and_says_so(capsys):
+    folder = FIXTURES / "share_without_risk_or_agreement"
+    code, out, _ = run(capsys, "lint", "--strict", "--no-prove", str(folder))
+    assert code == 0  # the broken rule is not found: nothing was proved
+    assert "SW601" not in out
+    assert "were not proved: --no-prove was given" in out
+
+
+def test_no_prove_still_checks_the_shape_of_policy_yaml(capsys, tmp_path):
+    folder = tmp_path / "flows"
+    shutil.copytree(FIXTURES / "share_without_risk_or_agreement", folder)
+    policy = folder / "policy.yaml"
+    policy.write_text(policy.read_text().replace("at: outcome", "at: nowhere"))
+    code, out, _ = run(capsys, "lint", "--no-prove", str(folder))
+    assert code == 1
+    assert "policy.yaml" in out and "error SW001 schema" in out
+
+
 def test_a_break_that_needs_another_decisions_facts_names_the_sitting():
     folder = FIXTURES / "tell_the_family_when_another_decision_found_it_unsafe"
     (finding,) = lint_paths([folder]).findings
@@ -244,3 +262,38 @@ def test_the_second_decision_of_a_sitting_goes_as_the_engine_walks_it():
             assert found == walked, (first_flow, second_flow, first.facts)
             checked += 1
     assert checked > 40
+
+
+@pytest.mark.parametrize("value", ["{k: v}", "[a, b]", "7"])
+def test_a_quote_or_citation_of_the_wrong_shape_is_a_schema_error_not_a_crash(tmp_path, value):
+    """Found by the hostile suite: a mapping as a quote reached the quote check (exit 70)."""
+    flows = tmp_path / "flows"
+    shutil.copytree(FLOWS, flows)
+    policy = flows / "policy.yaml"
+    text = policy.read_text()
+    quote = re.search(r"\n( +)quote: ", text)
+    assert quote is not None
+    start = quote.end()
+    end = text.index("\n", start)
+    while text[end + 1 :].startswith(quote.group(1) + "  "):  # a folded quote's next lines
+        end = text.index("\n", end + 1)
+    policy.write_text(text[:start] + value + text[end:])
+    from tests.test_content import GUIDANCE_MISSING, find_guidance
+
+    guidance = find_guidance()
+    if guidance is None:
+        pytest.skip(GUIDANCE_MISSING)  # the quote check, where it broke, needs the texts
+    result = lint_paths([flows], guidance)
+    codes = {(f.path.name, f.code) for f in result.findings if f.severity == "error"}
+    assert codes == {("policy.yaml", "SW001")}
+
+
+def test_a_facts_choice_without_a_label_is_a_schema_error_not_a_crash(tmp_path, capsys):
+    """Found by the hostile suite: the text check read facts.yaml before its schema (exit 70)."""
+    flows = tmp_path / "flows"
+    shutil.copytree(FLOWS, flows)
+    facts = flows / "facts.yaml"
+    facts.write_text(facts.read_text().replace("label:", "labl:", 1))
+    code, out, _ = run(capsys, "lint", "--no-prove", str(flows))
+    assert code == 1
+    assert "facts.yaml" in out and "'label' is a required property" in out

@@ -519,6 +519,8 @@ def _check_quotes(doc: YamlDocument, texts: dict[str, GuidanceText | str], repor
     """Each quote word for word in its source's text; `texts` holds a reason where none is."""
     flagged: set[str] = set()
     for section, key, i, c, cite in citations(doc):
+        if not isinstance(cite.get("source"), str) or not isinstance(cite.get("quote"), str):
+            continue  # the schema check has said so already
         text = texts.get(cite["source"])
         here = (section, i, key, c, "quote")
         if isinstance(text, GuidanceText):
@@ -566,12 +568,15 @@ class LintResult:
         return bool(self.errors or (strict and self.warnings))
 
 
-def lint_paths(paths: Sequence[Path], guidance: Path | None = None) -> LintResult:
+def lint_paths(
+    paths: Sequence[Path], guidance: Path | None = None, *, prove: bool = True
+) -> LintResult:
     """Lint flow files and folders of flows; a file is linted with the folder it sits in.
 
     A folder is a catalogue: its flows, `sources.yaml` and `record.yaml` are all checked and
     reported. A file is checked against its folder's sources, record form and other flows, and
-    only its own findings are reported. Unreadable input raises FlowError (exit 2).
+    only its own findings are reported. Unreadable input raises FlowError (exit 2). Without
+    `prove`, policy.yaml is checked but its rules are not proved (quicker, while editing).
     """
     wanted: dict[Path, set[Path] | None] = {}
     for path in paths:
@@ -587,7 +592,7 @@ def lint_paths(paths: Sequence[Path], guidance: Path | None = None) -> LintResul
     files = 0
     proofs: list[tuple[Path, Proof | str]] = []
     for folder, chosen in wanted.items():
-        linted = _lint_folder(folder, chosen, guidance)
+        linted = _lint_folder(folder, chosen, guidance, prove)
         findings.extend(linted.findings)
         files += linted.files
         if linted.proved is not None:
@@ -604,7 +609,12 @@ def _not_a_flow_file(path: Path) -> str:
     return not_regular(mode) or "cannot be read."
 
 
-def _lint_folder(folder: Path, chosen: set[Path] | None, guidance: Path | None) -> _Folder:
+_SCHEMA_OF = {loader.FACTS_FILE: "facts", loader.POLICY_FILE: "policy"}
+
+
+def _lint_folder(
+    folder: Path, chosen: set[Path] | None, guidance: Path | None, prove: bool = True
+) -> _Folder:
     report = _Report()
     whole = chosen is None
     sources, texts = _lint_sources(folder / loader.SOURCES_FILE, guidance, report)
@@ -617,7 +627,9 @@ def _lint_folder(folder: Path, chosen: set[Path] | None, guidance: Path | None) 
         report.add_all(facts_doc, flowrules.conflict_problems(facts_doc, book, names))
     policy_doc = _lint_policy(folder / loader.POLICY_FILE, sources, report)
     extra = [d for d in (facts_doc, policy_doc) if d is not None and isinstance(d.data, dict)]
-    for shown in extra:
+    # Their words and quotes, once each file has the shape its schema says (else SW001 said so).
+    sound = [d for d in extra if not loader.schema_errors(_SCHEMA_OF[d.path.name], d.data)]
+    for shown in sound:
         _check_text(shown, report)
         if texts is not None:
             _check_quotes(shown, texts, report)
@@ -656,7 +668,7 @@ def _lint_folder(folder: Path, chosen: set[Path] | None, guidance: Path | None) 
         _check_unused_sources(folder / loader.SOURCES_FILE, [*docs, *extra], report)
     outcome = _Folder(folder, book, form, flows, {d.data["id"]: d for d in docs}, facts_doc)
     if whole and policy_doc is not None:
-        outcome.proved = _prove_policy(outcome, policy_doc, report)
+        outcome.proved = _prove_policy(outcome, policy_doc, report, prove)
     keep = None if whole else set(chosen or ())
     outcome.findings = [f for f in report.findings if keep is None or f.path.resolve() in keep]
     outcome.files = len(files) if keep is None else len(keep)
@@ -678,7 +690,9 @@ class _Folder:
     proved: Proof | str | None = None  # the proof, or why the policy was not proved
 
 
-def _prove_policy(folder: _Folder, doc: YamlDocument, report: _Report) -> Proof | str:
+def _prove_policy(
+    folder: _Folder, doc: YamlDocument, report: _Report, prove: bool = True
+) -> Proof | str:
     """The policy's names, then its rules proved over the folder (when the flows are sound)."""
     if not isinstance(doc.data, dict) or loader.schema_errors("policy", doc.data):
         return "policy.yaml is not valid"
@@ -690,6 +704,8 @@ def _prove_policy(folder: _Folder, doc: YamlDocument, report: _Report) -> Proof 
     report.add_all(doc, problems)
     if problems:
         return "fix the errors above first"
+    if not prove:
+        return "--no-prove was given (its rules are well formed)"
     try:
         proof = proof_of(folder.path)
     except SharewizardError as exc:

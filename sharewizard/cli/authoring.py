@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +18,7 @@ from sharewizard.core.errors import ExitStatus, Location, UsageError
 from sharewizard.core.text import json_for_screen, preview, unknown_name_hint
 
 if TYPE_CHECKING:
+    from sharewizard.author.lint import LintResult
     from sharewizard.author.prove import Proof
 
     FactcheckFormat = Enum
@@ -78,6 +79,14 @@ def lint(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for editors and CI.")] = False,
+    no_prove: Annotated[
+        bool,
+        typer.Option(
+            "--no-prove",
+            help="Check policy.yaml but do not prove its rules on every path: seconds quicker "
+            "while you edit. Prove before a flow is used (CI does).",
+        ),
+    ] = False,
 ) -> int:
     """Check flows and prove their safety rules: exit 0 clean, 1 findings, 2 unreadable input.
 
@@ -92,17 +101,11 @@ def lint(
 
     env = env_of(ctx)
     folder = find_guidance(guidance)
-    result = lint_paths(paths or [settings_of(ctx).flows or default_flows_dir()], folder)
+    result = lint_paths(
+        paths or [settings_of(ctx).flows or default_flows_dir()], folder, prove=not no_prove
+    )
     if as_json:
-        report = {
-            "files": result.files,
-            "guidance": str(folder) if folder else None,
-            "errors": result.errors,
-            "warnings": result.warnings,
-            "findings": [f.to_json() for f in result.findings],
-            "policy": [_proof_json(folder, proved) for folder, proved in result.proofs],
-        }
-        env.stdout.write(json_for_screen(report) + "\n")
+        env.stdout.write(json_for_screen(_lint_json(result, folder)) + "\n")
     else:
         for finding in result.findings:
             env.stdout.write(for_screen(str(finding)) + "\n")
@@ -115,6 +118,18 @@ def lint(
                 "SHAREWIZARD_GUIDANCE).\n"
             )
     return ExitStatus.CHECK_FAILED if result.failed(strict) else ExitStatus.OK
+
+
+def _lint_json(result: LintResult, folder: Path | None) -> dict[str, Any]:
+    """`lint --json`: the counts, every finding, and what was proved of each policy."""
+    return {
+        "files": result.files,
+        "guidance": str(folder) if folder else None,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "findings": [f.to_json() for f in result.findings],
+        "policy": [_proof_json(where, proved) for where, proved in result.proofs],
+    }
 
 
 def _proof_summary(folder: Path, proved: Proof | str) -> str:

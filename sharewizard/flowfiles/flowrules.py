@@ -406,8 +406,10 @@ def citations(doc: YamlDocument) -> Iterator[tuple[str, str, int, int, dict[str,
     for section, key in CITED:
         items = doc.data.get(section) if isinstance(doc.data, dict) else None
         for i, item in enumerate(items if isinstance(items, list) else ()):
-            for c, cite in enumerate(item.get(key, ())):
-                yield section, key, i, c, cite
+            cites = item.get(key) if isinstance(item, dict) else None
+            for c, cite in enumerate(cites if isinstance(cites, list) else ()):
+                if isinstance(cite, dict):  # else the schema check says what is wrong
+                    yield section, key, i, c, cite
 
 
 def route_paths(raw_next: Any, base: JsonPath) -> list[tuple[JsonPath, JsonPath]]:
