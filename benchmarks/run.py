@@ -1,5 +1,7 @@
 """Every performance target (issues 14 and 25), each measured beside its baseline in the same run.
 
+Then what the recorded sittings ask a person (issue 22): questions per decision, facts asked twice.
+
 Run from a clone with the dependencies installed: `python3 benchmarks/run.py` (see README.md).
 Plain Python: subprocesses, a pseudo-terminal (so POSIX only) and medians; nothing to install.
 """
@@ -329,7 +331,13 @@ def main() -> None:
     parser.add_argument("--register-runs", type=int, default=3,
                         help="runs of each register measure (3)")  # fmt: skip
     parser.add_argument("--no-register", action="store_true", help="leave out the register rows")
+    parser.add_argument("--questions", action="store_true",
+                        help="only the table of questions asked (seconds)")  # fmt: skip
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if args.questions:
+        print_questions()
+        return
 
     py = sys.executable
     with tempfile.TemporaryDirectory(prefix="sharewizard-bench-") as tmp:
@@ -338,7 +346,6 @@ def main() -> None:
         # An installed sharewizard has its bytecode compiled (pip does it): so should this one,
         # or every run would compile our changed modules again while Typer's are ready.
         subprocess.run([py, "-m", "compileall", "-q", str(ROOT / "sharewizard")], check=True)
-        sys.path.insert(0, str(ROOT))
         from sharewizard.flowfiles.loader import load_catalogue
 
         flow = load_catalogue(ROOT / "flows").flows[FLOW]
@@ -442,6 +449,15 @@ def main() -> None:
         )
     if args.json:
         print(json.dumps([row.__dict__ | {"ratio": row.ratio, "met": row.met} for row in rows]))
+    print()
+    print_questions()
+
+
+def print_questions() -> None:
+    """Issue 22's table: what each recorded sitting asks a person (benchmarks/asked.py)."""
+    from benchmarks import asked
+
+    print("\n".join(asked.table(asked.main(ROOT))))
 
 
 if __name__ == "__main__":

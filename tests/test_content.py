@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from sharewizard.core import engine
+from sharewizard.core.engine import PLACEHOLDER
 from sharewizard.core.errors import AnswersError
 from sharewizard.core.model import (
     NOT_SURE,
@@ -533,6 +534,14 @@ def test_path_checker_tells_facts_apart(catalogue: Catalogue) -> None:
     assert {"'yes'", "'no'}", "'not-"} <= by_risk or len(by_risk) >= 3
 
 
+def unworded(record: Any) -> list[str]:
+    """The placeholders (`{advice}`) left in the words of a record's outcome: the record must say
+    what the person was shown, worded for their role and case."""
+    outcome = record["outcome"]
+    texts = [outcome[part] for part in ("title", "summary", "now", "further")] + outcome["actions"]
+    return [m.group(0) for text in texts for m in PLACEHOLDER.finditer(text)]
+
+
 @pytest.mark.parametrize("path", ANSWER_FILES, ids=lambda p: str(p.relative_to(ANSWERS)))
 def test_recorded_answers_replay(catalogue: Catalogue, path: Path) -> None:
     found = replay(catalogue, path)
@@ -546,6 +555,7 @@ def test_recorded_answers_replay(catalogue: Catalogue, path: Path) -> None:
         if "flow" in part.expect or decision.flow.id not in (part.flow_id, "facts"):
             assert part.expect.get("flow") == decision.flow.id, "expect.flow after a hand-off"
         assert not record["missing"], f"required record fields left out: {record['missing']}"
+        assert not unworded(record), f"the record's outcome is not worded: {unworded(record)}"
 
 
 @pytest.mark.parametrize("path", REFUSED_FILES, ids=lambda p: p.name)

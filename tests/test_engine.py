@@ -57,6 +57,14 @@ def test_changing_an_answer_drops_stale_answers_and_logs_it(demo):
     assert engine.next_step(flow, changed.answers).id == "none"
 
 
+def test_changing_typed_text_logs_the_edit_without_the_old_text(demo):
+    """Issue 22 §9: a name typed by mistake must leave the record when it is corrected."""
+    flow = demo.flows["demo"]
+    progress = walk(flow, {"concern": "yes", "kinds": ("neglect",), "note": "Amelia Hart"})
+    changed = engine.answer(flow, progress, "note", "see the case notes")
+    assert changed.changes == ("“Anything else?” was edited",)
+
+
 def test_changing_an_answer_keeps_answers_still_on_the_path(demo):
     flow = demo.flows["demo"]
     progress = walk(flow, {"concern": "yes", "kinds": ("injury",), "urgency": "high", "note": "n"})

@@ -170,9 +170,10 @@ def test_the_record_and_the_verbose_summary_hold_the_further_detail(catalogue):
 
 CASES = REPO / "examples" / "cases"
 AUDIT = REPO / "tests" / "answers" / "audit"
+SITTINGS = REPO / "tests" / "answers" / "sittings"  # issue 22's must show (test_sittings_must_show)
 
 
-@pytest.mark.parametrize("folder", [CASES, AUDIT], ids=["cases", "audit"])
+@pytest.mark.parametrize("folder", [CASES, AUDIT, SITTINGS], ids=["cases", "audit", "sittings"])
 def test_the_cases_and_the_audit_files_replay_to_their_expect_with_check(tmp_path, folder):
     env = {**os.environ, "SHAREWIZARD_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("SHAREWIZARD_FLOWS", None)

@@ -277,13 +277,21 @@ def answer(
     if before is None:
         return Progress(kept, progress.changes)
     dropped = [flow.questions[qid] for qid in progress.answers if qid not in kept]
-    line = (
-        f"“{question.text}” changed from “{question.label_of(before)}” "
-        f"to “{question.label_of(value)}”"
-    )
+    line = change_line(f"“{question.text}”", question, before, value)
     if dropped:
         line += "; no longer asked: " + ", ".join(f"“{q.text}”" for q in dropped)
     return Progress(kept, (*progress.changes, line))
+
+
+def change_line(name: str, question: Question, before: Answer, after: Answer) -> str:
+    """The audit line of an answer changed: `name` (how the line names the question) changed.
+
+    A choice keeps its old value; typed text does not: a name typed by mistake must leave the
+    record when it is corrected (issue 22 §9).
+    """
+    if question.type == "text":
+        return f"{name} was edited"
+    return f"{name} changed from “{question.label_of(before)}” to “{question.label_of(after)}”"
 
 
 def kept_answers(flow: Flow, answers: Answers, case: Answers = NO_FACTS) -> dict[str, Answer]:

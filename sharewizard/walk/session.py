@@ -1451,18 +1451,9 @@ class _BackToRoute(Exception):
 
 
 def field_change(question: Question, before: Answer, after: Answer) -> str:
-    """The audit line of a changed record field.
-
-    A choice keeps its old value; typed text does not: a name typed by mistake must leave the
-    record when it is corrected.
-    """
-    name = question.label or question.text
-    if question.choices:
-        return (
-            f"record field “{name}” changed from “{question.label_of(before)}” to "
-            f"“{question.label_of(after)}”"
-        )
-    return f"record field “{name}” was edited"
+    """The audit line of a changed record field (typed text: only that it was edited)."""
+    name = f"record field “{question.label or question.text}”"
+    return engine.change_line(name, question, before, after)
 
 
 class ScriptedAsker:
