@@ -120,7 +120,7 @@ class DrawingAsker:
     def review(self, items: list[Any]) -> None:
         self.typed.append("")  # these are right
 
-    def announce(self, flow: Any, outcome: Outcome) -> None:
+    def announce(self, flow: Any, outcome: Outcome, *_offers_queued: Any) -> None:
         self.typed.append("2" if outcome.urgent else "")  # go on: record the decision
         return None
 
