@@ -291,15 +291,19 @@ def _why_panel(walk: Walk, question: Question, shown: int) -> Panel:
 
 
 def _quotes_panel(catalogue: Catalogue, cites: Iterable[Citation], title: str) -> Panel:
-    """Quotes with their sections; the sources' titles once, under the panel."""
+    """Quotes with their sections; the sources' titles once, whole, at the foot of the panel.
+
+    Not in the panel's border, which would cut a long title short.
+    """
     cites = list(cites)
-    titles = dict.fromkeys(_source_title(catalogue, c.source) for c in cites)
+    titles = list(dict.fromkeys(_source_title(catalogue, c.source) for c in cites))
+    sources = Text.assemble(
+        ("Sources: " if len(titles) > 1 else "Source: ", "dim"), plain("; ".join(titles)).plain
+    )
     return Panel(
-        Group(*[_quote(c) for c in cites]),
+        Group(*[_quote(c) for c in cites], sources),
         title=Text(title),
         title_align="left",
-        subtitle=plain("; ".join(titles)),
-        subtitle_align="right",
         border_style="dim",
     )
 
