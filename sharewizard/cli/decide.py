@@ -286,5 +286,5 @@ def render_recap(written: list[facade.Written], plan: DecidePlan, env: Env) -> N
     from sharewizard.walk.summary import sitting_recap
 
     if len(written) > 1 and plan.detail != "quiet":
-        for line in sitting_recap(written):
+        for line in sitting_recap(written, boxed=not env.plain):
             env.out().print(line, soft_wrap=env.plain)

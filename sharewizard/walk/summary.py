@@ -317,16 +317,22 @@ def written_lines(written: list[Written], prog: str, *, practice: bool = False) 
     return lines
 
 
-def sitting_recap(written: list[Written]) -> list[Text]:
+def sitting_recap(written: list[Written], *, boxed: bool = True) -> list[Any]:
     """The last lines of a sitting of several decisions: each one's outcome and record.
 
     Each decision's summary scrolls away as the next is shown; these lines name every outcome
     (title and decision) and where its record went, so that the last screen holds them all. The
-    records' folder is said once, last: a long path would wrap anywhere.
+    records' folder is said once, last: a long path would wrap anywhere. In plain mode (not
+    `boxed`) they are lines of text, unpadded.
     """
     paths = [item.path for item in written if item.path is not None and str(item.path) != "-"]
     folders = {path.parent for path in paths}
-    lines = [Text(f"This sitting made {counted(len(written), 'decision')}:", style="bold")]
+    decisions = Table.grid(padding=(0, 1))
+    decisions.add_column(no_wrap=True)
+    decisions.add_column()
+    found: list[Any] = [
+        Text(f"This sitting made {counted(len(written), 'decision')}:", style="bold")
+    ]
     for number, item in enumerate(written, 1):
         outcome = item.record["outcome"]
         if item.path is None:
@@ -335,14 +341,17 @@ def sitting_recap(written: list[Written]) -> list[Text]:
             where = "standard output"
         else:
             where = item.path.name if len(folders) == 1 else str(item.path)
-        lines += [
-            Text.assemble(f"{number}. ", ("Outcome: ", "bold"), plain(outcome["title"]).plain),
-            Text.assemble("   ", ("Decision: ", "bold"), plain(outcome["decision_label"]).plain),
-            Text.assemble("   ", ("Record: ", "bold"), plain(where).plain),
-        ]
+        said = [("Outcome: ", outcome["title"]), ("Decision: ", outcome["decision_label"])]
+        said.append(("Record: ", where))
+        lines = [Text.assemble((name, "bold"), plain(value).plain) for name, value in said]
+        decisions.add_row(f"{number}.", Group(*lines))
+        if not boxed:
+            found += [Text(f"{number}. ") + lines[0], *(Text("   ") + line for line in lines[1:])]
+    if boxed:
+        found.append(decisions)
     if len(folders) == 1:
-        lines.append(Text.assemble(("Records in: ", "bold"), plain(folders.pop()).plain))
-    return lines
+        found.append(Text.assemble(("Records in: ", "bold"), plain(folders.pop()).plain))
+    return found
 
 
 def _table(boxed: bool, **options: Any) -> Table:
