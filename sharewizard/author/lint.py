@@ -691,13 +691,17 @@ def _flow_ids_of(files: list[Path]) -> set[str] | None:
 def _lint_facts(
     folder: Path, sources: set[str] | None, flow_ids: set[str] | None, report: _Report
 ) -> tuple[YamlDocument | None, CaseFacts]:
-    """facts.yaml: every finding of the flow rules; its facts when sound (else none)."""
+    """facts.yaml: every finding of the flow rules; its facts when sound (else none).
+
+    A file its schema refuses (reported) is not read further: its quotes and text could be
+    anything, a mapping where a quote should be.
+    """
     path = folder / loader.FACTS_FILE
     if not path.is_file():
         return None, CaseFacts()
     doc = _read(path, report)
     if doc is None or not _schema_ok(doc, "facts", report):
-        return doc, CaseFacts()
+        return None, CaseFacts()
     decisions = _declared_decisions(folder / loader.RECORD_FORM_FILE)
     problems, book = loader.check_case_facts(doc, sources, decisions, flow_ids)
     report.add_all(doc, problems)
@@ -712,12 +716,15 @@ def _declared_decisions(path: Path) -> set[str] | None:
 
 
 def _lint_policy(path: Path, sources: set[str] | None, report: _Report) -> YamlDocument | None:
-    """policy.yaml's shape (issue 23 proves its rules): schema, ids, conditions, sources."""
+    """policy.yaml's shape (issue 23 proves its rules): schema, ids, conditions, sources.
+
+    None when its schema refuses it (reported): nothing more of it is read.
+    """
     if not path.is_file():
         return None
     doc = _read(path, report)
     if doc is None or not _schema_ok(doc, "policy", report):
-        return doc
+        return None
     report.add_all(doc, loader.policy_problems(doc, sources))
     return doc
 
