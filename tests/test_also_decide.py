@@ -143,3 +143,29 @@ def test_a_resumed_draft_queues_the_flow_chosen_before_without_asking_again(cata
     assert [d.flow.id for d in resumed.run()] == ["share-without-consent", "how-much"]
     assert asker.seen[0][2] == ["how-much"]  # shown as queued already, and not offered
     assert "how-much" not in asker.seen[0][1]
+
+
+class ChangingAtReview(Choosing):
+    """Goes on at the first outcome; at the review changes "proportionate", then (shown the
+    outcome again) chooses FAQ 6 too."""
+
+    def __init__(self, replies):
+        super().__init__(replies)
+        self.reviews = 0
+
+    def review(self, items):
+        self.reviews += 1
+        if self.reviews == 1:
+            self.also = ["how-much"]
+            return next(i for i, item in enumerate(items) if item.question.id == "proportionate")
+        return None
+
+
+def test_a_flow_chosen_when_a_change_at_the_review_shows_the_outcome_is_decided_before_it(
+    catalogue,
+):
+    asker = ChangingAtReview({**REPLIES, "proportionate": ["yes", "yes"]})
+    session = Session(catalogue, asker, "triage")
+    decided = session.run()
+    assert [d.flow.id for d in decided] == ["share-without-consent", "how-much"]
+    assert asker.reviews == 2  # the second review holds the decision chosen after the first
