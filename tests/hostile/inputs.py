@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from hypothesis import reject as not_a_valid_walk
 from hypothesis import strategies as st
 
 from sharewizard.core import engine
@@ -102,6 +103,7 @@ class DrawingAsker:
         self.stop_after = stop_after
         self.asked = 0
         self.last: Any = None
+        self.reviewed = False
 
     def ask(self, question: Question, default: Any, can_go_back: bool) -> Any:
         if self.stop_after is not None and self.asked >= self.stop_after:
@@ -118,6 +120,12 @@ class DrawingAsker:
         self.refused.setdefault(question.id, []).append(self.last)
 
     def review(self, items: list[Any]) -> None:
+        if self.reviewed:
+            # Asked again: the review refused "these are right", as two decisions of the drawn
+            # sitting contradict each other; a person would change an answer. Confirming again
+            # would loop for ever, so the draw is not a valid walk.
+            not_a_valid_walk()
+        self.reviewed = True
         self.typed.append("")  # these are right
 
     def announce(self, flow: Any, outcome: Outcome, *_offers_queued: Any) -> None:
