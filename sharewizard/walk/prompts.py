@@ -609,9 +609,9 @@ class QuestionaryAsker:
 
     def _menu(self, kind: Callable[..., Any], text: str, instruction: str, **options: Any) -> Any:
         """A questionary menu whose question, key hint, choices and answer wrap at words."""
-        message, hint, used = question_lines(for_screen(text), instruction, self._columns())
         import questionary
 
+        message, hint, used = question_lines(for_screen(text), instruction, self._columns())
         question = kind(message, instruction=hint, **options, **self.io)
         _answer_wraps(question, used, multi=kind is questionary.checkbox)
         return question

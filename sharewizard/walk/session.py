@@ -698,16 +698,14 @@ class Session:
                 if not self._taken(flow_id):
                     self._also(state, flow_id)
                 continue
-            problem = (
-                "is not a flow of this catalogue"
-                if flow_id not in self.catalogue.flows
-                else "is decided or queued in this sitting already"
-                if self._taken(flow_id)
-                else ""
-            )
-            if not problem:
+            if flow_id not in self.catalogue.flows:
+                problem = "is not a flow of this catalogue"
+            elif self._taken(flow_id):
+                problem = "is decided or queued in this sitting already"
+            else:
                 self._also(state, flow_id)
-            elif self.strict:
+                continue
+            if self.strict:  # a draft's is dropped
                 index, number = self.decisions.index(state), given.index(flow_id)
                 raise AnswersError(
                     f"{preview(flow_id)} {problem}, so this decision cannot add it.",
