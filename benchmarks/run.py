@@ -277,6 +277,27 @@ def register_rows(args: argparse.Namespace, py: str, cli: list[str], scratch: Pa
     ]  # fmt: skip
 
 
+def lint_times(cli: list[str], env: dict[str, str], scratch: Path, runs: int) -> dict[str, float]:
+    """`lint --strict` of the packaged flows, and of a copy with no policy.yaml (nothing to prove).
+
+    The proof walks every path from every entry point, every record form and every pair of
+    decisions of a sitting (issue 23); the baseline is what lint did before it.
+    """
+    bare = scratch / "flows-without-policy"
+    shutil.copytree(ROOT / "flows", bare)
+    (bare / "policy.yaml").unlink()
+    guidance = ["--guidance", str(ROOT.parent / "shared" / "guidance")]
+    return medians(
+        {
+            "flows": lambda: wall([*cli, "lint", "--strict", *guidance, str(bare)], env, scratch),
+            "proof": lambda: wall(
+                [*cli, "lint", "--strict", *guidance, str(ROOT / "flows")], env, scratch
+            ),
+        },
+        max(1, runs // 3),
+    )
+
+
 def imported(args: list[str], env: dict[str, str], cwd: Path) -> set[str]:
     """Which heavy packages a command imports (run in a subprocess, `sys.modules` at exit)."""
     probe = (
@@ -363,6 +384,7 @@ def main() -> None:
             args.replay_runs,
         )
         register = [] if args.no_register else register_rows(args, py, cli, scratch, env, script)
+        lint = lint_times(cli, env, scratch, args.runs)
         verify_target = scratch / "verify-me"
         verify_target.mkdir()
         imports = {
@@ -390,6 +412,8 @@ def main() -> None:
         Row("the baseline, 2 processes at once (vs 1): what the disk allows two writers",
             rates["baseline2"], rates["baseline"], "rec/s", 0.0, True),
         *register,
+        Row("lint --strict: the flows and the proof of policy.yaml (vs the same flows, no policy)",
+            lint["proof"] * 1000, lint["flows"] * 1000, "ms", 10.0, False),
     ]  # fmt: skip
     print(
         f"sharewizard benchmarks: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "

@@ -9,6 +9,7 @@ The same tables come from `sharewizard factcheck FLOW [--format md|csv|html]`.
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pagegen  # noqa: E402
 
 from sharewizard.author.factcheck import render  # noqa: E402
+from sharewizard.author.prove import proof_of  # noqa: E402
 from sharewizard.flowfiles.loader import load_catalogue  # noqa: E402
 
 FLOWS_DIR = REPO / "flows"
@@ -31,8 +33,10 @@ def expected(flows_dir: Path = FLOWS_DIR) -> dict[str, str]:
     catalogue = load_catalogue(flows_dir)
     decisions = catalogue.record_form.decisions
     titles = {fid: flow.title for fid, flow in catalogue.flows.items()}
+    proof = proof_of(flows_dir)
     return {
-        f"{fid}.md": render(flow, "md", decisions, titles) for fid, flow in catalogue.flows.items()
+        f"{fid}.md": render(flow, "md", decisions, titles, functools.partial(proof.rules_at, fid))
+        for fid, flow in catalogue.flows.items()
     }
 
 

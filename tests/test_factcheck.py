@@ -147,3 +147,48 @@ def test_generated_factcheck_tables_are_up_to_date():
     assert sorted(p.stem for p in (REPO / "docs" / "factcheck").glob("*.md")) == sorted(
         load_catalogue(REPO / "flows").flows
     )
+
+
+POLICY_FIXTURES = REPO / "tests" / "fixtures" / "policy"
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "html"])
+def test_each_path_names_the_safety_rules_it_was_checked_against(capsys, fmt):
+    code, out, _ = run(capsys, "factcheck", "how-much", "--format", fmt)
+    assert code == 0
+    rows_out = {
+        "md": lambda: [line for line in out.splitlines() if "(`share-this`)" in line],
+        "csv": lambda: [",".join(r) for r in csv.reader(io.StringIO(out)) if "share-this" in r],
+        "html": lambda: [line for line in out.splitlines() if "<code>share-this</code>" in line],
+    }[fmt]()
+    assert rows_out, out[:400]
+    for row in rows_out:
+        # Checked before the first question, at a sharing outcome, on its record form.
+        for rule in ("danger-first", "share-needs-risk-or-agreement", "share-only-with-a-role"):
+            assert rule in row, row
+        assert "consent-needs-agreement" in row and "tell-only-when-safe" not in row
+    assert "Rules checked" in out or "rules_checked" in out
+
+
+def test_a_path_whose_rule_is_broken_there_is_still_listed_as_checked_there():
+    folder = POLICY_FIXTURES / "share_without_risk_or_agreement"
+    from sharewizard.author.prove import proof_of
+
+    proof = proof_of(folder)
+    table = rows(
+        load_catalogue(folder).flows["concern"], rules_at=lambda o: proof.rules_at("concern", o)
+    )
+    checked = {row.outcome_id: row.rules for row in table}
+    assert checked["share"] == ("share-needs-risk-or-agreement",)
+    assert checked["advice"] == ()  # seeks advice: the rule reads only decisions that share
+    text = render(
+        load_catalogue(folder).flows["concern"],
+        "md",
+        rules_at=lambda o: proof.rules_at("concern", o),
+    )
+    assert "| share-needs-risk-or-agreement |" in text and "| none applies here |" in text
+
+
+def test_a_flow_file_on_its_own_has_no_rules_column(capsys):
+    code, out, _ = run(capsys, "factcheck", str(LINT_FIXTURES / "clean.yaml"))
+    assert code == 0 and "Rules checked" not in out

@@ -304,7 +304,13 @@ def draw(catalogue, build, *, wrap: bool = True, width: int = 80, rows: int = 24
 
 def draw_menu(catalogue, question, *, wrap: bool = True, width: int = 80) -> list[str]:
     """The rows a terminal `width` x 24 shows for a question's menu, before any key is pressed."""
-    return draw(catalogue, lambda asker: asker._build(question, None, True), wrap=wrap, width=width)
+
+    def build(asker):
+        if question.type == "text":
+            return asker._text_question(question, None, True, False)
+        return asker._build(question, None, True)
+
+    return draw(catalogue, build, wrap=wrap, width=width)
 
 
 def shows_whole(rows: list[str], label: str) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import html
 import io
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 from sharewizard.core.engine import holds, route
@@ -43,6 +43,13 @@ class Row:
     outcome_id: str
     decision: str  # `id: label`, or empty for a hand-off
     citations: tuple[Citation, ...]
+    rules: tuple[str, ...] | None = (
+        None  # the safety rules checked at its outcome (None: a hand-off)
+    )
+
+
+#: The safety rules of policy.yaml a path to an outcome (by id) was checked against.
+RulesAt = Callable[[str], tuple[str, ...]]
 
 
 #: A multiple-choice question that later conditions test is walked with every combination of
@@ -71,11 +78,13 @@ def rows(
     flow: Flow,
     decisions: Mapping[str, DecisionTerm] | None = None,
     titles: Mapping[str, str] | None = None,
+    rules_at: RulesAt | None = None,
 ) -> list[Row]:
     """Every path through the flow, in the order of its questions' answers.
 
     Answers that lead the same way from a question share a row, unless a later question's
     conditions test that answer; a multiple-choice question is walked one answer at a time.
+    `rules_at` gives the safety rules each outcome was checked against (lint's proof).
     """
     tested = {
         leaf.question
@@ -107,7 +116,10 @@ def rows(
             if isinstance(nxt, Question):
                 branches.append((nxt, given, (*steps, step)))
             else:
-                found.append(_row((*steps, step), nxt, decisions or {}, titles or {}))
+                row = _row((*steps, step), nxt, decisions or {}, titles or {})
+                if rules_at is not None and isinstance(nxt, Outcome):
+                    row = replace(row, rules=rules_at(nxt.id))
+                found.append(row)
         stack.extend(reversed(branches))
     return found
 
@@ -134,6 +146,12 @@ def _answers_text(row: Row) -> list[str]:
     return [f"{step.question} → {' or '.join(step.answers)}" for step in row.steps]
 
 
+def _rules_text(row: Row) -> str:
+    if row.rules is None:
+        return "where it hands over" if row.outcome_id.startswith(HANDOFF_PREFIX) else ""
+    return ", ".join(row.rules) or "none applies here"
+
+
 def _citation_text(cite: Citation) -> str:
     return f"{cite.source}, {cite.section}: “{cite.quote}”"
 
@@ -144,6 +162,7 @@ def to_markdown(flow: Flow, table: list[Row]) -> str:
     def cell(lines: list[str]) -> str:
         return "<br>".join(md_escape(" ".join(line.split())) for line in lines)
 
+    checked = any(row.rules is not None for row in table)
     out = [
         f"# Fact-check: {md_escape(flow.title)}",
         "",
@@ -153,25 +172,39 @@ def to_markdown(flow: Flow, table: list[Row]) -> str:
         "",
         f"{len(table)} paths. Each row is one way through the flow: the answers given (answers "
         "that lead the same way share a row), where it ends, the decision, and the guidance the "
-        "outcome quotes.",
+        "outcome quotes." + (f" {RULES_NOTE}" if checked else ""),
         "",
-        "| # | Answers | Outcome | Decision | Guidance quoted |",
-        "| --- | --- | --- | --- | --- |",
+        "| # | Answers | Outcome | Decision | Guidance quoted |"
+        + (" Rules checked |" if checked else ""),
+        "| --- | --- | --- | --- | --- |" + (" --- |" if checked else ""),
     ]
     for n, row in enumerate(table, 1):
         out.append(
             f"| {n} | {cell(_answers_text(row))} | {cell([row.outcome])} "
             f"(`{row.outcome_id}`) | {cell([row.decision] if row.decision else [])} | "
             f"{cell([_citation_text(c) for c in row.citations])} |"
+            + (f" {cell([_rules_text(row)])} |" if checked else "")
         )
     return "\n".join(out) + "\n"
+
+
+#: What the rules column says, under each table that has one.
+RULES_NOTE = (
+    "Rules checked: the safety rules of policy.yaml that `sharewizard lint` checked on every path "
+    "to the row's outcome and found to apply there (every path also starts after the opening "
+    "facts, checked against the first-question rules); lint fails if any is broken."
+)
 
 
 def to_csv(flow: Flow, table: list[Row]) -> str:
     """CSV with a header row; multi-line cells hold one answer or citation per line."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["path", "answers", "outcome", "outcome_id", "decision", "citations"])
+    checked = any(row.rules is not None for row in table)
+    writer.writerow(
+        ["path", "answers", "outcome", "outcome_id", "decision", "citations"]
+        + (["rules_checked"] if checked else [])
+    )
     for n, row in enumerate(table, 1):
         writer.writerow(
             [
@@ -182,6 +215,7 @@ def to_csv(flow: Flow, table: list[Row]) -> str:
                 csv_cell(row.decision),
                 csv_cell("\n".join(_citation_text(c) for c in row.citations)),
             ]
+            + ([csv_cell(_rules_text(row))] if checked else [])
         )
     return buffer.getvalue()
 
@@ -195,11 +229,14 @@ def to_html(flow: Flow, table: list[Row]) -> str:
     def cell(lines: list[str]) -> str:
         return "<br>".join(esc(line) for line in lines)
 
+    checked = any(row.rules is not None for row in table)
     body = "\n".join(
         f"<tr><td>{n}</td><td>{cell(_answers_text(row))}</td>"
         f"<td>{esc(row.outcome)} (<code>{esc(row.outcome_id)}</code>)</td>"
         f"<td>{esc(row.decision)}</td>"
-        f"<td>{cell([_citation_text(c) for c in row.citations])}</td></tr>"
+        f"<td>{cell([_citation_text(c) for c in row.citations])}</td>"
+        + (f"<td>{esc(_rules_text(row))}</td>" if checked else "")
+        + "</tr>"
         for n, row in enumerate(table, 1)
     )
     return (
@@ -210,8 +247,11 @@ def to_html(flow: Flow, table: list[Row]) -> str:
         f"<h1>Fact-check: {esc(flow.title)}</h1>\n"
         f"<p>Flow <code>{esc(flow.id)}</code>, version {esc(flow.version)}: "
         f"{esc(flow.faq.question)}</p>\n"
-        "<table>\n<thead><tr><th>#</th><th>Answers</th><th>Outcome</th><th>Decision</th>"
-        "<th>Guidance quoted</th></tr></thead>\n"
+        + (f"<p>{esc(RULES_NOTE)}</p>\n" if checked else "")
+        + "<table>\n<thead><tr><th>#</th><th>Answers</th><th>Outcome</th><th>Decision</th>"
+        "<th>Guidance quoted</th>"
+        + ("<th>Rules checked</th>" if checked else "")
+        + "</tr></thead>\n"
         f"<tbody>\n{body}\n</tbody>\n</table>\n</body>\n</html>\n"
     )
 
@@ -224,6 +264,11 @@ def render(
     fmt: str,
     decisions: Mapping[str, DecisionTerm] | None = None,
     titles: Mapping[str, str] | None = None,
+    rules_at: RulesAt | None = None,
 ) -> str:
-    """The fact-check table of a flow in one of FORMATS; `titles` names the flows handed to."""
-    return RENDERERS[fmt](flow, rows(flow, decisions, titles))
+    """The fact-check table of a flow in one of FORMATS.
+
+    `titles` names the flows handed to; `rules_at` gives the safety rules each outcome was
+    checked against (a column when given).
+    """
+    return RENDERERS[fmt](flow, rows(flow, decisions, titles, rules_at))

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sharewizard.author.prove import Proof, proof_of
 from sharewizard.core.engine import holds
 from sharewizard.core.errors import FlowError, Location, SharewizardError
-from sharewizard.core.model import Answer, CaseFacts, Flow, Question, RecordForm
+from sharewizard.core.model import FACTS_FLOW, Answer, CaseFacts, Flow, Question, RecordForm
 from sharewizard.core.text import preview
 from sharewizard.flowfiles import flowrules, loader
 from sharewizard.flowfiles.flowrules import (
@@ -518,6 +519,8 @@ def _check_quotes(doc: YamlDocument, texts: dict[str, GuidanceText | str], repor
     """Each quote word for word in its source's text; `texts` holds a reason where none is."""
     flagged: set[str] = set()
     for section, key, i, c, cite in citations(doc):
+        if not isinstance(cite.get("source"), str) or not isinstance(cite.get("quote"), str):
+            continue  # the schema check has said so already
         text = texts.get(cite["source"])
         here = (section, i, key, c, "quote")
         if isinstance(text, GuidanceText):
@@ -547,6 +550,8 @@ class LintResult:
     findings: tuple[Finding, ...]
     files: int
     guidance: Path | None
+    #: For each folder with a policy.yaml: what was proved, or why it was not.
+    proofs: tuple[tuple[Path, Proof | str], ...] = ()
 
     @property
     def errors(self) -> int:
@@ -563,12 +568,15 @@ class LintResult:
         return bool(self.errors or (strict and self.warnings))
 
 
-def lint_paths(paths: Sequence[Path], guidance: Path | None = None) -> LintResult:
+def lint_paths(
+    paths: Sequence[Path], guidance: Path | None = None, *, prove: bool = True
+) -> LintResult:
     """Lint flow files and folders of flows; a file is linted with the folder it sits in.
 
     A folder is a catalogue: its flows, `sources.yaml` and `record.yaml` are all checked and
     reported. A file is checked against its folder's sources, record form and other flows, and
-    only its own findings are reported. Unreadable input raises FlowError (exit 2).
+    only its own findings are reported. Unreadable input raises FlowError (exit 2). Without
+    `prove`, policy.yaml is checked but its rules are not proved (quicker, while editing).
     """
     wanted: dict[Path, set[Path] | None] = {}
     for path in paths:
@@ -582,11 +590,14 @@ def lint_paths(paths: Sequence[Path], guidance: Path | None = None) -> LintResul
             raise FlowError(_not_a_flow_file(path), Location(path))
     findings: list[Finding] = []
     files = 0
+    proofs: list[tuple[Path, Proof | str]] = []
     for folder, chosen in wanted.items():
-        found, count = _lint_folder(folder, chosen, guidance)
-        findings.extend(found)
-        files += count
-    return LintResult(tuple(findings), files, guidance)
+        linted = _lint_folder(folder, chosen, guidance, prove)
+        findings.extend(linted.findings)
+        files += linted.files
+        if linted.proved is not None:
+            proofs.append((folder, linted.proved))
+    return LintResult(tuple(findings), files, guidance, tuple(proofs))
 
 
 def _not_a_flow_file(path: Path) -> str:
@@ -598,9 +609,12 @@ def _not_a_flow_file(path: Path) -> str:
     return not_regular(mode) or "cannot be read."
 
 
+_SCHEMA_OF = {loader.FACTS_FILE: "facts", loader.POLICY_FILE: "policy"}
+
+
 def _lint_folder(
-    folder: Path, chosen: set[Path] | None, guidance: Path | None
-) -> tuple[list[Finding], int]:
+    folder: Path, chosen: set[Path] | None, guidance: Path | None, prove: bool = True
+) -> _Folder:
     report = _Report()
     whole = chosen is None
     sources, texts = _lint_sources(folder / loader.SOURCES_FILE, guidance, report)
@@ -613,7 +627,9 @@ def _lint_folder(
         report.add_all(facts_doc, flowrules.conflict_problems(facts_doc, book, names))
     policy_doc = _lint_policy(folder / loader.POLICY_FILE, sources, report)
     extra = [d for d in (facts_doc, policy_doc) if d is not None and isinstance(d.data, dict)]
-    for shown in extra:
+    # Their words and quotes, once each file has the shape its schema says (else SW001 said so).
+    sound = [d for d in extra if not loader.schema_errors(_SCHEMA_OF[d.path.name], d.data)]
+    for shown in sound:
         _check_text(shown, report)
         if texts is not None:
             _check_quotes(shown, texts, report)
@@ -650,9 +666,96 @@ def _lint_folder(
         report.add_all(doc, [problem])
     if whole and sources is not None and len(flows) == len(docs) == len(files):
         _check_unused_sources(folder / loader.SOURCES_FILE, [*docs, *extra], report)
+    outcome = _Folder(folder, book, form, flows, {d.data["id"]: d for d in docs}, facts_doc)
+    if whole and policy_doc is not None:
+        outcome.proved = _prove_policy(outcome, policy_doc, report, prove)
     keep = None if whole else set(chosen or ())
-    found = [f for f in report.findings if keep is None or f.path.resolve() in keep]
-    return found, len(files) if keep is None else len(keep)
+    outcome.findings = [f for f in report.findings if keep is None or f.path.resolve() in keep]
+    outcome.files = len(files) if keep is None else len(keep)
+    return outcome
+
+
+@dataclass
+class _Folder:
+    """A folder as lint read it: what the policy needs, then the findings and what was proved."""
+
+    path: Path
+    book: CaseFacts
+    form: RecordForm | None
+    flows: dict[str, Flow]
+    docs: dict[str, YamlDocument]
+    facts_doc: YamlDocument | None
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    proved: Proof | str | None = None  # the proof, or why the policy was not proved
+
+
+def _prove_policy(
+    folder: _Folder, doc: YamlDocument, report: _Report, prove: bool = True
+) -> Proof | str:
+    """The policy's names, then its rules proved over the folder (when the flows are sound)."""
+    if not isinstance(doc.data, dict) or loader.schema_errors("policy", doc.data):
+        return "policy.yaml is not valid"
+    if folder.form is None or any(f.severity == ERROR for f in report.findings):
+        return "fix the errors above first"
+    policy = loader.build_policy(doc)
+    names = loader.policy_names(folder.book, folder.form, folder.flows.values(), policy)
+    problems = list(flowrules.policy_condition_problems(policy, names))
+    report.add_all(doc, problems)
+    if problems:
+        return "fix the errors above first"
+    if not prove:
+        return "--no-prove was given (its rules are well formed)"
+    try:
+        proof = proof_of(folder.path)
+    except SharewizardError as exc:
+        report.add_error(exc, "SW001")
+        return "the flows do not load"
+    for violation in proof.violations:
+        where = _step_location(folder, violation.flow, violation.step, violation.is_outcome)
+        rule_at = doc.locate(("rules", list(policy.rules).index(violation.rule), "id"))
+        more = _more(violation.more)
+        report.findings.append(
+            Finding(
+                Path(where.path) if where.path else doc.path,
+                where.line,
+                where.column,
+                violation.code,
+                f"{violation.rule.id}: {violation.message}.{more}",
+                f"The rule (policy.yaml line {rule_at.line}): {violation.rule.says}",
+            )
+        )
+    for unworded in proof.unworded:
+        where = _step_location(folder, unworded.flow, unworded.step, unworded.is_outcome)
+        report.findings.append(
+            Finding(
+                Path(where.path) if where.path else doc.path,
+                where.line,
+                where.column,
+                "SW605",
+                unworded.message + ".",
+                "Give the wording a `default:` in facts.yaml, or ask its fact before this.",
+            )
+        )
+    return proof
+
+
+def _more(count: int) -> str:
+    if not count:
+        return ""
+    return f" ({count} more {'path breaks' if count == 1 else 'paths break'} it here.)"
+
+
+def _step_location(folder: _Folder, flow_id: str, step: str, is_outcome: bool) -> Location:
+    """Where an outcome (or a question) is written: its flow's file, or facts.yaml."""
+    doc = folder.docs.get(flow_id) if flow_id != FACTS_FLOW else folder.facts_doc
+    if doc is None:
+        return Location()
+    section = "outcomes" if is_outcome else "questions"
+    for index, item in enumerate(doc.data.get(section) or ()):
+        if flowrules.node_id(item) == step:
+            return doc.locate((section, index, flowrules.id_key(item)))
+    return doc.locate(())
 
 
 def _lint_flow(
@@ -691,17 +794,13 @@ def _flow_ids_of(files: list[Path]) -> set[str] | None:
 def _lint_facts(
     folder: Path, sources: set[str] | None, flow_ids: set[str] | None, report: _Report
 ) -> tuple[YamlDocument | None, CaseFacts]:
-    """facts.yaml: every finding of the flow rules; its facts when sound (else none).
-
-    A file its schema refuses (reported) is not read further: its quotes and text could be
-    anything, a mapping where a quote should be.
-    """
+    """facts.yaml: every finding of the flow rules; its facts when sound (else none)."""
     path = folder / loader.FACTS_FILE
     if not path.is_file():
         return None, CaseFacts()
     doc = _read(path, report)
     if doc is None or not _schema_ok(doc, "facts", report):
-        return None, CaseFacts()
+        return doc, CaseFacts()
     decisions = _declared_decisions(folder / loader.RECORD_FORM_FILE)
     problems, book = loader.check_case_facts(doc, sources, decisions, flow_ids)
     report.add_all(doc, problems)
@@ -716,15 +815,12 @@ def _declared_decisions(path: Path) -> set[str] | None:
 
 
 def _lint_policy(path: Path, sources: set[str] | None, report: _Report) -> YamlDocument | None:
-    """policy.yaml's shape (issue 23 proves its rules): schema, ids, conditions, sources.
-
-    None when its schema refuses it (reported): nothing more of it is read.
-    """
+    """policy.yaml's shape (issue 23 proves its rules): schema, ids, conditions, sources."""
     if not path.is_file():
         return None
     doc = _read(path, report)
     if doc is None or not _schema_ok(doc, "policy", report):
-        return None
+        return doc
     report.add_all(doc, loader.policy_problems(doc, sources))
     return doc
 

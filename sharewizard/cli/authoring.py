@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,6 +18,9 @@ from sharewizard.core.errors import ExitStatus, Location, UsageError
 from sharewizard.core.text import json_for_screen, preview, unknown_name_hint
 
 if TYPE_CHECKING:
+    from sharewizard.author.lint import LintResult
+    from sharewizard.author.prove import Proof
+
     FactcheckFormat = Enum
 else:
     FactcheckFormat = choices("FactcheckFormat", FACTCHECK_FORMATS)
@@ -75,8 +79,18 @@ def lint(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for editors and CI.")] = False,
+    no_prove: Annotated[
+        bool,
+        typer.Option(
+            "--no-prove",
+            help="Check policy.yaml but do not prove its rules on every path: seconds quicker "
+            "while you edit. Prove before a flow is used (CI does).",
+        ),
+    ] = False,
 ) -> int:
-    """Check flows for authoring mistakes: exit 0 clean, 1 findings, 2 unreadable input.
+    """Check flows and prove their safety rules: exit 0 clean, 1 findings, 2 unreadable input.
+
+    The rules of the folder's policy.yaml are checked on every path from every entry point.
 
     Example: sharewizard lint --strict --guidance ../shared/guidance flows/
     """
@@ -87,26 +101,63 @@ def lint(
 
     env = env_of(ctx)
     folder = find_guidance(guidance)
-    result = lint_paths(paths or [settings_of(ctx).flows or default_flows_dir()], folder)
+    result = lint_paths(
+        paths or [settings_of(ctx).flows or default_flows_dir()], folder, prove=not no_prove
+    )
     if as_json:
-        report = {
-            "files": result.files,
-            "guidance": str(folder) if folder else None,
-            "errors": result.errors,
-            "warnings": result.warnings,
-            "findings": [f.to_json() for f in result.findings],
-        }
-        env.stdout.write(json_for_screen(report) + "\n")
+        env.stdout.write(json_for_screen(_lint_json(result, folder)) + "\n")
     else:
         for finding in result.findings:
             env.stdout.write(for_screen(str(finding)) + "\n")
         env.stdout.write(_summary(result.errors, result.warnings, result.files) + "\n")
+        for folder, proved in result.proofs:
+            env.stdout.write(for_screen(_proof_summary(folder, proved)) + "\n")
         if folder is None:
             env.stderr.write(
                 "Quotes were not checked: no guidance folder (pass --guidance DIR or set "
                 "SHAREWIZARD_GUIDANCE).\n"
             )
     return ExitStatus.CHECK_FAILED if result.failed(strict) else ExitStatus.OK
+
+
+def _lint_json(result: LintResult, folder: Path | None) -> dict[str, Any]:
+    """`lint --json`: the counts, every finding, and what was proved of each policy."""
+    return {
+        "files": result.files,
+        "guidance": str(folder) if folder else None,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "findings": [f.to_json() for f in result.findings],
+        "policy": [_proof_json(where, proved) for where, proved in result.proofs],
+    }
+
+
+def _proof_summary(folder: Path, proved: Proof | str) -> str:
+    """What lint proved of the folder's policy.yaml, with what it checked, in two lines."""
+    where = folder / "policy.yaml"
+    if isinstance(proved, str):
+        return f"The safety rules of {where} were not proved: {proved}."
+    broken = proved.to_json()["broken"]
+    rules = _count(proved.rules, "rule", "rules")
+    verdict = f"{broken} of {rules} broken (above)" if broken else f"{rules}, all hold"
+    return (
+        f"Safety rules ({where}): {verdict}.\n"
+        f"Checked {_count(proved.paths, 'path', 'paths')} from "
+        f"{_count(proved.entries, 'entry point', 'entry points')} (every answer to each fact a "
+        f"path reads), {_count(proved.record_forms, 'record form', 'record forms')} and "
+        f"{_count(proved.pairs, 'pair', 'pairs')} of decisions in one sitting (up to "
+        f"{proved.situations} situations per sitting)."
+    )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def _proof_json(folder: Path, proved: Proof | str) -> dict[str, object]:
+    if isinstance(proved, str):
+        return {"folder": str(folder), "proved": False, "reason": proved}
+    return {"folder": str(folder), "proved": True, **proved.to_json()}
 
 
 def _summary(errors: int, warnings: int, files: int) -> str:
@@ -153,6 +204,7 @@ def factcheck(
         form = as_file.parent / RECORD_FORM_FILE
         decisions = load_record_form(form).decisions if form.is_file() else {}
         titles: dict[str, str] = {}
+        rules_at = None  # the policy is proved over a whole folder, not a file on its own
     else:
         catalogue = load_catalogue(settings_of(ctx).flows)
         if flow not in catalogue.flows:
@@ -163,5 +215,14 @@ def factcheck(
             )
         chosen, decisions = catalogue.flows[flow], catalogue.record_form.decisions
         titles = {fid: f.title for fid, f in catalogue.flows.items()}
-    env_of(ctx).stdout.write(render(chosen, fmt.value, decisions, titles))
+        rules_at = _rules_at(catalogue.directory, flow) if catalogue.policy else None
+    env_of(ctx).stdout.write(render(chosen, fmt.value, decisions, titles, rules_at))
     return ExitStatus.OK
+
+
+def _rules_at(folder: Path, flow_id: str) -> Callable[[str], tuple[str, ...]]:
+    """The safety rules each outcome of the flow was checked against (lint's proof)."""
+    from sharewizard.author.prove import proof_of
+
+    proof = proof_of(folder)
+    return lambda outcome: proof.rules_at(flow_id, outcome)

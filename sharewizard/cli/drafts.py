@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -57,14 +57,22 @@ def drafts_list(
     return 0
 
 
-def _flow_titles(ctx: typer.Context) -> dict[str, str]:
-    """Each flow's title by id; none when the flows cannot be read (the ids are shown then)."""
+def _catalogue(ctx: typer.Context) -> Any:
+    """The flows, or None when they cannot be read (ids are shown instead of words then)."""
     from sharewizard.core.errors import SharewizardError
 
     try:
-        return {fid: flow.title for fid, flow in catalogue_of(ctx).flows.items()}
+        return catalogue_of(ctx)
     except SharewizardError:
+        return None
+
+
+def _flow_titles(ctx: typer.Context) -> dict[str, str]:
+    """Each flow's title by id; none when the flows cannot be read (the ids are shown then)."""
+    catalogue = _catalogue(ctx)
+    if catalogue is None:
         return {}
+    return {fid: flow.title for fid, flow in catalogue.flows.items()}
 
 
 @drafts_app.command("show", cls=HelpCommand)
@@ -72,11 +80,16 @@ def _flow_titles(ctx: typer.Context) -> dict[str, str]:
 def drafts_show(ctx: typer.Context, draft: DraftId) -> int:
     """Print a draft (an answers file).
 
+    Its first line names any text half-typed when the walk stopped (not an answer yet).
+
     Example: sharewizard drafts show share-without-consent-20261123T143000Z-1a2b
     """
-    from sharewizard.walk.drafts import find, read_draft
+    from sharewizard.walk.drafts import find, half_typed_note, read_draft
 
-    typer.echo(for_screen(read_draft(find(draft))), nl=False)
+    path = find(draft)
+    text = read_draft(path)
+    note = half_typed_note(text, path, lambda: _catalogue(ctx))
+    typer.echo(for_screen(note + text), nl=False)
     return 0
 
 

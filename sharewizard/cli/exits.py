@@ -98,9 +98,11 @@ def _stopped(env: Env, stop: Interrupted) -> None:
         )
     elif stop.saved_to is not None:
         draft_id = stop.saved_to.name.removesuffix(".answers.yaml")
+        typing = getattr(stop.draft, "half_typed", None) is not None
+        what = "Your answers so far" + (", and the text you were typing," if typing else "")
         console.print(
             for_screen(
-                f"Stopped. Your answers so far are saved as draft {draft_id} ({stop.saved_to}).\n"
+                f"Stopped. {what} are saved as draft {draft_id} ({stop.saved_to}).\n"
                 f"Continue with: {prog} decide --resume {draft_id}"
             ),
             markup=False,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
@@ -509,6 +509,7 @@ def all_paths(
     book: CaseFacts | None = None,
     *,
     by_fact: bool = False,
+    split: Collection[str] = (),
 ) -> list[FlowPath]:
     """Every distinct path: one per sequence of routes taken (answers that route alike merge).
 
@@ -516,7 +517,8 @@ def all_paths(
     known is followed; one whose fact does not apply is passed through; one whose fact is unknown
     branches on each of its answers, as a question does. `book` gives the derived facts. With
     `by_fact`, each value of a fact is a path of its own even where values route alike (facts are
-    read beyond their routes: by later decisions, the record form, the policy).
+    read beyond their routes: by later decisions, the record form, the policy); so is each answer
+    to a question named in `split` (one the policy reads).
     """
     found: dict[tuple[tuple[str, int], ...], FlowPath] = {}
     derive = book if book is not None else CaseFacts()
@@ -545,7 +547,10 @@ def all_paths(
             if not matched:
                 continue  # passed through with no route: SW210, reported by lint
             index = sum(1 << i for i in matched) if question.fan_out else matched[0]
-            name = _key_name(question, facts_now) if by_fact else question.id
+            if question.fact:
+                name = _key_name(question, facts_now) if by_fact else question.id
+            else:
+                name = _key_name(question, given) if question.id in split else question.id
             key = (*taken, (name, index))
             step = route(flow, question, seen)
             if isinstance(step, Question):
@@ -588,14 +593,14 @@ def route_key(
     return tuple(key)
 
 
-def _key_name(question: Question, case: Answers) -> str:
-    """A step as a path key names it: a fact node with its value (absent: the id alone).
+def _key_name(question: Question, known: Answers) -> str:
+    """A step as a path key names it: with its value in `known` (not there: the id alone).
 
     Facts are read beyond their own routes (later conditions, the record form), so two values
-    of a fact are two paths even where they route alike.
+    of a fact are two paths even where they route alike; so are two answers the policy reads.
     """
-    if question.fact and question.id in case:
-        value = case[question.id]
+    if question.id in known:
+        value = known[question.id]
         return f"{question.id}={value if isinstance(value, str) else ','.join(value)}"
     return question.id
 

@@ -132,6 +132,19 @@ class SignalInterrupt(KeyboardInterrupt):
         self.signal_number = signal_number
 
 
+class StoppedTyping(KeyboardInterrupt):
+    """A stop (Ctrl-C, Ctrl-D, a signal) at a text question with text typed but not confirmed.
+
+    The text rides to the draft, where a resumed walk offers it again; it is not an answer.
+    `signal_number` is the signal's, as in `SignalInterrupt` (None: Ctrl-C or Ctrl-D).
+    """
+
+    def __init__(self, text: str, signal_number: int | None = None) -> None:
+        super().__init__("stopped while typing")
+        self.text = text
+        self.signal_number = signal_number
+
+
 def interrupted_status(stop: BaseException) -> int:
     """The exit status of an interrupt: 128 + N for signal N (SIGTERM, SIGHUP), else 130."""
     number = getattr(stop, "signal_number", None)

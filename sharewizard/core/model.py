@@ -374,6 +374,18 @@ class DecisionDraft:
 
 
 @dataclass(frozen=True)
+class HalfTyped:
+    """Text typed at a question when the walk stopped, never confirmed with Enter: not an answer.
+
+    `field` is where its answer would go in an answers file (`decisions.0.record.rationale`). A
+    resumed walk offers the text there, to keep or edit; nothing else ever reads it.
+    """
+
+    field: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Draft:
     """A sitting stopped part way: enough to resume it, and the shape of an answers file."""
 
@@ -384,7 +396,7 @@ class Draft:
     origins: Mapping[str, str] = field(default_factory=dict)  # facts and case fields not asked
     queue: tuple[str, ...] = ()
     at: int = 0  # the decision under way (past the last: the review)
-    last_question: str | None = None
+    half_typed: HalfTyped | None = None  # what was being typed when it stopped
 
     @property
     def answered(self) -> int:

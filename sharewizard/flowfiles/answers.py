@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from sharewizard.core.errors import AnswersError, Location
-from sharewizard.core.model import Answer, Catalogue, Draft, Flow
+from sharewizard.core.model import Answer, Catalogue, Draft, Flow, HalfTyped
 from sharewizard.core.text import preview, unknown_name_hint
 from sharewizard.disk.files import write_private
 from sharewizard.flowfiles.loader import YamlDocument, check_schema, read_yaml
@@ -59,7 +59,8 @@ class AnswersFile:
     sitting_id: str | None = None  # drafts of a sitting: its id...
     recorded: tuple[str, ...] = ()  # ...the records already written, of its first decisions...
     at: int | None = None  # ...the decision under way...
-    record_later: bool = False  # ...kept at an urgent outcome, to finish the record later
+    record_later: bool = False  # ...kept at an urgent outcome, to finish the record later...
+    half_typed: HalfTyped | None = None  # ...and what was being typed when it stopped
     origins: dict[str, str] = field(default_factory=dict)  # `profile` for values not asked
     version: int = SCHEMA_VERSION
     doc: YamlDocument | None = None
@@ -150,9 +151,15 @@ def _version_2(doc: YamlDocument) -> AnswersFile:
         recorded=tuple(sitting.get("recorded") or ()),
         at=sitting.get("at"),
         record_later=bool(sitting.get("record_later")),
+        half_typed=_half_typed(sitting.get("half_typed")),
         origins={k: "from your profile" for k in sitting.get("from") or {}},
         doc=doc,
     )
+
+
+def _half_typed(raw: dict[str, str] | None) -> HalfTyped | None:
+    """A draft's text typed but not confirmed when it stopped (drafts written before have none)."""
+    return HalfTyped(raw["field"], raw["text"]) if raw else None
 
 
 def _version_1(doc: YamlDocument) -> AnswersFile:
@@ -240,7 +247,7 @@ def dump_answers(
 
     `expect` adds each decision's outcome (replayed with `--check`); `sitting` (drafts only) is
     its id and the records already written, which `decide --resume` neither asks nor writes
-    again, with the decision under way.
+    again, with the decision under way and the text half-typed when it stopped.
     """
     flows = catalogue.flows
     data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "facts": _plain_map(draft.facts)}
@@ -268,6 +275,9 @@ def dump_answers(
         data["sitting"] = {"id": sitting[0], "recorded": list(sitting[1]), "at": draft.at}
         if record_later:
             data["sitting"]["record_later"] = True
+        if draft.half_typed is not None:
+            typed = draft.half_typed
+            data["sitting"]["half_typed"] = {"field": typed.field, "text": typed.text}
         profile = {k: "profile" for k, v in draft.origins.items() if v == "from your profile"}
         if profile:
             data["sitting"]["from"] = profile

@@ -27,6 +27,7 @@ from sharewizard.core.model import (
     DerivedFact,
     FieldRule,
     Flow,
+    Policy,
     Question,
     Wording,
 )
@@ -180,6 +181,36 @@ RULES = {
             "unchecked-quote",
             WARNING,
             "a quote's source has no local text to check it against",
+        ),
+        Rule(
+            "SW601",
+            "policy-outcome",
+            ERROR,
+            "a path from an entry point reaches an outcome that breaks a rule of policy.yaml",
+        ),
+        Rule(
+            "SW602",
+            "policy-first-question",
+            ERROR,
+            "an entry point's first question is asked where a rule of policy.yaml does not hold",
+        ),
+        Rule(
+            "SW603",
+            "policy-record",
+            ERROR,
+            "the record form accepts answers a rule of policy.yaml forbids",
+        ),
+        Rule(
+            "SW604",
+            "policy-sitting",
+            ERROR,
+            "two decisions of one sitting break a rule of policy.yaml",
+        ),
+        Rule(
+            "SW605",
+            "placeholder-shown-as-written",
+            ERROR,
+            "a path shows a `{placeholder}` whose wording has no words for the case (no default)",
         ),
         Rule("SW501", "empty-text", ERROR, "question text or a choice label is blank"),
         Rule(
@@ -375,8 +406,10 @@ def citations(doc: YamlDocument) -> Iterator[tuple[str, str, int, int, dict[str,
     for section, key in CITED:
         items = doc.data.get(section) if isinstance(doc.data, dict) else None
         for i, item in enumerate(items if isinstance(items, list) else ()):
-            for c, cite in enumerate(item.get(key, ())):
-                yield section, key, i, c, cite
+            cites = item.get(key) if isinstance(item, dict) else None
+            for c, cite in enumerate(cites if isinstance(cites, list) else ()):
+                if isinstance(cite, dict):  # else the schema check says what is wrong
+                    yield section, key, i, c, cite
 
 
 def route_paths(raw_next: Any, base: JsonPath) -> list[tuple[JsonPath, JsonPath]]:
@@ -1094,3 +1127,81 @@ def rule_value_problems(field: Question, rule: FieldRule, at: JsonPath) -> Itera
                 f"{preview(value)} is not an answer to {preview(field.id)}.",
                 f"Answers: {', '.join(c.value for c in field.choices)}.",
             )
+
+
+# --- the policy (policy.yaml) -----------------------------------------------------------------
+
+#: What a rule's conditions may read, by where it is checked (`at`).
+POLICY_READS = {
+    "first-question": "facts and derived facts",
+    "outcome": "facts, derived facts, the outcome (decision, outcome, shares, without_consent), "
+    "terms and the flows' questions",
+    "record": "facts, derived facts, the outcome, terms, the flows' questions and record fields",
+    "sitting": "facts, derived facts, the outcome, terms and the flows' questions",
+}
+
+
+def term_question(name: str) -> Question:
+    """A term of policy.yaml as conditions see it: a yes/no question."""
+    return Question(name, name, "yesno", (Choice(YES, "Yes"), Choice(NO, "No")))
+
+
+def policy_names(
+    book: CaseFacts,
+    outcome: Mapping[str, Question],
+    fields: Iterable[Question],
+    flows: Iterable[Flow],
+    terms: Iterable[str],
+) -> dict[str, dict[str, Question]]:
+    """For each `at`, the names a rule's conditions may read, as questions (for their answers).
+
+    `outcome` are the outcome facts (decision, outcome, shares, without_consent).
+    """
+    base = fact_names(book)
+    about = dict(outcome)
+    about.update({name: term_question(name) for name in terms})
+    for flow in flows:
+        for question in flow.questions.values():
+            if not question.fact:
+                about.setdefault(question.id, question)
+    at_outcome = {**about, **base}
+    return {
+        "first-question": base,
+        "outcome": at_outcome,
+        "record": {**at_outcome, **{f.id: f for f in fields}},
+        "sitting": at_outcome,
+    }
+
+
+def policy_condition_problems(
+    policy: Policy, names: Mapping[str, Mapping[str, Question]]
+) -> Iterator[Problem]:
+    """Each rule's conditions name only what a rule checked where it is (`at`) can read.
+
+    And only answers those have.
+    """
+    every = {name for known in names.values() for name in known}
+    for i, rule in enumerate(policy.rules):
+        known = names[rule.at]
+        for key in ("when", "require", "first", "second"):
+            for leaf in iter_conditions(getattr(rule, key)):
+                target = known.get(leaf.question)
+                if target is None:
+                    here = " here" if leaf.question in every else ""
+                    yield Problem(
+                        "SW102",
+                        ("rules", i, key),
+                        f"the condition names {preview(leaf.question)}, which a rule checked at "
+                        f"{rule.at} cannot read{here}.",
+                        f"At {rule.at} a rule reads {POLICY_READS[rule.at]}.",
+                    )
+                    continue
+                allowed = [c.value for c in target.choices]
+                for value in leaf.values:
+                    if allowed and value not in allowed:
+                        yield Problem(
+                            "SW102",
+                            ("rules", i, key),
+                            f"{preview(value)} is not an answer to {preview(leaf.question)}.",
+                            f"Answers: {', '.join(allowed)}.",
+                        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -540,10 +540,11 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
         raise FlowError(
             "no such flows directory.", Location(directory), f"Pass --flows DIR or set {FLOWS_ENV}."
         )
-    return _load_catalogue_cached(directory.resolve(), _mtimes(directory))
+    return _load_catalogue_cached(directory.resolve(), folder_stamp(directory))
 
 
-def _mtimes(directory: Path) -> tuple[tuple[str, int], ...]:
+def folder_stamp(directory: Path) -> tuple[tuple[str, int], ...]:
+    """Each YAML file of a flows folder with its modification time: a key that changes with it."""
     return tuple((p.name, _mtime(p)) for p in sorted(directory.glob("*.y*ml")))
 
 
@@ -605,7 +606,14 @@ def _check_catalogue(directory: Path) -> Catalogue:
     for doc, problem in flowrules.handoff_problems(flows, {doc.data["id"]: doc for doc in docs}):
         flowrules.raise_first(doc, [problem])
     policy_path = directory / POLICY_FILE
-    policy = load_policy(policy_path, set(sources)) if policy_path.exists() else None
+    policy = None
+    if policy_path.exists():
+        policy_doc = read_yaml(policy_path)
+        check_schema(policy_doc, "policy")
+        flowrules.raise_first(policy_doc, policy_problems(policy_doc, set(sources)))
+        policy = build_policy(policy_doc)
+        names = policy_names(book, record_form, flows.values(), policy)
+        flowrules.raise_first(policy_doc, flowrules.policy_condition_problems(policy, names))
     triage = TRIAGE_FLOW if TRIAGE_FLOW in flows else None
     return Catalogue(directory, sources, flows, record_form, triage, book, policy)
 
@@ -735,8 +743,21 @@ def load_policy(path: Path, sources: set[str] | None = None) -> Policy:
     """Read and parse `policy.yaml`: the rules lint proves (issue 23), checked for shape."""
     doc = read_yaml(path)
     check_schema(doc, "policy")
-    data = doc.data
     flowrules.raise_first(doc, policy_problems(doc, sources))
+    return build_policy(doc)
+
+
+def policy_names(
+    book: CaseFacts, form: RecordForm, flows: Iterable[Flow], policy: Policy
+) -> dict[str, dict[str, Question]]:
+    """What the rules of `policy` may read, by where each is checked (`at`)."""
+    outcome = {q.id: q for q in outcome_fact_questions(form.decisions)}
+    return flowrules.policy_names(book, outcome, form.fields, flows, policy.terms)
+
+
+def build_policy(doc: YamlDocument) -> Policy:
+    """The Policy of a policy.yaml whose shape `policy_problems` accepted."""
+    data = doc.data
 
     def condition(raw: dict[str, Any], key: str) -> Condition | None:
         return parse_condition(raw[key]) if key in raw else None
@@ -765,7 +786,7 @@ def load_policy(path: Path, sources: set[str] | None = None) -> Policy:
             )
             for name, raw in (data.get("terms") or {}).items()
         },
-        path=path,
+        path=doc.path,
     )
 
 

@@ -474,9 +474,12 @@ class SittingDraft:
 
     @property
     def worth_keeping(self) -> bool:
-        """Whether anything was answered or decided (a walk stopped at once keeps no draft)."""
+        """Whether anything was answered, typed or decided (a walk stopped at once keeps none)."""
         return bool(
-            self.draft.answered or self.recorded or any(d.fields for d in self.draft.decisions)
+            self.draft.answered
+            or self.recorded
+            or any(d.fields for d in self.draft.decisions)
+            or self.draft.half_typed
         )
 
 
@@ -550,6 +553,7 @@ def given_of(catalogue: Catalogue, answers: AnswersFile) -> Given:
         places=places,
         at=answers.at,
         record_later=answers.record_later,
+        half_typed=answers.half_typed,
     )
 
 

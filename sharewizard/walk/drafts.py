@@ -15,12 +15,15 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from sharewizard.core.errors import AnswersError, Location, SharewizardError, UsageError
 from sharewizard.core.text import did_you_mean, preview
 from sharewizard.disk.files import make_private_folder, name_inside, name_problem, write_private
 from sharewizard.disk.places import data_dir
+
+if TYPE_CHECKING:
+    from sharewizard.core.model import Catalogue
 
 SUFFIX = ".answers.yaml"
 
@@ -87,6 +90,40 @@ def read_draft(path: Path) -> str:
     from sharewizard.flowfiles.yamldoc import ANSWERS_LIMITS, decode_text, read_regular
 
     return decode_text(read_regular(path, ANSWERS_LIMITS, UsageError), path, UsageError)
+
+
+def half_typed_note(text: str, path: Path, catalogue: Callable[[], Catalogue | None]) -> str:
+    """The line `drafts show` puts above a draft that holds text typed but not confirmed.
+
+    `# half-typed at “Why did you decide this?”: 'Necessary to prot…'`: a YAML comment, so what
+    is shown is still an answers file. "" for any other draft (or one that cannot be read).
+    `catalogue` gives the flows that word the question, when they can be read.
+    """
+    from sharewizard.flowfiles.answers import parse_answers
+    from sharewizard.flowfiles.yamldoc import parse_yaml
+
+    try:
+        typed = parse_answers(parse_yaml(text, path, AnswersError)).half_typed
+    except AnswersError:
+        return ""
+    if typed is None:
+        return ""
+    return f"# half-typed at “{_question_at(typed.field, catalogue())}”: {preview(typed.text)}\n"
+
+
+def _question_at(field: str, catalogue: Catalogue | None) -> str:
+    """The question whose answer goes to `field` (`decisions.0.record.rationale`), in words."""
+    part, _, key = field.rpartition(".")
+    found = None
+    if catalogue is not None and part.endswith("record"):
+        found = next((f for f in catalogue.record_form.fields if f.id == key), None)
+    elif catalogue is not None and part.endswith("facts"):
+        fact = catalogue.facts.facts.get(key)
+        found = fact.question if fact is not None else None
+    elif catalogue is not None:  # a flow's question: `decisions.0.answers.x`, `route.triage.x`
+        asking = (f.questions[key] for f in catalogue.flows.values() if key in f.questions)
+        found = next(asking, None)
+    return found.text if found is not None else field
 
 
 def is_draft(path: Path) -> bool:

@@ -4,7 +4,8 @@ Rich mode draws menus (questionary); plain mode (`PlainAsker`, for screen reader
 prints one line per prompt and reads typed lines. In both, choices are numbered, `?` is help and
 `<` goes back; Enter alone never answers a question not yet answered. Ctrl-C asks whether to quit;
 Ctrl-D (end of input) quits at once, as it does in a shell. Either way the session turns the
-interrupt into a saved draft.
+interrupt into a saved draft. A text question stopped with text typed in it (Ctrl-C, Ctrl-D, a
+signal) hands that text on (`StoppedTyping`): it is kept in the draft, not taken as an answer.
 
 Rich and `summary` are imported where they are used: in rich mode prompt_toolkit draws everything
 up to the first question, which then appears without waiting for Rich (issue 14).
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from sharewizard.core import engine
-from sharewizard.core.errors import AnswersError, SignalInterrupt
+from sharewizard.core.errors import AnswersError, SignalInterrupt, StoppedTyping
 from sharewizard.core.model import NO, YES, Answer, Catalogue, Flow, Outcome, Question
 from sharewizard.core.text import for_screen, preview, typed_number, undecoded
 from sharewizard.walk.numbers import TypedNumber
@@ -32,6 +33,7 @@ from sharewizard.walk.session import (
     ReviewItem,
     StopNow,
 )
+from sharewizard.walk.terminal_line import at_terminal, kept_on_ctrl_c, typed_so_far
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,6 +45,7 @@ TEXT_BACK, TEXT_HELP = "<", "?"
 _BACK, _HELP, _CONFIRM, _GO_ON = "\x00back", "\x00help", "\x00confirm", "\x00go-on"
 _NONE, _SHOWN, _STOP = "\x00none", "\x00shown", "\x00stop"
 _MORE, _ALSO = "\x00more", "\x00also:"
+KEPT_NOTE = "kept from when you stopped: Enter keeps it"
 PART_LABELS = {"fact": "Case", "route": "Triage", "flow": "", "record": "Record", "case": "Record"}
 STOP_LABEL = "Stop now: finish the record later (a draft is kept)"
 
@@ -102,6 +105,27 @@ def _not_text(encoding: str | None) -> str:
         f"the line holds bytes that are not {(encoding or 'UTF-8').upper()} text, so none of it "
         "was kept. Type it again."
     )
+
+
+def _kept(typed: str, answered: Answer | None) -> str | None:
+    """The text typed at a stopped text question, when worth keeping for the draft.
+
+    Not when blank, a key (`?`, `<`), or the answer given before (nothing new was typed).
+    Bytes that are not text are replaced (`�`), so that the draft can hold the rest.
+    """
+    said = typed.strip()
+    if not said or said in (TEXT_HELP, TEXT_BACK) or said == str(answered or "").strip():
+        return None
+    if undecoded(typed):
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in typed)
+    return typed
+
+
+def _stopped(stop: BaseException, typed: str | None) -> BaseException:
+    """The stop to raise: carrying the text typed (`StoppedTyping`), when there is one."""
+    if typed is None:
+        return stop
+    return StoppedTyping(typed, getattr(stop, "signal_number", None))
 
 
 def quiet_closed_terminal() -> None:
@@ -167,13 +191,20 @@ def _answer(question: Any) -> Any:
             signal.signal(sig, signal.SIG_IGN if stopped else handler)
 
 
-def _quits_on_ctrl_d(question: Any) -> Any:
-    """Bind Ctrl-D to end-of-input on a questionary prompt that does not already do so."""
+def _quits_on_ctrl_d(question: Any, *, typing: bool = False) -> Any:
+    """Bind Ctrl-D to end-of-input on a questionary prompt that does not already do so.
+
+    `typing`: a text prompt, where Ctrl-D inside the text deletes a character, as it does in a
+    shell; at the end of the text (nothing to delete) it quits, and the text is kept.
+    """
+    from prompt_toolkit.filters import Condition
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
     extra = KeyBindings()
+    app = question.application
+    at_the_end = Condition(lambda: not typing or app.current_buffer.document.is_cursor_at_the_end)
 
-    @extra.add("c-d", eager=True)
+    @extra.add("c-d", eager=True, filter=at_the_end)
     def _eof(event: Any) -> None:
         event.app.exit(exception=EOFError, style="class:aborting")
 
@@ -386,6 +417,20 @@ def _with_hint_line(question: Any, keys_help: str) -> _Hint:
     return hint
 
 
+def _with_note(question: Any, text: str) -> Any:
+    """A line under a text question's input, there until it is answered (`KEPT_NOTE`)."""
+    from prompt_toolkit.filters import is_done
+    from prompt_toolkit.layout import ConditionalContainer, FormattedTextControl, Window
+
+    note = _Hint()
+    note.say(text)
+    line = Window(FormattedTextControl(note.tokens), wrap_lines=True, dont_extend_height=True)
+    question.application.layout.container.children.insert(
+        1, ConditionalContainer(line, filter=~is_done)
+    )
+    return question
+
+
 def _menu_saying_why(question: Any) -> Any:
     """A plain menu (↑/↓ and Enter) that quits on Ctrl-D and says why other keys do nothing."""
     _menu_of(question)  # labels wrap at words
@@ -530,13 +575,21 @@ class QuestionaryAsker:
                 if self._really_quit():
                     raise
 
-    def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
-        """Ask until the person answers or goes back."""
+    def ask(
+        self, question: Question, default: Answer | None, can_go_back: bool, *, kept: bool = False
+    ) -> Answer | GoBack:
+        """Ask until the person answers or goes back.
+
+        `kept`: `default` is text typed here before the walk stopped, offered with a note.
+        """
         while True:
-            reply = self._run(functools.partial(self._build, question, default, can_go_back))
             if question.type == "text":
-                reply = self._text_reply(reply, can_go_back)
-            elif question.type == "multi" and not isinstance(reply, str):  # str: `?` or `<`
+                reply = self._text_reply(
+                    self._typed(question, default, can_go_back, kept), can_go_back
+                )
+            else:
+                reply = self._run(functools.partial(self._build, question, default, can_go_back))
+            if question.type == "multi" and not isinstance(reply, str):  # str: `?` or `<`
                 specials = [r for r in reply if r in (_BACK, _HELP)]
                 if specials:  # asked again after the help with the same choices ticked
                     default = tuple(r for r in reply if r not in specials) or default
@@ -550,11 +603,32 @@ class QuestionaryAsker:
                 continue
             return GO_BACK if reply == _BACK else reply
 
+    def _typed(
+        self, question: Question, default: Answer | None, can_go_back: bool, kept: bool
+    ) -> str:
+        """What is typed at a text question and confirmed with Enter.
+
+        Ctrl-C asks whether to quit, and "go on" leaves the text typed in the box. A stop
+        raises `StoppedTyping` with the text typed so far (the box's text is read after the
+        prompt has ended, whatever ended it), unless nothing new was typed.
+        """
+        answered = None if kept else default
+        while True:
+            prompt = self._text_question(question, default, can_go_back, kept)
+            try:
+                return str(_answer(prompt))
+            except (SignalInterrupt, EOFError) as stop:  # nobody to ask: stop now
+                typed = _kept(prompt.application.current_buffer.text, answered)
+                raise _stopped(stop, typed) from None
+            except KeyboardInterrupt as stop:
+                typed = _kept(prompt.application.current_buffer.text, answered)
+                if self._really_quit():
+                    raise _stopped(stop, typed) from None
+                default = prompt.application.current_buffer.text
+
     def _build(self, question: Question, default: Answer | None, can_go_back: bool) -> Any:
         import questionary
 
-        if question.type == "text":
-            return self._text_question(question, default, can_go_back)
         extras: list[Any] = [questionary.Separator()]
         if can_go_back:
             extras.append(questionary.Choice(BACK_LABEL, value=_BACK))
@@ -637,7 +711,9 @@ class QuestionaryAsker:
             return "Tick at least one."
         return True
 
-    def _text_question(self, question: Question, default: Answer | None, can_go_back: bool) -> Any:
+    def _text_question(
+        self, question: Question, default: Answer | None, can_go_back: bool, kept: bool
+    ) -> Any:
         import questionary
 
         def valid(text: str) -> bool | str:
@@ -658,9 +734,11 @@ class QuestionaryAsker:
         message, hint, _ = question_lines(
             for_screen(question.text), f"({', '.join(hints)})", self._columns() - 1
         )
-        return questionary.text(
+        prompt = questionary.text(
             message, default=str(default or ""), validate=valid, instruction=hint, **self.io
         )
+        _quits_on_ctrl_d(prompt, typing=True)
+        return _with_note(prompt, KEPT_NOTE) if kept else prompt
 
     @staticmethod
     def _text_reply(reply: str, can_go_back: bool) -> str:
@@ -929,10 +1007,20 @@ class PlainAsker:
         for line in lines:
             self.console.print(Text(for_screen(line)), soft_wrap=self.soft_wrap)
 
-    def _read(self, prompt: str, again: Callable[[], None] | None = None) -> str:
+    def _read(
+        self,
+        prompt: str,
+        again: Callable[[], None] | None = None,
+        *,
+        typing: bool = False,
+        answered: Answer | None = None,
+    ) -> str:
         """One typed line; end of input is EOFError, Ctrl-C confirms before quitting.
 
         After Ctrl-C and "go on", `again` shows the question once more before its prompt.
+        `typing` (a text question, whose answer so far is `answered`): a stop carries the text
+        typed on the line (`StoppedTyping`), and "go on" raises `_GoOn` with it. At a terminal,
+        a line that Ctrl-D ends before Enter is such a stop, not an answer.
         """
         from rich.text import Text
 
@@ -940,19 +1028,27 @@ class PlainAsker:
             try:  # Ctrl-C the moment the prompt shows (before the read starts) asks too
                 self.console.print(Text(for_screen(prompt) + " "), end="", soft_wrap=self.soft_wrap)
                 self.console.file.flush()
-                line = self.stdin.readline()
-            except SignalInterrupt:
-                raise
-            except KeyboardInterrupt:
+                with kept_on_ctrl_c(self.stdin):
+                    line = self.stdin.readline()
+            except KeyboardInterrupt as stop:
+                line = typed_so_far(self.stdin)  # left on the line, it would be the next reply
+                typed = _kept(line, answered) if typing else None
+                if isinstance(stop, SignalInterrupt):
+                    raise _stopped(stop, typed) from None
                 self.console.print()
                 if self._really_quit():
-                    raise
+                    raise _stopped(stop, typed) from None
+                if typed is not None:
+                    raise _GoOn(typed) from None
                 if again is not None:
                     again()
                 continue
             if not line:
                 self.console.print()
                 raise EOFError
+            if not line.endswith("\n") and at_terminal(self.stdin):  # Ctrl-D, not Enter
+                self.console.print()
+                raise _stopped(EOFError(), _kept(line, answered) if typing else None)
             if self.echo:
                 self.console.print(Text(for_screen(line.rstrip("\n"))), soft_wrap=self.soft_wrap)
             if undecoded(line):
@@ -973,8 +1069,14 @@ class PlainAsker:
 
     # --- the Asker protocol -----------------------------------------------------------------
 
-    def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
-        """Ask until the person gives an answer that stands, or goes back."""
+    def ask(
+        self, question: Question, default: Answer | None, can_go_back: bool, *, kept: bool = False
+    ) -> Answer | GoBack:
+        """Ask until the person gives an answer that stands, or goes back.
+
+        `kept`: `default` is text typed here before the walk stopped; it is shown, and Enter
+        keeps it (a typed line cannot be edited, so it is typed again to change it).
+        """
         from sharewizard.walk.summary import help_panel, question_text
 
         def show() -> None:
@@ -982,8 +1084,21 @@ class PlainAsker:
 
         self._say("")
         show()
+        answered = None if kept else default
         while True:
-            reply = self._read(self._prompt(question, default, can_go_back), again=show)
+            if kept:
+                self._say(f"Kept from when you stopped, not yet an answer: {default}")
+            try:
+                reply = self._read(
+                    self._prompt(question, default, can_go_back, kept),
+                    again=show,
+                    typing=question.type == "text",
+                    answered=answered,
+                )
+            except _GoOn as going_on:  # Ctrl-C, then "go on": what was typed is offered
+                show()
+                default, kept = going_on.text, True
+                continue
             if reply == TEXT_HELP:
                 self.console.print(
                     help_panel(question, self.catalogue, boxed=False), soft_wrap=self.soft_wrap
@@ -1007,7 +1122,7 @@ class PlainAsker:
             self.console.print(described, soft_wrap=self.soft_wrap)
 
     @staticmethod
-    def _prompt(question: Question, default: Answer | None, can_go_back: bool) -> str:
+    def _prompt(question: Question, default: Answer | None, can_go_back: bool, kept: bool) -> str:
         keys = [f"{TEXT_HELP} help"] + ([f"{TEXT_BACK} back"] if can_go_back else [])
         if question.type == "multi":
             what = "Numbers or words, separated by commas"
@@ -1015,16 +1130,24 @@ class PlainAsker:
             what = "Number or word"
         else:
             what = "Type your answer"
-        if default not in (None, "", ()):
+        if kept:
+            keys.append("Enter keeps it")
+        elif default not in (None, "", ()):
             keys.append(f"Enter keeps: {question.label_of(default or '')}")
         elif question.type == "text" and not question.required:
             keys.append("Enter to skip")
         return f"{what} ({', '.join(keys)}):"
 
     def _parse(self, question: Question, reply: str, default: Answer | None) -> Answer:
-        """The answer typed, or a message (starting with NUL) saying why it cannot stand."""
+        """The answer typed, or a message (starting with NUL) saying why it cannot stand.
+
+        Enter keeps the default; a text default is checked as typed text is (one kept from when
+        the walk stopped may be too short), so that a refusal asks again with it still offered.
+        """
         if reply == "" and default not in (None, "", ()):
-            return default or ""
+            if question.type != "text":
+                return default or ""
+            reply = str(default)
         if question.type == "text":
             try:
                 engine.check_answer(question, reply)
@@ -1122,6 +1245,14 @@ class PlainAsker:
     def reject(self, question: Question, message: str) -> None:
         """Say why the answer cannot stand; the question is asked again."""
         self._say(f"Not accepted: {message}")
+
+
+class _GoOn(Exception):
+    """Plain mode: Ctrl-C, then "go on", with text typed on the line: asked again, offered it."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
 
 
 def _match(question: Question, word: str) -> str | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from sharewizard.core import engine
-from sharewizard.core.errors import AnswersError, Interrupted, Location
+from sharewizard.core.errors import AnswersError, Interrupted, Location, StoppedTyping
 from sharewizard.core.model import (
     DECISION,
     FACTS_FLOW,
@@ -26,6 +26,7 @@ from sharewizard.core.model import (
     Draft,
     Faq,
     Flow,
+    HalfTyped,
     Handoff,
     Outcome,
     Progress,
@@ -87,8 +88,14 @@ class ReviewItem:
 class Asker(Protocol):
     """Where answers come from: a person at a terminal, or an answers file."""
 
-    def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
-        """Ask one question; return the answer or GO_BACK."""
+    def ask(
+        self, question: Question, default: Answer | None, can_go_back: bool, *, kept: bool = False
+    ) -> Answer | GoBack:
+        """Ask one question; return the answer or GO_BACK.
+
+        `kept`: `default` is text typed here before the walk stopped, never confirmed: it is
+        offered, marked as such, to keep or edit. A stop while typing raises `StoppedTyping`.
+        """
 
     def review(self, items: list[ReviewItem]) -> int | None:
         """Show every answer of the sitting; return the index of one to change, or None."""
@@ -132,6 +139,7 @@ class Given:
     places: Places | None = None
     at: int | None = None  # a draft: the decision under way when it was saved (None: the start)
     record_later: bool = False  # a draft kept at an urgent outcome: its record is finished now
+    half_typed: HalfTyped | None = None  # a draft: what was being typed when it stopped
 
 
 @dataclass(frozen=True)
@@ -196,7 +204,8 @@ class Session:
     queue: list[str] = field(default_factory=list)  # flows still to walk
     case: dict[str, Answer] = field(default_factory=dict)  # the record form's case group
     at: int = 0  # the decision under way (len(decisions): the review)
-    current: str | None = None  # the question being asked, for the draft
+    current: str | None = None  # where the answer being asked goes (`decisions.0.record.why`)
+    offer: HalfTyped | None = None  # a draft's half-typed text, for the first question asked
     route_changes: list[str] = field(default_factory=list)  # the triage changed at the review
     stash: dict[str, DecisionState] = field(default_factory=dict)  # dropped by a new triage
 
@@ -223,7 +232,8 @@ class Session:
             raise
         except (KeyboardInterrupt, EOFError) as stop:
             number = getattr(stop, "signal_number", None)
-            raise Interrupted(self.snapshot(), signal_number=number) from None
+            typed = stop.text if isinstance(stop, StoppedTyping) else None
+            raise Interrupted(self.snapshot(typed), signal_number=number) from None
         self._check_unused()
         return self.decided()
 
@@ -243,7 +253,7 @@ class Session:
                 Decision(
                     state.flow,
                     Progress(answers),
-                    state.outcome,
+                    self._worded(state.outcome, state),  # as the screen said it, never `{advice}`
                     self.record_values(state),
                     tuple(self._segments(state)),
                     (*self.route_changes, *state.changes),
@@ -266,8 +276,12 @@ class Session:
                 )
         return said
 
-    def snapshot(self) -> Draft:
-        """The sitting so far, as a draft."""
+    def snapshot(self, typed: str | None = None) -> Draft:
+        """The sitting so far, as a draft; `typed`: text typed at the question being asked.
+
+        A draft's half-typed text not yet offered again (no question asked since the resume)
+        stays in it.
+        """
         decisions = [self._draft_of(d) for d in self.decisions]
         for flow_id in self.queue:  # the decisions to come, with what a file or draft gave them
             put_aside = self.stash.get(flow_id)
@@ -284,7 +298,7 @@ class Session:
             decisions=tuple(decisions),
             queue=tuple(self.queue),
             at=self.at,
-            last_question=self.current,
+            half_typed=HalfTyped(self.current, typed) if typed and self.current else self.offer,
         )
 
     def _given_for(self, flow_id: str, index: int) -> DecisionDraft | None:
@@ -315,6 +329,40 @@ class Session:
         if self.on_change is not None:
             self.on_change(self.snapshot())
 
+    # --- asking -----------------------------------------------------------------------------
+
+    def _ask(
+        self, place: str, question: Question, default: Answer | None, can_go_back: bool
+    ) -> Answer | GoBack:
+        """Ask the person the question whose answer goes to `place` (`decisions.0.answers.x`).
+
+        Text half-typed at this very question when the draft stopped is offered instead of
+        `default`, marked. Only the first question a resumed sitting asks can take it: when that
+        is another question, the text was for one no longer asked, and it is dropped.
+        """
+        self.current = place
+        offer, self.offer = self.offer, None
+        if offer is not None and offer.field == place and question.type == "text":
+            return self.asker.ask(question, offer.text, can_go_back, kept=True)
+        return self.asker.ask(question, default, can_go_back)
+
+    def _place(self, state: DecisionState | None, part: str, key: str) -> str:
+        """Where an answer goes in a draft: `facts.role` (state None), `decisions.0.record.why`."""
+        if state is None:
+            return f"{part}.{key}"
+        return f"decisions.{self.decisions.index(state)}.{part}.{key}"
+
+    def _stopped_at(self, state: DecisionState, part: str) -> str | None:
+        """The question of this decision a draft stopped at while typing (`part`: answers, record).
+
+        A resumed walk goes back there first, even when it has an answer (the person was changing
+        it), so that the text typed is offered where it was typed.
+        """
+        prefix = self._place(state, part, "")
+        if self.offer is None or not self.offer.field.startswith(prefix):
+            return None
+        return self.offer.field.removeprefix(prefix)
+
     # --- what was given up front ----------------------------------------------------------
 
     def _take_given(self) -> None:
@@ -343,6 +391,7 @@ class Session:
         for field_id, origin in self.given.origins.items():
             if field_id not in book.facts:
                 self.origins[field_id] = origin
+        self.offer = self.given.half_typed
         check_given_answers(self.catalogue, self.given, self.entry)
 
     def _places(self) -> Places:
@@ -440,11 +489,11 @@ class Session:
         case = self.case_of(None)
         step: Step = at or engine.next_step(entry, answers, case)
         while isinstance(step, Question):
-            self.current = step.id
             previous = engine.previous_question(entry, Progress(answers), step.id, case)
+            place = self._place(None, f"route.{entry.id}", step.id)
             if self.strict:
-                raise self._missing(f"route.{entry.id}.{step.id}", step)
-            reply = self.asker.ask(step, answers.get(step.id), previous is not None)
+                raise self._missing(place, step)
+            reply = self._ask(place, step, answers.get(step.id), previous is not None)
             if isinstance(reply, GoBack):
                 if previous is not None:
                     step = entry.questions[previous]
@@ -455,7 +504,6 @@ class Session:
             self.route = [Segment(entry, dict(answers))]
             self._saved()
             step = engine.following_step(entry, progress, step.id, case)
-        self.current = None
         self.route = [Segment(entry, dict(answers))]
         if not isinstance(step, Handoff):
             raise AnswersError(f"the flow {preview(entry.id)} ends without choosing a flow.")
@@ -720,6 +768,9 @@ class Session:
         flow = state.flow
         case = self.case_of(state)
         self._check_answers(state, flow, index)
+        stopped_at = self._stopped_at(state, "answers") if at is None else None
+        if stopped_at is not None and stopped_at in self._steps(state, flow):
+            at = flow.questions[stopped_at]  # answered: it was being changed when the walk stopped
         step: Step = at or engine.next_step(flow, state.answers_of(flow), case)
         again = at is not None  # going through answers given already (after going back)
         while isinstance(step, Question):
@@ -728,7 +779,6 @@ class Session:
                 # again, when the person goes back through their answers)
                 step = engine.following_step(flow, Progress(state.answers_of(flow)), step.id, case)
                 continue
-            self.current = step.id
             back = self._previous(state, step.id)
             if step.fact:
                 reply = self._ask_fact(state, step, can_go_back=back is not None)
@@ -738,7 +788,8 @@ class Session:
                 reply = ""
             else:
                 question = self._worded_question(step, state)
-                reply = self.asker.ask(question, state.answers.get(step.id), back is not None)
+                place = self._place(state, "answers", step.id)
+                reply = self._ask(place, question, state.answers.get(step.id), back is not None)
             if isinstance(reply, GoBack):
                 if back is None:
                     continue
@@ -755,7 +806,6 @@ class Session:
                 self._answer(state, flow, step, reply)
             case = self.case_of(state)
             step = engine.following_step(flow, Progress(state.answers_of(flow)), step.id, case)
-        self.current = None
         return step
 
     def _answer(self, state: DecisionState, flow: Flow, question: Question, reply: Answer) -> None:
@@ -931,8 +981,10 @@ class Session:
             default = self._earlier_decision_value(state, question.id)
         if default is None and question.profile:
             default = self.profile.get(question.profile)
+        place = self._place(state if per_decision else None, "facts", question.id)
         while True:
-            reply = self.asker.ask(self._worded_question(question, state), default, can_go_back)
+            worded = self._worded_question(question, state)
+            reply = self._ask(place, worded, default, can_go_back)
             if isinstance(reply, GoBack):
                 return reply
             try:
@@ -1141,9 +1193,10 @@ class Session:
         """
         by_id = {f.id: f for f in self.catalogue.record_form.fields}
         skipped: set[str] = set()
-        current = at or self._first_missing(state, skipped)
+        ids = [f.id for f in self._applicable(state)]
+        stopped_at = self._stopped_at(state, "record")
+        current = at or (stopped_at if stopped_at in ids else self._first_missing(state, skipped))
         while current is not None:
-            self.current = current
             ids = [f.id for f in self._applicable(state)]
             index = ids.index(current)
             question = by_id[current]
@@ -1160,7 +1213,6 @@ class Session:
                 continue
             current = self._first_missing(state, skipped)
         self._drop_inapplicable(state)
-        self.current = None
 
     def _ask_field(
         self, state: DecisionState, question: Question, *, can_go_back: bool
@@ -1174,7 +1226,7 @@ class Session:
             offered = state.offered.get(question.id)
         if offered is None and question.profile:
             offered = self.profile.get(question.profile)
-        return self.asker.ask(question, offered, can_go_back)
+        return self._ask(self._place(state, "record", question.id), question, offered, can_go_back)
 
     def _set_field(
         self, state: DecisionState, question: Question, reply: Answer, *, audit: bool
@@ -1514,7 +1566,9 @@ class ScriptedAsker:
     nothing on its own.
     """
 
-    def ask(self, question: Question, default: Answer | None, can_go_back: bool) -> Answer | GoBack:
+    def ask(
+        self, question: Question, default: Answer | None, can_go_back: bool, *, kept: bool = False
+    ) -> Answer | GoBack:
         """Never called: a strict session raises for a missing answer instead."""
         raise AssertionError(f"an answers file is not asked ({question.id})")
 

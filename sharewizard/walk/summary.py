@@ -278,15 +278,12 @@ def record_summary(record: Record, *, verbose: bool = False, boxed: bool = True)
         from sharewizard.records.render import FLOWS_WORDS
 
         parts.append(Text.assemble(("! Flows: ", "bold yellow"), plain(FLOWS_WORDS["custom"])))
-    parts.append(
-        _box(
-            _outcome_parts(
-                outcome["title"], outcome["decision_label"], None, outcome["actions"], style
-            ),
-            style,
-            boxed,
-        )
+    closing = _outcome_parts(
+        outcome["title"], outcome["decision_label"], None, outcome["actions"], style
     )
+    if verbose and outcome.get("further"):  # more than the three actions: --verbose and the record
+        closing += [Text(), plain(outcome["further"])]
+    parts.append(_box(closing, style, boxed))
     return Group(*parts)
 
 

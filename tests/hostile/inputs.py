@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import reject as not_a_valid_walk
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from sharewizard.core import engine
@@ -120,11 +120,10 @@ class DrawingAsker:
         self.refused.setdefault(question.id, []).append(self.last)
 
     def review(self, items: list[Any]) -> None:
-        if self.reviewed:
-            # Asked again: the review refused "these are right", as two decisions of the drawn
-            # sitting contradict each other; a person would change an answer. Confirming again
-            # would loop for ever, so the draw is not a valid walk.
-            not_a_valid_walk()
+        # A second review means the sitting's decisions contradict each other: a person must
+        # change an answer there (the session asks again until one does), so such a walk is not
+        # drawn. Confirming again would loop for ever.
+        assume(not self.reviewed)
         self.reviewed = True
         self.typed.append("")  # these are right
 
