@@ -520,7 +520,7 @@ def test_changing_who_was_told_at_review_asks_the_rationale_again(tmp_path, flow
                 return next(i for i, it in enumerate(items) if it.question.id == "family_informed")
             return None
 
-        def announce(self, flow, reached):
+        def announce(self, flow, reached, offers=(), queued=()):
             return None
 
         def begin(self, flow):

@@ -77,3 +77,17 @@ def test_the_package_holds_only_subpackages_and_the_architecture_page_names_each
     page = (ROOT / "docs" / "architecture.md").read_text()
     assert [name for name in subpackages if f"`{name}/`" not in page] == []
     assert len(subpackages) == 10
+
+
+def test_the_readme_answers_file_replays_to_what_it_expects(catalogue):
+    """The example under "Replaying recorded answers" is a real sitting, `also` included."""
+    import yaml
+
+    from tests.sittingkit import decide_answers
+
+    example = re.search(r"```yaml\n(schema_version: 2\n.*?)```", README, re.S)
+    assert example is not None
+    data = yaml.safe_load(example.group(1))
+    found = decide_answers(catalogue, data)
+    assert [d.flow.id for _, d, _ in found] == ["share-without-consent", "how-much"]
+    assert found[0][1].outcome.id == data["decisions"][0]["expect"]["outcome"]

@@ -257,8 +257,20 @@ def test_a_rich_text_prompt_refuses_bytes_that_are_not_utf8(demo):
 # --- what a menu shows at 80x24 ------------------------------------------------------------------
 
 
-def draw_menu(catalogue, question, *, wrap: bool = True) -> list[str]:
-    """The rows a 80x24 terminal shows for a question's menu, before any key is pressed."""
+class Sized(DummyOutput):
+    """prompt_toolkit's output to nowhere, on a terminal `columns` x `rows`."""
+
+    def __init__(self, columns: int = 80, rows: int = 24) -> None:
+        self.size = (columns, rows)
+
+    def get_size(self):
+        from prompt_toolkit.data_structures import Size
+
+        return Size(rows=self.size[1], columns=self.size[0])
+
+
+def draw(catalogue, build, *, wrap: bool = True, width: int = 80, rows: int = 24) -> list[str]:
+    """The rows a terminal `width` x `rows` shows for the menu `build(asker)` makes, untouched."""
     import asyncio
 
     from prompt_toolkit.application.current import set_app
@@ -269,29 +281,46 @@ def draw_menu(catalogue, question, *, wrap: bool = True) -> list[str]:
     from sharewizard.walk.prompts import _menu_of
 
     with create_pipe_input() as pipe:
-        asker = QuestionaryAsker(
-            catalogue, Console(file=io.StringIO()), input=pipe, output=DummyOutput()
-        )
-        question_app = asker._build(question, None, True)
-        if not wrap:  # what questionary does by itself
-            _menu_of(question_app).wrap_lines = to_filter(False)
+        console = Console(file=io.StringIO(), width=width)
+        asker = QuestionaryAsker(catalogue, console, input=pipe, output=Sized(width, rows))
+        question_app = build(asker)
+        if not wrap:  # what questionary does by itself: neither wrap at words nor at all
+            window = _menu_of(question_app)
+            window.wrap_lines = to_filter(False)
+            window.content.text = window.content._get_choice_tokens
         app = question_app.application
 
-        async def draw() -> Screen:
+        async def drawn() -> Screen:
             with set_app(app):
                 screen = Screen()
                 app.layout.container.write_to_screen(
-                    screen, MouseHandlers(), WritePosition(0, 0, 80, 24), "", False, None
+                    screen, MouseHandlers(), WritePosition(0, 0, width, rows), "", False, None
                 )
                 return screen
 
-        screen = asyncio.run(draw())
-    return ["".join(screen.data_buffer[y][x].char for x in range(80)) for y in range(24)]
+        screen = asyncio.run(drawn())
+    return ["".join(screen.data_buffer[y][x].char for x in range(width)) for y in range(rows)]
+
+
+def draw_menu(catalogue, question, *, wrap: bool = True, width: int = 80) -> list[str]:
+    """The rows a terminal `width` x 24 shows for a question's menu, before any key is pressed."""
+
+    def build(asker):
+        if question.type == "text":
+            return asker._text_question(question, None, True, False)
+        return asker._build(question, None, True)
+
+    return draw(catalogue, build, wrap=wrap, width=width)
 
 
 def shows_whole(rows: list[str], label: str) -> bool:
     """Whether `label` can be read on the screen, wrapped over rows or not."""
     return " ".join(label.split()) in " ".join("".join(rows).split())
+
+
+def reads_whole(rows: list[str], text: str) -> bool:
+    """Whether `text` can be read on the screen with no word broken across two rows."""
+    return " ".join(text.split()) in " ".join(" ".join(rows).split())
 
 
 def test_every_menu_of_every_flow_shows_each_label_whole_at_80x24(catalogue):
@@ -429,3 +458,222 @@ def test_tick_all_and_invert_tick_nothing_and_say_why(demo, letter):
     answer, hints, _, _ = ask_on_screen(demo, "demo", "kinds", letter + "2 " + ENTER)
     assert hints == [f"'{letter}' does nothing here: tick each choice that applies with space."]
     assert answer == ("injury",)
+
+
+# --- everything wraps at words (issue 24: 80x24, and 40 columns) -------------------------------
+
+
+def _every_question(catalogue):
+    yield from (q for flow in catalogue.flows.values() for q in flow.questions.values())
+    yield from (fact.question for fact in catalogue.facts.facts.values())
+    yield from catalogue.record_form.fields
+
+
+@pytest.mark.parametrize("width", [80, 40])
+def test_every_question_and_its_key_hint_wrap_at_words(catalogue, width):
+    for question in _every_question(catalogue):
+        if question.fact and not question.text:
+            continue  # a flow's fact node: asked with the fact's own question
+        rows = draw_menu(catalogue, question, width=width)
+        assert reads_whole(rows, f"? {question.text}"), (question.id, rows)  # no word cut in two
+        hint = {"multi": "Enter when done)", "text": "(? for help"}.get(question.type, "? help)")
+        assert reads_whole(rows, hint), question.id
+
+
+def test_the_word_check_sees_a_question_broken_mid_word(catalogue):
+    question = catalogue.facts.facts["lawful-basis"].question
+    rows = draw(catalogue, lambda asker: _unwrapped_question(asker, question))
+    assert not reads_whole(rows, f"? {question.text}")  # questionary alone: "informa" / "tion?"
+
+
+def _unwrapped_question(asker, question):
+    import questionary
+
+    return questionary.select(
+        question.text,
+        choices=[c.label for c in question.choices],
+        instruction="(↑/↓ or a number, then Enter; ? help)",
+        **asker.io,
+    )
+
+
+def test_an_answered_question_shows_its_answer_whole(catalogue):
+    """The answer shown after the question: below it, wrapped at words, when it does not fit."""
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    question = catalogue.facts.facts["role"].question
+    screen = io.StringIO()
+    output = Vt100_Output(screen, lambda: Size(rows=24, columns=80), term="xterm")
+    with create_pipe_input() as pipe:
+        pipe.send_text("3" + ENTER)
+        asker = QuestionaryAsker(catalogue, Console(file=io.StringIO()), input=pipe, output=output)
+        assert asker.ask(question, None, False) == "practitioner"
+    rows = pyte_rows(screen.getvalue(), 80)
+    assert rows[:2] == [
+        "? What is your role in this decision?",
+        "  3. A practitioner, with a safeguarding lead or manager to ask",
+    ]
+
+
+def pyte_rows(written: str, columns: int, rows: int = 24) -> list[str]:
+    """What a terminal shows after `written` (each line feed also returns, as a terminal's does)."""
+    import pyte
+
+    screen = pyte.Screen(columns, rows)
+    screen.set_mode(pyte.modes.LNM)
+    pyte.Stream(screen).feed(written)
+    return [row.rstrip() for row in screen.display]
+
+
+def _review_items(catalogue):
+    from sharewizard.walk.session import ReviewItem
+
+    situation = catalogue.flows["triage"].questions["situation"]
+    what = next(f for f in catalogue.record_form.fields if f.id == "what")
+    typed = (
+        "The disclosure made on 4 December to the form tutor, the bruising seen on both arms "
+        "and the notes of the two earlier welfare meetings with the parents"
+    )
+    picked = ("concern-no-consent", "social-care", "how-much")
+    return (
+        [
+            ReviewItem(situation, picked, "route"),
+            ReviewItem(what, typed, "record"),
+        ],
+        [situation.label_of(v) for v in picked],
+        typed,
+    )
+
+
+def test_the_review_shows_every_answer_whole_at_40_columns(catalogue):
+    items, labels, typed = _review_items(catalogue)
+    rows = draw(catalogue, lambda asker: asker._review_menu(items), width=40)
+    for text in [*labels, typed, "Triage: Which of these describe what you need to decide?"]:
+        assert reads_whole(rows, text), (text, rows)
+    assert max(len(row.rstrip()) for row in rows) <= 40
+
+
+def test_the_review_check_sees_an_answer_cut_at_the_edge(catalogue):
+    items, _, typed = _review_items(catalogue)
+    rows = draw(catalogue, lambda asker: asker._review_menu(items), width=40, wrap=False)
+    assert not shows_whole(rows, typed)
+
+
+# --- the outcome: pages that keep its title in view; what next (issue 24) -----------------------
+
+
+def long_outcome(demo):
+    from dataclasses import replace
+
+    action = (
+        "Tell the receiver what you are sharing, why it is necessary and proportionate, and how "
+        "to reach you if they need more; write down what you said and when you said it."
+    )
+    return replace(
+        demo.flows["demo"].outcomes["share"],
+        title="A title long enough to take two lines of the panel at eighty columns, or nearly",
+        summary=" ".join(["The reasons for this decision, at some length."] * 12),
+        actions=tuple(f"{n}. {action}" for n in range(1, 9)),
+    )
+
+
+def test_a_long_outcome_comes_in_pages_each_opening_with_its_title_and_decision(demo):
+    from sharewizard.walk import summary
+
+    outcome = long_outcome(demo)
+    pages = summary.outcome_pages(outcome, "Share the information", fit=(80, 16))
+    assert len(pages) > 2
+    shown = []
+    for number, page in enumerate(pages, 1):
+        text = render_lines(page)
+        assert len(text) <= 16
+        flat = " ".join(" ".join(line.strip(" │╭╮╰╯─") for line in text).split())
+        assert flat.startswith(f"Outcome: {outcome.title} Decision: Share the information")
+        assert f"Page {number} of {len(pages)}" in flat
+        shown.append(flat)
+    whole = " ".join(shown)
+    for action in outcome.actions:  # every action once, never split across pages
+        assert sum(action in page for page in shown) == 1
+    assert " ".join(outcome.summary.split()) in whole
+
+
+def render_lines(renderable, width: int = 80) -> list[str]:
+    console = Console(file=io.StringIO(), width=width, color_system=None, emoji=False)
+    console.print(renderable)
+    return console.file.getvalue().rstrip("\n").splitlines()
+
+
+def test_an_outcome_that_fits_is_one_panel_without_pages(demo):
+    from sharewizard.walk import summary
+
+    outcome = demo.flows["demo"].outcomes["share"]
+    [page] = summary.outcome_pages(outcome, "Share the information", fit=(80, 24))
+    assert "Page" not in " ".join(render_lines(page))
+
+
+def test_more_turns_the_pages_and_the_menu_under_each_fits_the_screen(demo):
+    outcome = long_outcome(demo)
+    flow = demo.flows["demo"]
+    shown = io.StringIO()
+    with create_pipe_input() as pipe:
+        asker = QuestionaryAsker(
+            demo,
+            Console(file=shown, width=80, color_system=None, emoji=False),
+            input=pipe,
+            output=Sized(80, 24),
+        )
+        pages = asker._pages(outcome, "Share", "", ["Go on: record the decision", "← Back"], [])
+        pipe.send_text(ENTER * len(pages))  # "More" while pages are left, then "Go on"
+        assert asker.announce(flow, outcome) is None
+    text = shown.getvalue()
+    assert [f"Page {n} of {len(pages)}" in text for n in range(1, len(pages) + 1)] == [True] * len(
+        pages
+    )
+    for page in pages:  # each page, the menu under it and a hint line fit 24 rows
+        more = ["More of this outcome: page 2 of 2", "Go on: record the decision", "← Back"]
+        assert len(render_lines(page)) + asker._menu_height(more) + 1 <= 24
+
+
+def test_also_decide_now_names_the_faq_question_and_returns_the_flow(catalogue, demo):
+    from sharewizard.walk.session import AlsoDecide
+
+    flow = demo.flows["demo"]
+    offer = catalogue.flows["how-much"]
+    for asker in (
+        QuestionaryAsker(demo, Console(file=io.StringIO()), input=None, output=Sized()),
+        None,
+    ):
+        if asker is None:
+            asker, shown = plain(demo, "2\n")
+            reply = asker.announce(flow, flow.outcomes["share"], [offer])
+            assert "  2. Also decide now: FAQ 6: How much information can I share?" in (
+                shown.getvalue()
+            )
+        else:
+            with create_pipe_input() as pipe:
+                asker.io["input"] = pipe
+                pipe.send_text(DOWN + ENTER)
+                reply = asker.announce(flow, flow.outcomes["share"], [offer])
+        assert reply == AlsoDecide("how-much")
+
+
+def test_plain_mode_ends_with_the_outcome_title_and_decision_before_the_menu(demo):
+    flow = demo.flows["demo"]
+    asker, shown = plain(demo, "\n")
+    assert asker.announce(flow, long_outcome(demo)) is None
+    lines = shown.getvalue().splitlines()
+    menu = lines.index("What next?")
+    title = long_outcome(demo).title
+    assert lines[menu - 2 : menu] == [f"Outcome: {title}", "Decision: Share the information"]
+
+
+def test_plain_mode_says_the_flows_queued_and_not_the_whole_outcome_again(catalogue, demo):
+    flow = demo.flows["demo"]
+    asker, shown = plain(demo, "\n")
+    outcome = long_outcome(demo)
+    asker.announce(flow, outcome, [], [catalogue.flows["how-much"]])
+    text = shown.getvalue()
+    assert "Next in this sitting: FAQ 6: How much information can I share?" in text
+    assert outcome.actions[0][:40] not in text  # said once already
+    assert "Decision: Share the information" in text

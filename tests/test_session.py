@@ -39,7 +39,7 @@ class Scripted:
     def review(self, items):
         return None
 
-    def announce(self, flow, outcome):
+    def announce(self, flow, outcome, offers=(), queued=()):
         return None
 
     def begin(self, flow):

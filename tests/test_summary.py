@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from rich.console import Console
+from rich.console import Console, Group
 
 from sharewizard.walk import summary
 from sharewizard.walk.console import Env
@@ -209,3 +209,30 @@ def test_the_summary_says_when_the_flows_are_not_the_packaged_ones():
 
     assert "Flows: custom (flows from --flows" in shown("custom")
     assert "Flows:" not in shown("packaged")
+
+
+def test_the_recap_of_a_sitting_names_each_outcome_and_record_last(catalogue):
+    from pathlib import Path
+
+    from sharewizard.walk.decide import Written
+
+    outcomes = _outcomes(catalogue)[:2]
+    written = [
+        Written(_record(catalogue, flow_id, outcome), Path(f"/data/records/r-{n}.json"))
+        for n, (flow_id, outcome) in enumerate(outcomes, 1)
+    ]
+    rich = render(Group(*summary.sitting_recap(written)))
+    flat = " ".join(rich.split())
+    for n, (_, outcome) in enumerate(outcomes, 1):
+        label = catalogue.record_form.decisions[outcome.decision].label
+        assert f"{n}. Outcome: {outcome.title} Decision: {label} Record: r-{n}.json" in flat
+    assert rich.rstrip("\n").splitlines()[-1] == "Records in: /data/records"
+    plain = [line.plain for line in summary.sitting_recap(written, boxed=False)]
+    first = outcomes[0][1]
+    assert plain[:4] == [  # plain mode: lines, not a padded table
+        "This sitting made 2 decisions:",
+        f"1. Outcome: {first.title}",
+        f"   Decision: {catalogue.record_form.decisions[first.decision].label}",
+        "   Record: r-1.json",
+    ]
+    assert plain[-1] == "Records in: /data/records"

@@ -212,7 +212,7 @@ def run_decide(plan: DecidePlan, env: Env) -> list[facade.Written]:
 
     profile = load_profile()  # a broken profile is refused before the first question
     asker = _asker(plan, env)
-    facade.decide_interactive(
+    written = facade.decide_interactive(
         plan.catalogue,
         flow_id=plan.flow_id,
         asker=asker,
@@ -224,6 +224,7 @@ def run_decide(plan: DecidePlan, env: Env) -> list[facade.Written]:
         profile=profile,
         on_note=lambda note: env.out().print(f"• {for_screen(note)}", markup=False, soft_wrap=True),
     )
+    render_recap(written, plan, env)
     return []  # each decision was shown as soon as it was written
 
 
@@ -277,3 +278,13 @@ def render_written(written: list[facade.Written], plan: DecidePlan, env: Env) ->
             console.print(shown, soft_wrap=env.plain)  # plain: a screen reader reads lines whole
     for line in written_lines(written, env.prog, practice=not plan.outputs.write):
         console.print(line, soft_wrap=True)
+    render_recap(written, plan, env)  # `--answers`: the whole sitting at once
+
+
+def render_recap(written: list[facade.Written], plan: DecidePlan, env: Env) -> None:
+    """After several decisions, the last lines name each outcome and where its record went."""
+    from sharewizard.walk.summary import sitting_recap
+
+    if len(written) > 1 and plan.detail != "quiet":
+        for line in sitting_recap(written, boxed=not env.plain):
+            env.out().print(line, soft_wrap=env.plain)

@@ -359,7 +359,8 @@ class DecisionDraft:
 
     `flow_id` is the flow it starts in (None: the opening stopped it); `answers` are the answers
     to the questions of every flow it walked; `facts` its own facts (those asked per decision).
-    `outcome`, `decision` and `flow` say where it ended, when it did.
+    `outcome`, `decision` and `flow` say where it ended, when it did; `also` the flows its outcome
+    added to the sitting ("Also decide now"), decided next.
     """
 
     flow_id: str | None
@@ -369,6 +370,7 @@ class DecisionDraft:
     outcome: str | None = None
     decision: str | None = None
     flow: str | None = None
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ class Part:
     expect: dict[str, str] = field(default_factory=dict)
     where: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
+    also: tuple[str, ...] = ()  # the flows its outcome added to the sitting, decided next
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def _version_2(doc: YamlDocument) -> AnswersFile:
             dict(raw.get("expect") or {}),
             where=f"decisions.{index}",
             facts=dict(raw.get("facts") or {}),
+            also=tuple(raw.get("also") or ()),
         )
         for index, raw in enumerate(data["decisions"])
     )
@@ -261,6 +263,8 @@ def dump_answers(
             item["facts"] = _plain_map(part.facts)
         if part.fields:
             item["record"] = _plain_map(part.fields)
+        if part.also:
+            item["also"] = list(part.also)
         if expect and part.outcome is not None:
             item["expect"] = {"outcome": part.outcome, "decision": part.decision}
             if part.flow is not None and part.flow != part.flow_id:

@@ -9,8 +9,8 @@ from rich.text import Text
 
 from sharewizard.core.model import Catalogue
 from sharewizard.train.room import Case, faq_numbers
-from sharewizard.train.screens import height_of, said_line
-from sharewizard.walk.summary import plain
+from sharewizard.train.screens import said_line
+from sharewizard.walk.summary import height_of, plain
 
 
 def cases_list(catalogue: Catalogue, found: list[Case], *, spoilers: bool = False) -> Group:

@@ -5,11 +5,10 @@ Nothing here reads a key or prints: `session` shows these screens and moves the 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -17,7 +16,7 @@ from rich.text import Text
 from sharewizard.core import engine
 from sharewizard.core.model import Answer, Catalogue, Citation, Handoff, Outcome, Question
 from sharewizard.train.room import Walk, decision_label, describe_step, ending
-from sharewizard.walk.summary import plain, tone_style
+from sharewizard.walk.summary import height_of, plain, tone_style
 
 #: Keys that do something else on a question screen: back, case's path, guidance, quit, what-if.
 COMMAND_KEYS = ("b", "c", "g", "q", "w")
@@ -144,12 +143,6 @@ def _off_path_banner(walk: Walk) -> list[Text]:
             " goes back to the case's path.",
         )
     ]
-
-
-def height_of(screen: RenderableType, width: int) -> int:
-    """How many lines `screen` takes on a terminal `width` wide."""
-    measure = Console(width=width, file=io.StringIO(), color_system=None)
-    return len(measure.render_lines(screen, measure.options, pad=False))
 
 
 def _question_panel(walk: Walk, question: Question) -> Panel:
@@ -298,15 +291,19 @@ def _why_panel(walk: Walk, question: Question, shown: int) -> Panel:
 
 
 def _quotes_panel(catalogue: Catalogue, cites: Iterable[Citation], title: str) -> Panel:
-    """Quotes with their sections; the sources' titles once, under the panel."""
+    """Quotes with their sections; the sources' titles once, whole, at the foot of the panel.
+
+    Not in the panel's border, which would cut a long title short.
+    """
     cites = list(cites)
-    titles = dict.fromkeys(_source_title(catalogue, c.source) for c in cites)
+    titles = list(dict.fromkeys(_source_title(catalogue, c.source) for c in cites))
+    sources = Text.assemble(
+        ("Sources: " if len(titles) > 1 else "Source: ", "dim"), plain("; ".join(titles)).plain
+    )
     return Panel(
-        Group(*[_quote(c) for c in cites]),
+        Group(*[_quote(c) for c in cites], sources),
         title=Text(title),
         title_align="left",
-        subtitle=plain("; ".join(titles)),
-        subtitle_align="right",
         border_style="dim",
     )
 

@@ -543,7 +543,7 @@ def given_of(catalogue: Catalogue, answers: AnswersFile) -> Given:
         starts, given = part.flow_id, split(part.answers, place)
         if index == 0 and first_flow is not None:
             starts, given = first_flow, {**before, **given}
-        decisions.append(DecisionDraft(starts, given, part.record, part.facts))
+        decisions.append(DecisionDraft(starts, given, part.record, part.facts, also=part.also))
     places = Places(tuple(p.where for p in answers.parts), fact_places)
     return Given(
         facts=facts,

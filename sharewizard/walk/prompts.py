@@ -14,7 +14,8 @@ up to the first question, which then appears without waiting for Rich (issue 14)
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from sharewizard.walk.session import (
     FROM_PROFILE,
     GO_BACK,
     STOP_NOW,
+    AlsoDecide,
     GoBack,
     ReviewItem,
     StopNow,
@@ -42,6 +44,7 @@ NO_ANSWER_LABEL = "(no answer yet: ↓ or a number, then Enter)"
 TEXT_BACK, TEXT_HELP = "<", "?"
 _BACK, _HELP, _CONFIRM, _GO_ON = "\x00back", "\x00help", "\x00confirm", "\x00go-on"
 _NONE, _SHOWN, _STOP = "\x00none", "\x00shown", "\x00stop"
+_MORE, _ALSO = "\x00more", "\x00also:"
 KEPT_NOTE = "kept from when you stopped: Enter keeps it"
 PART_LABELS = {"fact": "Case", "route": "Triage", "flow": "", "record": "Record", "case": "Record"}
 STOP_LABEL = "Stop now: finish the record later (a draft is kept)"
@@ -63,16 +66,37 @@ def review_text(item: ReviewItem, several: bool) -> str:
     return f"{part}: {name}{origin}" if part else name
 
 
-def next_choices(outcome: Outcome, practice: bool) -> list[tuple[str, str]]:
+def next_choices(
+    outcome: Outcome, practice: bool, offers: Sequence[Flow] = ()
+) -> list[tuple[str, str]]:
     """The menu after an outcome: (value, label); the first is the default (Enter).
 
     After an urgent outcome (call 999) the default is to stop now and finish the record later.
+    Each of `offers` (other questions of the guidance the outcome points to) can be decided next,
+    in the same sitting, named by its FAQ question.
     """
     go_on = "Finish the practice run" if practice else "Go on: record the decision"
-    choices = [(_GO_ON, go_on), (_BACK, "← Back: change an answer")]
+    also = [(_ALSO + flow.id, f"Also decide now: {flow.faq.heading}") for flow in offers]
+    back = (_BACK, "← Back: change an answer")
     if outcome.urgent and not practice:
-        choices = [(_STOP, STOP_LABEL), (_GO_ON, "Go on: record the decision now"), choices[1]]
-    return choices
+        return [(_STOP, STOP_LABEL), (_GO_ON, "Go on: record the decision now"), *also, back]
+    return [(_GO_ON, go_on), *also, back]
+
+
+def _with_pages(options: list[tuple[str, str]], page: int, pages: int) -> list[tuple[str, str]]:
+    """The menu under page `page` (from 0) of an outcome in `pages` pages: the next page first."""
+    if pages == 1:
+        return options
+    if page + 1 < pages:
+        return [(_MORE, f"More of this outcome: page {page + 2} of {pages}"), *options]
+    return [options[0], (_MORE, f"This outcome again, from page 1 of {pages}"), *options[1:]]
+
+
+def _chosen(value: str) -> GoBack | StopNow | AlsoDecide | None:
+    """What a choice of the menu after an outcome means to the session."""
+    if value.startswith(_ALSO):
+        return AlsoDecide(value.removeprefix(_ALSO))
+    return GO_BACK if value == _BACK else STOP_NOW if value == _STOP else None
 
 
 def _not_text(encoding: str | None) -> str:
@@ -190,7 +214,10 @@ def _quits_on_ctrl_d(question: Any, *, typing: bool = False) -> Any:
 
 
 def _menu_of(question: Any) -> Any:
-    """The window listing a menu's choices, made to wrap long labels instead of cutting them."""
+    """The window listing a menu's choices, made to wrap long labels at words instead of cutting.
+
+    questionary cuts a label at the terminal's edge; prompt_toolkit would break it anywhere.
+    """
     from prompt_toolkit.filters import to_filter
     from questionary.prompts.common import InquirerControl
 
@@ -199,8 +226,145 @@ def _menu_of(question: Any) -> Any:
         for w in question.application.layout.find_all_windows()
         if isinstance(w.content, InquirerControl)
     )
-    window.wrap_lines = to_filter(True)  # questionary cuts a label at the terminal's edge
+    window.wrap_lines = to_filter(True)  # a word wider than the screen is still cut, not lost
+    control = window.content
+    if not getattr(control, "wraps_at_words", False):
+        choices = control.text
+
+        def wrapped() -> Any:
+            from prompt_toolkit.application.current import get_app
+
+            return wrap_fragments(choices(), get_app().output.get_size().columns - 1)
+
+        control.text, control.wraps_at_words = wrapped, True
     return window
+
+
+def line_spans(text: str, width: int, hang: int) -> list[tuple[int, int]]:
+    """Where each line of `text` starts and ends once wrapped at spaces to `width` columns.
+
+    Lines after the first are indented by `hang` columns, which the first line's own indent (a
+    pointer, a tick box, a number) is never broken in. A word longer than a line is cut.
+    """
+    spans = []
+    start, room, floor = 0, width, hang
+    while len(text) - start > room:
+        cut = text.rfind(" ", start + floor, start + room + 1)
+        if cut < start + floor or cut <= start:
+            end = following = start + max(room, 1)
+        else:
+            end = following = cut
+            while end > start and text[end - 1] == " ":
+                end -= 1
+            while following < len(text) and text[following] == " ":
+                following += 1
+        spans.append((start, end))
+        start, room, floor = following, max(width - hang, 1), 0
+    spans.append((start, len(text)))
+    return spans
+
+
+def hang_of(line: str, width: int) -> int:
+    """How far a wrapped menu line's next lines are indented: under the text, past its marks."""
+    marks = re.match(r"[ »○●]*(?:\d+\. )?", line)
+    return min(marks.end() if marks else 0, width // 2)
+
+
+def wrap_fragments(fragments: Any, width: int) -> list[Any]:
+    """prompt_toolkit formatted text with each line longer than `width` broken at words.
+
+    The menus' one way of wrapping: choices, their descriptions and the review's answers. Styles
+    and the cursor's place are kept.
+    """
+    from prompt_toolkit.formatted_text.utils import fragment_list_to_text, split_lines
+
+    out: list[Any] = []
+    for number, line in enumerate(split_lines(fragments)):
+        if number:
+            out.append(("", "\n"))
+        text = fragment_list_to_text(line)
+        if len(text) <= width:
+            out += line
+            continue
+        hang = hang_of(text, width)
+        for index, (start, end) in enumerate(line_spans(text, width, hang)):
+            if index:
+                out.append(("", "\n" + " " * hang))
+            out += _slice(line, start, end, first=index == 0)
+    return out
+
+
+def _slice(fragments: Any, start: int, end: int, *, first: bool) -> list[Any]:
+    """The fragments covering text[start:end]; marks with no text (the cursor) go with the text."""
+    out, position = [], 0
+    for fragment in fragments:
+        style, text = fragment[0], fragment[1]
+        size = 0 if "[ZeroWidthEscape]" in style else len(text)
+        if size == 0:
+            if start <= position < end or (first and position == start):
+                out.append(fragment)
+        else:
+            low, high = max(start, position), min(end, position + size)
+            if low < high:
+                out.append((style, text[low - position : high - position], *fragment[2:]))
+        position += size
+    return out
+
+
+def question_lines(text: str, instruction: str, width: int) -> tuple[str, str, int]:
+    """A question and its key hint as questionary shows them after `? `, wrapped at words.
+
+    Returns the question, the hint and how many columns the question's last line takes (where
+    an answer would follow). The question's lines hang under its first word; the hint follows
+    on its last line when it fits there, else on lines of its own.
+    """
+    import textwrap
+
+    lines = textwrap.wrap(
+        text, width, initial_indent="? ", subsequent_indent="  ", break_on_hyphens=False
+    ) or ["?"]
+    message = "\n".join(lines)[2:]
+    used = len(lines[-1]) + 1  # questionary puts a space after the question
+    if not instruction or used + len(instruction) <= width:
+        return message, instruction, used
+    hint = textwrap.wrap(instruction, max(width - 2, 10), break_on_hyphens=False)
+    return message, "\n  " + "\n  ".join(hint), used
+
+
+def after_question(used: int, text: str, width: int) -> str:
+    """An answer shown after its question: on the question's last line when it fits, else below.
+
+    Below, it is indented and wrapped at words, like the question.
+    """
+    import textwrap
+
+    if used + len(text) <= width:
+        return text
+    lines = textwrap.wrap(text, max(width - 2, 10), break_on_hyphens=False) or [text]
+    return "\n  " + "\n  ".join(lines)
+
+
+def _answer_wraps(question: Any, used: int, *, multi: bool) -> None:
+    """Once a menu is answered, the answer shown after the question wraps at words too.
+
+    questionary shows the title of the choice answered (or of the one choice `_echo_ticked` leaves
+    in a multiple choice): just before the last drawing, that title is rewrapped.
+    """
+    from prompt_toolkit.application.current import get_app
+
+    app = question.application
+    control = _menu_of(question).content
+    done: list[bool] = []
+
+    def rewrap(_app: Any) -> None:
+        if done or not control.is_answered:
+            return
+        done.append(True)
+        choice = control.get_selected_values()[0] if multi else control.get_pointed_at()
+        width = get_app().output.get_size().columns - 1
+        choice.title = [("class:answer", after_question(used, _title_text(choice.title), width))]
+
+    app.before_render += rewrap
 
 
 class _Hint:
@@ -269,6 +433,7 @@ def _with_note(question: Any, text: str) -> Any:
 
 def _menu_saying_why(question: Any) -> Any:
     """A plain menu (↑/↓ and Enter) that quits on Ctrl-D and says why other keys do nothing."""
+    _menu_of(question)  # labels wrap at words
     _with_hint_line(question, "↑/↓ to choose, then Enter")
     return _quits_on_ctrl_d(question)
 
@@ -481,12 +646,12 @@ class QuestionaryAsker:
             ]
             return _with_answer_keys(
                 _quits_on_ctrl_d(
-                    questionary.checkbox(
-                        for_screen(question.text),
+                    self._menu(
+                        questionary.checkbox,
+                        question.text,
+                        "(a number or ↑/↓, space to tick, Enter when done)",
                         choices=choices + extras,
-                        instruction="(a number or ↑/↓, space to tick, Enter when done)",
                         validate=lambda picked: self._multi_valid(question, picked),
-                        **self.io,
                     )
                 ),
                 numbered=len(question.choices),
@@ -504,17 +669,37 @@ class QuestionaryAsker:
             options.insert(0, questionary.Choice(NO_ANSWER_LABEL, value=_NONE))
         return _with_answer_keys(
             _quits_on_ctrl_d(
-                questionary.select(
-                    for_screen(question.text),
+                self._menu(
+                    questionary.select,
+                    question.text,
+                    "(↑/↓ or a number, then Enter; ? help)",
                     choices=options + extras,
                     default=picked or _NONE,
-                    instruction="(↑/↓ or a number, then Enter; ? help)",
-                    **self.io,
                 )
             ),
             numbered=len(question.choices),
             can_go_back=can_go_back,
         )
+
+    def _menu(self, kind: Callable[..., Any], text: str, instruction: str, **options: Any) -> Any:
+        """A questionary menu whose question, key hint, choices and answer wrap at words."""
+        import questionary
+
+        message, hint, used = question_lines(for_screen(text), instruction, self._columns())
+        question = kind(message, instruction=hint, **options, **self.io)
+        _answer_wraps(question, used, multi=kind is questionary.checkbox)
+        return question
+
+    def _output(self) -> Any:
+        """prompt_toolkit's output: the terminal the menus are drawn on."""
+        from prompt_toolkit.application.current import get_app_session
+
+        return self.io.get("output") or get_app_session().output
+
+    def _columns(self) -> int:
+        """The columns a line may take without the terminal breaking it (one is kept free)."""
+        columns: int = self._output().get_size().columns
+        return max(columns - 1, 20)
 
     @staticmethod
     def _multi_valid(question: Question, picked: list[str]) -> bool | str:
@@ -545,12 +730,12 @@ class QuestionaryAsker:
         hints = [f"{TEXT_HELP} for help"] + ([f"{TEXT_BACK} to go back"] if can_go_back else [])
         if not question.required:
             hints.append("Enter to skip")
+        # questionary puts a space either side of the hint: one column more than a menu's
+        message, hint, _ = question_lines(
+            for_screen(question.text), f"({', '.join(hints)})", self._columns() - 1
+        )
         prompt = questionary.text(
-            for_screen(question.text),
-            default=str(default or ""),
-            validate=valid,
-            instruction=f"({', '.join(hints)})",
-            **self.io,
+            message, default=str(default or ""), validate=valid, instruction=hint, **self.io
         )
         _quits_on_ctrl_d(prompt, typing=True)
         return _with_note(prompt, KEPT_NOTE) if kept else prompt
@@ -590,10 +775,9 @@ class QuestionaryAsker:
         """
         import textwrap
 
-        from prompt_toolkit.application.current import get_app_session
         from prompt_toolkit.styles import DEFAULT_ATTRS
 
-        output = self.io.get("output") or get_app_session().output
+        output = self._output()
         lines = textwrap.wrap(
             for_screen(flow.faq.heading),
             width=max(output.get_size().columns, 20),
@@ -618,7 +802,11 @@ class QuestionaryAsker:
         self.console.print(Text.assemble(("Not accepted: ", "bold yellow"), plain(message)))
 
     def review(self, items: list[ReviewItem]) -> int | None:
-        """List every answer; pick one to change, or confirm."""
+        """List every answer whole (long ones wrap at words); pick one to change, or confirm."""
+        reply = self._run(functools.partial(self._review_menu, items))
+        return None if reply == _CONFIRM else int(reply)
+
+    def _review_menu(self, items: list[ReviewItem]) -> Any:
         import questionary
 
         several = len({i.decision for i in items if i.part in ("flow", "record")}) > 1
@@ -627,42 +815,87 @@ class QuestionaryAsker:
             questionary.Choice(f"✔ These are right: {confirm}", value=_CONFIRM),
             questionary.Separator("── or change an answer ──"),
         ]
-        for index, item in enumerate(items):
+        for index, item in enumerate(items):  # numbered as in plain mode; lines hang under text
             shown = "—" if item.answer in (None, "") else item.question.label_of(item.answer)
-            text = review_text(item, several)
-            label = f"{_short(text)}  →  {_short(shown, 30)}"
+            label = f"{index + 1}. {_one_line(review_text(item, several))}  →  {_one_line(shown)}"
             choices.append(questionary.Choice(label, value=str(index)))
-        reply = self._run(
-            lambda: _menu_saying_why(
-                questionary.select(
-                    "Check your answers", choices=choices, instruction="(↑/↓ and Enter)", **self.io
-                )
-            )
+        return _menu_saying_why(
+            self._menu(questionary.select, "Check your answers", "(↑/↓ and Enter)", choices=choices)
         )
-        return None if reply == _CONFIRM else int(reply)
 
-    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | StopNow | None:
-        """Show where the answers lead; offer to go back before the record questions."""
-        import questionary
+    def announce(
+        self,
+        flow: Flow,
+        outcome: Outcome,
+        offers: Sequence[Flow] = (),
+        queued: Sequence[Flow] = (),
+    ) -> GoBack | StopNow | AlsoDecide | None:
+        """Show where the answers lead, its title and decision always on screen; then what next.
 
-        from sharewizard.walk.summary import outcome_panel
+        An outcome too long for the terminal with the menu under it is shown a page at a time,
+        each page opening with the title and the decision; "More of this outcome" turns the page.
+        """
+        from sharewizard.walk.summary import queued_lines
 
         term = self.catalogue.record_form.decisions.get(outcome.decision)
-        self.console.print(
-            outcome_panel(outcome, term.label if term else "", tone=term.tone if term else "")
+        label, tone = (term.label, term.tone) if term else ("", "")
+        options = next_choices(outcome, self.practice, offers)
+        said = queued_lines(queued)
+        pages = self._pages(outcome, label, tone, [text for _, text in options], said)
+        page = 0
+        while True:
+            self.console.print(pages[page])
+            for line in said:
+                self.console.print(line)
+            reply = self._run(
+                functools.partial(self._what_next, _with_pages(options, page, len(pages)))
+            )
+            if reply != _MORE:
+                return _chosen(reply)
+            page = (page + 1) % len(pages)
+
+    def _pages(
+        self, outcome: Outcome, label: str, tone: str, choices: list[str], said: list[Any]
+    ) -> list[Any]:
+        """The outcome's pages, each fitting the terminal above the lines said and the menu.
+
+        One line more is kept for the hint a key that does nothing shows under the menu.
+        """
+        from sharewizard.walk.summary import height_of, outcome_pages
+
+        width = self.console.width
+        rows = self._output().get_size().rows - 1 - sum(height_of(s, width) for s in said)
+        pages = outcome_pages(
+            outcome, label, tone=tone, fit=(width, rows - self._menu_height(choices))
         )
-        options = next_choices(outcome, self.practice)
-        reply = self._run(
-            lambda: _menu_saying_why(
-                questionary.select(
-                    "What next?",
-                    choices=[questionary.Choice(label, value=value) for value, label in options],
-                    instruction="(↑/↓ and Enter)",
-                    **self.io,
-                )
+        if len(pages) > 1:  # the menu has one choice more: the next page
+            more = [*choices, "More of this outcome: page 2 of 2"]
+            pages = outcome_pages(
+                outcome, label, tone=tone, fit=(width, rows - self._menu_height(more))
+            )
+        return pages
+
+    def _menu_height(self, choices: list[str], text: str = "What next?") -> int:
+        """How many lines a menu with these choices takes, its question and key hint included."""
+        width = self._columns()
+        message, hint, _ = question_lines(text, "(↑/↓ and Enter)", width)
+        lines = message.count("\n") + hint.count("\n") + 1
+        for choice in choices:
+            line = "   " + choice  # the pointer's column
+            lines += len(line_spans(line, width, hang_of(line, width)))
+        return lines
+
+    def _what_next(self, options: list[tuple[str, str]]) -> Any:
+        import questionary
+
+        return _menu_saying_why(
+            self._menu(
+                questionary.select,
+                "What next?",
+                "(↑/↓ and Enter)",
+                choices=[questionary.Choice(label, value=value) for value, label in options],
             )
         )
-        return GO_BACK if reply == _BACK else STOP_NOW if reply == _STOP else None
 
     def tell(self, message: str) -> None:
         """Say something about the sitting (a fact from the profile, a decision made already)."""
@@ -735,9 +968,9 @@ def _choose_draft_typed(found: list[Any], console: Console, stdin: IO[str]) -> P
         console.print(Text(f"Type a number from 1 to {len(found)}."))
 
 
-def _short(text: str, width: int = 60) -> str:
-    one_line = " ".join(for_screen(text).split())
-    return one_line if len(one_line) <= width else one_line[: width - 1] + "…"
+def _one_line(text: str) -> str:
+    """User or flow text on one line of a menu (which wraps it): its line breaks as spaces."""
+    return " ".join(for_screen(text).split())
 
 
 class PlainAsker:
@@ -958,17 +1191,28 @@ class PlainAsker:
                 return number - 1
             self._say(f"Type a number from 1 to {len(items)}, or press Enter.")
 
-    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | StopNow | None:
-        """Show where the answers lead; offer to go back before the record questions."""
-        from sharewizard.walk.summary import outcome_panel
+    def announce(
+        self,
+        flow: Flow,
+        outcome: Outcome,
+        offers: Sequence[Flow] = (),
+        queued: Sequence[Flow] = (),
+    ) -> GoBack | StopNow | AlsoDecide | None:
+        """Show where the answers lead, then what next; the title and decision come last.
+
+        The whole outcome is said once; shown again (after "Also decide now"), it is the flows
+        queued, the title and the decision.
+        """
+        from sharewizard.walk.summary import outcome_panel, outcome_reminder, queued_lines
 
         term = self.catalogue.record_form.decisions.get(outcome.decision)
+        label = term.label if term else ""
         self._say("")
-        self.console.print(
-            outcome_panel(outcome, term.label if term else "", boxed=False),
-            soft_wrap=self.soft_wrap,
-        )
-        options = next_choices(outcome, self.practice)
+        if not queued:
+            self.console.print(outcome_panel(outcome, label, boxed=False), soft_wrap=self.soft_wrap)
+        for line in [*queued_lines(queued), outcome_reminder(outcome, label)]:
+            self.console.print(line, soft_wrap=self.soft_wrap)
+        options = next_choices(outcome, self.practice, offers)
 
         def show() -> None:
             self._say(
@@ -984,8 +1228,7 @@ class PlainAsker:
             if reply in (TEXT_BACK, "back"):
                 return GO_BACK
             if number is not None:
-                value = options[number - 1][0]
-                return GO_BACK if value == _BACK else STOP_NOW if value == _STOP else None
+                return _chosen(options[number - 1][0])
             self._say(f"Type a number from 1 to {len(options)}.")
 
     def tell(self, message: str) -> None:

@@ -10,7 +10,7 @@ decision's own record answers start empty.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,7 +34,7 @@ from sharewizard.core.model import (
     Segment,
     Step,
 )
-from sharewizard.core.text import preview
+from sharewizard.core.text import preview, unknown_name_hint
 
 #: Where a fact or case value came from, as the review shows it.
 FROM_SITTING, FROM_PROFILE = "from this sitting", "from your profile"
@@ -53,6 +53,13 @@ class StopNow:
 
 
 STOP_NOW = StopNow()
+
+
+@dataclass(frozen=True)
+class AlsoDecide:
+    """Returned by an Asker at an outcome: decide this flow too, next in this sitting."""
+
+    flow_id: str
 
 
 @dataclass(frozen=True)
@@ -93,8 +100,19 @@ class Asker(Protocol):
     def review(self, items: list[ReviewItem]) -> int | None:
         """Show every answer of the sitting; return the index of one to change, or None."""
 
-    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | StopNow | None:
-        """Show where the answers lead; GO_BACK to change an answer; STOP_NOW (urgent)."""
+    def announce(
+        self,
+        flow: Flow,
+        outcome: Outcome,
+        offers: Sequence[Flow] = (),
+        queued: Sequence[Flow] = (),
+    ) -> GoBack | StopNow | AlsoDecide | None:
+        """Show where the answers lead; GO_BACK to change an answer; STOP_NOW (urgent).
+
+        `offers` are the other questions of the guidance the outcome points to that the sitting
+        has not decided: AlsoDecide(flow id) decides one next, and the outcome is shown again,
+        with `queued` (those chosen at it so far).
+        """
 
     def reject(self, question: Question, message: str) -> None:
         """Say why an answer was refused; the question is then asked again."""
@@ -156,6 +174,7 @@ class DecisionState:
     changes: list[str] = field(default_factory=list)
     already: int | None = None  # handed over into decision N's flow: ends with no record
     given: DecisionDraft | None = None
+    also: list[str] = field(default_factory=list)  # flows its outcome added, decided next
 
     @property
     def flow(self) -> Flow:
@@ -300,6 +319,7 @@ class Session:
             outcome=state.outcome.id if state.outcome else None,
             decision=state.outcome.decision if state.outcome else None,
             flow=state.flow.id if state.flows else None,
+            also=tuple(state.also),
         )
 
     def _first_recorded(self) -> DecisionState | None:
@@ -499,6 +519,8 @@ class Session:
         for state in self.decisions:
             if state.start != FACTS_FLOW:
                 self.stash[state.start] = state
+        for state in self.stash.values():  # chosen by the triage now, no longer added by one
+            state.also = [f for f in state.also if f not in flow_ids]
         self.decisions = []
         self.queue = list(flow_ids)
         self.at = 0
@@ -659,10 +681,11 @@ class Session:
                     return
                 continue
             state.outcome = end
+            self._queue_also(state)
             self._saved()
             if not announce:
                 return
-            reply = self.asker.announce(state.flow, self._worded(end, state))
+            reply = self._announce(state)
             if isinstance(reply, GoBack):
                 step = self._last_step(state)
                 if step is None:
@@ -671,6 +694,74 @@ class Session:
             if isinstance(reply, StopNow):
                 raise Interrupted(self.snapshot(), record_later=True)
             return
+
+    def _announce(self, state: DecisionState) -> GoBack | StopNow | None:
+        """Show the outcome until the person goes on, goes back or stops.
+
+        Each other question of the guidance they choose to decide too is queued, and the outcome
+        shown again without it.
+        """
+        assert state.outcome is not None
+        worded = self._worded(state.outcome, state)
+        while True:
+            offers = self._offers(state)
+            queued = [self.catalogue.flows[f] for f in state.also]
+            reply = self.asker.announce(state.flow, worded, offers, queued)
+            if not isinstance(reply, AlsoDecide):
+                return reply
+            if reply.flow_id in [f.id for f in offers]:
+                self._also(state, reply.flow_id)
+
+    def _offers(self, state: DecisionState) -> list[Flow]:
+        """The flows the outcome points to (`related_flows`) that the sitting has not taken."""
+        assert state.outcome is not None
+        flows = self.catalogue.flows
+        return [flows[f] for f in state.outcome.related_flows if f in flows and not self._taken(f)]
+
+    def _taken(self, flow_id: str) -> bool:
+        """Whether the sitting decides a flow already: queued, or walked by a decision."""
+        return flow_id in self.queue or any(
+            flow_id in [f.id for f in d.flows] for d in self.decisions
+        )
+
+    def _also(self, state: DecisionState, flow_id: str) -> None:
+        """Decide `flow_id` next: after those this decision queued before it, before the rest."""
+        front = 0
+        while front < len(self.queue) and self.queue[front] in state.also:
+            front += 1
+        self.queue.insert(front, flow_id)
+        if flow_id not in state.also:
+            state.also.append(flow_id)
+        self._saved()
+
+    def _queue_also(self, state: DecisionState) -> None:
+        """Queue again what the decision added to the sitting at its outcome, when not taken.
+
+        From its state (walked again after the triage changed) or from a file or draft. A file
+        may name any flow of the catalogue, but not one the sitting decides or queues already.
+        """
+        given = list(state.given.also) if state.given is not None else []
+        for flow_id in dict.fromkeys([*state.also, *given]):
+            if flow_id in state.also:  # added before: walked or queued, or put aside since
+                if not self._taken(flow_id):
+                    self._also(state, flow_id)
+                continue
+            if flow_id not in self.catalogue.flows:
+                problem = "is not a flow of this catalogue"
+            elif self._taken(flow_id):
+                problem = "is decided or queued in this sitting already"
+            else:
+                self._also(state, flow_id)
+                continue
+            if self.strict:  # a draft's is dropped
+                index, number = self.decisions.index(state), given.index(flow_id)
+                raise AnswersError(
+                    f"{preview(flow_id)} {problem}, so this decision cannot add it.",
+                    Location(field=self._places().decision(index, "also", str(number))),
+                    unknown_name_hint(flow_id, self.catalogue.flows)
+                    if flow_id not in self.catalogue.flows
+                    else "Leave it out of `also`: it is decided where it is.",
+                )
 
     def _walk(self, state: DecisionState, at: Question | None) -> Outcome | Handoff:
         index = self.decisions.index(state)
@@ -1248,6 +1339,9 @@ class Session:
                     self.asker.tell(f"Not accepted: {message}")
                 continue
             self._change(items[choice])
+            if self.queue:  # a changed outcome's "Also decide now": decided before the review
+                self._decide_all()
+                self.at = len(self.decisions)
             self._late_fields()
 
     def _change(self, item: ReviewItem) -> None:
@@ -1473,8 +1567,14 @@ class ScriptedAsker:
         """Nothing to review: confirm."""
         return None
 
-    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | StopNow | None:
-        """Nobody to tell."""
+    def announce(
+        self,
+        flow: Flow,
+        outcome: Outcome,
+        offers: Sequence[Flow] = (),
+        queued: Sequence[Flow] = (),
+    ) -> GoBack | StopNow | AlsoDecide | None:
+        """Nobody to tell: the file says which flows each decision added (`also`)."""
         return None
 
     def begin(self, flow: Flow) -> None:

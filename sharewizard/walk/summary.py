@@ -6,6 +6,7 @@ author typed can restyle the terminal.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -85,10 +86,7 @@ def _outcome_parts(
 ) -> list[Any]:
     # The title and the decision are in the body, in words, so nothing clips them and nothing
     # depends on colour: a panel title is cut short on a narrow terminal.
-    parts: list[Any] = [
-        Text.assemble(("Outcome: ", "bold"), (plain(title).plain, f"bold {style}")),
-        Text.assemble(("Decision: ", "bold"), plain(decision_label)),
-    ]
+    parts: list[Any] = _outcome_head(title, decision_label, style)
     if summary:
         parts += [Text(), plain(summary)]
     if now:
@@ -98,6 +96,13 @@ def _outcome_parts(
         parts += [Text()] if summary else []
         parts += [Text("What to do", style="bold"), _bullets(listed)]
     return parts
+
+
+def _outcome_head(title: str, decision_label: str, style: str) -> list[Any]:
+    return [
+        Text.assemble(("Outcome: ", "bold"), (plain(title).plain, f"bold {style}")),
+        Text.assemble(("Decision: ", "bold"), plain(decision_label)),
+    ]
 
 
 def outcome_panel(
@@ -120,6 +125,65 @@ def outcome_panel(
     if verbose and outcome.further:
         parts += [Text(), plain(outcome.further)]
     return _box(parts, style, boxed)
+
+
+def outcome_pages(
+    outcome: Outcome, decision_label: str, *, tone: str = "", fit: tuple[int, int]
+) -> list[Any]:
+    """The outcome in panels that each fit `fit` (width, height): one when it fits whole.
+
+    Every page opens with the title and the decision, so they are in view whatever the
+    outcome's length. Then what to do comes first: what goes ahead now and each action (never
+    split across pages), then why; each page but the last says that more follows.
+    """
+    style = tone_style(tone)
+    label = decision_label or outcome.decision
+    width, height = fit
+    whole = outcome_panel(outcome, label, tone=tone)
+    if height_of(whole, width) <= height:
+        return [whole]
+    blocks: list[list[Any]] = []
+    if outcome.now:
+        blocks.append([Text(), Text.assemble(("Now: ", "bold"), plain(outcome.now))])
+    for number, action in enumerate(outcome.actions):
+        blocks.append([*([Text(), Text("What to do", style="bold")] if number == 0 else [])])
+        blocks[-1].append(_bullets([action]))
+    if outcome.summary:
+        blocks.append([Text(), Text("Why", style="bold"), plain(outcome.summary)])
+    head = _outcome_head(outcome.title, label, style)
+    pages: list[list[Any]] = [[]]
+    for block in blocks:
+        trial = _box([*head, *pages[-1], *block, Text()], style, True)
+        if pages[-1] and height_of(trial, width) > height:
+            pages.append([])
+        pages[-1] += block
+    count = len(pages)
+    return [
+        _box([*head, *page, _page_line(number, count)], style, True)
+        for number, page in enumerate(pages, 1)
+    ]
+
+
+def _page_line(number: int, count: int) -> Text:
+    more = "; more on the next page" if number < count else ""
+    return Text(f"Page {number} of {count}{more}.", style="dim")
+
+
+def outcome_reminder(outcome: Outcome, decision_label: str, *, tone: str = "") -> Text:
+    """The outcome's title and decision in two lines: plain mode's last lines before a menu."""
+    head = _outcome_head(outcome.title, decision_label or outcome.decision, tone_style(tone))
+    return Text("\n").join(head)
+
+
+def queued_lines(flows: Iterable[Flow]) -> list[Text]:
+    """The flows queued at an outcome ("Also decide now"), each by its FAQ question."""
+    return [Text.assemble(("Next in this sitting: ", "bold"), plain(f.faq.heading)) for f in flows]
+
+
+def height_of(screen: Any, width: int) -> int:
+    """How many lines `screen` takes on a terminal `width` wide."""
+    measure = Console(width=width, file=io.StringIO(), color_system=None)
+    return len(measure.render_lines(screen, measure.options, pad=False))
 
 
 def flow_heading(flow: Flow) -> Text:
@@ -248,6 +312,43 @@ def written_lines(written: list[Written], prog: str, *, practice: bool = False) 
                 )
             )
     return lines
+
+
+def sitting_recap(written: list[Written], *, boxed: bool = True) -> list[Any]:
+    """The last lines of a sitting of several decisions: each one's outcome and record.
+
+    Each decision's summary scrolls away as the next is shown; these lines name every outcome
+    (title and decision) and where its record went, so that the last screen holds them all. The
+    records' folder is said once, last: a long path would wrap anywhere. In plain mode (not
+    `boxed`) they are lines of text, unpadded.
+    """
+    paths = [item.path for item in written if item.path is not None and str(item.path) != "-"]
+    folders = {path.parent for path in paths}
+    decisions = Table.grid(padding=(0, 1))
+    decisions.add_column(no_wrap=True)
+    decisions.add_column()
+    found: list[Any] = [
+        Text(f"This sitting made {counted(len(written), 'decision')}:", style="bold")
+    ]
+    for number, item in enumerate(written, 1):
+        outcome = item.record["outcome"]
+        if item.path is None:
+            where = "not written (practice run)"
+        elif str(item.path) == "-":
+            where = "standard output"
+        else:
+            where = item.path.name if len(folders) == 1 else str(item.path)
+        said = [("Outcome: ", outcome["title"]), ("Decision: ", outcome["decision_label"])]
+        said.append(("Record: ", where))
+        lines = [Text.assemble((name, "bold"), plain(value).plain) for name, value in said]
+        decisions.add_row(f"{number}.", Group(*lines))
+        if not boxed:
+            found += [Text(f"{number}. ") + lines[0], *(Text("   ") + line for line in lines[1:])]
+    if boxed:
+        found.append(decisions)
+    if len(folders) == 1:
+        found.append(Text.assemble(("Records in: ", "bold"), plain(folders.pop()).plain))
+    return found
 
 
 def _table(boxed: bool, **options: Any) -> Table:

@@ -243,3 +243,29 @@ def test_out_dash_asks_on_stderr_and_writes_only_the_record_on_stdout(tmp_path):
     record = json.loads(stdout.read_text(encoding="utf-8"))  # nothing but the record
     assert record["flow"]["id"] == "demo" and record["checksum"].startswith("sha256:")
     assert list((tmp_path / "work").iterdir()) == []  # no file named `-`, no answers file
+
+
+LONG_ANSWER = (
+    "The bruising seen on the left arm on Monday, what the child said about it in class, and the "
+    "two earlier welfare notes"
+)
+
+
+def test_the_review_shows_a_long_typed_answer_whole_at_80x24(tmp_path):
+    from tests.terminal import Screen
+
+    (tmp_path / "work").mkdir()
+    child = in_terminal(
+        "--flows", str(CATALOGUE), "decide", "demo", "--out", "r.json",
+        cwd=tmp_path / "work", env={"SHAREWIZARD_DATA_DIR": str(tmp_path / "data")},
+        rows=24, columns=80,
+    )  # fmt: skip
+    screen = Screen(child, rows=24, columns=80)
+    walk = [*WALK[:5], ("What information was shared", LONG_ANSWER + "\r"), *WALK[6:-1]]
+    for prompt, keys in walk:
+        screen.answer(prompt, keys)
+    screen.wait(lambda: screen.asking("Check your answers"), "the review")
+    assert screen.shows(f"Record: What was shared → {LONG_ANSWER}"), screen.dump()
+    assert all(len(row) <= 80 for row in screen.rows())
+    screen.send("\r")
+    assert screen.finish() == 0

@@ -105,3 +105,57 @@ def test_decide_with_no_arguments_asks_about_immediate_danger_first_and_stops_at
     assert finish(child) == 0
     assert not list(tmp_path.glob("sharewizard-*"))  # nothing recorded yet
     assert (tmp_path / "drafts" / f"{draft_id}.answers.yaml").exists()
+
+
+def test_the_last_screen_of_a_sitting_names_each_outcome_and_where_its_record_went(tmp_path):
+    """At 80x24 each decision's summary scrolls away; the last lines name them all."""
+    from tests.terminal import Screen
+
+    flows, data = make_catalogue(tmp_path / "flows"), tmp_path / "data"
+    child = in_terminal(
+        "--flows", str(flows), "decide", cwd=tmp_path, rows=24, columns=80,
+        env={"SHAREWIZARD_DATA_DIR": str(data)},
+    )  # fmt: skip
+    screen = Screen(child, rows=24, columns=80)
+    for prompt, keys in [
+        ("Is a child in immediate danger right now?", "2" + ENTER),
+        ("What is your role in this decision?", "1" + ENTER),
+        ("Which situations fit?", "1 2 " + ENTER),  # both
+        ("Is the child at risk of harm", "1" + ENTER),
+        ("Would telling the parents or carers", "1" + ENTER),
+        ("What next?", ENTER),
+        ("What information was shared", "Disclosure made on 12 Nov\r"),
+        ("With whom", "Police child abuse team\r"),
+        ("How was it shared", "Phone, then secure email\r"),
+        ("When was this decided", "2026-11-23 09:30\r"),
+        ("What is the lawful basis", "1" + ENTER),
+        ("Have the parents or carers been told", "3" + ENTER),  # not yet
+        ("Who has not been told, why not", "Could put the child at further risk.\r"),
+        ("What steps have you and the receiver taken", "The caller is not named.\r"),
+        ("Why did you decide this?", "Child at risk of significant harm.\r"),
+        ("Case reference", "LOG-7\r"),
+        ("Your role", "DSL\r"),
+        ("Your organisation", ENTER),
+        ("Could telling them compromise a police investigation?", "1" + ENTER),
+        ("What next?", ENTER),
+        ("What information was shared", "That the police are investigating\r"),
+        ("With whom", "Police child abuse team\r"),
+        ("When was this decided", "2026-11-23 10:00\r"),
+        ("Have the parents or carers been told", "3" + ENTER),
+        ("Who has not been told, why not", "Police investigation under way.\r"),
+        ("What steps have you and the receiver taken", "The caller is not named.\r"),
+        ("Why did you decide this?", "Telling could compromise the inquiry.\r"),
+        ("Check your answers", ENTER),
+    ]:
+        screen.answer(prompt, keys)
+    assert screen.finish() == 0
+    records = sorted((data / "records").glob("*.json"))
+    assert len(records) == 2
+    assert screen.shows("This sitting made 2 decisions:"), screen.dump()
+    for number, path in enumerate(records, 1):
+        record = json.loads(path.read_text())
+        assert screen.shows(f"{number}. Outcome: {record['outcome']['title']}"), screen.dump()
+        assert screen.shows(f"Decision: {record['outcome']['decision_label']}"), screen.dump()
+        assert screen.shows(f"Record: {path.name}"), screen.dump()
+    assert screen.shows("Records in:")
+    assert str(data / "records") in "".join(screen.rows())  # a long path wraps anywhere

@@ -127,7 +127,7 @@ class DrawingAsker:
         self.reviewed = True
         self.typed.append("")  # these are right
 
-    def announce(self, flow: Any, outcome: Outcome) -> None:
+    def announce(self, flow: Any, outcome: Outcome, *_offers_queued: Any) -> None:
         self.typed.append("2" if outcome.urgent else "")  # go on: record the decision
         return None
 
