@@ -87,8 +87,10 @@ class FileAsker:
         wanted = self.review_changes[self.reviews - 1]
         return next(i for i, item in enumerate(items) if item.question.id == wanted)
 
-    def announce(self, flow: Flow, outcome: Outcome) -> GoBack | StopNow | None:
-        """Note where the decision leads, and go on."""
+    def announce(
+        self, flow: Flow, outcome: Outcome, offers: Sequence[Flow] = (), queued: Sequence[Flow] = ()
+    ) -> GoBack | StopNow | None:
+        """Note where the decision leads, and go on (no other question offered is taken)."""
         self.announced.append((self._current(), outcome.id))
         return None
 

@@ -1307,6 +1307,7 @@ def key_reader() -> KeyReader:
         event.app.exit(result=event.data.lower())
 
     @bindings.add("enter")
+    @bindings.add("c-j")  # a line feed: Enter pressed before the terminal was put in raw mode
     def _enter(event: Any) -> None:
         event.app.exit(result="enter")
 
