@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
+from typing import Any, TypeVar
 
 from sharewizard.core.errors import AnswersError, FlowError, Location
 from sharewizard.core.model import (
@@ -38,6 +39,8 @@ Answers = Mapping[str, Answer]
 
 #: No facts known (a walk outside a sitting, or before any fact is asked).
 NO_FACTS: Answers = MappingProxyType({})
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -74,16 +77,78 @@ def holds(condition: Condition | None, answers: Answers) -> bool:
     return given in condition.values
 
 
+class _Memo:
+    """The results of a pure function of some conditions' answers, by the answers they read.
+
+    `case_context` and `form_fields` are called many times a sitting (and replay walks thousands
+    of sittings) with the same answers to the few questions their conditions test: their result
+    depends on those answers only (`holds` reads nothing else), so it is kept by them. At most
+    `MEMO_SIZE` results are kept; then the oldest go.
+    """
+
+    def __init__(self, owner: object, conditions: list[Condition | None]) -> None:
+        self.owner = owner  # kept alive, so that its id names no other object while in _MEMOS
+        self.reads = tuple(dict.fromkeys(q for c in conditions for q in _read(c)))
+        self.results: dict[object, Any] = {}
+
+    def get(self, key: object) -> Any:
+        """The result kept for these answers, or None."""
+        try:
+            return self.results.get(key)
+        except TypeError:  # a value that cannot be a key (a list): worked out every time
+            return None
+
+    def keep(self, key: object, result: _T) -> _T:
+        """Keep `result` for these answers (the oldest result goes when there are too many)."""
+        try:
+            hash(key)
+        except TypeError:
+            return result
+        if len(self.results) >= MEMO_SIZE:
+            del self.results[next(iter(self.results))]
+        self.results[key] = result
+        return result
+
+
+MEMO_SIZE = 4096
+MEMO_OWNERS = 16
+_MEMOS: dict[int, _Memo] = {}
+
+
+def _memo_of(owner: object, conditions: Callable[[], list[Condition | None]]) -> _Memo:
+    """The memo of results about `owner` (a facts book, the record form's fields)."""
+    memo = _MEMOS.get(id(owner))
+    if memo is None or memo.owner is not owner:
+        if len(_MEMOS) >= MEMO_OWNERS:  # catalogues loaded and gone (lint, tests): let them go
+            del _MEMOS[next(iter(_MEMOS))]
+        memo = _MEMOS[id(owner)] = _Memo(owner, conditions())
+    return memo
+
+
+def _read(condition: Condition | None) -> list[str]:
+    """The questions a condition tests (as `holds` reads them)."""
+    if condition is None:
+        return []
+    if condition.kind in ("all", "any", "not"):
+        return [q for part in condition.parts for q in _read(part)]
+    return [condition.question]
+
+
 def case_context(book: CaseFacts, facts: Answers) -> dict[str, Answer]:
     """What conditions see of the case: the facts known, and every derived fact (yes or no).
 
     A derived fact is "yes" when its condition holds over the facts (and the derived facts
     declared before it); over facts never asked it is "no".
     """
-    context = dict(facts)
-    for derived in book.derived.values():
-        context[derived.id] = YES if holds(derived.when, context) else NO
-    return context
+    memo = _memo_of(book, lambda: [d.when for d in book.derived.values()])
+    key = tuple([facts.get(q) for q in memo.reads])
+    derived = memo.get(key)
+    if derived is None:
+        context = dict(facts)
+        for fact in book.derived.values():
+            context[fact.id] = YES if holds(fact.when, context) else NO
+        derived = memo.keep(key, {d: context[d] for d in book.derived})
+    return {**facts, **derived}
 
 
 def applies(question: Question, case: Answers) -> bool:
@@ -393,14 +458,23 @@ def form_fields(
     A field's condition sees only the fields before it that apply, so a stale value of a field
     that no longer applies never switches another one on.
     """
-    context: dict[str, Answer] = dict(facts or {})
-    applicable = []
-    for field in fields:
-        if holds(field.when, context):
-            applicable.append(field)
-            if field.id in values:
-                context[field.id] = values[field.id]
-    return applicable
+    facts = facts or NO_FACTS
+    memo = _memo_of(fields, lambda: [f.when for f in fields])
+    key = (
+        tuple([facts.get(q) for q in memo.reads]),
+        tuple([values.get(q) for q in memo.reads]),
+    )
+    applicable = memo.get(key)
+    if applicable is None:
+        context: dict[str, Answer] = dict(facts)
+        applicable = []
+        for field in fields:
+            if holds(field.when, context):
+                applicable.append(field)
+                if field.id in values:
+                    context[field.id] = values[field.id]
+        memo.keep(key, applicable)
+    return list(applicable)
 
 
 def refusal(field: Question, value: Answer, context: Answers) -> str | None:
