@@ -51,8 +51,11 @@ def templates() -> list[str]:
     found = []
     for base in ("tests/answers", "examples/cases"):
         for path in sorted((ROOT / base).rglob("*.yaml")):
+            answers = load_answers(path)
+            if "refused" in answers.expect:  # a file that must be refused makes no record
+                continue
             made = decide_file(
-                catalogue, load_answers(path), created_at="2026-01-01T00:00:00Z",
+                catalogue, answers, created_at="2026-01-01T00:00:00Z",
                 record_id=lambda part: str(uuid.uuid4()),
             )  # fmt: skip
             found += [json.dumps(record) for _, _, record in made]

@@ -55,6 +55,10 @@ for index, path in enumerate(paths):
 """
 
 
+# The same script with no fsync: what the baseline pays the disk (the register pays it once a
+# batch), a row of context for `replay --register`.
+BASELINE_NO_FSYNC = BASELINE_REPLAY.replace("os.fsync(handle.fileno())", "pass")
+
 # The baseline of `register report`: the same counts, by one hand-written SQL query (a GROUP BY
 # for each count, joined with UNION ALL) over the same database, through the sqlite3 module.
 BASELINE_REPORT = """
@@ -247,12 +251,17 @@ def register_rows(args: argparse.Namespace, py: str, cli: list[str], scratch: Pa
     files = answers_corpus(scratch / "register-answers", args.register_files)
     os.sync()
     replay = [*cli, "replay", str(scratch / "register-answers"), "--quiet", "--timestamp", STAMP]
+    no_fsync = scratch / "baseline_no_fsync.py"
+    no_fsync.write_text(BASELINE_NO_FSYNC, encoding="utf-8")
     rates = medians(
         {
             "baseline": lambda: replay_rate(
                 [py, str(script), str(scratch / "register-answers")], env, scratch, files
             ),
             "register": lambda: register_rate(replay, env, scratch, files),
+            "no_fsync": lambda: replay_rate(
+                [py, str(no_fsync), str(scratch / "register-answers")], env, scratch, files
+            ),
         },
         args.register_runs,
     )
@@ -274,6 +283,8 @@ def register_rows(args: argparse.Namespace, py: str, cli: list[str], scratch: Pa
     return [
         Row(f"replay --register of {files} files into SQLite (vs libyaml+fsync script)",
             rates["register"], rates["baseline"], "rec/s", 5.0, True),
+        Row("the baseline with no fsync (vs with): the most the disk costs it",
+            rates["no_fsync"], rates["baseline"], "rec/s", 0.0, True),
         Row(f"register report over {count:,} records (vs one hand-written SQL query)",
             times["report"] * 1000, times["query"] * 1000, "ms", 3.0, False),
     ]  # fmt: skip
@@ -331,6 +342,8 @@ def main() -> None:
     parser.add_argument("--register-runs", type=int, default=3,
                         help="runs of each register measure (3)")  # fmt: skip
     parser.add_argument("--no-register", action="store_true", help="leave out the register rows")
+    parser.add_argument("--register-only", action="store_true",
+                        help="only the register rows (minutes)")  # fmt: skip
     parser.add_argument("--questions", action="store_true",
                         help="only the table of questions asked (seconds)")  # fmt: skip
     args = parser.parse_args()
@@ -352,6 +365,12 @@ def main() -> None:
         marker = " ".join(flow.questions[flow.start].text.split())[:40]
         cli = [py, "-c", RUN_CLI]
         wall(cli + ["list"], env, scratch)  # the first run checks the flows and fills the cache
+        if args.register_only:
+            script = scratch / "baseline_replay.py"
+            script.write_text(BASELINE_REPLAY, encoding="utf-8")
+            rows = register_rows(args, py, cli, scratch, env, script)
+            print_rows(rows, f"medians of {args.register_runs} runs, each beside its baseline")
+            return
 
         start = medians(
             {
@@ -422,22 +441,11 @@ def main() -> None:
         Row("lint --strict: the flows and the proof of policy.yaml (vs the same flows, no policy)",
             lint["proof"] * 1000, lint["flows"] * 1000, "ms", 10.0, False),
     ]  # fmt: skip
-    print(
-        f"sharewizard benchmarks: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+    print_rows(
+        rows,
         f"medians of {args.runs} start-ups and {args.replay_runs} replays, each side by side "
-        "with its baseline"
+        "with its baseline",
     )
-    print()
-    print("| measure | ours | baseline | ratio | target | met |")
-    print("|---|---:|---:|---:|---:|---|")
-    for row in rows:
-        sign = ">=" if row.higher_is_better else "<="
-        target = f"{sign} {row.target:.2f}x" if row.target else "-"
-        met = ("yes" if row.met else "**no**") if row.target else "-"
-        print(
-            f"| {row.what} | {row.ours:.0f} {row.unit} | {row.baseline:.0f} {row.unit} | "
-            f"{row.ratio:.2f}x | {target} | {met} |"
-        )
     watched = ("questionary", "prompt_toolkit", "jsonschema", "pydantic")
     for command, found in imports.items():
         heavy = sorted(found & set(watched)) or ["none of them"]
@@ -451,6 +459,22 @@ def main() -> None:
         print(json.dumps([row.__dict__ | {"ratio": row.ratio, "met": row.met} for row in rows]))
     print()
     print_questions()
+
+
+def print_rows(rows: list[Row], how: str) -> None:
+    """The table of measures, each beside its baseline, with its target and whether it is met."""
+    print(f"sharewizard benchmarks: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {how}")
+    print()
+    print("| measure | ours | baseline | ratio | target | met |")
+    print("|---|---:|---:|---:|---:|---|")
+    for row in rows:
+        sign = ">=" if row.higher_is_better else "<="
+        target = f"{sign} {row.target:.2f}x" if row.target else "-"
+        met = ("yes" if row.met else "**no**") if row.target else "-"
+        print(
+            f"| {row.what} | {row.ours:.0f} {row.unit} | {row.baseline:.0f} {row.unit} | "
+            f"{row.ratio:.2f}x | {target} | {met} |"
+        )
 
 
 def print_questions() -> None:
