@@ -8,6 +8,7 @@ one whose fact is unknown is the next step, asked once for the whole sitting.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -105,7 +106,7 @@ class _Memo:
         except TypeError:
             return result
         if len(self.results) >= MEMO_SIZE:
-            del self.results[next(iter(self.results))]
+            _forget_oldest(self.results)
         self.results[key] = result
         return result
 
@@ -120,9 +121,15 @@ def _memo_of(owner: object, conditions: Callable[[], list[Condition | None]]) ->
     memo = _MEMOS.get(id(owner))
     if memo is None or memo.owner is not owner:
         if len(_MEMOS) >= MEMO_OWNERS:  # catalogues loaded and gone (lint, tests): let them go
-            del _MEMOS[next(iter(_MEMOS))]
+            _forget_oldest(_MEMOS)
         memo = _MEMOS[id(owner)] = _Memo(owner, conditions())
     return memo
+
+
+def _forget_oldest(kept: dict[Any, Any]) -> None:
+    """Drop the oldest entry; another thread dropping one at the same moment is no error."""
+    with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+        del kept[next(iter(kept))]
 
 
 def _read(condition: Condition | None) -> list[str]:
