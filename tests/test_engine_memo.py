@@ -106,3 +106,18 @@ def test_a_value_that_cannot_be_kept_is_worked_out_each_time() -> None:
     read = engine._read(next(iter(BOOK.derived.values())).when)[0]
     facts: dict[str, object] = {read: [BOOK.facts[read].question.choices[0].value]}
     assert engine.case_context(BOOK, facts) == derived_as_written(BOOK, facts)  # type: ignore[arg-type]
+
+
+def test_results_stay_right_when_the_oldest_are_dropped(monkeypatch) -> None:
+    """With room for two results, every case still gets its own (none read back for another)."""
+    monkeypatch.setattr(engine, "MEMO_SIZE", 2)
+    monkeypatch.setattr(engine, "_MEMOS", {})  # nothing kept by the tests before
+    values = [c.value for c in BOOK.facts["parents-agreement"].question.choices]
+    for _ in range(3):
+        for value in values:
+            facts: dict[str, Answer] = {"parents-agreement": value}
+            assert engine.case_context(BOOK, facts) == derived_as_written(BOOK, facts)
+            case = {**derived_as_written(BOOK, facts), "decision": "share"}
+            got = [f.id for f in engine.form_fields(FIELDS, {}, case)]
+            assert got == [f.id for f in fields_as_written({}, case)]
+    assert all(len(memo.results) <= 2 for memo in engine._MEMOS.values())
