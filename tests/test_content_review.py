@@ -78,4 +78,5 @@ def test_a_path_of_facts_only_counts_its_facts_on_the_screen(catalogue):
     assert record["answers"] == [] and record["route"] == []
     facts = len(record["sitting"]["facts"])
     assert facts == 3
-    assert "3 facts, 9 fields and the guidance are in the record" in screen(record)
+    assert "3 facts, 9 fields and the guidance are in the record; see --verbose." in screen(record)
+    assert "answer" not in screen(record).split("Outcome:")[0]  # the record holds none
