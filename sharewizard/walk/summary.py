@@ -260,7 +260,7 @@ def record_summary(record: Record, *, verbose: bool = False, boxed: bool = True)
         parts.append(_box(cites, "dim", boxed, "Guidance"))
     else:
         parts.append(  # one line at 80 columns: the end of a walk must fit one screen
-            Text(f"{held_in(record)} and the guidance are in the record; see --verbose.", style="dim")
+            Text(f"{held_in(record)} and the guidance are in the record; see --verbose.", "dim")
         )
     for warning in record.get("warnings", []):
         parts.append(Text.assemble(("! Warning: ", "bold yellow"), plain(warning)))
@@ -282,9 +282,12 @@ def record_summary(record: Record, *, verbose: bool = False, boxed: bool = True)
 
 
 def held_in(record: Record) -> str:
-    """What the record holds, counted as `--verbose` shows it: the case's facts (as "The case"),
-    the answers to flow questions (as "Your answers", the triage's included), the fields and the
-    changes. A decision whose path read only facts holds no answers, so none are counted."""
+    """What the record holds, counted as `--verbose` shows it.
+
+    The case's facts ("The case"), the answers to flow questions ("Your answers", the triage's
+    included), the fields and the changes. A decision whose path read only facts holds no
+    answers, so none are counted.
+    """
     facts = len((record.get("sitting") or {}).get("facts") or [])
     answered = len(record["answers"]) + sum(len(s["answers"]) for s in record["route"])
     counts = [(facts, "fact"), (answered, "answer"), (len(record["fields"]), "field")]
