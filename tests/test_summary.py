@@ -93,7 +93,7 @@ def test_the_end_of_every_walk_fits_one_screen_with_the_outcome_last(catalogue):
         lines = shown.rstrip("\n").splitlines()
         # 24 rows: the record's location and the answers file take two more, the shell prompt one
         assert len(lines) <= 21, f"{outcome.id}: {len(lines)} lines\n{shown}"
-        assert "Decision: " in shown and "--verbose shows them." in lines[0]
+        assert "Decision: " in shown and "; see --verbose." in lines[0]
         assert lines[-1].startswith("╰")  # the outcome is the last thing before the location
 
 
@@ -106,6 +106,7 @@ def test_the_summary_counts_in_words_that_agree(catalogue, changes, said):
     shown = render(summary.record_summary(_record(catalogue, flow_id, outcome, changes=changes)))
     assert said in " ".join(shown.split())
     assert "1 changes" not in shown and "1 answers" not in shown and "1 fields" not in shown
+    assert "1 facts" not in shown
 
 
 def test_verbose_shows_the_answers_fields_and_guidance_then_the_outcome(catalogue):

@@ -259,14 +259,8 @@ def record_summary(record: Record, *, verbose: bool = False, boxed: bool = True)
         cites = [_citation(c["quote"], c["title"], c["section"]) for c in outcome["citations"]]
         parts.append(_box(cites, "dim", boxed, "Guidance"))
     else:
-        answered = len(record["answers"]) + sum(len(s["answers"]) for s in record["route"])
-        changed = f", {counted(len(record['changes']), 'change')}" if record["changes"] else ""
         parts.append(  # one line at 80 columns: the end of a walk must fit one screen
-            Text(
-                f"{counted(answered, 'answer')}, {counted(len(record['fields']), 'field')}"
-                f"{changed} and the guidance are in the record; --verbose shows them.",
-                style="dim",
-            )
+            Text(f"{held_in(record)} and the guidance are in the record; see --verbose.", "dim")
         )
     for warning in record.get("warnings", []):
         parts.append(Text.assemble(("! Warning: ", "bold yellow"), plain(warning)))
@@ -285,6 +279,21 @@ def record_summary(record: Record, *, verbose: bool = False, boxed: bool = True)
         closing += [Text(), plain(outcome["further"])]
     parts.append(_box(closing, style, boxed))
     return Group(*parts)
+
+
+def held_in(record: Record) -> str:
+    """What the record holds, counted as `--verbose` shows it.
+
+    The case's facts ("The case"), the answers to flow questions ("Your answers", the triage's
+    included), the fields and the changes. A decision whose path read only facts holds no
+    answers, so none are counted.
+    """
+    facts = len((record.get("sitting") or {}).get("facts") or [])
+    answered = len(record["answers"]) + sum(len(s["answers"]) for s in record["route"])
+    counts = [(facts, "fact"), (answered, "answer"), (len(record["fields"]), "field")]
+    counts.append((len(record["changes"]), "change"))
+    said = [counted(n, noun) for n, noun in counts if n or noun == "field"]
+    return ", ".join(said)
 
 
 def counted(number: int, noun: str) -> str:

@@ -31,7 +31,7 @@ def test_by_default_the_answers_are_folded_and_the_location_comes_last(tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.rstrip("\n").splitlines()
     assert lines[-1] == "✔ Record written to r.json"
-    assert "--verbose shows them." in lines[0]
+    assert "; see --verbose." in lines[0]
     assert "Decision: " in done.stdout
     assert "Guidance" not in done.stdout
 
