@@ -129,8 +129,10 @@ class FileAsker:
             return ROUTE  # the triage
         decisions = session.decisions
         index = self._current()
-        if index < len(decisions) and decisions[index].outcome is not None:
-            form = {f.id: f for f in session.catalogue.record_form.fields}
+        form = {f.id: f for f in session.catalogue.record_form.fields}
+        # A decision walked again after the review still has its old outcome: its flow's
+        # questions are asked then too.
+        if index < len(decisions) and decisions[index].outcome is not None and question.id in form:
             return CASE if form[question.id].group == CASE_GROUP else RECORD
         return FLOW
 

@@ -302,6 +302,54 @@ def test_changing_the_fact_back_at_the_review_would_be_noticed(catalogue, tmp_pa
     assert saved(written) != yaml.safe_load(MOVED.read_text())
 
 
+BASIS = SITTINGS / "lawful-basis-confirmed-at-review.yaml"
+NOT_SURE_AT_FIRST = {
+    "lawful-basis": "not-sure",
+    # FAQ 1's "Identify your lawful basis today" record, before the review moved it
+    "what_not_shared": "The detail of the child's account, until the basis is confirmed",
+    "requested_by": "Would have gone to Children's Social Care",
+    "when": "2026-12-06 10:00",
+    "case_reference": "LOG-2026-0211",
+    "advice_from": "Information Governance team, at 10:05 (test record)",
+    "rationale": "Not sure of the lawful basis (test record).",
+    # the referral's record, while the sitting said "not sure"
+    "lawful_basis": "not-confirmed",
+}
+
+
+def test_a_lawful_basis_confirmed_at_the_review_leaves_no_record_saying_otherwise(
+    catalogue, tmp_path, monkeypatch
+):
+    asker, written = play(
+        catalogue, BASIS, tmp_path, monkeypatch, first=NOT_SURE_AT_FIRST,
+        review_changes=["lawful-basis"],
+    )  # fmt: skip
+    assert asker.announced[:2] == [(0, "find-lawful-basis"), (1, "child-protection-referral")]
+    assert asker.announced[-1] == (0, "share-without-informing-risk")
+    # The referral's "not confirmed yet" was asked again, saying why, and became public task.
+    basis = [a for a in asker.asks if a.question == "lawful_basis" and a.decision == 1]
+    assert len(basis) == 2
+    assert any(
+        "asked again" in m and "you said you have identified the most appropriate lawful basis" in m
+        for m in asker.told
+    ), asker.told
+    one, two = (w.record for w in written)
+    assert fact(one, "lawful-basis") == fact(two, "lawful-basis") == "yes"
+    assert value(one, "lawful_basis") == value(two, "lawful_basis") == "public-task"
+    assert saved(written) == yaml.safe_load(BASIS.read_text())
+
+
+def test_a_referral_recorded_before_the_basis_is_confirmed_says_so(catalogue, tmp_path, monkeypatch):
+    """The check above is not idle: with no change at the review, the sitting's records keep
+    "not sure" and "not confirmed yet", together, and the file saved is another."""
+    _, written = play(catalogue, BASIS, tmp_path, monkeypatch, first=NOT_SURE_AT_FIRST)
+    one, two = (w.record for w in written)
+    assert one["outcome"]["id"] == "find-lawful-basis"
+    assert fact(two, "lawful-basis") == "not-sure"
+    assert value(two, "lawful_basis") == "not-confirmed"
+    assert saved(written) != yaml.safe_load(BASIS.read_text())
+
+
 # --- e. a statutory case review request ----------------------------------------------------------
 
 #: An action that makes the family's (or anyone's) permission the test.
