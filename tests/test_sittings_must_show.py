@@ -339,7 +339,9 @@ def test_a_lawful_basis_confirmed_at_the_review_leaves_no_record_saying_otherwis
     assert saved(written) == yaml.safe_load(BASIS.read_text())
 
 
-def test_a_referral_recorded_before_the_basis_is_confirmed_says_so(catalogue, tmp_path, monkeypatch):
+def test_a_referral_recorded_before_the_basis_is_confirmed_says_so(
+    catalogue, tmp_path, monkeypatch
+):
     """The check above is not idle: with no change at the review, the sitting's records keep
     "not sure" and "not confirmed yet", together, and the file saved is another."""
     _, written = play(catalogue, BASIS, tmp_path, monkeypatch, first=NOT_SURE_AT_FIRST)
