@@ -50,7 +50,7 @@ def test_decide_in_a_terminal_writes_a_markdown_record(tmp_path):
     answer(child, "Has the family been told", "2\r")  # no
     answer(child, "Why has the family not been told", "Could compromise a police investigation\r")
     answer(child, "Case reference", "LOG-99\r")
-    answer(child, "Your role", "\r")
+    answer(child, "Your job title", "\r")
     answer(child, "Your organisation", "\r")
     answer(child, "Check your answers", "\r")
     child.expect_exact("Record written to case.md")
@@ -121,7 +121,7 @@ WALK = [
     ("Has the family been told", "2\r"),  # 11 not yet
     ("Why has the family not been told", "Could compromise a police investigation\r"),  # 12
     ("Case reference", "LOG-99\r"),  # 13
-    ("Your role", "\r"),  # 14
+    ("Your job title", "\r"),  # 14
     ("Your organisation", "\r"),  # 15
     ("Check your answers", "\r"),  # 16
 ]
@@ -234,7 +234,7 @@ def test_out_dash_asks_on_stderr_and_writes_only_the_record_on_stdout(tmp_path):
     answer(child, "What next?", "\r")
     for prompt in ("was not shared", "Who asked for it", "When was this decided", "rationale"):
         answer(child, prompt, "Not shared for now\r")
-    for prompt in ("Case reference", "Your role", "Your organisation", "Check your answers"):
+    for prompt in ("Case reference", "Your job title", "Your organisation", "Check your answers"):
         answer(child, prompt, "\r")
     child.expect_exact("Record written to standard output")
     child.expect(pexpect.EOF)

@@ -42,7 +42,7 @@ TO_SHARE = [
     ("Who was told, when, how", "The mother, by phone.\r"),
     ("Why did you decide this?", "Necessary to protect the child.\r"),
     ("Case reference", "LOG-1\r"),
-    ("Your role", ENTER),
+    ("Your job title", ENTER),
     ("Your organisation", ENTER),
     ("Check your answers", ENTER),
 ]

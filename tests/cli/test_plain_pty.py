@@ -57,7 +57,7 @@ WALK = [
     ("Has the family been told", "2"),
     ("Why has the family not been told", "Could compromise a police investigation"),
     ("Case reference", "LOG-99"),
-    ("Your role", ""),
+    ("Your job title", ""),
     ("Your organisation", ""),
     ("Check your answers", ""),
 ]

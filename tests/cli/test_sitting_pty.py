@@ -36,7 +36,7 @@ def test_two_situations_in_one_sitting_give_two_linked_records(tmp_path):
     answer(child, "What steps have you and the receiver taken", "The caller is not named.\r")
     answer(child, "Why did you decide this?", "Child at risk of significant harm.\r")
     answer(child, "Case reference", "LOG-7\r")
-    answer(child, "Your role", "DSL\r")
+    answer(child, "Your job title", "DSL\r")
     answer(child, "Your organisation", ENTER)
     # the second situation: its record form starts empty, but for the case details carried over
     answer(child, "Could telling them compromise a police investigation?", "1" + ENTER)
@@ -134,7 +134,7 @@ def test_the_last_screen_of_a_sitting_names_each_outcome_and_where_its_record_we
         ("What steps have you and the receiver taken", "The caller is not named.\r"),
         ("Why did you decide this?", "Child at risk of significant harm.\r"),
         ("Case reference", "LOG-7\r"),
-        ("Your role", "DSL\r"),
+        ("Your job title", "DSL\r"),
         ("Your organisation", ENTER),
         ("Could telling them compromise a police investigation?", "1" + ENTER),
         ("What next?", ENTER),
