@@ -329,11 +329,16 @@ def test_a_lawful_basis_confirmed_at_the_review_leaves_no_record_saying_otherwis
     # The referral's "not confirmed yet" was asked again, saying why, and became public task.
     basis = [a for a in asker.asks if a.question == "lawful_basis" and a.decision == 1]
     assert len(basis) == 2
-    assert any(
-        "asked again" in m and "you said you have identified the most appropriate lawful basis" in m
-        for m in asker.told
-    ), asker.told
+    said = [m for m in asker.told if "asked again" in m]
+    assert len(said) == 1 and said[0].startswith("Decision 2 (FAQ 2: "), asker.told
+    assert "your answer “Not confirmed yet - I am seeking advice about it” no longer fits" in said[0]
+    assert "you said you have identified the most appropriate lawful basis" in said[0]
     one, two = (w.record for w in written)
+    # The referral's record keeps the truth: its basis was "not confirmed yet" at first.
+    assert two["changes"] == [
+        "record field “Lawful basis” asked again: “Not confirmed yet - I am seeking advice about "
+        "it” no longer fitted the sitting's answers"
+    ]
     assert fact(one, "lawful-basis") == fact(two, "lawful-basis") == "yes"
     assert value(one, "lawful_basis") == value(two, "lawful_basis") == "public-task"
     assert saved(written) == yaml.safe_load(BASIS.read_text())

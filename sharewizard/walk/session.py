@@ -1129,9 +1129,16 @@ class Session:
                 if self.strict:
                     raise
                 self._drop(state, question)
+                name = question.label or question.text
+                why = engine.refusal(question, value, context) or exc.message
+                state.changes.append(
+                    f"record field “{name}” asked again: “{question.label_of(value)}” no longer "
+                    "fitted the sitting's answers"
+                )
                 if moved_from is not None or state.given is None:
                     self.asker.tell(
-                        f"“{question.label or question.text}” is asked again: {exc.message}"
+                        f"{self._decision_named(state)}“{name}” is asked again: your answer "
+                        f"“{question.label_of(value)}” no longer fits. {why}"
                     )
                 continue
             self._store_quietly(state, question, checked)
@@ -1145,6 +1152,13 @@ class Session:
         self._drop_inapplicable(state)
         if self.strict:
             self._refuse_inapplicable_given(state, index)
+
+    def _decision_named(self, state: DecisionState) -> str:
+        """“Decision 2 (its FAQ question): ” when the sitting has several, else nothing."""
+        recorded = self._recorded_states()
+        if len(recorded) < 2 or state not in recorded:
+            return ""
+        return f"Decision {self.decisions.index(state) + 1} ({state.flow.faq.heading}): "
 
     def _store_quietly(self, state: DecisionState, question: Question, value: Answer) -> None:
         if question.group == CASE_GROUP:
@@ -1234,9 +1248,13 @@ class Session:
         context = self.form_context(state)
         context.pop(question.id, None)
         try:
-            value = engine.check_field(question, reply, context)
+            value = engine.check_answer(question, reply)
         except AnswersError as exc:
             self.asker.reject(question, exc.message)
+            return False
+        refused = engine.refusal(question, value, context)
+        if refused is not None:  # said under the answer: the rule's own words suffice
+            self.asker.reject(question, refused)
             return False
         before = self._value(state, question)
         asked_before = [f.id for f in self._applicable(state)]

@@ -383,7 +383,9 @@ def test_consent_is_refused_as_the_basis_after_an_outcome_reached_without_it(
     assert written.record["outcome"]["id"] == "refer"
     assert field_values(written.record)["lawful_basis"] == "public-task"
     said = " ".join(shown.split())
-    assert "Not accepted: 'consent' is refused here: This outcome was reached without the " in said
+    # Said under the answer chosen, so the rule's own words, not the answer's id again.
+    assert "Not accepted: This outcome was reached without the " in said
+    assert "'consent'" not in said
     assert "you do not need consent to share information, but you do need a lawful basis" in (
         said.lower()
     )
