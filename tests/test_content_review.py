@@ -80,3 +80,13 @@ def test_a_path_of_facts_only_counts_its_facts_on_the_screen(catalogue):
     assert facts == 3
     assert "3 facts, 9 fields and the guidance are in the record; see --verbose." in screen(record)
     assert "answer" not in screen(record).split("Outcome:")[0]  # the record holds none
+
+
+def test_an_unchecked_caller_is_checked_before_anything_is_shared(catalogue):
+    (record,) = records(catalogue, "dsl-play-5-unchecked-police-caller")
+    asked = next(f for f in record["sitting"]["facts"] if f["id"] == "receiver-role")
+    # The question says what "yes" takes: knowing who they are, not only what they say they are.
+    assert "confirmed who they are" in asked["question"]
+    assert asked["label"].startswith("Not sure, or I have not confirmed who they are")
+    assert record["outcome"]["decision"] == "seek-advice"
+    assert "Confirm who they are and their role" in said(record)
