@@ -90,3 +90,16 @@ def test_an_unchecked_caller_is_checked_before_anything_is_shared(catalogue):
     assert asked["label"].startswith("Not sure, or I have not confirmed who they are")
     assert record["outcome"]["decision"] == "seek-advice"
     assert "Confirm who they are and their role" in said(record)
+
+
+def test_not_telling_the_parents_against_the_outcome_is_recorded_as_it_is(catalogue):
+    referral, telling = records(catalogue, "dsl-play-6-departure-from-tell-is-recorded")
+    assert telling["outcome"]["decision"] == "tell-family"
+    fields = {f["id"]: f for f in telling["fields"]}
+    assert fields["family_informed"]["text"] == "No, they will not be told"
+    assert "asked that her parents not be told" in fields["not_told_reason"]["value"]
+    (warning,) = telling["warnings"]
+    assert warning.startswith("Not telling them departs from this outcome")
+    assert "Consent for medical treatment is not covered by this guidance" in warning
+    assert "Not telling them departs from this outcome" in screen(telling)
+    assert {f["id"]: f["value"] for f in referral["fields"]}["family_informed"] == "no"
