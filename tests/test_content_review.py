@@ -103,3 +103,13 @@ def test_not_telling_the_parents_against_the_outcome_is_recorded_as_it_is(catalo
     assert "Consent for medical treatment is not covered by this guidance" in warning
     assert "Not telling them departs from this outcome" in screen(telling)
     assert {f["id"]: f["value"] for f in referral["fields"]}["family_informed"] == "no"
+
+
+def test_a_withdrawal_after_the_request_says_to_tell_the_service_it_was_withdrawn(catalogue):
+    (record,) = records(catalogue, "dsl-play-7-withdrawn-after-the-request")
+    words = said(record)
+    assert "Do not contact the other service" not in words  # it contradicted telling it to stop
+    assert "share anything more about the family" in words
+    further = " ".join(record["outcome"]["further"].split())
+    assert further.startswith("[beyond the supplied guidance]")
+    assert "tell the service only that the family's agreement has been withdrawn" in further
