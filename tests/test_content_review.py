@@ -113,3 +113,16 @@ def test_a_withdrawal_after_the_request_says_to_tell_the_service_it_was_withdraw
     further = " ".join(record["outcome"]["further"].split())
     assert further.startswith("[beyond the supplied guidance]")
     assert "tell the service only that the family's agreement has been withdrawn" in further
+
+
+def test_not_sure_of_the_basis_sends_a_practitioner_to_their_lead_before_the_referral(catalogue):
+    advice, _ = records(catalogue, "dsl-play-1-practitioner-referral-tells-the-dsl")
+    assert advice["outcome"]["id"] == "find-lawful-basis"
+    now = " ".join(advice["outcome"]["now"].split())
+    assert "Tell your designated safeguarding lead or manager now" in now
+    assert "make it yourself: it does not wait" in now
+    # A lone worker is not sent to a lead they do not have.
+    (lone,) = records(catalogue, "also-6-lawful-basis-not-sure-hints-and-does-not-wait")
+    lone_now = " ".join(lone["outcome"]["now"].split())
+    assert "Make a child protection referral to Children's Social Care now" in lone_now
+    assert "designated safeguarding lead" not in lone_now
