@@ -126,3 +126,12 @@ def test_not_sure_of_the_basis_sends_a_practitioner_to_their_lead_before_the_ref
     lone_now = " ".join(lone["outcome"]["now"].split())
     assert "Make a child protection referral to Children's Social Care now" in lone_now
     assert "designated safeguarding lead" not in lone_now
+
+
+def test_a_child_told_while_unsure_about_the_parents_is_in_the_record(catalogue):
+    (record,) = records(catalogue, "dsl-play-8-child-told-while-parents-unsure")
+    assert record["outcome"]["id"] == "seek-advice"
+    fields = {f["id"]: f for f in record["fields"]}
+    assert fields["young_person_informed"]["text"] == "They already knew, or were told anyway"
+    assert "by the youth worker, in person" in fields["told_how"]["value"]
+    assert any(w.startswith("The child knew") for w in record["warnings"])
