@@ -190,6 +190,33 @@ def test_plain_review_takes_a_number_or_enter(demo):
     assert "Type a number from 1 to 1, or press Enter." in shown.getvalue()
 
 
+def review_rich(demo, keys: str, count: int) -> int | None:
+    """QuestionaryAsker.review of `count` answers with `keys` typed."""
+    from sharewizard.walk.session import ReviewItem
+
+    concern = demo.flows["demo"].questions["concern"]
+    items = [ReviewItem(concern, "yes") for _ in range(count)]
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()
+        asker = QuestionaryAsker(
+            demo,
+            Console(file=io.StringIO(), width=80, color_system=None, emoji=False),
+            input=pipe,
+            output=DummyOutput(),
+        )
+        return asker.review(items)
+
+
+@pytest.mark.parametrize(("keys", "picked"), [("4" + ENTER, 3), ("12" + ENTER, 11)])
+def test_the_review_menu_takes_the_number_of_an_answer_as_plain_mode_does(demo, keys, picked):
+    assert review_rich(demo, keys, 12) == picked
+
+
+def test_the_review_menu_still_confirms_with_enter_alone(demo):
+    assert review_rich(demo, ENTER, 12) is None
+
+
 @pytest.mark.parametrize("typed", ["\u00b2", "\u2460", "\u00bd", "9" * 4301, "0", "-1"])
 def test_a_digit_that_is_no_choice_number_is_not_one_of_the_choices(demo, typed):
     """`²`, `①` and 4,301 digits crashed plain mode (exit 70); now they are asked again."""

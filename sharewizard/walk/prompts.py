@@ -431,10 +431,22 @@ def _with_note(question: Any, text: str) -> Any:
     return question
 
 
-def _menu_saying_why(question: Any) -> Any:
-    """A plain menu (↑/↓ and Enter) that quits on Ctrl-D and says why other keys do nothing."""
-    _menu_of(question)  # labels wrap at words
-    _with_hint_line(question, "↑/↓ to choose, then Enter")
+def _menu_saying_why(question: Any, *, numbered: int = 0, first: int = 0) -> Any:
+    """A plain menu (↑/↓ and Enter) that quits on Ctrl-D and says why other keys do nothing.
+
+    With `numbered` choices (1 at position `first`), typing a number points at its choice.
+    """
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    control = _menu_of(question).content  # labels wrap at words
+    hint = _with_hint_line(
+        question, "↑/↓ or a number, then Enter" if numbered else "↑/↓ to choose, then Enter"
+    )
+    if numbered:
+        keys = KeyBindings()
+        _number_keys(keys, control, hint, numbered=numbered, first=first)
+        app = question.application
+        app.key_bindings = merge_key_bindings([app.key_bindings, keys])
     return _quits_on_ctrl_d(question)
 
 
@@ -495,6 +507,16 @@ def _with_answer_keys(
         for letter in "ai":  # questionary's "tick all" and "invert": they would tick help and back
             keys.add(letter, eager=True)(_not_all)
 
+    _number_keys(keys, control, hint, numbered=numbered, first=offset)
+    keys.add("?", eager=True)(lambda event: do(event, _HELP))
+    if can_go_back:
+        keys.add("<", eager=True)(lambda event: do(event, _BACK))
+    app.key_bindings = merge_key_bindings([app.key_bindings, keys])
+    return question
+
+
+def _number_keys(keys: Any, control: Any, hint: _Hint, *, numbered: int, first: int) -> None:
+    """Typed digits point at the numbered choice (1 at `first` in the menu), as in plain mode."""
     typed = TypedNumber(numbered)
 
     def point_at(digit: str) -> Callable[[Any], None]:
@@ -504,17 +526,12 @@ def _with_answer_keys(
             if number is None:
                 hint.say(f"{typed.text!r} is not a choice here: the choices are 1 to {numbered}.")
             else:
-                control.pointed_at = number - 1 + offset
+                control.pointed_at = number - 1 + first
 
         return move
 
     for digit in "0123456789":
         keys.add(digit, eager=True)(point_at(digit))
-    keys.add("?", eager=True)(lambda event: do(event, _HELP))
-    if can_go_back:
-        keys.add("<", eager=True)(lambda event: do(event, _BACK))
-    app.key_bindings = merge_key_bindings([app.key_bindings, keys])
-    return question
 
 
 def _echo_ticked(control: Any, ticked: list[Any]) -> None:
@@ -820,7 +837,14 @@ class QuestionaryAsker:
             label = f"{index + 1}. {_one_line(review_text(item, several))}  →  {_one_line(shown)}"
             choices.append(questionary.Choice(label, value=str(index)))
         return _menu_saying_why(
-            self._menu(questionary.select, "Check your answers", "(↑/↓ and Enter)", choices=choices)
+            self._menu(
+                questionary.select,
+                "Check your answers",
+                "(↑/↓ or a number, then Enter)",
+                choices=choices,
+            ),
+            numbered=len(items),
+            first=2,  # after "These are right" and the separator
         )
 
     def announce(
