@@ -169,3 +169,34 @@ def test_a_flow_chosen_when_a_change_at_the_review_shows_the_outcome_is_decided_
     decided = session.run()
     assert [d.flow.id for d in decided] == ["share-without-consent", "how-much"]
     assert asker.reviews == 2  # the second review holds the decision chosen after the first
+
+
+def test_no_outcome_offers_a_question_that_would_hand_straight_back(catalogue):
+    """An outcome offers "Also decide now: X" only where X, with the sitting's facts so far, can
+    reach an outcome of its own: FAQ 1 offered after FAQ 4 found no risk of harm asked nothing and
+    led straight back to FAQ 4, which the sitting had taken."""
+    from sharewizard.core import engine
+    from sharewizard.core.model import Handoff
+
+    book = catalogue.facts
+    opening = {
+        fact_id: next(
+            c.value for c in book.facts[fact_id].question.choices
+            if not book.facts[fact_id].stops_at(c.value)
+        )
+        for fact_id in book.opening
+    }  # fmt: skip
+    pointless = set()
+    for flow_id in catalogue.flows:
+        for path in engine.decision_paths(catalogue, flow_id, opening):
+            if isinstance(path.end, Handoff):
+                continue
+            taken = {segment for segment, _ in path.segments}
+            for offered in path.end.related_flows:
+                then = engine.decision_paths(catalogue, offered, path.facts)
+                if then and all(
+                    len(p.segments) > 1 and not p.segments[0][1] and p.segments[1][0] in taken
+                    for p in then
+                ):
+                    pointless.add((path.end.id, offered))
+    assert pointless == set()
