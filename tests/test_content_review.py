@@ -100,7 +100,7 @@ def test_not_telling_the_parents_against_the_outcome_is_recorded_as_it_is(catalo
     assert "asked that her parents not be told" in fields["not_told_reason"]["value"]
     (warning,) = telling["warnings"]
     assert warning.startswith("Not telling them departs from this outcome")
-    assert "Consent for medical treatment is not covered by this guidance" in warning
+    assert "consent for medical treatment is not covered by this guidance" in warning
     assert "Not telling them departs from this outcome" in screen(telling)
     assert {f["id"]: f["value"] for f in referral["fields"]}["family_informed"] == "no"
 

@@ -117,6 +117,20 @@ def test_json_booleans_count_as_yes_and_no(demo):
     assert engine.check_answer(question, False) == "no"
 
 
+def test_booleans_count_as_yes_and_no_for_a_labelled_yes_no_choice_too():
+    """A fact asked as a choice with "yes" and "no" answers (for their labels) still takes a
+    YAML `yes` (read as true) or a JSON true, as it did when it was a yes/no question."""
+    from sharewizard.core.model import Choice, Question
+
+    labelled = (Choice("yes", "Yes, I know who they are"), Choice("no", "No"), Choice("x", "X"))
+    question = Question("receiver-role", "Confirmed?", "choice", labelled)
+    assert engine.check_answer(question, True) == "yes"
+    assert engine.check_answer(question, False) == "no"
+    other = Question("size", "Size?", "choice", (Choice("big", "Big"), Choice("small", "Small")))
+    with pytest.raises(AnswersError, match="expected a single answer"):
+        engine.check_answer(other, True)
+
+
 def test_start_ignores_answers_off_the_path_and_refuses_unknown_questions(demo):
     flow = demo.flows["demo"]
     progress = engine.start(flow, {"concern": "no", "urgency": "high"})

@@ -333,7 +333,7 @@ def test_a_lawful_basis_confirmed_at_the_review_leaves_no_record_saying_otherwis
     assert len(said) == 1 and said[0].startswith("Decision 2 (FAQ 2: "), asker.told
     not_confirmed = "“Not confirmed yet - I am seeking advice about it”"
     assert f"your answer {not_confirmed} no longer fits" in said[0]
-    assert "you said you have identified the most appropriate lawful basis" in said[0]
+    assert "You said you have identified the most appropriate lawful basis" in said[0]
     one, two = (w.record for w in written)
     # The referral's record keeps the truth: its basis was "not confirmed yet" at first.
     assert two["changes"] == [

@@ -304,8 +304,8 @@ def check_answer(question: Question, value: object, where: Location | None = Non
         if unknown or (question.required and not chosen):
             raise _bad_choice(question, unknown[0] if unknown else "", where)
         return chosen
-    if isinstance(value, bool) and question.type == "yesno":
-        value = YES if value else NO  # JSON answers files naturally say true/false
+    if isinstance(value, bool) and question.choice(YES) and question.choice(NO):
+        value = YES if value else NO  # JSON (and YAML's unquoted yes/no) say true/false
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise AnswersError(f"expected a single answer, got {preview(value)}.", where)
     text = str(value).strip()
