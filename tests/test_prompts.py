@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,18 +19,24 @@ ROOT = Path(__file__).resolve().parents[1]
 ENTER, DOWN = "\r", "\x1b[B"
 
 
-def ask_rich(catalogue, question_id: str, keys: str, default=None, can_go_back=False):
-    """QuestionaryAsker.ask with `keys` typed; running out of keys is end of input."""
-    question = catalogue.flows["demo"].questions[question_id]
+@contextlib.contextmanager
+def rich_asker(catalogue, keys: str) -> Iterator[QuestionaryAsker]:
+    """A QuestionaryAsker with `keys` typed; running out of keys is end of input."""
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         pipe.close()
-        asker = QuestionaryAsker(
+        yield QuestionaryAsker(
             catalogue,
             Console(file=io.StringIO(), width=80, color_system=None, emoji=False),
             input=pipe,
             output=DummyOutput(),
         )
+
+
+def ask_rich(catalogue, question_id: str, keys: str, default=None, can_go_back=False):
+    """QuestionaryAsker.ask with `keys` typed; running out of keys is end of input."""
+    question = catalogue.flows["demo"].questions[question_id]
+    with rich_asker(catalogue, keys) as asker:
         return asker.ask(question, default, can_go_back)
 
 
@@ -196,15 +204,7 @@ def review_rich(demo, keys: str, count: int) -> int | None:
 
     concern = demo.flows["demo"].questions["concern"]
     items = [ReviewItem(concern, "yes") for _ in range(count)]
-    with create_pipe_input() as pipe:
-        pipe.send_text(keys)
-        pipe.close()
-        asker = QuestionaryAsker(
-            demo,
-            Console(file=io.StringIO(), width=80, color_system=None, emoji=False),
-            input=pipe,
-            output=DummyOutput(),
-        )
+    with rich_asker(demo, keys) as asker:
         return asker.review(items)
 
 
